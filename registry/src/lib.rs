@@ -5,4 +5,16 @@
 //! world. Adapters turn documents into the values defined here; reports turn them back into
 //! documents; the `hub` crate wires both to the network.
 
+pub mod audit;
+pub mod db;
+mod error;
+pub mod identity;
 pub mod ids;
+pub mod schema;
+pub mod secret;
+pub mod time;
+
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+
+pub use error::{RegistryError, Result};

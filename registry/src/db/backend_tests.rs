@@ -1,0 +1,136 @@
+//! The store on the backend the test environment selects (see `crate::testing`).
+
+use diesel::prelude::*;
+
+use super::*;
+use crate::schema::*;
+use crate::testing::TestDb;
+
+#[test]
+fn both_backends_have_the_same_migrations() {
+    let (pg, lite) = migration_names().unwrap();
+    assert!(!pg.is_empty());
+    assert_eq!(
+        pg, lite,
+        "sql/postgres and sql/sqlite must hold the same migrations"
+    );
+    let dir = |b: &str| {
+        let mut names: Vec<String> =
+            std::fs::read_dir(format!("{}/../sql/{b}", env!("CARGO_MANIFEST_DIR")))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(dir("postgres"), dir("sqlite"));
+}
+
+#[test]
+fn migrations_are_idempotent() {
+    let test = TestDb::new();
+    let mut conn = test.db().conn().unwrap();
+    assert!(
+        run_migrations(&mut conn).unwrap().is_empty(),
+        "second run finds nothing pending"
+    );
+}
+
+#[test]
+fn schema_matches_the_migrations() {
+    // Loading every column of every table fails if a column is missing or misnamed.
+    let test = TestDb::new();
+    let mut conn = test.db().conn().unwrap();
+    let conn = &mut *conn;
+    departments::table
+        .select(departments::all_columns)
+        .load::<(
+            i64,
+            String,
+            String,
+            String,
+            String,
+            String,
+            chrono::NaiveDateTime,
+        )>(conn)
+        .unwrap();
+    users::table
+        .select(users::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    api_tokens::table
+        .select(api_tokens::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    sessions::table
+        .select(sessions::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    login_attempts::table
+        .select(login_attempts::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    audit_log::table
+        .select(audit_log::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    audit_head::table
+        .select(audit_head::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+}
+
+#[test]
+fn transactions_roll_back_entirely() {
+    let test = TestDb::new();
+    let result: std::result::Result<(), RegistryError> = test.db().transaction(|conn| {
+        diesel::insert_into(departments::table)
+            .values((
+                departments::code.eq("X"),
+                departments::name.eq("x"),
+                departments::region_code.eq("110000"),
+                departments::created_at.eq(crate::time::now()),
+            ))
+            .execute(conn)?;
+        Err(RegistryError::conflict("test", "abort"))
+    });
+    assert!(result.is_err());
+    let count: i64 = departments::table
+        .count()
+        .get_result(&mut *test.db().conn().unwrap())
+        .unwrap();
+    assert_eq!(count, 0);
+}
+
+#[test]
+fn sqlite_connections_have_the_pragmas() {
+    let test = TestDb::new();
+    if test.backend() != Backend::Sqlite {
+        return;
+    }
+    #[derive(QueryableByName)]
+    struct Pragma {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        journal_mode: String,
+    }
+    let mut conn = test.db().conn().unwrap();
+    let mode: Vec<Pragma> = diesel::sql_query("PRAGMA journal_mode")
+        .load(&mut *conn)
+        .unwrap();
+    assert_eq!(mode[0].journal_mode, "wal");
+    #[derive(QueryableByName)]
+    struct Fk {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        foreign_keys: i32,
+    }
+    let fk: Vec<Fk> = diesel::sql_query("PRAGMA foreign_keys")
+        .load(&mut *conn)
+        .unwrap();
+    assert_eq!(fk[0].foreign_keys, 1);
+}

@@ -1,0 +1,50 @@
+//! Embedded migrations from `sql/postgres` and `sql/sqlite` (the same names in both), run under
+//! an advisory lock on PostgreSQL so that replicas starting together run them once.
+
+use diesel::connection::SimpleConnection;
+use diesel::migration::MigrationSource;
+use diesel::pg::Pg;
+use diesel::sqlite::Sqlite;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use super::DbConn;
+use crate::error::{RegistryError, Result};
+
+const POSTGRES: EmbeddedMigrations = embed_migrations!("../sql/postgres");
+const SQLITE: EmbeddedMigrations = embed_migrations!("../sql/sqlite");
+
+/// Key of the PostgreSQL advisory lock held while migrating ("tracehub" in ASCII).
+const MIGRATION_LOCK: i64 = 0x7472_6163_6568_7562;
+
+/// Runs every pending migration; returns the names of those that ran.
+pub fn run_migrations(conn: &mut DbConn) -> Result<Vec<String>> {
+    let failed =
+        |e: Box<dyn std::error::Error + Send + Sync>| RegistryError::Migration(e.to_string());
+    match conn {
+        DbConn::Pg(pg) => {
+            pg.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))?;
+            let ran = pg
+                .run_pending_migrations(POSTGRES)
+                .map(|versions| versions.iter().map(ToString::to_string).collect())
+                .map_err(failed);
+            pg.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))?;
+            ran
+        }
+        DbConn::Sqlite(lite) => lite
+            .run_pending_migrations(SQLITE)
+            .map(|versions| versions.iter().map(ToString::to_string).collect())
+            .map_err(failed),
+    }
+}
+
+/// The embedded migration names per backend: (PostgreSQL, SQLite).
+pub fn migration_names() -> Result<(Vec<String>, Vec<String>)> {
+    let failed =
+        |e: Box<dyn std::error::Error + Send + Sync>| RegistryError::Migration(e.to_string());
+    let pg = MigrationSource::<Pg>::migrations(&POSTGRES).map_err(failed)?;
+    let lite = MigrationSource::<Sqlite>::migrations(&SQLITE).map_err(failed)?;
+    Ok((
+        pg.iter().map(|m| m.name().to_string()).collect(),
+        lite.iter().map(|m| m.name().to_string()).collect(),
+    ))
+}

@@ -1,0 +1,129 @@
+//! Test support: a fresh, migrated database per test, on the backend the environment selects.
+//!
+//! `TRACEHUB_TEST_DATABASE_URL=postgres://USER@HOST:PORT/DB` runs tests on PostgreSQL: each test
+//! gets its own database, created through that server and dropped afterwards. Unset, each test
+//! gets its own SQLite file in a temporary directory.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::prelude::*;
+
+use crate::db::{Backend, Db, DbUrl, PoolOptions, run_migrations};
+
+/// The environment variable that selects PostgreSQL for tests.
+pub const TEST_DATABASE_ENV: &str = "TRACEHUB_TEST_DATABASE_URL";
+
+/// A database that exists for one test.
+pub struct TestDb {
+    url: DbUrl,
+    db: Db,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    SqliteDir(#[allow(dead_code)] tempfile::TempDir),
+    PgDatabase { admin_url: String, name: String },
+}
+
+impl std::fmt::Debug for TestDb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TestDb({:?})", self.url)
+    }
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+impl TestDb {
+    /// A fresh, migrated database. Panics (failing the test) when the selected server is down:
+    /// a test run that asked for PostgreSQL must not pass without it.
+    pub fn new() -> Self {
+        let (url, cleanup) = match std::env::var(TEST_DATABASE_ENV)
+            .ok()
+            .filter(|s| !s.trim().is_empty())
+        {
+            Some(admin_url) => create_pg_database(&admin_url),
+            None => {
+                let dir = tempfile::tempdir().expect("temporary directory");
+                let url = DbUrl::sqlite_file(dir.path().join("test.db"));
+                (url, Cleanup::SqliteDir(dir))
+            }
+        };
+        let db = Db::open(
+            &url,
+            PoolOptions {
+                max_size: 4,
+                ..PoolOptions::default()
+            },
+        )
+        .unwrap_or_else(|e| panic!("cannot open test database {url}: {e}"));
+        let mut conn = db.conn().expect("test connection");
+        run_migrations(&mut conn).expect("migrations");
+        drop(conn);
+        Self { url, db, cleanup }
+    }
+
+    /// The pool.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// The URL, to hand to a hub under test.
+    pub fn url(&self) -> &DbUrl {
+        &self.url
+    }
+
+    /// Which backend this test runs on.
+    pub fn backend(&self) -> Backend {
+        self.url.backend()
+    }
+
+    /// A plain connection that bypasses the hub, for tests that tamper with rows.
+    pub fn raw(&self) -> crate::db::DbConn {
+        self.url.connect().expect("raw test connection")
+    }
+}
+
+impl Default for TestDb {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn create_pg_database(admin_url: &str) -> (DbUrl, Cleanup) {
+    let name = format!(
+        "th_test_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        rand::random::<u32>()
+    );
+    let mut admin = PgConnection::establish(admin_url).unwrap_or_else(|e| {
+        panic!("{TEST_DATABASE_ENV} is set but PostgreSQL cannot be reached: {e}")
+    });
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap_or_else(|e| panic!("cannot create test database {name}: {e}"));
+    let base = admin_url
+        .rsplit_once('/')
+        .map_or(admin_url, |(base, _)| base);
+    let url = DbUrl::parse(&format!("{base}/{name}")).expect("PostgreSQL URL");
+    (
+        url,
+        Cleanup::PgDatabase {
+            admin_url: admin_url.to_owned(),
+            name,
+        },
+    )
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Cleanup::PgDatabase { admin_url, name } = &self.cleanup {
+            if let Ok(mut admin) = PgConnection::establish(admin_url) {
+                let _ =
+                    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
+    }
+}
