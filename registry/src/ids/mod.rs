@@ -4,3 +4,4 @@
 //! Everything here is pure: strings in, typed values or a precise error out.
 
 pub mod gs1;
+pub mod uscc;
