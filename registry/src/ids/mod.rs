@@ -5,3 +5,5 @@
 
 pub mod gs1;
 pub mod uscc;
+pub mod lint;
+mod lint_lists;
