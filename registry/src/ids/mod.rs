@@ -7,3 +7,6 @@ pub mod gs1;
 pub mod uscc;
 pub mod lint;
 mod lint_lists;
+pub mod ai;
+mod ai_table;
+pub mod element_string;
