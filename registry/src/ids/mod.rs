@@ -10,3 +10,4 @@ mod lint_lists;
 pub mod ai;
 mod ai_table;
 pub mod element_string;
+pub mod digital_link;
