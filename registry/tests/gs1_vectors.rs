@@ -6,7 +6,13 @@
 mod gs1_support;
 
 use gs1_support::{corpus, jsonl, latin1_bytes, latin1_string, Tally};
+use registry::ids::digital_link::{parse_uri, to_uri, uri_escape, uri_unescape};
+use registry::ids::element_string::{ElementString, ElementStringError, Options};
+use registry::ids::gs1::{Gtin, GtinKind};
 use registry::ids::lint::Linter;
+use registry::ids::scan::{
+    parse_scan_data, text_scan_data, to_scan_data, Scan, ScanContent, Symbology,
+};
 use serde_json::Value;
 
 /// Linter vectors the hub deliberately does not check, with the reason.
@@ -77,4 +83,242 @@ fn linter_vectors() {
         }
     }
     tally.finish(LINTER_FLOOR);
+}
+
+/// Options for a gs1-syntax-engine case from its `ctx_flags`, or the name of a flag the hub
+/// does not support.
+fn engine_options(case: &Value) -> Result<Options, String> {
+    let mut opts = Options::default();
+    let Some(flags) = case.get("ctx_flags").and_then(Value::as_object) else {
+        return Ok(opts);
+    };
+    for (flag, v) in flags {
+        let on = v.as_bool();
+        match (flag.as_str(), on) {
+            ("gs1_encoder_setPermitUnknownAIs", Some(b)) => opts.permit_unknown_ais = b,
+            ("gs1_encoder_setPermitZeroSuppressedGTINinDLuris", Some(b)) => {
+                opts.permit_zero_suppressed_gtin = b;
+            }
+            ("gs1_encoder_setValidationEnabled/gs1_encoder_vREQUISITE_AIS", Some(b)) => {
+                opts.validate_requisites = b;
+            }
+            ("gs1_encoder_setValidationEnabled/gs1_encoder_vUNKNOWN_AI_NOT_DL_ATTR", Some(b)) => {
+                opts.unknown_ai_not_dl_attr = b;
+            }
+            // Input set up for the case itself (scan buffer, data string): nothing to switch.
+            ("gs1_encoder_setScanData" | "gs1_encoder_setDataStr", _) => {}
+            _ => return Err(format!("option {flag} not supported")),
+        }
+    }
+    Ok(opts)
+}
+
+/// The engine's data-string form of a scan: AI data as `^...`, EAN/UPC as the digits with any
+/// composite after `|`, a Digital Link URI or text as it was (a leading `^` or `\` escaped).
+fn engine_scan_form(scan: &Scan, original: &str) -> String {
+    match (&scan.content, scan.symbology) {
+        (ScanContent::Gs1(es), Symbology::Ean13 | Symbology::Ean8) => {
+            let keep = if scan.symbology == Symbology::Ean13 { 13 } else { 8 };
+            let (first, rest) = es.elements().split_first().map_or((None, &[][..]), |(f, r)| (Some(f), r));
+            let gtin = first.map(|f| f.value()).unwrap_or_default();
+            let mut out = gtin[gtin.len().saturating_sub(keep)..].to_owned();
+            if !rest.is_empty() {
+                let composite = ElementString::from_values(rest.to_vec(), &Options::default())
+                    .map(|c| c.to_unbracketed())
+                    .unwrap_or_default();
+                out = format!("{out}|{composite}");
+            }
+            out
+        }
+        (ScanContent::Gs1(es), _) => es.to_unbracketed(),
+        (ScanContent::DigitalLink(_), _) => original.get(3..).unwrap_or_default().to_owned(),
+        (ScanContent::Text(t), _) if t.starts_with('^') || t.starts_with('\\') => format!("\\{t}"),
+        (ScanContent::Text(t), _) => t.clone(),
+    }
+}
+
+fn symbology_name(s: Symbology) -> &'static str {
+    match s {
+        Symbology::Gs1_128 => "GS1_128_CCA",
+        Symbology::DataBar => "DataBarExpanded",
+        Symbology::DataMatrix => "DM",
+        Symbology::Qr => "QR",
+        Symbology::DotCode => "DotCode",
+        Symbology::Ean13 => "EAN13",
+        Symbology::Ean8 => "EAN8",
+    }
+}
+
+fn symbology_by_name(name: &str) -> Option<Symbology> {
+    [
+        Symbology::Gs1_128,
+        Symbology::DataBar,
+        Symbology::DataMatrix,
+        Symbology::Qr,
+        Symbology::DotCode,
+        Symbology::Ean13,
+        Symbology::Ean8,
+    ]
+    .into_iter()
+    .find(|s| symbology_name(*s) == name)
+}
+
+/// The "(AI)before|bad|after" markup of the engine for an invalid component.
+fn engine_markup(input: &str, err: &ElementStringError) -> Option<String> {
+    let ElementStringError::Invalid { ai, component, offset, len, .. } = err else {
+        return None;
+    };
+    let entry = registry::ids::ai::lookup(ai)?;
+    let start: usize = entry.components.iter().take(component - 1).map(|c| usize::from(c.max)).sum();
+    let end = start + usize::from(entry.components.get(component - 1)?.max);
+    let value = input.strip_prefix(&format!("({ai})"))?;
+    let end = end.min(value.len());
+    Some(format!(
+        "({ai}){}|{}|{}",
+        value.get(..*offset)?,
+        value.get(*offset..offset + len)?,
+        value.get(offset + len..end)?
+    ))
+}
+
+/// gs1-syntax-engine lines run with convenience alphas switched on: the engine's test switches
+/// them on by hand around these cases, which `ctx_flags` does not record.
+const ENGINE_ALPHA_LINES: std::ops::RangeInclusive<u64> = 1437..=1441;
+
+#[test]
+fn syntax_engine_vectors() {
+    let Some(dir) = corpus() else { return };
+    let mut tally = Tally::new("gs1-syntax-engine/vectors.jsonl");
+    for case in jsonl(&dir.join("gs1-syntax-engine/vectors.jsonl")) {
+        let s = |k: &str| case.get(k).and_then(Value::as_str).unwrap_or_default();
+        let line = case["line"].as_u64().unwrap_or_default();
+        let succeed = case.get("should_succeed").and_then(Value::as_bool).unwrap_or(true);
+        let kind = s("kind");
+        let mut opts = match engine_options(&case) {
+            Ok(o) => o,
+            Err(why) => {
+                tally.skip(&why);
+                continue;
+            }
+        };
+        let at = |what: String| format!("line {line} {kind}: {what}");
+        // These two kinds test the engine's syntax step alone; it checks requisite AIs in a
+        // later step, so lone AIs such as "(10)12345" pass there.
+        if matches!(kind, "bracketed_to_unbracketed" | "unbracketed_validate") {
+            opts.validate_requisites = false;
+        }
+        match kind {
+            "dl_uri_to_element_string" => {
+                opts.permit_convenience_alphas = ENGINE_ALPHA_LINES.contains(&line);
+                let got = parse_uri(s("dl_uri"), &opts).map(|es| es.to_unbracketed());
+                let ok = if succeed { got.as_deref() == Ok(s("expected_unbracketed")) } else { got.is_err() };
+                tally.check(ok, || at(format!("{} -> {got:?}", s("dl_uri"))));
+            }
+            "bracketed_to_unbracketed" | "ai_association_validation" => {
+                let input = s("ai_data_bracketed");
+                if input == "inbuf" {
+                    tally.skip("input built at run time, not recorded in the vectors");
+                    continue;
+                }
+                let got = ElementString::parse_bracketed(input, &opts).map(|es| es.to_unbracketed());
+                let ok = match (&got, case.get("expected_unbracketed").and_then(Value::as_str)) {
+                    (Ok(out), Some(want)) if succeed => out == want,
+                    (Ok(_), None) => succeed,
+                    (Err(_), _) => !succeed,
+                    _ => false,
+                };
+                tally.check(ok, || at(format!("{input} -> {got:?}")));
+            }
+            "unbracketed_validate" => {
+                let input = s("unbracketed");
+                if input == "buf" {
+                    tally.skip("input built at run time, not recorded in the vectors");
+                    continue;
+                }
+                let got = ElementString::parse_unbracketed(input, &opts);
+                tally.check(got.is_ok() == succeed, || at(format!("{input} -> {got:?}")));
+            }
+            "error_markup" => {
+                let got = ElementString::parse_bracketed(s("input"), &opts);
+                let markup = got.as_ref().err().and_then(|e| engine_markup(s("input"), e));
+                tally.check(markup.as_deref() == Some(s("expected_markup")), || at(format!("{got:?} -> {markup:?}")));
+            }
+            "element_string_to_dl_uri" => {
+                let stem = case.get("stem").and_then(Value::as_str);
+                let got = ElementString::parse_bracketed(s("ai_data_bracketed"), &opts)
+                    .map_err(|e| e.to_string())
+                    .and_then(|es| to_uri(&es, stem, &opts).map_err(|e| e.to_string()));
+                let ok = if succeed { got.as_deref() == Ok(s("expected_uri")) } else { got.is_err() };
+                tally.check(ok, || at(format!("{} -> {got:?}", s("ai_data_bracketed"))));
+            }
+            "uri_unescape" | "uri_escape" => {
+                for (mode, query) in [("expected_path_mode", false), ("expected_query_mode", true)] {
+                    let got = if kind == "uri_escape" {
+                        uri_escape(s("input"), query)
+                    } else {
+                        latin1_string(&uri_unescape(s("input"), query))
+                    };
+                    tally.check(got == s(mode), || at(format!("{:?} {mode} -> {got:?}", s("input"))));
+                }
+            }
+            "process_scan_data" => {
+                let got = parse_scan_data(s("scandata"), &opts);
+                let ok = match &got {
+                    Ok(scan) => {
+                        succeed
+                            && symbology_name(scan.symbology) == s("expected_sym")
+                            && engine_scan_form(scan, s("scandata")) == s("expected_data")
+                    }
+                    Err(_) => !succeed,
+                };
+                tally.check(ok, || at(format!("{:?} -> {got:?}", s("scandata"))));
+            }
+            "generate_scan_data" => {
+                let data = s("data");
+                let expected = case.get("expected_scandata").and_then(Value::as_str);
+                let Some(sym) = symbology_by_name(s("sym")) else {
+                    tally.skip("symbology the hub does not write (NONE, UPC, DataBar Omni/Limited)");
+                    continue;
+                };
+                if data.contains('|') {
+                    tally.skip("composite (linear + 2D) symbols are not written by the hub");
+                    continue;
+                }
+                if data.starts_with('^') && data.len() > 1 && data.ends_with('^') {
+                    tally.skip("trailing FNC1 kept verbatim by the engine; the hub writes canonical data");
+                    continue;
+                }
+                let got = if data.starts_with('^') {
+                    ElementString::parse_unbracketed(data, &opts)
+                        .map_err(|e| e.to_string())
+                        .and_then(|es| to_scan_data(&es, sym).map_err(|e| e.to_string()))
+                } else if matches!(sym, Symbology::Ean13 | Symbology::Ean8) {
+                    Gtin::parse(data)
+                        .map_err(|e| e.to_string())
+                        .filter_kind(sym)
+                        .and_then(|g| ElementString::parse_bracketed(&format!("(01){g}"), &opts).map_err(|e| e.to_string()))
+                        .and_then(|es| to_scan_data(&es, sym).map_err(|e| e.to_string()))
+                } else {
+                    let text = data.strip_prefix('\\').unwrap_or(data);
+                    text_scan_data(text, sym).map_err(|e| e.to_string())
+                };
+                tally.check(got.as_deref().ok() == expected, || at(format!("{sym:?} {data:?} -> {got:?}")));
+            }
+            "exists_in_ai_data" => tally.skip("AI data (dataStr1..3) not recorded in the vectors"),
+            other => tally.fail(at(format!("unknown kind {other}"))),
+        }
+    }
+    tally.finish(350);
+}
+
+/// EAN-13 needs a GTIN-13 and EAN-8 a GTIN-8.
+trait FilterKind {
+    fn filter_kind(self, sym: Symbology) -> Result<Gtin, String>;
+}
+
+impl FilterKind for Result<Gtin, String> {
+    fn filter_kind(self, sym: Symbology) -> Result<Gtin, String> {
+        let want = if sym == Symbology::Ean13 { GtinKind::Gtin13 } else { GtinKind::Gtin8 };
+        self.and_then(|g| if g.kind() == want { Ok(g) } else { Err(format!("not a {want:?}")) })
+    }
 }

@@ -11,3 +11,4 @@ pub mod ai;
 mod ai_table;
 pub mod element_string;
 pub mod digital_link;
+pub mod scan;
