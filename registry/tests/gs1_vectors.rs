@@ -6,7 +6,7 @@
 mod gs1_support;
 
 use gs1_support::{corpus, jsonl, latin1_bytes, latin1_string, Tally};
-use registry::ids::digital_link::{parse_uri, to_uri, uri_escape, uri_unescape};
+use registry::ids::digital_link::{parse_uri, to_uri, uri_escape, uri_unescape, DigitalLinkError};
 use registry::ids::element_string::{ElementString, ElementStringError, Options};
 use registry::ids::gs1::{Gtin, GtinKind};
 use registry::ids::lint::Linter;
@@ -321,4 +321,212 @@ impl FilterKind for Result<Gtin, String> {
         let want = if sym == Symbology::Ean13 { GtinKind::Gtin13 } else { GtinKind::Gtin8 };
         self.and_then(|g| if g.kind() == want { Ok(g) } else { Err(format!("not a {want:?}")) })
     }
+}
+
+/// A known, documented disagreement between another parser and the hub (which follows
+/// gs1-syntax-engine): why, and the options under which the hub agrees (`None`: it never does).
+type Divergence = (u64, &'static str, Option<fn(&mut Options)>);
+
+fn permit_zero_suppressed(o: &mut Options) {
+    o.permit_zero_suppressed_gtin = true;
+}
+
+fn permit_zero_suppressed_and_unknown(o: &mut Options) {
+    o.permit_zero_suppressed_gtin = true;
+    o.permit_unknown_ais = true;
+    o.unknown_ai_not_dl_attr = false;
+}
+
+const ZERO_SUPPRESSED: &str =
+    "zero-suppressed GTIN: rejected by default as gs1-syntax-engine does, accepted with the option";
+
+fn permit_alphas_and_zero_suppressed(o: &mut Options) {
+    o.permit_zero_suppressed_gtin = true;
+    o.permit_convenience_alphas = true;
+}
+
+/// What a vector expects of a Digital Link URI.
+#[derive(Clone, Copy)]
+enum Expect<'a> {
+    /// Valid, with this bracketed AI data.
+    Data(&'a str),
+    /// Valid.
+    Valid,
+    /// Invalid.
+    Invalid,
+}
+
+/// Runs one Digital Link case. Divergent lines must disagree by default and agree under their
+/// options.
+fn dl_case(tally: &mut Tally, line: u64, uri: &str, expected: Expect<'_>, divergences: &[Divergence]) {
+    let run = |opts: &Options| parse_uri(uri, opts).map(|es| es.to_bracketed());
+    let agrees = |got: &Result<String, _>| match expected {
+        Expect::Data(want) => got.as_deref().ok() == Some(want),
+        Expect::Valid => got.is_ok(),
+        Expect::Invalid => got.is_err(),
+    };
+    let default = run(&Options::default());
+    match divergences.iter().find(|d| d.0 == line) {
+        None => tally.check(agrees(&default), || format!("line {line}: {uri} -> {default:?}")),
+        Some((_, why, None)) => tally.skip(why),
+        Some((_, why, Some(switch))) => {
+            let mut opts = Options::default();
+            switch(&mut opts);
+            let switched = run(&opts);
+            tally.check(!agrees(&default) && agrees(&switched), || {
+                format!("line {line} ({why}): {uri} -> default {default:?}, switched {switched:?}")
+            });
+        }
+    }
+}
+
+#[test]
+fn simple_parser_vectors() {
+    let Some(dir) = corpus() else { return };
+    const DIVERGENCES: &[Divergence] = &[
+        (718, ZERO_SUPPRESSED, Some(permit_zero_suppressed)),
+        (729, ZERO_SUPPRESSED, Some(permit_zero_suppressed)),
+        (740, ZERO_SUPPRESSED, Some(permit_zero_suppressed)),
+        (961, ZERO_SUPPRESSED, Some(permit_zero_suppressed)),
+        (972, ZERO_SUPPRESSED, Some(permit_zero_suppressed)),
+        (1038, ZERO_SUPPRESSED, Some(permit_zero_suppressed)),
+        (1049, ZERO_SUPPRESSED, Some(permit_zero_suppressed)),
+        (1060, ZERO_SUPPRESSED, Some(permit_zero_suppressed)),
+        (1115, ZERO_SUPPRESSED, Some(permit_zero_suppressed)),
+        // Also an unknown AI (89) as a data attribute: agrees once unknown AIs are permitted
+        // as attributes.
+        (1137, ZERO_SUPPRESSED, Some(permit_zero_suppressed_and_unknown)),
+        // An unknown AI (89) as a path qualifier: the simple parser does not check key
+        // qualifiers; gs1-syntax-engine (and the Digital Link grammar) reject it.
+        (1126, "unknown AI (89) used as a key qualifier in the path", None),
+        // "+" in a query value: the simple parser keeps it, gs1-syntax-engine (followed here)
+        // decodes it as a space, which (4300) does not allow.
+        (1153, "'+' in query values decoded as space (gs1-syntax-engine) vs kept (simple parser)", None),
+    ];
+    let mut tally = Tally::new("gs1-digital-link-uri-simple-parser/vectors.jsonl");
+    for case in jsonl(&dir.join("gs1-digital-link-uri-simple-parser/vectors.jsonl")) {
+        let s = |k: &str| case.get(k).and_then(Value::as_str).unwrap_or_default();
+        let succeed = case["should_succeed"].as_bool().unwrap_or_default();
+        let line = case["line"].as_u64().unwrap_or_default();
+        let expected = if succeed { Expect::Data(s("bracketed_unsorted")) } else { Expect::Invalid };
+        dl_case(&mut tally, line, s("dl_uri"), expected, DIVERGENCES);
+    }
+    tally.finish(50);
+}
+
+const ALPHAS: &str = "convenience alphas (deprecated) and a zero-suppressed GTIN: accepted by \
+    digital-link.js, rejected by default, accepted with both options";
+
+#[test]
+fn digital_link_js_vectors() {
+    let Some(dir) = corpus() else { return };
+    const DIVERGENCES: &[Divergence] = &[
+        // README: digital-link.js accepts zero-suppressed GTINs by default; gs1-syntax-engine,
+        // followed here, rejects them unless asked.
+        (589, "trailing '/' and a GTIN-8: accepted by digital-link.js, invalid per gs1-syntax-engine", None),
+        (594, ZERO_SUPPRESSED, Some(permit_zero_suppressed)),
+        (604, "key qualifiers sorted into order first (setSortKeyQualifiers): not offered", None),
+        (610, "key qualifiers sorted into order first (setSortKeyQualifiers): not offered", None),
+        (632, ZERO_SUPPRESSED, Some(permit_zero_suppressed)),
+        (637, ALPHAS, Some(permit_alphas_and_zero_suppressed)),
+        (639, ZERO_SUPPRESSED, Some(permit_zero_suppressed)),
+        (646, ALPHAS, Some(permit_alphas_and_zero_suppressed)),
+        (653, ALPHAS, Some(permit_alphas_and_zero_suppressed)),
+        (660, ALPHAS, Some(permit_alphas_and_zero_suppressed)),
+        (667, ALPHAS, Some(permit_alphas_and_zero_suppressed)),
+        (674, ALPHAS, Some(permit_alphas_and_zero_suppressed)),
+        (681, ALPHAS, Some(permit_alphas_and_zero_suppressed)),
+        (688, ALPHAS, Some(permit_alphas_and_zero_suppressed)),
+        (712, ZERO_SUPPRESSED, Some(permit_zero_suppressed)),
+    ];
+    let mut tally = Tally::new("digital-link.js/vectors.jsonl");
+    for case in jsonl(&dir.join("digital-link.js/vectors.jsonl")) {
+        let s = |k: &str| case.get(k).and_then(Value::as_str).unwrap_or_default();
+        let line = case["line"].as_u64().unwrap_or_default();
+        let truth = case["expected"].as_bool();
+        match s("check") {
+            "constructor" | "isValid" => {
+                let uri = s("uri");
+                let compressed = parse_uri(uri, &Options::default()) == Err(DigitalLinkError::Compressed);
+                if truth == Some(true) && compressed {
+                    // A compressed URI: detected and refused with a clear error, as intended.
+                    tally.pass();
+                    continue;
+                }
+                let expected = if truth == Some(true) { Expect::Valid } else { Expect::Invalid };
+                dl_case(&mut tally, line, uri, expected, DIVERGENCES);
+            }
+            "isCheckDigitValid" => {
+                // Only the check digit is in question: read with the permissive options.
+                let mut opts = Options::default();
+                permit_alphas_and_zero_suppressed(&mut opts);
+                let got = parse_uri(s("uri"), &opts);
+                let ok = match (truth, &got) {
+                    (Some(true), Ok(_)) => true,
+                    (Some(false), Err(DigitalLinkError::Data(ElementStringError::Invalid { error, .. }))) => {
+                        *error == registry::ids::lint::LintError::IncorrectCheckDigit
+                    }
+                    _ => false,
+                };
+                tally.check(ok, || format!("line {line}: {} -> {got:?}", s("uri")));
+            }
+            "compression" if s("call").starts_with("decompress") => {
+                // Decompression is not offered: the compressed input must be refused as such.
+                let got = parse_uri(s("input"), &Options::default());
+                tally.check(got == Err(DigitalLinkError::Compressed), || format!("line {line}: {got:?}"));
+            }
+            "compression" => tally.skip("compressing Digital Link URIs is not offered"),
+            other => tally.fail(format!("line {line}: unknown check {other}")),
+        }
+    }
+    tally.finish(30);
+}
+
+/// The committed AI table (`ids/ai_table.rs`) must say what the dictionary says: every entry's
+/// flags, specification, attributes and title, and no entry more or less. Regenerate with
+/// `python3 registry/tools/gen_ai_table.py` when this fails after a dictionary update.
+#[test]
+fn ai_table_matches_dictionary() {
+    let Some(dir) = corpus() else { return };
+    let path = dir.join("gs1-syntax-dictionary/gs1-syntax-dictionary.txt");
+    let text = std::fs::read_to_string(&path).expect("dictionary readable");
+    let is_component = |t: &str| {
+        let t = t.strip_prefix('[').unwrap_or(t);
+        t.starts_with(['N', 'X', 'Y', 'Z']) && t[1..].starts_with(|c: char| c.is_ascii_digit() || c == '.')
+    };
+    let mut tally = Tally::new("gs1-syntax-dictionary/gs1-syntax-dictionary.txt (AI table)");
+    let mut expected_count = 0;
+    for line in text.lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')) {
+        let (body, title) = line.split_once('#').unwrap_or((line, ""));
+        let mut tokens: Vec<&str> = body.split_whitespace().collect();
+        let ais = tokens.remove(0);
+        let flags = if tokens.first().is_some_and(|t| !is_component(t) && !t.contains('=') && *t != "dlpkey") {
+            tokens.remove(0)
+        } else {
+            ""
+        };
+        let spec: Vec<&str> = tokens.iter().copied().filter(|t| is_component(t)).collect();
+        let mut attrs: Vec<String> = tokens.iter().filter(|t| !is_component(t)).map(|t| t.to_string()).collect();
+        attrs.sort();
+        let (lo, hi) = ais.split_once('-').unwrap_or((ais, ais));
+        let (from, to): (u32, u32) = (lo.parse().unwrap_or(1), hi.parse().unwrap_or(0));
+        for n in from..=to {
+            expected_count += 1;
+            let ai = format!("{n:0width$}", width = lo.len());
+            let Some(entry) = registry::ids::ai::lookup(&ai) else {
+                tally.fail(format!("({ai}) missing from the table"));
+                continue;
+            };
+            let same = entry.fnc1 == !flags.contains('*')
+                && entry.dl_data_attr == flags.contains('?')
+                && entry.spec() == spec.join(" ")
+                && entry.attributes() == attrs
+                && entry.title == title.trim();
+            tally.check(same, || format!("({ai}) differs: table {entry:?} vs dictionary {line:?}"));
+        }
+    }
+    tally.check(registry::ids::ai::table().len() == expected_count, || {
+        format!("table has {} AIs, dictionary {expected_count}", registry::ids::ai::table().len())
+    });
+    tally.finish(500);
 }
