@@ -5,13 +5,13 @@
 
 mod gs1_support;
 
-use gs1_support::{corpus, jsonl, latin1_bytes, latin1_string, Tally};
-use registry::ids::digital_link::{parse_uri, to_uri, uri_escape, uri_unescape, DigitalLinkError};
+use gs1_support::{Tally, corpus, jsonl, latin1_bytes, latin1_string};
+use registry::ids::digital_link::{DigitalLinkError, parse_uri, to_uri, uri_escape, uri_unescape};
 use registry::ids::element_string::{ElementString, ElementStringError, Options};
 use registry::ids::gs1::{Gtin, GtinKind};
 use registry::ids::lint::Linter;
 use registry::ids::scan::{
-    parse_scan_data, text_scan_data, to_scan_data, Scan, ScanContent, Symbology,
+    Scan, ScanContent, Symbology, parse_scan_data, text_scan_data, to_scan_data,
 };
 use serde_json::Value;
 
@@ -24,8 +24,14 @@ const LINTER_ALLOW_LIST: &[(&str, &str)] = &[
     // The reference tests for these run against a mocked GS1 company prefix lookup, and most of
     // their inputs were generated in loops that the extractor recorded as the placeholder
     // "data": they cannot be reproduced. Unit tests in `ids::lint` cover both linters.
-    ("gcppos1", "depends on a mocked GCP lookup / unrecorded inputs"),
-    ("gcppos2", "depends on a mocked GCP lookup / unrecorded inputs"),
+    (
+        "gcppos1",
+        "depends on a mocked GCP lookup / unrecorded inputs",
+    ),
+    (
+        "gcppos2",
+        "depends on a mocked GCP lookup / unrecorded inputs",
+    ),
 ];
 
 /// At least this many linter cases must be checked, so the test cannot silently check nothing.
@@ -43,7 +49,10 @@ fn linter_vectors() {
             continue;
         }
         let Some(linter) = Linter::from_name(name) else {
-            tally.fail(format!("line {}: linter {name} neither implemented nor allow-listed", case["line"]));
+            tally.fail(format!(
+                "line {}: linter {name} neither implemented nor allow-listed",
+                case["line"]
+            ));
             continue;
         };
         let input = field("input");
@@ -118,8 +127,15 @@ fn engine_options(case: &Value) -> Result<Options, String> {
 fn engine_scan_form(scan: &Scan, original: &str) -> String {
     match (&scan.content, scan.symbology) {
         (ScanContent::Gs1(es), Symbology::Ean13 | Symbology::Ean8) => {
-            let keep = if scan.symbology == Symbology::Ean13 { 13 } else { 8 };
-            let (first, rest) = es.elements().split_first().map_or((None, &[][..]), |(f, r)| (Some(f), r));
+            let keep = if scan.symbology == Symbology::Ean13 {
+                13
+            } else {
+                8
+            };
+            let (first, rest) = es
+                .elements()
+                .split_first()
+                .map_or((None, &[][..]), |(f, r)| (Some(f), r));
             let gtin = first.map(|f| f.value()).unwrap_or_default();
             let mut out = gtin[gtin.len().saturating_sub(keep)..].to_owned();
             if !rest.is_empty() {
@@ -165,11 +181,23 @@ fn symbology_by_name(name: &str) -> Option<Symbology> {
 
 /// The "(AI)before|bad|after" markup of the engine for an invalid component.
 fn engine_markup(input: &str, err: &ElementStringError) -> Option<String> {
-    let ElementStringError::Invalid { ai, component, offset, len, .. } = err else {
+    let ElementStringError::Invalid {
+        ai,
+        component,
+        offset,
+        len,
+        ..
+    } = err
+    else {
         return None;
     };
     let entry = registry::ids::ai::lookup(ai)?;
-    let start: usize = entry.components.iter().take(component - 1).map(|c| usize::from(c.max)).sum();
+    let start: usize = entry
+        .components
+        .iter()
+        .take(component - 1)
+        .map(|c| usize::from(c.max))
+        .sum();
     let end = start + usize::from(entry.components.get(component - 1)?.max);
     let value = input.strip_prefix(&format!("({ai})"))?;
     let end = end.min(value.len());
@@ -192,7 +220,10 @@ fn syntax_engine_vectors() {
     for case in jsonl(&dir.join("gs1-syntax-engine/vectors.jsonl")) {
         let s = |k: &str| case.get(k).and_then(Value::as_str).unwrap_or_default();
         let line = case["line"].as_u64().unwrap_or_default();
-        let succeed = case.get("should_succeed").and_then(Value::as_bool).unwrap_or(true);
+        let succeed = case
+            .get("should_succeed")
+            .and_then(Value::as_bool)
+            .unwrap_or(true);
         let kind = s("kind");
         let mut opts = match engine_options(&case) {
             Ok(o) => o,
@@ -211,7 +242,11 @@ fn syntax_engine_vectors() {
             "dl_uri_to_element_string" => {
                 opts.permit_convenience_alphas = ENGINE_ALPHA_LINES.contains(&line);
                 let got = parse_uri(s("dl_uri"), &opts).map(|es| es.to_unbracketed());
-                let ok = if succeed { got.as_deref() == Ok(s("expected_unbracketed")) } else { got.is_err() };
+                let ok = if succeed {
+                    got.as_deref() == Ok(s("expected_unbracketed"))
+                } else {
+                    got.is_err()
+                };
                 tally.check(ok, || at(format!("{} -> {got:?}", s("dl_uri"))));
             }
             "bracketed_to_unbracketed" | "ai_association_validation" => {
@@ -220,8 +255,12 @@ fn syntax_engine_vectors() {
                     tally.skip("input built at run time, not recorded in the vectors");
                     continue;
                 }
-                let got = ElementString::parse_bracketed(input, &opts).map(|es| es.to_unbracketed());
-                let ok = match (&got, case.get("expected_unbracketed").and_then(Value::as_str)) {
+                let got =
+                    ElementString::parse_bracketed(input, &opts).map(|es| es.to_unbracketed());
+                let ok = match (
+                    &got,
+                    case.get("expected_unbracketed").and_then(Value::as_str),
+                ) {
                     (Ok(out), Some(want)) if succeed => out == want,
                     (Ok(_), None) => succeed,
                     (Err(_), _) => !succeed,
@@ -240,25 +279,37 @@ fn syntax_engine_vectors() {
             }
             "error_markup" => {
                 let got = ElementString::parse_bracketed(s("input"), &opts);
-                let markup = got.as_ref().err().and_then(|e| engine_markup(s("input"), e));
-                tally.check(markup.as_deref() == Some(s("expected_markup")), || at(format!("{got:?} -> {markup:?}")));
+                let markup = got
+                    .as_ref()
+                    .err()
+                    .and_then(|e| engine_markup(s("input"), e));
+                tally.check(markup.as_deref() == Some(s("expected_markup")), || {
+                    at(format!("{got:?} -> {markup:?}"))
+                });
             }
             "element_string_to_dl_uri" => {
                 let stem = case.get("stem").and_then(Value::as_str);
                 let got = ElementString::parse_bracketed(s("ai_data_bracketed"), &opts)
                     .map_err(|e| e.to_string())
                     .and_then(|es| to_uri(&es, stem, &opts).map_err(|e| e.to_string()));
-                let ok = if succeed { got.as_deref() == Ok(s("expected_uri")) } else { got.is_err() };
+                let ok = if succeed {
+                    got.as_deref() == Ok(s("expected_uri"))
+                } else {
+                    got.is_err()
+                };
                 tally.check(ok, || at(format!("{} -> {got:?}", s("ai_data_bracketed"))));
             }
             "uri_unescape" | "uri_escape" => {
-                for (mode, query) in [("expected_path_mode", false), ("expected_query_mode", true)] {
+                for (mode, query) in [("expected_path_mode", false), ("expected_query_mode", true)]
+                {
                     let got = if kind == "uri_escape" {
                         uri_escape(s("input"), query)
                     } else {
                         latin1_string(&uri_unescape(s("input"), query))
                     };
-                    tally.check(got == s(mode), || at(format!("{:?} {mode} -> {got:?}", s("input"))));
+                    tally.check(got == s(mode), || {
+                        at(format!("{:?} {mode} -> {got:?}", s("input")))
+                    });
                 }
             }
             "process_scan_data" => {
@@ -277,7 +328,8 @@ fn syntax_engine_vectors() {
                 let data = s("data");
                 let expected = case.get("expected_scandata").and_then(Value::as_str);
                 let Some(sym) = symbology_by_name(s("sym")) else {
-                    tally.skip("symbology the hub does not write (NONE, UPC, DataBar Omni/Limited)");
+                    tally
+                        .skip("symbology the hub does not write (NONE, UPC, DataBar Omni/Limited)");
                     continue;
                 };
                 if data.contains('|') {
@@ -285,7 +337,9 @@ fn syntax_engine_vectors() {
                     continue;
                 }
                 if data.starts_with('^') && data.len() > 1 && data.ends_with('^') {
-                    tally.skip("trailing FNC1 kept verbatim by the engine; the hub writes canonical data");
+                    tally.skip(
+                        "trailing FNC1 kept verbatim by the engine; the hub writes canonical data",
+                    );
                     continue;
                 }
                 let got = if data.starts_with('^') {
@@ -296,13 +350,18 @@ fn syntax_engine_vectors() {
                     Gtin::parse(data)
                         .map_err(|e| e.to_string())
                         .filter_kind(sym)
-                        .and_then(|g| ElementString::parse_bracketed(&format!("(01){g}"), &opts).map_err(|e| e.to_string()))
+                        .and_then(|g| {
+                            ElementString::parse_bracketed(&format!("(01){g}"), &opts)
+                                .map_err(|e| e.to_string())
+                        })
                         .and_then(|es| to_scan_data(&es, sym).map_err(|e| e.to_string()))
                 } else {
                     let text = data.strip_prefix('\\').unwrap_or(data);
                     text_scan_data(text, sym).map_err(|e| e.to_string())
                 };
-                tally.check(got.as_deref().ok() == expected, || at(format!("{sym:?} {data:?} -> {got:?}")));
+                tally.check(got.as_deref().ok() == expected, || {
+                    at(format!("{sym:?} {data:?} -> {got:?}"))
+                });
             }
             "exists_in_ai_data" => tally.skip("AI data (dataStr1..3) not recorded in the vectors"),
             other => tally.fail(at(format!("unknown kind {other}"))),
@@ -318,8 +377,18 @@ trait FilterKind {
 
 impl FilterKind for Result<Gtin, String> {
     fn filter_kind(self, sym: Symbology) -> Result<Gtin, String> {
-        let want = if sym == Symbology::Ean13 { GtinKind::Gtin13 } else { GtinKind::Gtin8 };
-        self.and_then(|g| if g.kind() == want { Ok(g) } else { Err(format!("not a {want:?}")) })
+        let want = if sym == Symbology::Ean13 {
+            GtinKind::Gtin13
+        } else {
+            GtinKind::Gtin8
+        };
+        self.and_then(|g| {
+            if g.kind() == want {
+                Ok(g)
+            } else {
+                Err(format!("not a {want:?}"))
+            }
+        })
     }
 }
 
@@ -358,7 +427,13 @@ enum Expect<'a> {
 
 /// Runs one Digital Link case. Divergent lines must disagree by default and agree under their
 /// options.
-fn dl_case(tally: &mut Tally, line: u64, uri: &str, expected: Expect<'_>, divergences: &[Divergence]) {
+fn dl_case(
+    tally: &mut Tally,
+    line: u64,
+    uri: &str,
+    expected: Expect<'_>,
+    divergences: &[Divergence],
+) {
     let run = |opts: &Options| parse_uri(uri, opts).map(|es| es.to_bracketed());
     let agrees = |got: &Result<String, _>| match expected {
         Expect::Data(want) => got.as_deref().ok() == Some(want),
@@ -367,7 +442,9 @@ fn dl_case(tally: &mut Tally, line: u64, uri: &str, expected: Expect<'_>, diverg
     };
     let default = run(&Options::default());
     match divergences.iter().find(|d| d.0 == line) {
-        None => tally.check(agrees(&default), || format!("line {line}: {uri} -> {default:?}")),
+        None => tally.check(agrees(&default), || {
+            format!("line {line}: {uri} -> {default:?}")
+        }),
         Some((_, why, None)) => tally.skip(why),
         Some((_, why, Some(switch))) => {
             let mut opts = Options::default();
@@ -395,20 +472,36 @@ fn simple_parser_vectors() {
         (1115, ZERO_SUPPRESSED, Some(permit_zero_suppressed)),
         // Also an unknown AI (89) as a data attribute: agrees once unknown AIs are permitted
         // as attributes.
-        (1137, ZERO_SUPPRESSED, Some(permit_zero_suppressed_and_unknown)),
+        (
+            1137,
+            ZERO_SUPPRESSED,
+            Some(permit_zero_suppressed_and_unknown),
+        ),
         // An unknown AI (89) as a path qualifier: the simple parser does not check key
         // qualifiers; gs1-syntax-engine (and the Digital Link grammar) reject it.
-        (1126, "unknown AI (89) used as a key qualifier in the path", None),
+        (
+            1126,
+            "unknown AI (89) used as a key qualifier in the path",
+            None,
+        ),
         // "+" in a query value: the simple parser keeps it, gs1-syntax-engine (followed here)
         // decodes it as a space, which (4300) does not allow.
-        (1153, "'+' in query values decoded as space (gs1-syntax-engine) vs kept (simple parser)", None),
+        (
+            1153,
+            "'+' in query values decoded as space (gs1-syntax-engine) vs kept (simple parser)",
+            None,
+        ),
     ];
     let mut tally = Tally::new("gs1-digital-link-uri-simple-parser/vectors.jsonl");
     for case in jsonl(&dir.join("gs1-digital-link-uri-simple-parser/vectors.jsonl")) {
         let s = |k: &str| case.get(k).and_then(Value::as_str).unwrap_or_default();
         let succeed = case["should_succeed"].as_bool().unwrap_or_default();
         let line = case["line"].as_u64().unwrap_or_default();
-        let expected = if succeed { Expect::Data(s("bracketed_unsorted")) } else { Expect::Invalid };
+        let expected = if succeed {
+            Expect::Data(s("bracketed_unsorted"))
+        } else {
+            Expect::Invalid
+        };
         dl_case(&mut tally, line, s("dl_uri"), expected, DIVERGENCES);
     }
     tally.finish(50);
@@ -423,10 +516,22 @@ fn digital_link_js_vectors() {
     const DIVERGENCES: &[Divergence] = &[
         // README: digital-link.js accepts zero-suppressed GTINs by default; gs1-syntax-engine,
         // followed here, rejects them unless asked.
-        (589, "trailing '/' and a GTIN-8: accepted by digital-link.js, invalid per gs1-syntax-engine", None),
+        (
+            589,
+            "trailing '/' and a GTIN-8: accepted by digital-link.js, invalid per gs1-syntax-engine",
+            None,
+        ),
         (594, ZERO_SUPPRESSED, Some(permit_zero_suppressed)),
-        (604, "key qualifiers sorted into order first (setSortKeyQualifiers): not offered", None),
-        (610, "key qualifiers sorted into order first (setSortKeyQualifiers): not offered", None),
+        (
+            604,
+            "key qualifiers sorted into order first (setSortKeyQualifiers): not offered",
+            None,
+        ),
+        (
+            610,
+            "key qualifiers sorted into order first (setSortKeyQualifiers): not offered",
+            None,
+        ),
         (632, ZERO_SUPPRESSED, Some(permit_zero_suppressed)),
         (637, ALPHAS, Some(permit_alphas_and_zero_suppressed)),
         (639, ZERO_SUPPRESSED, Some(permit_zero_suppressed)),
@@ -447,13 +552,18 @@ fn digital_link_js_vectors() {
         match s("check") {
             "constructor" | "isValid" => {
                 let uri = s("uri");
-                let compressed = parse_uri(uri, &Options::default()) == Err(DigitalLinkError::Compressed);
+                let compressed =
+                    parse_uri(uri, &Options::default()) == Err(DigitalLinkError::Compressed);
                 if truth == Some(true) && compressed {
                     // A compressed URI: detected and refused with a clear error, as intended.
                     tally.pass();
                     continue;
                 }
-                let expected = if truth == Some(true) { Expect::Valid } else { Expect::Invalid };
+                let expected = if truth == Some(true) {
+                    Expect::Valid
+                } else {
+                    Expect::Invalid
+                };
                 dl_case(&mut tally, line, uri, expected, DIVERGENCES);
             }
             "isCheckDigitValid" => {
@@ -463,9 +573,10 @@ fn digital_link_js_vectors() {
                 let got = parse_uri(s("uri"), &opts);
                 let ok = match (truth, &got) {
                     (Some(true), Ok(_)) => true,
-                    (Some(false), Err(DigitalLinkError::Data(ElementStringError::Invalid { error, .. }))) => {
-                        *error == registry::ids::lint::LintError::IncorrectCheckDigit
-                    }
+                    (
+                        Some(false),
+                        Err(DigitalLinkError::Data(ElementStringError::Invalid { error, .. })),
+                    ) => *error == registry::ids::lint::LintError::IncorrectCheckDigit,
                     _ => false,
                 };
                 tally.check(ok, || format!("line {line}: {} -> {got:?}", s("uri")));
@@ -473,7 +584,9 @@ fn digital_link_js_vectors() {
             "compression" if s("call").starts_with("decompress") => {
                 // Decompression is not offered: the compressed input must be refused as such.
                 let got = parse_uri(s("input"), &Options::default());
-                tally.check(got == Err(DigitalLinkError::Compressed), || format!("line {line}: {got:?}"));
+                tally.check(got == Err(DigitalLinkError::Compressed), || {
+                    format!("line {line}: {got:?}")
+                });
             }
             "compression" => tally.skip("compressing Digital Link URIs is not offered"),
             other => tally.fail(format!("line {line}: unknown check {other}")),
@@ -492,21 +605,32 @@ fn ai_table_matches_dictionary() {
     let text = std::fs::read_to_string(&path).expect("dictionary readable");
     let is_component = |t: &str| {
         let t = t.strip_prefix('[').unwrap_or(t);
-        t.starts_with(['N', 'X', 'Y', 'Z']) && t[1..].starts_with(|c: char| c.is_ascii_digit() || c == '.')
+        t.starts_with(['N', 'X', 'Y', 'Z'])
+            && t[1..].starts_with(|c: char| c.is_ascii_digit() || c == '.')
     };
     let mut tally = Tally::new("gs1-syntax-dictionary/gs1-syntax-dictionary.txt (AI table)");
     let mut expected_count = 0;
-    for line in text.lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')) {
+    for line in text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+    {
         let (body, title) = line.split_once('#').unwrap_or((line, ""));
         let mut tokens: Vec<&str> = body.split_whitespace().collect();
         let ais = tokens.remove(0);
-        let flags = if tokens.first().is_some_and(|t| !is_component(t) && !t.contains('=') && *t != "dlpkey") {
+        let flags = if tokens
+            .first()
+            .is_some_and(|t| !is_component(t) && !t.contains('=') && *t != "dlpkey")
+        {
             tokens.remove(0)
         } else {
             ""
         };
         let spec: Vec<&str> = tokens.iter().copied().filter(|t| is_component(t)).collect();
-        let mut attrs: Vec<String> = tokens.iter().filter(|t| !is_component(t)).map(|t| t.to_string()).collect();
+        let mut attrs: Vec<String> = tokens
+            .iter()
+            .filter(|t| !is_component(t))
+            .map(|t| t.to_string())
+            .collect();
         attrs.sort();
         let (lo, hi) = ais.split_once('-').unwrap_or((ais, ais));
         let (from, to): (u32, u32) = (lo.parse().unwrap_or(1), hi.parse().unwrap_or(0));
@@ -517,16 +641,21 @@ fn ai_table_matches_dictionary() {
                 tally.fail(format!("({ai}) missing from the table"));
                 continue;
             };
-            let same = entry.fnc1 == !flags.contains('*')
+            let same = entry.fnc1 != flags.contains('*')
                 && entry.dl_data_attr == flags.contains('?')
                 && entry.spec() == spec.join(" ")
                 && entry.attributes() == attrs
                 && entry.title == title.trim();
-            tally.check(same, || format!("({ai}) differs: table {entry:?} vs dictionary {line:?}"));
+            tally.check(same, || {
+                format!("({ai}) differs: table {entry:?} vs dictionary {line:?}")
+            });
         }
     }
     tally.check(registry::ids::ai::table().len() == expected_count, || {
-        format!("table has {} AIs, dictionary {expected_count}", registry::ids::ai::table().len())
+        format!(
+            "table has {} AIs, dictionary {expected_count}",
+            registry::ids::ai::table().len()
+        )
     });
     tally.finish(500);
 }

@@ -219,7 +219,10 @@ mod tests {
         assert!(!gtin.fnc1);
         assert_eq!(gtin.spec(), "N14,csum,gcppos2");
         assert_eq!(gtin.attributes(), ["dlpkey=22,10,21|235", "ex=255,37"]);
-        assert_eq!(lookup("8003").map(AiEntry::spec).as_deref(), Some("N1,zero N13,csum,gcppos1 [X..16]"));
+        assert_eq!(
+            lookup("8003").map(AiEntry::spec).as_deref(),
+            Some("N1,zero N13,csum,gcppos1 [X..16]")
+        );
         assert!(lookup("3106").is_none());
         assert_eq!(lookup("3105").map(|e| e.ex), Some(&["310n"][..]));
     }

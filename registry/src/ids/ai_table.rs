@@ -26,7 +26,13 @@ const fn c(
     optional: bool,
     linters: &'static [super::lint::Linter],
 ) -> Component {
-    Component { charset, min, max, optional, linters }
+    Component {
+        charset,
+        min,
+        max,
+        optional,
+        linters,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -40,7 +46,16 @@ const fn e(
     dl_pkey: Option<&'static [&'static [&'static str]]>,
     title: &'static str,
 ) -> AiEntry {
-    AiEntry { ai, fnc1, dl_data_attr, components, req, ex, dl_pkey, title }
+    AiEntry {
+        ai,
+        fnc1,
+        dl_data_attr,
+        components,
+        req,
+        ex,
+        dl_pkey,
+        title,
+    }
 }
 
 /// Every Application Identifier of the dictionary, sorted by AI.

@@ -21,11 +21,28 @@ const BAD_HOST_CHARS: &[u8] = b"_~?#@!$&'()*+,;=%";
 
 /// The deprecated convenience alphas of Digital Link 1.0-1.2 and the AIs they stand for.
 const ALPHAS: &[(&str, &str)] = &[
-    ("cpid", "8010"), ("cpsn", "8011"), ("cpv", "22"), ("gcn", "255"), ("gdti", "253"),
-    ("giai", "8004"), ("ginc", "401"), ("gln", "414"), ("glnx", "254"), ("gmn", "8013"),
-    ("grai", "8003"), ("gsin", "402"), ("gsrn", "8018"), ("gsrnp", "8017"), ("gtin", "01"),
-    ("itip", "8006"), ("lot", "10"), ("party", "417"), ("refno", "8020"), ("ser", "21"),
-    ("srin", "8019"), ("sscc", "00"),
+    ("cpid", "8010"),
+    ("cpsn", "8011"),
+    ("cpv", "22"),
+    ("gcn", "255"),
+    ("gdti", "253"),
+    ("giai", "8004"),
+    ("ginc", "401"),
+    ("gln", "414"),
+    ("glnx", "254"),
+    ("gmn", "8013"),
+    ("grai", "8003"),
+    ("gsin", "402"),
+    ("gsrn", "8018"),
+    ("gsrnp", "8017"),
+    ("gtin", "01"),
+    ("itip", "8006"),
+    ("lot", "10"),
+    ("party", "417"),
+    ("refno", "8020"),
+    ("ser", "21"),
+    ("srin", "8019"),
+    ("sscc", "00"),
 ];
 
 /// Why a Digital Link URI (or path) cannot be read, or an element string cannot be written as
@@ -50,7 +67,9 @@ pub enum DigitalLinkError {
     #[error("the path must not end with '/'")]
     TrailingSlash,
     /// A compressed Digital Link URI, which the hub does not decompress.
-    #[error("compressed GS1 Digital Link URIs are not supported: send the uncompressed form (/01/.../10/...)")]
+    #[error(
+        "compressed GS1 Digital Link URIs are not supported: send the uncompressed form (/01/.../10/...)"
+    )]
     Compressed,
     /// No `/AI/value` pair with a primary key AI in the path.
     #[error("no GS1 primary key (such as /01/{{gtin}}) found in the path")]
@@ -68,7 +87,9 @@ pub enum DigitalLinkError {
         ai: String,
     },
     /// A GTIN-8/12/13 where the 14-digit form is required.
-    #[error("(01) must have 14 digits in a Digital Link URI, found {found} (pad with leading zeros)")]
+    #[error(
+        "(01) must have 14 digits in a Digital Link URI, found {found} (pad with leading zeros)"
+    )]
     ZeroSuppressedGtin {
         /// Number of digits found.
         found: usize,
@@ -120,7 +141,11 @@ pub fn uri_unescape(s: &str, query: bool) -> Vec<u8> {
     let mut i = 0;
     while i < b.len() {
         let hex = |c: u8| char::from(c).to_digit(16);
-        match (b[i], b.get(i + 1).copied().and_then(hex), b.get(i + 2).copied().and_then(hex)) {
+        match (
+            b[i],
+            b.get(i + 1).copied().and_then(hex),
+            b.get(i + 2).copied().and_then(hex),
+        ) {
             (b'%', Some(h), Some(l)) => {
                 out.push((h * 16 + l) as u8);
                 i += 3;
@@ -201,7 +226,9 @@ pub fn parse_path(path_and_query: &str, opts: &Options) -> Result<ElementString>
         sequence.push(entry.ai);
     }
     if !is_valid_sequence(&sequence) {
-        return Err(DigitalLinkError::InvalidKeyQualifiers { sequence: sequence.join(" ") });
+        return Err(DigitalLinkError::InvalidKeyQualifiers {
+            sequence: sequence.join(" "),
+        });
     }
     let path_count = elements.len();
     for param in query.split('&').filter(|p| !p.is_empty()) {
@@ -221,14 +248,18 @@ pub fn parse_path(path_and_query: &str, opts: &Options) -> Result<ElementString>
     }
     for (i, e) in elements.iter().enumerate().skip(path_count) {
         if elements[..i].iter().any(|p| p.ai() == e.ai()) {
-            return Err(DigitalLinkError::DuplicateAi { ai: e.ai().to_owned() });
+            return Err(DigitalLinkError::DuplicateAi {
+                ai: e.ai().to_owned(),
+            });
         }
         check_data_attribute(e, opts)?;
         for at in 1..=sequence.len() {
             let mut trial = sequence.clone();
             trial.insert(at, e.entry().ai);
             if is_valid_sequence(&trial) {
-                return Err(DigitalLinkError::ShouldBeInPath { ai: e.ai().to_owned() });
+                return Err(DigitalLinkError::ShouldBeInPath {
+                    ai: e.ai().to_owned(),
+                });
             }
         }
     }
@@ -251,8 +282,14 @@ fn find_primary_key(segments: &[&str], opts: &Options) -> Result<usize> {
     let last = segments.last().copied().unwrap_or_default();
     let compressed = last.len() >= 8
         && !last.bytes().all(|b| b.is_ascii_digit())
-        && last.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    Err(if compressed { DigitalLinkError::Compressed } else { DigitalLinkError::NoPrimaryKey })
+        && last
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    Err(if compressed {
+        DigitalLinkError::Compressed
+    } else {
+        DigitalLinkError::NoPrimaryKey
+    })
 }
 
 /// A path segment naming an AI (or, when permitted, a convenience alpha for one).
@@ -289,11 +326,17 @@ fn decode(ai: &str, raw: &str, query: bool, in_path: bool, opts: &Options) -> Re
 }
 
 fn check_data_attribute(e: &AiValue, opts: &Options) -> Result<()> {
-    let allowed = if e.is_unknown() { !opts.unknown_ai_not_dl_attr } else { e.entry().dl_data_attr };
+    let allowed = if e.is_unknown() {
+        !opts.unknown_ai_not_dl_attr
+    } else {
+        e.entry().dl_data_attr
+    };
     if allowed {
         Ok(())
     } else {
-        Err(DigitalLinkError::NotDataAttribute { ai: e.ai().to_owned() })
+        Err(DigitalLinkError::NotDataAttribute {
+            ai: e.ai().to_owned(),
+        })
     }
 }
 
@@ -347,7 +390,10 @@ pub fn to_uri(data: &ElementString, stem: Option<&str>, opts: &Options) -> Resul
     for fixed in [true, false] {
         for e in elements {
             let is_fixed = !e.entry().fnc1;
-            if is_fixed != fixed || path_ais.contains(&e.ai()) || params.iter().any(|p| p.ai() == e.ai()) {
+            if is_fixed != fixed
+                || path_ais.contains(&e.ai())
+                || params.iter().any(|p| p.ai() == e.ai())
+            {
                 continue;
             }
             check_data_attribute(e, opts)?;
@@ -373,25 +419,51 @@ mod tests {
     fn stamp_uri_round_trip() {
         let uri = "https://trace.example.cn/01/09506000134352/10/LOT1/21/ABC?17=251231";
         let es = parse_uri(uri, &o()).expect("valid");
-        assert_eq!(es.to_bracketed(), "(01)09506000134352(10)LOT1(21)ABC(17)251231");
-        assert_eq!(to_uri(&es, Some("https://trace.example.cn/"), &o()).as_deref(), Ok(uri));
+        assert_eq!(
+            es.to_bracketed(),
+            "(01)09506000134352(10)LOT1(21)ABC(17)251231"
+        );
+        assert_eq!(
+            to_uri(&es, Some("https://trace.example.cn/"), &o()).as_deref(),
+            Ok(uri)
+        );
         let path = parse_path("/01/09506000134352/10/LOT1/21/ABC", &o()).expect("valid");
         assert_eq!(path.get("21"), Some("ABC"));
     }
 
     #[test]
     fn precise_errors() {
-        let p = |s: &str| parse_uri(s, &o()).unwrap_err();
-        assert_eq!(p("https://a/01/9506000134352"), DigitalLinkError::ZeroSuppressedGtin { found: 13 });
-        assert_eq!(p("https://dlnkd.tn.gg/ARHKVAdpQg"), DigitalLinkError::Compressed);
+        let p = |s: &str| parse_uri(s, &o()).expect_err("must fail");
+        assert_eq!(
+            p("https://a/01/9506000134352"),
+            DigitalLinkError::ZeroSuppressedGtin { found: 13 }
+        );
+        assert_eq!(
+            p("https://dlnkd.tn.gg/ARHKVAdpQg"),
+            DigitalLinkError::Compressed
+        );
         assert_eq!(p("ftp://a/01/09506000134352"), DigitalLinkError::Scheme);
         assert_eq!(
             p("https://a/01/09506000134352/21/A/10/B"),
-            DigitalLinkError::InvalidKeyQualifiers { sequence: "01 21 10".into() }
+            DigitalLinkError::InvalidKeyQualifiers {
+                sequence: "01 21 10".into()
+            }
         );
-        assert_eq!(p("https://a/01/09506000134352?10=B"), DigitalLinkError::ShouldBeInPath { ai: "10".into() });
-        assert!(matches!(p("https://a/01/09506000134353"), DigitalLinkError::Data(_)));
-        assert_eq!(p("https://a/01/09506000134352 "), DigitalLinkError::IllegalCharacter { pos: 27, found: ' ' });
+        assert_eq!(
+            p("https://a/01/09506000134352?10=B"),
+            DigitalLinkError::ShouldBeInPath { ai: "10".into() }
+        );
+        assert!(matches!(
+            p("https://a/01/09506000134353"),
+            DigitalLinkError::Data(_)
+        ));
+        assert_eq!(
+            p("https://a/01/09506000134352 "),
+            DigitalLinkError::IllegalCharacter {
+                pos: 27,
+                found: ' '
+            }
+        );
     }
 
     #[test]

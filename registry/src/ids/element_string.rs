@@ -173,7 +173,11 @@ impl AiValue {
     pub fn new(ai: &str, value: &str, opts: &Options) -> Result<Self> {
         let entry = resolve(ai, opts)?;
         validate_value(ai, entry, value)?;
-        Ok(Self { ai: ai.to_owned(), value: value.to_owned(), entry })
+        Ok(Self {
+            ai: ai.to_owned(),
+            value: value.to_owned(),
+            entry,
+        })
     }
 
     /// The AI.
@@ -241,7 +245,11 @@ pub fn validate_value(ai: &str, entry: &AiEntry, value: &str) -> Result<()> {
         }
         let len = rest.len().min(usize::from(comp.max));
         if len < usize::from(comp.min) {
-            return err_ai(ai, |ai| ElementStringError::ComponentLength { ai, component: i + 1, offset });
+            return err_ai(ai, |ai| ElementStringError::ComponentLength {
+                ai,
+                component: i + 1,
+                offset,
+            });
         }
         let part = &rest[..len];
         let linters = std::iter::once(comp.charset.linter()).chain(comp.linters.iter().copied());
@@ -294,10 +302,16 @@ impl ElementString {
         let mut pos = 0;
         while pos < s.len() {
             if !s[pos..].starts_with('(') {
-                return Err(ElementStringError::Syntax { pos, what: "expected '('" });
+                return Err(ElementStringError::Syntax {
+                    pos,
+                    what: "expected '('",
+                });
             }
             let Some(close) = s[pos + 1..].find(')').map(|i| pos + 1 + i) else {
-                return Err(ElementStringError::Syntax { pos, what: "AI not closed by ')'" });
+                return Err(ElementStringError::Syntax {
+                    pos,
+                    what: "AI not closed by ')'",
+                });
             };
             let ai = &s[pos + 1..close];
             if ai.len() < 2 || ai.len() > 4 || !ai.bytes().all(|b| b.is_ascii_digit()) {
@@ -381,7 +395,10 @@ impl ElementString {
 
     /// The value of the first instance of `ai`.
     pub fn get(&self, ai: &str) -> Option<&str> {
-        self.elements.iter().find(|e| e.ai == ai).map(|e| e.value.as_str())
+        self.elements
+            .iter()
+            .find(|e| e.ai == ai)
+            .map(|e| e.value.as_str())
     }
 
     /// The bracketed form, `(` in values escaped as `\(`.
@@ -506,26 +523,35 @@ mod tests {
 
     #[test]
     fn bracketed_and_unbracketed_round_trip() {
-        let es = ElementString::parse_bracketed("(01)09506000134352(17)201225(10)ABC(21)XYZ", &opts())
-            .expect("valid");
+        let es =
+            ElementString::parse_bracketed("(01)09506000134352(17)201225(10)ABC(21)XYZ", &opts())
+                .expect("valid");
         assert_eq!(es.to_unbracketed(), "^01095060001343521720122510ABC^21XYZ");
-        assert_eq!(es.to_gs_separated(), "01095060001343521720122510ABC\u{1d}21XYZ");
+        assert_eq!(
+            es.to_gs_separated(),
+            "01095060001343521720122510ABC\u{1d}21XYZ"
+        );
         let back = ElementString::parse_unbracketed(&es.to_unbracketed(), &opts()).expect("valid");
         assert_eq!(back, es);
         assert_eq!(back.get("10"), Some("ABC"));
-        assert_eq!(back.to_string(), "(01)09506000134352(17)201225(10)ABC(21)XYZ");
+        assert_eq!(
+            back.to_string(),
+            "(01)09506000134352(17)201225(10)ABC(21)XYZ"
+        );
     }
 
     #[test]
     fn escaped_bracket_in_value() {
-        let es = ElementString::parse_bracketed("(01)09506000134352(10)A\\(B", &opts()).expect("valid");
+        let es =
+            ElementString::parse_bracketed("(01)09506000134352(10)A\\(B", &opts()).expect("valid");
         assert_eq!(es.get("10"), Some("A(B"));
         assert_eq!(es.to_bracketed(), "(01)09506000134352(10)A\\(B");
     }
 
     #[test]
     fn errors_name_the_ai() {
-        let e = ElementString::parse_bracketed("(01)09506000134353", &opts()).unwrap_err();
+        let e =
+            ElementString::parse_bracketed("(01)09506000134353", &opts()).expect_err("must fail");
         assert_eq!(
             e,
             ElementStringError::Invalid {
@@ -537,19 +563,35 @@ mod tests {
             }
         );
         assert!(e.to_string().starts_with("(01)"));
-        let e = ElementString::parse_bracketed("(01)09506000134352(17)201332", &opts()).unwrap_err();
-        assert!(matches!(e, ElementStringError::Invalid { ref ai, error: LintError::IllegalMonth, .. } if ai == "17"));
-        let e = ElementString::parse_bracketed("(21)ABC", &opts()).unwrap_err();
-        assert_eq!(e, ElementStringError::RequisiteMissing { ai: "21".into(), required: "01,03,8006".into() });
-        let e = ElementString::parse_bracketed("(01)09506000134352(02)09506000134352(37)1", &opts());
+        let e = ElementString::parse_bracketed("(01)09506000134352(17)201332", &opts())
+            .expect_err("must fail");
+        assert!(
+            matches!(e, ElementStringError::Invalid { ref ai, error: LintError::IllegalMonth, .. } if ai == "17")
+        );
+        let e = ElementString::parse_bracketed("(21)ABC", &opts()).expect_err("must fail");
+        assert_eq!(
+            e,
+            ElementStringError::RequisiteMissing {
+                ai: "21".into(),
+                required: "01,03,8006".into()
+            }
+        );
+        let e =
+            ElementString::parse_bracketed("(01)09506000134352(02)09506000134352(37)1", &opts());
         assert!(matches!(e, Err(ElementStringError::Exclusive { .. })));
         let e = ElementString::parse_unbracketed("^0109506000134352^10AB^10CD", &opts());
-        assert_eq!(e, Err(ElementStringError::RepeatedDifferent { ai: "10".into() }));
+        assert_eq!(
+            e,
+            Err(ElementStringError::RepeatedDifferent { ai: "10".into() })
+        );
     }
 
     #[test]
     fn garbage_never_panics() {
-        for s in ["(", "()", "(0", "(01", "(01)", "\\(", "(é)x", "(01)é", "^", "^é", "^01é", "^8003", "^\u{1d}"] {
+        for s in [
+            "(", "()", "(0", "(01", "(01)", "\\(", "(é)x", "(01)é", "^", "^é", "^01é", "^8003",
+            "^\u{1d}",
+        ] {
             let _ = ElementString::parse_bracketed(s, &opts());
             let _ = ElementString::parse_unbracketed(s, &opts());
         }

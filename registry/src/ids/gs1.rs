@@ -79,17 +79,29 @@ fn check_key(
     checked: bool,
 ) -> Result<(), KeyError> {
     if let Some((i, c)) = s.chars().enumerate().find(|(_, c)| !c.is_ascii_digit()) {
-        return Err(KeyError::NotDigit { key, position: i + 1, found: c });
+        return Err(KeyError::NotDigit {
+            key,
+            position: i + 1,
+            found: c,
+        });
     }
     if !lengths.contains(&s.len()) {
-        return Err(KeyError::WrongLength { key, expected, found: s.len() });
+        return Err(KeyError::WrongLength {
+            key,
+            expected,
+            found: s.len(),
+        });
     }
     if checked {
         let (body, last) = s.split_at(s.len() - 1);
         let expected = check_digit(body).map_or('0', |d| char::from(b'0' + d));
         let found = last.chars().next().unwrap_or('0');
         if expected != found {
-            return Err(KeyError::BadCheckDigit { key, expected, found });
+            return Err(KeyError::BadCheckDigit {
+                key,
+                expected,
+                found,
+            });
         }
     }
     Ok(())
@@ -110,7 +122,7 @@ pub enum GtinKind {
 
 impl GtinKind {
     /// The number of digits of this form.
-    pub fn len(self) -> usize {
+    pub fn digits(self) -> usize {
         match self {
             Self::Gtin8 => 8,
             Self::Gtin12 => 12,
@@ -155,7 +167,7 @@ impl Gtin {
 
     /// The GTIN in the form it was given in (8, 12, 13 or 14 digits).
     pub fn original(&self) -> &str {
-        &self.as_str()[14 - self.kind.len()..]
+        &self.as_str()[14 - self.kind.digits()..]
     }
 
     /// True when the GS1 company prefix `prefix` starts the GTIN (after the indicator digit of the
@@ -234,7 +246,13 @@ pub struct CompanyPrefix(String);
 impl CompanyPrefix {
     /// Parses a company prefix of 4 to 12 digits.
     pub fn parse(s: &str) -> Result<Self, KeyError> {
-        check_key("GS1 company prefix", s, &[4, 5, 6, 7, 8, 9, 10, 11, 12], "4 to 12", false)?;
+        check_key(
+            "GS1 company prefix",
+            s,
+            &[4, 5, 6, 7, 8, 9, 10, 11, 12],
+            "4 to 12",
+            false,
+        )?;
         Ok(Self(s.to_owned()))
     }
 
@@ -325,23 +343,43 @@ mod tests {
     fn key_errors_are_precise() {
         assert_eq!(
             Gtin::parse("0950600013435"),
-            Err(KeyError::BadCheckDigit { key: "GTIN", expected: '9', found: '5' })
+            Err(KeyError::BadCheckDigit {
+                key: "GTIN",
+                expected: '9',
+                found: '5'
+            })
         );
         assert_eq!(
             Gtin::parse("095060001343"),
-            Err(KeyError::BadCheckDigit { key: "GTIN", expected: '0', found: '3' })
+            Err(KeyError::BadCheckDigit {
+                key: "GTIN",
+                expected: '0',
+                found: '3'
+            })
         );
         assert_eq!(
             Gtin::parse("1234567"),
-            Err(KeyError::WrongLength { key: "GTIN", expected: "8, 12, 13 or 14", found: 7 })
+            Err(KeyError::WrongLength {
+                key: "GTIN",
+                expected: "8, 12, 13 or 14",
+                found: 7
+            })
         );
         assert_eq!(
             Gtin::parse("0950600013435A"),
-            Err(KeyError::NotDigit { key: "GTIN", position: 14, found: 'A' })
+            Err(KeyError::NotDigit {
+                key: "GTIN",
+                position: 14,
+                found: 'A'
+            })
         );
         assert_eq!(
             Gln::parse("0614141000013"),
-            Err(KeyError::BadCheckDigit { key: "GLN", expected: '2', found: '3' })
+            Err(KeyError::BadCheckDigit {
+                key: "GLN",
+                expected: '2',
+                found: '3'
+            })
         );
         assert!(Gln::parse("0614141000012").is_ok());
         assert!(Sscc::parse("106141411234567897").is_ok());
@@ -349,24 +387,58 @@ mod tests {
             Sscc::parse("106141411234567890"),
             Err(KeyError::BadCheckDigit { expected: '7', .. })
         ));
-        assert!(matches!(Sscc::parse("10614141123456789"), Err(KeyError::WrongLength { found: 17, .. })));
-        assert!(matches!(CompanyPrefix::parse("123"), Err(KeyError::WrongLength { .. })));
-        assert!(matches!(CompanyPrefix::parse("1234567890123"), Err(KeyError::WrongLength { .. })));
-        assert!(matches!(CompanyPrefix::parse("12a4"), Err(KeyError::NotDigit { position: 3, .. })));
+        assert!(matches!(
+            Sscc::parse("10614141123456789"),
+            Err(KeyError::WrongLength { found: 17, .. })
+        ));
+        assert!(matches!(
+            CompanyPrefix::parse("123"),
+            Err(KeyError::WrongLength { .. })
+        ));
+        assert!(matches!(
+            CompanyPrefix::parse("1234567890123"),
+            Err(KeyError::WrongLength { .. })
+        ));
+        assert!(matches!(
+            CompanyPrefix::parse("12a4"),
+            Err(KeyError::NotDigit { position: 3, .. })
+        ));
     }
 
     #[test]
     fn company_prefix_matching() {
         let gcp = CompanyPrefix::parse("9506000").expect("prefix");
-        assert!(Gtin::parse("09506000134352").expect("gtin").has_company_prefix(&gcp));
-        assert!(Gtin::parse("9506000134352").expect("gtin").has_company_prefix(&gcp));
-        assert!(!Gtin::parse("02345673").expect("gtin").has_company_prefix(&gcp));
+        assert!(
+            Gtin::parse("09506000134352")
+                .expect("gtin")
+                .has_company_prefix(&gcp)
+        );
+        assert!(
+            Gtin::parse("9506000134352")
+                .expect("gtin")
+                .has_company_prefix(&gcp)
+        );
+        assert!(
+            !Gtin::parse("02345673")
+                .expect("gtin")
+                .has_company_prefix(&gcp)
+        );
         let gcp = CompanyPrefix::parse("0614141").expect("prefix");
-        assert!(Gln::parse("0614141000012").expect("gln").has_company_prefix(&gcp));
-        assert!(Sscc::parse("106141411234567897").expect("sscc").has_company_prefix(&gcp));
-        assert!(!Sscc::parse("006141411234567890").expect("sscc").has_company_prefix(
-            &CompanyPrefix::parse("0061414").expect("prefix")
-        ));
+        assert!(
+            Gln::parse("0614141000012")
+                .expect("gln")
+                .has_company_prefix(&gcp)
+        );
+        assert!(
+            Sscc::parse("106141411234567897")
+                .expect("sscc")
+                .has_company_prefix(&gcp)
+        );
+        assert!(
+            !Sscc::parse("006141411234567890")
+                .expect("sscc")
+                .has_company_prefix(&CompanyPrefix::parse("0061414").expect("prefix"))
+        );
         assert!(key_has_company_prefix("106141411234567897", 1, &gcp));
         assert!(!key_has_company_prefix("1", 2, &gcp));
     }
@@ -374,7 +446,10 @@ mod tests {
     #[test]
     fn keys_serialise_as_strings_and_validate_on_the_way_in() {
         let g = Gtin::parse("9506000134352").expect("gtin");
-        assert_eq!(serde_json::to_string(&g).expect("json"), "\"09506000134352\"");
+        assert_eq!(
+            serde_json::to_string(&g).expect("json"),
+            "\"09506000134352\""
+        );
         let back: Gtin = serde_json::from_str("\"9506000134352\"").expect("json");
         assert_eq!(back, g);
         assert!(serde_json::from_str::<Gtin>("\"9506000134353\"").is_err());

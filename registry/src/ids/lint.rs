@@ -214,7 +214,11 @@ impl Linter {
             Mi => two_digits(data, 59, TIME_MI),
             Ss => two_digits(data, 59, TIME_SS),
             Hhmi => hhmi(data),
-            Hyphen => whole(data, !data.is_empty() && data.iter().all(|&b| b == b'-'), LintError::NotHyphen),
+            Hyphen => whole(
+                data,
+                !data.is_empty() && data.iter().all(|&b| b == b'-'),
+                LintError::NotHyphen,
+            ),
             Iban => iban(data),
             Importeridx => importeridx(data),
             Iso3166 => listed(data, &ISO3166_NUMERIC, LintError::NotIso3166),
@@ -224,13 +228,31 @@ impl Linter {
             },
             Iso3166alpha2 => listed(data, &ISO3166_ALPHA2, LintError::NotIso3166Alpha2),
             Iso4217 => listed(data, &ISO4217_NUMERIC, LintError::NotIso4217),
-            Iso5218 => one_of(data, &[b"0", b"1", b"2", b"9"], LintError::InvalidBiologicalSexCode),
-            Latitude => coordinate(data, 1_800_000_000, LintError::LatitudeInvalidLength, LintError::InvalidLatitude),
-            Longitude => coordinate(data, 3_600_000_000, LintError::LongitudeInvalidLength, LintError::InvalidLongitude),
+            Iso5218 => one_of(
+                data,
+                &[b"0", b"1", b"2", b"9"],
+                LintError::InvalidBiologicalSexCode,
+            ),
+            Latitude => coordinate(
+                data,
+                1_800_000_000,
+                LintError::LatitudeInvalidLength,
+                LintError::InvalidLatitude,
+            ),
+            Longitude => coordinate(
+                data,
+                3_600_000_000,
+                LintError::LongitudeInvalidLength,
+                LintError::InvalidLongitude,
+            ),
             Mediatype => listed(data, &MEDIA_TYPES, LintError::InvalidMediaType),
             Nonzero => {
                 csetnumeric(data)?;
-                whole(data, data.iter().any(|&b| b != b'0'), LintError::IllegalZeroValue)
+                whole(
+                    data,
+                    data.iter().any(|&b| b != b'0'),
+                    LintError::IllegalZeroValue,
+                )
             }
             Nozeroprefix => {
                 csetnumeric(data)?;
@@ -243,9 +265,17 @@ impl Linter {
             Pcenc => pcenc(data),
             Pieceoftotal => pieceoftotal(data),
             Posinseqslash => posinseqslash(data),
-            Winding => one_of(data, &[b"0", b"1", b"9"], LintError::InvalidWindingDirection),
+            Winding => one_of(
+                data,
+                &[b"0", b"1", b"9"],
+                LintError::InvalidWindingDirection,
+            ),
             Yesno => one_of(data, &[b"0", b"1"], LintError::NotZeroOrOne),
-            Zero => whole(data, !data.is_empty() && data.iter().all(|&b| b == b'0'), LintError::NotZero),
+            Zero => whole(
+                data,
+                !data.is_empty() && data.iter().all(|&b| b == b'0'),
+                LintError::NotZero,
+            ),
             Yymmd0 => date(data, false, true),
             Yymmdd => date(data, false, false),
             Yyyymmd0 => date(data, true, true),
@@ -256,7 +286,11 @@ impl Linter {
 }
 
 fn whole(data: &[u8], ok: bool, error: LintError) -> LintResult {
-    if ok { Ok(()) } else { fail(error, 0, data.len()) }
+    if ok {
+        Ok(())
+    } else {
+        fail(error, 0, data.len())
+    }
 }
 
 fn one_of(data: &[u8], allowed: &[&[u8]], error: LintError) -> LintResult {
@@ -264,7 +298,11 @@ fn one_of(data: &[u8], allowed: &[&[u8]], error: LintError) -> LintResult {
 }
 
 fn listed(data: &[u8], list: &[&str], error: LintError) -> LintResult {
-    whole(data, list.binary_search_by(|c| c.as_bytes().cmp(data)).is_ok(), error)
+    whole(
+        data,
+        list.binary_search_by(|c| c.as_bytes().cmp(data)).is_ok(),
+        error,
+    )
 }
 
 fn csetnumeric(data: &[u8]) -> LintResult {
@@ -306,7 +344,11 @@ fn csum(data: &[u8]) -> LintResult {
         .map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 3 } else { 1 })
         .sum();
     let expected = b'0' + ((10 - sum % 10) % 10) as u8;
-    if last == expected { Ok(()) } else { fail(LintError::IncorrectCheckDigit, data.len() - 1, 1) }
+    if last == expected {
+        Ok(())
+    } else {
+        fail(LintError::IncorrectCheckDigit, data.len() - 1, 1)
+    }
 }
 
 fn csumalpha(data: &[u8]) -> LintResult {
@@ -325,7 +367,11 @@ fn csumalpha(data: &[u8]) -> LintResult {
     }
     sum %= 1021;
     let expected = [CSET32[(sum >> 5) as usize], CSET32[(sum & 31) as usize]];
-    if pair == expected { Ok(()) } else { fail(LintError::IncorrectCheckPair, body.len(), 2) }
+    if pair == expected {
+        Ok(())
+    } else {
+        fail(LintError::IncorrectCheckPair, body.len(), 2)
+    }
 }
 
 fn gcp(data: &[u8], offset: usize) -> LintResult {
@@ -333,21 +379,40 @@ fn gcp(data: &[u8], offset: usize) -> LintResult {
     if data.len() < offset + GCP_MIN {
         return fail(LintError::TooShortForGcp, 0, data.len());
     }
-    match data[offset..offset + GCP_MIN].iter().position(|b| !b.is_ascii_digit()) {
+    match data[offset..offset + GCP_MIN]
+        .iter()
+        .position(|b| !b.is_ascii_digit())
+    {
         Some(i) => fail(LintError::InvalidGcpPrefix, offset + i, 1),
         None => Ok(()),
     }
 }
 
 fn hasnondigit(data: &[u8]) -> LintResult {
-    whole(data, data.iter().any(|b| !b.is_ascii_digit()), LintError::RequiresNonDigitCharacter)
+    whole(
+        data,
+        data.iter().any(|b| !b.is_ascii_digit()),
+        LintError::RequiresNonDigitCharacter,
+    )
 }
 
 /// Errors of a two-digit time field: too short, too long, out of range.
 type TimeErrors = (LintError, LintError, LintError);
-const TIME_HH: TimeErrors = (LintError::HourTooShort, LintError::HourTooLong, LintError::IllegalHour);
-const TIME_MI: TimeErrors = (LintError::MinuteTooShort, LintError::MinuteTooLong, LintError::IllegalMinute);
-const TIME_SS: TimeErrors = (LintError::SecondTooShort, LintError::SecondTooLong, LintError::IllegalSecond);
+const TIME_HH: TimeErrors = (
+    LintError::HourTooShort,
+    LintError::HourTooLong,
+    LintError::IllegalHour,
+);
+const TIME_MI: TimeErrors = (
+    LintError::MinuteTooShort,
+    LintError::MinuteTooLong,
+    LintError::IllegalMinute,
+);
+const TIME_SS: TimeErrors = (
+    LintError::SecondTooShort,
+    LintError::SecondTooLong,
+    LintError::IllegalSecond,
+);
 
 fn two_digits(data: &[u8], max: u8, (short, long, range): TimeErrors) -> LintResult {
     if data.len() < 2 {
@@ -382,7 +447,8 @@ fn hhmi(data: &[u8]) -> LintResult {
 /// The value of a run of ASCII digits (saturating; callers check digits first).
 fn number(digits: &[u8]) -> u64 {
     digits.iter().fold(0u64, |n, b| {
-        n.saturating_mul(10).saturating_add(u64::from(b.wrapping_sub(b'0')))
+        n.saturating_mul(10)
+            .saturating_add(u64::from(b.wrapping_sub(b'0')))
     })
 }
 
@@ -401,7 +467,13 @@ fn iban(data: &[u8]) -> LintResult {
     if let Some(i) = data.iter().enumerate().position(|(i, b)| bad(i, b)) {
         return fail(LintError::InvalidIbanCharacter, i, 1);
     }
-    if listed(&data[..2], &ISO3166_ALPHA2, LintError::IllegalIbanCountryCode).is_err() {
+    if listed(
+        &data[..2],
+        &ISO3166_ALPHA2,
+        LintError::IllegalIbanCountryCode,
+    )
+    .is_err()
+    {
         return fail(LintError::IllegalIbanCountryCode, 0, 2);
     }
     // Move the first four characters to the end, letters become 10..35, then mod 97 must be 1.
@@ -412,7 +484,11 @@ fn iban(data: &[u8]) -> LintResult {
             (acc * 100 + u32::from(b - b'A') + 10) % 97
         }
     });
-    if rem == 1 { Ok(()) } else { fail(LintError::IncorrectIbanChecksum, 2, 2) }
+    if rem == 1 {
+        Ok(())
+    } else {
+        fail(LintError::IncorrectIbanChecksum, 2, 2)
+    }
 }
 
 fn importeridx(data: &[u8]) -> LintResult {
@@ -439,7 +515,11 @@ fn pcenc(data: &[u8]) -> LintResult {
                 && data[i + 1].is_ascii_hexdigit()
                 && data[i + 2].is_ascii_hexdigit();
             if !ok {
-                return fail(LintError::InvalidPercentSequence, i, (data.len() - i).min(3));
+                return fail(
+                    LintError::InvalidPercentSequence,
+                    i,
+                    (data.len() - i).min(3),
+                );
             }
             i += 3;
         } else {
@@ -525,7 +605,9 @@ mod tests {
     use super::*;
 
     fn err(l: Linter, data: &str) -> Option<(LintError, usize, usize)> {
-        l.check(data.as_bytes()).err().map(|f| (f.error, f.pos, f.len))
+        l.check(data.as_bytes())
+            .err()
+            .map(|f| (f.error, f.pos, f.len))
     }
 
     #[test]
@@ -534,27 +616,51 @@ mod tests {
             assert_eq!(Linter::from_name(l.name()), Some(*l));
         }
         assert_eq!(Linter::from_name("nonesuch"), None);
-        assert_eq!(LintError::NonDigitCharacter.code(), "GS1_LINTER_NON_DIGIT_CHARACTER");
+        assert_eq!(
+            LintError::NonDigitCharacter.code(),
+            "GS1_LINTER_NON_DIGIT_CHARACTER"
+        );
     }
 
     #[test]
     fn check_digits_and_pairs() {
         assert_eq!(err(Linter::Csum, "12345678901231"), None);
-        assert_eq!(err(Linter::Csum, "12345678901232"), Some((LintError::IncorrectCheckDigit, 13, 1)));
+        assert_eq!(
+            err(Linter::Csum, "12345678901232"),
+            Some((LintError::IncorrectCheckDigit, 13, 1))
+        );
         assert_eq!(err(Linter::Csumalpha, "1987654Ad4X4bL5ttr2310c2K"), None);
-        assert_eq!(err(Linter::Csumalpha, "1987654Ad4X4bL5ttr2310cXK"), Some((LintError::IncorrectCheckPair, 23, 2)));
+        assert_eq!(
+            err(Linter::Csumalpha, "1987654Ad4X4bL5ttr2310cXK"),
+            Some((LintError::IncorrectCheckPair, 23, 2))
+        );
     }
 
     #[test]
     fn dates_and_times() {
         assert_eq!(err(Linter::Yymmdd, "240229"), None);
-        assert_eq!(err(Linter::Yymmdd, "230229"), Some((LintError::IllegalDay, 4, 2)));
+        assert_eq!(
+            err(Linter::Yymmdd, "230229"),
+            Some((LintError::IllegalDay, 4, 2))
+        );
         assert_eq!(err(Linter::Yymmd0, "230200"), None);
-        assert_eq!(err(Linter::Yyyymmdd, "21000229"), Some((LintError::IllegalDay, 6, 2)));
-        assert_eq!(err(Linter::Hhmi, "2360"), Some((LintError::IllegalMinute, 2, 2)));
-        assert_eq!(err(Linter::Gcppos2, "01I34"), Some((LintError::InvalidGcpPrefix, 2, 1)));
+        assert_eq!(
+            err(Linter::Yyyymmdd, "21000229"),
+            Some((LintError::IllegalDay, 6, 2))
+        );
+        assert_eq!(
+            err(Linter::Hhmi, "2360"),
+            Some((LintError::IllegalMinute, 2, 2))
+        );
+        assert_eq!(
+            err(Linter::Gcppos2, "01I34"),
+            Some((LintError::InvalidGcpPrefix, 2, 1))
+        );
         assert_eq!(err(Linter::Gcppos2, "01234"), None);
-        assert_eq!(err(Linter::Gcppos1, "123"), Some((LintError::TooShortForGcp, 0, 3)));
+        assert_eq!(
+            err(Linter::Gcppos1, "123"),
+            Some((LintError::TooShortForGcp, 0, 3))
+        );
     }
 
     #[test]

@@ -3,12 +3,12 @@
 //!
 //! Everything here is pure: strings in, typed values or a precise error out.
 
-pub mod gs1;
-pub mod uscc;
-pub mod lint;
-mod lint_lists;
 pub mod ai;
 mod ai_table;
-pub mod element_string;
 pub mod digital_link;
+pub mod element_string;
+pub mod gs1;
+pub mod lint;
+mod lint_lists;
 pub mod scan;
+pub mod uscc;

@@ -3,7 +3,7 @@
 //! reads `]d201095060001343521725123110LOT1<GS>21ABC`.
 
 use super::digital_link::{self, DigitalLinkError};
-use super::element_string::{AiValue, ElementString, ElementStringError, Options, GS};
+use super::element_string::{AiValue, ElementString, ElementStringError, GS, Options};
 use super::gs1::{Gtin, KeyError};
 
 /// Barcode symbologies the hub reads and writes.
@@ -115,7 +115,10 @@ fn gs1_data(data: &str, opts: &Options) -> Result<ElementString, ScanError> {
     if data.contains('^') {
         return Err(ScanError::Caret);
     }
-    Ok(ElementString::parse_unbracketed(&format!("^{}", data.replace(GS, "^")), opts)?)
+    Ok(ElementString::parse_unbracketed(
+        &format!("^{}", data.replace(GS, "^")),
+        opts,
+    )?)
 }
 
 /// Reads scanner output: symbology identifier, then data.
@@ -175,7 +178,9 @@ pub fn to_scan_data(data: &ElementString, symbology: Symbology) -> Result<String
     let gtin = Gtin::parse(only.value()).map_err(|_| ScanError::NotEncodable)?;
     let digits = gtin.as_str();
     match symbology {
-        Symbology::Ean13 if only.ai() == "01" && digits.starts_with('0') => Ok(format!("]E0{}", &digits[1..])),
+        Symbology::Ean13 if only.ai() == "01" && digits.starts_with('0') => {
+            Ok(format!("]E0{}", &digits[1..]))
+        }
         Symbology::Ean8 if only.ai() == "01" && digits.starts_with("000000") => {
             Ok(format!("]E4{}", &digits[6..]))
         }
@@ -199,17 +204,26 @@ mod tests {
         assert!(parse_scan_data("]d20109506000134352172512311\u{1d}", &o).is_err());
         let scan = parse_scan_data("]d2010950600013435217251231\u{1d}10LOT1\u{1d}21ABC", &o)
             .expect("valid");
-        let expected = ElementString::parse_bracketed("(01)09506000134352(17)251231(10)LOT1(21)ABC", &o)
-            .expect("valid");
+        let expected =
+            ElementString::parse_bracketed("(01)09506000134352(17)251231(10)LOT1(21)ABC", &o)
+                .expect("valid");
         assert_eq!(scan.symbology, Symbology::DataMatrix);
         assert_eq!(scan.content, ScanContent::Gs1(expected.clone()));
         assert_eq!(
             to_scan_data(&expected, Symbology::DataMatrix).as_deref(),
-            Ok("]d2010950600013435217251231" /* (17) is fixed-length */.to_owned() + "10LOT1\u{1d}21ABC")
-                .as_deref()
+            Ok("]d2010950600013435217251231" /* (17) is fixed-length */
+                .to_owned()
+                + "10LOT1\u{1d}21ABC")
+            .as_deref()
         );
-        assert_eq!(parse_scan_data("]Q1^TEXT", &o).map(|s| s.content), Ok(ScanContent::Text("^TEXT".into())));
+        assert_eq!(
+            parse_scan_data("]Q1^TEXT", &o).map(|s| s.content),
+            Ok(ScanContent::Text("^TEXT".into()))
+        );
         assert_eq!(parse_scan_data("]X9", &o), Err(ScanError::Symbology));
-        assert_eq!(parse_scan_data("]E402345673", &o).map(|s| s.symbology), Ok(Symbology::Ean8));
+        assert_eq!(
+            parse_scan_data("]E402345673", &o).map(|s| s.symbology),
+            Ok(Symbology::Ean8)
+        );
     }
 }

@@ -20,7 +20,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 
 /// Weights of positions 1..=17 (3^i mod 31).
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 /// GB 11714 weights of the 8 body characters of an organisation code.
 const ORG_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
@@ -43,7 +45,9 @@ pub enum UsccError {
     },
     /// A lower-case letter whose upper case is allowed: the code is written in upper case only
     /// (input is not upper-cased for you).
-    #[error("character '{found}' at position {position} is lower case: the code uses upper case only")]
+    #[error(
+        "character '{found}' at position {position} is lower case: the code uses upper case only"
+    )]
     LowerCase {
         /// 1-based position.
         position: usize,
@@ -51,7 +55,9 @@ pub enum UsccError {
         found: char,
     },
     /// A character outside `0-9A-HJ-NPQRTUWXY`.
-    #[error("character '{found}' at position {position} is not allowed (only 0-9 and A-Y without I, O, S, V, Z)")]
+    #[error(
+        "character '{found}' at position {position} is not allowed (only 0-9 and A-Y without I, O, S, V, Z)"
+    )]
     BadCharacter {
         /// 1-based position.
         position: usize,
@@ -59,7 +65,9 @@ pub enum UsccError {
         found: char,
     },
     /// Positions 3-8 are not a plausible GB/T 2260 region code.
-    #[error("region code '{region}' (positions 3-8) is not six digits starting with a GB/T 2260 province code")]
+    #[error(
+        "region code '{region}' (positions 3-8) is not six digits starting with a GB/T 2260 province code"
+    )]
     BadRegion {
         /// The six characters found.
         region: String,
@@ -147,11 +155,13 @@ impl UnifiedSocialCreditCode {
             let ok = c.is_ascii() && value_of(c as u8).is_some();
             if !ok {
                 let (position, found) = (i + 1, c);
-                return Err(if c.is_ascii_lowercase() && value_of(c.to_ascii_uppercase() as u8).is_some() {
-                    UsccError::LowerCase { position, found }
-                } else {
-                    UsccError::BadCharacter { position, found }
-                });
+                return Err(
+                    if c.is_ascii_lowercase() && value_of(c.to_ascii_uppercase() as u8).is_some() {
+                        UsccError::LowerCase { position, found }
+                    } else {
+                        UsccError::BadCharacter { position, found }
+                    },
+                );
             }
         }
         // All 18 characters are ASCII from here on.
@@ -283,28 +293,56 @@ mod tests {
         let p = UnifiedSocialCreditCode::parse;
         assert_eq!(p("91110000600037341"), Err(WrongLength { found: 17 }));
         assert_eq!(p(""), Err(WrongLength { found: 0 }));
-        assert_eq!(p("91110000600037341l"), Err(LowerCase { position: 18, found: 'l' }));
-        assert_eq!(p("9111000060003734IL"), Err(BadCharacter { position: 17, found: 'I' }));
-        assert_eq!(p("9111000060003734éL"), Err(BadCharacter { position: 17, found: 'é' }));
+        assert_eq!(
+            p("91110000600037341l"),
+            Err(LowerCase {
+                position: 18,
+                found: 'l'
+            })
+        );
+        assert_eq!(
+            p("9111000060003734IL"),
+            Err(BadCharacter {
+                position: 17,
+                found: 'I'
+            })
+        );
+        assert_eq!(
+            p("9111000060003734éL"),
+            Err(BadCharacter {
+                position: 17,
+                found: 'é'
+            })
+        );
         assert_eq!(
             p("91A10000600037341L"),
-            Err(BadRegion { region: "A10000".into() })
+            Err(BadRegion {
+                region: "A10000".into()
+            })
         );
         assert_eq!(
             p("91990000600037341L"),
-            Err(BadRegion { region: "990000".into() })
+            Err(BadRegion {
+                region: "990000".into()
+            })
         );
         assert_eq!(
             p("91110000600037342L"),
-            Err(BadOrganisationCodeCheck { expected: '1', found: '2' })
+            Err(BadOrganisationCodeCheck {
+                expected: '1',
+                found: '2'
+            })
         );
         assert_eq!(
             p("91110000600037341M"),
-            Err(BadCheckCharacter { expected: 'L', found: 'M' })
+            Err(BadCheckCharacter {
+                expected: 'L',
+                found: 'M'
+            })
         );
         assert!(
             p("91110000600037341l")
-                .unwrap_err()
+                .expect_err("must fail")
                 .to_string()
                 .contains("lower case")
         );

@@ -55,7 +55,12 @@ pub struct Tally {
 impl Tally {
     /// A tally for `file`.
     pub fn new(file: &'static str) -> Self {
-        Self { file, passed: 0, failures: Vec::new(), skipped: BTreeMap::new() }
+        Self {
+            file,
+            passed: 0,
+            failures: Vec::new(),
+            skipped: BTreeMap::new(),
+        }
     }
 
     /// One case checked and passed.
@@ -82,15 +87,28 @@ impl Tally {
     /// were checked.
     pub fn finish(self, floor: usize) {
         let checked = self.passed + self.failures.len();
-        println!("{}: checked {checked}, passed {}, skipped {}", self.file, self.passed,
-            self.skipped.values().sum::<usize>());
+        println!(
+            "{}: checked {checked}, passed {}, skipped {}",
+            self.file,
+            self.passed,
+            self.skipped.values().sum::<usize>()
+        );
         for (reason, n) in &self.skipped {
             println!("  skipped {n}: {reason}");
         }
         for f in self.failures.iter().take(40) {
             println!("  FAIL {f}");
         }
-        assert!(self.failures.is_empty(), "{}: {} of {checked} cases failed", self.file, self.failures.len());
-        assert!(checked >= floor, "{}: only {checked} cases checked, expected at least {floor}", self.file);
+        assert!(
+            self.failures.is_empty(),
+            "{}: {} of {checked} cases failed",
+            self.file,
+            self.failures.len()
+        );
+        assert!(
+            checked >= floor,
+            "{}: only {checked} cases checked, expected at least {floor}",
+            self.file
+        );
     }
 }
