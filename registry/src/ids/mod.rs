@@ -9,6 +9,7 @@ pub mod digital_link;
 pub mod element_string;
 pub mod gs1;
 pub mod lint;
+mod lint_errors;
 mod lint_lists;
 pub mod scan;
 pub mod uscc;
