@@ -226,4 +226,77 @@ mod tests {
             Ok(Symbology::Ean8)
         );
     }
+
+    /// Pseudo-random inputs built from GS1-ish fragments: nothing may panic.
+    #[test]
+    fn no_panics_on_arbitrary_input() {
+        use crate::ids::{digital_link, gs1, lint::Linter, uscc::UnifiedSocialCreditCode};
+        const PARTS: &[&str] = &[
+            "(",
+            ")",
+            "\\",
+            "^",
+            "\u{1d}",
+            "]d2",
+            "]Q1",
+            "]E0",
+            "https://a/",
+            "/",
+            "?",
+            "&",
+            "=",
+            "%",
+            "%2",
+            "%00",
+            "01",
+            "10",
+            "21",
+            "8003",
+            "235",
+            "09506000134352",
+            "0",
+            "9",
+            "A",
+            "é",
+            "中",
+            "#",
+            "+",
+            "gtin",
+            "99",
+            "8030",
+            "|]e0",
+            " ",
+        ];
+        let permissive = Options {
+            permit_unknown_ais: true,
+            permit_zero_suppressed_gtin: true,
+            permit_convenience_alphas: true,
+            ..Options::default()
+        };
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..20_000 {
+            let mut input = String::new();
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let mut x = state;
+            for _ in 0..(x % 9) {
+                x /= 7;
+                input.push_str(PARTS[(x as usize) % PARTS.len()]);
+                x = x.rotate_left(11);
+            }
+            for opts in [Options::default(), permissive] {
+                let _ = parse_scan_data(&input, &opts);
+                let _ = digital_link::parse_uri(&input, &opts);
+                let _ = digital_link::parse_path(&input, &opts);
+                let _ = ElementString::parse_bracketed(&input, &opts);
+                let _ = ElementString::parse_unbracketed(&input, &opts);
+            }
+            let _ = UnifiedSocialCreditCode::parse(&input);
+            let _ = gs1::Gtin::parse(&input);
+            for l in Linter::ALL {
+                let _ = l.check(input.as_bytes());
+            }
+        }
+    }
 }
