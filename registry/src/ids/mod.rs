@@ -3,4 +3,13 @@
 //!
 //! Everything here is pure: strings in, typed values or a precise error out.
 
+pub mod ai;
+mod ai_table;
+pub mod digital_link;
+pub mod element_string;
 pub mod gs1;
+pub mod lint;
+mod lint_errors;
+mod lint_lists;
+pub mod scan;
+pub mod uscc;
