@@ -6,3 +6,4 @@
 //! documents; the `hub` crate wires both to the network.
 
 pub mod ids;
+pub mod stamps;
