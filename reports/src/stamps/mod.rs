@@ -1,14 +1,14 @@
 //! Stamps on paper and screen: each stamp's QR code (SVG, PNG) and print-ready PDF sheets of a
 //! whole order, streamed page by page.
 
+mod layout;
 mod pdf;
 pub mod qr;
 pub mod sheet;
 
+pub use layout::SheetLayout;
 pub use qr::{EC_LEVEL, QUIET_ZONE, Rect, StampQr};
-pub use sheet::{
-    SheetHeader, SheetKind, SheetLayout, SheetWriter, StampLabel, try_write_sheet, write_sheet,
-};
+pub use sheet::{SheetHeader, SheetKind, SheetWriter, StampLabel, try_write_sheet, write_sheet};
 
 /// What can go wrong drawing stamps. Each variant names what was wrong.
 #[derive(Debug, thiserror::Error)]
