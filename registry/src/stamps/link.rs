@@ -319,4 +319,42 @@ mod tests {
             assert!(StampPath::parse(bad).is_err(), "{bad:?}");
         }
     }
+
+    /// The GS1 Digital Link parser's vectors (`../shared/conformance/gs1`) whose path has the
+    /// stamp form parse here to the same AI values. Skipped when the vectors are not beside
+    /// the repository.
+    #[test]
+    fn agrees_with_gs1_parser_vectors() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/conformance/gs1/gs1-digital-link-uri-simple-parser/vectors.jsonl"
+        );
+        let Ok(vectors) = std::fs::read_to_string(path) else {
+            eprintln!("no GS1 vectors at {path}: skipped");
+            return;
+        };
+        let mut checked = 0;
+        for line in vectors.lines() {
+            let v: serde_json::Value = serde_json::from_str(line).expect("vector");
+            let (Some(uri), Some(true)) = (v["dl_uri"].as_str(), v["should_succeed"].as_bool())
+            else {
+                continue;
+            };
+            let Some(rest) = uri.strip_prefix("https://") else {
+                continue;
+            };
+            let path = rest.find('/').map_or("", |i| &rest[i..]);
+            let path = path.split(['?', '#']).next().unwrap_or_default();
+            let Ok(parsed) = StampPath::parse(path) else {
+                continue;
+            };
+            let ais: serde_json::Value =
+                serde_json::from_str(v["json_unsorted"].as_str().expect("json")).expect("ais");
+            assert_eq!(ais["01"].as_str(), Some(parsed.gtin.as_str()), "{uri}");
+            assert_eq!(ais["10"].as_str(), parsed.lot.as_deref(), "{uri}");
+            assert_eq!(ais["21"].as_str(), Some(parsed.serial.as_str()), "{uri}");
+            checked += 1;
+        }
+        assert!(checked >= 2, "only {checked} stamp-form vectors");
+    }
 }
