@@ -66,6 +66,8 @@ pub struct StampLabel {
 
 /// Writes a sheet PDF page by page: [`SheetWriter::push`] each label, then
 /// [`SheetWriter::finish`]. The total is announced up front (each page prints "page n / m").
+/// Memory stays bounded: one page's content plus 16 bytes per page for the xref. After an
+/// error the output is incomplete and should be discarded.
 pub struct SheetWriter<W: Write> {
     out: PdfOut<W>,
     layout: SheetLayout,
