@@ -12,6 +12,7 @@ pub mod identity;
 pub mod ids;
 pub mod schema;
 pub mod secret;
+pub mod stamps;
 pub mod time;
 
 #[cfg(any(test, feature = "testing"))]
