@@ -3,4 +3,5 @@
 //!
 //! Everything here is pure: strings in, typed values or a precise error out.
 
+pub mod epc;
 pub mod gs1;
