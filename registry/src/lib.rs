@@ -5,4 +5,5 @@
 //! world. Adapters turn documents into the values defined here; reports turn them back into
 //! documents; the `hub` crate wires both to the network.
 
+pub mod epcis;
 pub mod ids;
