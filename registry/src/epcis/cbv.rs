@@ -328,7 +328,18 @@ pub fn normalize(vocab: Vocab, value: &str) -> Result<String, CbvError> {
     }
     let (ns, p) = vocab.web();
     let gs1 = ns == GS1_NS;
-    let candidates: [Option<&str>; 5] = [
+    // GS1's own examples write `Bizstep-` for `BizStep-`: the term prefix is matched without
+    // regard to case.
+    let ci = |v: &'_ str, base: &str| -> Option<usize> {
+        let n = base.len() + p.len();
+        (v.len() >= n && v.starts_with(base) && v[base.len()..n].eq_ignore_ascii_case(p))
+            .then_some(n)
+    };
+    let fixed = ci(value, ns)
+        .or_else(|| ci(value, "http://ref.gs1.org/cbv/"))
+        .map(|n| &value[n..]);
+    let candidates: [Option<&str>; 6] = [
+        fixed,
         vocab.urn_prefix().and_then(|u| value.strip_prefix(u)),
         value.strip_prefix(ns).and_then(|r| r.strip_prefix(p)),
         value

@@ -1,0 +1,1 @@
+//! EPCIS JSON-LD in.
