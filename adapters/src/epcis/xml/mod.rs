@@ -7,6 +7,7 @@ use std::io::BufRead;
 
 use registry::epcis::{DocumentHeader, EpcisDocument, Event};
 
+pub(crate) use event::report_attr;
 pub use reader::{EPCIS1_NS, EPCIS2_NS, QUERY1_NS, QUERY2_NS, XmlEventReader};
 
 use super::EpcisError;
