@@ -195,4 +195,20 @@ fn same_event_same_hash_in_xml_and_json() {
 }
 
 /// XML/JSON pairs of the corpus whose events really differ (the two files are not the same data).
-const KNOWN_PAIR_DIFFERENCES: &[&str] = &[];
+const KNOWN_PAIR_DIFFERENCES: &[&str] = &[
+    // The JSON-LD carries an `rdfs:comment` property (data); the XML an XML comment (not data).
+    "Capture/Documents/ObjectEvent_with_comment.xml event 0",
+];
+
+#[test]
+#[ignore = "debugging aid: prints pre-hash strings of an XML/JSON pair"]
+fn print_pair() {
+    let Some(root) = corpus() else { return };
+    let base = root.join("openepcis-test-resources/2.0/EPCIS");
+    let name = std::env::var("PAIR").unwrap_or_default();
+    for p in [base.join("XML").join(format!("{name}.xml")), base.join("JSON").join(format!("{name}.json"))] {
+        for e in parse(&p).map(|d| d.events).unwrap_or_default() {
+            println!("{}\n", registry::epcis::pre_hash_string(&e));
+        }
+    }
+}

@@ -173,7 +173,8 @@ impl Names {
         let mut n = 0;
         for ns in extension_namespaces(e) {
             let doc_has = doc.iter().any(|d| d.prefix == ns.prefix && d.uri == ns.uri);
-            let std = registry_standard(&ns.prefix) == Some(ns.uri.as_str());
+            let std = registry_standard(&ns.prefix)
+                .is_some_and(|u| registry::epcis::ext::canonical_ns(u) == ns.uri);
             let taken = |p: &str, names: &Names| {
                 doc.iter().any(|d| d.prefix == p)
                     || names.local.contains_key(p)

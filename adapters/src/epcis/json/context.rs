@@ -91,7 +91,11 @@ impl Prefixes {
             )));
         }
         match self.resolve(prefix) {
-            Some(ns) => Ok(Some((ns.to_owned(), prefix.to_owned(), local.to_owned()))),
+            Some(ns) => Ok(Some((
+                registry::epcis::ext::canonical_ns(ns).to_owned(),
+                prefix.to_owned(),
+                local.to_owned(),
+            ))),
             None => Err(ctx.err(
                 field,
                 format!("prefix {prefix:?} of {key:?} is not declared in @context"),

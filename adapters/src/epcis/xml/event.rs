@@ -533,7 +533,7 @@ pub(crate) fn report_attr(
 
 fn attr_ext(a: super::reader::XAttr) -> ExtElement {
     ExtElement {
-        ns: a.ns,
+        ns: registry::epcis::ext::canonical_ns(&a.ns).to_owned(),
         prefix: a.prefix,
         local: a.local,
         attrs: Vec::new(),
@@ -549,7 +549,7 @@ pub(crate) fn ext_from_node(n: XNode) -> ExtElement {
         ExtValue::Elements(n.children.into_iter().map(ext_from_node).collect())
     };
     ExtElement {
-        ns: n.ns,
+        ns: registry::epcis::ext::canonical_ns(&n.ns).to_owned(),
         prefix: n.prefix,
         local: n.local,
         attrs: n
