@@ -198,6 +198,8 @@ fn same_event_same_hash_in_xml_and_json() {
 const KNOWN_PAIR_DIFFERENCES: &[&str] = &[
     // The JSON-LD carries an `rdfs:comment` property (data); the XML an XML comment (not data).
     "Capture/Documents/ObjectEvent_with_comment.xml event 0",
+    // The XML has an empty `<rail:vehicleMasterGIAI/>` that the JSON leaves out.
+    "Capture/Events/TransactionEvent.xml event 0",
 ];
 
 #[test]

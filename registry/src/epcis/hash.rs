@@ -307,8 +307,23 @@ fn generic(list: &[ExtElement]) -> String {
 
 fn ext(e: &ExtElement) -> String {
     let mut s = e.expanded_name();
+    // Attributes of an extension element count like child elements (JSON-LD has no attributes:
+    // converters turn them into properties); `xsi:` typing hints do not count.
+    let mut parts: Vec<String> = e
+        .attrs
+        .iter()
+        .filter(|a| a.ns != super::ext::XSI_NS)
+        .map(|a| {
+            let v = value(&a.value);
+            if v.is_empty() {
+                format!("{{{}}}{}", a.ns, a.local)
+            } else {
+                format!("{{{}}}{}={v}", a.ns, a.local)
+            }
+        })
+        .collect();
     match &e.value {
-        ExtValue::Elements(children) => s.push_str(&generic(children)),
+        ExtValue::Elements(children) => parts.extend(children.iter().map(ext)),
         other => {
             let text = value(other.as_text().unwrap_or(""));
             if !text.is_empty() {
@@ -317,6 +332,8 @@ fn ext(e: &ExtElement) -> String {
             }
         }
     }
+    parts.sort();
+    s.push_str(&parts.concat());
     s
 }
 
