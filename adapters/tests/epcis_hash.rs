@@ -20,13 +20,22 @@ fn gs1_identical_hash_examples() {
     let mut hashes = Vec::new();
     for i in 1..=7 {
         let ext = if i == 7 { "json" } else { "xml" };
-        let doc = parse(&dir.join(format!("event_with_identical_hash_id_{i}.{ext}"))).expect("parses");
+        let doc =
+            parse(&dir.join(format!("event_with_identical_hash_id_{i}.{ext}"))).expect("parses");
         assert_eq!(doc.events.len(), 1);
         hashes.push(event_hash(&doc.events[0]));
     }
-    let same: Vec<&String> = hashes.iter().enumerate().filter(|(i, _)| *i != 1).map(|(_, h)| h).collect();
+    let same: Vec<&String> = hashes
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 1)
+        .map(|(_, h)| h)
+        .collect();
     assert!(same.iter().all(|h| **h == hashes[0]), "{hashes:#?}");
-    assert_ne!(hashes[1], hashes[0], "another eventTimeZoneOffset is another pre-hash string");
+    assert_ne!(
+        hashes[1], hashes[0],
+        "another eventTimeZoneOffset is another pre-hash string"
+    );
     assert!(hashes[0].starts_with("ni:///sha-256;") && hashes[0].ends_with("?ver=CBV2.0"));
 }
 
@@ -76,7 +85,8 @@ const EX3_JSON: &str = r#"{"@context":["https://ref.gs1.org/standards/epcis/2.0.
 #[test]
 fn reference_worked_examples() {
     let one = |d: adapters::epcis::EpcisDocument| event_hash(&d.events[0]);
-    let ex1 = "ni:///sha-256;6ae96341e0acc6d7a261364751f60e68278a81cdf51da0abb6b4e617014e39d7?ver=CBV2.0";
+    let ex1 =
+        "ni:///sha-256;6ae96341e0acc6d7a261364751f60e68278a81cdf51da0abb6b4e617014e39d7?ver=CBV2.0";
     assert_eq!(one(parse_xml(EX1_XML.as_bytes()).expect("ex1 xml")), ex1);
     assert_eq!(one(parse_json(EX1_JSON.as_bytes()).expect("ex1 json")), ex1);
     assert_eq!(
@@ -91,18 +101,26 @@ fn reference_worked_examples() {
 
 #[test]
 fn any_change_changes_the_hash() {
-    let base = parse_json(EX3_JSON.as_bytes()).expect("ex3").events.remove(0);
+    let base = parse_json(EX3_JSON.as_bytes())
+        .expect("ex3")
+        .events
+        .remove(0);
     let h = event_hash(&base);
     let mut e = base.clone();
     e.disposition = None;
     assert_ne!(event_hash(&e), h);
     let mut e = base.clone();
-    e.epc_list.push("https://id.gs1.org/01/00614141111114/21/988".into());
+    e.epc_list
+        .push("https://id.gs1.org/01/00614141111114/21/988".into());
     assert_ne!(event_hash(&e), h);
     let mut e = base.clone();
     e.record_time = e.event_time.into();
     e.event_id = Some("urn:uuid:1".into());
-    assert_eq!(event_hash(&e), h, "recordTime and eventID are not part of the hash");
+    assert_eq!(
+        event_hash(&e),
+        h,
+        "recordTime and eventID are not part of the hash"
+    );
 }
 
 #[test]
@@ -111,7 +129,8 @@ fn print_identical() {
     let Some(root) = corpus() else { return };
     let dir = root.join("examples/xml/WithEventHashID");
     for (i, ext) in [(1, "xml"), (7, "json")] {
-        let doc = parse(&dir.join(format!("event_with_identical_hash_id_{i}.{ext}"))).expect("parses");
+        let doc =
+            parse(&dir.join(format!("event_with_identical_hash_id_{i}.{ext}"))).expect("parses");
         println!("{}", registry::epcis::pre_hash_string(&doc.events[0]));
     }
 }

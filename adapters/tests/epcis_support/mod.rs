@@ -15,7 +15,10 @@ pub fn corpus() -> Option<PathBuf> {
     if dir.join("epcis").is_dir() {
         Some(dir.join("epcis"))
     } else {
-        eprintln!("SKIP: EPCIS conformance corpus not found at {} (set TRACEHUB_CONFORMANCE_DIR)", dir.display());
+        eprintln!(
+            "SKIP: EPCIS conformance corpus not found at {} (set TRACEHUB_CONFORMANCE_DIR)",
+            dir.display()
+        );
         None
     }
 }
@@ -25,12 +28,18 @@ pub fn files(dir: &Path, exts: &[&str]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in rd.flatten() {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.extension().and_then(|e| e.to_str()).is_some_and(|e| exts.contains(&e)) {
+            } else if p
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| exts.contains(&e))
+            {
                 out.push(p);
             }
         }
@@ -79,7 +88,10 @@ pub fn normalized(e: &Event) -> Event {
     if let Some(i) = &mut e.ilmd {
         norm_list(i);
     }
-    for l in [&mut e.read_point, &mut e.biz_location].into_iter().flatten() {
+    for l in [&mut e.read_point, &mut e.biz_location]
+        .into_iter()
+        .flatten()
+    {
         norm_list(&mut l.extensions);
     }
     if let Some(d) = &mut e.error_declaration {

@@ -70,7 +70,11 @@ pub const CBVMDA_NS: &str = "urn:epcglobal:cbv:mda";
 /// One spelling per namespace: the JSON-LD context's `urn:epcglobal:cbv:mda:` (a prefix IRI,
 /// hence the colon) is the XML namespace `urn:epcglobal:cbv:mda`.
 pub fn canonical_ns(ns: &str) -> &str {
-    if ns == "urn:epcglobal:cbv:mda:" { CBVMDA_NS } else { ns }
+    if ns == "urn:epcglobal:cbv:mda:" {
+        CBVMDA_NS
+    } else {
+        ns
+    }
 }
 
 /// The XML Schema instance namespace (`xsi:type`).
