@@ -2,6 +2,8 @@
 //! in both bindings with nothing lost and the same event hashes; every invalid one is rejected
 //! naming the problem.
 
+#![allow(clippy::panic, clippy::unwrap_used)]
+
 mod epcis_support;
 
 use std::path::Path;

@@ -1,5 +1,7 @@
 //! Hostile XML and the streaming API.
 
+#![allow(clippy::panic, clippy::unwrap_used)]
+
 use adapters::epcis::json::read_json;
 use adapters::epcis::xml::{XmlEventReader, parse_xml, read_xml};
 use adapters::epcis::{ErrorKind, MAX_DEPTH};
@@ -126,7 +128,7 @@ fn json_events_stream_even_with_the_context_last() {
     );
     let mut n = Vec::new();
     let header = read_json(json.as_bytes(), |i, e| {
-        n.push((i, e.extensions[0].ns.clone()))
+        n.push((i, e.extensions[0].ns.clone()));
     })
     .expect("reads");
     assert_eq!(

@@ -58,7 +58,7 @@ pub fn parse(path: &Path) -> Result<EpcisDocument, EpcisError> {
     }
 }
 
-fn norm_list(list: &mut Vec<ExtElement>) {
+fn norm_list(list: &mut [ExtElement]) {
     for x in list.iter_mut() {
         x.prefix.clear();
         for a in &mut x.attrs {

@@ -435,7 +435,7 @@ mod tests {
 
     #[test]
     fn bare_non_cbv_words_fail_and_other_uris_pass() {
-        let e = normalize(Vocab::BizStep, "shipping_fast").unwrap_err();
+        let e = normalize(Vocab::BizStep, "shipping_fast").expect_err("not CBV");
         assert_eq!(
             e.to_string(),
             "\"shipping_fast\" is not a CBV business step"

@@ -1,3 +1,5 @@
+#![allow(clippy::panic)]
+
 use super::*;
 
 #[test]
@@ -101,9 +103,9 @@ fn rejections() {
     assert!(parse_digital_link("https://id.gs1.org/01/10614141073465/21/2018").is_err());
     assert!(parse_digital_link("https://id.gs1.org/01/10614141073464/21/2018/10/L1").is_err());
     assert!(to_urn("https://id.gs1.org/01/10614141073464/21/2018", 13).is_err());
-    assert!(matches!(canonicalize("https://id.gs1.org/01/123"), Err(_)));
-    assert!(matches!(canonicalize("urn:epc:id:sgtin:garbage"), Err(_)));
-    assert!(matches!(canonicalize("not a uri"), Err(_)));
+    assert!(canonicalize("https://id.gs1.org/01/123").is_err());
+    assert!(canonicalize("urn:epc:id:sgtin:garbage").is_err());
+    assert!(canonicalize("not a uri").is_err());
     assert_eq!(
         canonicalize("https://example.com/2024/01/05/report"),
         Ok(Canonical::Other)

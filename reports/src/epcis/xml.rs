@@ -441,10 +441,10 @@ impl<W: Write> XmlEpcisWriter<W> {
         }
         match e.event_type {
             EventType::ObjectEvent | EventType::TransactionEvent => {
-                self.quantities("quantityList", &e.quantity_list)?
+                self.quantities("quantityList", &e.quantity_list)?;
             }
             EventType::AggregationEvent => {
-                self.quantities("childQuantityList", &e.child_quantity_list)?
+                self.quantities("childQuantityList", &e.child_quantity_list)?;
             }
             _ => {}
         }

@@ -99,7 +99,7 @@ pub(crate) fn event_from_json(
                 };
             }
             "errorDeclaration" => {
-                e.error_declaration = Some(error_declaration(p, ctx, obj_of(ctx, f, v)?)?)
+                e.error_declaration = Some(error_declaration(p, ctx, obj_of(ctx, f, v)?)?);
             }
             "action" => {
                 let a = str_of(ctx, f, v)?;
@@ -119,7 +119,7 @@ pub(crate) fn event_from_json(
             "transformationID" => e.transformation_id = Some(ctx.uri(f, str_of(ctx, f, v)?)?),
             "bizStep" => e.biz_step = Some(ctx.vocab(f, Vocab::BizStep, str_of(ctx, f, v)?)?),
             "disposition" => {
-                e.disposition = Some(ctx.vocab(f, Vocab::Disposition, str_of(ctx, f, v)?)?)
+                e.disposition = Some(ctx.vocab(f, Vocab::Disposition, str_of(ctx, f, v)?)?);
             }
             "persistentDisposition" => {
                 let mut pd = PersistentDisposition::default();
@@ -159,7 +159,7 @@ pub(crate) fn event_from_json(
                                     &kf,
                                     Vocab::BizTransactionType,
                                     str_of(ctx, &kf, bv)?,
-                                )?)
+                                )?);
                             }
                             "bizTransaction" => value = Some(ctx.id(&bf, str_of(ctx, &kf, bv)?)?),
                             other => return Err(ctx.err(&kf, format!("unknown field {other:?}"))),
@@ -295,7 +295,7 @@ fn error_declaration(p: &Prefixes, ctx: Ctx, o: &Obj) -> Result<ErrorDeclaration
         match k.as_str() {
             "declarationTime" => {}
             "reason" => {
-                d.reason = Some(ctx.vocab(&kf, Vocab::ErrorReason, str_of(ctx, &kf, v)?)?)
+                d.reason = Some(ctx.vocab(&kf, Vocab::ErrorReason, str_of(ctx, &kf, v)?)?);
             }
             "correctiveEventIDs" => {
                 for (i, id) in arr_of(ctx, &kf, v)?.iter().enumerate() {
@@ -337,7 +337,7 @@ fn sensor_element(p: &Prefixes, ctx: Ctx, f: &str, v: &Value) -> Result<SensorEl
                         "deviceMetadata" => m.device_metadata = Some(ctx.uri(&mf, s()?)?),
                         "rawData" => m.raw_data = Some(ctx.uri(&mf, s()?)?),
                         "dataProcessingMethod" => {
-                            m.data_processing_method = Some(ctx.uri(&mf, s()?)?)
+                            m.data_processing_method = Some(ctx.uri(&mf, s()?)?);
                         }
                         "bizRules" => m.biz_rules = Some(ctx.uri(&mf, s()?)?),
                         _ => ext_key(p, ctx, &mf, mk, mv, &mut m.extensions)?,

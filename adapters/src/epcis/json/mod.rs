@@ -41,7 +41,7 @@ pub fn read_json<R: Read>(
     };
     de.end()
         .map_err(|e| EpcisError::syntax(format!("malformed JSON: {e}")))?;
-    finish(st, top)
+    finish(st, &top)
 }
 
 /// Reads a whole JSON-LD document into memory.
@@ -193,7 +193,7 @@ impl<'de> Visitor<'de> for BodySeed<'_, '_, '_> {
                 }
                 (Level::QueryResults, "queryName") => self.top.query_name = map.next_value()?,
                 (Level::QueryResults, "subscriptionID") => {
-                    self.top.subscription_id = map.next_value()?
+                    self.top.subscription_id = map.next_value()?;
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -242,7 +242,7 @@ impl<'de> Visitor<'de> for ListSeed<'_, '_> {
     }
 }
 
-fn finish(mut st: State<'_>, top: Top) -> Result<DocumentHeader, EpcisError> {
+fn finish(mut st: State<'_>, top: &Top) -> Result<DocumentHeader, EpcisError> {
     let ctx = Ctx { index: None };
     let ty = top.fields.get("type").and_then(Value::as_str).unwrap_or("");
     let kind = match ty {

@@ -239,10 +239,10 @@ impl Builder {
                     ctx.err(f, format!("{text:?} is not one of ADD, OBSERVE, DELETE"))
                 })?);
             }
-            "epcList" => e.epc_list = epcs(ctx, f, c)?,
-            "childEPCs" => e.child_epcs = epcs(ctx, f, c)?,
-            "inputEPCList" => e.input_epc_list = epcs(ctx, f, c)?,
-            "outputEPCList" => e.output_epc_list = epcs(ctx, f, c)?,
+            "epcList" => e.epc_list = epcs(ctx, f, &c)?,
+            "childEPCs" => e.child_epcs = epcs(ctx, f, &c)?,
+            "inputEPCList" => e.input_epc_list = epcs(ctx, f, &c)?,
+            "outputEPCList" => e.output_epc_list = epcs(ctx, f, &c)?,
             "parentID" => e.parent_id = Some(ctx.id(f, text)?),
             "quantityList" => e.quantity_list = quantities(ctx, f, c)?,
             "childQuantityList" => e.child_quantity_list = quantities(ctx, f, c)?,
@@ -324,7 +324,7 @@ fn expect(ctx: Ctx, field: &str, k: &XNode, name: &str) -> Result<(), EpcisError
     }
 }
 
-fn epcs(ctx: Ctx, f: &str, c: XNode) -> Result<Vec<String>, EpcisError> {
+fn epcs(ctx: Ctx, f: &str, c: &XNode) -> Result<Vec<String>, EpcisError> {
     c.children
         .iter()
         .enumerate()

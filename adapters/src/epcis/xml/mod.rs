@@ -19,10 +19,8 @@ pub fn read_xml<R: BufRead>(
     mut on_event: impl FnMut(usize, Event),
 ) -> Result<DocumentHeader, EpcisError> {
     let mut reader = XmlEventReader::new(input)?;
-    let mut i = 0;
-    for ev in reader.by_ref() {
+    for (i, ev) in reader.by_ref().enumerate() {
         on_event(i, ev?);
-        i += 1;
     }
     Ok(reader.into_header())
 }

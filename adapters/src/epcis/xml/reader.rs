@@ -431,8 +431,7 @@ fn resolved(r: ResolveResult<'_>) -> Result<String, EpcisError> {
         ResolveResult::Bound(ns) => utf8(ns.as_ref()),
         ResolveResult::Unbound => Ok(String::new()),
         ResolveResult::Unknown(p) => Err(EpcisError::syntax(format!(
-            "undeclared namespace prefix {:?}",
-            p
+            "undeclared namespace prefix {p:?}"
         ))),
     }
 }
