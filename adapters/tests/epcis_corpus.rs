@@ -284,6 +284,20 @@ type Reader = fn(&[u8]) -> Result<EpcisDocument, adapters::epcis::EpcisError>;
 /// Writes `doc` back in both bindings, reads it again, and compares field by field and hash by hash.
 fn round_trip(name: &str, doc: &EpcisDocument) {
     let hashes: Vec<String> = doc.events.iter().map(event_hash).collect();
+    for (i, e) in doc.events.iter().enumerate() {
+        // The internal JSON the hub stores gives back the very same event.
+        let stored = e.to_internal_json();
+        let back = registry::epcis::Event::from_internal_json(&stored)
+            .unwrap_or_else(|err| panic!("{name}: event {i} internal JSON: {err}"));
+        assert_eq!(&back, e, "{name}: event {i} internal JSON round trip");
+        // Every identifier is indexed in its canonical form (no EPC URN left behind).
+        for id in e.identifiers() {
+            assert!(
+                !id.id.starts_with("urn:epc:"),
+                "{name}: event {i}: {id:?} not canonical"
+            );
+        }
+    }
     for (binding, bytes, again) in [
         (
             "XML",

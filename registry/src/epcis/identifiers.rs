@@ -107,3 +107,52 @@ impl Event {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::epcis::model::{EventType, Location, QuantityElement, SourceDest};
+
+    #[test]
+    fn lists_every_identifier_with_its_role() {
+        let t = chrono::DateTime::UNIX_EPOCH.fixed_offset();
+        let mut e = Event::new(EventType::TransformationEvent, t);
+        e.input_epc_list = vec!["in".into()];
+        e.output_quantity_list = vec![QuantityElement {
+            epc_class: "lot".into(),
+            quantity: None,
+            uom: None,
+        }];
+        e.biz_location = Some(Location {
+            id: "site".into(),
+            extensions: Vec::new(),
+        });
+        e.destination_list = vec![SourceDest {
+            kind: "owner".into(),
+            value: "party".into(),
+        }];
+        let ids = e.identifiers();
+        assert_eq!(
+            ids,
+            vec![
+                IdRef {
+                    role: IdRole::Input,
+                    id: "in"
+                },
+                IdRef {
+                    role: IdRole::OutputQuantityClass,
+                    id: "lot"
+                },
+                IdRef {
+                    role: IdRole::BizLocation,
+                    id: "site"
+                },
+                IdRef {
+                    role: IdRole::Destination("owner"),
+                    id: "party"
+                },
+            ]
+        );
+        assert!(ids[0].role.is_object() && !ids[2].role.is_object());
+    }
+}
