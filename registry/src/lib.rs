@@ -9,6 +9,7 @@ pub mod audit;
 pub mod db;
 mod error;
 pub mod identity;
+pub mod epcis;
 pub mod ids;
 pub mod schema;
 pub mod secret;

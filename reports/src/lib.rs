@@ -4,3 +4,5 @@
 //! Architecture invariant: pure and streaming. No database, no network; every writer takes an
 //! iterator of values and a `Write`, so a report of any size runs in bounded memory.
 pub mod stamps;
+
+pub mod epcis;

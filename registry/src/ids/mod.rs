@@ -7,6 +7,7 @@ pub mod ai;
 mod ai_table;
 pub mod digital_link;
 pub mod element_string;
+pub mod epc;
 pub mod gs1;
 pub mod lint;
 mod lint_errors;
