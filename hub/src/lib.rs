@@ -1,1 +1,11 @@
-//! hub
+//! The `hub` binary's library: configuration, the HTTP server (API, portal, resolver), the
+//! command line, and later the scheduler and delivery. The only crate that talks to the network.
+
+pub mod api;
+pub mod cli;
+pub mod config;
+pub mod openapi;
+pub mod portal;
+pub mod routes;
+pub mod server;
+pub mod telemetry;

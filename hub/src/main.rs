@@ -1,1 +1,5 @@
-fn main() {}
+//! `hub`: see `hub --help`.
+
+fn main() -> std::process::ExitCode {
+    hub::cli::main()
+}

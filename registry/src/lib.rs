@@ -7,9 +7,9 @@
 
 pub mod audit;
 pub mod db;
+pub mod epcis;
 mod error;
 pub mod identity;
-pub mod epcis;
 pub mod ids;
 pub mod schema;
 pub mod secret;

@@ -149,8 +149,8 @@ pub fn redact(url: &str) -> String {
 /// Applied to every SQLite connection: write-ahead log, enforced foreign keys, a wait instead
 /// of an immediate "database is locked", and durable commits (an acknowledged write survives a
 /// crash of the process or the machine).
-const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
 
 /// r2d2 manager that opens connections to the backend the URL names.
 #[derive(Debug)]

@@ -1,0 +1,69 @@
+//! The JSON API: handlers, the error type, and the extractors they share.
+
+pub mod audit;
+pub mod auth;
+mod error;
+pub mod health;
+mod json;
+pub mod tokens;
+pub mod users;
+
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
+use registry::audit::AuditEvent;
+use registry::db::DbConn;
+use registry::identity::Actor;
+use tracing_actix_web::RequestId;
+
+pub use error::{ApiError, ErrorBody, Kind, blocking};
+pub use json::Json;
+
+use crate::server::AppState;
+
+/// Any path no route declares.
+pub async fn not_found(req: HttpRequest) -> HttpResponse {
+    ApiError::new(
+        Kind::NotFound,
+        "not_found",
+        format!("no route for {}", req.path()),
+    )
+    .error_response()
+}
+
+/// A declared path called with a method it does not take.
+pub async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
+    ApiError::new(
+        Kind::MethodNotAllowed,
+        "method_not_allowed",
+        format!("{} is not allowed on {}", req.method(), req.path()),
+    )
+    .error_response()
+}
+
+/// Records a change in the audit log, inside the caller's transaction.
+pub fn audit(
+    conn: &mut DbConn,
+    state: &AppState,
+    actor: &Actor,
+    request_id: &RequestId,
+    action: &str,
+    target: &str,
+    detail: serde_json::Value,
+) -> Result<(), ApiError> {
+    registry::audit::append(
+        conn,
+        &state.audit_key,
+        &AuditEvent {
+            actor: &actor.audit_name(),
+            action,
+            target,
+            request_id: &request_id.to_string(),
+            detail,
+        },
+    )?;
+    Ok(())
+}
+
+/// An empty 204.
+pub fn no_content() -> HttpResponse {
+    HttpResponse::NoContent().finish()
+}

@@ -1,0 +1,118 @@
+//! API tokens: each user manages their own; administrators also those of machine accounts.
+
+use actix_web::{HttpResponse, web};
+use registry::identity::{self, ApiToken, NewToken, Role};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use tracing_actix_web::RequestId;
+
+use super::{ApiError, Json, audit, blocking};
+use crate::server::AppState;
+use crate::server::auth::Auth;
+
+/// Which tokens to list.
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct TokenQuery {
+    /// Administrators only: another user's tokens.
+    pub user_id: Option<i64>,
+}
+
+/// A token request; administrators may name another user.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateToken {
+    #[serde(flatten)]
+    pub token: NewToken,
+    /// Administrators only: create the token for this user (a machine account).
+    #[serde(default)]
+    pub user_id: Option<i64>,
+}
+
+/// A created token: the secret is in this answer and nowhere else, ever.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CreatedToken {
+    pub token: ApiToken,
+    pub secret: String,
+}
+
+fn subject(actor: &identity::Actor, asked: Option<i64>) -> Result<i64, ApiError> {
+    match asked {
+        Some(other) if other != actor.user_id && actor.role != Role::Admin => {
+            Err(ApiError::forbidden(
+                "forbidden",
+                "only administrators manage other users' tokens",
+            ))
+        }
+        Some(other) => Ok(other),
+        None => Ok(actor.user_id),
+    }
+}
+
+/// The caller's tokens (or, for administrators, another user's).
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "identity", params(TokenQuery),
+    responses((status = 200, body = [ApiToken])), security(("bearer" = []), ("session" = [])))]
+pub async fn list(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    query: web::Query<TokenQuery>,
+) -> Result<web::Json<Vec<ApiToken>>, ApiError> {
+    let user_id = subject(&actor, query.user_id)?;
+    let db = state.db.clone();
+    Ok(web::Json(
+        blocking(move || Ok(identity::list_tokens(&mut *db.conn()?, Some(user_id))?)).await?,
+    ))
+}
+
+/// Creates a token. The secret is shown once, in this answer.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "identity", request_body = CreateToken,
+    responses((status = 201, body = CreatedToken), (status = 422, body = super::ErrorBody)), security(("bearer" = []), ("session" = [])))]
+pub async fn create(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    request_id: RequestId,
+    body: Json<CreateToken>,
+) -> Result<HttpResponse, ApiError> {
+    let user_id = subject(&actor, body.0.user_id)?;
+    let new = body.0.token;
+    let created = blocking(move || {
+        state.db.transaction(|conn| {
+            let user = identity::find_user(conn, user_id)?;
+            let (token, secret) = identity::create_token(conn, &user, &new)?;
+            let detail = json!({ "name": token.name, "user_id": user.id, "scopes": token.scopes, "expires_at": token.expires_at, "prefix": token.token_prefix });
+            audit(conn, &state, &actor, &request_id, "token.create", &format!("token:{}", token.id), detail)?;
+            Ok(CreatedToken { token, secret })
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+/// Revokes a token: the caller's own, or any for administrators.
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "identity", params(("id" = i64, Path)),
+    responses((status = 200, body = ApiToken), (status = 404, body = super::ErrorBody)), security(("bearer" = []), ("session" = [])))]
+pub async fn revoke(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    request_id: RequestId,
+    id: web::Path<i64>,
+) -> Result<web::Json<ApiToken>, ApiError> {
+    let id = id.into_inner();
+    let owner = (actor.role != Role::Admin).then_some(actor.user_id);
+    let token = blocking(move || {
+        state.db.transaction(|conn| {
+            let token = identity::revoke_token(conn, id, owner)?;
+            audit(
+                conn,
+                &state,
+                &actor,
+                &request_id,
+                "token.revoke",
+                &format!("token:{id}"),
+                json!({ "user_id": token.user_id }),
+            )?;
+            Ok(token)
+        })
+    })
+    .await?;
+    Ok(web::Json(token))
+}

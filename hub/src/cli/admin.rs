@@ -1,0 +1,293 @@
+//! The administrative commands: migrate, config check, users, tokens, audit, backup.
+
+use std::io::BufRead;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::Subcommand;
+use registry::audit::{self, AuditEvent, AuditKey};
+use registry::db::{Db, DbConn};
+use registry::identity::{self, NewToken, NewUser, Role, Scope, UserFilter};
+use serde_json::json;
+
+use super::serve::open_database;
+use crate::config::Config;
+
+/// `hub user ...`.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user. The password is read from standard input (one line), or prompted for.
+    Create {
+        #[arg(long)]
+        username: String,
+        /// admin, officer, enterprise, inspector, ministry or system.
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        /// Officers: the department they belong to.
+        #[arg(long)]
+        department_id: Option<i64>,
+        /// Enterprise users: their enterprise.
+        #[arg(long)]
+        enterprise_id: Option<i64>,
+        /// A machine account that signs in with tokens only.
+        #[arg(long)]
+        no_password: bool,
+    },
+    /// List users.
+    List,
+}
+
+/// `hub token ...`.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token for a user; the secret is printed once.
+    Create {
+        #[arg(long)]
+        username: String,
+        /// What the token is for.
+        #[arg(long)]
+        name: String,
+        /// Comma-separated: read, write.
+        #[arg(long, default_value = "read")]
+        scopes: String,
+        /// Days until it expires; none for no expiry.
+        #[arg(long)]
+        expires_in_days: Option<i64>,
+    },
+    /// Revoke a token by id.
+    Revoke { id: i64 },
+    /// List tokens (of one user, or all).
+    List {
+        #[arg(long)]
+        username: Option<String>,
+    },
+}
+
+/// `hub audit ...`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the chain; exit 1 naming the first row edited, inserted or deleted.
+    Verify,
+}
+
+/// The operator as the audit log names them: `cli:<login>`.
+fn operator() -> String {
+    std::env::var("SUDO_USER")
+        .or_else(|_| std::env::var("USER"))
+        .unwrap_or_else(|_| "operator".into())
+}
+
+/// Runs `change` in a transaction together with its audit record.
+fn audited<T>(
+    db: &Db,
+    key: &AuditKey,
+    action: &str,
+    change: impl FnOnce(&mut DbConn) -> registry::Result<(T, String, serde_json::Value)>,
+) -> anyhow::Result<T> {
+    let actor = format!("cli:{}", operator());
+    let request_id = format!("cli-{}", &registry::secret::random_token("")[..16]);
+    let value = db.transaction(|conn| {
+        let (value, target, detail) = change(conn)?;
+        audit::append(
+            conn,
+            key,
+            &AuditEvent {
+                actor: &actor,
+                action,
+                target: &target,
+                request_id: &request_id,
+                detail,
+            },
+        )?;
+        Ok::<_, registry::RegistryError>(value)
+    })?;
+    Ok(value)
+}
+
+pub(super) fn migrate(config: &Config) -> anyhow::Result<ExitCode> {
+    let db = open_database(config)?;
+    println!("database {} is up to date", db.url());
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn config_check(config: &Config) -> anyhow::Result<ExitCode> {
+    println!("# effective configuration (secrets masked)");
+    println!("# database: {}", config.database_url()?);
+    print!("{}", config.to_masked_toml());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_password(username: &str) -> anyhow::Result<String> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password(format!("password for {username}: "))?;
+        let again = rpassword::prompt_password("again: ")?;
+        if first != again {
+            bail!("the passwords differ");
+        }
+        return Ok(first);
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+pub(super) fn user(config: &Config, command: UserCommand) -> anyhow::Result<ExitCode> {
+    let db = open_database(config)?;
+    let key = AuditKey::from_secret(&config.secret_key()?);
+    match command {
+        UserCommand::Create {
+            username,
+            role,
+            display_name,
+            email,
+            department_id,
+            enterprise_id,
+            no_password,
+        } => {
+            let role: Role = role.parse()?;
+            let password = if no_password {
+                None
+            } else {
+                Some(read_password(&username)?)
+            };
+            let new = NewUser {
+                display_name: display_name.unwrap_or_else(|| username.clone()),
+                username,
+                email,
+                password,
+                role,
+                department_id,
+                enterprise_id,
+            };
+            let user = audited(&db, &key, "user.create", |conn| {
+                let user = identity::create_user(conn, &new)?;
+                let detail = json!({ "username": user.username, "role": user.role });
+                Ok((user.clone(), format!("user:{}", user.id), detail))
+            })?;
+            println!(
+                "created user {} (id {}, role {})",
+                user.username, user.id, user.role
+            );
+        }
+        UserCommand::List => {
+            for user in identity::list_users(&mut *db.conn()?, &UserFilter::default())? {
+                let state = if user.active { "active" } else { "inactive" };
+                println!("{}\t{}\t{}\t{}", user.id, user.username, user.role, state);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn token(config: &Config, command: TokenCommand) -> anyhow::Result<ExitCode> {
+    let db = open_database(config)?;
+    let key = AuditKey::from_secret(&config.secret_key()?);
+    match command {
+        TokenCommand::Create {
+            username,
+            name,
+            scopes,
+            expires_in_days,
+        } => {
+            let scopes = Scope::parse_list(&scopes)?;
+            let expires_at =
+                expires_in_days.map(|days| registry::time::now() + chrono::Duration::days(days));
+            let new = NewToken {
+                name,
+                scopes,
+                expires_at,
+            };
+            let (token, secret) = audited(&db, &key, "token.create", |conn| {
+                let user = identity::find_user_by_name(conn, &username)?;
+                let (token, secret) = identity::create_token(conn, &user, &new)?;
+                let detail = json!({ "name": token.name, "user_id": user.id, "scopes": token.scopes, "prefix": token.token_prefix });
+                Ok((
+                    (token.clone(), secret),
+                    format!("token:{}", token.id),
+                    detail,
+                ))
+            })?;
+            eprintln!(
+                "token {} created for {username}; it is shown once:",
+                token.id
+            );
+            println!("{secret}");
+        }
+        TokenCommand::Revoke { id } => {
+            audited(&db, &key, "token.revoke", |conn| {
+                let token = identity::revoke_token(conn, id, None)?;
+                Ok((
+                    (),
+                    format!("token:{id}"),
+                    json!({ "user_id": token.user_id }),
+                ))
+            })?;
+            println!("token {id} revoked");
+        }
+        TokenCommand::List { username } => {
+            let mut conn = db.conn()?;
+            let user_id = username
+                .map(|u| identity::find_user_by_name(&mut conn, &u).map(|u| u.id))
+                .transpose()?;
+            for t in identity::list_tokens(&mut conn, user_id)? {
+                let state = if t.revoked_at.is_some() {
+                    "revoked"
+                } else {
+                    "active"
+                };
+                let expires = t
+                    .expires_at
+                    .map_or_else(|| "never".to_owned(), |at| at.to_string());
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\texpires {}",
+                    t.id, t.user_id, t.token_prefix, t.name, state, expires
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn audit(config: &Config, command: AuditCommand) -> anyhow::Result<ExitCode> {
+    let AuditCommand::Verify = command;
+    let db = open_database(config)?;
+    let key = AuditKey::from_secret(&config.secret_key()?);
+    match audit::verify_chain(&mut *db.conn()?, &key)? {
+        Ok(rows) => {
+            println!("audit chain intact: {rows} rows");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(found) => {
+            eprintln!("audit chain broken: {found}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+pub(super) fn backup(config: &Config, file: &Path) -> anyhow::Result<ExitCode> {
+    let url = config.database_url()?;
+    if url.sqlite_path().is_none() {
+        bail!(
+            "`hub backup` copies the embedded SQLite database; for PostgreSQL use pg_dump (see README)"
+        );
+    }
+    if file.exists() {
+        bail!("{} exists; choose a new file", file.display());
+    }
+    let target = file.to_str().context("the backup path must be UTF-8")?;
+    let db = open_database(config)?;
+    // VACUUM INTO writes a consistent snapshot while other connections keep reading and writing.
+    diesel::connection::SimpleConnection::batch_execute(
+        &mut *db.conn()?,
+        &format!("VACUUM INTO '{}'", target.replace('\'', "''")),
+    )
+    .with_context(|| format!("cannot write {}", file.display()))?;
+    println!("backed up {url} to {}", file.display());
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,116 @@
+//! The command line: `hub serve`, `hub migrate`, `hub config check`, users, tokens, audit,
+//! backup. Every command that changes state records itself in the audit log as `cli:<user>`.
+
+mod admin;
+mod serve;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{Config, Overrides};
+
+/// tracehub: the provincial traceability data-exchange hub.
+#[derive(Debug, Parser)]
+#[command(name = "hub", version, about)]
+pub struct Cli {
+    /// Configuration file (TOML); default `./hub.toml` when present.
+    #[arg(long, global = true, env = "HUB_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Data directory (SQLite database, generated secret key); default `./data`.
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP server (migrates the database first).
+    Serve {
+        /// Address to listen on, e.g. 0.0.0.0:8080.
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// Run pending database migrations and exit.
+    Migrate,
+    /// Configuration commands.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+    /// User accounts.
+    User {
+        #[command(subcommand)]
+        command: admin::UserCommand,
+    },
+    /// API tokens.
+    Token {
+        #[command(subcommand)]
+        command: admin::TokenCommand,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: admin::AuditCommand,
+    },
+    /// Copy the SQLite database consistently while the hub runs.
+    Backup {
+        /// Where to write the copy (must not exist).
+        file: PathBuf,
+    },
+}
+
+/// `hub config ...`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the effective configuration (secrets masked); fail naming the key if invalid.
+    Check,
+}
+
+/// Parses the arguments and runs the command; the exit code says how it went.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    run(cli)
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> ExitCode {
+    let bind = match &cli.command {
+        Command::Serve { bind } => bind.clone(),
+        _ => None,
+    };
+    let overrides = Overrides {
+        data_dir: cli.data_dir.clone(),
+        bind,
+        database_url: None,
+    };
+    let config = match Config::load(cli.config.as_deref(), &overrides) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    crate::telemetry::init(&config.log);
+    let outcome = match cli.command {
+        Command::Serve { .. } => serve::serve(config),
+        Command::Migrate => admin::migrate(&config),
+        Command::Config {
+            command: ConfigCommand::Check,
+        } => admin::config_check(&config),
+        Command::User { command } => admin::user(&config, command),
+        Command::Token { command } => admin::token(&config, command),
+        Command::Audit { command } => admin::audit(&config, command),
+        Command::Backup { file } => admin::backup(&config, &file),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

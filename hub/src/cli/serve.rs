@@ -1,0 +1,55 @@
+//! `hub serve`: open the database, migrate, bind, run until SIGTERM.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use registry::db::{Db, PoolOptions, run_migrations};
+
+use crate::config::Config;
+use crate::server::{self, AppState, ServeOptions};
+
+/// Opens the pool and runs pending migrations (under the advisory lock on PostgreSQL).
+pub fn open_database(config: &Config) -> anyhow::Result<Db> {
+    let url = config.database_url()?;
+    if let Some(path) = url.sqlite_path() {
+        if let Some(parent) = std::path::Path::new(path)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+    }
+    let options = PoolOptions {
+        max_size: config.database.pool_size,
+        connect_timeout: std::time::Duration::from_secs(config.database.connect_timeout_secs),
+    };
+    let db = Db::open(&url, options).with_context(|| format!("cannot open the database {url}"))?;
+    let ran = run_migrations(&mut *db.conn()?)?;
+    if !ran.is_empty() {
+        tracing::info!(migrations = ?ran, "database migrated");
+    }
+    Ok(db)
+}
+
+/// Builds the shared state for a server on `config`.
+pub fn state(config: Config) -> anyhow::Result<AppState> {
+    let db = open_database(&config)?;
+    let secret = config.secret_key()?;
+    Ok(AppState::new(db, config, &secret))
+}
+
+pub(super) fn serve(config: Config) -> anyhow::Result<ExitCode> {
+    let state = state(config)?;
+    let backend = state.db.backend().as_str();
+    actix_web::rt::System::new().block_on(async move {
+        let bound = server::bind(state, ServeOptions::default())?;
+        for addr in &bound.addrs {
+            let scheme = if bound.tls { "https" } else { "http" };
+            tracing::info!(%addr, database = backend, "tracehub listening on {scheme}://{addr}");
+        }
+        bound.server.await?;
+        tracing::info!("tracehub stopped");
+        Ok(ExitCode::SUCCESS)
+    })
+}

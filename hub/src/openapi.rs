@@ -1,0 +1,63 @@
+//! The OpenAPI document (utoipa) and the offline docs UI at `/docs`.
+
+use actix_web::{HttpResponse, web};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::api;
+
+/// The document: every API route, its bodies and errors.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "tracehub", description = "Provincial traceability data-exchange hub"),
+    paths(
+        api::health::healthz, api::health::readyz, api::health::metrics, document,
+        api::auth::login, api::auth::logout, api::auth::me,
+        api::users::list, api::users::create, api::users::get, api::users::deactivate, api::users::activate,
+        api::tokens::list, api::tokens::create, api::tokens::revoke,
+        api::audit::list, api::audit::verify,
+    ),
+    modifiers(&Security),
+    tags(
+        (name = "health", description = "Liveness, readiness, metrics"),
+        (name = "identity", description = "Sign-in, users, API tokens"),
+        (name = "audit", description = "The hash-chained audit log"),
+    )
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("thk_...")
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::server::auth::SESSION_COOKIE,
+                "portal session; writes also need the X-CSRF-Token header",
+            ))),
+        );
+    }
+}
+
+/// The document as JSON.
+#[utoipa::path(get, path = "/openapi.json", tag = "health", responses((status = 200, content_type = "application/json", body = Object)))]
+pub async fn document(doc: web::Data<utoipa::openapi::OpenApi>) -> HttpResponse {
+    HttpResponse::Ok().json(doc.get_ref())
+}
+
+/// The Swagger UI, served from the binary (no internet needed), reading `/openapi.json`.
+pub fn docs_ui() -> SwaggerUi {
+    SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::from("/openapi.json"))
+}

@@ -1,0 +1,123 @@
+//! Every route of the hub, with who may call it. Adding a route here is the only way to add
+//! one, and its access rule is part of the declaration.
+
+use actix_web::http::Method;
+use registry::identity::Role;
+
+use crate::server::routes::{Access, RouteTable};
+use crate::{api, openapi, portal};
+
+const ADMIN: Access = Access::Roles(&[Role::Admin]);
+
+/// Declares all routes into `t`.
+pub fn declare(t: &mut RouteTable) {
+    // Machines and operators.
+    t.api(
+        Method::GET,
+        "/healthz",
+        Access::Public,
+        api::health::healthz,
+    )
+    .api(Method::GET, "/readyz", Access::Public, api::health::readyz)
+    .api(
+        Method::GET,
+        "/metrics",
+        Access::Public,
+        api::health::metrics,
+    )
+    .api(
+        Method::GET,
+        "/openapi.json",
+        Access::Public,
+        openapi::document,
+    );
+
+    // Identity.
+    t.api(
+        Method::POST,
+        "/api/v1/auth/login",
+        Access::Public,
+        api::auth::login,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/auth/logout",
+        Access::SignedIn,
+        api::auth::logout,
+    )
+    .api(Method::GET, "/api/v1/me", Access::SignedIn, api::auth::me)
+    .api(Method::GET, "/api/v1/users", ADMIN, api::users::list)
+    .api(Method::POST, "/api/v1/users", ADMIN, api::users::create)
+    .api(
+        Method::GET,
+        "/api/v1/users/{id}",
+        Access::SignedIn,
+        api::users::get,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/users/{id}/deactivate",
+        ADMIN,
+        api::users::deactivate,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/users/{id}/activate",
+        ADMIN,
+        api::users::activate,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/tokens",
+        Access::SignedIn,
+        api::tokens::list,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/tokens",
+        Access::SignedIn,
+        api::tokens::create,
+    )
+    .api(
+        Method::DELETE,
+        "/api/v1/tokens/{id}",
+        Access::SignedIn,
+        api::tokens::revoke,
+    );
+
+    // Audit.
+    t.api(Method::GET, "/api/v1/audit", ADMIN, api::audit::list)
+        .api(
+            Method::GET,
+            "/api/v1/audit/verify",
+            ADMIN,
+            api::audit::verify,
+        );
+
+    // Portal.
+    t.portal(Method::GET, "/", Access::Public, portal::root)
+        .portal(
+            Method::GET,
+            "/portal/login",
+            Access::Public,
+            portal::login::form,
+        )
+        .portal(
+            Method::POST,
+            "/portal/login",
+            Access::Public,
+            portal::login::submit,
+        )
+        .portal(
+            Method::POST,
+            "/portal/logout",
+            Access::SignedIn,
+            portal::login::logout,
+        )
+        .portal(
+            Method::GET,
+            "/portal",
+            Access::SignedIn,
+            portal::login::home,
+        );
+}

@@ -1,0 +1,217 @@
+//! The one place where access is decided: who the caller is (bearer token or session cookie),
+//! whether the route's rule admits them, whether the credential's scope covers the method, and,
+//! for cookie-authenticated writes, the CSRF token.
+
+use actix_web::body::BoxBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, header};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError, web};
+use futures_util::future::{Ready, ready};
+use registry::identity::{self, Actor, Scope, TokenRefusal};
+
+use super::csrf;
+use super::routes::{Access, RouteSpec, Surface};
+use super::state::AppState;
+use crate::api::{ApiError, blocking};
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "th_session";
+
+/// What the request presented.
+enum Credential {
+    Bearer(String),
+    Session(String),
+    Malformed,
+    None,
+}
+
+fn credential_of(req: &ServiceRequest) -> Credential {
+    if let Some(value) = req.headers().get(header::AUTHORIZATION) {
+        return match value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")) {
+            Some(token) if !token.trim().is_empty() => Credential::Bearer(token.trim().to_owned()),
+            _ => Credential::Malformed,
+        };
+    }
+    match req.cookie(SESSION_COOKIE) {
+        Some(cookie) if !cookie.value().is_empty() => {
+            Credential::Session(cookie.value().to_owned())
+        }
+        _ => Credential::None,
+    }
+}
+
+/// Who the credential belongs to, or why it is refused.
+async fn resolve(state: &AppState, credential: &Credential) -> Result<Option<Actor>, ApiError> {
+    let db = state.db.clone();
+    match credential {
+        Credential::None => Ok(None),
+        Credential::Malformed => Err(ApiError::unauthenticated(
+            "invalid_authorization",
+            "the Authorization header must be `Bearer <token>`",
+        )),
+        Credential::Bearer(token) => {
+            let token = token.clone();
+            let verdict =
+                blocking(move || Ok(identity::token_user(&mut *db.conn()?, &token)?)).await?;
+            match verdict {
+                Ok(actor) => Ok(Some(actor)),
+                Err(TokenRefusal::Unknown) => Err(ApiError::unauthenticated(
+                    "invalid_token",
+                    "the token is not valid",
+                )),
+                Err(TokenRefusal::Expired) => Err(ApiError::unauthenticated(
+                    "token_expired",
+                    "the token has expired",
+                )),
+                Err(TokenRefusal::Revoked) => Err(ApiError::unauthenticated(
+                    "token_revoked",
+                    "the token was revoked",
+                )),
+                Err(TokenRefusal::UserInactive) => Err(ApiError::unauthenticated(
+                    "user_inactive",
+                    "the token's user is deactivated",
+                )),
+            }
+        }
+        Credential::Session(cookie) => {
+            let cookie = cookie.clone();
+            let actor =
+                blocking(move || Ok(identity::session_user(&mut *db.conn()?, &cookie)?)).await?;
+            actor.map(Some).ok_or_else(|| {
+                ApiError::unauthenticated("session_expired", "the session has ended; sign in again")
+            })
+        }
+    }
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// The middleware wrapped around every declared route.
+pub async fn authorize(
+    spec: RouteSpec,
+    mut req: ServiceRequest,
+    next: Next<BoxBody>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return Err(ApiError::internal("application state missing").into());
+    };
+    match check(&state, &spec, &mut req).await {
+        Ok(actor) => {
+            if let Some(actor) = actor {
+                req.extensions_mut().insert(actor);
+            }
+            next.call(req).await
+        }
+        Err(error)
+            if spec.surface == Surface::Portal
+                && error.kind() == crate::api::Kind::Unauthenticated =>
+        {
+            let target = format!("/portal/login?next={}", urlencode(req.path()));
+            let response = HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, target))
+                .finish();
+            Ok(req.into_response(response))
+        }
+        Err(error) => Ok(req.into_response(error.error_response())),
+    }
+}
+
+async fn check(
+    state: &AppState,
+    spec: &RouteSpec,
+    req: &mut ServiceRequest,
+) -> Result<Option<Actor>, ApiError> {
+    let credential = credential_of(req);
+    if spec.access == Access::Public {
+        // Public API routes (the resolver, health) never pay for a credential lookup; public
+        // portal pages use one if it is good, to show who is signed in.
+        let actor = match spec.surface {
+            Surface::Api => None,
+            Surface::Portal => resolve(state, &credential).await.ok().flatten(),
+        };
+        if !is_safe(&spec.method) && spec.surface == Surface::Portal {
+            match (&credential, &actor) {
+                (Credential::Session(cookie), Some(_)) => {
+                    csrf::require(req, &state.csrf_for_session(cookie), state).await?;
+                }
+                _ => csrf::require_pre_session(req, state).await?,
+            }
+        }
+        return Ok(actor);
+    }
+    let Some(actor) = resolve(state, &credential).await? else {
+        return Err(ApiError::unauthenticated(
+            "unauthenticated",
+            "sign in or present a bearer token",
+        ));
+    };
+    if !spec.access.admits(actor.role) {
+        return Err(ApiError::forbidden(
+            "forbidden",
+            format!("a {} may not {} {}", actor.role, spec.method, spec.path),
+        ));
+    }
+    let needed = if is_safe(&spec.method) {
+        Scope::Read
+    } else {
+        Scope::Write
+    };
+    if !actor.has_scope(needed) {
+        return Err(ApiError::forbidden(
+            "insufficient_scope",
+            format!("the token lacks the `{}` scope", needed.as_str()),
+        ));
+    }
+    if let Credential::Session(cookie) = &credential {
+        if !is_safe(&spec.method) {
+            csrf::require(req, &state.csrf_for_session(cookie), state).await?;
+        }
+    }
+    Ok(Some(actor))
+}
+
+fn urlencode(path: &str) -> String {
+    serde_urlencoded::to_string([("", path)])
+        .map(|s| s[1..].to_owned())
+        .unwrap_or_default()
+}
+
+/// The signed-in caller; a handler that takes it refuses anonymous calls with 401.
+#[derive(Debug, Clone)]
+pub struct Auth(pub Actor);
+
+impl FromRequest for Auth {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(
+            req.extensions()
+                .get::<Actor>()
+                .cloned()
+                .map(Auth)
+                .ok_or_else(|| {
+                    ApiError::unauthenticated(
+                        "unauthenticated",
+                        "sign in or present a bearer token",
+                    )
+                }),
+        )
+    }
+}
+
+/// The caller if signed in (on public portal pages).
+#[derive(Debug, Clone)]
+pub struct MaybeAuth(pub Option<Actor>);
+
+impl FromRequest for MaybeAuth {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(MaybeAuth(req.extensions().get::<Actor>().cloned())))
+    }
+}

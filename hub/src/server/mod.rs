@@ -1,0 +1,124 @@
+//! The HTTP server: the app with its middleware, limits and error handlers, plain or TLS.
+
+pub mod auth;
+pub mod csrf;
+pub mod metrics;
+pub mod routes;
+mod state;
+mod tls;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::{DefaultHeaders, from_fn};
+use actix_web::{App, HttpMessage, HttpServer, web};
+use tracing_actix_web::{RequestId, TracingLogger};
+
+pub use state::AppState;
+
+use crate::api::{self, ApiError, Kind};
+
+/// Options that tests (and embedding) set; the binary uses the defaults.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ServeOptions {
+    /// Let the caller handle signals (tests run several servers in one process).
+    pub no_signals: bool,
+}
+
+/// A bound server: where it listens, and the future that runs it.
+pub struct Bound {
+    pub addrs: Vec<SocketAddr>,
+    pub tls: bool,
+    pub server: Server,
+}
+
+/// Builds the app and binds it to the configured address.
+pub fn bind(state: AppState, options: ServeOptions) -> anyhow::Result<Bound> {
+    let config = state.config.clone();
+    let data = web::Data::new(state);
+    let openapi = web::Data::new(<crate::openapi::ApiDoc as utoipa::OpenApi>::openapi());
+    let limit = config.server.body_limit_bytes;
+    let mut server =
+        HttpServer::new(move || {
+            let mut table = routes::RouteTable::new();
+            crate::routes::declare(&mut table);
+            App::new()
+                .app_data(data.clone())
+                .app_data(openapi.clone())
+                .app_data(web::PayloadConfig::new(limit))
+                .app_data(
+                    web::FormConfig::default()
+                        .limit(limit)
+                        .error_handler(|e, _| form_error(e).into()),
+                )
+                .app_data(web::QueryConfig::default().error_handler(|e, _| {
+                    ApiError::bad_request("invalid_query", e.to_string()).into()
+                }))
+                .app_data(web::PathConfig::default().error_handler(|e, _| {
+                    ApiError::new(Kind::NotFound, "not_found", e.to_string()).into()
+                }))
+                .configure(|cfg| table.configure(cfg))
+                .service(crate::openapi::docs_ui())
+                .default_service(web::to(api::not_found))
+                .wrap(
+                    DefaultHeaders::new()
+                        .add(("x-content-type-options", "nosniff"))
+                        .add(("referrer-policy", "same-origin")),
+                )
+                .wrap(from_fn(metrics::track))
+                .wrap(from_fn(echo_request_id))
+                .wrap(TracingLogger::default())
+        })
+        .shutdown_timeout(config.server.shutdown_timeout_secs)
+        .client_request_timeout(Duration::from_secs(30));
+    if config.server.workers > 0 {
+        server = server.workers(config.server.workers);
+    }
+    if options.no_signals {
+        server = server.disable_signals();
+    }
+    let addr = config.bind_addr()?;
+    let (server, tls) = match tls::acceptor(&config.server.tls)? {
+        Some(acceptor) => (server.bind_openssl(addr, acceptor)?, true),
+        None => (server.bind(addr)?, false),
+    };
+    let addrs = server.addrs();
+    Ok(Bound {
+        addrs,
+        tls,
+        server: server.run(),
+    })
+}
+
+fn form_error(e: actix_web::error::UrlencodedError) -> ApiError {
+    use actix_web::error::UrlencodedError;
+    match e {
+        UrlencodedError::Overflow { size, limit } => ApiError::new(
+            Kind::PayloadTooLarge,
+            "payload_too_large",
+            format!("the body is {size} bytes; the limit is {limit}"),
+        ),
+        UrlencodedError::ContentType => ApiError::new(
+            Kind::UnsupportedMediaType,
+            "unsupported_media_type",
+            "expected application/x-www-form-urlencoded",
+        ),
+        other => ApiError::bad_request("invalid_form", other.to_string()),
+    }
+}
+
+/// Puts the request id (the one in the logs) on every response as `x-request-id`.
+async fn echo_request_id(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let id = req.extensions().get::<RequestId>().map(ToString::to_string);
+    let mut res = next.call(req).await?;
+    if let Some(value) = id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+        res.headers_mut()
+            .insert(HeaderName::from_static("x-request-id"), value);
+    }
+    Ok(res)
+}

@@ -1,0 +1,155 @@
+//! The route table: every route is declared with its method, path and access rule in one place,
+//! and the access rule is enforced by one middleware wrapped around each route. A route cannot
+//! be added without a rule, and the tests walk this table for every role.
+
+use actix_web::dev::Handler;
+use actix_web::http::Method;
+use actix_web::middleware::from_fn;
+use actix_web::{FromRequest, Resource, Responder, Route, web};
+use registry::identity::Role;
+
+use super::auth::authorize;
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in user, whatever the role.
+    SignedIn,
+    /// Signed-in users with one of these roles.
+    Roles(&'static [Role]),
+}
+
+impl Access {
+    /// Whether `role` passes this rule (for a signed-in user).
+    pub fn admits(self, role: Role) -> bool {
+        match self {
+            Access::Public | Access::SignedIn => true,
+            Access::Roles(roles) => roles.contains(&role),
+        }
+    }
+}
+
+/// Where a route belongs, which decides how a refusal looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Surface {
+    /// JSON API and machine endpoints: refusals are JSON errors.
+    Api,
+    /// Portal pages and forms: the unauthenticated are sent to the login page, forms carry a
+    /// CSRF token.
+    Portal,
+}
+
+/// One declared route.
+#[derive(Debug, Clone)]
+pub struct RouteSpec {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+    pub surface: Surface,
+}
+
+/// The table being declared, and the actix routes built from it.
+#[derive(Default)]
+pub struct RouteTable {
+    specs: Vec<RouteSpec>,
+    routes: Vec<(&'static str, Route)>,
+}
+
+impl RouteTable {
+    /// An empty table.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Declares an API route.
+    pub fn api<F, Args>(
+        &mut self,
+        method: Method,
+        path: &'static str,
+        access: Access,
+        handler: F,
+    ) -> &mut Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.add(
+            RouteSpec {
+                method,
+                path,
+                access,
+                surface: Surface::Api,
+            },
+            handler,
+        )
+    }
+
+    /// Declares a portal page or form.
+    pub fn portal<F, Args>(
+        &mut self,
+        method: Method,
+        path: &'static str,
+        access: Access,
+        handler: F,
+    ) -> &mut Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        self.add(
+            RouteSpec {
+                method,
+                path,
+                access,
+                surface: Surface::Portal,
+            },
+            handler,
+        )
+    }
+
+    fn add<F, Args>(&mut self, spec: RouteSpec, handler: F) -> &mut Self
+    where
+        F: Handler<Args>,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        let rule = spec.clone();
+        let route = web::method(spec.method.clone())
+            .to(handler)
+            .wrap(from_fn(move |req, next| authorize(rule.clone(), req, next)));
+        self.routes.push((spec.path, route));
+        self.specs.push(spec);
+        self
+    }
+
+    /// What was declared.
+    pub fn specs(&self) -> &[RouteSpec] {
+        &self.specs
+    }
+
+    /// Registers the routes, one resource per path, so that a known path with another method
+    /// answers 405.
+    pub fn configure(self, cfg: &mut web::ServiceConfig) {
+        let mut paths: Vec<&'static str> = Vec::new();
+        for (path, _) in &self.routes {
+            if !paths.contains(path) {
+                paths.push(path);
+            }
+        }
+        let mut routes = self.routes;
+        for path in paths {
+            let mut resource =
+                Resource::new(path).default_service(web::to(crate::api::method_not_allowed));
+            let (mine, rest): (Vec<_>, Vec<_>) = routes.into_iter().partition(|(p, _)| *p == path);
+            routes = rest;
+            for (_, route) in mine {
+                resource = resource.route(route);
+            }
+            cfg.service(resource);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! What every request handler can reach: the database, the configuration and the keys.
+
+use std::sync::Arc;
+
+use registry::audit::AuditKey;
+use registry::db::Db;
+use registry::secret::SecretKey;
+
+use super::metrics::Metrics;
+use crate::config::Config;
+
+/// Shared application state, built once at start-up.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub audit_key: AuditKey,
+    /// MACs CSRF tokens from session cookies.
+    pub csrf_key: SecretKey,
+    /// Hashes client addresses before they are stored (login attempts, scans).
+    pub client_key: SecretKey,
+    pub metrics: Metrics,
+}
+
+impl AppState {
+    /// Derives the purpose keys from the server secret.
+    pub fn new(db: Db, config: Config, secret: &SecretKey) -> Self {
+        Self {
+            db,
+            config: Arc::new(config),
+            audit_key: AuditKey::from_secret(secret),
+            csrf_key: secret.derive("csrf"),
+            client_key: secret.derive("client-address"),
+            metrics: Metrics::new(),
+        }
+    }
+
+    /// A client address as stored: keyed hash, so the address itself is never kept.
+    pub fn client_hash(&self, address: &str) -> String {
+        hex::encode(&self.client_key.mac(&[address.as_bytes()])[..16])
+    }
+
+    /// The CSRF token that goes with a session cookie.
+    pub fn csrf_for_session(&self, session_cookie: &str) -> String {
+        self.csrf_key.mac_hex(&[session_cookie.as_bytes()])
+    }
+}
