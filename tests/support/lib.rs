@@ -1,1 +1,166 @@
-//! support
+//! The end-to-end harness: a real hub, bound to a loopback port, on a fresh database of the
+//! backend the environment selects (`TRACEHUB_TEST_DATABASE_URL` for PostgreSQL, otherwise
+//! SQLite), driven over HTTP like any client.
+
+use std::net::SocketAddr;
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+
+use actix_web::dev::ServerHandle;
+use diesel::prelude::*;
+use hub::config::Config;
+use hub::server::{self, AppState, ServeOptions};
+use registry::identity::{self, NewToken, NewUser, Role, Scope, User};
+use registry::schema::departments;
+use registry::secret::SecretKey;
+use registry::testing::TestDb;
+use reqwest::blocking::{Client, Response};
+use serde_json::Value;
+
+pub use registry::testing::TEST_DATABASE_ENV;
+
+/// The password every fixture user gets.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A running hub and what a test needs to drive it.
+pub struct TestApp {
+    pub base: String,
+    pub state: AppState,
+    db: TestDb,
+    handle: ServerHandle,
+    thread: Option<JoinHandle<()>>,
+    _data: tempfile::TempDir,
+}
+
+impl TestApp {
+    /// A hub with the default test configuration.
+    pub fn spawn() -> Self {
+        Self::spawn_with(|_| {})
+    }
+
+    /// A hub whose configuration `adjust` may change (limits, TLS...).
+    pub fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
+        let db = TestDb::new();
+        let data = tempfile::tempdir().expect("data directory");
+        let mut config = Config::default();
+        config.data_dir = data.path().to_path_buf();
+        config.server.bind = "127.0.0.1:0".into();
+        config.server.workers = 1;
+        config.server.shutdown_timeout_secs = 1;
+        config.database.url = db.url().to_string();
+        config.security.secret_key = SecretKey::generate().to_hex();
+        adjust(&mut config);
+        config.validate().expect("test configuration is valid");
+        let secret = config.secret_key().expect("secret");
+        let state = AppState::new(db.db().clone(), config, &secret);
+        let (tx, rx) = mpsc::channel::<(SocketAddr, bool, ServerHandle)>();
+        let server_state = state.clone();
+        let thread = std::thread::spawn(move || {
+            let system = actix_rt::System::new();
+            system.block_on(async move {
+                let bound = server::bind(server_state, ServeOptions { no_signals: true }).expect("bind");
+                let _ = tx.send((bound.addrs[0], bound.tls, bound.server.handle()));
+                let _ = bound.server.await;
+            });
+        });
+        let (addr, tls, handle) = rx.recv().expect("server started");
+        let scheme = if tls { "https" } else { "http" };
+        Self { base: format!("{scheme}://{addr}"), state, db, handle, thread: Some(thread), _data: data }
+    }
+
+    /// The test database (for direct reads and tampering).
+    pub fn test_db(&self) -> &TestDb {
+        &self.db
+    }
+
+    /// `base` + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A client that keeps cookies and does not follow redirects.
+    pub fn client(&self) -> Client {
+        Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("HTTP client")
+    }
+
+    /// A department to bind officers to.
+    pub fn department(&self, code: &str, region: &str) -> i64 {
+        diesel::insert_into(departments::table)
+            .values((
+                departments::code.eq(code),
+                departments::name.eq(format!("{code} department")),
+                departments::region_code.eq(region),
+                departments::categories.eq("food"),
+                departments::created_at.eq(registry::time::now()),
+            ))
+            .returning(departments::id)
+            .get_result(&mut *self.db.db().conn().expect("connection"))
+            .expect("department")
+    }
+
+    /// A user with `role` (and whatever binding the role needs), password [`PASSWORD`].
+    pub fn user(&self, username: &str, role: Role) -> User {
+        let department_id = (role == Role::Officer).then(|| self.department(&format!("D-{username}"), "410000"));
+        let enterprise_id = (role == Role::Enterprise).then_some(1);
+        let new = NewUser {
+            username: username.into(),
+            display_name: username.into(),
+            email: None,
+            password: Some(PASSWORD.into()),
+            role,
+            department_id,
+            enterprise_id,
+        };
+        identity::create_user(&mut self.db.db().conn().expect("connection"), &new).expect("user")
+    }
+
+    /// A token for `user` with `scopes`.
+    pub fn token_for(&self, user: &User, scopes: &[Scope]) -> String {
+        let new = NewToken { name: "test".into(), scopes: scopes.to_vec(), expires_at: None };
+        identity::create_token(&mut self.db.db().conn().expect("connection"), user, &new).expect("token").1
+    }
+
+    /// A new user with `role` and a read-write token.
+    pub fn token(&self, username: &str, role: Role) -> String {
+        let user = self.user(username, role);
+        self.token_for(&user, &[Scope::Read, Scope::Write])
+    }
+
+    /// Signs `client` in through the API; returns the CSRF token for its writes.
+    pub fn login(&self, client: &Client, username: &str) -> String {
+        let response = client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({ "username": username, "password": PASSWORD }))
+            .send()
+            .expect("login request");
+        assert_eq!(response.status(), 200, "login of {username}");
+        body(response)["csrf_token"].as_str().expect("csrf token").to_owned()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        actix_rt::System::new().block_on(self.handle.stop(false));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// The JSON body of a response (`Null` when it is not JSON).
+pub fn body(response: Response) -> Value {
+    response.json().unwrap_or(Value::Null)
+}
+
+/// Asserts status and error code of a refusal; returns the body.
+#[track_caller]
+pub fn assert_error(response: Response, status: u16, code: &str) -> Value {
+    let actual = response.status().as_u16();
+    let json = body(response);
+    assert_eq!((actual, json["error"].as_str()), (status, Some(code)), "body: {json}");
+    json
+}

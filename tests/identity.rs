@@ -1,0 +1,202 @@
+//! Sign-in, sessions, CSRF, tokens and the audit trail, over HTTP.
+
+use registry::identity::Role;
+use serde_json::json;
+use tracehub_tests::{PASSWORD, TestApp, assert_error, body};
+
+#[test]
+fn an_admin_creates_users_and_every_change_is_audited() {
+    let app = TestApp::spawn();
+    let admin = app.token("root", Role::Admin);
+    let client = app.client();
+    let dept = app.department("MR-HN", "410000");
+    let response = client
+        .post(app.url("/api/v1/users"))
+        .bearer_auth(&admin)
+        .json(&json!({ "username": "officer.li", "display_name": "李明", "role": "officer", "department_id": dept, "password": PASSWORD }))
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let user = body(response);
+    assert_eq!(user["role"], "officer");
+    assert!(user.get("password_hash").is_none(), "hashes never leave the hub");
+
+    let refused = client
+        .post(app.url("/api/v1/users"))
+        .bearer_auth(&admin)
+        .json(&json!({ "username": "officer.wang", "display_name": "王", "role": "officer" }))
+        .send()
+        .unwrap();
+    let error = assert_error(refused, 422, "binding_required");
+    assert_eq!(error["field"], "department_id");
+    let duplicate = client
+        .post(app.url("/api/v1/users"))
+        .bearer_auth(&admin)
+        .json(&json!({ "username": "officer.li", "display_name": "x", "role": "inspector" }))
+        .send()
+        .unwrap();
+    assert_eq!(assert_error(duplicate, 409, "username_taken")["field"], "username");
+
+    let audit = body(client.get(app.url("/api/v1/audit")).bearer_auth(&admin).send().unwrap());
+    let rows = audit.as_array().unwrap();
+    assert_eq!(rows.len(), 1, "refused changes write nothing: {audit}");
+    assert_eq!(rows[0]["action"], "user.create");
+    assert_eq!(rows[0]["actor"], "user:root");
+    assert!(!rows[0]["detail"].as_str().unwrap().contains(PASSWORD));
+    let verified = body(client.get(app.url("/api/v1/audit/verify")).bearer_auth(&admin).send().unwrap());
+    assert_eq!(verified["intact"], true);
+    assert_eq!(verified["rows"], 1);
+}
+
+#[test]
+fn wrong_passwords_are_refused_then_rate_limited() {
+    let app = TestApp::spawn_with(|c| c.security.login_max_failures = 3);
+    app.user("alice", Role::Inspector);
+    let client = app.client();
+    let attempt = |password: &str| {
+        client
+            .post(app.url("/api/v1/auth/login"))
+            .json(&json!({ "username": "alice", "password": password }))
+            .send()
+            .unwrap()
+    };
+    for _ in 0..3 {
+        assert_error(attempt("wrong password!"), 401, "invalid_credentials");
+    }
+    let limited = attempt(PASSWORD);
+    assert!(limited.headers().get("retry-after").is_some());
+    assert_error(limited, 429, "too_many_attempts");
+    assert_error(
+        client.post(app.url("/api/v1/auth/login")).json(&json!({ "username": "nobody", "password": "x" })).send().unwrap(),
+        401,
+        "invalid_credentials",
+    );
+}
+
+#[test]
+fn session_writes_need_the_csrf_token() {
+    let app = TestApp::spawn();
+    app.user("bob", Role::Ministry);
+    let client = app.client();
+    let csrf = app.login(&client, "bob");
+    let me = body(client.get(app.url("/api/v1/me")).send().unwrap());
+    assert_eq!((me["username"].as_str(), me["method"].as_str()), (Some("bob"), Some("session")));
+
+    let create = |token: Option<&str>| {
+        let mut request = client.post(app.url("/api/v1/tokens")).json(&json!({ "name": "feed", "scopes": ["read"] }));
+        if let Some(token) = token {
+            request = request.header("x-csrf-token", token);
+        }
+        request.send().unwrap()
+    };
+    assert_error(create(None), 403, "csrf_missing");
+    assert_error(create(Some("0000")), 403, "csrf_invalid");
+    let created = create(Some(&csrf));
+    assert_eq!(created.status(), 201);
+    let secret = body(created)["secret"].as_str().unwrap().to_owned();
+    assert!(secret.starts_with("thk_"));
+
+    // Bearer requests carry no ambient authority, so need no CSRF token.
+    let by_token = app.client().get(app.url("/api/v1/me")).bearer_auth(&secret).send().unwrap();
+    assert_eq!(body(by_token)["method"], "token");
+
+    let logout = client.post(app.url("/api/v1/auth/logout")).header("x-csrf-token", &csrf).send().unwrap();
+    assert_eq!(logout.status(), 204);
+    assert_error(client.get(app.url("/api/v1/me")).send().unwrap(), 401, "unauthenticated");
+}
+
+#[test]
+fn expired_revoked_and_orphaned_tokens_are_refused() {
+    let app = TestApp::spawn();
+    let admin = app.token("root", Role::Admin);
+    let machine = app.user("agri-adapter", Role::System);
+    let client = app.client();
+    let create = |expires_at: Option<String>| {
+        let response = client
+            .post(app.url("/api/v1/tokens"))
+            .bearer_auth(&admin)
+            .json(&json!({ "name": "agri feed", "scopes": ["read", "write"], "user_id": machine.id, "expires_at": expires_at }))
+            .send()
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        body(response)
+    };
+    let created = create(None);
+    let secret = created["secret"].as_str().unwrap().to_owned();
+    assert_eq!(body(client.get(app.url("/api/v1/me")).bearer_auth(&secret).send().unwrap())["username"], "agri-adapter");
+
+    let id = created["token"]["id"].as_i64().unwrap();
+    let revoked = client.delete(app.url(&format!("/api/v1/tokens/{id}"))).bearer_auth(&admin).send().unwrap();
+    assert_eq!(revoked.status(), 200);
+    assert_error(client.get(app.url("/api/v1/me")).bearer_auth(&secret).send().unwrap(), 401, "token_revoked");
+
+    let soon = (chrono::Utc::now() + chrono::Duration::seconds(2)).naive_utc().format("%Y-%m-%dT%H:%M:%S").to_string();
+    let expiring = create(Some(soon))["secret"].as_str().unwrap().to_owned();
+    assert_eq!(client.get(app.url("/api/v1/me")).bearer_auth(&expiring).send().unwrap().status(), 200);
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    assert_error(client.get(app.url("/api/v1/me")).bearer_auth(&expiring).send().unwrap(), 401, "token_expired");
+
+    let live = create(None)["secret"].as_str().unwrap().to_owned();
+    let off = client.post(app.url(&format!("/api/v1/users/{}/deactivate", machine.id))).bearer_auth(&admin).send().unwrap();
+    assert_eq!(off.status(), 200);
+    assert_error(client.get(app.url("/api/v1/me")).bearer_auth(&live).send().unwrap(), 401, "user_inactive");
+}
+
+#[test]
+fn users_manage_only_their_own_tokens() {
+    let app = TestApp::spawn();
+    let carol = app.user("carol", Role::Inspector);
+    let carol_token = app.token_for(&carol, &[registry::identity::Scope::Read, registry::identity::Scope::Write]);
+    let dave = app.token("dave", Role::Inspector);
+    let client = app.client();
+    let carols: Vec<i64> = body(client.get(app.url("/api/v1/tokens")).bearer_auth(&carol_token).send().unwrap())
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(carols.len(), 1);
+    assert_error(client.delete(app.url(&format!("/api/v1/tokens/{}", carols[0]))).bearer_auth(&dave).send().unwrap(), 404, "not_found");
+    assert_error(
+        client.get(app.url(&format!("/api/v1/tokens?user_id={}", carol.id))).bearer_auth(&dave).send().unwrap(),
+        403,
+        "forbidden",
+    );
+    assert_error(client.get(app.url(&format!("/api/v1/users/{}", carol.id))).bearer_auth(&dave).send().unwrap(), 404, "not_found");
+    assert_eq!(client.get(app.url(&format!("/api/v1/users/{}", carol.id))).bearer_auth(&carol_token).send().unwrap().status(), 200);
+}
+
+#[test]
+fn the_portal_signs_people_in_with_a_csrf_protected_form() {
+    let app = TestApp::spawn();
+    app.user("erin", Role::Officer);
+    let client = app.client();
+    let bounced = client.get(app.url("/portal")).send().unwrap();
+    assert_eq!(bounced.status(), 303);
+    assert!(bounced.headers()["location"].to_str().unwrap().starts_with("/portal/login"));
+
+    let page = client.get(app.url("/portal/login")).send().unwrap().text().unwrap();
+    let csrf = page.split("name=\"csrf_token\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let form = |fields: &[(&str, &str)]| client.post(app.url("/portal/login")).form(fields).send().unwrap();
+    assert_error(form(&[("username", "erin"), ("password", PASSWORD)]), 403, "csrf_missing");
+    assert_error(form(&[("username", "erin"), ("password", PASSWORD), ("csrf_token", "forged-token-forged-token-forged!")]), 403, "csrf_invalid");
+    let wrong = form(&[("username", "erin"), ("password", "nope nope nope"), ("csrf_token", &csrf)]);
+    assert_eq!(wrong.status(), 401);
+    assert!(wrong.text().unwrap().contains("Wrong username or password"));
+
+    let page = client.get(app.url("/portal/login")).send().unwrap().text().unwrap();
+    let csrf = page.split("name=\"csrf_token\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let signed_in = form(&[("username", "erin"), ("password", PASSWORD), ("csrf_token", &csrf), ("next", "https://evil.example/")]);
+    assert_eq!(signed_in.status(), 303);
+    assert_eq!(signed_in.headers()["location"], "/portal", "no open redirect");
+    let cookie = signed_in.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+
+    let home = client.get(app.url("/portal")).send().unwrap().text().unwrap();
+    assert!(home.contains("Welcome, erin"));
+    let session_csrf = home.split("name=\"csrf_token\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    assert_error(client.post(app.url("/portal/logout")).form(&[("x", "y")]).send().unwrap(), 403, "csrf_missing");
+    let out = client.post(app.url("/portal/logout")).form(&[("csrf_token", session_csrf.as_str())]).send().unwrap();
+    assert_eq!(out.status(), 303);
+    assert_eq!(client.get(app.url("/portal")).send().unwrap().status(), 303);
+}
