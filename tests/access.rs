@@ -2,6 +2,8 @@
 //! its rule names, anonymous callers are refused where the rule asks for a user, and read-only
 //! tokens cannot write. A new route is covered the moment it is declared.
 
+#![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
+
 use hub::server::routes::{Access, RouteSpec, RouteTable, Surface};
 use registry::identity::{Role, Scope};
 use reqwest::Method;
@@ -16,7 +18,13 @@ fn table() -> Vec<RouteSpec> {
 /// A concrete path: parameters point at nothing, so allowed calls cannot change anything.
 fn concrete(path: &str) -> String {
     path.split('/')
-        .map(|segment| if segment.starts_with('{') { "999999" } else { segment })
+        .map(|segment| {
+            if segment.starts_with('{') {
+                "999999"
+            } else {
+                segment
+            }
+        })
         .collect::<Vec<_>>()
         .join("/")
 }
@@ -28,7 +36,9 @@ fn call(app: &TestApp, spec: &RouteSpec, token: Option<&str>) -> (u16, String) {
         request = request.bearer_auth(token);
     }
     if spec.method != actix_web::http::Method::GET {
-        request = request.header("content-type", "application/json").body("{}");
+        request = request
+            .header("content-type", "application/json")
+            .body("{}");
     }
     let response = request.send().unwrap();
     let status = response.status().as_u16();
@@ -39,8 +49,10 @@ fn call(app: &TestApp, spec: &RouteSpec, token: Option<&str>) -> (u16, String) {
 #[test]
 fn every_route_admits_exactly_its_roles() {
     let app = TestApp::spawn();
-    let tokens: Vec<(Role, String)> =
-        Role::ALL.iter().map(|role| (*role, app.token(&format!("matrix-{role}"), *role))).collect();
+    let tokens: Vec<(Role, String)> = Role::ALL
+        .iter()
+        .map(|role| (*role, app.token(&format!("matrix-{role}"), *role)))
+        .collect();
     let specs = table();
     assert!(specs.len() >= 20, "the table lists the routes");
     for spec in &specs {
@@ -49,9 +61,16 @@ fn every_route_admits_exactly_its_roles() {
             let label = format!("{} {} as {role}", spec.method, spec.path);
             if spec.access.admits(*role) {
                 assert!(status != 401, "{label}: admitted role got 401 ({code})");
-                assert!(code != "forbidden" && code != "insufficient_scope", "{label}: admitted role refused ({status} {code})");
+                assert!(
+                    code != "forbidden" && code != "insufficient_scope",
+                    "{label}: admitted role refused ({status} {code})"
+                );
             } else {
-                assert_eq!((status, code.as_str()), (403, "forbidden"), "{label}: must be refused");
+                assert_eq!(
+                    (status, code.as_str()),
+                    (403, "forbidden"),
+                    "{label}: must be refused"
+                );
             }
         }
     }
@@ -64,9 +83,16 @@ fn anonymous_callers_reach_only_public_routes() {
         let (status, code) = call(&app, &spec, None);
         let label = format!("{} {} anonymously", spec.method, spec.path);
         match (spec.access, spec.surface) {
-            (Access::Public, _) => assert!(status != 401 && code != "forbidden", "{label}: {status} {code}"),
-            (_, Surface::Api) => assert_eq!((status, code.as_str()), (401, "unauthenticated"), "{label}"),
-            (_, Surface::Portal) => assert_eq!(status, 303, "{label}: portal pages send people to sign in"),
+            (Access::Public, _) => assert!(
+                status != 401 && code != "forbidden",
+                "{label}: {status} {code}"
+            ),
+            (_, Surface::Api) => {
+                assert_eq!((status, code.as_str()), (401, "unauthenticated"), "{label}")
+            }
+            (_, Surface::Portal) => {
+                assert_eq!(status, 303, "{label}: portal pages send people to sign in")
+            }
         }
     }
 }
@@ -76,13 +102,20 @@ fn read_only_tokens_cannot_write() {
     let app = TestApp::spawn();
     let admin = app.user("reader-admin", Role::Admin);
     let read_only = app.token_for(&admin, &[Scope::Read]);
-    for spec in table().iter().filter(|s| s.access != Access::Public && s.surface == Surface::Api) {
+    for spec in table()
+        .iter()
+        .filter(|s| s.access != Access::Public && s.surface == Surface::Api)
+    {
         let (status, code) = call(&app, spec, Some(&read_only));
         let label = format!("{} {} with a read-only token", spec.method, spec.path);
         if spec.method == actix_web::http::Method::GET {
             assert!(status != 401 && status != 403, "{label}: {status} {code}");
         } else {
-            assert_eq!((status, code.as_str()), (403, "insufficient_scope"), "{label}");
+            assert_eq!(
+                (status, code.as_str()),
+                (403, "insufficient_scope"),
+                "{label}"
+            );
         }
     }
 }
@@ -90,9 +123,19 @@ fn read_only_tokens_cannot_write() {
 #[test]
 fn malformed_authorization_is_refused() {
     let app = TestApp::spawn();
-    let response = app.client().get(app.url("/api/v1/me")).header("authorization", "Basic dXNlcjpwdw==").send().unwrap();
+    let response = app
+        .client()
+        .get(app.url("/api/v1/me"))
+        .header("authorization", "Basic dXNlcjpwdw==")
+        .send()
+        .unwrap();
     assert_eq!(response.status(), 401);
     assert_eq!(body(response)["error"], "invalid_authorization");
-    let response = app.client().get(app.url("/api/v1/me")).bearer_auth("thk_not-a-token").send().unwrap();
+    let response = app
+        .client()
+        .get(app.url("/api/v1/me"))
+        .bearer_auth("thk_not-a-token")
+        .send()
+        .unwrap();
     assert_eq!(body(response)["error"], "invalid_token");
 }

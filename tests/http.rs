@@ -1,6 +1,8 @@
 //! The HTTP surface: health, readiness, metrics, limits, malformed input, unknown routes, and the
 //! OpenAPI document (snapshot and coverage of the route table).
 
+#![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
+
 use std::collections::BTreeSet;
 
 use hub::server::routes::{RouteTable, Surface};
@@ -16,8 +18,16 @@ fn health_readiness_and_metrics() {
     assert_eq!(body(health)["status"], "ok");
     let ready = body(client.get(app.url("/readyz")).send().unwrap());
     assert_eq!(ready["database"], app.test_db().backend().as_str());
-    let metrics = client.get(app.url("/metrics")).send().unwrap().text().unwrap();
-    assert!(metrics.contains(r#"http_requests_total{method="GET",route="/readyz",status="200"} 1"#), "{metrics}");
+    let metrics = client
+        .get(app.url("/metrics"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(
+        metrics.contains(r#"http_requests_total{method="GET",route="/readyz",status="200"} 1"#),
+        "{metrics}"
+    );
     assert!(metrics.contains("http_request_duration_seconds_bucket"));
     assert!(metrics.contains("db_pool_connections"));
 }
@@ -26,10 +36,26 @@ fn health_readiness_and_metrics() {
 fn oversized_bodies_get_413_and_write_nothing() {
     let app = TestApp::spawn_with(|c| c.server.body_limit_bytes = 4096);
     let admin = app.token("root", Role::Admin);
-    let huge = format!(r#"{{"username": "big", "display_name": "{}", "role": "inspector"}}"#, "x".repeat(10_000));
-    let response = app.client().post(app.url("/api/v1/users")).bearer_auth(&admin).header("content-type", "application/json").body(huge).send().unwrap();
+    let huge = format!(
+        r#"{{"username": "big", "display_name": "{}", "role": "inspector"}}"#,
+        "x".repeat(10_000)
+    );
+    let response = app
+        .client()
+        .post(app.url("/api/v1/users"))
+        .bearer_auth(&admin)
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .unwrap();
     assert_error(response, 413, "payload_too_large");
-    let users = body(app.client().get(app.url("/api/v1/users")).bearer_auth(&admin).send().unwrap());
+    let users = body(
+        app.client()
+            .get(app.url("/api/v1/users"))
+            .bearer_auth(&admin)
+            .send()
+            .unwrap(),
+    );
     assert_eq!(users.as_array().unwrap().len(), 1);
 }
 
@@ -46,25 +72,81 @@ fn malformed_json_names_the_problem() {
             .send()
             .unwrap()
     };
-    let broken = assert_error(post(r#"{"username": "x", "#, "application/json"), 400, "invalid_json");
-    assert!(broken["message"].as_str().unwrap().contains("EOF"), "{broken}");
-    let typed = assert_error(post(r#"{"username": 7, "display_name": "x", "role": "admin"}"#, "application/json"), 400, "invalid_field");
+    let broken = assert_error(
+        post(r#"{"username": "x", "#, "application/json"),
+        400,
+        "invalid_json",
+    );
+    assert!(
+        broken["message"].as_str().unwrap().contains("EOF"),
+        "{broken}"
+    );
+    let typed = assert_error(
+        post(
+            r#"{"username": 7, "display_name": "x", "role": "admin"}"#,
+            "application/json",
+        ),
+        400,
+        "invalid_field",
+    );
     assert_eq!(typed["field"], "username");
-    let missing = assert_error(post(r#"{"username": "ok-name", "display_name": "x"}"#, "application/json"), 400, "invalid_field");
+    let missing = assert_error(
+        post(
+            r#"{"username": "ok-name", "display_name": "x"}"#,
+            "application/json",
+        ),
+        400,
+        "invalid_field",
+    );
     assert_eq!(missing["field"], "role");
-    let role = assert_error(post(r#"{"username": "ok-name", "display_name": "x", "role": "emperor"}"#, "application/json"), 400, "invalid_field");
+    let role = assert_error(
+        post(
+            r#"{"username": "ok-name", "display_name": "x", "role": "emperor"}"#,
+            "application/json",
+        ),
+        400,
+        "invalid_field",
+    );
     assert_eq!(role["field"], "role");
-    assert_error(post("username=x", "application/x-www-form-urlencoded"), 415, "unsupported_media_type");
+    assert_error(
+        post("username=x", "application/x-www-form-urlencoded"),
+        415,
+        "unsupported_media_type",
+    );
 }
 
 #[test]
 fn unknown_routes_and_methods() {
     let app = TestApp::spawn();
-    assert_error(app.client().get(app.url("/no/such/thing")).send().unwrap(), 404, "not_found");
-    assert_error(app.client().delete(app.url("/healthz")).send().unwrap(), 405, "method_not_allowed");
+    assert_error(
+        app.client().get(app.url("/no/such/thing")).send().unwrap(),
+        404,
+        "not_found",
+    );
+    assert_error(
+        app.client().delete(app.url("/healthz")).send().unwrap(),
+        405,
+        "method_not_allowed",
+    );
     let admin = app.token("root", Role::Admin);
-    assert_error(app.client().get(app.url("/api/v1/users/not-a-number")).bearer_auth(&admin).send().unwrap(), 404, "not_found");
-    assert_error(app.client().get(app.url("/api/v1/audit?limit=many")).bearer_auth(&admin).send().unwrap(), 400, "invalid_query");
+    assert_error(
+        app.client()
+            .get(app.url("/api/v1/users/not-a-number"))
+            .bearer_auth(&admin)
+            .send()
+            .unwrap(),
+        404,
+        "not_found",
+    );
+    assert_error(
+        app.client()
+            .get(app.url("/api/v1/audit?limit=many"))
+            .bearer_auth(&admin)
+            .send()
+            .unwrap(),
+        400,
+        "invalid_query",
+    );
 }
 
 #[test]
@@ -75,7 +157,12 @@ fn the_openapi_document_covers_every_api_route_and_matches_the_snapshot() {
         .as_object()
         .unwrap()
         .iter()
-        .flat_map(|(path, item)| item.as_object().unwrap().keys().map(move |m| (m.to_uppercase(), path.clone())))
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .unwrap()
+                .keys()
+                .map(move |m| (m.to_uppercase(), path.clone()))
+        })
         .collect();
     let mut table = RouteTable::new();
     hub::routes::declare(&mut table);
@@ -85,7 +172,10 @@ fn the_openapi_document_covers_every_api_route_and_matches_the_snapshot() {
         .filter(|s| s.surface == Surface::Api)
         .map(|s| (s.method.to_string(), s.path.to_owned()))
         .collect();
-    assert_eq!(documented, declared, "the OpenAPI document and the route table must list the same API routes");
+    assert_eq!(
+        documented, declared,
+        "the OpenAPI document and the route table must list the same API routes"
+    );
 
     let snapshot_path = concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots/openapi.json");
     let rendered = serde_json::to_string_pretty(&document).unwrap() + "\n";
@@ -93,7 +183,10 @@ fn the_openapi_document_covers_every_api_route_and_matches_the_snapshot() {
         std::fs::write(snapshot_path, &rendered).unwrap();
     }
     let snapshot = std::fs::read_to_string(snapshot_path).unwrap_or_default();
-    assert!(snapshot == rendered, "the API changed: review, then rerun with UPDATE_SNAPSHOTS=1 to accept it");
+    assert!(
+        snapshot == rendered,
+        "the API changed: review, then rerun with UPDATE_SNAPSHOTS=1 to accept it"
+    );
 }
 
 #[test]
@@ -102,6 +195,10 @@ fn the_docs_ui_is_served_from_the_binary() {
     let page = app.client().get(app.url("/docs/")).send().unwrap();
     assert_eq!(page.status(), 200);
     assert!(page.text().unwrap().contains("swagger"));
-    let bundle = app.client().get(app.url("/docs/swagger-ui-bundle.js")).send().unwrap();
+    let bundle = app
+        .client()
+        .get(app.url("/docs/swagger-ui-bundle.js"))
+        .send()
+        .unwrap();
     assert_eq!(bundle.status(), 200);
 }

@@ -1,5 +1,7 @@
 //! Sign-in, sessions, CSRF, tokens and the audit trail, over HTTP.
 
+#![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
+
 use registry::identity::Role;
 use serde_json::json;
 use tracehub_tests::{PASSWORD, TestApp, assert_error, body};
@@ -19,7 +21,10 @@ fn an_admin_creates_users_and_every_change_is_audited() {
     assert_eq!(response.status(), 201);
     let user = body(response);
     assert_eq!(user["role"], "officer");
-    assert!(user.get("password_hash").is_none(), "hashes never leave the hub");
+    assert!(
+        user.get("password_hash").is_none(),
+        "hashes never leave the hub"
+    );
 
     let refused = client
         .post(app.url("/api/v1/users"))
@@ -35,15 +40,30 @@ fn an_admin_creates_users_and_every_change_is_audited() {
         .json(&json!({ "username": "officer.li", "display_name": "x", "role": "inspector" }))
         .send()
         .unwrap();
-    assert_eq!(assert_error(duplicate, 409, "username_taken")["field"], "username");
+    assert_eq!(
+        assert_error(duplicate, 409, "username_taken")["field"],
+        "username"
+    );
 
-    let audit = body(client.get(app.url("/api/v1/audit")).bearer_auth(&admin).send().unwrap());
+    let audit = body(
+        client
+            .get(app.url("/api/v1/audit"))
+            .bearer_auth(&admin)
+            .send()
+            .unwrap(),
+    );
     let rows = audit.as_array().unwrap();
     assert_eq!(rows.len(), 1, "refused changes write nothing: {audit}");
     assert_eq!(rows[0]["action"], "user.create");
     assert_eq!(rows[0]["actor"], "user:root");
     assert!(!rows[0]["detail"].as_str().unwrap().contains(PASSWORD));
-    let verified = body(client.get(app.url("/api/v1/audit/verify")).bearer_auth(&admin).send().unwrap());
+    let verified = body(
+        client
+            .get(app.url("/api/v1/audit/verify"))
+            .bearer_auth(&admin)
+            .send()
+            .unwrap(),
+    );
     assert_eq!(verified["intact"], true);
     assert_eq!(verified["rows"], 1);
 }
@@ -67,7 +87,11 @@ fn wrong_passwords_are_refused_then_rate_limited() {
     assert!(limited.headers().get("retry-after").is_some());
     assert_error(limited, 429, "too_many_attempts");
     assert_error(
-        client.post(app.url("/api/v1/auth/login")).json(&json!({ "username": "nobody", "password": "x" })).send().unwrap(),
+        client
+            .post(app.url("/api/v1/auth/login"))
+            .json(&json!({ "username": "nobody", "password": "x" }))
+            .send()
+            .unwrap(),
         401,
         "invalid_credentials",
     );
@@ -80,10 +104,15 @@ fn session_writes_need_the_csrf_token() {
     let client = app.client();
     let csrf = app.login(&client, "bob");
     let me = body(client.get(app.url("/api/v1/me")).send().unwrap());
-    assert_eq!((me["username"].as_str(), me["method"].as_str()), (Some("bob"), Some("session")));
+    assert_eq!(
+        (me["username"].as_str(), me["method"].as_str()),
+        (Some("bob"), Some("session"))
+    );
 
     let create = |token: Option<&str>| {
-        let mut request = client.post(app.url("/api/v1/tokens")).json(&json!({ "name": "feed", "scopes": ["read"] }));
+        let mut request = client
+            .post(app.url("/api/v1/tokens"))
+            .json(&json!({ "name": "feed", "scopes": ["read"] }));
         if let Some(token) = token {
             request = request.header("x-csrf-token", token);
         }
@@ -97,12 +126,25 @@ fn session_writes_need_the_csrf_token() {
     assert!(secret.starts_with("thk_"));
 
     // Bearer requests carry no ambient authority, so need no CSRF token.
-    let by_token = app.client().get(app.url("/api/v1/me")).bearer_auth(&secret).send().unwrap();
+    let by_token = app
+        .client()
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&secret)
+        .send()
+        .unwrap();
     assert_eq!(body(by_token)["method"], "token");
 
-    let logout = client.post(app.url("/api/v1/auth/logout")).header("x-csrf-token", &csrf).send().unwrap();
+    let logout = client
+        .post(app.url("/api/v1/auth/logout"))
+        .header("x-csrf-token", &csrf)
+        .send()
+        .unwrap();
     assert_eq!(logout.status(), 204);
-    assert_error(client.get(app.url("/api/v1/me")).send().unwrap(), 401, "unauthenticated");
+    assert_error(
+        client.get(app.url("/api/v1/me")).send().unwrap(),
+        401,
+        "unauthenticated",
+    );
 }
 
 #[test]
@@ -123,47 +165,139 @@ fn expired_revoked_and_orphaned_tokens_are_refused() {
     };
     let created = create(None);
     let secret = created["secret"].as_str().unwrap().to_owned();
-    assert_eq!(body(client.get(app.url("/api/v1/me")).bearer_auth(&secret).send().unwrap())["username"], "agri-adapter");
+    assert_eq!(
+        body(
+            client
+                .get(app.url("/api/v1/me"))
+                .bearer_auth(&secret)
+                .send()
+                .unwrap()
+        )["username"],
+        "agri-adapter"
+    );
 
     let id = created["token"]["id"].as_i64().unwrap();
-    let revoked = client.delete(app.url(&format!("/api/v1/tokens/{id}"))).bearer_auth(&admin).send().unwrap();
+    let revoked = client
+        .delete(app.url(&format!("/api/v1/tokens/{id}")))
+        .bearer_auth(&admin)
+        .send()
+        .unwrap();
     assert_eq!(revoked.status(), 200);
-    assert_error(client.get(app.url("/api/v1/me")).bearer_auth(&secret).send().unwrap(), 401, "token_revoked");
+    assert_error(
+        client
+            .get(app.url("/api/v1/me"))
+            .bearer_auth(&secret)
+            .send()
+            .unwrap(),
+        401,
+        "token_revoked",
+    );
 
-    let soon = (chrono::Utc::now() + chrono::Duration::seconds(2)).naive_utc().format("%Y-%m-%dT%H:%M:%S").to_string();
+    let soon = (chrono::Utc::now() + chrono::Duration::seconds(2))
+        .naive_utc()
+        .format("%Y-%m-%dT%H:%M:%S")
+        .to_string();
     let expiring = create(Some(soon))["secret"].as_str().unwrap().to_owned();
-    assert_eq!(client.get(app.url("/api/v1/me")).bearer_auth(&expiring).send().unwrap().status(), 200);
+    assert_eq!(
+        client
+            .get(app.url("/api/v1/me"))
+            .bearer_auth(&expiring)
+            .send()
+            .unwrap()
+            .status(),
+        200
+    );
     std::thread::sleep(std::time::Duration::from_millis(2500));
-    assert_error(client.get(app.url("/api/v1/me")).bearer_auth(&expiring).send().unwrap(), 401, "token_expired");
+    assert_error(
+        client
+            .get(app.url("/api/v1/me"))
+            .bearer_auth(&expiring)
+            .send()
+            .unwrap(),
+        401,
+        "token_expired",
+    );
 
     let live = create(None)["secret"].as_str().unwrap().to_owned();
-    let off = client.post(app.url(&format!("/api/v1/users/{}/deactivate", machine.id))).bearer_auth(&admin).send().unwrap();
+    let off = client
+        .post(app.url(&format!("/api/v1/users/{}/deactivate", machine.id)))
+        .bearer_auth(&admin)
+        .send()
+        .unwrap();
     assert_eq!(off.status(), 200);
-    assert_error(client.get(app.url("/api/v1/me")).bearer_auth(&live).send().unwrap(), 401, "user_inactive");
+    assert_error(
+        client
+            .get(app.url("/api/v1/me"))
+            .bearer_auth(&live)
+            .send()
+            .unwrap(),
+        401,
+        "user_inactive",
+    );
 }
 
 #[test]
 fn users_manage_only_their_own_tokens() {
     let app = TestApp::spawn();
     let carol = app.user("carol", Role::Inspector);
-    let carol_token = app.token_for(&carol, &[registry::identity::Scope::Read, registry::identity::Scope::Write]);
+    let carol_token = app.token_for(
+        &carol,
+        &[
+            registry::identity::Scope::Read,
+            registry::identity::Scope::Write,
+        ],
+    );
     let dave = app.token("dave", Role::Inspector);
     let client = app.client();
-    let carols: Vec<i64> = body(client.get(app.url("/api/v1/tokens")).bearer_auth(&carol_token).send().unwrap())
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["id"].as_i64().unwrap())
-        .collect();
+    let carols: Vec<i64> = body(
+        client
+            .get(app.url("/api/v1/tokens"))
+            .bearer_auth(&carol_token)
+            .send()
+            .unwrap(),
+    )
+    .as_array()
+    .unwrap()
+    .iter()
+    .map(|t| t["id"].as_i64().unwrap())
+    .collect();
     assert_eq!(carols.len(), 1);
-    assert_error(client.delete(app.url(&format!("/api/v1/tokens/{}", carols[0]))).bearer_auth(&dave).send().unwrap(), 404, "not_found");
     assert_error(
-        client.get(app.url(&format!("/api/v1/tokens?user_id={}", carol.id))).bearer_auth(&dave).send().unwrap(),
+        client
+            .delete(app.url(&format!("/api/v1/tokens/{}", carols[0])))
+            .bearer_auth(&dave)
+            .send()
+            .unwrap(),
+        404,
+        "not_found",
+    );
+    assert_error(
+        client
+            .get(app.url(&format!("/api/v1/tokens?user_id={}", carol.id)))
+            .bearer_auth(&dave)
+            .send()
+            .unwrap(),
         403,
         "forbidden",
     );
-    assert_error(client.get(app.url(&format!("/api/v1/users/{}", carol.id))).bearer_auth(&dave).send().unwrap(), 404, "not_found");
-    assert_eq!(client.get(app.url(&format!("/api/v1/users/{}", carol.id))).bearer_auth(&carol_token).send().unwrap().status(), 200);
+    assert_error(
+        client
+            .get(app.url(&format!("/api/v1/users/{}", carol.id)))
+            .bearer_auth(&dave)
+            .send()
+            .unwrap(),
+        404,
+        "not_found",
+    );
+    assert_eq!(
+        client
+            .get(app.url(&format!("/api/v1/users/{}", carol.id)))
+            .bearer_auth(&carol_token)
+            .send()
+            .unwrap()
+            .status(),
+        200
+    );
 }
 
 #[test]
@@ -173,30 +307,120 @@ fn the_portal_signs_people_in_with_a_csrf_protected_form() {
     let client = app.client();
     let bounced = client.get(app.url("/portal")).send().unwrap();
     assert_eq!(bounced.status(), 303);
-    assert!(bounced.headers()["location"].to_str().unwrap().starts_with("/portal/login"));
+    assert!(
+        bounced.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/portal/login")
+    );
 
-    let page = client.get(app.url("/portal/login")).send().unwrap().text().unwrap();
-    let csrf = page.split("name=\"csrf_token\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
-    let form = |fields: &[(&str, &str)]| client.post(app.url("/portal/login")).form(fields).send().unwrap();
-    assert_error(form(&[("username", "erin"), ("password", PASSWORD)]), 403, "csrf_missing");
-    assert_error(form(&[("username", "erin"), ("password", PASSWORD), ("csrf_token", "forged-token-forged-token-forged!")]), 403, "csrf_invalid");
-    let wrong = form(&[("username", "erin"), ("password", "nope nope nope"), ("csrf_token", &csrf)]);
+    let page = client
+        .get(app.url("/portal/login"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let csrf = page
+        .split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let form = |fields: &[(&str, &str)]| {
+        client
+            .post(app.url("/portal/login"))
+            .form(fields)
+            .send()
+            .unwrap()
+    };
+    assert_error(
+        form(&[("username", "erin"), ("password", PASSWORD)]),
+        403,
+        "csrf_missing",
+    );
+    assert_error(
+        form(&[
+            ("username", "erin"),
+            ("password", PASSWORD),
+            ("csrf_token", "forged-token-forged-token-forged!"),
+        ]),
+        403,
+        "csrf_invalid",
+    );
+    let wrong = form(&[
+        ("username", "erin"),
+        ("password", "nope nope nope"),
+        ("csrf_token", &csrf),
+    ]);
     assert_eq!(wrong.status(), 401);
     assert!(wrong.text().unwrap().contains("Wrong username or password"));
 
-    let page = client.get(app.url("/portal/login")).send().unwrap().text().unwrap();
-    let csrf = page.split("name=\"csrf_token\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
-    let signed_in = form(&[("username", "erin"), ("password", PASSWORD), ("csrf_token", &csrf), ("next", "https://evil.example/")]);
+    let page = client
+        .get(app.url("/portal/login"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let csrf = page
+        .split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let signed_in = form(&[
+        ("username", "erin"),
+        ("password", PASSWORD),
+        ("csrf_token", &csrf),
+        ("next", "https://evil.example/"),
+    ]);
     assert_eq!(signed_in.status(), 303);
-    assert_eq!(signed_in.headers()["location"], "/portal", "no open redirect");
-    let cookie = signed_in.headers()["set-cookie"].to_str().unwrap().to_owned();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    assert_eq!(
+        signed_in.headers()["location"],
+        "/portal",
+        "no open redirect"
+    );
+    let cookie = signed_in.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
 
-    let home = client.get(app.url("/portal")).send().unwrap().text().unwrap();
+    let home = client
+        .get(app.url("/portal"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
     assert!(home.contains("Welcome, erin"));
-    let session_csrf = home.split("name=\"csrf_token\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
-    assert_error(client.post(app.url("/portal/logout")).form(&[("x", "y")]).send().unwrap(), 403, "csrf_missing");
-    let out = client.post(app.url("/portal/logout")).form(&[("csrf_token", session_csrf.as_str())]).send().unwrap();
+    let session_csrf = home
+        .split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_error(
+        client
+            .post(app.url("/portal/logout"))
+            .form(&[("x", "y")])
+            .send()
+            .unwrap(),
+        403,
+        "csrf_missing",
+    );
+    let out = client
+        .post(app.url("/portal/logout"))
+        .form(&[("csrf_token", session_csrf.as_str())])
+        .send()
+        .unwrap();
     assert_eq!(out.status(), 303);
     assert_eq!(client.get(app.url("/portal")).send().unwrap().status(), 303);
 }

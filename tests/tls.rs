@@ -1,6 +1,8 @@
 //! HTTPS served by the hub itself, with and without client certificates (mutual TLS), using
 //! certificates made here by a throwaway CA.
 
+#![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
+
 use openssl::asn1::Asn1Time;
 use openssl::bn::{BigNum, MsbOption};
 use openssl::hash::MessageDigest;
@@ -26,26 +28,49 @@ fn issue(common_name: &str, ca: Option<&Issued>, server: bool) -> Issued {
     builder.set_version(2).unwrap();
     let mut serial = BigNum::new().unwrap();
     serial.rand(64, MsbOption::MAYBE_ZERO, false).unwrap();
-    builder.set_serial_number(&serial.to_asn1_integer().unwrap()).unwrap();
+    builder
+        .set_serial_number(&serial.to_asn1_integer().unwrap())
+        .unwrap();
     builder.set_subject_name(&name).unwrap();
-    builder.set_issuer_name(ca.map_or(&name, |ca| ca.cert.subject_name())).unwrap();
+    builder
+        .set_issuer_name(ca.map_or(&name, |ca| ca.cert.subject_name()))
+        .unwrap();
     builder.set_pubkey(&key).unwrap();
-    builder.set_not_before(&Asn1Time::days_from_now(0).unwrap()).unwrap();
-    builder.set_not_after(&Asn1Time::days_from_now(2).unwrap()).unwrap();
+    builder
+        .set_not_before(&Asn1Time::days_from_now(0).unwrap())
+        .unwrap();
+    builder
+        .set_not_after(&Asn1Time::days_from_now(2).unwrap())
+        .unwrap();
     match ca {
-        None => builder.append_extension(BasicConstraints::new().critical().ca().build().unwrap()).unwrap(),
+        None => builder
+            .append_extension(BasicConstraints::new().critical().ca().build().unwrap())
+            .unwrap(),
         Some(ca) => {
             if server {
-                let san = SubjectAlternativeName::new().ip("127.0.0.1").dns("localhost").build(&builder.x509v3_context(Some(&ca.cert), None)).unwrap();
+                let san = SubjectAlternativeName::new()
+                    .ip("127.0.0.1")
+                    .dns("localhost")
+                    .build(&builder.x509v3_context(Some(&ca.cert), None))
+                    .unwrap();
                 builder.append_extension(san).unwrap();
-                builder.append_extension(ExtendedKeyUsage::new().server_auth().build().unwrap()).unwrap();
+                builder
+                    .append_extension(ExtendedKeyUsage::new().server_auth().build().unwrap())
+                    .unwrap();
             } else {
-                builder.append_extension(ExtendedKeyUsage::new().client_auth().build().unwrap()).unwrap();
+                builder
+                    .append_extension(ExtendedKeyUsage::new().client_auth().build().unwrap())
+                    .unwrap();
             }
         }
     }
-    builder.sign(ca.map_or(&key, |ca| &ca.key), MessageDigest::sha256()).unwrap();
-    Issued { cert: builder.build(), key }
+    builder
+        .sign(ca.map_or(&key, |ca| &ca.key), MessageDigest::sha256())
+        .unwrap();
+    Issued {
+        cert: builder.build(),
+        key,
+    }
 }
 
 fn pem(cert: &X509) -> Vec<u8> {
@@ -64,7 +89,10 @@ fn https_with_required_client_certificates() {
         path
     };
     let cert = write("server.pem", &pem(&server.cert));
-    let key = write("server.key", &server.key.private_key_to_pem_pkcs8().unwrap());
+    let key = write(
+        "server.key",
+        &server.key.private_key_to_pem_pkcs8().unwrap(),
+    );
     let ca_path = write("ca.pem", &pem(&ca.cert));
     let app = TestApp::spawn_with(|c| {
         c.server.tls.cert = Some(cert);
@@ -73,16 +101,31 @@ fn https_with_required_client_certificates() {
         c.server.tls.require_client_cert = true;
     });
     assert!(app.base.starts_with("https://"));
-    let trusted = || Client::builder().add_root_certificate(Certificate::from_pem(&pem(&ca.cert)).unwrap());
+    let trusted =
+        || Client::builder().add_root_certificate(Certificate::from_pem(&pem(&ca.cert)).unwrap());
 
     let anonymous = trusted().build().unwrap().get(app.url("/healthz")).send();
-    assert!(anonymous.is_err(), "a client without a certificate is refused during the handshake");
+    assert!(
+        anonymous.is_err(),
+        "a client without a certificate is refused during the handshake"
+    );
 
-    let identity = Identity::from_pkcs8_pem(&pem(&member.cert), &member.key.private_key_to_pem_pkcs8().unwrap()).unwrap();
+    let identity = Identity::from_pkcs8_pem(
+        &pem(&member.cert),
+        &member.key.private_key_to_pem_pkcs8().unwrap(),
+    )
+    .unwrap();
     let client = trusted().identity(identity).build().unwrap();
     let health = client.get(app.url("/healthz")).send().unwrap();
     assert_eq!(body(health)["status"], "ok");
 
-    let untrusted = Client::builder().build().unwrap().get(app.url("/healthz")).send();
-    assert!(untrusted.is_err(), "the server's certificate is only trusted through the test CA");
+    let untrusted = Client::builder()
+        .build()
+        .unwrap()
+        .get(app.url("/healthz"))
+        .send();
+    assert!(
+        untrusted.is_err(),
+        "the server's certificate is only trusted through the test CA"
+    );
 }

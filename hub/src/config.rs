@@ -193,7 +193,7 @@ impl Config {
             }
             Some(path) => figment = figment.merge(Toml::file_exact(path)),
             None if Path::new("hub.toml").is_file() => {
-                figment = figment.merge(Toml::file_exact("hub.toml"))
+                figment = figment.merge(Toml::file_exact("hub.toml"));
             }
             None => {}
         }

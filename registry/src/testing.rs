@@ -4,6 +4,8 @@
 //! gets its own database, created through that server and dropped afterwards. Unset, each test
 //! gets its own SQLite file in a temporary directory.
 
+#![allow(clippy::panic, reason = "test support: a failed setup fails the test")]
+
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use diesel::connection::SimpleConnection;
@@ -39,6 +41,15 @@ impl TestDb {
     /// A fresh, migrated database. Panics (failing the test) when the selected server is down:
     /// a test run that asked for PostgreSQL must not pass without it.
     pub fn new() -> Self {
+        let test = Self::unmigrated();
+        let mut conn = test.db.conn().expect("test connection");
+        run_migrations(&mut conn).expect("migrations");
+        drop(conn);
+        test
+    }
+
+    /// A fresh database with no tables yet (for tests of migrating itself).
+    pub fn unmigrated() -> Self {
         let (url, cleanup) = match std::env::var(TEST_DATABASE_ENV)
             .ok()
             .filter(|s| !s.trim().is_empty())

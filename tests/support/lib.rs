@@ -42,8 +42,10 @@ impl TestApp {
     pub fn spawn_with(adjust: impl FnOnce(&mut Config)) -> Self {
         let db = TestDb::new();
         let data = tempfile::tempdir().expect("data directory");
-        let mut config = Config::default();
-        config.data_dir = data.path().to_path_buf();
+        let mut config = Config {
+            data_dir: data.path().to_path_buf(),
+            ..Config::default()
+        };
         config.server.bind = "127.0.0.1:0".into();
         config.server.workers = 1;
         config.server.shutdown_timeout_secs = 1;
@@ -58,14 +60,22 @@ impl TestApp {
         let thread = std::thread::spawn(move || {
             let system = actix_rt::System::new();
             system.block_on(async move {
-                let bound = server::bind(server_state, ServeOptions { no_signals: true }).expect("bind");
+                let bound =
+                    server::bind(server_state, ServeOptions { no_signals: true }).expect("bind");
                 let _ = tx.send((bound.addrs[0], bound.tls, bound.server.handle()));
                 let _ = bound.server.await;
             });
         });
         let (addr, tls, handle) = rx.recv().expect("server started");
         let scheme = if tls { "https" } else { "http" };
-        Self { base: format!("{scheme}://{addr}"), state, db, handle, thread: Some(thread), _data: data }
+        Self {
+            base: format!("{scheme}://{addr}"),
+            state,
+            db,
+            handle,
+            thread: Some(thread),
+            _data: data,
+        }
     }
 
     /// The test database (for direct reads and tampering).
@@ -104,7 +114,8 @@ impl TestApp {
 
     /// A user with `role` (and whatever binding the role needs), password [`PASSWORD`].
     pub fn user(&self, username: &str, role: Role) -> User {
-        let department_id = (role == Role::Officer).then(|| self.department(&format!("D-{username}"), "410000"));
+        let department_id =
+            (role == Role::Officer).then(|| self.department(&format!("D-{username}"), "410000"));
         let enterprise_id = (role == Role::Enterprise).then_some(1);
         let new = NewUser {
             username: username.into(),
@@ -120,8 +131,14 @@ impl TestApp {
 
     /// A token for `user` with `scopes`.
     pub fn token_for(&self, user: &User, scopes: &[Scope]) -> String {
-        let new = NewToken { name: "test".into(), scopes: scopes.to_vec(), expires_at: None };
-        identity::create_token(&mut self.db.db().conn().expect("connection"), user, &new).expect("token").1
+        let new = NewToken {
+            name: "test".into(),
+            scopes: scopes.to_vec(),
+            expires_at: None,
+        };
+        identity::create_token(&mut self.db.db().conn().expect("connection"), user, &new)
+            .expect("token")
+            .1
     }
 
     /// A new user with `role` and a read-write token.
@@ -138,7 +155,10 @@ impl TestApp {
             .send()
             .expect("login request");
         assert_eq!(response.status(), 200, "login of {username}");
-        body(response)["csrf_token"].as_str().expect("csrf token").to_owned()
+        body(response)["csrf_token"]
+            .as_str()
+            .expect("csrf token")
+            .to_owned()
     }
 }
 
@@ -161,6 +181,10 @@ pub fn body(response: Response) -> Value {
 pub fn assert_error(response: Response, status: u16, code: &str) -> Value {
     let actual = response.status().as_u16();
     let json = body(response);
-    assert_eq!((actual, json["error"].as_str()), (status, Some(code)), "body: {json}");
+    assert_eq!(
+        (actual, json["error"].as_str()),
+        (status, Some(code)),
+        "body: {json}"
+    );
     json
 }

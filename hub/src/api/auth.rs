@@ -44,10 +44,9 @@ pub async fn sign_in(
     password: String,
 ) -> Result<SignedIn, ApiError> {
     let client = state.client_hash(
-        &req.connection_info()
+        req.connection_info()
             .realip_remote_addr()
-            .unwrap_or("unknown")
-            .to_owned(),
+            .unwrap_or("unknown"),
     );
     let policy = LoginPolicy {
         max_failures: state.config.security.login_max_failures,

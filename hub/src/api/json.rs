@@ -54,7 +54,7 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let message = inner.to_string();
-        let field = missing_or_unknown_field(&message)
+        let field = missing_field(&message)
             .map(|name| {
                 if path == "." {
                     name.to_owned()
@@ -77,12 +77,9 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     })
 }
 
-/// serde reports a missing or unknown field at its parent; pull the name out of the message.
-fn missing_or_unknown_field(message: &str) -> Option<&str> {
-    let rest = message
-        .strip_prefix("missing field `")
-        .or_else(|| message.strip_prefix("unknown field `"))?;
-    rest.split('`').next()
+/// serde reports a missing field at its parent; pull the name out of the message.
+fn missing_field(message: &str) -> Option<&str> {
+    message.strip_prefix("missing field `")?.split('`').next()
 }
 
 #[cfg(test)]

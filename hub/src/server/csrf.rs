@@ -74,21 +74,19 @@ async fn presented_token(
         return Ok(None);
     }
     let limit = state.config.server.body_limit_bytes;
-    let (http_req, mut payload) = req.parts_mut();
-    let body = Bytes::from_request(http_req, &mut payload)
-        .await
-        .map_err(|e| {
-            let status = e.as_response_error().status_code();
-            if status == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(
-                    crate::api::Kind::PayloadTooLarge,
-                    "payload_too_large",
-                    format!("the body exceeds {limit} bytes"),
-                )
-            } else {
-                ApiError::bad_request("unreadable_body", e.to_string())
-            }
-        })?;
+    let (http_req, payload) = req.parts_mut();
+    let body = Bytes::from_request(http_req, payload).await.map_err(|e| {
+        let status = e.as_response_error().status_code();
+        if status == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                crate::api::Kind::PayloadTooLarge,
+                "payload_too_large",
+                format!("the body exceeds {limit} bytes"),
+            )
+        } else {
+            ApiError::bad_request("unreadable_body", e.to_string())
+        }
+    })?;
     let token =
         web::Query::<Vec<(String, String)>>::from_query(std::str::from_utf8(&body).unwrap_or(""))
             .ok()

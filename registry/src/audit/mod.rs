@@ -144,7 +144,7 @@ pub fn append(conn: &mut DbConn, key: &AuditKey, event: &AuditEvent<'_>) -> Resu
     );
     // Under the append lock: update the one head row, or create it on the first append.
     if diesel::update(audit_head::table.find(1))
-        .set(head.clone())
+        .set(head)
         .execute(conn)?
         == 0
     {

@@ -1,0 +1,282 @@
+//! The `hub` binary as an operator runs it: configuration checks, users, the audit chain under
+//! tampering, backups, two replicas starting together, and a graceful stop on SIGTERM.
+
+#![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use diesel::prelude::*;
+use registry::db::Backend;
+use registry::schema::audit_log;
+use registry::testing::TestDb;
+
+fn hub(data: &Path, db: &TestDb) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hub"));
+    command
+        .current_dir(data)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("USER", "operator")
+        .env("HUB_LOG__FILTER", "warn")
+        .env("DATABASE_URL", db.url().to_string())
+        .arg("--data-dir")
+        .arg(data);
+    command
+}
+
+fn run(mut command: Command, stdin: &str) -> Output {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn config_check_masks_secrets_and_names_the_bad_key() {
+    let data = tempfile::tempdir().unwrap();
+    let db = TestDb::new();
+    let mut good = hub(data.path(), &db);
+    good.env("HUB_SECURITY__SECRET_KEY", "ab".repeat(32))
+        .args(["config", "check"]);
+    let out = run(good, "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    assert!(
+        shown.contains("secret_key = \"****\"") && !shown.contains(&"ab".repeat(32)),
+        "{shown}"
+    );
+
+    let mut bad = hub(data.path(), &db);
+    bad.env("HUB_SERVER__BIND", "not-an-address")
+        .args(["config", "check"]);
+    let out = run(bad, "");
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("server.bind"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let mut unknown = hub(data.path(), &db);
+    unknown
+        .env("HUB_SERVER__BINDD", "x")
+        .args(["config", "check"]);
+    let out = run(unknown, "");
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("bindd"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn the_example_configuration_is_valid() {
+    let data = tempfile::tempdir().unwrap();
+    let db = TestDb::new();
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../deployment/hub.example.toml"
+    );
+    let mut check = hub(data.path(), &db);
+    check
+        .env_remove("DATABASE_URL")
+        .args(["--config", example, "config", "check"]);
+    let out = run(check, "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+#[test]
+fn audit_verify_names_the_row_edited_behind_the_hubs_back() {
+    let data = tempfile::tempdir().unwrap();
+    let db = TestDb::new();
+    for name in ["first-admin", "second-admin", "third-admin"] {
+        let mut create = hub(data.path(), &db);
+        create.args(["user", "create", "--username", name, "--role", "admin"]);
+        let out = run(create, "a long enough password\n");
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let mut verify = hub(data.path(), &db);
+    verify.args(["audit", "verify"]);
+    let out = run(verify, "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("intact: 3 rows"));
+
+    diesel::update(audit_log::table.find(2))
+        .set(audit_log::actor.eq("cli:someone-else"))
+        .execute(&mut db.raw())
+        .unwrap();
+    let mut verify = hub(data.path(), &db);
+    verify.args(["audit", "verify"]);
+    let out = run(verify, "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("row 2 was edited"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn tokens_are_printed_once_and_revoked_from_the_cli() {
+    let data = tempfile::tempdir().unwrap();
+    let db = TestDb::new();
+    let mut create = hub(data.path(), &db);
+    create.args([
+        "user",
+        "create",
+        "--username",
+        "food-adapter",
+        "--role",
+        "system",
+        "--no-password",
+    ]);
+    assert!(run(create, "").status.success());
+    let mut token = hub(data.path(), &db);
+    token.args([
+        "token",
+        "create",
+        "--username",
+        "food-adapter",
+        "--name",
+        "food feed",
+        "--scopes",
+        "read,write",
+    ]);
+    let out = run(token, "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).trim().starts_with("thk_"));
+    let mut bad = hub(data.path(), &db);
+    bad.args([
+        "token",
+        "create",
+        "--username",
+        "food-adapter",
+        "--name",
+        "x",
+        "--scopes",
+        "root",
+    ]);
+    let out = run(bad, "");
+    assert!(!out.status.success() && text(&out.stderr).contains("scope"));
+    let mut revoke = hub(data.path(), &db);
+    revoke.args(["token", "revoke", "1"]);
+    assert!(run(revoke, "").status.success());
+    let mut list = hub(data.path(), &db);
+    list.args(["token", "list"]);
+    assert!(text(&run(list, "").stdout).contains("revoked"));
+}
+
+#[test]
+fn backup_copies_the_sqlite_database_consistently() {
+    let data = tempfile::tempdir().unwrap();
+    let db = TestDb::new();
+    let mut create = hub(data.path(), &db);
+    create.args(["user", "create", "--username", "root", "--role", "admin"]);
+    assert!(run(create, "a long enough password\n").status.success());
+    let copy = data.path().join("copy.db");
+    let mut backup = hub(data.path(), &db);
+    backup.arg("backup").arg(&copy);
+    let out = run(backup, "");
+    if db.backend() == Backend::Postgres {
+        assert!(!out.status.success() && text(&out.stderr).contains("pg_dump"));
+        return;
+    }
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let url = registry::db::DbUrl::sqlite_file(&copy);
+    let mut conn = url.connect().unwrap();
+    let users: i64 = registry::schema::users::table
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    assert_eq!(users, 1);
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn wait_ready(port: u16, child: &mut Child) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let client = reqwest::blocking::Client::new();
+    while Instant::now() < deadline {
+        if let Ok(response) = client.get(format!("http://127.0.0.1:{port}/readyz")).send() {
+            if response.status() == 200 {
+                return;
+            }
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("hub exited early with {status}");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("hub on port {port} not ready within 30 s");
+}
+
+#[test]
+fn two_replicas_start_together_and_stop_gracefully() {
+    // A fresh, unmigrated database: the replicas race to migrate it.
+    let db = TestDb::unmigrated();
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(data.path().join("secret.key"), "cd".repeat(32)).unwrap();
+    let ports = [free_port(), free_port()];
+    let mut replicas: Vec<Child> = ports
+        .iter()
+        .map(|port| {
+            let mut serve = hub(data.path(), &db);
+            serve
+                .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped());
+            serve.spawn().unwrap()
+        })
+        .collect();
+    for (port, child) in ports.iter().zip(replicas.iter_mut()) {
+        wait_ready(*port, child);
+    }
+    #[derive(QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let ran: Vec<Count> = diesel::sql_query("SELECT COUNT(*) AS n FROM __diesel_schema_migrations")
+        .load(&mut db.raw())
+        .unwrap();
+    let embedded = registry::db::migration_names().unwrap().0.len() as i64;
+    assert_eq!(ran[0].n, embedded, "each migration ran once");
+    for child in &mut replicas {
+        let status = Command::new("kill")
+            .arg("-TERM")
+            .arg(child.id().to_string())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    for child in &mut replicas {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                assert!(status.success(), "graceful stop exits 0, got {status}");
+                break;
+            }
+            assert!(Instant::now() < deadline, "hub did not stop on SIGTERM");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
