@@ -370,3 +370,62 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     options.mode(0o600);
     options.open(path)?.write_all(contents.as_bytes())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(value: &toml::Value, prefix: &str, out: &mut Vec<String>) {
+        if let toml::Value::Table(table) = value {
+            for (key, child) in table {
+                let path = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
+                keys(child, &path, out);
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn the_example_documents_every_key() {
+        let example = include_str!("../../deployment/hub.example.toml");
+        let parsed: Config = toml::from_str(example).expect("the example parses as a Config");
+        parsed.validate().expect("the example is valid");
+        let mut documented = Vec::new();
+        keys(&toml::from_str(example).expect("TOML"), "", &mut documented);
+        let mut expected = Vec::new();
+        keys(
+            &toml::Value::try_from(Config::default()).expect("serialisable"),
+            "",
+            &mut expected,
+        );
+        for key in expected {
+            assert!(
+                documented.contains(&key),
+                "deployment/hub.example.toml lacks `{key}`"
+            );
+        }
+        for optional in ["cert", "key", "client_ca"] {
+            assert!(
+                example.contains(&format!("# {optional} = ")),
+                "the example shows server.tls.{optional}"
+            );
+        }
+    }
+
+    #[test]
+    fn invalid_values_name_their_key() {
+        let mut config = Config::default();
+        config.server.tls.require_client_cert = true;
+        assert_eq!(config.validate().unwrap_err().key, "server.tls.client_ca");
+        let mut config = Config::default();
+        config.security.secret_key = "abc".into();
+        assert_eq!(config.validate().unwrap_err().key, "security.secret_key");
+        let mut config = Config::default();
+        config.database.url = "mysql://x/y".into();
+        assert_eq!(config.validate().unwrap_err().key, "database.url");
+    }
+}
