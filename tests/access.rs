@@ -83,15 +83,17 @@ fn anonymous_callers_reach_only_public_routes() {
         let (status, code) = call(&app, &spec, None);
         let label = format!("{} {} anonymously", spec.method, spec.path);
         match (spec.access, spec.surface) {
-            (Access::Public, _) => assert!(
-                status != 401 && code != "forbidden",
-                "{label}: {status} {code}"
-            ),
+            (Access::Public, _) => {
+                assert!(
+                    status != 401 && code != "forbidden",
+                    "{label}: {status} {code}"
+                );
+            }
             (_, Surface::Api) => {
-                assert_eq!((status, code.as_str()), (401, "unauthenticated"), "{label}")
+                assert_eq!((status, code.as_str()), (401, "unauthenticated"), "{label}");
             }
             (_, Surface::Portal) => {
-                assert_eq!(status, 303, "{label}: portal pages send people to sign in")
+                assert_eq!(status, 303, "{label}: portal pages send people to sign in");
             }
         }
     }
