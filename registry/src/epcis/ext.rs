@@ -140,3 +140,24 @@ pub fn walk<'a>(list: &'a [ExtElement], f: &mut impl FnMut(&'a ExtElement)) {
         }
     }
 }
+
+/// Prefixes the EPCIS 2.0 JSON-LD context defines (it is never fetched: these are built in).
+pub const STANDARD_PREFIXES: [(&str, &str); 9] = [
+    ("epcis", "https://ref.gs1.org/epcis/"),
+    ("cbv", "https://ref.gs1.org/cbv/"),
+    ("cbvmda", "urn:epcglobal:cbv:mda:"),
+    ("gs1", "https://gs1.org/voc/"),
+    ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
+    ("owl", "http://www.w3.org/2002/07/owl#"),
+    ("xsd", "http://www.w3.org/2001/XMLSchema#"),
+    ("dcterms", "http://purl.org/dc/terms/"),
+    ("xsi", XSI_NS),
+];
+
+/// The namespace a standard JSON-LD prefix stands for.
+pub fn standard_prefix(prefix: &str) -> Option<&'static str> {
+    STANDARD_PREFIXES
+        .iter()
+        .find(|(p, _)| *p == prefix)
+        .map(|(_, ns)| *ns)
+}

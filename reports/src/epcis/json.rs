@@ -173,12 +173,12 @@ impl Names {
         let mut n = 0;
         for ns in extension_namespaces(e) {
             let doc_has = doc.iter().any(|d| d.prefix == ns.prefix && d.uri == ns.uri);
-            let std = registry_standard(&ns.prefix)
+            let std = registry::epcis::ext::standard_prefix(&ns.prefix)
                 .is_some_and(|u| registry::epcis::ext::canonical_ns(u) == ns.uri);
             let taken = |p: &str, names: &Names| {
                 doc.iter().any(|d| d.prefix == p)
                     || names.local.contains_key(p)
-                    || registry_standard(p).is_some()
+                    || registry::epcis::ext::standard_prefix(p).is_some()
             };
             let prefix = if doc_has || std {
                 ns.prefix.clone()
@@ -215,23 +215,6 @@ impl Names {
             .map_or(x.prefix.as_str(), |(_, _, q)| q.as_str());
         format!("{p}:{}", x.local)
     }
-}
-
-fn registry_standard(prefix: &str) -> Option<&'static str> {
-    [
-        ("epcis", "https://ref.gs1.org/epcis/"),
-        ("cbv", "https://ref.gs1.org/cbv/"),
-        ("cbvmda", "urn:epcglobal:cbv:mda:"),
-        ("gs1", "https://gs1.org/voc/"),
-        ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
-        ("owl", "http://www.w3.org/2002/07/owl#"),
-        ("xsd", "http://www.w3.org/2001/XMLSchema#"),
-        ("dcterms", "http://purl.org/dc/terms/"),
-        ("xsi", registry::epcis::ext::XSI_NS),
-    ]
-    .into_iter()
-    .find(|(p, _)| *p == prefix)
-    .map(|(_, u)| u)
 }
 
 /// Adds extension elements to `m`, grouping same-named siblings into arrays.

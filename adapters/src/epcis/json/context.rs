@@ -1,24 +1,11 @@
 //! JSON-LD `@context` prefixes (read from the document, never fetched) and extension values.
 
-use registry::epcis::ext::XSI_NS;
+use registry::epcis::ext::{STANDARD_PREFIXES, XSI_NS};
 use registry::epcis::{ExtAttr, ExtElement, ExtValue, Namespace};
 use serde_json::Value;
 
 use crate::epcis::EpcisError;
 use crate::epcis::fields::Ctx;
-
-/// Prefixes the EPCIS 2.0 JSON-LD context defines (it is never fetched: these are built in).
-pub const STANDARD_PREFIXES: [(&str, &str); 9] = [
-    ("epcis", "https://ref.gs1.org/epcis/"),
-    ("cbv", "https://ref.gs1.org/cbv/"),
-    ("cbvmda", "urn:epcglobal:cbv:mda:"),
-    ("gs1", "https://gs1.org/voc/"),
-    ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
-    ("owl", "http://www.w3.org/2002/07/owl#"),
-    ("xsd", "http://www.w3.org/2001/XMLSchema#"),
-    ("dcterms", "http://purl.org/dc/terms/"),
-    ("xsi", XSI_NS),
-];
 
 /// The prefixes in scope: the document's (and an event's own) `@context` over the standard ones.
 #[derive(Debug, Clone, Default)]

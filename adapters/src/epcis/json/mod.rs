@@ -14,7 +14,8 @@ use registry::epcis::{DocumentHeader, DocumentKind, EpcisDocument, Event, ExtEle
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-pub use context::{Prefixes, STANDARD_PREFIXES};
+pub use context::Prefixes;
+pub use registry::epcis::ext::STANDARD_PREFIXES;
 
 use super::EpcisError;
 use super::fields::Ctx;
