@@ -455,19 +455,3 @@ const KNOWN_PAIR_DIFFERENCES: &[&str] = &[
     // The XML has an empty `<rail:vehicleMasterGIAI/>` that the JSON leaves out.
     "Capture/Events/TransactionEvent.xml event 0",
 ];
-
-#[test]
-#[ignore = "debugging aid: prints pre-hash strings of an XML/JSON pair"]
-fn print_pair() {
-    let Some(root) = corpus() else { return };
-    let base = root.join("openepcis-test-resources/2.0/EPCIS");
-    let name = std::env::var("PAIR").unwrap_or_default();
-    for p in [
-        base.join("XML").join(format!("{name}.xml")),
-        base.join("JSON").join(format!("{name}.json")),
-    ] {
-        for e in parse(&p).map(|d| d.events).unwrap_or_default() {
-            println!("{}\n", registry::epcis::pre_hash_string(&e));
-        }
-    }
-}

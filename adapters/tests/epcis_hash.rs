@@ -124,15 +124,3 @@ fn any_change_changes_the_hash() {
         "recordTime and eventID are not part of the hash"
     );
 }
-
-#[test]
-#[ignore = "debugging aid"]
-fn print_identical() {
-    let Some(root) = corpus() else { return };
-    let dir = root.join("examples/xml/WithEventHashID");
-    for (i, ext) in [(1, "xml"), (7, "json")] {
-        let doc =
-            parse(&dir.join(format!("event_with_identical_hash_id_{i}.{ext}"))).expect("parses");
-        println!("{}", registry::epcis::pre_hash_string(&doc.events[0]));
-    }
-}
