@@ -424,3 +424,46 @@ fn the_portal_signs_people_in_with_a_csrf_protected_form() {
     assert_eq!(out.status(), 303);
     assert_eq!(client.get(app.url("/portal")).send().unwrap().status(), 303);
 }
+
+#[test]
+fn forwarded_addresses_count_only_from_trusted_proxies() {
+    let failures_from = |app: &TestApp, forwarded: &[&str]| -> Vec<u16> {
+        forwarded
+            .iter()
+            .enumerate()
+            .map(|(i, address)| {
+                app.client()
+                    .post(app.url("/api/v1/auth/login"))
+                    .header("x-forwarded-for", *address)
+                    .json(&json!({ "username": format!("guess{i}"), "password": "wrong password" }))
+                    .send()
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            })
+            .collect()
+    };
+    let addresses = [
+        "203.0.113.1",
+        "203.0.113.2",
+        "203.0.113.3",
+        "203.0.113.4",
+        "203.0.113.5",
+    ];
+    // One failure per username allowed, so four per client address: the fifth guess from the same
+    // peer is refused, whatever X-Forwarded-For claims.
+    let direct = TestApp::spawn_with(|c| c.security.login_max_failures = 1);
+    assert_eq!(
+        failures_from(&direct, &addresses),
+        [401, 401, 401, 401, 429]
+    );
+    // Behind a trusted proxy, each forwarded address is its own client.
+    let proxied = TestApp::spawn_with(|c| {
+        c.security.login_max_failures = 1;
+        c.server.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    });
+    assert_eq!(
+        failures_from(&proxied, &addresses),
+        [401, 401, 401, 401, 401]
+    );
+}

@@ -66,6 +66,9 @@ pub struct ServerConfig {
     pub workers: usize,
     /// Seconds given to requests in flight on SIGTERM before they are cut.
     pub shutdown_timeout_secs: u64,
+    /// Addresses of reverse proxies whose `X-Forwarded-For` is believed; from anyone else the
+    /// header is ignored and the connection's own address counts.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     pub tls: TlsConfig,
 }
 
@@ -77,6 +80,7 @@ impl Default for ServerConfig {
             body_limit_bytes: 16 * 1024 * 1024,
             workers: 0,
             shutdown_timeout_secs: 30,
+            trusted_proxies: Vec::new(),
             tls: TlsConfig::default(),
         }
     }

@@ -43,11 +43,7 @@ pub async fn sign_in(
     username: String,
     password: String,
 ) -> Result<SignedIn, ApiError> {
-    let client = state.client_hash(
-        req.connection_info()
-            .realip_remote_addr()
-            .unwrap_or("unknown"),
-    );
+    let client = state.client_hash(&state.client_address(req));
     let policy = LoginPolicy {
         max_failures: state.config.security.login_max_failures,
         window: chrono::Duration::minutes(state.config.security.login_window_minutes),

@@ -35,6 +35,26 @@ impl AppState {
         }
     }
 
+    /// The client's address: the connection's peer, or, when the peer is a trusted proxy, the
+    /// last address that proxy appended to `X-Forwarded-For`.
+    pub fn client_address(&self, req: &actix_web::HttpRequest) -> String {
+        let Some(peer) = req.peer_addr().map(|a| a.ip()) else {
+            return "unknown".into();
+        };
+        if self.config.server.trusted_proxies.contains(&peer) {
+            let forwarded = req
+                .headers()
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.rsplit(',').next())
+                .and_then(|last| last.trim().parse::<std::net::IpAddr>().ok());
+            if let Some(client) = forwarded {
+                return client.to_string();
+            }
+        }
+        peer.to_string()
+    }
+
     /// A client address as stored: keyed hash, so the address itself is never kept.
     pub fn client_hash(&self, address: &str) -> String {
         hex::encode(&self.client_key.mac(&[address.as_bytes()])[..16])
