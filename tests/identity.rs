@@ -467,3 +467,35 @@ fn forwarded_addresses_count_only_from_trusted_proxies() {
         [401, 401, 401, 401, 401]
     );
 }
+
+#[test]
+fn the_portal_speaks_chinese_vietnamese_and_english() {
+    let app = TestApp::spawn();
+    let client = app.client();
+    let page = |accept: &str| {
+        client
+            .get(app.url("/portal/login"))
+            .header("accept-language", accept)
+            .send()
+            .unwrap()
+            .text()
+            .unwrap()
+    };
+    assert!(page("zh-CN,zh;q=0.9").contains("登录"));
+    assert!(page("vi-VN").contains("Đăng nhập"));
+    assert!(page("fr").contains("Sign in"));
+    // A chosen language is remembered and wins over the browser's.
+    let switched = client
+        .get(app.url("/portal/lang/vi?next=/portal/login"))
+        .send()
+        .unwrap();
+    assert_eq!(switched.status(), 303);
+    assert_eq!(switched.headers()["location"], "/portal/login");
+    let remembered = page("zh-CN");
+    assert!(remembered.contains("Đăng nhập") && remembered.contains("lang=\"vi\""));
+    assert_error(
+        client.get(app.url("/portal/lang/xx")).send().unwrap(),
+        404,
+        "not_found",
+    );
+}

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod cli;
 pub mod config;
+pub mod i18n;
 pub mod openapi;
 pub mod portal;
 pub mod routes;

@@ -10,114 +10,39 @@ use crate::{api, openapi, portal};
 const ADMIN: Access = Access::Roles(&[Role::Admin]);
 
 /// Declares all routes into `t`.
+#[rustfmt::skip]
 pub fn declare(t: &mut RouteTable) {
+    use Method as M;
+    use Access::{Public, SignedIn};
+
     // Machines and operators.
-    t.api(
-        Method::GET,
-        "/healthz",
-        Access::Public,
-        api::health::healthz,
-    )
-    .api(Method::GET, "/readyz", Access::Public, api::health::readyz)
-    .api(
-        Method::GET,
-        "/metrics",
-        Access::Public,
-        api::health::metrics,
-    )
-    .api(
-        Method::GET,
-        "/openapi.json",
-        Access::Public,
-        openapi::document,
-    );
+    t.api(M::GET, "/healthz", Public, api::health::healthz)
+        .api(M::GET, "/readyz", Public, api::health::readyz)
+        .api(M::GET, "/metrics", Public, api::health::metrics)
+        .api(M::GET, "/openapi.json", Public, openapi::document);
 
     // Identity.
-    t.api(
-        Method::POST,
-        "/api/v1/auth/login",
-        Access::Public,
-        api::auth::login,
-    )
-    .api(
-        Method::POST,
-        "/api/v1/auth/logout",
-        Access::SignedIn,
-        api::auth::logout,
-    )
-    .api(Method::GET, "/api/v1/me", Access::SignedIn, api::auth::me)
-    .api(Method::GET, "/api/v1/users", ADMIN, api::users::list)
-    .api(Method::POST, "/api/v1/users", ADMIN, api::users::create)
-    .api(
-        Method::GET,
-        "/api/v1/users/{id}",
-        Access::SignedIn,
-        api::users::get,
-    )
-    .api(
-        Method::POST,
-        "/api/v1/users/{id}/deactivate",
-        ADMIN,
-        api::users::deactivate,
-    )
-    .api(
-        Method::POST,
-        "/api/v1/users/{id}/activate",
-        ADMIN,
-        api::users::activate,
-    )
-    .api(
-        Method::GET,
-        "/api/v1/tokens",
-        Access::SignedIn,
-        api::tokens::list,
-    )
-    .api(
-        Method::POST,
-        "/api/v1/tokens",
-        Access::SignedIn,
-        api::tokens::create,
-    )
-    .api(
-        Method::DELETE,
-        "/api/v1/tokens/{id}",
-        Access::SignedIn,
-        api::tokens::revoke,
-    );
+    t.api(M::POST, "/api/v1/auth/login", Public, api::auth::login)
+        .api(M::POST, "/api/v1/auth/logout", SignedIn, api::auth::logout)
+        .api(M::GET, "/api/v1/me", SignedIn, api::auth::me)
+        .api(M::GET, "/api/v1/users", ADMIN, api::users::list)
+        .api(M::POST, "/api/v1/users", ADMIN, api::users::create)
+        .api(M::GET, "/api/v1/users/{id}", SignedIn, api::users::get)
+        .api(M::POST, "/api/v1/users/{id}/deactivate", ADMIN, api::users::deactivate)
+        .api(M::POST, "/api/v1/users/{id}/activate", ADMIN, api::users::activate)
+        .api(M::GET, "/api/v1/tokens", SignedIn, api::tokens::list)
+        .api(M::POST, "/api/v1/tokens", SignedIn, api::tokens::create)
+        .api(M::DELETE, "/api/v1/tokens/{id}", SignedIn, api::tokens::revoke);
 
     // Audit.
-    t.api(Method::GET, "/api/v1/audit", ADMIN, api::audit::list)
-        .api(
-            Method::GET,
-            "/api/v1/audit/verify",
-            ADMIN,
-            api::audit::verify,
-        );
+    t.api(M::GET, "/api/v1/audit", ADMIN, api::audit::list)
+        .api(M::GET, "/api/v1/audit/verify", ADMIN, api::audit::verify);
 
     // Portal.
-    t.portal(Method::GET, "/", Access::Public, portal::root)
-        .portal(
-            Method::GET,
-            "/portal/login",
-            Access::Public,
-            portal::login::form,
-        )
-        .portal(
-            Method::POST,
-            "/portal/login",
-            Access::Public,
-            portal::login::submit,
-        )
-        .portal(
-            Method::POST,
-            "/portal/logout",
-            Access::SignedIn,
-            portal::login::logout,
-        )
-        .portal(
-            Method::GET,
-            "/portal",
-            Access::SignedIn,
-            portal::login::home,
-        );
+    t.portal(M::GET, "/", Public, portal::root)
+        .portal(M::GET, "/portal/login", Public, portal::login::form)
+        .portal(M::POST, "/portal/login", Public, portal::login::submit)
+        .portal(M::POST, "/portal/logout", SignedIn, portal::login::logout)
+        .portal(M::GET, "/portal", SignedIn, portal::login::home)
+        .portal(M::GET, "/portal/lang/{tag}", Public, portal::login::switch_language);
 }

@@ -1,7 +1,7 @@
 //! Signing in and out of the portal, and the home page.
 
 use actix_web::cookie::{Cookie, SameSite};
-use actix_web::{HttpRequest, HttpResponse, http::header, web};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, http::header, web};
 use maud::html;
 use registry::secret::random_token;
 use serde::Deserialize;
@@ -10,6 +10,7 @@ use tracing_actix_web::RequestId;
 use super::layout::page;
 use crate::api::ApiError;
 use crate::api::auth::{end_session, sign_in};
+use crate::i18n::{LANG_COOKIE, Lang};
 use crate::server::AppState;
 use crate::server::auth::{Auth, MaybeAuth, SESSION_COOKIE};
 use crate::server::csrf::{CSRF_COOKIE, CSRF_FIELD};
@@ -32,22 +33,23 @@ fn safe_next(next: Option<&str>) -> &str {
     }
 }
 
-fn login_page(csrf: &str, next: &str, error: Option<&str>) -> maud::Markup {
+fn login_page(lang: Lang, csrf: &str, next: &str, error: Option<&str>) -> maud::Markup {
     page(
-        "Sign in",
+        lang,
+        &lang.t("sign-in"),
         None,
         None,
         html! {
-            h1 { "Sign in" }
+            h1 { (lang.t("sign-in")) }
             @if let Some(error) = error { p.error role="alert" { (error) } }
             form method="post" action="/portal/login" {
                 input type="hidden" name=(CSRF_FIELD) value=(csrf);
                 input type="hidden" name="next" value=(next);
-                label for="username" { "Username" }
+                label for="username" { (lang.t("username")) }
                 input id="username" name="username" autocomplete="username" required;
-                label for="password" { "Password" }
+                label for="password" { (lang.t("password")) }
                 input id="password" name="password" type="password" autocomplete="current-password" required;
-                div { button type="submit" { "Sign in" } }
+                div { button type="submit" { (lang.t("sign-in")) } }
             }
         },
     )
@@ -71,6 +73,7 @@ fn html_page(builder: &mut actix_web::HttpResponseBuilder, markup: maud::Markup)
 /// The sign-in form, with a fresh pre-session CSRF cookie.
 pub async fn form(
     state: web::Data<AppState>,
+    lang: Lang,
     MaybeAuth(actor): MaybeAuth,
     query: web::Query<Next>,
 ) -> HttpResponse {
@@ -86,7 +89,7 @@ pub async fn form(
         csrf.clone(),
         state.config.secure_cookies(),
     ));
-    html_page(&mut ok, login_page(&csrf, next, None))
+    html_page(&mut ok, login_page(lang, &csrf, next, None))
 }
 
 /// The form's fields.
@@ -100,6 +103,7 @@ pub struct LoginForm {
 /// Checks the password (the form's CSRF token was checked by the route's middleware).
 pub async fn submit(
     state: web::Data<AppState>,
+    lang: Lang,
     req: HttpRequest,
     request_id: RequestId,
     form: web::Form<LoginForm>,
@@ -116,11 +120,11 @@ pub async fn submit(
             .insert_header((header::LOCATION, next))
             .finish()),
         Err(error) if matches!(error.code(), "invalid_credentials" | "too_many_attempts") => {
-            let message = if error.code() == "too_many_attempts" {
-                "Too many failed attempts. Try again later."
+            let message = lang.t(if error.code() == "too_many_attempts" {
+                "too-many-attempts"
             } else {
-                "Wrong username or password."
-            };
+                "wrong-credentials"
+            });
             let csrf = random_token("");
             let mut refused = HttpResponse::build(error.kind().status());
             refused.cookie(pre_session_cookie(
@@ -129,7 +133,7 @@ pub async fn submit(
             ));
             Ok(html_page(
                 &mut refused,
-                login_page(&csrf, &next, Some(message)),
+                login_page(lang, &csrf, &next, Some(&message)),
             ))
         }
         Err(error) => Err(error),
@@ -151,21 +155,62 @@ pub async fn logout(
 }
 
 /// The signed-in user's home page.
-pub async fn home(state: web::Data<AppState>, req: HttpRequest, Auth(actor): Auth) -> HttpResponse {
+pub async fn home(
+    state: web::Data<AppState>,
+    lang: Lang,
+    req: HttpRequest,
+    Auth(actor): Auth,
+) -> HttpResponse {
     let csrf = req
         .cookie(SESSION_COOKIE)
         .map(|c| state.csrf_for_session(c.value()));
     let body = html! {
-        h1 { "Welcome, " (actor.username) }
+        h1 { (lang.t_args("welcome", &[("name", &actor.username)])) }
         table {
-            tr { th { "Role" } td { (actor.role) } }
-            @if let Some(dept) = actor.department_id { tr { th { "Department" } td { (dept) } } }
-            @if let Some(ent) = actor.enterprise_id { tr { th { "Enterprise" } td { (ent) } } }
+            tr { th { (lang.t("role")) } td { (actor.role) } }
+            @if let Some(dept) = actor.department_id { tr { th { (lang.t("department")) } td { (dept) } } }
+            @if let Some(ent) = actor.enterprise_id { tr { th { (lang.t("enterprise")) } td { (ent) } } }
         }
-        p { "API documentation: " a href="/docs/" { "/docs" } }
+        p { (lang.t("api-docs")) ": " a href="/docs/" { "/docs" } }
     };
     html_page(
         &mut HttpResponse::Ok(),
-        page("Home", Some(&actor), csrf.as_deref(), body),
+        page(
+            lang,
+            &lang.t("app-title"),
+            Some(&actor),
+            csrf.as_deref(),
+            body,
+        ),
     )
+}
+
+/// Where to go after switching language.
+#[derive(Deserialize)]
+pub struct Back {
+    next: Option<String>,
+}
+
+/// Remembers a language choice in a cookie (a year) and returns to the page.
+pub async fn switch_language(
+    tag: web::Path<String>,
+    query: web::Query<Back>,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let Some(lang) = Lang::from_tag(&tag) else {
+        return crate::api::ApiError::not_found("language").error_response();
+    };
+    let cookie = Cookie::build(LANG_COOKIE, lang.tag())
+        .path("/")
+        .same_site(SameSite::Lax)
+        .secure(state.config.secure_cookies())
+        .max_age(actix_web::cookie::time::Duration::days(365))
+        .finish();
+    HttpResponse::SeeOther()
+        .cookie(cookie)
+        .insert_header((
+            header::LOCATION,
+            safe_next(query.next.as_deref()).to_owned(),
+        ))
+        .finish()
 }

@@ -1,0 +1,13 @@
+app-title = tracehub
+sign-in = Sign in
+sign-out = Sign out
+username = Username
+password = Password
+wrong-credentials = Wrong username or password.
+too-many-attempts = Too many failed attempts. Try again later.
+welcome = Welcome, { $name }
+role = Role
+department = Department
+enterprise = Enterprise
+api-docs = API documentation
+language = Language

@@ -1,0 +1,13 @@
+app-title = tracehub
+sign-in = Đăng nhập
+sign-out = Đăng xuất
+username = Tên đăng nhập
+password = Mật khẩu
+wrong-credentials = Sai tên đăng nhập hoặc mật khẩu.
+too-many-attempts = Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau.
+welcome = Xin chào, { $name }
+role = Vai trò
+department = Cơ quan
+enterprise = Doanh nghiệp
+api-docs = Tài liệu API
+language = Ngôn ngữ

@@ -1,0 +1,13 @@
+app-title = 追溯数据交换平台
+sign-in = 登录
+sign-out = 退出
+username = 用户名
+password = 密码
+wrong-credentials = 用户名或密码错误。
+too-many-attempts = 失败次数过多，请稍后再试。
+welcome = 欢迎，{ $name }
+role = 角色
+department = 部门
+enterprise = 企业
+api-docs = 接口文档
+language = 语言
