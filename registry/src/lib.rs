@@ -11,6 +11,7 @@ pub mod epcis;
 mod error;
 pub mod identity;
 pub mod ids;
+pub mod outbox;
 pub mod schema;
 pub mod secret;
 pub mod stamps;

@@ -197,6 +197,37 @@ impl std::fmt::Debug for Db {
     }
 }
 
+/// A SQLite transaction that takes the write lock when it begins (`BEGIN IMMEDIATE`), so that
+/// another process's commit between our first read and first write cannot force a
+/// `database is locked` failure (a deferred transaction cannot wait its way out of that).
+fn sqlite_immediate_transaction<T, E, F>(conn: &mut DbConn, f: F) -> std::result::Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> std::result::Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    if let DbConn::Sqlite(lite) = conn {
+        AnsiTransactionManager::begin_transaction_sql(lite, "BEGIN IMMEDIATE")?;
+    }
+    let outcome = f(conn);
+    let DbConn::Sqlite(lite) = conn else {
+        return outcome;
+    };
+    match outcome {
+        Ok(value) => match AnsiTransactionManager::commit_transaction(lite) {
+            Ok(()) => Ok(value),
+            Err(e) => {
+                let _ = AnsiTransactionManager::rollback_transaction(lite);
+                Err(e.into())
+            }
+        },
+        Err(e) => {
+            AnsiTransactionManager::rollback_transaction(lite)?;
+            Err(e)
+        }
+    }
+}
+
 /// Pool settings.
 #[derive(Debug, Clone, Copy)]
 pub struct PoolOptions {
@@ -250,11 +281,13 @@ impl Db {
         E: From<diesel::result::Error> + From<RegistryError>,
     {
         let mut conn = self.conn()?;
-        let _turn = match self.backend() {
-            Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|e| e.into_inner())),
-            Backend::Postgres => None,
-        };
-        DbConn::transaction(&mut conn, f)
+        match self.backend() {
+            Backend::Postgres => DbConn::transaction(&mut conn, f),
+            Backend::Sqlite => {
+                let _turn = self.sqlite_writer.lock().unwrap_or_else(|e| e.into_inner());
+                sqlite_immediate_transaction(&mut conn, f)
+            }
+        }
     }
 
     /// Answers whether the database can be reached right now.
