@@ -38,6 +38,7 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub log: LogConfig,
     pub security: SecurityConfig,
+    pub jobs: JobsConfig,
 }
 
 impl Default for Config {
@@ -48,6 +49,7 @@ impl Default for Config {
             database: DatabaseConfig::default(),
             log: LogConfig::default(),
             security: SecurityConfig::default(),
+            jobs: JobsConfig::default(),
         }
     }
 }
@@ -175,6 +177,29 @@ impl Default for SecurityConfig {
     }
 }
 
+/// Scheduled jobs and the outbox worker.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct JobsConfig {
+    /// Run the outbox worker in this process (turn off on replicas that should only serve).
+    pub worker: bool,
+    /// How long an idle worker waits before looking for work again, in milliseconds.
+    pub poll_interval_ms: u64,
+    /// When to verify the audit chain: a cron expression with seconds (`0 0 3 * * *` is 03:00
+    /// UTC daily); empty disables. Each slot runs once across all replicas.
+    pub audit_verify: String,
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        Self {
+            worker: true,
+            poll_interval_ms: 1000,
+            audit_verify: "0 0 3 * * *".into(),
+        }
+    }
+}
+
 /// Values from command-line flags, which override everything else.
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
@@ -294,6 +319,23 @@ impl Config {
             SecretKey::from_hex(&self.security.secret_key).map_err(|_| {
                 ConfigError::new("security.secret_key", "must be 64 hexadecimal characters")
             })?;
+        }
+        if !self.jobs.audit_verify.trim().is_empty() {
+            self.jobs
+                .audit_verify
+                .parse::<cron::Schedule>()
+                .map_err(|e| {
+                    ConfigError::new(
+                        "jobs.audit_verify",
+                        format!("not a cron expression with seconds: {e}"),
+                    )
+                })?;
+        }
+        if self.jobs.poll_interval_ms < 10 {
+            return Err(ConfigError::new(
+                "jobs.poll_interval_ms",
+                "must be at least 10",
+            ));
         }
         if self.security.session_ttl_minutes < 1 {
             return Err(ConfigError::new(

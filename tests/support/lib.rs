@@ -29,6 +29,7 @@ pub struct TestApp {
     db: TestDb,
     handle: ServerHandle,
     thread: Option<JoinHandle<()>>,
+    background: Option<hub::jobs::Background>,
     _data: tempfile::TempDir,
 }
 
@@ -67,6 +68,7 @@ impl TestApp {
             });
         });
         let (addr, tls, handle) = rx.recv().expect("server started");
+        let background = Some(hub::jobs::Background::start(&state));
         let scheme = if tls { "https" } else { "http" };
         Self {
             base: format!("{scheme}://{addr}"),
@@ -74,6 +76,7 @@ impl TestApp {
             db,
             handle,
             thread: Some(thread),
+            background,
             _data: data,
         }
     }
@@ -164,6 +167,9 @@ impl TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        if let Some(background) = self.background.take() {
+            background.stop();
+        }
         actix_rt::System::new().block_on(self.handle.stop(false));
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();

@@ -42,14 +42,18 @@ pub fn state(config: Config) -> anyhow::Result<AppState> {
 pub(super) fn serve(config: Config) -> anyhow::Result<ExitCode> {
     let state = state(config)?;
     let backend = state.db.backend().as_str();
-    actix_web::rt::System::new().block_on(async move {
+    let background = crate::jobs::Background::start(&state);
+    let served = actix_web::rt::System::new().block_on(async move {
         let bound = server::bind(state, ServeOptions::default())?;
         for addr in &bound.addrs {
             let scheme = if bound.tls { "https" } else { "http" };
             tracing::info!(%addr, database = backend, "tracehub listening on {scheme}://{addr}");
         }
         bound.server.await?;
-        tracing::info!("tracehub stopped");
-        Ok(ExitCode::SUCCESS)
-    })
+        Ok::<_, anyhow::Error>(())
+    });
+    background.stop();
+    served?;
+    tracing::info!("tracehub stopped");
+    Ok(ExitCode::SUCCESS)
 }
