@@ -460,7 +460,7 @@ fn forwarded_addresses_count_only_from_trusted_proxies() {
     // Behind a trusted proxy, each forwarded address is its own client.
     let proxied = TestApp::spawn_with(|c| {
         c.security.login_max_failures = 1;
-        c.server.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+        c.server.trusted_proxies = vec!["127.0.0.0/8".to_owned().try_into().unwrap()];
     });
     assert_eq!(
         failures_from(&proxied, &addresses),

@@ -68,9 +68,9 @@ pub struct ServerConfig {
     pub workers: usize,
     /// Seconds given to requests in flight on SIGTERM before they are cut.
     pub shutdown_timeout_secs: u64,
-    /// Addresses of reverse proxies whose `X-Forwarded-For` is believed; from anyone else the
-    /// header is ignored and the connection's own address counts.
-    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Reverse proxies (addresses or ranges: `127.0.0.1`, `10.0.0.0/8`) whose `X-Forwarded-For`
+    /// is believed; from anyone else the header is ignored and the connection's address counts.
+    pub trusted_proxies: Vec<IpRange>,
     pub tls: TlsConfig,
 }
 
@@ -85,6 +85,38 @@ impl Default for ServerConfig {
             trusted_proxies: Vec::new(),
             tls: TlsConfig::default(),
         }
+    }
+}
+
+/// An address or a range of addresses, written `10.0.0.0/8` or `127.0.0.1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct IpRange(ipnet::IpNet);
+
+impl IpRange {
+    /// Whether `ip` lies in the range.
+    pub fn contains(&self, ip: std::net::IpAddr) -> bool {
+        self.0.contains(&ip)
+    }
+}
+
+impl TryFrom<String> for IpRange {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        let text = text.trim();
+        if let Ok(net) = text.parse::<ipnet::IpNet>() {
+            return Ok(Self(net));
+        }
+        text.parse::<std::net::IpAddr>()
+            .map(|ip| Self(ipnet::IpNet::from(ip)))
+            .map_err(|_| format!("{text:?} is not an address or a range like 10.0.0.0/8"))
+    }
+}
+
+impl From<IpRange> for String {
+    fn from(range: IpRange) -> String {
+        range.0.to_string()
     }
 }
 
@@ -226,7 +258,12 @@ impl Config {
             }
             None => {}
         }
-        figment = figment.merge(Env::prefixed("HUB_").ignore(&["CONFIG"]).split("__"));
+        // Only variables that name configuration (see is_config_key).
+        figment = figment.merge(
+            Env::prefixed("HUB_")
+                .filter(|key| is_config_key(key.as_str()))
+                .split("__"),
+        );
         if let Ok(url) = std::env::var("DATABASE_URL") {
             figment = figment.merge(Serialized::default("database.url", url));
         }
@@ -404,6 +441,19 @@ impl Config {
         tracing::warn!(path = %path.display(), "generated a server secret key; set security.secret_key so that every replica shares one");
         Ok(key)
     }
+}
+
+/// Whether a `HUB_` variable (prefix stripped) names configuration: `DATA_DIR` or a key inside
+/// one of the sections. Others (Kubernetes service links such as `HUB_SERVICE_HOST`,
+/// `HUB_CONFIG` itself) are not configuration; a typo inside a section still fails, naming it.
+fn is_config_key(key: &str) -> bool {
+    const SECTIONS: [&str; 5] = ["server", "database", "log", "security", "jobs"];
+    key.eq_ignore_ascii_case("data_dir")
+        || SECTIONS.iter().any(|section| {
+            key.get(..section.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(section))
+                && key[section.len()..].starts_with("__")
+        })
 }
 
 fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {

@@ -73,6 +73,19 @@ fn config_check_masks_secrets_and_names_the_bad_key() {
         text(&out.stderr)
     );
 
+    // Variables outside the configuration's sections (Kubernetes service links) are not config.
+    let mut links = hub(data.path(), &db);
+    links
+        .env("HUB_SERVICE_HOST", "10.0.0.1")
+        .env(
+            "HUB_SERVER__TRUSTED_PROXIES",
+            "[\"10.0.0.0/8\", \"127.0.0.1\"]",
+        )
+        .args(["config", "check"]);
+    let out = run(links, "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("10.0.0.0/8"));
+
     let mut unknown = hub(data.path(), &db);
     unknown
         .env("HUB_SERVER__BINDD", "x")

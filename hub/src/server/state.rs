@@ -41,7 +41,13 @@ impl AppState {
         let Some(peer) = req.peer_addr().map(|a| a.ip()) else {
             return "unknown".into();
         };
-        if self.config.server.trusted_proxies.contains(&peer) {
+        if self
+            .config
+            .server
+            .trusted_proxies
+            .iter()
+            .any(|range| range.contains(peer))
+        {
             let forwarded = req
                 .headers()
                 .get("x-forwarded-for")
