@@ -17,11 +17,19 @@ use crate::api;
         api::users::list, api::users::create, api::users::get, api::users::deactivate, api::users::activate,
         api::tokens::list, api::tokens::create, api::tokens::revoke,
         api::audit::list, api::audit::verify,
+        api::departments::list, api::departments::create,
+        api::enterprises::register, api::enterprises::search, api::enterprises::get, api::enterprises::update,
+        api::enterprises::approve, api::enterprises::reject, api::enterprises::suspend, api::enterprises::revoke,
+        api::enterprises::reinstate, api::enterprises::history, api::enterprises::changes,
+        api::enterprises::approve_change, api::enterprises::reject_change,
+        api::filings::list_licences, api::filings::file_licence,
     ),
     modifiers(&Security),
     tags(
         (name = "health", description = "Liveness, readiness, metrics"),
         (name = "identity", description = "Sign-in, users, API tokens"),
+        (name = "registry", description = "Departments, enterprises, review, history, licences"),
+        (name = "filings", description = "Sites, products and batches filed by enterprises"),
         (name = "audit", description = "The hash-chained audit log"),
     )
 )]

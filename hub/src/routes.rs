@@ -8,6 +8,14 @@ use crate::server::routes::{Access, RouteTable};
 use crate::{api, openapi, portal};
 
 const ADMIN: Access = Access::Roles(&[Role::Admin]);
+/// Officers act on enterprises of their jurisdiction (checked per object).
+const OFFICER: Access = Access::Roles(&[Role::Officer]);
+/// Enterprise users act for their own enterprise (checked per object).
+const ENTERPRISE: Access = Access::Roles(&[Role::Enterprise]);
+/// Who searches enterprises.
+const REVIEWERS: Access = Access::Roles(&[Role::Admin, Role::Officer]);
+/// Who reads an enterprise's records (scoped per object).
+const READERS: Access = Access::Roles(&[Role::Admin, Role::Officer, Role::Enterprise]);
 
 /// Declares all routes into `t`.
 #[rustfmt::skip]
@@ -33,6 +41,110 @@ pub fn declare(t: &mut RouteTable) {
         .api(M::GET, "/api/v1/tokens", SignedIn, api::tokens::list)
         .api(M::POST, "/api/v1/tokens", SignedIn, api::tokens::create)
         .api(M::DELETE, "/api/v1/tokens/{id}", SignedIn, api::tokens::revoke);
+
+    // Registry.
+    t.api(
+        Method::GET,
+        "/api/v1/departments",
+        Access::SignedIn,
+        api::departments::list,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/departments",
+        ADMIN,
+        api::departments::create,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/enterprises",
+        Access::Public,
+        api::enterprises::register,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/enterprises",
+        REVIEWERS,
+        api::enterprises::search,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/enterprises/{id}",
+        READERS,
+        api::enterprises::get,
+    )
+    .api(
+        Method::PATCH,
+        "/api/v1/enterprises/{id}",
+        ENTERPRISE,
+        api::enterprises::update,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/enterprises/{id}/approve",
+        OFFICER,
+        api::enterprises::approve,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/enterprises/{id}/reject",
+        OFFICER,
+        api::enterprises::reject,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/enterprises/{id}/suspend",
+        OFFICER,
+        api::enterprises::suspend,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/enterprises/{id}/revoke",
+        OFFICER,
+        api::enterprises::revoke,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/enterprises/{id}/reinstate",
+        OFFICER,
+        api::enterprises::reinstate,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/enterprises/{id}/history",
+        READERS,
+        api::enterprises::history,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/enterprises/{id}/changes",
+        READERS,
+        api::enterprises::changes,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/enterprises/{id}/changes/{change_id}/approve",
+        OFFICER,
+        api::enterprises::approve_change,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/enterprises/{id}/changes/{change_id}/reject",
+        OFFICER,
+        api::enterprises::reject_change,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/enterprises/{id}/licences",
+        READERS,
+        api::filings::list_licences,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/enterprises/{id}/licences",
+        ENTERPRISE,
+        api::filings::file_licence,
+    );
 
     // Audit.
     t.api(M::GET, "/api/v1/audit", ADMIN, api::audit::list)

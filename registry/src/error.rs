@@ -25,6 +25,10 @@ pub enum RegistryError {
     /// The actor may not do this to this object.
     #[error("{0}")]
     Forbidden(String),
+    /// The actor may not do this to this object, for a reason a stable code names (e.g.
+    /// `outside_jurisdiction`), unlike a route's access rule.
+    #[error("{message}")]
+    Denied { code: &'static str, message: String },
     /// Too many attempts; try again after this many seconds.
     #[error("too many attempts, retry after {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
@@ -61,6 +65,14 @@ impl RegistryError {
         Self::Conflict {
             code,
             field: None,
+            message: message.into(),
+        }
+    }
+
+    /// A refusal by object (jurisdiction, ownership) with its code.
+    pub fn denied(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Denied {
+            code,
             message: message.into(),
         }
     }

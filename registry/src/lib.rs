@@ -7,8 +7,11 @@
 
 pub mod audit;
 pub mod db;
+pub mod departments;
+pub mod enterprises;
 pub mod epcis;
 mod error;
+pub mod filings;
 pub mod identity;
 pub mod ids;
 pub mod outbox;

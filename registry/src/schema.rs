@@ -88,9 +88,139 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    enterprises (id) {
+        id -> BigInt,
+        credit_code -> Text,
+        name -> Text,
+        name_en -> Text,
+        legal_representative -> Text,
+        phone -> Text,
+        email -> Text,
+        region_code -> Text,
+        address -> Text,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        company_prefix -> Nullable<Text>,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        credit_tier -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    enterprise_categories (enterprise_id, category) {
+        enterprise_id -> BigInt,
+        category -> Text,
+    }
+}
+
+diesel::table! {
+    enterprise_history (id) {
+        id -> BigInt,
+        enterprise_id -> BigInt,
+        at -> Timestamp,
+        actor -> Text,
+        action -> Text,
+        before -> Text,
+        after -> Text,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    enterprise_changes (id) {
+        id -> BigInt,
+        enterprise_id -> BigInt,
+        kind -> Text,
+        payload -> Text,
+        status -> Text,
+        reason -> Nullable<Text>,
+        proposed_by -> Text,
+        proposed_at -> Timestamp,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sites (id) {
+        id -> BigInt,
+        enterprise_id -> BigInt,
+        name -> Text,
+        kind -> Text,
+        gln -> Text,
+        address -> Text,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    licences (id) {
+        id -> BigInt,
+        enterprise_id -> BigInt,
+        licence_type -> Text,
+        number -> Text,
+        valid_from -> Date,
+        valid_to -> Date,
+        authority -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    products (id) {
+        id -> BigInt,
+        enterprise_id -> BigInt,
+        company_prefix -> Text,
+        gtin -> Text,
+        category -> Text,
+        name -> Text,
+        specification -> Text,
+        shelf_life_days -> Nullable<Integer>,
+        target_markets -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    batches (id) {
+        id -> BigInt,
+        enterprise_id -> BigInt,
+        company_prefix -> Text,
+        product_id -> BigInt,
+        lot -> Text,
+        production_date -> Date,
+        expiry_date -> Nullable<Date>,
+        quantity -> Double,
+        unit -> Text,
+        site_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    batch_inputs (batch_id, input_batch_id) {
+        batch_id -> BigInt,
+        input_batch_id -> BigInt,
+        company_prefix -> Text,
+    }
+}
+
 diesel::joinable!(users -> departments (department_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(enterprise_categories -> enterprises (enterprise_id));
+diesel::joinable!(enterprise_history -> enterprises (enterprise_id));
+diesel::joinable!(enterprise_changes -> enterprises (enterprise_id));
+diesel::joinable!(sites -> enterprises (enterprise_id));
+diesel::joinable!(licences -> enterprises (enterprise_id));
+diesel::joinable!(products -> enterprises (enterprise_id));
+diesel::joinable!(batches -> products (product_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     departments,
@@ -101,6 +231,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     audit_head,
     outbox,
+    enterprises,
+    enterprise_categories,
+    enterprise_history,
+    enterprise_changes,
+    sites,
+    licences,
+    products,
+    batches,
+    batch_inputs,
 );
 
 diesel::table! {

@@ -191,6 +191,7 @@ impl From<RegistryError> for ApiError {
                 }
             }
             RegistryError::Forbidden(message) => ApiError::forbidden("forbidden", message),
+            RegistryError::Denied { code, message } => ApiError::forbidden(code, message),
             RegistryError::RateLimited { retry_after_secs } => ApiError {
                 retry_after_secs: Some(retry_after_secs),
                 ..ApiError::new(

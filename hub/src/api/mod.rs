@@ -2,7 +2,10 @@
 
 pub mod audit;
 pub mod auth;
+pub mod departments;
+pub mod enterprises;
 mod error;
+pub mod filings;
 pub mod health;
 mod json;
 pub mod tokens;

@@ -84,6 +84,51 @@ fn schema_matches_the_migrations() {
         .limit(1)
         .execute(conn)
         .unwrap();
+    enterprises::table
+        .select(enterprises::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    enterprise_categories::table
+        .select(enterprise_categories::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    enterprise_history::table
+        .select(enterprise_history::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    enterprise_changes::table
+        .select(enterprise_changes::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    sites::table
+        .select(sites::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    licences::table
+        .select(licences::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    products::table
+        .select(products::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    batches::table
+        .select(batches::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    batch_inputs::table
+        .select(batch_inputs::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
 }
 
 #[test]

@@ -1,0 +1,43 @@
+//! Departments: the regulators, their region and categories.
+
+use actix_web::{HttpResponse, web};
+use registry::departments::{self, Department, NewDepartment};
+use serde_json::json;
+use tracing_actix_web::RequestId;
+
+use super::{ApiError, Json, audit, blocking};
+use crate::server::AppState;
+use crate::server::auth::Auth;
+
+/// Lists the departments.
+#[utoipa::path(get, path = "/api/v1/departments", tag = "registry",
+    responses((status = 200, body = [Department])), security(("bearer" = []), ("session" = [])))]
+pub async fn list(state: web::Data<AppState>) -> Result<web::Json<Vec<Department>>, ApiError> {
+    let db = state.db.clone();
+    Ok(web::Json(
+        blocking(move || Ok(departments::list_departments(&mut *db.conn()?)?)).await?,
+    ))
+}
+
+/// Creates a department over a region and the categories it regulates.
+#[utoipa::path(post, path = "/api/v1/departments", tag = "registry", request_body = NewDepartment,
+    responses((status = 201, body = Department), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn create(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    request_id: RequestId,
+    body: Json<NewDepartment>,
+) -> Result<HttpResponse, ApiError> {
+    let new = body.0;
+    let dept = blocking(move || {
+        state.db.transaction(|conn| {
+            let dept = departments::create_department(conn, &new)?;
+            let detail = json!({ "code": dept.code, "region_code": dept.region_code, "categories": dept.categories });
+            audit(conn, &state, &actor, &request_id, "department.create", &format!("department:{}", dept.id), detail)?;
+            Ok(dept)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(dept))
+}

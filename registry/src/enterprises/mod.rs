@@ -1,0 +1,22 @@
+//! Enterprises: self-registration, the review by the competent department, changes of key data
+//! through review, the full history, and search.
+
+mod changes;
+mod history;
+mod model;
+mod register;
+mod review;
+mod search;
+
+pub(crate) use changes::propose as propose_change;
+pub use changes::{Change, ChangeKind, ChangeStatus, decide_change, list_changes};
+pub(crate) use history::record as record_history;
+pub use history::{HistoryEntry, history};
+pub use model::{
+    CreditTier, Enterprise, Status, find_enterprise, load_enterprise, own_enterprise,
+    require_active, require_jurisdiction,
+};
+pub(crate) use register::text;
+pub use register::{EnterpriseUpdate, NewEnterprise, UpdateOutcome, register, update_own};
+pub use review::{Decision, decide};
+pub use search::{EnterprisePage, EnterpriseQuery, search};

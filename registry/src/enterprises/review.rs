@@ -1,0 +1,117 @@
+//! The review workflow: the competent department approves or rejects a registration, and
+//! suspends, revokes or reinstates an enterprise.
+
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::history::record;
+use super::model::{Enterprise, Status, load_enterprise, require_jurisdiction};
+use crate::db::DbConn;
+use crate::error::{RegistryError, Result};
+use crate::identity::Actor;
+use crate::schema::enterprises;
+use crate::time;
+
+/// A decision on an enterprise's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// pending → active.
+    Approve,
+    /// pending → rejected (a reason is required; the enterprise may change its data and so
+    /// resubmit).
+    Reject,
+    /// active → suspended (reason required): it may not file until reinstated.
+    Suspend,
+    /// active or suspended → revoked (reason required), for good.
+    Revoke,
+    /// suspended → active.
+    Reinstate,
+}
+
+impl Decision {
+    /// The audit and history action name.
+    pub fn action(self) -> &'static str {
+        match self {
+            Decision::Approve => "enterprise.approve",
+            Decision::Reject => "enterprise.reject",
+            Decision::Suspend => "enterprise.suspend",
+            Decision::Revoke => "enterprise.revoke",
+            Decision::Reinstate => "enterprise.reinstate",
+        }
+    }
+
+    fn transition(self, from: Status) -> Option<Status> {
+        match (self, from) {
+            (Decision::Approve, Status::Pending) => Some(Status::Active),
+            (Decision::Reject, Status::Pending) => Some(Status::Rejected),
+            (Decision::Suspend, Status::Active) => Some(Status::Suspended),
+            (Decision::Revoke, Status::Active | Status::Suspended) => Some(Status::Revoked),
+            (Decision::Reinstate, Status::Suspended) => Some(Status::Active),
+            _ => None,
+        }
+    }
+
+    fn needs_reason(self) -> bool {
+        matches!(
+            self,
+            Decision::Reject | Decision::Suspend | Decision::Revoke
+        )
+    }
+}
+
+/// Applies `decision` to enterprise `id` as `actor` (an officer of the competent department),
+/// with the history entry, in the caller's transaction.
+pub fn decide(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    decision: Decision,
+    reason: Option<&str>,
+) -> Result<Enterprise> {
+    let before = load_enterprise(conn, id)?;
+    require_jurisdiction(conn, actor, &before)?;
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    if decision.needs_reason() && reason.is_none() {
+        return Err(RegistryError::invalid(
+            "reason_required",
+            "reason",
+            "give the reason, for the enterprise to read",
+        ));
+    }
+    if reason.is_some_and(|r| r.len() > 2000) {
+        return Err(RegistryError::invalid(
+            "invalid_text",
+            "reason",
+            "must be at most 2000 characters",
+        ));
+    }
+    let Some(to) = decision.transition(before.status) else {
+        return Err(RegistryError::conflict(
+            "invalid_transition",
+            format!(
+                "cannot {} an enterprise that is {}",
+                decision.action().trim_start_matches("enterprise."),
+                before.status.as_str()
+            ),
+        ));
+    };
+    diesel::update(enterprises::table.find(id))
+        .set((
+            enterprises::status.eq(to.as_str()),
+            enterprises::status_reason.eq(reason),
+            enterprises::updated_at.eq(time::now()),
+        ))
+        .execute(conn)?;
+    let after = load_enterprise(conn, id)?;
+    record(
+        conn,
+        id,
+        &actor.audit_name(),
+        decision.action(),
+        &serde_json::json!({ "status": before.status, "status_reason": before.status_reason }),
+        &serde_json::json!({ "status": after.status, "status_reason": after.status_reason }),
+        reason,
+    )?;
+    Ok(after)
+}

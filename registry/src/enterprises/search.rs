@@ -1,0 +1,257 @@
+//! Searching enterprises: filtered, sorted, paginated, and scoped to what the actor may see.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::model::{Enterprise, EnterpriseRow, Status};
+use crate::db::DbConn;
+use crate::departments::{Category, find_department, region_prefix};
+use crate::error::{RegistryError, Result};
+use crate::identity::{Actor, Role};
+use crate::schema::{enterprise_categories, enterprises};
+
+/// Search filters; all optional.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EnterpriseQuery {
+    /// Part of the local or English name.
+    pub name: Option<String>,
+    /// The exact Unified Social Credit Code.
+    pub credit_code: Option<String>,
+    /// A region code or prefix: `41` (province), `4101` or `410100` (prefecture), `410102`.
+    pub region: Option<String>,
+    pub category: Option<Category>,
+    pub status: Option<Status>,
+    /// `name`, `credit_code`, `region_code`, `status` or `created_at`, `-` first for
+    /// descending; default `id`.
+    pub sort: Option<String>,
+    /// From 1 (default 1).
+    pub page: Option<i64>,
+    /// 1 to 100 (default 20).
+    pub per_page: Option<i64>,
+}
+
+/// One page of results.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct EnterprisePage {
+    pub items: Vec<Enterprise>,
+    /// Matches over all pages.
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+type Boxed<'a> = enterprises::BoxedQuery<'a, <DbConn as Connection>::Backend>;
+
+/// What an officer's department covers: the region prefix and categories.
+struct Scope {
+    prefix: Option<String>,
+    categories: Option<Vec<String>>,
+}
+
+fn like_escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+fn validate(query: &EnterpriseQuery) -> Result<(i64, i64, Option<String>)> {
+    let page = query.page.unwrap_or(1);
+    if page < 1 {
+        return Err(RegistryError::invalid(
+            "invalid_page",
+            "page",
+            "must be 1 or more",
+        ));
+    }
+    let per_page = query.per_page.unwrap_or(20);
+    if !(1..=100).contains(&per_page) {
+        return Err(RegistryError::invalid(
+            "invalid_page",
+            "per_page",
+            "must be 1 to 100",
+        ));
+    }
+    let region = match query.region.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(r) if (2..=6).contains(&r.len()) && r.bytes().all(|b| b.is_ascii_digit()) => {
+            let padded = format!("{r:0<6}");
+            Some(region_prefix(&padded).to_owned())
+        }
+        Some(r) => {
+            return Err(RegistryError::invalid(
+                "invalid_region",
+                "region",
+                format!("{r:?} is not a region code or prefix (2 to 6 digits)"),
+            ));
+        }
+    };
+    Ok((page, per_page, region))
+}
+
+/// Enterprises matching `query` among those `actor` may see (administrators: all; officers:
+/// their department's jurisdiction).
+pub fn search(conn: &mut DbConn, actor: &Actor, query: &EnterpriseQuery) -> Result<EnterprisePage> {
+    let (page, per_page, region) = validate(query)?;
+    let scope = match (actor.role, actor.department_id) {
+        (Role::Admin, _) => Scope {
+            prefix: None,
+            categories: None,
+        },
+        (Role::Officer, Some(dept)) => {
+            let dept = find_department(conn, dept)?;
+            Scope {
+                prefix: Some(region_prefix(&dept.region_code).to_owned()),
+                categories: Some(
+                    dept.categories
+                        .iter()
+                        .map(|c| c.as_str().to_owned())
+                        .collect(),
+                ),
+            }
+        }
+        _ => {
+            return Err(RegistryError::denied(
+                "outside_jurisdiction",
+                "only administrators and officers search enterprises",
+            ));
+        }
+    };
+    // The filters, built twice: once to count, once for the page.
+    let filtered = || -> Boxed<'_> {
+        let mut q = enterprises::table.into_boxed();
+        if let Some(prefix) = &scope.prefix {
+            q = q.filter(
+                enterprises::region_code
+                    .like(format!("{}%", like_escape(prefix)))
+                    .escape('\\'),
+            );
+        }
+        if let Some(cats) = &scope.categories {
+            q = q.filter(
+                enterprises::id.eq_any(
+                    enterprise_categories::table
+                        .filter(enterprise_categories::category.eq_any(cats.clone()))
+                        .select(enterprise_categories::enterprise_id),
+                ),
+            );
+        }
+        if let Some(name) = query
+            .name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            let pattern = format!("%{}%", like_escape(name));
+            q = q.filter(
+                enterprises::name
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(enterprises::name_en.like(pattern).escape('\\')),
+            );
+        }
+        if let Some(code) = query
+            .credit_code
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
+            q = q.filter(enterprises::credit_code.eq(code.to_owned()));
+        }
+        if let Some(prefix) = &region {
+            q = q.filter(
+                enterprises::region_code
+                    .like(format!("{prefix}%"))
+                    .escape('\\'),
+            );
+        }
+        if let Some(category) = query.category {
+            q = q.filter(
+                enterprises::id.eq_any(
+                    enterprise_categories::table
+                        .filter(enterprise_categories::category.eq(category.as_str()))
+                        .select(enterprise_categories::enterprise_id),
+                ),
+            );
+        }
+        if let Some(status) = query.status {
+            q = q.filter(enterprises::status.eq(status.as_str()));
+        }
+        q
+    };
+    let total: i64 = filtered().count().get_result(conn)?;
+    let mut q = filtered();
+    let sort = query.sort.as_deref().unwrap_or("id");
+    let (desc, key) = match sort.strip_prefix('-') {
+        Some(key) => (true, key),
+        None => (false, sort),
+    };
+    macro_rules! order {
+        ($col:expr) => {
+            if desc {
+                q.order(($col.desc(), enterprises::id.desc()))
+            } else {
+                q.order(($col.asc(), enterprises::id.asc()))
+            }
+        };
+    }
+    q = match key {
+        "id" => {
+            if desc {
+                q.order(enterprises::id.desc())
+            } else {
+                q.order(enterprises::id.asc())
+            }
+        }
+        "name" => order!(enterprises::name),
+        "credit_code" => order!(enterprises::credit_code),
+        "region_code" => order!(enterprises::region_code),
+        "status" => order!(enterprises::status),
+        "created_at" => order!(enterprises::created_at),
+        other => {
+            return Err(RegistryError::invalid(
+                "invalid_sort",
+                "sort",
+                format!(
+                    "cannot sort by {other:?}: use name, credit_code, region_code, status, created_at or id, with '-' for descending"
+                ),
+            ));
+        }
+    };
+    let rows = q
+        .select(EnterpriseRow::as_select())
+        .limit(per_page)
+        .offset((page - 1).saturating_mul(per_page))
+        .load::<EnterpriseRow>(conn)?;
+    let ids: Vec<i64> = rows.iter().map(EnterpriseRow::id).collect();
+    let mut categories: HashMap<i64, Vec<Category>> = HashMap::new();
+    for (id, category) in enterprise_categories::table
+        .filter(enterprise_categories::enterprise_id.eq_any(&ids))
+        .select((
+            enterprise_categories::enterprise_id,
+            enterprise_categories::category,
+        ))
+        .load::<(i64, String)>(conn)?
+    {
+        categories
+            .entry(id)
+            .or_default()
+            .push(Category::parse(&category, "categories")?);
+    }
+    let items = rows
+        .into_iter()
+        .map(|row| {
+            let mut cats = categories.remove(&row.id()).unwrap_or_default();
+            cats.sort();
+            row.into_enterprise(cats)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(EnterprisePage {
+        items,
+        total,
+        page,
+        per_page,
+    })
+}

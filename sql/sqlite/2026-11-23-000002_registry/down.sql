@@ -1,0 +1,10 @@
+DROP TABLE batch_inputs;
+DROP TABLE batches;
+DROP TABLE products;
+DROP TABLE licences;
+DROP TABLE sites;
+DROP TABLE enterprise_changes;
+DROP TABLE enterprise_history;
+DROP TABLE enterprise_categories;
+DROP TABLE enterprises;
+DROP INDEX departments_region;
