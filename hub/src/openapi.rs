@@ -17,12 +17,14 @@ use crate::api;
         api::users::list, api::users::create, api::users::get, api::users::deactivate, api::users::activate,
         api::tokens::list, api::tokens::create, api::tokens::revoke,
         api::audit::list, api::audit::verify,
+        api::epcis::capture, api::epcis::capture_event, api::epcis::job, api::epcis::query::query,
     ),
     modifiers(&Security),
     tags(
         (name = "health", description = "Liveness, readiness, metrics"),
         (name = "identity", description = "Sign-in, users, API tokens"),
         (name = "audit", description = "The hash-chained audit log"),
+        (name = "epcis", description = "EPCIS 2.0 capture and query"),
     )
 )]
 pub struct ApiDoc;

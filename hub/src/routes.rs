@@ -8,6 +8,17 @@ use crate::server::routes::{Access, RouteTable};
 use crate::{api, openapi, portal};
 
 const ADMIN: Access = Access::Roles(&[Role::Admin]);
+/// Who may capture EPCIS events.
+const EPCIS_CAPTURE: Access = Access::Roles(&[Role::Admin, Role::Enterprise, Role::System]);
+/// Who may read EPCIS events and capture jobs (handlers narrow enterprises to their own).
+const EPCIS_READ: Access = Access::Roles(&[
+    Role::Admin,
+    Role::Officer,
+    Role::Enterprise,
+    Role::Inspector,
+    Role::Ministry,
+    Role::System,
+]);
 
 /// Declares all routes into `t`.
 pub fn declare(t: &mut RouteTable) {
@@ -93,6 +104,27 @@ pub fn declare(t: &mut RouteTable) {
             ADMIN,
             api::audit::verify,
         );
+
+    // EPCIS 2.0 capture and query.
+    t.api(
+        Method::POST,
+        "/epcis/capture",
+        EPCIS_CAPTURE,
+        api::epcis::capture,
+    )
+    .api(
+        Method::GET,
+        "/epcis/capture/{id}",
+        EPCIS_READ,
+        api::epcis::job,
+    )
+    .api(
+        Method::POST,
+        "/epcis/events",
+        EPCIS_CAPTURE,
+        api::epcis::capture_event,
+    )
+    .api(Method::GET, "/epcis/events", EPCIS_READ, api::epcis::query);
 
     // Portal.
     t.portal(Method::GET, "/", Access::Public, portal::root)

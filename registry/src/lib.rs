@@ -9,6 +9,7 @@ pub mod audit;
 pub mod db;
 pub mod epcis;
 mod error;
+pub mod events;
 pub mod identity;
 pub mod ids;
 pub mod schema;

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod epcis;
 mod error;
 pub mod health;
 mod json;
