@@ -517,7 +517,7 @@ fn single_events_jobs_and_enterprise_visibility() {
     let event = serde_json::json!({
         "@context": [CONTEXT], "type": "ObjectEvent", "eventTime": "2026-02-01T00:00:00Z",
         "eventTimeZoneOffset": "+00:00", "epcList": ["urn:epc:id:sgtin:0614141.107346.9"],
-        "action": "ADD", "bizStep": "commissioning"
+        "action": "ADD", "bizStep": "commissioning", "eventID": "ni:///sha-256;0a1b?ver=CBV2.0"
     })
     .to_string();
     let response = post(
@@ -585,4 +585,36 @@ fn single_events_jobs_and_enterprise_visibility() {
     assert_eq!(times(&app, &enterprise, ""), ["020100"]);
     assert_eq!(times(&app, &officer, "").len(), 6);
     assert_eq!(count(&app, "audit"), 3);
+    // One event by its eventID (percent-encoded), in either binding.
+    let path = format!(
+        "/epcis/events/{}",
+        enc("urn:uuid:6a1f0d4e-0000-4000-8000-000000000001")
+    );
+    let response = get(&officer, &path);
+    assert_eq!(response.status(), 200);
+    let doc = parse_json(&response.bytes().unwrap()).unwrap();
+    assert_eq!(doc.events.len(), 1);
+    assert_eq!(
+        doc.events[0].biz_step.as_deref(),
+        Some("https://ref.gs1.org/cbv/BizStep-shipping")
+    );
+    assert_eq!(get(&enterprise, &path).status(), 404);
+    let response = app
+        .client()
+        .get(app.url(&path))
+        .bearer_auth(&admin)
+        .header("accept", "application/xml")
+        .send()
+        .unwrap();
+    assert_eq!(
+        parse_xml(&response.bytes().unwrap()).unwrap().events.len(),
+        1
+    );
+    let path = format!("/epcis/events/{}", enc("ni:///sha-256;0a1b?ver=CBV2.0"));
+    assert_eq!(get(&enterprise, &path).status(), 200);
+    let json = body(get(
+        &admin,
+        &format!("/epcis/events/{}", enc("urn:uuid:none")),
+    ));
+    assert_eq!(json["message"], "event not found");
 }

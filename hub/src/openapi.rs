@@ -17,7 +17,7 @@ use crate::api;
         api::users::list, api::users::create, api::users::get, api::users::deactivate, api::users::activate,
         api::tokens::list, api::tokens::create, api::tokens::revoke,
         api::audit::list, api::audit::verify,
-        api::epcis::capture, api::epcis::capture_event, api::epcis::job, api::epcis::query::query,
+        api::epcis::capture, api::epcis::capture_event, api::epcis::job, api::epcis::query::query, api::epcis::query::event,
     ),
     modifiers(&Security),
     tags(

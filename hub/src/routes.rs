@@ -124,7 +124,13 @@ pub fn declare(t: &mut RouteTable) {
         EPCIS_CAPTURE,
         api::epcis::capture_event,
     )
-    .api(Method::GET, "/epcis/events", EPCIS_READ, api::epcis::query);
+    .api(Method::GET, "/epcis/events", EPCIS_READ, api::epcis::query)
+    .api(
+        Method::GET,
+        "/epcis/events/{eventID}",
+        EPCIS_READ,
+        api::epcis::query::event,
+    );
 
     // Portal.
     t.portal(Method::GET, "/", Access::Public, portal::root)

@@ -204,25 +204,22 @@ fn wants_xml(req: &HttpRequest) -> bool {
         .is_some_and(|a| a.contains("application/xml") || a.contains("text/xml"))
 }
 
-/// Events matching the query, ordered by event time, as an `EPCISQueryDocument` (JSON-LD, or
-/// XML with `Accept: application/xml`). A further page is announced by a `Link` header
-/// (`rel="next"`) carrying `nextPageToken`. Enterprises see the events their users captured.
-#[utoipa::path(get, path = "/epcis/events", tag = "epcis", params(QueryParams),
-    responses((status = 200, description = "EPCISQueryDocument", content_type = "application/ld+json", body = Object),
-        (status = 400, body = super::super::ErrorBody)),
-    security(("bearer" = []), ("session" = [])))]
-pub async fn query(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    Auth(actor): Auth,
+/// Runs `q` for `actor` and writes the page in the binding `Accept` asks for; `pairs` are the
+/// request's parameters, repeated in the `Link` to the next page.
+async fn answer(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    actor: &registry::identity::Actor,
+    mut q: EventQuery,
+    pairs: Vec<(String, String)>,
+    not_found_when_empty: bool,
 ) -> Result<HttpResponse, ApiError> {
-    let (mut q, pairs) = parse(req.query_string())?;
     if actor.role == Role::Enterprise {
         q.captured_by_enterprise = Some(actor.enterprise_id.unwrap_or(-1));
     }
-    let xml = wants_xml(&req);
+    let xml = wants_xml(req);
     let db = state.db.clone();
-    let (bytes, next) = blocking(move || {
+    let (bytes, next, n) = blocking(move || {
         let page = query_events(&mut *db.conn()?, &q)?;
         let header = DocumentHeader {
             kind: DocumentKind::QueryDocument {
@@ -244,9 +241,12 @@ pub async fn query(
             }
             w.finish().map_err(ApiError::internal)?
         };
-        Ok((bytes, page.next))
+        Ok((bytes, page.next, page.events.len()))
     })
     .await?;
+    if not_found_when_empty && n == 0 {
+        return Err(ApiError::not_found("event"));
+    }
     let mut response = HttpResponse::Ok();
     response.content_type(if xml {
         "application/xml"
@@ -260,7 +260,51 @@ pub async fn query(
             .collect();
         params.push(("nextPageToken".into(), next.encode()));
         let qs = serde_urlencoded::to_string(&params).map_err(ApiError::internal)?;
-        response.insert_header((header::LINK, format!("</epcis/events?{qs}>; rel=\"next\"")));
+        response.insert_header((header::LINK, format!("<{}?{qs}>; rel=\"next\"", req.path())));
     }
     Ok(response.body(bytes))
+}
+
+/// Events matching the query, ordered by event time, as an `EPCISQueryDocument` (JSON-LD, or
+/// XML with `Accept: application/xml`). A further page is announced by a `Link` header
+/// (`rel="next"`) carrying `nextPageToken`. Enterprises see the events their users captured.
+#[utoipa::path(get, path = "/epcis/events", tag = "epcis", params(QueryParams),
+    responses((status = 200, description = "EPCISQueryDocument", content_type = "application/ld+json", body = Object),
+        (status = 400, body = super::super::ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn query(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+) -> Result<HttpResponse, ApiError> {
+    let (q, pairs) = parse(req.query_string())?;
+    answer(&req, &state, &actor, q, pairs, false).await
+}
+
+/// The event with this eventID (percent-encoded in the path), with any error declaration about
+/// it, as an `EPCISQueryDocument`; 404 when there is none (or it is not visible to the caller).
+#[utoipa::path(get, path = "/epcis/events/{eventID}", tag = "epcis", params(("eventID" = String, Path)),
+    responses((status = 200, description = "EPCISQueryDocument", content_type = "application/ld+json", body = Object),
+        (status = 404, body = super::super::ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn event(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    event_id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    // The router leaves `%2F`, `%2B` and `%25` encoded in path segments.
+    let id = event_id
+        .into_inner()
+        .replace("%2F", "/")
+        .replace("%2f", "/")
+        .replace("%2B", "+")
+        .replace("%2b", "+")
+        .replace("%25", "%");
+    let q = EventQuery {
+        event_ids: vec![id],
+        limit: MAX_PER_PAGE,
+        ..EventQuery::default()
+    };
+    answer(&req, &state, &actor, q, Vec::new(), true).await
 }
