@@ -23,6 +23,7 @@ use crate::api;
         api::enterprises::reinstate, api::enterprises::history, api::enterprises::changes,
         api::enterprises::approve_change, api::enterprises::reject_change,
         api::filings::list_licences, api::filings::file_licence,
+        api::epcis::capture, api::epcis::capture_event, api::epcis::job, api::epcis::query::query, api::epcis::query::event,
     ),
     modifiers(&Security),
     tags(
@@ -31,6 +32,7 @@ use crate::api;
         (name = "registry", description = "Departments, enterprises, review, history, licences"),
         (name = "filings", description = "Sites, products and batches filed by enterprises"),
         (name = "audit", description = "The hash-chained audit log"),
+        (name = "epcis", description = "EPCIS 2.0 capture and query"),
     )
 )]
 pub struct ApiDoc;

@@ -16,6 +16,17 @@ const ENTERPRISE: Access = Access::Roles(&[Role::Enterprise]);
 const REVIEWERS: Access = Access::Roles(&[Role::Admin, Role::Officer]);
 /// Who reads an enterprise's records (scoped per object).
 const READERS: Access = Access::Roles(&[Role::Admin, Role::Officer, Role::Enterprise]);
+/// Who may capture EPCIS events.
+const EPCIS_CAPTURE: Access = Access::Roles(&[Role::Admin, Role::Enterprise, Role::System]);
+/// Who may read EPCIS events and capture jobs (handlers narrow enterprises to their own).
+const EPCIS_READ: Access = Access::Roles(&[
+    Role::Admin,
+    Role::Officer,
+    Role::Enterprise,
+    Role::Inspector,
+    Role::Ministry,
+    Role::System,
+]);
 
 /// Declares all routes into `t`.
 #[rustfmt::skip]
@@ -149,6 +160,33 @@ pub fn declare(t: &mut RouteTable) {
     // Audit.
     t.api(M::GET, "/api/v1/audit", ADMIN, api::audit::list)
         .api(M::GET, "/api/v1/audit/verify", ADMIN, api::audit::verify);
+
+    // EPCIS 2.0 capture and query.
+    t.api(
+        Method::POST,
+        "/epcis/capture",
+        EPCIS_CAPTURE,
+        api::epcis::capture,
+    )
+    .api(
+        Method::GET,
+        "/epcis/capture/{id}",
+        EPCIS_READ,
+        api::epcis::job,
+    )
+    .api(
+        Method::POST,
+        "/epcis/events",
+        EPCIS_CAPTURE,
+        api::epcis::capture_event,
+    )
+    .api(Method::GET, "/epcis/events", EPCIS_READ, api::epcis::query)
+    .api(
+        Method::GET,
+        "/epcis/events/{eventID}",
+        EPCIS_READ,
+        api::epcis::query::event,
+    );
 
     // Portal.
     t.portal(M::GET, "/", Public, portal::root)

@@ -11,6 +11,7 @@ pub mod departments;
 pub mod enterprises;
 pub mod epcis;
 mod error;
+pub mod events;
 pub mod filings;
 pub mod identity;
 pub mod ids;

@@ -222,6 +222,68 @@ diesel::joinable!(licences -> enterprises (enterprise_id));
 diesel::joinable!(products -> enterprises (enterprise_id));
 diesel::joinable!(batches -> products (product_id));
 
+diesel::table! {
+    capture_jobs (id) {
+        id -> BigInt,
+        created_at -> Timestamp,
+        created_by -> Nullable<BigInt>,
+        enterprise_id -> Nullable<BigInt>,
+        format -> Text,
+        status -> Text,
+        event_count -> BigInt,
+        stored_count -> BigInt,
+        duplicate_count -> BigInt,
+        error -> Nullable<Text>,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    epcis_events (id) {
+        id -> BigInt,
+        event_id -> Nullable<Text>,
+        event_hash -> Text,
+        declares_error -> Bool,
+        event_type -> Text,
+        event_time -> Timestamp,
+        event_tz_offset -> Text,
+        record_time -> Timestamp,
+        action -> Nullable<Text>,
+        biz_step -> Nullable<Text>,
+        disposition -> Nullable<Text>,
+        read_point -> Nullable<Text>,
+        biz_location -> Nullable<Text>,
+        company_prefix -> Text,
+        capture_job_id -> BigInt,
+        body -> Text,
+    }
+}
+
+diesel::table! {
+    epcis_event_ids (event_row_id, role, identifier) {
+        event_row_id -> BigInt,
+        role -> Text,
+        identifier -> Text,
+    }
+}
+
+diesel::table! {
+    lineage_edges (id) {
+        id -> BigInt,
+        from_id -> Text,
+        to_id -> Text,
+        kind -> Text,
+        event_row_id -> BigInt,
+        valid_from -> Timestamp,
+        valid_to -> Nullable<Timestamp>,
+        company_prefix -> Text,
+    }
+}
+
+diesel::joinable!(epcis_events -> capture_jobs (capture_job_id));
+diesel::joinable!(epcis_event_ids -> epcis_events (event_row_id));
+diesel::joinable!(lineage_edges -> epcis_events (event_row_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     departments,
     users,
@@ -240,6 +302,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     products,
     batches,
     batch_inputs,
+    capture_jobs,
+    epcis_events,
+    epcis_event_ids,
+    lineage_edges,
 );
 
 diesel::table! {

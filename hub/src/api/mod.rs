@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod departments;
 pub mod enterprises;
+pub mod epcis;
 mod error;
 pub mod filings;
 pub mod health;

@@ -79,6 +79,26 @@ fn schema_matches_the_migrations() {
         .limit(1)
         .execute(conn)
         .unwrap();
+    capture_jobs::table
+        .select(capture_jobs::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    epcis_events::table
+        .select(epcis_events::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    epcis_event_ids::table
+        .select(epcis_event_ids::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    lineage_edges::table
+        .select(lineage_edges::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
     audit_head::table
         .select(audit_head::all_columns)
         .limit(1)

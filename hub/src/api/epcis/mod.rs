@@ -1,0 +1,214 @@
+//! The EPCIS 2.0 REST binding, first slice: capture (`POST /epcis/capture`, `POST /epcis/events`),
+//! capture jobs (`GET /epcis/capture/{id}`) and the event query (`GET /epcis/events`).
+//!
+//! Authorisation gap, deliberate for now: an enterprise may capture any event (the check that
+//! events happen at its own sites and concern its own products or lots received needs the
+//! enterprise registry), and departments read all events (jurisdiction needs the registry too).
+//! What is narrowed already: an enterprise reads only the capture jobs and events its own users
+//! captured.
+
+pub mod query;
+
+pub use query::{QueryParams, query};
+
+use actix_web::http::header;
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse, web};
+use adapters::epcis::{EpcisDocument, EpcisError, ErrorKind, json, xml};
+use registry::epcis::DocumentKind;
+use registry::events::{self, CaptureJob, CaptureMeta};
+use registry::identity::{Actor, Role};
+use serde_json::json;
+use tracing_actix_web::RequestId;
+
+use super::{ApiError, Kind, audit, blocking};
+use crate::server::AppState;
+use crate::server::auth::Auth;
+
+/// The two bindings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Binding {
+    Xml,
+    Json,
+}
+
+impl Binding {
+    fn of(req: &HttpRequest) -> Result<Self, ApiError> {
+        let ct = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let essence = ct
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        match essence.as_str() {
+            "application/xml" | "text/xml" => Ok(Binding::Xml),
+            "application/json" | "application/ld+json" => Ok(Binding::Json),
+            _ => Err(ApiError::new(
+                Kind::UnsupportedMediaType,
+                "unsupported_media_type",
+                "an EPCIS body must be application/xml or application/ld+json (application/json)",
+            )),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Binding::Xml => "xml",
+            Binding::Json => "json",
+        }
+    }
+}
+
+/// An EPCIS reading error as an API error: the event index and field in `field`.
+fn epcis_error(e: &EpcisError) -> ApiError {
+    let field = match (e.index, e.field.is_empty()) {
+        (Some(i), true) => Some(format!("events[{i}]")),
+        (Some(i), false) => Some(format!("events[{i}].{}", e.field)),
+        (None, true) => None,
+        (None, false) => Some(e.field.clone()),
+    };
+    let error = match e.kind {
+        ErrorKind::Security => ApiError::bad_request("xml_refused", e.to_string()),
+        ErrorKind::Syntax => ApiError::bad_request("invalid_epcis", e.to_string()),
+        ErrorKind::Invalid => ApiError::new(Kind::Invalid, "invalid_epcis", e.to_string()),
+    };
+    match field {
+        Some(f) => error.with_field(f),
+        None => error,
+    }
+}
+
+fn parse(binding: Binding, body: &[u8]) -> Result<EpcisDocument, ApiError> {
+    match binding {
+        Binding::Xml => xml::parse_xml(body),
+        Binding::Json => json::parse_json(body),
+    }
+    .map_err(|e| epcis_error(&e))
+}
+
+/// Times a capture is retried when a concurrent capture stored the same event first.
+const CAPTURE_ATTEMPTS: usize = 3;
+
+async fn store(
+    state: web::Data<AppState>,
+    actor: Actor,
+    request_id: RequestId,
+    binding: Binding,
+    doc: EpcisDocument,
+) -> Result<HttpResponse, ApiError> {
+    let job = blocking(move || {
+        let meta = CaptureMeta {
+            created_by: Some(actor.user_id),
+            enterprise_id: actor.enterprise_id,
+            format: binding.name(),
+        };
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let events = doc.events.clone();
+            let result = state.db.transaction(|conn| {
+                let job = events::capture(conn, events, &meta)?;
+                let detail = json!({
+                    "job_id": job.id,
+                    "format": job.format,
+                    "events": job.event_count,
+                    "stored": job.stored_count,
+                    "duplicates": job.duplicate_count,
+                });
+                let target = format!("capture_job:{}", job.id);
+                audit(
+                    conn,
+                    &state,
+                    &actor,
+                    &request_id,
+                    "epcis.capture",
+                    &target,
+                    detail,
+                )?;
+                Ok::<CaptureJob, ApiError>(job)
+            });
+            match result {
+                Err(e) if e.code() == "conflict" && attempt < CAPTURE_ATTEMPTS => continue,
+                other => break other,
+            }
+        }
+    })
+    .await?;
+    Ok(HttpResponse::Accepted()
+        .insert_header((header::LOCATION, format!("/epcis/capture/{}", job.id)))
+        .json(job))
+}
+
+/// Captures an EPCIS document (XML or JSON-LD by `Content-Type`). The whole document is read
+/// and validated first: any error answers 4xx naming the event and field, and writes nothing.
+/// Events already stored (same GS1 event hash or eventID) are skipped. The job is complete when
+/// this answers.
+#[utoipa::path(post, path = "/epcis/capture", tag = "epcis",
+    request_body(content = String, description = "EPCISDocument", content_type = "application/ld+json"),
+    responses((status = 202, body = CaptureJob, headers(("Location" = String))),
+        (status = 400, body = super::ErrorBody), (status = 415, body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn capture(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    request_id: RequestId,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let binding = Binding::of(&req)?;
+    let doc = blocking(move || parse(binding, &body)).await?;
+    store(state, actor, request_id, binding, doc).await
+}
+
+/// Captures one event (a bare JSON-LD event object or XML event element), as `/epcis/capture`.
+#[utoipa::path(post, path = "/epcis/events", tag = "epcis",
+    request_body(content = String, description = "one EPCIS event", content_type = "application/ld+json"),
+    responses((status = 202, body = CaptureJob, headers(("Location" = String))),
+        (status = 400, body = super::ErrorBody), (status = 415, body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn capture_event(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    request_id: RequestId,
+    body: Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let binding = Binding::of(&req)?;
+    let doc = blocking(move || parse(binding, &body)).await?;
+    if doc.header.kind != DocumentKind::SingleEvent || doc.events.len() != 1 {
+        return Err(ApiError::new(
+            Kind::Invalid,
+            "invalid_epcis",
+            "/epcis/events takes one event; send documents to /epcis/capture",
+        )
+        .with_field("type"));
+    }
+    store(state, actor, request_id, binding, doc).await
+}
+
+/// A capture job. Enterprises see only their own.
+#[utoipa::path(get, path = "/epcis/capture/{id}", tag = "epcis", params(("id" = i64, Path)),
+    responses((status = 200, body = CaptureJob), (status = 404, body = super::ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn job(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    id: web::Path<i64>,
+) -> Result<web::Json<CaptureJob>, ApiError> {
+    let id = id.into_inner();
+    let db = state.db.clone();
+    let job = blocking(move || Ok(events::find_job(&mut *db.conn()?, id)?)).await?;
+    if actor.role == Role::Enterprise
+        && (job.enterprise_id.is_none() || job.enterprise_id != actor.enterprise_id)
+    {
+        return Err(ApiError::not_found("capture job"));
+    }
+    Ok(web::Json(job))
+}

@@ -1,0 +1,198 @@
+//! The simple event query: filters on the stored columns and the identifier index, ordered by
+//! event time then row id, paged by an opaque token.
+
+use chrono::{DateTime, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::epcis::Event;
+use crate::error::{RegistryError, Result};
+use crate::schema::{capture_jobs, epcis_event_ids, epcis_events};
+
+/// An identifier filter: events with one of `ids` in one of `roles` ([`super::role_name`]).
+#[derive(Debug, Clone, Default)]
+pub struct IdMatch {
+    /// Roles (`epc`, `childEPC`, ...).
+    pub roles: Vec<&'static str>,
+    /// Canonical identifiers.
+    pub ids: Vec<String>,
+}
+
+/// What to look for. Empty lists and `None` do not filter; every filter given must hold.
+#[derive(Debug, Clone, Default)]
+pub struct EventQuery {
+    /// Event type names.
+    pub event_types: Vec<String>,
+    /// `eventID`s.
+    pub event_ids: Vec<String>,
+    /// `eventTime >=` (UTC).
+    pub ge_event_time: Option<NaiveDateTime>,
+    /// `eventTime <` (UTC).
+    pub lt_event_time: Option<NaiveDateTime>,
+    /// `recordTime >=` (UTC).
+    pub ge_record_time: Option<NaiveDateTime>,
+    /// `recordTime <` (UTC).
+    pub lt_record_time: Option<NaiveDateTime>,
+    /// `ADD`, `OBSERVE`, `DELETE`.
+    pub actions: Vec<String>,
+    /// Canonical business steps.
+    pub biz_steps: Vec<String>,
+    /// Canonical dispositions.
+    pub dispositions: Vec<String>,
+    /// Canonical read point ids.
+    pub read_points: Vec<String>,
+    /// Canonical business location ids.
+    pub biz_locations: Vec<String>,
+    /// Identifier filters.
+    pub matches: Vec<IdMatch>,
+    /// Only events captured by this enterprise's users.
+    pub captured_by_enterprise: Option<i64>,
+    /// Continue after this position.
+    pub after: Option<PageToken>,
+    /// Page size.
+    pub limit: i64,
+}
+
+/// A position in the result order: event time (UTC, microseconds) and row id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageToken {
+    /// Event time of the last row returned.
+    pub event_time: NaiveDateTime,
+    /// Its row id.
+    pub id: i64,
+}
+
+impl PageToken {
+    /// The opaque form: hex of `micros.id`.
+    pub fn encode(&self) -> String {
+        hex::encode(format!(
+            "{}.{}",
+            self.event_time.and_utc().timestamp_micros(),
+            self.id
+        ))
+    }
+
+    /// Reads [`PageToken::encode`]'s form.
+    pub fn decode(token: &str) -> Result<Self> {
+        let bad = || {
+            RegistryError::invalid(
+                "invalid_page_token",
+                "nextPageToken",
+                "not a token of this hub",
+            )
+        };
+        let bytes = hex::decode(token).map_err(|_| bad())?;
+        let text = String::from_utf8(bytes).map_err(|_| bad())?;
+        let (micros, id) = text.split_once('.').ok_or_else(bad)?;
+        let micros: i64 = micros.parse().map_err(|_| bad())?;
+        let id: i64 = id.parse().map_err(|_| bad())?;
+        let event_time = DateTime::from_timestamp_micros(micros)
+            .ok_or_else(bad)?
+            .naive_utc();
+        Ok(PageToken { event_time, id })
+    }
+}
+
+/// A stored event.
+#[derive(Debug, Clone)]
+pub struct StoredEvent {
+    /// Row id.
+    pub row_id: i64,
+    /// The event.
+    pub event: Event,
+}
+
+/// One page of results.
+#[derive(Debug, Clone)]
+pub struct EventPage {
+    /// The events, in order.
+    pub events: Vec<StoredEvent>,
+    /// Where the next page starts, when there is one.
+    pub next: Option<PageToken>,
+}
+
+/// Runs `q`.
+pub fn query_events(conn: &mut DbConn, q: &EventQuery) -> Result<EventPage> {
+    let mut query = epcis_events::table
+        .select((
+            epcis_events::id,
+            epcis_events::event_time,
+            epcis_events::body,
+        ))
+        .order((epcis_events::event_time, epcis_events::id))
+        .into_boxed();
+    if !q.event_types.is_empty() {
+        query = query.filter(epcis_events::event_type.eq_any(q.event_types.clone()));
+    }
+    if !q.event_ids.is_empty() {
+        query = query.filter(epcis_events::event_id.eq_any(q.event_ids.clone()));
+    }
+    if let Some(t) = q.ge_event_time {
+        query = query.filter(epcis_events::event_time.ge(t));
+    }
+    if let Some(t) = q.lt_event_time {
+        query = query.filter(epcis_events::event_time.lt(t));
+    }
+    if let Some(t) = q.ge_record_time {
+        query = query.filter(epcis_events::record_time.ge(t));
+    }
+    if let Some(t) = q.lt_record_time {
+        query = query.filter(epcis_events::record_time.lt(t));
+    }
+    if !q.actions.is_empty() {
+        query = query.filter(epcis_events::action.eq_any(q.actions.clone()));
+    }
+    if !q.biz_steps.is_empty() {
+        query = query.filter(epcis_events::biz_step.eq_any(q.biz_steps.clone()));
+    }
+    if !q.dispositions.is_empty() {
+        query = query.filter(epcis_events::disposition.eq_any(q.dispositions.clone()));
+    }
+    if !q.read_points.is_empty() {
+        query = query.filter(epcis_events::read_point.eq_any(q.read_points.clone()));
+    }
+    if !q.biz_locations.is_empty() {
+        query = query.filter(epcis_events::biz_location.eq_any(q.biz_locations.clone()));
+    }
+    for m in &q.matches {
+        let rows = epcis_event_ids::table
+            .filter(epcis_event_ids::role.eq_any(m.roles.clone()))
+            .filter(epcis_event_ids::identifier.eq_any(m.ids.clone()))
+            .select(epcis_event_ids::event_row_id);
+        query = query.filter(epcis_events::id.eq_any(rows));
+    }
+    if let Some(ent) = q.captured_by_enterprise {
+        let jobs = capture_jobs::table
+            .filter(capture_jobs::enterprise_id.eq(ent))
+            .select(capture_jobs::id);
+        query = query.filter(epcis_events::capture_job_id.eq_any(jobs));
+    }
+    if let Some(after) = q.after {
+        query = query.filter(
+            epcis_events::event_time
+                .gt(after.event_time)
+                .or(epcis_events::event_time
+                    .eq(after.event_time)
+                    .and(epcis_events::id.gt(after.id))),
+        );
+    }
+    let limit = q.limit.max(1);
+    let rows: Vec<(i64, NaiveDateTime, String)> = query.limit(limit + 1).load(conn)?;
+    let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+    let mut events = Vec::with_capacity(rows.len());
+    let mut next = None;
+    for (row_id, event_time, body) in rows.into_iter().take(usize::try_from(limit).unwrap_or(0)) {
+        let event = Event::from_internal_json(&body).map_err(|e| {
+            RegistryError::Config(format!("stored event {row_id} is unreadable: {e}"))
+        })?;
+        next = Some(PageToken {
+            event_time,
+            id: row_id,
+        });
+        events.push(StoredEvent { row_id, event });
+    }
+    Ok(EventPage {
+        events,
+        next: if more { next } else { None },
+    })
+}
