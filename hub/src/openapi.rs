@@ -23,6 +23,8 @@ use crate::api;
         api::enterprises::reinstate, api::enterprises::history, api::enterprises::changes,
         api::enterprises::approve_change, api::enterprises::reject_change,
         api::filings::list_licences, api::filings::file_licence,
+        api::filings::list_sites, api::filings::add_site, api::filings::list_products,
+        api::filings::create_product, api::filings::list_batches, api::filings::create_batch,
     ),
     modifiers(&Security),
     tags(
