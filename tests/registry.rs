@@ -256,6 +256,12 @@ fn only_the_competent_department_reviews_and_history_records_it() {
     assert_eq!(body(r.get(&ent, &path))["name"], "新名称");
 
     // Suspension and reinstatement.
+    let tier = body(r.post(
+        Some(&competent),
+        &format!("{path}/credit-tier"),
+        json!({ "credit_tier": "A", "reason": "clean record" }),
+    ));
+    assert_eq!(tier["credit_tier"], "A");
     let suspended = body(r.post(
         Some(&competent),
         &format!("{path}/suspend"),
@@ -284,6 +290,7 @@ fn only_the_competent_department_reviews_and_history_records_it() {
             "enterprise.update",
             "enterprise.change_propose",
             "enterprise.change_approve",
+            "enterprise.credit_tier",
             "enterprise.suspend",
             "enterprise.reinstate",
         ]
@@ -309,6 +316,7 @@ fn an_enterprise_sees_and_changes_only_its_own() {
     let r = Registry::new();
     let (one, ent1) = r.register(1, "410102", &["food"]);
     let (two, ent2) = r.register(2, "410102", &["food"]);
+    let expiring = "/api/v1/enterprises?licence_expires_before=2026-12-31";
     assert_eq!(
         body(r.get(&ent1, &format!("/api/v1/enterprises/{one}")))["id"],
         one
@@ -373,6 +381,14 @@ fn an_enterprise_sees_and_changes_only_its_own() {
         expired,
     ));
     assert_eq!(outcome["licence"]["expired"], true);
+    assert_eq!(body(r.get(&r.admin, expiring))["total"], 1);
+    assert_eq!(
+        body(r.get(
+            &r.admin,
+            "/api/v1/enterprises?licence_expires_before=2019-12-31"
+        ))["total"],
+        0
+    );
     let backwards = json!({ "licence_type": "x", "number": "1", "valid_from": "2021-01-01", "valid_to": "2020-01-01", "authority": "x" });
     let error = assert_error(
         r.post(

@@ -161,6 +161,12 @@ pub fn declare(t: &mut RouteTable) {
         api::enterprises::reinstate,
     )
     .api(
+        Method::POST,
+        "/api/v1/enterprises/{id}/credit-tier",
+        OFFICER,
+        api::enterprises::credit_tier,
+    )
+    .api(
         Method::GET,
         "/api/v1/enterprises/{id}/history",
         READERS,

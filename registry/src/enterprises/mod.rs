@@ -18,5 +18,5 @@ pub use model::{
 };
 pub use register::{EnterpriseUpdate, NewEnterprise, UpdateOutcome, register, update_own};
 pub(crate) use register::{coordinates, text};
-pub use review::{Decision, decide};
+pub use review::{Decision, decide, set_credit_tier};
 pub use search::{EnterprisePage, EnterpriseQuery, search};
