@@ -20,3 +20,6 @@ pub use register::{EnterpriseUpdate, NewEnterprise, UpdateOutcome, register, upd
 pub(crate) use register::{coordinates, text};
 pub use review::{Decision, decide, set_credit_tier};
 pub use search::{EnterprisePage, EnterpriseQuery, search};
+
+#[cfg(test)]
+mod tests;
