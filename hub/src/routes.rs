@@ -121,6 +121,12 @@ pub fn declare(t: &mut RouteTable) {
         api::enterprises::reinstate,
     )
     .api(
+        Method::POST,
+        "/api/v1/enterprises/{id}/credit-tier",
+        OFFICER,
+        api::enterprises::credit_tier,
+    )
+    .api(
         Method::GET,
         "/api/v1/enterprises/{id}/history",
         READERS,
@@ -155,6 +161,42 @@ pub fn declare(t: &mut RouteTable) {
         "/api/v1/enterprises/{id}/licences",
         ENTERPRISE,
         api::filings::file_licence,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/enterprises/{id}/sites",
+        READERS,
+        api::filings::list_sites,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/enterprises/{id}/sites",
+        ENTERPRISE,
+        api::filings::add_site,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/enterprises/{id}/products",
+        READERS,
+        api::filings::list_products,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/enterprises/{id}/products",
+        ENTERPRISE,
+        api::filings::create_product,
+    )
+    .api(
+        Method::GET,
+        "/api/v1/enterprises/{id}/batches",
+        READERS,
+        api::filings::list_batches,
+    )
+    .api(
+        Method::POST,
+        "/api/v1/enterprises/{id}/batches",
+        ENTERPRISE,
+        api::filings::create_batch,
     );
 
     // Audit.

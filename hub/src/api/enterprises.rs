@@ -3,8 +3,8 @@
 
 use actix_web::{HttpResponse, web};
 use registry::enterprises::{
-    self, Change, Decision, Enterprise, EnterprisePage, EnterpriseQuery, EnterpriseUpdate,
-    HistoryEntry, NewEnterprise, UpdateOutcome,
+    self, Change, CreditTier, Decision, Enterprise, EnterprisePage, EnterpriseQuery,
+    EnterpriseUpdate, HistoryEntry, NewEnterprise, UpdateOutcome,
 };
 use registry::identity::{Actor, AuthMethod, User};
 use serde::{Deserialize, Serialize};
@@ -26,6 +26,14 @@ pub struct Registered {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Reason {
+    pub reason: String,
+}
+
+/// A new credit tier and why.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TierChange {
+    pub credit_tier: CreditTier,
     pub reason: String,
 }
 
@@ -362,4 +370,39 @@ pub async fn reject_change(
 ) -> Result<web::Json<Change>, ApiError> {
     let reason = Some(body.0.reason);
     decide_change(state, actor, request_id, path.into_inner(), false, reason).await
+}
+
+/// Sets the credit tier (A best to D worst), with a reason.
+#[utoipa::path(post, path = "/api/v1/enterprises/{id}/credit-tier", tag = "registry", params(("id" = i64, Path)),
+    request_body = TierChange,
+    responses((status = 200, body = Enterprise), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn credit_tier(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    request_id: RequestId,
+    id: web::Path<i64>,
+    body: Json<TierChange>,
+) -> Result<web::Json<Enterprise>, ApiError> {
+    let id = id.into_inner();
+    let change = body.0;
+    let enterprise = blocking(move || {
+        state.db.transaction(|conn| {
+            let enterprise =
+                enterprises::set_credit_tier(conn, &actor, id, change.credit_tier, &change.reason)?;
+            let detail = json!({ "credit_tier": enterprise.credit_tier, "reason": change.reason });
+            audit(
+                conn,
+                &state,
+                &actor,
+                &request_id,
+                "enterprise.credit_tier",
+                &target(id),
+                detail,
+            )?;
+            Ok(enterprise)
+        })
+    })
+    .await?;
+    Ok(web::Json(enterprise))
 }

@@ -16,7 +16,10 @@ pub use model::{
     CreditTier, Enterprise, Status, find_enterprise, load_enterprise, own_enterprise,
     require_active, require_jurisdiction,
 };
-pub(crate) use register::text;
 pub use register::{EnterpriseUpdate, NewEnterprise, UpdateOutcome, register, update_own};
-pub use review::{Decision, decide};
+pub(crate) use register::{coordinates, text};
+pub use review::{Decision, decide, set_credit_tier};
 pub use search::{EnterprisePage, EnterpriseQuery, search};
+
+#[cfg(test)]
+mod tests;

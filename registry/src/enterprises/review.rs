@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::history::record;
-use super::model::{Enterprise, Status, load_enterprise, require_jurisdiction};
+use super::model::{CreditTier, Enterprise, Status, load_enterprise, require_jurisdiction};
 use crate::db::DbConn;
 use crate::error::{RegistryError, Result};
 use crate::identity::Actor;
@@ -71,21 +71,7 @@ pub fn decide(
 ) -> Result<Enterprise> {
     let before = load_enterprise(conn, id)?;
     require_jurisdiction(conn, actor, &before)?;
-    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-    if decision.needs_reason() && reason.is_none() {
-        return Err(RegistryError::invalid(
-            "reason_required",
-            "reason",
-            "give the reason, for the enterprise to read",
-        ));
-    }
-    if reason.is_some_and(|r| r.len() > 2000) {
-        return Err(RegistryError::invalid(
-            "invalid_text",
-            "reason",
-            "must be at most 2000 characters",
-        ));
-    }
+    let reason = check_reason(reason, decision.needs_reason())?;
     let Some(to) = decision.transition(before.status) else {
         return Err(RegistryError::conflict(
             "invalid_transition",
@@ -111,6 +97,57 @@ pub fn decide(
         decision.action(),
         &serde_json::json!({ "status": before.status, "status_reason": before.status_reason }),
         &serde_json::json!({ "status": after.status, "status_reason": after.status_reason }),
+        reason,
+    )?;
+    Ok(after)
+}
+
+/// A trimmed reason, required or not, of at most 2000 characters.
+fn check_reason(reason: Option<&str>, required: bool) -> Result<Option<&str>> {
+    let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+    if required && reason.is_none() {
+        return Err(RegistryError::invalid(
+            "reason_required",
+            "reason",
+            "give the reason, for the enterprise to read",
+        ));
+    }
+    if reason.is_some_and(|r| r.len() > 2000) {
+        return Err(RegistryError::invalid(
+            "invalid_text",
+            "reason",
+            "must be at most 2000 characters",
+        ));
+    }
+    Ok(reason)
+}
+
+/// Sets the credit tier (which drives spot-check sampling), with a reason, as an officer of the
+/// competent department.
+pub fn set_credit_tier(
+    conn: &mut DbConn,
+    actor: &Actor,
+    id: i64,
+    tier: CreditTier,
+    reason: &str,
+) -> Result<Enterprise> {
+    let before = load_enterprise(conn, id)?;
+    require_jurisdiction(conn, actor, &before)?;
+    let reason = check_reason(Some(reason), true)?;
+    diesel::update(enterprises::table.find(id))
+        .set((
+            enterprises::credit_tier.eq(tier.as_str()),
+            enterprises::updated_at.eq(time::now()),
+        ))
+        .execute(conn)?;
+    let after = load_enterprise(conn, id)?;
+    record(
+        conn,
+        id,
+        &actor.audit_name(),
+        "enterprise.credit_tier",
+        &serde_json::json!({ "credit_tier": before.credit_tier }),
+        &serde_json::json!({ "credit_tier": after.credit_tier }),
         reason,
     )?;
     Ok(after)

@@ -10,7 +10,7 @@ use crate::db::DbConn;
 use crate::departments::{Category, find_department, region_prefix};
 use crate::error::{RegistryError, Result};
 use crate::identity::{Actor, Role};
-use crate::schema::{enterprise_categories, enterprises};
+use crate::schema::{enterprise_categories, enterprises, licences};
 
 /// Search filters; all optional.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -24,6 +24,8 @@ pub struct EnterpriseQuery {
     pub region: Option<String>,
     pub category: Option<Category>,
     pub status: Option<Status>,
+    /// Only enterprises with a licence that expires on or before this date (`YYYY-MM-DD`).
+    pub licence_expires_before: Option<chrono::NaiveDate>,
     /// `name`, `credit_code`, `region_code`, `status` or `created_at`, `-` first for
     /// descending; default `id`.
     pub sort: Option<String>,
@@ -173,6 +175,15 @@ pub fn search(conn: &mut DbConn, actor: &Actor, query: &EnterpriseQuery) -> Resu
                     enterprise_categories::table
                         .filter(enterprise_categories::category.eq(category.as_str()))
                         .select(enterprise_categories::enterprise_id),
+                ),
+            );
+        }
+        if let Some(date) = query.licence_expires_before {
+            q = q.filter(
+                enterprises::id.eq_any(
+                    licences::table
+                        .filter(licences::valid_to.le(date))
+                        .select(licences::enterprise_id),
                 ),
             );
         }

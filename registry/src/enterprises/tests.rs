@@ -1,0 +1,193 @@
+//! Registration, review, changes and filing rules on the backend the test environment selects.
+
+use super::*;
+use crate::RegistryError;
+use crate::departments::{Category, NewDepartment, create_department};
+use crate::identity::{Actor, AuthMethod, NewUser, Role, create_user};
+use crate::testing::TestDb;
+
+fn new_enterprise(code: &str, username: &str) -> NewEnterprise {
+    NewEnterprise {
+        credit_code: code.into(),
+        name: "北京测试".into(),
+        name_en: "Beijing Test".into(),
+        legal_representative: "李四".into(),
+        phone: "010-12345678".into(),
+        email: "a@example.cn".into(),
+        region_code: "110105".into(),
+        address: "北京市朝阳区".into(),
+        latitude: Some(39.9),
+        longitude: Some(116.4),
+        company_prefix: Some("6901234".into()),
+        categories: vec![Category::Drugs],
+        username: username.into(),
+        password: "a long enough password".into(),
+    }
+}
+
+fn officer(conn: &mut crate::db::DbConn, name: &str, region: &str, cat: Category) -> Actor {
+    let dept = create_department(
+        conn,
+        &NewDepartment {
+            code: name.into(),
+            name: name.into(),
+            name_en: String::new(),
+            region_code: region.into(),
+            categories: vec![cat],
+        },
+    )
+    .unwrap();
+    let user = create_user(
+        conn,
+        &NewUser {
+            username: name.into(),
+            display_name: name.into(),
+            email: None,
+            password: None,
+            role: Role::Officer,
+            department_id: Some(dept.id),
+            enterprise_id: None,
+        },
+    )
+    .unwrap();
+    Actor::for_user(&user, AuthMethod::Cli)
+}
+
+#[test]
+fn review_changes_and_filing_rules() {
+    let test = TestDb::new();
+    let mut conn = test.db().conn().unwrap();
+    let conn = &mut *conn;
+    let (ent, user) = register(conn, &new_enterprise("91110000600037341L", "bj-test")).unwrap();
+    let me = Actor::for_user(&user, AuthMethod::Session);
+    assert_eq!(ent.status, Status::Pending);
+    assert_eq!(ent.credit_tier, CreditTier::B);
+    assert!(matches!(
+        require_active(conn, ent.id),
+        Err(RegistryError::Conflict {
+            code: "enterprise_not_active",
+            ..
+        })
+    ));
+
+    let beijing = officer(conn, "bj-drugs", "110000", Category::Drugs);
+    let food = officer(conn, "bj-food", "110000", Category::Food);
+    let henan = officer(conn, "ha-drugs", "410000", Category::Drugs);
+    for stranger in [&food, &henan] {
+        assert!(matches!(
+            decide(conn, stranger, ent.id, Decision::Approve, None),
+            Err(RegistryError::Denied {
+                code: "outside_jurisdiction",
+                ..
+            })
+        ));
+    }
+    decide(conn, &beijing, ent.id, Decision::Approve, None).unwrap();
+    assert_eq!(require_active(conn, ent.id).unwrap().status, Status::Active);
+
+    // A key-data change waits for review; a rejected one changes nothing.
+    let update = EnterpriseUpdate {
+        name: Some("北京新名".into()),
+        ..Default::default()
+    };
+    let outcome = update_own(conn, &me, ent.id, &update).unwrap();
+    let change = outcome.proposed_change.unwrap();
+    assert_eq!(outcome.enterprise.name, "北京测试");
+    decide_change(conn, &beijing, ent.id, change.id, false, Some("no proof")).unwrap();
+    assert_eq!(load_enterprise(conn, ent.id).unwrap().name, "北京测试");
+    assert!(matches!(
+        decide_change(conn, &beijing, ent.id, change.id, true, None),
+        Err(RegistryError::Conflict {
+            code: "change_decided",
+            ..
+        })
+    ));
+    let change = update_own(conn, &me, ent.id, &update)
+        .unwrap()
+        .proposed_change
+        .unwrap();
+    decide_change(conn, &beijing, ent.id, change.id, true, None).unwrap();
+    assert_eq!(load_enterprise(conn, ent.id).unwrap().name, "北京新名");
+    let bad = EnterpriseUpdate {
+        categories: Some(vec![]),
+        ..Default::default()
+    };
+    assert!(matches!(
+        update_own(conn, &me, ent.id, &bad),
+        Err(RegistryError::Invalid { field, .. }) if field == "categories"
+    ));
+
+    // Revoked is final.
+    decide(conn, &beijing, ent.id, Decision::Revoke, Some("fraud")).unwrap();
+    assert!(matches!(
+        decide(conn, &beijing, ent.id, Decision::Reinstate, None),
+        Err(RegistryError::Conflict {
+            code: "invalid_transition",
+            ..
+        })
+    ));
+    assert!(matches!(
+        update_own(conn, &me, ent.id, &update),
+        Err(RegistryError::Conflict {
+            code: "enterprise_revoked",
+            ..
+        })
+    ));
+    let actions: Vec<String> = history(conn, ent.id)
+        .unwrap()
+        .into_iter()
+        .map(|h| h.action)
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "enterprise.register",
+            "enterprise.approve",
+            "enterprise.change_propose",
+            "enterprise.change_reject",
+            "enterprise.change_propose",
+            "enterprise.change_approve",
+            "enterprise.revoke",
+        ]
+    );
+}
+
+#[test]
+fn credit_codes_and_company_prefixes_are_unique() {
+    let test = TestDb::new();
+    let mut conn = test.db().conn().unwrap();
+    let conn = &mut *conn;
+    register(conn, &new_enterprise("91110000600037341L", "first")).unwrap();
+    let again = register(conn, &new_enterprise("91110000600037341L", "second"));
+    assert!(matches!(
+        again,
+        Err(RegistryError::Conflict {
+            code: "credit_code_taken",
+            ..
+        })
+    ));
+    let mut other = new_enterprise("91110000600037341L", "second");
+    other.credit_code = "91110000600037341X".into();
+    assert!(matches!(
+        register(conn, &other),
+        Err(RegistryError::Invalid { field, .. }) if field == "credit_code"
+    ));
+    let org = format!(
+        "12345678{}",
+        crate::ids::uscc::organisation_code_check_char("12345678").unwrap()
+    );
+    let body = format!("91110105{org}");
+    other.credit_code = format!(
+        "{body}{}",
+        crate::ids::uscc::uscc_check_char(&body).unwrap()
+    );
+    assert!(matches!(
+        register(conn, &other),
+        Err(RegistryError::Conflict {
+            code: "company_prefix_taken",
+            ..
+        })
+    ));
+    other.company_prefix = None;
+    assert!(register(conn, &other).is_ok());
+}

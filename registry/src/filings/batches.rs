@@ -1,0 +1,284 @@
+//! Batches (lots): lot number, production and expiry dates, quantity and unit, the site of
+//! production, and the input lots they were made from (the lineage the trace follows). Filed
+//! only by an active enterprise, for its own products.
+
+use chrono::{Days, NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::Paging;
+use super::products::find_product;
+use super::sites::find_site;
+use crate::db::DbConn;
+use crate::enterprises::{find_enterprise, own_enterprise, require_active};
+use crate::error::{RegistryError, Result};
+use crate::identity::Actor;
+use crate::schema::{batch_inputs, batches};
+use crate::time;
+
+/// A batch to file.
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewBatch {
+    pub product_id: i64,
+    /// The lot number as printed (GS1 AI 10: up to 20 characters of GS1 CSET 82).
+    pub lot: String,
+    pub production_date: NaiveDate,
+    /// Defaults to the production date plus the product's shelf life.
+    #[serde(default)]
+    pub expiry_date: Option<NaiveDate>,
+    pub quantity: f64,
+    /// E.g. `kg`, `t`, `box`, `piece`.
+    pub unit: String,
+    #[serde(default)]
+    pub site_id: Option<i64>,
+    /// Ids of the batches (of any enterprise) it was made from.
+    #[serde(default)]
+    pub inputs: Vec<i64>,
+}
+
+/// A batch on file.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Batch {
+    pub id: i64,
+    pub enterprise_id: i64,
+    /// The enterprise's GS1 company prefix ("" when it has none): the future shard key.
+    pub company_prefix: String,
+    pub product_id: i64,
+    pub lot: String,
+    pub production_date: NaiveDate,
+    pub expiry_date: Option<NaiveDate>,
+    pub quantity: f64,
+    pub unit: String,
+    pub site_id: Option<i64>,
+    pub inputs: Vec<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+type Row = (
+    i64,
+    i64,
+    String,
+    i64,
+    String,
+    NaiveDate,
+    Option<NaiveDate>,
+    f64,
+    String,
+    Option<i64>,
+    NaiveDateTime,
+);
+
+/// GS1 CSET 82, the characters allowed in a lot number (AI 10).
+fn is_cset82(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "!\"%&'()*+,-./:;<=>?_".contains(c)
+}
+
+fn validate(new: &NewBatch) -> Result<()> {
+    if new.lot.is_empty() || new.lot.chars().count() > 20 {
+        return Err(RegistryError::invalid(
+            "invalid_lot",
+            "lot",
+            "must be 1 to 20 characters",
+        ));
+    }
+    if let Some((i, c)) = new.lot.chars().enumerate().find(|(_, c)| !is_cset82(*c)) {
+        return Err(RegistryError::invalid(
+            "invalid_lot",
+            "lot",
+            format!(
+                "character {c:?} at position {} is not allowed in a GS1 lot number (CSET 82)",
+                i + 1
+            ),
+        ));
+    }
+    if !new.quantity.is_finite() || new.quantity <= 0.0 {
+        return Err(RegistryError::invalid(
+            "invalid_quantity",
+            "quantity",
+            "must be a positive number",
+        ));
+    }
+    let unit = new.unit.trim();
+    if unit.is_empty() || unit.len() > 20 {
+        return Err(RegistryError::invalid(
+            "invalid_unit",
+            "unit",
+            "must be 1 to 20 characters",
+        ));
+    }
+    Ok(())
+}
+
+/// Files a batch of one of the actor's products, for its own active enterprise.
+pub fn create_batch(
+    conn: &mut DbConn,
+    actor: &Actor,
+    enterprise_id: i64,
+    new: &NewBatch,
+) -> Result<Batch> {
+    own_enterprise(conn, actor, enterprise_id)?;
+    require_active(conn, enterprise_id)?;
+    validate(new)?;
+    let product = find_product(conn, enterprise_id, new.product_id).map_err(|_| {
+        RegistryError::invalid(
+            "unknown_product",
+            "product_id",
+            format!("the enterprise has no product {}", new.product_id),
+        )
+    })?;
+    let expiry = new.expiry_date.or_else(|| {
+        product.shelf_life_days.and_then(|d| {
+            new.production_date
+                .checked_add_days(Days::new(u64::try_from(d).unwrap_or(0)))
+        })
+    });
+    if expiry.is_some_and(|e| e < new.production_date) {
+        return Err(RegistryError::invalid(
+            "invalid_expiry",
+            "expiry_date",
+            "must not be before the production date",
+        ));
+    }
+    if let Some(site) = new.site_id {
+        find_site(conn, enterprise_id, site).map_err(|_| {
+            RegistryError::invalid(
+                "unknown_site",
+                "site_id",
+                format!("the enterprise has no site {site}"),
+            )
+        })?;
+    }
+    let mut inputs: Vec<i64> = Vec::new();
+    for (i, input) in new.inputs.iter().enumerate() {
+        let exists: i64 = batches::table
+            .filter(batches::id.eq(input))
+            .count()
+            .get_result(conn)?;
+        if exists == 0 {
+            return Err(RegistryError::invalid(
+                "unknown_batch",
+                format!("inputs[{i}]"),
+                format!("no batch {input}"),
+            ));
+        }
+        if !inputs.contains(input) {
+            inputs.push(*input);
+        }
+    }
+    let taken: i64 = batches::table
+        .filter(batches::product_id.eq(product.id))
+        .filter(batches::lot.eq(&new.lot))
+        .count()
+        .get_result(conn)?;
+    if taken > 0 {
+        return Err(RegistryError::Conflict {
+            code: "lot_taken",
+            field: Some("lot".into()),
+            message: format!("lot {} of this product is filed already", new.lot),
+        });
+    }
+    let id = diesel::insert_into(batches::table)
+        .values((
+            batches::enterprise_id.eq(enterprise_id),
+            batches::company_prefix.eq(&product.company_prefix),
+            batches::product_id.eq(product.id),
+            batches::lot.eq(&new.lot),
+            batches::production_date.eq(new.production_date),
+            batches::expiry_date.eq(expiry),
+            batches::quantity.eq(new.quantity),
+            batches::unit.eq(new.unit.trim()),
+            batches::site_id.eq(new.site_id),
+            batches::created_at.eq(time::now()),
+        ))
+        .returning(batches::id)
+        .get_result::<i64>(conn)?;
+    for input in &inputs {
+        diesel::insert_into(batch_inputs::table)
+            .values((
+                batch_inputs::batch_id.eq(id),
+                batch_inputs::input_batch_id.eq(input),
+                batch_inputs::company_prefix.eq(&product.company_prefix),
+            ))
+            .execute(conn)?;
+    }
+    let mut found = load(conn, enterprise_id, Some(id), 1, 0)?;
+    found
+        .pop()
+        .ok_or(RegistryError::NotFound { entity: "batch" })
+}
+
+fn load(
+    conn: &mut DbConn,
+    enterprise_id: i64,
+    id: Option<i64>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Batch>> {
+    let mut query = batches::table
+        .filter(batches::enterprise_id.eq(enterprise_id))
+        .order(batches::id)
+        .limit(limit)
+        .offset(offset)
+        .select(batches::all_columns)
+        .into_boxed();
+    if let Some(id) = id {
+        query = query.filter(batches::id.eq(id));
+    }
+    let rows = query.load::<Row>(conn)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let links = batch_inputs::table
+        .filter(batch_inputs::batch_id.eq_any(&ids))
+        .order((batch_inputs::batch_id, batch_inputs::input_batch_id))
+        .select((batch_inputs::batch_id, batch_inputs::input_batch_id))
+        .load::<(i64, i64)>(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(
+                id,
+                enterprise_id,
+                prefix,
+                product_id,
+                lot,
+                produced,
+                expiry,
+                qty,
+                unit,
+                site,
+                at,
+            )| {
+                Batch {
+                    id,
+                    enterprise_id,
+                    company_prefix: prefix,
+                    product_id,
+                    lot,
+                    production_date: produced,
+                    expiry_date: expiry,
+                    quantity: qty,
+                    unit,
+                    site_id: site,
+                    inputs: links
+                        .iter()
+                        .filter(|(b, _)| *b == id)
+                        .map(|(_, i)| *i)
+                        .collect(),
+                    created_at: at,
+                }
+            },
+        )
+        .collect())
+}
+
+/// The batches of an enterprise, as `actor` may see them, by id.
+pub fn list_batches(
+    conn: &mut DbConn,
+    actor: &Actor,
+    enterprise_id: i64,
+    paging: Paging,
+) -> Result<Vec<Batch>> {
+    let (limit, offset) = paging.limits()?;
+    find_enterprise(conn, actor, enterprise_id)?;
+    load(conn, enterprise_id, None, limit, offset)
+}
