@@ -13,7 +13,7 @@ use crate::schema::{capture_jobs, epcis_event_ids, epcis_events};
 #[derive(Debug, Clone, Default)]
 pub struct IdMatch {
     /// Roles (`epc`, `childEPC`, ...).
-    pub roles: Vec<&'static str>,
+    pub roles: Vec<String>,
     /// Canonical identifiers.
     pub ids: Vec<String>,
 }

@@ -21,6 +21,8 @@ const MAX_PER_PAGE: i64 = 1000;
 
 /// The query parameters (for the OpenAPI document; the handler reads the raw query string so
 /// that an unknown parameter is refused by name). List values are separated by `|`.
+/// `EQ_source_{type}`, `EQ_destination_{type}` (e.g. `EQ_source_owning_party`) and
+/// `EQ_bizTransaction_{type}` (e.g. `EQ_bizTransaction_po`) take identifiers too.
 #[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(non_snake_case, dead_code)]
@@ -107,6 +109,26 @@ fn vocab(field: &str, voc: Vocab, v: &str) -> Result<Vec<String>, ApiError> {
         .collect()
 }
 
+/// `EQ_source_TYPE`, `EQ_destination_TYPE`, `EQ_bizTransaction_TYPE`: the role, the vocabulary
+/// of the type, and the type as given.
+fn typed(k: &str) -> Option<(&'static str, Vocab, &str)> {
+    [
+        ("EQ_source_", "source", Vocab::SourceDestType),
+        ("EQ_destination_", "destination", Vocab::SourceDestType),
+        (
+            "EQ_bizTransaction_",
+            "bizTransaction",
+            Vocab::BizTransactionType,
+        ),
+    ]
+    .into_iter()
+    .find_map(|(prefix, role, voc)| {
+        k.strip_prefix(prefix)
+            .filter(|t| !t.is_empty())
+            .map(|t| (role, voc, t))
+    })
+}
+
 /// Reads the query string into an [`EventQuery`]; unknown or repeated parameters are refused.
 fn parse(raw: &str) -> Result<(EventQuery, Vec<(String, String)>), ApiError> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw)
@@ -123,10 +145,18 @@ fn parse(raw: &str) -> Result<(EventQuery, Vec<(String, String)>), ApiError> {
         seen.push(k);
         let m = |roles: &[&'static str]| -> Result<IdMatch, ApiError> {
             Ok(IdMatch {
-                roles: roles.to_vec(),
+                roles: roles.iter().map(|r| (*r).to_owned()).collect(),
                 ids: ids(k, v)?,
             })
         };
+        if let Some((role, voc, ty)) = typed(k) {
+            let ty = cbv::normalize(voc, ty).map_err(|e| bad(k, e.to_string()))?;
+            q.matches.push(IdMatch {
+                roles: vec![format!("{role}:{ty}")],
+                ids: ids(k, v)?,
+            });
+            continue;
+        }
         match k.as_str() {
             "eventType" => {
                 for t in list(v) {
