@@ -249,6 +249,30 @@ fn single_events_jobs_and_enterprise_visibility() {
         ),
         (Some(0), Some(1))
     );
+    // An error declaration about that event is not a duplicate: it is stored beside it.
+    let declared = serde_json::json!({
+        "@context": [CONTEXT], "type": "ObjectEvent", "eventTime": "2026-02-01T00:00:00Z",
+        "eventTimeZoneOffset": "+00:00", "epcList": ["urn:epc:id:sgtin:0614141.107346.9"],
+        "action": "ADD", "bizStep": "commissioning", "eventID": "ni:///sha-256;0a1b?ver=CBV2.0",
+        "errorDeclaration": {"declarationTime": "2026-02-02T00:00:00Z", "reason": "incorrect_data"}
+    })
+    .to_string();
+    let response = post(
+        &app,
+        &enterprise,
+        "/epcis/events",
+        "application/json",
+        declared.clone().into(),
+    );
+    assert_eq!(body(response)["stored_count"], 1);
+    let again = body(post(
+        &app,
+        &enterprise,
+        "/epcis/events",
+        "application/json",
+        declared.into(),
+    ));
+    assert_eq!(again["duplicate_count"], 1);
     // A document is not a single event.
     assert_error(
         post(
@@ -279,9 +303,9 @@ fn single_events_jobs_and_enterprise_visibility() {
     );
     assert_eq!(get(&admin, "/epcis/capture/424242").status(), 404);
     // The enterprise reads what it captured; the officer reads everything (jurisdiction later).
-    assert_eq!(times(&app, &enterprise, ""), ["020100"]);
-    assert_eq!(times(&app, &officer, "").len(), 6);
-    assert_eq!(count(&app, "audit"), 3);
+    assert_eq!(times(&app, &enterprise, ""), ["020100", "020100"]);
+    assert_eq!(times(&app, &officer, "").len(), 7);
+    assert_eq!(count(&app, "audit"), 5);
     // One event by its eventID (percent-encoded), in either binding.
     let path = format!(
         "/epcis/events/{}",
