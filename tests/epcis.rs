@@ -82,6 +82,16 @@ fn query_filters_pagination_and_bindings() {
         [a, b, c, d]
     );
     assert_eq!(q(&format!("MATCH_inputEPC={}", enc(SGTIN_1))), [c]);
+    let pattern = enc("urn:epc:idpat:sgtin:0614141.107346.*");
+    assert_eq!(q(&format!("MATCH_epc={pattern}")), [a, b, d, e]);
+    assert_eq!(q(&format!("MATCH_outputEPC={pattern}|{}", enc(SSCC))), [c]);
+    assert!(
+        q(&format!(
+            "MATCH_epc={}",
+            enc("urn:epc:idpat:sgtin:0614141.107347.*")
+        ))
+        .is_empty()
+    );
     assert_eq!(q(&format!("MATCH_outputEPC={}", enc(SGTIN_2))), [c]);
     assert_eq!(q(&format!("MATCH_parentID={}", enc(SSCC))), [b, d]);
     assert_eq!(q(&format!("EQ_readPoint={}", enc(SGLN_RP))), [a]);
@@ -117,6 +127,11 @@ fn query_filters_pagination_and_bindings() {
     // Refusals name the parameter.
     for (query, code, field) in [
         ("colour=red", "unknown_query_parameter", "colour"),
+        (
+            "MATCH_epc=urn:epc:idpat:sgtin:0614141.107346.*|urn:epc:idpat:sgtin:0614141.107347.*",
+            "invalid_query",
+            "MATCH_epc",
+        ),
         (
             "EQ_source_nowhere=x:y",
             "invalid_query",

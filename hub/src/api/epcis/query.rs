@@ -45,7 +45,8 @@ pub struct QueryParams {
     EQ_bizStep: Option<String>,
     /// Dispositions: CBV words or URIs.
     EQ_disposition: Option<String>,
-    /// EPCs in epcList or childEPCs (EPC URN or GS1 Digital Link).
+    /// EPCs in epcList or childEPCs (EPC URN or GS1 Digital Link; one EPC pattern such as
+    /// `urn:epc:idpat:sgtin:0614141.107346.*` may be among them, in every MATCH_ parameter).
     MATCH_epc: Option<String>,
     /// EPCs anywhere: epcList, childEPCs, parentID, inputEPCList, outputEPCList.
     MATCH_anyEPC: Option<String>,
@@ -144,9 +145,19 @@ fn parse(raw: &str) -> Result<(EventQuery, Vec<(String, String)>), ApiError> {
         }
         seen.push(k);
         let m = |roles: &[&'static str]| -> Result<IdMatch, ApiError> {
+            let (patterns, exact): (Vec<&str>, Vec<&str>) = list(v)
+                .into_iter()
+                .partition(|s| s.starts_with("urn:epc:idpat:"));
+            if patterns.len() > 1 {
+                return Err(bad(
+                    k,
+                    "at most one EPC pattern (urn:epc:idpat:...) per parameter",
+                ));
+            }
             Ok(IdMatch {
                 roles: roles.iter().map(|r| (*r).to_owned()).collect(),
-                ids: ids(k, v)?,
+                ids: ids(k, &exact.join("|"))?,
+                pattern: ids(k, &patterns.join("|"))?.pop(),
             })
         };
         if let Some((role, voc, ty)) = typed(k) {
@@ -154,6 +165,7 @@ fn parse(raw: &str) -> Result<(EventQuery, Vec<(String, String)>), ApiError> {
             q.matches.push(IdMatch {
                 roles: vec![format!("{role}:{ty}")],
                 ids: ids(k, v)?,
+                pattern: None,
             });
             continue;
         }
