@@ -13,9 +13,12 @@ use crate::schema::{capture_jobs, epcis_event_ids, epcis_events};
 #[derive(Debug, Clone, Default)]
 pub struct IdMatch {
     /// Roles (`epc`, `childEPC`, ...).
-    pub roles: Vec<&'static str>,
+    pub roles: Vec<String>,
     /// Canonical identifiers.
     pub ids: Vec<String>,
+    /// The canonical prefix of an EPC pattern (`urn:epc:idpat:sgtin:0614141.107346.*` is
+    /// `https://id.gs1.org/01/10614141073464`): identifiers that start with it match too.
+    pub pattern: Option<String>,
 }
 
 /// What to look for. Empty lists and `None` do not filter; every filter given must hold.
@@ -111,6 +114,18 @@ pub struct EventPage {
     pub next: Option<PageToken>,
 }
 
+/// `s` with the LIKE wildcards (and the escape character) escaped by a backslash.
+fn like_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Runs `q`.
 pub fn query_events(conn: &mut DbConn, q: &EventQuery) -> Result<EventPage> {
     let mut query = epcis_events::table
@@ -159,7 +174,24 @@ pub fn query_events(conn: &mut DbConn, q: &EventQuery) -> Result<EventPage> {
             .filter(epcis_event_ids::role.eq_any(m.roles.clone()))
             .filter(epcis_event_ids::identifier.eq_any(m.ids.clone()))
             .select(epcis_event_ids::event_row_id);
-        query = query.filter(epcis_events::id.eq_any(rows));
+        query = match &m.pattern {
+            None => query.filter(epcis_events::id.eq_any(rows)),
+            Some(p) => {
+                let like = epcis_event_ids::table
+                    .filter(epcis_event_ids::role.eq_any(m.roles.clone()))
+                    .filter(
+                        epcis_event_ids::identifier
+                            .like(format!("{}%", like_escape(p)))
+                            .escape('\\'),
+                    )
+                    .select(epcis_event_ids::event_row_id);
+                query.filter(
+                    epcis_events::id
+                        .eq_any(rows)
+                        .or(epcis_events::id.eq_any(like)),
+                )
+            }
+        };
     }
     if let Some(ent) = q.captured_by_enterprise {
         let jobs = capture_jobs::table

@@ -21,6 +21,8 @@ const MAX_PER_PAGE: i64 = 1000;
 
 /// The query parameters (for the OpenAPI document; the handler reads the raw query string so
 /// that an unknown parameter is refused by name). List values are separated by `|`.
+/// `EQ_source_{type}`, `EQ_destination_{type}` (e.g. `EQ_source_owning_party`) and
+/// `EQ_bizTransaction_{type}` (e.g. `EQ_bizTransaction_po`) take identifiers too.
 #[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 #[allow(non_snake_case, dead_code)]
@@ -43,7 +45,8 @@ pub struct QueryParams {
     EQ_bizStep: Option<String>,
     /// Dispositions: CBV words or URIs.
     EQ_disposition: Option<String>,
-    /// EPCs in epcList or childEPCs (EPC URN or GS1 Digital Link).
+    /// EPCs in epcList or childEPCs (EPC URN or GS1 Digital Link; one EPC pattern such as
+    /// `urn:epc:idpat:sgtin:0614141.107346.*` may be among them, in every MATCH_ parameter).
     MATCH_epc: Option<String>,
     /// EPCs anywhere: epcList, childEPCs, parentID, inputEPCList, outputEPCList.
     MATCH_anyEPC: Option<String>,
@@ -107,6 +110,26 @@ fn vocab(field: &str, voc: Vocab, v: &str) -> Result<Vec<String>, ApiError> {
         .collect()
 }
 
+/// `EQ_source_TYPE`, `EQ_destination_TYPE`, `EQ_bizTransaction_TYPE`: the role, the vocabulary
+/// of the type, and the type as given.
+fn typed(k: &str) -> Option<(&'static str, Vocab, &str)> {
+    [
+        ("EQ_source_", "source", Vocab::SourceDestType),
+        ("EQ_destination_", "destination", Vocab::SourceDestType),
+        (
+            "EQ_bizTransaction_",
+            "bizTransaction",
+            Vocab::BizTransactionType,
+        ),
+    ]
+    .into_iter()
+    .find_map(|(prefix, role, voc)| {
+        k.strip_prefix(prefix)
+            .filter(|t| !t.is_empty())
+            .map(|t| (role, voc, t))
+    })
+}
+
 /// Reads the query string into an [`EventQuery`]; unknown or repeated parameters are refused.
 fn parse(raw: &str) -> Result<(EventQuery, Vec<(String, String)>), ApiError> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw)
@@ -122,11 +145,30 @@ fn parse(raw: &str) -> Result<(EventQuery, Vec<(String, String)>), ApiError> {
         }
         seen.push(k);
         let m = |roles: &[&'static str]| -> Result<IdMatch, ApiError> {
+            let (patterns, exact): (Vec<&str>, Vec<&str>) = list(v)
+                .into_iter()
+                .partition(|s| s.starts_with("urn:epc:idpat:"));
+            if patterns.len() > 1 {
+                return Err(bad(
+                    k,
+                    "at most one EPC pattern (urn:epc:idpat:...) per parameter",
+                ));
+            }
             Ok(IdMatch {
-                roles: roles.to_vec(),
-                ids: ids(k, v)?,
+                roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+                ids: ids(k, &exact.join("|"))?,
+                pattern: ids(k, &patterns.join("|"))?.pop(),
             })
         };
+        if let Some((role, voc, ty)) = typed(k) {
+            let ty = cbv::normalize(voc, ty).map_err(|e| bad(k, e.to_string()))?;
+            q.matches.push(IdMatch {
+                roles: vec![format!("{role}:{ty}")],
+                ids: ids(k, v)?,
+                pattern: None,
+            });
+            continue;
+        }
         match k.as_str() {
             "eventType" => {
                 for t in list(v) {
