@@ -19,6 +19,8 @@ use serde_json::Value;
 
 pub use registry::testing::TEST_DATABASE_ENV;
 
+pub mod fixtures;
+
 /// The password every fixture user gets.
 pub const PASSWORD: &str = "correct horse battery staple";
 

@@ -1,0 +1,128 @@
+//! Registry fixtures for end-to-end tests: valid credit codes, registrations, departments with
+//! an officer, and a small client.
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "test fixtures: a failed setup fails the test"
+)]
+
+use registry::identity::{self, NewUser, Role, Scope};
+use registry::ids::uscc::{organisation_code_check_char, uscc_check_char};
+use reqwest::blocking::Response;
+use serde_json::{Value, json};
+
+use crate::{PASSWORD, TestApp, body};
+
+pub fn uscc(region: &str, n: u32) -> String {
+    let org = format!("{n:08}");
+    let org = format!("{org}{}", organisation_code_check_char(&org).unwrap());
+    let body = format!("91{region}{org}");
+    format!("{body}{}", uscc_check_char(&body).unwrap())
+}
+
+pub fn registration(n: u32, region: &str, categories: &[&str]) -> Value {
+    json!({
+        "credit_code": uscc(region, n),
+        "name": format!("企业{n}"),
+        "name_en": format!("Enterprise {n}"),
+        "legal_representative": "张三",
+        "phone": "+86 371 1234 5678",
+        "email": format!("e{n}@example.cn"),
+        "region_code": region,
+        "address": "郑州市金水路1号",
+        "categories": categories,
+        "username": format!("ent{n}"),
+        "password": PASSWORD,
+    })
+}
+
+/// A hub with an administrator token, driven over HTTP.
+pub struct Registry {
+    pub app: TestApp,
+    pub admin: String,
+}
+
+impl Registry {
+    /// A fresh hub and its administrator.
+    #[allow(clippy::new_without_default, reason = "each call boots a hub")]
+    pub fn new() -> Self {
+        let app = TestApp::spawn();
+        let admin = app.token("root", Role::Admin);
+        Self { app, admin }
+    }
+
+    /// POST `body` as JSON, with a bearer token when given.
+    pub fn post(&self, token: Option<&str>, path: &str, body: Value) -> Response {
+        let mut request = self.app.client().post(self.app.url(path)).json(&body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().unwrap()
+    }
+
+    /// PATCH `body` as JSON.
+    pub fn patch(&self, token: &str, path: &str, body: Value) -> Response {
+        self.app
+            .client()
+            .patch(self.app.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .unwrap()
+    }
+
+    /// GET with a bearer token.
+    pub fn get(&self, token: &str, path: &str) -> Response {
+        self.app
+            .client()
+            .get(self.app.url(path))
+            .bearer_auth(token)
+            .send()
+            .unwrap()
+    }
+
+    /// A department (through the API) and a token of an officer in it.
+    pub fn officer(&self, name: &str, region: &str, categories: &[&str]) -> String {
+        let response = self.post(
+            Some(&self.admin),
+            "/api/v1/departments",
+            json!({ "code": format!("D-{name}"), "name": name, "region_code": region, "categories": categories }),
+        );
+        assert_eq!(response.status(), 201);
+        let dept = body(response)["id"].as_i64().unwrap();
+        let user = identity::create_user(
+            &mut self.app.test_db().db().conn().unwrap(),
+            &NewUser {
+                username: name.into(),
+                display_name: name.into(),
+                email: None,
+                password: Some(PASSWORD.into()),
+                role: Role::Officer,
+                department_id: Some(dept),
+                enterprise_id: None,
+            },
+        )
+        .unwrap();
+        self.app.token_for(&user, &[Scope::Read, Scope::Write])
+    }
+
+    /// Registers enterprise `n`; returns its id and a token of its first user.
+    pub fn register(&self, n: u32, region: &str, categories: &[&str]) -> (i64, String) {
+        let response = self.post(
+            None,
+            "/api/v1/enterprises",
+            registration(n, region, categories),
+        );
+        assert_eq!(response.status(), 201);
+        let registered = body(response);
+        assert_eq!(registered["enterprise"]["status"], "pending");
+        assert_eq!(registered["enterprise"]["credit_tier"], "B");
+        let id = registered["enterprise"]["id"].as_i64().unwrap();
+        let user = identity::find_user_by_name(
+            &mut self.app.test_db().db().conn().unwrap(),
+            &format!("ent{n}"),
+        )
+        .unwrap();
+        (id, self.app.token_for(&user, &[Scope::Read, Scope::Write]))
+    }
+}
