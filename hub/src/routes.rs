@@ -54,181 +54,41 @@ pub fn declare(t: &mut RouteTable) {
         .api(M::DELETE, "/api/v1/tokens/{id}", SignedIn, api::tokens::revoke);
 
     // Registry.
-    t.api(
-        Method::GET,
-        "/api/v1/departments",
-        Access::SignedIn,
-        api::departments::list,
-    )
-    .api(
-        Method::POST,
-        "/api/v1/departments",
-        ADMIN,
-        api::departments::create,
-    )
-    .api(
-        Method::POST,
-        "/api/v1/enterprises",
-        Access::Public,
-        api::enterprises::register,
-    )
-    .api(
-        Method::GET,
-        "/api/v1/enterprises",
-        REVIEWERS,
-        api::enterprises::search,
-    )
-    .api(
-        Method::GET,
-        "/api/v1/enterprises/{id}",
-        READERS,
-        api::enterprises::get,
-    )
-    .api(
-        Method::PATCH,
-        "/api/v1/enterprises/{id}",
-        ENTERPRISE,
-        api::enterprises::update,
-    )
-    .api(
-        Method::POST,
-        "/api/v1/enterprises/{id}/approve",
-        OFFICER,
-        api::enterprises::approve,
-    )
-    .api(
-        Method::POST,
-        "/api/v1/enterprises/{id}/reject",
-        OFFICER,
-        api::enterprises::reject,
-    )
-    .api(
-        Method::POST,
-        "/api/v1/enterprises/{id}/suspend",
-        OFFICER,
-        api::enterprises::suspend,
-    )
-    .api(
-        Method::POST,
-        "/api/v1/enterprises/{id}/revoke",
-        OFFICER,
-        api::enterprises::revoke,
-    )
-    .api(
-        Method::POST,
-        "/api/v1/enterprises/{id}/reinstate",
-        OFFICER,
-        api::enterprises::reinstate,
-    )
-    .api(
-        Method::POST,
-        "/api/v1/enterprises/{id}/credit-tier",
-        OFFICER,
-        api::enterprises::credit_tier,
-    )
-    .api(
-        Method::GET,
-        "/api/v1/enterprises/{id}/history",
-        READERS,
-        api::enterprises::history,
-    )
-    .api(
-        Method::GET,
-        "/api/v1/enterprises/{id}/changes",
-        READERS,
-        api::enterprises::changes,
-    )
-    .api(
-        Method::POST,
-        "/api/v1/enterprises/{id}/changes/{change_id}/approve",
-        OFFICER,
-        api::enterprises::approve_change,
-    )
-    .api(
-        Method::POST,
-        "/api/v1/enterprises/{id}/changes/{change_id}/reject",
-        OFFICER,
-        api::enterprises::reject_change,
-    )
-    .api(
-        Method::GET,
-        "/api/v1/enterprises/{id}/licences",
-        READERS,
-        api::filings::list_licences,
-    )
-    .api(
-        Method::POST,
-        "/api/v1/enterprises/{id}/licences",
-        ENTERPRISE,
-        api::filings::file_licence,
-    )
-    .api(
-        Method::GET,
-        "/api/v1/enterprises/{id}/sites",
-        READERS,
-        api::filings::list_sites,
-    )
-    .api(
-        Method::POST,
-        "/api/v1/enterprises/{id}/sites",
-        ENTERPRISE,
-        api::filings::add_site,
-    )
-    .api(
-        Method::GET,
-        "/api/v1/enterprises/{id}/products",
-        READERS,
-        api::filings::list_products,
-    )
-    .api(
-        Method::POST,
-        "/api/v1/enterprises/{id}/products",
-        ENTERPRISE,
-        api::filings::create_product,
-    )
-    .api(
-        Method::GET,
-        "/api/v1/enterprises/{id}/batches",
-        READERS,
-        api::filings::list_batches,
-    )
-    .api(
-        Method::POST,
-        "/api/v1/enterprises/{id}/batches",
-        ENTERPRISE,
-        api::filings::create_batch,
-    );
+    t.api(M::GET, "/api/v1/departments", SignedIn, api::departments::list)
+        .api(M::POST, "/api/v1/departments", ADMIN, api::departments::create)
+        .api(M::POST, "/api/v1/enterprises", Public, api::enterprises::register)
+        .api(M::GET, "/api/v1/enterprises", REVIEWERS, api::enterprises::search)
+        .api(M::GET, "/api/v1/enterprises/{id}", READERS, api::enterprises::get)
+        .api(M::PATCH, "/api/v1/enterprises/{id}", ENTERPRISE, api::enterprises::update)
+        .api(M::POST, "/api/v1/enterprises/{id}/approve", OFFICER, api::enterprises::approve)
+        .api(M::POST, "/api/v1/enterprises/{id}/reject", OFFICER, api::enterprises::reject)
+        .api(M::POST, "/api/v1/enterprises/{id}/suspend", OFFICER, api::enterprises::suspend)
+        .api(M::POST, "/api/v1/enterprises/{id}/revoke", OFFICER, api::enterprises::revoke)
+        .api(M::POST, "/api/v1/enterprises/{id}/reinstate", OFFICER, api::enterprises::reinstate)
+        .api(M::POST, "/api/v1/enterprises/{id}/credit-tier", OFFICER, api::enterprises::credit_tier)
+        .api(M::GET, "/api/v1/enterprises/{id}/history", READERS, api::enterprises::history)
+        .api(M::GET, "/api/v1/enterprises/{id}/changes", READERS, api::enterprises::changes)
+        .api(M::POST, "/api/v1/enterprises/{id}/changes/{change_id}/approve", OFFICER, api::enterprises::approve_change)
+        .api(M::POST, "/api/v1/enterprises/{id}/changes/{change_id}/reject", OFFICER, api::enterprises::reject_change)
+        .api(M::GET, "/api/v1/enterprises/{id}/licences", READERS, api::filings::list_licences)
+        .api(M::POST, "/api/v1/enterprises/{id}/licences", ENTERPRISE, api::filings::file_licence)
+        .api(M::GET, "/api/v1/enterprises/{id}/sites", READERS, api::filings::list_sites)
+        .api(M::POST, "/api/v1/enterprises/{id}/sites", ENTERPRISE, api::filings::add_site)
+        .api(M::GET, "/api/v1/enterprises/{id}/products", READERS, api::filings::list_products)
+        .api(M::POST, "/api/v1/enterprises/{id}/products", ENTERPRISE, api::filings::create_product)
+        .api(M::GET, "/api/v1/enterprises/{id}/batches", READERS, api::filings::list_batches)
+        .api(M::POST, "/api/v1/enterprises/{id}/batches", ENTERPRISE, api::filings::create_batch);
 
     // Audit.
     t.api(M::GET, "/api/v1/audit", ADMIN, api::audit::list)
         .api(M::GET, "/api/v1/audit/verify", ADMIN, api::audit::verify);
 
     // EPCIS 2.0 capture and query.
-    t.api(
-        Method::POST,
-        "/epcis/capture",
-        EPCIS_CAPTURE,
-        api::epcis::capture,
-    )
-    .api(
-        Method::GET,
-        "/epcis/capture/{id}",
-        EPCIS_READ,
-        api::epcis::job,
-    )
-    .api(
-        Method::POST,
-        "/epcis/events",
-        EPCIS_CAPTURE,
-        api::epcis::capture_event,
-    )
-    .api(Method::GET, "/epcis/events", EPCIS_READ, api::epcis::query)
-    .api(
-        Method::GET,
-        "/epcis/events/{eventID}",
-        EPCIS_READ,
-        api::epcis::query::event,
-    );
+    t.api(M::POST, "/epcis/capture", EPCIS_CAPTURE, api::epcis::capture)
+        .api(M::GET, "/epcis/capture/{id}", EPCIS_READ, api::epcis::job)
+        .api(M::POST, "/epcis/events", EPCIS_CAPTURE, api::epcis::capture_event)
+        .api(M::GET, "/epcis/events", EPCIS_READ, api::epcis::query)
+        .api(M::GET, "/epcis/events/{eventID}", EPCIS_READ, api::epcis::query::event);
 
     // Portal.
     t.portal(M::GET, "/", Public, portal::root)
