@@ -5,7 +5,9 @@
 //! world. Adapters turn documents into the values defined here; reports turn them back into
 //! documents; the `hub` crate wires both to the network.
 
+pub mod alerts;
 pub mod audit;
+pub mod blacklist;
 pub mod db;
 pub mod departments;
 pub mod enterprises;
@@ -15,6 +17,7 @@ pub mod events;
 pub mod filings;
 pub mod identity;
 pub mod ids;
+pub mod notices;
 pub mod outbox;
 pub mod schema;
 pub mod secret;

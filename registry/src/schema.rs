@@ -306,6 +306,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     epcis_events,
     epcis_event_ids,
     lineage_edges,
+    alerts,
+    blacklist,
 );
 
 diesel::table! {
@@ -325,3 +327,44 @@ diesel::table! {
         finished_at -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    alerts (id) {
+        id -> BigInt,
+        kind -> Text,
+        severity -> Text,
+        enterprise_id -> Nullable<BigInt>,
+        region_code -> Text,
+        category -> Text,
+        company_prefix -> Text,
+        subject -> Text,
+        detail -> Text,
+        dedupe_key -> Nullable<Text>,
+        status -> Text,
+        raised_at -> Timestamp,
+        handled_by -> Nullable<Text>,
+        handled_at -> Nullable<Timestamp>,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    blacklist (id) {
+        id -> BigInt,
+        enterprise_id -> BigInt,
+        company_prefix -> Text,
+        department_id -> BigInt,
+        reason -> Text,
+        penalty -> Text,
+        decision_number -> Text,
+        listed_by -> Text,
+        listed_at -> Timestamp,
+        removable_from -> Date,
+        removed_by -> Nullable<Text>,
+        removed_at -> Nullable<Timestamp>,
+        removal_reason -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(alerts -> enterprises (enterprise_id));
+diesel::joinable!(blacklist -> enterprises (enterprise_id));

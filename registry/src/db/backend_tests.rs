@@ -149,6 +149,16 @@ fn schema_matches_the_migrations() {
         .limit(1)
         .execute(conn)
         .unwrap();
+    alerts::table
+        .select(alerts::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    blacklist::table
+        .select(blacklist::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
 }
 
 #[test]

@@ -1,0 +1,292 @@
+//! Alerts: every signal that needs a regulator's eye, in one store. Counterfeit signals at scan
+//! time, mass-balance and quota breaches, expired licences: each is raised here with its kind,
+//! the enterprise, region and category it concerns (which decide the competent department), and
+//! a JSON detail. Raising an alert enqueues a notice to the competent departments in the same
+//! transaction.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::db::DbConn;
+use crate::departments::Category;
+use crate::error::Result;
+use crate::notices::{self, Audience, Notice};
+use crate::schema::alerts;
+use crate::time;
+
+/// How urgent an alert is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Info,
+    Warning,
+    Critical,
+}
+
+impl Severity {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Critical => "critical",
+        }
+    }
+
+    fn from_stored(s: &str) -> Self {
+        match s {
+            "info" => Severity::Info,
+            "critical" => Severity::Critical,
+            _ => Severity::Warning,
+        }
+    }
+}
+
+/// Where an alert stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertStatus {
+    /// Raised, nobody has looked yet.
+    Open,
+    /// An officer has taken it up.
+    Acknowledged,
+    /// Dealt with.
+    Closed,
+}
+
+impl AlertStatus {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlertStatus::Open => "open",
+            AlertStatus::Acknowledged => "acknowledged",
+            AlertStatus::Closed => "closed",
+        }
+    }
+
+    fn from_stored(s: &str) -> Self {
+        match s {
+            "acknowledged" => AlertStatus::Acknowledged,
+            "closed" => AlertStatus::Closed,
+            _ => AlertStatus::Open,
+        }
+    }
+}
+
+/// An alert to raise.
+#[derive(Debug, Clone)]
+pub struct NewAlert<'a> {
+    /// Dotted kind, e.g. `stamp.unknown_serial`, `rare_earth.mass_balance`.
+    pub kind: &'a str,
+    pub severity: Severity,
+    /// The enterprise concerned, when known.
+    pub enterprise_id: Option<i64>,
+    /// GB/T 2260 region the alert belongs to ('' when unknown: then only administrators see it).
+    pub region_code: &'a str,
+    /// The category concerned; `None` lets any department of the region see it.
+    pub category: Option<Category>,
+    /// The GS1 company prefix concerned ('' when none).
+    pub company_prefix: &'a str,
+    /// What it is about, e.g. `stamp:K7M3...` or `lot:https://id.gs1.org/01/.../10/L1`.
+    pub subject: &'a str,
+    /// The facts behind it.
+    pub detail: serde_json::Value,
+    /// At most one alert per key (e.g. one "scan limit exceeded" per stamp).
+    pub dedupe_key: Option<&'a str>,
+}
+
+/// A stored alert.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Alert {
+    pub id: i64,
+    pub kind: String,
+    pub severity: Severity,
+    pub enterprise_id: Option<i64>,
+    pub region_code: String,
+    /// The category concerned ('' when none).
+    pub category: String,
+    pub company_prefix: String,
+    pub subject: String,
+    #[schema(value_type = Object)]
+    pub detail: serde_json::Value,
+    pub status: AlertStatus,
+    pub raised_at: NaiveDateTime,
+    pub handled_by: Option<String>,
+    pub handled_at: Option<NaiveDateTime>,
+    pub note: Option<String>,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = alerts)]
+struct AlertRow {
+    id: i64,
+    kind: String,
+    severity: String,
+    enterprise_id: Option<i64>,
+    region_code: String,
+    category: String,
+    company_prefix: String,
+    subject: String,
+    detail: String,
+    status: String,
+    raised_at: NaiveDateTime,
+    handled_by: Option<String>,
+    handled_at: Option<NaiveDateTime>,
+    note: Option<String>,
+}
+
+impl From<AlertRow> for Alert {
+    fn from(r: AlertRow) -> Self {
+        Alert {
+            id: r.id,
+            kind: r.kind,
+            severity: Severity::from_stored(&r.severity),
+            enterprise_id: r.enterprise_id,
+            region_code: r.region_code,
+            category: r.category,
+            company_prefix: r.company_prefix,
+            subject: r.subject,
+            detail: serde_json::from_str(&r.detail).unwrap_or(serde_json::Value::Null),
+            status: AlertStatus::from_stored(&r.status),
+            raised_at: r.raised_at,
+            handled_by: r.handled_by,
+            handled_at: r.handled_at,
+            note: r.note,
+        }
+    }
+}
+
+/// Raises an alert inside the caller's transaction and enqueues its notice to the competent
+/// departments. `None` when an alert with the same dedupe key exists (nothing is written).
+pub fn raise(conn: &mut DbConn, new: &NewAlert<'_>) -> Result<Option<Alert>> {
+    if let Some(key) = new.dedupe_key {
+        let exists: i64 = alerts::table
+            .filter(alerts::dedupe_key.eq(key))
+            .count()
+            .get_result(conn)?;
+        if exists > 0 {
+            return Ok(None);
+        }
+    }
+    let id: i64 = diesel::insert_into(alerts::table)
+        .values((
+            alerts::kind.eq(new.kind),
+            alerts::severity.eq(new.severity.as_str()),
+            alerts::enterprise_id.eq(new.enterprise_id),
+            alerts::region_code.eq(new.region_code),
+            alerts::category.eq(new.category.map_or("", Category::as_str)),
+            alerts::company_prefix.eq(new.company_prefix),
+            alerts::subject.eq(new.subject),
+            alerts::detail.eq(new.detail.to_string()),
+            alerts::dedupe_key.eq(new.dedupe_key),
+            alerts::status.eq(AlertStatus::Open.as_str()),
+            alerts::raised_at.eq(time::now()),
+        ))
+        .returning(alerts::id)
+        .get_result(conn)?;
+    let alert = find_alert(conn, id)?;
+    if !new.region_code.is_empty() {
+        let notice = Notice {
+            topic: format!("alert.{}", alert.kind),
+            audience: vec![Audience::Competent {
+                region_code: alert.region_code.clone(),
+                category: new.category,
+            }],
+            params: serde_json::json!({
+                "alert_id": alert.id,
+                "kind": alert.kind,
+                "severity": alert.severity,
+                "subject": alert.subject,
+                "enterprise_id": alert.enterprise_id,
+                "detail": alert.detail,
+            }),
+            source: format!("alert:{}", alert.id),
+        };
+        notices::enqueue(conn, &notice, new.company_prefix)?;
+    }
+    Ok(Some(alert))
+}
+
+/// An alert by id, whoever asks (callers check who may see it).
+pub fn find_alert(conn: &mut DbConn, id: i64) -> Result<Alert> {
+    alerts::table
+        .find(id)
+        .select(AlertRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(Alert::from)
+        .ok_or(crate::RegistryError::NotFound { entity: "alert" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outbox;
+    use crate::schema::outbox as outbox_table;
+    use crate::testing::TestDb;
+
+    fn new_alert(key: Option<&str>) -> NewAlert<'_> {
+        NewAlert {
+            kind: "stamp.unknown_serial",
+            severity: Severity::Warning,
+            enterprise_id: None,
+            region_code: "410102",
+            category: Some(Category::Food),
+            company_prefix: "6901234",
+            subject: "stamp:K7M3P9X2W4R8T6",
+            detail: serde_json::json!({ "serial": "K7M3P9X2W4R8T6" }),
+            dedupe_key: key,
+        }
+    }
+
+    #[test]
+    fn raising_stores_the_alert_and_enqueues_one_notice() {
+        let test = TestDb::new();
+        let db = test.db();
+        let alert = db
+            .transaction(|c| raise(c, &new_alert(Some("k1"))))
+            .unwrap()
+            .unwrap();
+        assert_eq!(alert.status, AlertStatus::Open);
+        assert_eq!(alert.category, "food");
+        assert_eq!(alert.detail["serial"], "K7M3P9X2W4R8T6");
+        // The same key raises nothing more.
+        assert!(
+            db.transaction(|c| raise(c, &new_alert(Some("k1"))))
+                .unwrap()
+                .is_none()
+        );
+        let job = outbox::claim(db, &[notices::NOTICE_JOB], chrono::Duration::minutes(1))
+            .unwrap()
+            .expect("a notice is queued");
+        let notice: Notice = serde_json::from_str(&job.payload).unwrap();
+        assert_eq!(notice.topic, "alert.stamp.unknown_serial");
+        assert_eq!(notice.source, format!("alert:{}", alert.id));
+        assert_eq!(
+            notice.audience,
+            vec![Audience::Competent {
+                region_code: "410102".into(),
+                category: Some(Category::Food)
+            }]
+        );
+        let mut conn = db.conn().unwrap();
+        let queued: i64 = outbox_table::table.count().get_result(&mut *conn).unwrap();
+        assert_eq!(queued, 1);
+    }
+
+    #[test]
+    fn a_rolled_back_alert_leaves_nothing() {
+        let test = TestDb::new();
+        let db = test.db();
+        let failed: Result<()> = db.transaction(|c| {
+            raise(c, &new_alert(None))?;
+            Err(crate::RegistryError::conflict("boom", "roll back"))
+        });
+        assert!(failed.is_err());
+        let mut conn = db.conn().unwrap();
+        let alerts_left: i64 = alerts::table.count().get_result(&mut *conn).unwrap();
+        let jobs_left: i64 = outbox_table::table.count().get_result(&mut *conn).unwrap();
+        assert_eq!((alerts_left, jobs_left), (0, 0));
+    }
+}

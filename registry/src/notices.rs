@@ -1,0 +1,75 @@
+//! Notices: messages the hub sends to people (departments, enterprises, ministries) about
+//! something that happened: an alert raised, an enterprise blacklisted, a spot-check task drawn.
+//!
+//! A notice is enqueued in the outbox ([`NOTICE_JOB`]) inside the transaction of the change that
+//! causes it, so a rolled-back change sends nothing and a committed one is delivered even if the
+//! mail server is down for hours. It names a topic, its parameters and an audience; whoever
+//! delivers it resolves the audience to users and renders the text in each one's language.
+
+use serde::{Deserialize, Serialize};
+
+use crate::db::DbConn;
+use crate::departments::Category;
+use crate::error::Result;
+use crate::outbox::{self, NewJob};
+
+/// The outbox kind of a notice waiting to be delivered.
+pub const NOTICE_JOB: &str = "notice.send";
+
+/// Attempts before a notice is given up as dead (with back-off, about a day).
+const MAX_ATTEMPTS: i32 = 20;
+
+/// Who a notice is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Audience {
+    /// The officers of one department.
+    Department { id: i64 },
+    /// The officers of every department competent for a region (GB/T 2260 code) and, when
+    /// given, a category.
+    Competent {
+        region_code: String,
+        category: Option<Category>,
+    },
+    /// The users of one enterprise.
+    Enterprise { id: i64 },
+    /// Every department's officers.
+    AllDepartments,
+    /// The ministries' users.
+    Ministries,
+}
+
+/// A notice: what happened (`topic`, e.g. `alert.stamp.unknown_serial` or `blacklist.listed`),
+/// the values its text needs (`params`), to whom, and what caused it (`source`, e.g. `alert:17`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Notice {
+    pub topic: String,
+    pub audience: Vec<Audience>,
+    #[schema(value_type = Object)]
+    pub params: serde_json::Value,
+    pub source: String,
+}
+
+impl Notice {
+    /// The outbox dedupe key: one notice per topic and source, however often it is enqueued.
+    pub fn dedupe_key(&self) -> String {
+        format!("notice:{}:{}", self.topic, self.source)
+    }
+}
+
+/// Enqueues `notice` inside the caller's transaction. `None` when the same notice (topic and
+/// source) was enqueued before.
+pub fn enqueue(conn: &mut DbConn, notice: &Notice, company_prefix: &str) -> Result<Option<i64>> {
+    let key = notice.dedupe_key();
+    outbox::enqueue(
+        conn,
+        &NewJob {
+            kind: NOTICE_JOB,
+            payload: serde_json::to_value(notice).unwrap_or_default(),
+            dedupe_key: Some(&key),
+            company_prefix,
+            max_attempts: MAX_ATTEMPTS,
+            run_after: None,
+        },
+    )
+}

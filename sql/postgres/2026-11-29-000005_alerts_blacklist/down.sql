@@ -1,0 +1,2 @@
+DROP TABLE blacklist;
+DROP TABLE alerts;
