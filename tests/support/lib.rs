@@ -130,6 +130,7 @@ impl TestApp {
             role,
             department_id,
             enterprise_id,
+            locale: None,
         };
         identity::create_user(&mut self.db.db().conn().expect("connection"), &new).expect("user")
     }
