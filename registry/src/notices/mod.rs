@@ -84,3 +84,6 @@ pub fn enqueue(conn: &mut DbConn, notice: &Notice, company_prefix: &str) -> Resu
         },
     )
 }
+
+#[cfg(test)]
+mod tests;
