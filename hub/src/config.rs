@@ -39,6 +39,8 @@ pub struct Config {
     pub log: LogConfig,
     pub security: SecurityConfig,
     pub jobs: JobsConfig,
+    pub mail: MailConfig,
+    pub notices: NoticesConfig,
 }
 
 impl Default for Config {
@@ -50,6 +52,8 @@ impl Default for Config {
             log: LogConfig::default(),
             security: SecurityConfig::default(),
             jobs: JobsConfig::default(),
+            mail: MailConfig::default(),
+            notices: NoticesConfig::default(),
         }
     }
 }
@@ -232,6 +236,123 @@ impl Default for JobsConfig {
     }
 }
 
+/// How the connection to the mail server is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailTls {
+    /// Plain connection upgraded with STARTTLS, which must succeed (submission, port 587).
+    Starttls,
+    /// TLS from the first byte (submissions, port 465).
+    Tls,
+    /// No encryption: only to a mail server on the same machine (loopback).
+    None,
+}
+
+/// Outgoing mail (SMTP), for notices.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MailConfig {
+    /// Send notices by e-mail (they always reach the in-app inbox).
+    pub enabled: bool,
+    /// The mail server.
+    pub host: String,
+    pub port: u16,
+    pub tls: MailTls,
+    /// Sign-in at the mail server; empty for none.
+    pub username: String,
+    /// Never logged; masked by `hub config check`.
+    pub password: String,
+    /// The sender, e.g. `tracehub <noreply@hub.example.gov.cn>`.
+    pub from: String,
+    /// Seconds to wait for the mail server before the attempt fails (and is retried).
+    pub timeout_secs: u64,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            host: "localhost".into(),
+            port: 587,
+            tls: MailTls::Starttls,
+            username: String::new(),
+            password: String::new(),
+            from: "tracehub <noreply@localhost>".into(),
+            timeout_secs: 30,
+        }
+    }
+}
+
+impl std::fmt::Debug for MailConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailConfig")
+            .field("enabled", &self.enabled)
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("username", &self.username)
+            .field("password", &"****")
+            .field("from", &self.from)
+            .field("timeout_secs", &self.timeout_secs)
+            .finish()
+    }
+}
+
+impl MailConfig {
+    fn validate(&self) -> Result<(), ConfigError> {
+        if self.host.trim().is_empty() {
+            return Err(ConfigError::new("mail.host", "must not be empty"));
+        }
+        if self.port == 0 {
+            return Err(ConfigError::new("mail.port", "must be 1 to 65535"));
+        }
+        if self.tls == MailTls::None && !is_loopback_host(&self.host) {
+            return Err(ConfigError::new(
+                "mail.tls",
+                "\"none\" (no encryption) is only allowed to a mail server on loopback; use \"starttls\" or \"tls\"",
+            ));
+        }
+        if self.username.is_empty() != self.password.is_empty() {
+            return Err(ConfigError::new(
+                "mail.password",
+                "username and password go together (both, or neither)",
+            ));
+        }
+        self.from
+            .parse::<lettre::message::Mailbox>()
+            .map_err(|e| ConfigError::new("mail.from", format!("not a mailbox: {e}")))?;
+        if self.timeout_secs == 0 {
+            return Err(ConfigError::new("mail.timeout_secs", "must be at least 1"));
+        }
+        Ok(())
+    }
+}
+
+/// Whether `host` names this machine: `localhost` or a loopback address.
+fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim().trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Notices (in-app and by e-mail).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NoticesConfig {
+    /// The language of notices for users who chose none: `zh-CN`, `vi` or `en`.
+    pub default_locale: registry::identity::Locale,
+}
+
+impl Default for NoticesConfig {
+    fn default() -> Self {
+        Self {
+            default_locale: registry::identity::Locale::ZhCn,
+        }
+    }
+}
+
 /// Values from command-line flags, which override everything else.
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
@@ -374,6 +495,7 @@ impl Config {
                 "must be at least 10",
             ));
         }
+        self.mail.validate()?;
         if self.security.session_ttl_minutes < 1 {
             return Err(ConfigError::new(
                 "security.session_ttl_minutes",
@@ -420,6 +542,9 @@ impl Config {
             shown.security.secret_key = "****".into();
         }
         shown.database.url = registry::db::redact(&shown.database.url);
+        if !shown.mail.password.is_empty() {
+            shown.mail.password = "****".into();
+        }
         toml::to_string_pretty(&shown).unwrap_or_else(|e| format!("# cannot render: {e}"))
     }
 
@@ -447,7 +572,9 @@ impl Config {
 /// one of the sections. Others (Kubernetes service links such as `HUB_SERVICE_HOST`,
 /// `HUB_CONFIG` itself) are not configuration; a typo inside a section still fails, naming it.
 fn is_config_key(key: &str) -> bool {
-    const SECTIONS: [&str; 5] = ["server", "database", "log", "security", "jobs"];
+    const SECTIONS: [&str; 7] = [
+        "server", "database", "log", "security", "jobs", "mail", "notices",
+    ];
     key.eq_ignore_ascii_case("data_dir")
         || SECTIONS.iter().any(|section| {
             key.get(..section.len())
@@ -523,5 +650,24 @@ mod tests {
         let mut config = Config::default();
         config.database.url = "mysql://x/y".into();
         assert_eq!(config.validate().unwrap_err().key, "database.url");
+    }
+
+    #[test]
+    fn mail_settings_are_checked_and_the_password_never_shown() {
+        let mut config = Config::default();
+        config.mail.tls = MailTls::None;
+        config.mail.host = "mail.example.cn".into();
+        assert_eq!(config.validate().unwrap_err().key, "mail.tls");
+        config.mail.host = "127.0.0.1".into();
+        config.validate().expect("plain SMTP on loopback");
+        config.mail.from = "not an address".into();
+        assert_eq!(config.validate().unwrap_err().key, "mail.from");
+        config.mail.from = "tracehub <noreply@hub.example.cn>".into();
+        config.mail.username = "hub".into();
+        assert_eq!(config.validate().unwrap_err().key, "mail.password");
+        config.mail.password = "s3cret-smtp-pass".into();
+        config.validate().expect("valid");
+        assert!(!config.to_masked_toml().contains("s3cret-smtp-pass"));
+        assert!(!format!("{config:?}").contains("s3cret-smtp-pass"));
     }
 }
