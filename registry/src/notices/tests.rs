@@ -131,7 +131,7 @@ fn audiences_resolve_to_active_users_once() {
         category: Some(Category::Food),
     };
     assert_eq!(
-        ids(&recipients(conn, &[food_in_zhengzhou.clone()]).unwrap()),
+        ids(&recipients(conn, std::slice::from_ref(&food_in_zhengzhou)).unwrap()),
         vec![a, b]
     );
     let anything_in_zhengzhou = Audience::Competent {
