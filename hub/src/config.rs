@@ -11,6 +11,8 @@ use registry::db::DbUrl;
 use registry::secret::SecretKey;
 use serde::{Deserialize, Serialize};
 
+pub use crate::mail::{MailConfig, MailTls};
+
 /// An invalid configuration, naming the key at fault.
 #[derive(Debug, thiserror::Error)]
 #[error("configuration key `{key}`: {message}")]
@@ -20,7 +22,7 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
-    fn new(key: &str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(key: &str, message: impl Into<String>) -> Self {
         Self {
             key: key.to_owned(),
             message: message.into(),
@@ -39,6 +41,8 @@ pub struct Config {
     pub log: LogConfig,
     pub security: SecurityConfig,
     pub jobs: JobsConfig,
+    pub mail: MailConfig,
+    pub notices: NoticesConfig,
 }
 
 impl Default for Config {
@@ -50,6 +54,8 @@ impl Default for Config {
             log: LogConfig::default(),
             security: SecurityConfig::default(),
             jobs: JobsConfig::default(),
+            mail: MailConfig::default(),
+            notices: NoticesConfig::default(),
         }
     }
 }
@@ -232,6 +238,22 @@ impl Default for JobsConfig {
     }
 }
 
+/// Notices (in-app and by e-mail).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NoticesConfig {
+    /// The language of notices for users who chose none: `zh-CN`, `vi` or `en`.
+    pub default_locale: registry::identity::Locale,
+}
+
+impl Default for NoticesConfig {
+    fn default() -> Self {
+        Self {
+            default_locale: registry::identity::Locale::ZhCn,
+        }
+    }
+}
+
 /// Values from command-line flags, which override everything else.
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
@@ -374,6 +396,7 @@ impl Config {
                 "must be at least 10",
             ));
         }
+        self.mail.validate()?;
         if self.security.session_ttl_minutes < 1 {
             return Err(ConfigError::new(
                 "security.session_ttl_minutes",
@@ -420,6 +443,9 @@ impl Config {
             shown.security.secret_key = "****".into();
         }
         shown.database.url = registry::db::redact(&shown.database.url);
+        if !shown.mail.password.is_empty() {
+            shown.mail.password = "****".into();
+        }
         toml::to_string_pretty(&shown).unwrap_or_else(|e| format!("# cannot render: {e}"))
     }
 
@@ -447,7 +473,9 @@ impl Config {
 /// one of the sections. Others (Kubernetes service links such as `HUB_SERVICE_HOST`,
 /// `HUB_CONFIG` itself) are not configuration; a typo inside a section still fails, naming it.
 fn is_config_key(key: &str) -> bool {
-    const SECTIONS: [&str; 5] = ["server", "database", "log", "security", "jobs"];
+    const SECTIONS: [&str; 7] = [
+        "server", "database", "log", "security", "jobs", "mail", "notices",
+    ];
     key.eq_ignore_ascii_case("data_dir")
         || SECTIONS.iter().any(|section| {
             key.get(..section.len())

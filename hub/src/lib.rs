@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod i18n;
 pub mod jobs;
+pub mod mail;
 pub mod openapi;
 pub mod portal;
 pub mod routes;

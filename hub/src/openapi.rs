@@ -26,6 +26,9 @@ use crate::api;
         api::epcis::capture, api::epcis::capture_event, api::epcis::job, api::epcis::query::query, api::epcis::query::event,
         api::filings::list_sites, api::filings::add_site, api::filings::list_products,
         api::filings::create_product, api::filings::list_batches, api::filings::create_batch,
+        api::notices::list, api::notices::read, api::notices::set_locale,
+        api::alerts::list, api::alerts::get, api::alerts::acknowledge, api::alerts::close,
+        api::blacklist::public, api::blacklist::list, api::blacklist::create, api::blacklist::get, api::blacklist::remove,
     ),
     modifiers(&Security),
     tags(
@@ -35,6 +38,9 @@ use crate::api;
         (name = "filings", description = "Sites, products and batches filed by enterprises"),
         (name = "audit", description = "The hash-chained audit log"),
         (name = "epcis", description = "EPCIS 2.0 capture and query"),
+        (name = "notices", description = "Each user's inbox of notices, and their language"),
+        (name = "alerts", description = "Alerts for the competent department: read, acknowledge, close"),
+        (name = "blacklist", description = "The serious breach-of-trust blacklist: listing, removal, the public list"),
     )
 )]
 pub struct ApiDoc;

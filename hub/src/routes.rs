@@ -79,6 +79,20 @@ pub fn declare(t: &mut RouteTable) {
         .api(M::GET, "/api/v1/enterprises/{id}/batches", READERS, api::filings::list_batches)
         .api(M::POST, "/api/v1/enterprises/{id}/batches", ENTERPRISE, api::filings::create_batch);
 
+    // Notices, alerts and the blacklist.
+    t.api(M::GET, "/api/v1/notices", SignedIn, api::notices::list)
+        .api(M::POST, "/api/v1/notices/{id}/read", SignedIn, api::notices::read)
+        .api(M::PUT, "/api/v1/me/locale", SignedIn, api::notices::set_locale)
+        .api(M::GET, "/api/v1/alerts", READERS, api::alerts::list)
+        .api(M::GET, "/api/v1/alerts/{id}", READERS, api::alerts::get)
+        .api(M::POST, "/api/v1/alerts/{id}/acknowledge", OFFICER, api::alerts::acknowledge)
+        .api(M::POST, "/api/v1/alerts/{id}/close", OFFICER, api::alerts::close)
+        .api(M::GET, "/api/v1/public/blacklist", Public, api::blacklist::public)
+        .api(M::GET, "/api/v1/blacklist", REVIEWERS, api::blacklist::list)
+        .api(M::POST, "/api/v1/blacklist", OFFICER, api::blacklist::create)
+        .api(M::GET, "/api/v1/blacklist/{id}", REVIEWERS, api::blacklist::get)
+        .api(M::POST, "/api/v1/blacklist/{id}/remove", OFFICER, api::blacklist::remove);
+
     // Audit.
     t.api(M::GET, "/api/v1/audit", ADMIN, api::audit::list)
         .api(M::GET, "/api/v1/audit/verify", ADMIN, api::audit::verify);

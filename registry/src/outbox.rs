@@ -200,6 +200,23 @@ pub fn fail(db: &Db, id: i64, error: &str) -> Result<AfterFailure> {
     })
 }
 
+/// Ends a claimed job as dead at once, whatever attempts are left: for a permanent refusal
+/// (a mail server's 5xx) that no retry can change.
+pub fn give_up(db: &Db, id: i64, error: &str) -> Result<()> {
+    let error: String = error.chars().take(2000).collect();
+    db.transaction(|conn| {
+        diesel::update(outbox::table.find(id))
+            .set((
+                outbox::status.eq("dead"),
+                outbox::locked_until.eq(None::<NaiveDateTime>),
+                outbox::last_error.eq(&error),
+                outbox::finished_at.eq(time::now()),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
 /// A job by id.
 pub fn find(conn: &mut DbConn, id: i64) -> Result<Job> {
     outbox::table

@@ -27,6 +27,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        locale -> Nullable<Text>,
     }
 }
 
@@ -184,6 +185,7 @@ diesel::table! {
         shelf_life_days -> Nullable<Integer>,
         target_markets -> Text,
         created_at -> Timestamp,
+        flagged -> Nullable<Text>,
     }
 }
 
@@ -200,6 +202,7 @@ diesel::table! {
         unit -> Text,
         site_id -> Nullable<BigInt>,
         created_at -> Timestamp,
+        flagged -> Nullable<Text>,
     }
 }
 
@@ -235,6 +238,7 @@ diesel::table! {
         duplicate_count -> BigInt,
         error -> Nullable<Text>,
         finished_at -> Nullable<Timestamp>,
+        flagged -> Nullable<Text>,
     }
 }
 
@@ -308,6 +312,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     lineage_edges,
     alerts,
     blacklist,
+    notices,
 );
 
 diesel::table! {
@@ -363,8 +368,25 @@ diesel::table! {
         removed_by -> Nullable<Text>,
         removed_at -> Nullable<Timestamp>,
         removal_reason -> Nullable<Text>,
+        penalties_fulfilled -> Nullable<Bool>,
+        no_new_heavy_penalty -> Nullable<Bool>,
+    }
+}
+
+diesel::table! {
+    notices (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        topic -> Text,
+        source -> Text,
+        subject -> Text,
+        body -> Text,
+        locale -> Text,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
     }
 }
 
 diesel::joinable!(alerts -> enterprises (enterprise_id));
 diesel::joinable!(blacklist -> enterprises (enterprise_id));
+diesel::joinable!(notices -> users (user_id));

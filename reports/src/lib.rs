@@ -3,6 +3,7 @@
 //!
 //! Architecture invariant: pure and streaming. No database, no network; every writer takes an
 //! iterator of values and a `Write`, so a report of any size runs in bounded memory.
+pub mod notices;
 pub mod stamps;
 
 pub mod epcis;

@@ -100,6 +100,7 @@ impl Registry {
                 role: Role::Officer,
                 department_id: Some(dept),
                 enterprise_id: None,
+                locale: None,
             },
         )
         .unwrap();

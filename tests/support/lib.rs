@@ -20,6 +20,7 @@ use serde_json::Value;
 pub use registry::testing::TEST_DATABASE_ENV;
 
 pub mod fixtures;
+pub mod smtp;
 
 /// The password every fixture user gets.
 pub const PASSWORD: &str = "correct horse battery staple";
@@ -130,6 +131,7 @@ impl TestApp {
             role,
             department_id,
             enterprise_id,
+            locale: None,
         };
         identity::create_user(&mut self.db.db().conn().expect("connection"), &new).expect("user")
     }

@@ -1,7 +1,9 @@
 //! The JSON API: handlers, the error type, and the extractors they share.
 
+pub mod alerts;
 pub mod audit;
 pub mod auth;
+pub mod blacklist;
 pub mod departments;
 pub mod enterprises;
 pub mod epcis;
@@ -9,6 +11,7 @@ mod error;
 pub mod filings;
 pub mod health;
 mod json;
+pub mod notices;
 pub mod tokens;
 pub mod users;
 

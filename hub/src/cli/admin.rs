@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use clap::Subcommand;
 use registry::audit::{self, AuditEvent, AuditKey};
 use registry::db::{Db, DbConn};
-use registry::identity::{self, NewToken, NewUser, Role, Scope, UserFilter};
+use registry::identity::{self, Locale, NewToken, NewUser, Role, Scope, UserFilter};
 use serde_json::json;
 
 use super::serve::open_database;
@@ -37,6 +37,9 @@ pub enum UserCommand {
         /// A machine account that signs in with tokens only.
         #[arg(long)]
         no_password: bool,
+        /// The language of the user's notices: zh-CN, vi or en (default: notices.default_locale).
+        #[arg(long)]
+        locale: Option<String>,
     },
     /// List users.
     List,
@@ -149,8 +152,10 @@ pub(super) fn user(config: &Config, command: UserCommand) -> anyhow::Result<Exit
             department_id,
             enterprise_id,
             no_password,
+            locale,
         } => {
             let role: Role = role.parse()?;
+            let locale = locale.map(|tag| tag.parse::<Locale>()).transpose()?;
             let password = if no_password {
                 None
             } else {
@@ -164,6 +169,7 @@ pub(super) fn user(config: &Config, command: UserCommand) -> anyhow::Result<Exit
                 role,
                 department_id,
                 enterprise_id,
+                locale,
             };
             let user = audited(&db, &key, "user.create", |conn| {
                 let user = identity::create_user(conn, &new)?;

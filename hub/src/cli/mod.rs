@@ -1,7 +1,8 @@
 //! The command line: `hub serve`, `hub migrate`, `hub config check`, users, tokens, audit,
-//! backup. Every command that changes state records itself in the audit log as `cli:<user>`.
+//! backup, `hub mail test`. Every command that changes state records itself in the audit log as `cli:<user>`.
 
 mod admin;
+mod mail;
 mod serve;
 
 use std::path::PathBuf;
@@ -56,6 +57,11 @@ pub enum Command {
         #[command(subcommand)]
         command: admin::AuditCommand,
     },
+    /// Outgoing mail.
+    Mail {
+        #[command(subcommand)]
+        command: mail::MailCommand,
+    },
     /// Copy the SQLite database consistently while the hub runs.
     Backup {
         /// Where to write the copy (must not exist).
@@ -105,6 +111,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Token { command } => admin::token(&config, command),
         Command::Audit { command } => admin::audit(&config, command),
         Command::Backup { file } => admin::backup(&config, &file),
+        Command::Mail { command } => mail::mail(&config, command),
     };
     match outcome {
         Ok(code) => code,

@@ -1,5 +1,8 @@
 //! Background work: schedules that only enqueue (one job per slot across all replicas, by the
-//! outbox's dedupe key), and a worker that claims outbox jobs and does them.
+//! outbox's dedupe key), and a worker that claims outbox jobs and does them: the audit-chain
+//! check, and notices (delivered into inboxes, then mailed one message per job: [`notices`]).
+
+mod notices;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -7,16 +10,51 @@ use std::thread::JoinHandle;
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Utc};
+use registry::notices::{EMAIL_JOB, NOTICE_JOB};
 use registry::outbox::{self, NewJob};
 use serde_json::json;
 
+use crate::mail::Mailer;
 use crate::server::AppState;
 
 /// Job kind: verify the audit chain.
 pub const AUDIT_VERIFY: &str = "audit.verify";
 
-/// Every kind this worker knows how to do.
-const KINDS: &[&str] = &[AUDIT_VERIFY];
+/// How a job failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Failure {
+    /// Try again after the outbox's back-off (dead once out of attempts).
+    Retry(String),
+    /// Dead at once: no retry can help.
+    GiveUp(String),
+}
+
+impl From<String> for Failure {
+    fn from(reason: String) -> Self {
+        Failure::Retry(reason)
+    }
+}
+
+/// The kinds this worker does: e-mails only when it can send them.
+fn kinds(mailer: Option<&Mailer>) -> Vec<&'static str> {
+    let mut kinds = vec![AUDIT_VERIFY, NOTICE_JOB];
+    if mailer.is_some() {
+        kinds.push(EMAIL_JOB);
+    }
+    kinds
+}
+
+/// The mailer, when mail is enabled and configured right (else e-mails wait in the outbox).
+fn mailer(state: &AppState) -> Option<Mailer> {
+    if !state.config.mail.enabled {
+        return None;
+    }
+    Mailer::new(&state.config.mail)
+        .inspect_err(
+            |e| tracing::error!(error = %e, "cannot set up mail; e-mails wait in the outbox"),
+        )
+        .ok()
+}
 
 /// How long a claimed job stays with its worker before another may take it over.
 const LEASE_MINUTES: i64 = 10;
@@ -125,13 +163,22 @@ fn run_scheduler(state: &AppState, planned: Vec<Schedule>, stop: &AtomicBool) {
 
 fn run_worker(state: &AppState, stop: &AtomicBool) {
     let idle = StdDuration::from_millis(state.config.jobs.poll_interval_ms);
+    let mailer = mailer(state);
+    let kinds = kinds(mailer.as_ref());
     while !stop.load(Ordering::SeqCst) {
-        match outbox::claim(&state.db, KINDS, chrono::Duration::minutes(LEASE_MINUTES)) {
+        match outbox::claim(&state.db, &kinds, chrono::Duration::minutes(LEASE_MINUTES)) {
             Ok(Some(job)) => {
-                let outcome = perform(state, &job);
+                let outcome = perform(state, mailer.as_ref(), &job);
                 let recorded = match outcome {
                     Ok(()) => outbox::complete(&state.db, job.id),
-                    Err(reason) => outbox::fail(&state.db, job.id, &reason).map(|_| ()),
+                    Err(Failure::Retry(reason)) => {
+                        tracing::warn!(job = job.id, kind = %job.kind, %reason, "job failed; will retry");
+                        outbox::fail(&state.db, job.id, &reason).map(|_| ())
+                    }
+                    Err(Failure::GiveUp(reason)) => {
+                        tracing::error!(job = job.id, kind = %job.kind, %reason, "job failed for good");
+                        outbox::give_up(&state.db, job.id, &reason)
+                    }
                 };
                 if let Err(e) = recorded {
                     tracing::error!(error = %e, job = job.id, "cannot record the outcome of a job");
@@ -152,9 +199,15 @@ fn run_worker(state: &AppState, stop: &AtomicBool) {
     }
 }
 
-/// Does one job. An `Err` is recorded on the job and retried with back-off until it is dead.
-fn perform(state: &AppState, job: &outbox::Job) -> Result<(), String> {
+/// Does one job. A failure is recorded on the job: retried with back-off until it is dead, or
+/// dead at once.
+fn perform(state: &AppState, mailer: Option<&Mailer>, job: &outbox::Job) -> Result<(), Failure> {
     match job.kind.as_str() {
+        NOTICE_JOB => notices::deliver(state, job),
+        EMAIL_JOB => match mailer {
+            Some(mailer) => notices::send_email(mailer, job),
+            None => Err(Failure::Retry("mail is not enabled here".into())),
+        },
         AUDIT_VERIFY => {
             let mut conn = state.db.conn().map_err(|e| e.to_string())?;
             match registry::audit::verify_chain(&mut conn, &state.audit_key)
@@ -166,10 +219,12 @@ fn perform(state: &AppState, job: &outbox::Job) -> Result<(), String> {
                 }
                 Err(found) => {
                     tracing::error!(%found, "audit chain broken");
-                    Err(format!("audit chain broken: {found}"))
+                    Err(Failure::Retry(format!("audit chain broken: {found}")))
                 }
             }
         }
-        other => Err(format!("no worker knows job kind {other:?}")),
+        other => Err(Failure::Retry(format!(
+            "no worker knows job kind {other:?}"
+        ))),
     }
 }

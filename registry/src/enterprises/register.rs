@@ -283,6 +283,7 @@ pub fn register(conn: &mut DbConn, new: &NewEnterprise) -> Result<(Enterprise, U
             role: Role::Enterprise,
             department_id: None,
             enterprise_id: Some(id),
+            locale: None,
         },
     )?;
     let enterprise = load_enterprise(conn, id)?;

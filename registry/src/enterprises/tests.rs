@@ -47,6 +47,7 @@ fn officer(conn: &mut crate::db::DbConn, name: &str, region: &str, cat: Category
             role: Role::Officer,
             department_id: Some(dept.id),
             enterprise_id: None,
+            locale: None,
         },
     )
     .unwrap();

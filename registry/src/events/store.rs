@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::{event_company_prefix, lineage, role_name};
+use crate::blacklist::filing_flag;
 use crate::db::DbConn;
 use crate::epcis::{Event, event_hash};
 use crate::error::{RegistryError, Result};
@@ -40,6 +41,8 @@ pub struct CaptureJob {
     pub error: Option<String>,
     /// When the job finished (UTC).
     pub finished_at: Option<NaiveDateTime>,
+    /// `blacklisted` when captured by an enterprise on the blacklist.
+    pub flagged: Option<String>,
 }
 
 /// Who captures, and from what.
@@ -104,6 +107,10 @@ pub fn capture(conn: &mut DbConn, events: Vec<Event>, meta: &CaptureMeta) -> Res
                 .is_some_and(|id| known_ids.contains(&(id.clone(), p.declares_error)))
     });
     let stored = fresh.len();
+    let flagged = match meta.enterprise_id {
+        Some(enterprise) => filing_flag(conn, enterprise)?,
+        None => None,
+    };
     let job_id: i64 = diesel::insert_into(capture_jobs::table)
         .values((
             capture_jobs::created_at.eq(now),
@@ -115,6 +122,7 @@ pub fn capture(conn: &mut DbConn, events: Vec<Event>, meta: &CaptureMeta) -> Res
             capture_jobs::stored_count.eq(count(stored)),
             capture_jobs::duplicate_count.eq(count(total - stored)),
             capture_jobs::finished_at.eq(now),
+            capture_jobs::flagged.eq(flagged),
         ))
         .returning(capture_jobs::id)
         .get_result(conn)?;

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::Paging;
 use super::products::find_product;
 use super::sites::find_site;
+use crate::blacklist::filing_flag;
 use crate::db::DbConn;
 use crate::enterprises::{find_enterprise, own_enterprise, require_active};
 use crate::error::{RegistryError, Result};
@@ -53,6 +54,8 @@ pub struct Batch {
     pub site_id: Option<i64>,
     pub inputs: Vec<i64>,
     pub created_at: NaiveDateTime,
+    /// `blacklisted` when filed while the enterprise was on the blacklist.
+    pub flagged: Option<String>,
 }
 
 type Row = (
@@ -67,6 +70,7 @@ type Row = (
     String,
     Option<i64>,
     NaiveDateTime,
+    Option<String>,
 );
 
 /// GS1 CSET 82, the characters allowed in a lot number (AI 10).
@@ -190,6 +194,7 @@ pub fn create_batch(
             batches::unit.eq(new.unit.trim()),
             batches::site_id.eq(new.site_id),
             batches::created_at.eq(time::now()),
+            batches::flagged.eq(filing_flag(conn, enterprise_id)?),
         ))
         .returning(batches::id)
         .get_result::<i64>(conn)?;
@@ -247,6 +252,7 @@ fn load(
                 unit,
                 site,
                 at,
+                flagged,
             )| {
                 Batch {
                     id,
@@ -265,6 +271,7 @@ fn load(
                         .map(|(_, i)| *i)
                         .collect(),
                     created_at: at,
+                    flagged,
                 }
             },
         )

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Paging;
 use super::countries::is_country;
+use crate::blacklist::filing_flag;
 use crate::db::DbConn;
 use crate::departments::Category;
 use crate::enterprises::{find_enterprise, own_enterprise, require_active, text};
@@ -49,6 +50,8 @@ pub struct Product {
     pub shelf_life_days: Option<i32>,
     pub target_markets: Vec<String>,
     pub created_at: NaiveDateTime,
+    /// `blacklisted` when filed while the enterprise was on the blacklist.
+    pub flagged: Option<String>,
 }
 
 type Row = (
@@ -62,6 +65,7 @@ type Row = (
     Option<i32>,
     String,
     NaiveDateTime,
+    Option<String>,
 );
 
 fn from_row(row: Row) -> Result<Product> {
@@ -76,6 +80,7 @@ fn from_row(row: Row) -> Result<Product> {
         shelf,
         markets,
         at,
+        flagged,
     ) = row;
     Ok(Product {
         id,
@@ -92,6 +97,7 @@ fn from_row(row: Row) -> Result<Product> {
             .map(str::to_owned)
             .collect(),
         created_at: at,
+        flagged,
     })
 }
 
@@ -184,6 +190,7 @@ pub fn create_product(
             products::shelf_life_days.eq(new.shelf_life_days),
             products::target_markets.eq(markets.join(",")),
             products::created_at.eq(time::now()),
+            products::flagged.eq(filing_flag(conn, enterprise_id)?),
         ))
         .returning(products::id)
         .get_result::<i64>(conn)?;

@@ -1,6 +1,7 @@
 //! Who may act: users and their roles, passwords, API tokens for machines, portal sessions,
 //! and the limit on login attempts.
 
+mod locale;
 mod login_limit;
 mod password;
 mod role;
@@ -10,6 +11,7 @@ mod users;
 
 use serde::Serialize;
 
+pub use locale::Locale;
 pub use login_limit::{LoginPolicy, check_login_allowed, record_login_attempt};
 pub use password::{hash_password, verify_password};
 pub use role::{Role, Scope};
@@ -20,7 +22,7 @@ pub use tokens::{
 };
 pub use users::{
     NewUser, User, UserFilter, authenticate, create_user, find_user, find_user_by_name, list_users,
-    set_user_active,
+    set_user_active, set_user_locale,
 };
 
 /// How a request or command proved who it is.

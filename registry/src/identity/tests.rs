@@ -30,6 +30,7 @@ fn new_user(username: &str, role: Role) -> NewUser {
         role,
         department_id: None,
         enterprise_id: None,
+        locale: None,
     }
 }
 

@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::locale::Locale;
 use super::password::{DUMMY_HASH, hash_password, verify_password};
 use super::role::Role;
 use crate::db::DbConn;
@@ -26,6 +27,8 @@ pub struct User {
     pub updated_at: NaiveDateTime,
     /// Whether a password is set (machine accounts may have only tokens).
     pub has_password: bool,
+    /// The language notices are written in; none: the hub's default (`notices.default_locale`).
+    pub locale: Option<Locale>,
 }
 
 #[derive(Queryable, Selectable)]
@@ -42,6 +45,7 @@ struct UserRow {
     active: bool,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    locale: Option<String>,
 }
 
 impl UserRow {
@@ -58,6 +62,11 @@ impl UserRow {
             created_at: self.created_at,
             updated_at: self.updated_at,
             has_password: self.password_hash.is_some(),
+            locale: self
+                .locale
+                .as_deref()
+                .map(|tag| Locale::parse(tag, "locale"))
+                .transpose()?,
         })
     }
 }
@@ -80,6 +89,9 @@ pub struct NewUser {
     /// Required for enterprise users.
     #[serde(default)]
     pub enterprise_id: Option<i64>,
+    /// The language of the user's notices; omit for the hub's default.
+    #[serde(default)]
+    pub locale: Option<Locale>,
 }
 
 fn validate_username(username: &str) -> Result<()> {
@@ -180,6 +192,7 @@ pub fn create_user(conn: &mut DbConn, new: &NewUser) -> Result<User> {
             users::role.eq(new.role.as_str()),
             users::department_id.eq(new.department_id),
             users::enterprise_id.eq(new.enterprise_id),
+            users::locale.eq(new.locale.map(Locale::tag)),
             users::active.eq(true),
             users::created_at.eq(now),
             users::updated_at.eq(now),
@@ -268,6 +281,20 @@ pub fn set_user_active(conn: &mut DbConn, id: i64, active: bool) -> Result<User>
             crate::schema::sessions::table.filter(crate::schema::sessions::user_id.eq(id)),
         )
         .execute(conn)?;
+    }
+    find_user(conn, id)
+}
+
+/// Sets the language of a user's notices (none: the hub's default).
+pub fn set_user_locale(conn: &mut DbConn, id: i64, locale: Option<Locale>) -> Result<User> {
+    let updated = diesel::update(users::table.find(id))
+        .set((
+            users::locale.eq(locale.map(Locale::tag)),
+            users::updated_at.eq(time::now()),
+        ))
+        .execute(conn)?;
+    if updated == 0 {
+        return Err(RegistryError::NotFound { entity: "user" });
     }
     find_user(conn, id)
 }

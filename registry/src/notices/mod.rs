@@ -3,8 +3,13 @@
 //!
 //! A notice is enqueued in the outbox ([`NOTICE_JOB`]) inside the transaction of the change that
 //! causes it, so a rolled-back change sends nothing and a committed one is delivered even if the
-//! mail server is down for hours. It names a topic, its parameters and an audience; whoever
-//! delivers it resolves the audience to users and renders the text in each one's language.
+//! mail server is down for hours. It names a topic, its parameters and an audience; delivery
+//! ([`deliver`]) resolves the audience to active users ([`recipients`]), writes each one's inbox
+//! row with the text rendered in their language, and enqueues one e-mail per recipient
+//! ([`EMAIL_JOB`]) under a key per notice and recipient, so that retries never mail twice.
+
+mod audience;
+mod inbox;
 
 use serde::{Deserialize, Serialize};
 
@@ -12,6 +17,12 @@ use crate::db::DbConn;
 use crate::departments::Category;
 use crate::error::Result;
 use crate::outbox::{self, NewJob};
+
+pub use audience::{Recipient, recipients};
+pub use inbox::{
+    Delivery, EMAIL_JOB, EmailJob, InboxFilter, InboxNotice, Rendered, deliver, list_inbox,
+    mark_read,
+};
 
 /// The outbox kind of a notice waiting to be delivered.
 pub const NOTICE_JOB: &str = "notice.send";
@@ -73,3 +84,6 @@ pub fn enqueue(conn: &mut DbConn, notice: &Notice, company_prefix: &str) -> Resu
         },
     )
 }
+
+#[cfg(test)]
+mod tests;

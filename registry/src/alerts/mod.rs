@@ -2,7 +2,9 @@
 //! time, mass-balance and quota breaches, expired licences: each is raised here with its kind,
 //! the enterprise, region and category it concerns (which decide the competent department), and
 //! a JSON detail. Raising an alert enqueues a notice to the competent departments in the same
-//! transaction.
+//! transaction. Officers read and handle the alerts of their jurisdiction ([`handling`]).
+
+mod handling;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -14,6 +16,10 @@ use crate::error::Result;
 use crate::notices::{self, Audience, Notice};
 use crate::schema::alerts;
 use crate::time;
+
+pub use handling::{
+    AlertFilter, HandlingNote, acknowledge, close, find_visible_alert, list_alerts,
+};
 
 /// How urgent an alert is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -220,73 +226,4 @@ pub fn find_alert(conn: &mut DbConn, id: i64) -> Result<Alert> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::outbox;
-    use crate::schema::outbox as outbox_table;
-    use crate::testing::TestDb;
-
-    fn new_alert(key: Option<&str>) -> NewAlert<'_> {
-        NewAlert {
-            kind: "stamp.unknown_serial",
-            severity: Severity::Warning,
-            enterprise_id: None,
-            region_code: "410102",
-            category: Some(Category::Food),
-            company_prefix: "6901234",
-            subject: "stamp:K7M3P9X2W4R8T6",
-            detail: serde_json::json!({ "serial": "K7M3P9X2W4R8T6" }),
-            dedupe_key: key,
-        }
-    }
-
-    #[test]
-    fn raising_stores_the_alert_and_enqueues_one_notice() {
-        let test = TestDb::new();
-        let db = test.db();
-        let alert = db
-            .transaction(|c| raise(c, &new_alert(Some("k1"))))
-            .unwrap()
-            .unwrap();
-        assert_eq!(alert.status, AlertStatus::Open);
-        assert_eq!(alert.category, "food");
-        assert_eq!(alert.detail["serial"], "K7M3P9X2W4R8T6");
-        // The same key raises nothing more.
-        assert!(
-            db.transaction(|c| raise(c, &new_alert(Some("k1"))))
-                .unwrap()
-                .is_none()
-        );
-        let job = outbox::claim(db, &[notices::NOTICE_JOB], chrono::Duration::minutes(1))
-            .unwrap()
-            .expect("a notice is queued");
-        let notice: Notice = serde_json::from_str(&job.payload).unwrap();
-        assert_eq!(notice.topic, "alert.stamp.unknown_serial");
-        assert_eq!(notice.source, format!("alert:{}", alert.id));
-        assert_eq!(
-            notice.audience,
-            vec![Audience::Competent {
-                region_code: "410102".into(),
-                category: Some(Category::Food)
-            }]
-        );
-        let mut conn = db.conn().unwrap();
-        let queued: i64 = outbox_table::table.count().get_result(&mut *conn).unwrap();
-        assert_eq!(queued, 1);
-    }
-
-    #[test]
-    fn a_rolled_back_alert_leaves_nothing() {
-        let test = TestDb::new();
-        let db = test.db();
-        let failed: Result<()> = db.transaction(|c| {
-            raise(c, &new_alert(None))?;
-            Err(crate::RegistryError::conflict("boom", "roll back"))
-        });
-        assert!(failed.is_err());
-        let mut conn = db.conn().unwrap();
-        let alerts_left: i64 = alerts::table.count().get_result(&mut *conn).unwrap();
-        let jobs_left: i64 = outbox_table::table.count().get_result(&mut *conn).unwrap();
-        assert_eq!((alerts_left, jobs_left), (0, 0));
-    }
-}
+mod tests;

@@ -1,0 +1,109 @@
+//! The blacklist: listing and removal by the competent department, the full records for
+//! officers and administrators, and the published part for everyone.
+
+use actix_web::{HttpResponse, web};
+use registry::blacklist::{self, Listing, ListingFilter, NewListing, PublicListing, Removal};
+use registry::filings::Paging;
+use serde_json::json;
+use tracing_actix_web::RequestId;
+
+use super::{ApiError, Json, audit, blocking};
+use crate::server::AppState;
+use crate::server::auth::Auth;
+
+/// The open listings as published (no sign-in): enterprise name, credit code, reason, penalty,
+/// decision number and the day of listing, newest first.
+#[utoipa::path(get, path = "/api/v1/public/blacklist", tag = "blacklist", params(Paging),
+    responses((status = 200, body = [PublicListing]), (status = 422, body = super::ErrorBody)))]
+pub async fn public(
+    state: web::Data<AppState>,
+    paging: web::Query<Paging>,
+) -> Result<web::Json<Vec<PublicListing>>, ApiError> {
+    let paging = paging.into_inner();
+    let db = state.db.clone();
+    let list = blocking(move || Ok(blacklist::public_listings(&mut *db.conn()?, paging)?)).await?;
+    Ok(web::Json(list))
+}
+
+/// Listings with their full records, newest first (open ones unless `include_removed`).
+#[utoipa::path(get, path = "/api/v1/blacklist", tag = "blacklist", params(ListingFilter),
+    responses((status = 200, body = [Listing]), (status = 422, body = super::ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn list(
+    state: web::Data<AppState>,
+    filter: web::Query<ListingFilter>,
+) -> Result<web::Json<Vec<Listing>>, ApiError> {
+    let filter = filter.into_inner();
+    let db = state.db.clone();
+    let list = blocking(move || Ok(blacklist::list_listings(&mut *db.conn()?, &filter)?)).await?;
+    Ok(web::Json(list))
+}
+
+/// One listing's full record.
+#[utoipa::path(get, path = "/api/v1/blacklist/{id}", tag = "blacklist", params(("id" = i64, Path)),
+    responses((status = 200, body = Listing), (status = 404, body = super::ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn get(
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<web::Json<Listing>, ApiError> {
+    let id = id.into_inner();
+    let db = state.db.clone();
+    let listing = blocking(move || Ok(blacklist::find_listing(&mut *db.conn()?, id)?)).await?;
+    Ok(web::Json(listing))
+}
+
+/// Lists an enterprise after a serious violation with a heavy penalty (officers of the
+/// competent department). Every department, the ministries and the enterprise are notified.
+/// 409 `already_listed` when it is listed already.
+#[utoipa::path(post, path = "/api/v1/blacklist", tag = "blacklist", request_body = NewListing,
+    responses((status = 201, body = Listing), (status = 403, body = super::ErrorBody),
+        (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn create(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    request_id: RequestId,
+    body: Json<NewListing>,
+) -> Result<HttpResponse, ApiError> {
+    let new = body.0;
+    let listing = blocking(move || {
+        state.db.transaction(|conn| {
+            let listing = blacklist::list_enterprise(conn, &actor, &new)?;
+            let detail = json!({ "enterprise_id": listing.enterprise_id, "penalty": listing.penalty, "decision_number": listing.decision_number, "reason": listing.reason });
+            audit(conn, &state, &actor, &request_id, "blacklist.list", &format!("blacklist:{}", listing.id), detail)?;
+            Ok(listing)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(listing))
+}
+
+/// Removes a listing: not before `removable_from`, and only with the officer's confirmation that
+/// the penalties are fulfilled and no new heavy penalty was imposed (officers of the competent
+/// department). Every department, the ministries and the enterprise are notified.
+#[utoipa::path(post, path = "/api/v1/blacklist/{id}/remove", tag = "blacklist", params(("id" = i64, Path)),
+    request_body = Removal,
+    responses((status = 200, body = Listing), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+        (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn remove(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    request_id: RequestId,
+    id: web::Path<i64>,
+    body: Json<Removal>,
+) -> Result<web::Json<Listing>, ApiError> {
+    let id = id.into_inner();
+    let removal = body.0;
+    let listing = blocking(move || {
+        state.db.transaction(|conn| {
+            let listing = blacklist::remove_listing(conn, &actor, id, &removal)?;
+            let detail = json!({ "enterprise_id": listing.enterprise_id, "reason": removal.reason, "penalties_fulfilled": removal.penalties_fulfilled, "no_new_heavy_penalty": removal.no_new_heavy_penalty });
+            audit(conn, &state, &actor, &request_id, "blacklist.remove", &format!("blacklist:{id}"), detail)?;
+            Ok(listing)
+        })
+    })
+    .await?;
+    Ok(web::Json(listing))
+}

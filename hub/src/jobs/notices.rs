@@ -1,0 +1,61 @@
+//! Notice jobs: `notice.send` delivers a notice into its recipients' inboxes (rendered in each
+//! one's language by `reports`) and enqueues their e-mails, all in one transaction;
+//! `notice.email` sends one message.
+
+use registry::notices::{self, EmailJob, Notice};
+use registry::outbox::Job;
+
+use super::Failure;
+use crate::mail::{Mail, Mailer, SendFailure};
+use crate::server::AppState;
+
+/// Delivers one `notice.send` job. Delivering twice writes nothing new.
+pub(super) fn deliver(state: &AppState, job: &Job) -> Result<(), Failure> {
+    let notice: Notice = serde_json::from_str(&job.payload)
+        .map_err(|e| Failure::GiveUp(format!("not a notice: {e}")))?;
+    let default_locale = state.config.notices.default_locale;
+    let mail = state.config.mail.enabled;
+    let done = state
+        .db
+        .transaction(|conn| {
+            notices::deliver(
+                conn,
+                &notice,
+                default_locale,
+                mail,
+                &reports::notices::render,
+            )
+        })
+        .map_err(|e| Failure::Retry(e.to_string()))?;
+    tracing::info!(
+        job = job.id,
+        topic = %notice.topic,
+        source = %notice.source,
+        recipients = done.recipients,
+        written = done.written,
+        emails = done.emails,
+        "notice delivered"
+    );
+    Ok(())
+}
+
+/// Sends one `notice.email` job: a 4xx or an unreachable server is retried, a 5xx is final.
+pub(super) fn send_email(mailer: &Mailer, job: &Job) -> Result<(), Failure> {
+    let email: EmailJob = serde_json::from_str(&job.payload)
+        .map_err(|e| Failure::GiveUp(format!("not an e-mail job: {e}")))?;
+    let mail = Mail {
+        to: &email.to,
+        subject: &email.subject,
+        body: &email.body,
+        language: email.locale.tag(),
+        message_id: format!("notice-{}.{}@{}", email.notice_id, job.id, mailer.domain()),
+    };
+    match mailer.send(&mail) {
+        Ok(()) => {
+            tracing::info!(job = job.id, notice = email.notice_id, "notice mailed");
+            Ok(())
+        }
+        Err(SendFailure::Transient(reason)) => Err(Failure::Retry(reason)),
+        Err(SendFailure::Permanent(reason)) => Err(Failure::GiveUp(reason)),
+    }
+}

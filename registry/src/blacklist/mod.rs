@@ -1,0 +1,185 @@
+//! The serious breach-of-trust blacklist. An enterprise is listed after a serious violation with
+//! a heavy penalty; while listed it gets no new stamps and its filings are flagged. At most one
+//! listing per enterprise is open at a time (the database enforces it); a removed listing stays
+//! as the record. Listing and removal ([`decisions`]) notify every department and the
+//! ministries; the published part of open listings is public ([`public_listings`]).
+
+mod decisions;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::db::DbConn;
+use crate::error::{RegistryError, Result};
+use crate::filings::Paging;
+use crate::schema::{blacklist, enterprises};
+
+pub use decisions::{NewListing, Removal, list_enterprise, remove_listing};
+
+/// The flag stored on what a listed enterprise files while it is listed.
+pub const BLACKLISTED_FLAG: &str = "blacklisted";
+
+/// The heavy penalties that put an enterprise on the blacklist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Penalty {
+    /// A fine at the top of the statutory range.
+    FineTopOfRange,
+    /// The licence revoked.
+    LicenceRevoked,
+    /// Production (or business) suspended.
+    ProductionSuspended,
+}
+
+impl Penalty {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Penalty::FineTopOfRange => "fine_top_of_range",
+            Penalty::LicenceRevoked => "licence_revoked",
+            Penalty::ProductionSuspended => "production_suspended",
+        }
+    }
+}
+
+/// One listing of an enterprise on the blacklist.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema, Queryable, Selectable)]
+#[diesel(table_name = blacklist)]
+pub struct Listing {
+    pub id: i64,
+    pub enterprise_id: i64,
+    pub company_prefix: String,
+    /// The department that listed it.
+    pub department_id: i64,
+    /// The violation, as published.
+    pub reason: String,
+    /// The heavy penalty behind the listing (a [`Penalty`] name).
+    #[schema(value_type = Penalty)]
+    pub penalty: String,
+    /// The number of the penalty decision.
+    pub decision_number: String,
+    pub listed_by: String,
+    pub listed_at: NaiveDateTime,
+    /// The earliest day the listing may be removed (one year after listing).
+    pub removable_from: NaiveDate,
+    pub removed_by: Option<String>,
+    pub removed_at: Option<NaiveDateTime>,
+    pub removal_reason: Option<String>,
+    /// At removal, the officer confirmed the penalties were fulfilled.
+    pub penalties_fulfilled: Option<bool>,
+    /// At removal, the officer confirmed no new heavy penalty was imposed since the listing.
+    pub no_new_heavy_penalty: Option<bool>,
+}
+
+/// The open listing of an enterprise, if it is on the blacklist now.
+pub fn current_listing(conn: &mut DbConn, enterprise_id: i64) -> Result<Option<Listing>> {
+    Ok(blacklist::table
+        .filter(blacklist::enterprise_id.eq(enterprise_id))
+        .filter(blacklist::removed_at.is_null())
+        .select(Listing::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The flag to store on a filing by `enterprise_id`: [`BLACKLISTED_FLAG`] while it is listed.
+pub fn filing_flag(conn: &mut DbConn, enterprise_id: i64) -> Result<Option<&'static str>> {
+    Ok(current_listing(conn, enterprise_id)?.map(|_| BLACKLISTED_FLAG))
+}
+
+/// A listing by id (the full record, for officers and administrators).
+pub fn find_listing(conn: &mut DbConn, id: i64) -> Result<Listing> {
+    blacklist::table
+        .find(id)
+        .select(Listing::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(RegistryError::NotFound { entity: "listing" })
+}
+
+/// Filters for [`list_listings`].
+#[derive(Debug, Clone, Copy, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListingFilter {
+    /// Only this enterprise's listings.
+    pub enterprise_id: Option<i64>,
+    /// Also removed listings (default: only open ones).
+    #[serde(default)]
+    pub include_removed: bool,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// Listings, newest first (full records, for officers and administrators).
+pub fn list_listings(conn: &mut DbConn, filter: &ListingFilter) -> Result<Vec<Listing>> {
+    let (limit, offset) = Paging {
+        page: filter.page,
+        per_page: filter.per_page,
+    }
+    .limits()?;
+    let mut query = blacklist::table
+        .select(Listing::as_select())
+        .order(blacklist::id.desc())
+        .limit(limit)
+        .offset(offset)
+        .into_boxed();
+    if let Some(enterprise) = filter.enterprise_id {
+        query = query.filter(blacklist::enterprise_id.eq(enterprise));
+    }
+    if !filter.include_removed {
+        query = query.filter(blacklist::removed_at.is_null());
+    }
+    Ok(query.load(conn)?)
+}
+
+/// What the public sees of an open listing.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PublicListing {
+    pub enterprise_name: String,
+    /// Unified Social Credit Code.
+    pub credit_code: String,
+    pub reason: String,
+    #[schema(value_type = Penalty)]
+    pub penalty: String,
+    pub decision_number: String,
+    /// The day of listing (UTC).
+    pub listed_on: NaiveDate,
+}
+
+/// The open listings as published, newest first.
+pub fn public_listings(conn: &mut DbConn, paging: Paging) -> Result<Vec<PublicListing>> {
+    let (limit, offset) = paging.limits()?;
+    let rows: Vec<(String, String, String, String, String, NaiveDateTime)> = blacklist::table
+        .inner_join(enterprises::table)
+        .filter(blacklist::removed_at.is_null())
+        .order(blacklist::id.desc())
+        .limit(limit)
+        .offset(offset)
+        .select((
+            enterprises::name,
+            enterprises::credit_code,
+            blacklist::reason,
+            blacklist::penalty,
+            blacklist::decision_number,
+            blacklist::listed_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(enterprise_name, credit_code, reason, penalty, decision_number, listed_at)| {
+                PublicListing {
+                    enterprise_name,
+                    credit_code,
+                    reason,
+                    penalty,
+                    decision_number,
+                    listed_on: listed_at.date(),
+                }
+            },
+        )
+        .collect())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,303 @@
+//! Blacklist rules on the backend the test environment selects.
+
+use chrono::Duration;
+
+use super::*;
+use crate::departments::{Category, NewDepartment, create_department};
+use crate::enterprises::{Decision, NewEnterprise, decide, register};
+use crate::filings::batches::{NewBatch, create_batch};
+use crate::filings::products::{NewProduct, create_product};
+use crate::identity::{Actor, AuthMethod, NewUser, Role, create_user};
+use crate::notices::{NOTICE_JOB, Notice};
+use crate::schema::outbox;
+use crate::testing::TestDb;
+
+fn officer(conn: &mut DbConn, name: &str, region: &str, cat: Category) -> Actor {
+    let dept = create_department(
+        conn,
+        &NewDepartment {
+            code: name.into(),
+            name: name.into(),
+            name_en: String::new(),
+            region_code: region.into(),
+            categories: vec![cat],
+        },
+    )
+    .unwrap();
+    let user = create_user(
+        conn,
+        &NewUser {
+            username: name.into(),
+            display_name: name.into(),
+            email: None,
+            password: None,
+            role: Role::Officer,
+            department_id: Some(dept.id),
+            enterprise_id: None,
+            locale: None,
+        },
+    )
+    .unwrap();
+    Actor::for_user(&user, AuthMethod::Session)
+}
+
+/// An active food enterprise in 410102 (approved by `approver`), and its user.
+fn active_enterprise(conn: &mut DbConn, approver: &Actor) -> (i64, Actor) {
+    let (ent, user) = register(
+        conn,
+        &NewEnterprise {
+            credit_code: "91110000600037341L".into(),
+            name: "郑州食品".into(),
+            name_en: "Zhengzhou Food".into(),
+            legal_representative: "李四".into(),
+            phone: "0371-12345678".into(),
+            email: "a@example.cn".into(),
+            region_code: "410102".into(),
+            address: "郑州市".into(),
+            latitude: None,
+            longitude: None,
+            company_prefix: Some("6901234".into()),
+            categories: vec![Category::Food],
+            username: "zz-dairy".into(),
+            password: "a long enough password".into(),
+        },
+    )
+    .unwrap();
+    decide(conn, approver, ent.id, Decision::Approve, None).unwrap();
+    (ent.id, Actor::for_user(&user, AuthMethod::Session))
+}
+
+fn listing(enterprise_id: i64) -> NewListing {
+    NewListing {
+        enterprise_id,
+        penalty: Penalty::LicenceRevoked,
+        decision_number: "豫市监罚〔2026〕12号".into(),
+        reason: "生产销售假冒伪劣食品".into(),
+    }
+}
+
+fn removal() -> Removal {
+    Removal {
+        reason: "处罚已履行完毕".into(),
+        penalties_fulfilled: true,
+        no_new_heavy_penalty: true,
+    }
+}
+
+fn notices_queued(conn: &mut DbConn) -> Vec<Notice> {
+    outbox::table
+        .filter(outbox::kind.eq(NOTICE_JOB))
+        .order(outbox::id)
+        .select(outbox::payload)
+        .load::<String>(conn)
+        .unwrap()
+        .iter()
+        .map(|p| serde_json::from_str(p).unwrap())
+        .collect()
+}
+
+#[test]
+fn an_officer_of_the_competent_department_lists_once_and_removes_after_a_year() {
+    let test = TestDb::new();
+    let mut conn = test.db().conn().unwrap();
+    let conn = &mut *conn;
+    let competent = officer(conn, "zz-food", "410100", Category::Food);
+    let drugs = officer(conn, "zz-drugs", "410100", Category::Drugs);
+    let (ent, ent_user) = active_enterprise(conn, &competent);
+
+    for stranger in [&drugs, &ent_user] {
+        assert!(matches!(
+            list_enterprise(conn, stranger, &listing(ent)),
+            Err(RegistryError::Denied {
+                code: "outside_jurisdiction",
+                ..
+            })
+        ));
+    }
+    let blank = NewListing {
+        decision_number: " ".into(),
+        ..listing(ent)
+    };
+    assert!(matches!(
+        list_enterprise(conn, &competent, &blank),
+        Err(RegistryError::Invalid { field, .. }) if field == "decision_number"
+    ));
+    assert!(matches!(
+        list_enterprise(conn, &competent, &listing(999)),
+        Err(RegistryError::Invalid { field, .. }) if field == "enterprise_id"
+    ));
+
+    let listed = list_enterprise(conn, &competent, &listing(ent)).unwrap();
+    assert_eq!(listed.penalty, "licence_revoked");
+    assert_eq!(listed.company_prefix, "6901234");
+    assert_eq!(
+        listed.removable_from,
+        listed
+            .listed_at
+            .date()
+            .checked_add_months(chrono::Months::new(12))
+            .unwrap()
+    );
+    assert_eq!(current_listing(conn, ent).unwrap().unwrap().id, listed.id);
+    assert!(matches!(
+        list_enterprise(conn, &competent, &listing(ent)),
+        Err(RegistryError::Conflict {
+            code: "already_listed",
+            ..
+        })
+    ));
+
+    let queued = notices_queued(conn);
+    assert_eq!(queued.len(), 1);
+    assert_eq!(queued[0].topic, "blacklist.listed");
+    assert_eq!(queued[0].source, format!("blacklist:{}", listed.id));
+    assert_eq!(queued[0].params["credit_code"], "91110000600037341L");
+    assert!(
+        queued[0]
+            .audience
+            .contains(&crate::notices::Audience::Ministries)
+    );
+    assert!(
+        queued[0]
+            .audience
+            .contains(&crate::notices::Audience::AllDepartments)
+    );
+
+    // Not before a year.
+    assert!(matches!(
+        remove_listing(conn, &competent, listed.id, &removal()),
+        Err(RegistryError::Conflict {
+            code: "not_yet_removable",
+            ..
+        })
+    ));
+    diesel::update(blacklist::table.find(listed.id))
+        .set(blacklist::removable_from.eq((crate::time::now() - Duration::days(1)).date()))
+        .execute(conn)
+        .unwrap();
+    let unconfirmed = Removal {
+        no_new_heavy_penalty: false,
+        ..removal()
+    };
+    assert!(matches!(
+        remove_listing(conn, &competent, listed.id, &unconfirmed),
+        Err(RegistryError::Invalid { field, .. }) if field == "no_new_heavy_penalty"
+    ));
+    assert!(matches!(
+        remove_listing(conn, &drugs, listed.id, &removal()),
+        Err(RegistryError::Denied { .. })
+    ));
+    let removed = remove_listing(conn, &competent, listed.id, &removal()).unwrap();
+    assert_eq!(removed.removed_by.as_deref(), Some("user:zz-food"));
+    assert_eq!(
+        (removed.penalties_fulfilled, removed.no_new_heavy_penalty),
+        (Some(true), Some(true))
+    );
+    assert!(current_listing(conn, ent).unwrap().is_none());
+    assert!(matches!(
+        remove_listing(conn, &competent, listed.id, &removal()),
+        Err(RegistryError::Conflict {
+            code: "listing_removed",
+            ..
+        })
+    ));
+    let queued = notices_queued(conn);
+    assert_eq!(queued.len(), 2);
+    assert_eq!(queued[1].topic, "blacklist.removed");
+
+    // Listed again later: a new listing beside the removed record.
+    let again = list_enterprise(conn, &competent, &listing(ent)).unwrap();
+    assert_ne!(again.id, listed.id);
+    let all = list_listings(
+        conn,
+        &ListingFilter {
+            include_removed: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(
+        list_listings(conn, &ListingFilter::default())
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn the_public_sees_open_listings_and_filings_while_listed_are_flagged() {
+    let test = TestDb::new();
+    let mut conn = test.db().conn().unwrap();
+    let conn = &mut *conn;
+    let competent = officer(conn, "zz-food", "410100", Category::Food);
+    let (ent, me) = active_enterprise(conn, &competent);
+    let product = |gtin: &str| NewProduct {
+        gtin: gtin.into(),
+        name: "牛奶".into(),
+        category: Category::Food,
+        specification: String::new(),
+        shelf_life_days: Some(30),
+        target_markets: vec![],
+    };
+    let before = create_product(conn, &me, ent, &product("06901234000016")).unwrap();
+    assert_eq!(before.flagged, None);
+
+    list_enterprise(conn, &competent, &listing(ent)).unwrap();
+    let published = public_listings(conn, Paging::default()).unwrap();
+    assert_eq!(published.len(), 1);
+    assert_eq!(published[0].enterprise_name, "郑州食品");
+    assert_eq!(published[0].credit_code, "91110000600037341L");
+    assert_eq!(published[0].penalty, "licence_revoked");
+
+    let during = create_product(conn, &me, ent, &product("06901234000023")).unwrap();
+    assert_eq!(during.flagged.as_deref(), Some(BLACKLISTED_FLAG));
+    let batch = create_batch(
+        conn,
+        &me,
+        ent,
+        &NewBatch {
+            product_id: during.id,
+            lot: "L1".into(),
+            production_date: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+            expiry_date: None,
+            quantity: 10.0,
+            unit: "box".into(),
+            site_id: None,
+            inputs: vec![],
+        },
+    )
+    .unwrap();
+    assert_eq!(batch.flagged.as_deref(), Some(BLACKLISTED_FLAG));
+
+    // What was filed while listed stays flagged after removal; what was filed before does not.
+    diesel::update(blacklist::table)
+        .set(blacklist::removed_at.eq(crate::time::now()))
+        .execute(conn)
+        .unwrap();
+    assert!(public_listings(conn, Paging::default()).unwrap().is_empty());
+    let products =
+        crate::filings::products::list_products(conn, &me, ent, Paging::default()).unwrap();
+    let flags: Vec<_> = products.iter().map(|p| p.flagged.as_deref()).collect();
+    assert_eq!(flags, vec![None, Some(BLACKLISTED_FLAG)]);
+}
+
+#[test]
+fn a_rolled_back_listing_sends_nothing() {
+    let test = TestDb::new();
+    let db = test.db();
+    let (competent, ent) = {
+        let mut conn = db.conn().unwrap();
+        let competent = officer(&mut conn, "zz-food", "410100", Category::Food);
+        let (ent, _) = active_enterprise(&mut conn, &competent);
+        (competent, ent)
+    };
+    let failed: Result<()> = db.transaction(|conn| {
+        list_enterprise(conn, &competent, &listing(ent))?;
+        Err(RegistryError::conflict("audit_failed", "roll back"))
+    });
+    assert!(failed.is_err());
+    let mut conn = db.conn().unwrap();
+    assert!(notices_queued(&mut conn).is_empty());
+    assert!(current_listing(&mut conn, ent).unwrap().is_none());
+}

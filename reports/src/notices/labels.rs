@@ -1,0 +1,115 @@
+//! Words that notices share: penalties, severities, alert kinds, and the generic texts.
+
+use registry::identity::Locale;
+
+/// Picks the word for `locale` from (zh-CN, vi, en).
+fn pick(locale: Locale, words: (&str, &str, &str)) -> String {
+    match locale {
+        Locale::ZhCn => words.0,
+        Locale::Vi => words.1,
+        Locale::En => words.2,
+    }
+    .to_owned()
+}
+
+/// A blacklist penalty by its stored name (the name itself when unknown).
+pub(super) fn penalty(name: &str, locale: Locale) -> String {
+    match name {
+        "fine_top_of_range" => pick(
+            locale,
+            (
+                "顶格罚款",
+                "Phạt tiền ở mức cao nhất của khung",
+                "Fine at the top of the range",
+            ),
+        ),
+        "licence_revoked" => pick(locale, ("吊销许可证", "Tước giấy phép", "Licence revoked")),
+        "production_suspended" => pick(
+            locale,
+            (
+                "责令停产停业",
+                "Đình chỉ sản xuất, kinh doanh",
+                "Production suspended",
+            ),
+        ),
+        other => other.to_owned(),
+    }
+}
+
+/// An alert severity by its stored name.
+pub(super) fn severity(name: &str, locale: Locale) -> String {
+    match name {
+        "info" => pick(locale, ("提示", "Thông tin", "Info")),
+        "warning" => pick(locale, ("警告", "Cảnh báo", "Warning")),
+        "critical" => pick(locale, ("严重", "Nghiêm trọng", "Critical")),
+        other => other.to_owned(),
+    }
+}
+
+/// An alert kind; a kind without a label reads as itself.
+pub(super) fn alert_kind(kind: &str, locale: Locale) -> String {
+    let words = match kind {
+        "stamp.unknown_serial" => ("未知序列号", "Số sê-ri không tồn tại", "Unknown serial"),
+        "stamp.revoked" => (
+            "已注销的标识被扫描",
+            "Tem đã bị thu hồi được quét",
+            "Revoked stamp scanned",
+        ),
+        "stamp.wrong_code" => ("防伪码错误", "Mã chống giả không đúng", "Wrong hidden code"),
+        "stamp.scan_limit" => (
+            "扫描次数超出限值",
+            "Số lần quét vượt giới hạn",
+            "Scan limit exceeded",
+        ),
+        "stamp.impossible_travel" => (
+            "两次扫描地点相距过远",
+            "Hai lần quét cách nhau quá xa trong thời gian ngắn",
+            "Scans too far apart for the time between them",
+        ),
+        "stamp.outside_market" => (
+            "在申报销售区域外扫描",
+            "Quét ngoài thị trường đã khai báo",
+            "Scanned outside the declared markets",
+        ),
+        "rare_earth.mass_balance" => (
+            "产出超过投入（物料平衡）",
+            "Đầu ra vượt đầu vào (cân bằng khối lượng)",
+            "Output exceeds input (mass balance)",
+        ),
+        "rare_earth.quota" => (
+            "超出生产配额",
+            "Vượt hạn ngạch sản xuất",
+            "Production quota exceeded",
+        ),
+        "licence.expired" => ("许可证已过期", "Giấy phép đã hết hạn", "Licence expired"),
+        other => return other.to_owned(),
+    };
+    pick(locale, words)
+}
+
+/// The label of the line naming a notice's source.
+pub(super) fn source_label(locale: Locale) -> &'static str {
+    match locale {
+        Locale::ZhCn => "来源：",
+        Locale::Vi => "Nguồn: ",
+        Locale::En => "Source: ",
+    }
+}
+
+/// The subject prefix of a notice without a template.
+pub(super) fn generic_subject(locale: Locale) -> &'static str {
+    match locale {
+        Locale::ZhCn => "通知：",
+        Locale::Vi => "Thông báo: ",
+        Locale::En => "Notice: ",
+    }
+}
+
+/// The first line of a notice without a template.
+pub(super) fn generic_intro(locale: Locale) -> &'static str {
+    match locale {
+        Locale::ZhCn => "追溯平台有一项事项需要您关注：",
+        Locale::Vi => "Nền tảng truy xuất có một sự việc cần bạn lưu ý:",
+        Locale::En => "The traceability hub has something that needs your attention:",
+    }
+}

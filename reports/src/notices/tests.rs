@@ -1,0 +1,98 @@
+//! Rendering in each language, and the fallback for topics without a template.
+
+use registry::notices::{Audience, Notice};
+use serde_json::json;
+
+use super::*;
+
+fn listed() -> Notice {
+    Notice {
+        topic: "blacklist.listed".into(),
+        audience: vec![Audience::AllDepartments],
+        params: json!({
+            "enterprise_name": "郑州食品",
+            "credit_code": "91110000600037341L",
+            "department": "郑州市市场监督管理局",
+            "penalty": "licence_revoked",
+            "decision_number": "豫市监罚〔2026〕12号",
+            "reason": "生产销售假冒伪劣食品",
+            "listed_on": "2026-11-29",
+            "removable_from": "2027-11-29",
+        }),
+        source: "blacklist:3".into(),
+    }
+}
+
+#[test]
+fn a_listing_reads_in_each_language() {
+    let zh = render(&listed(), Locale::ZhCn);
+    assert_eq!(
+        zh.subject,
+        "严重失信主体名单：郑州食品（91110000600037341L）被列入"
+    );
+    assert!(zh.body.contains("处罚：吊销许可证"));
+    assert!(zh.body.contains("最早可移出日期：2027-11-29"));
+    assert!(zh.body.ends_with("来源：blacklist:3\n"));
+    let vi = render(&listed(), Locale::Vi);
+    assert!(
+        vi.subject
+            .starts_with("Danh sách vi phạm nghiêm trọng: 郑州食品")
+    );
+    assert!(vi.body.contains("Hình thức xử phạt: Tước giấy phép"));
+    let en = render(&listed(), Locale::En);
+    assert_eq!(
+        en.subject,
+        "Blacklist: 郑州食品 (91110000600037341L) listed"
+    );
+    assert!(
+        en.body
+            .contains("Penalty: Licence revoked\nPenalty decision: 豫市监罚〔2026〕12号")
+    );
+    assert!(
+        !en.body.contains('{'),
+        "every placeholder filled: {}",
+        en.body
+    );
+}
+
+#[test]
+fn alerts_of_any_kind_render_and_unknown_topics_fall_back() {
+    let alert = |kind: &str| Notice {
+        topic: format!("alert.{kind}"),
+        audience: vec![],
+        params: json!({ "alert_id": 17, "kind": kind, "severity": "critical", "subject": "stamp:K7M3", "enterprise_id": null, "detail": { "scans": 40 } }),
+        source: "alert:17".into(),
+    };
+    let known = render(&alert("stamp.scan_limit"), Locale::ZhCn);
+    assert_eq!(known.subject, "【严重】预警：扫描次数超出限值");
+    assert!(known.body.contains("企业编号：—"));
+    assert!(known.body.contains(r#"详情：{"scans":40}"#));
+    let new_kind = render(&alert("cylinder.refill_elsewhere"), Locale::Vi);
+    assert_eq!(
+        new_kind.subject,
+        "[Nghiêm trọng] Cảnh báo: cylinder.refill_elsewhere"
+    );
+
+    let odd = Notice {
+        topic: "spot_check.task_drawn".into(),
+        audience: vec![],
+        params: json!({ "task": 9, "due": "2026-12-20" }),
+        source: "spot_check:9".into(),
+    };
+    let en = render(&odd, Locale::En);
+    assert_eq!(en.subject, "Notice: spot_check.task_drawn");
+    assert!(en.body.contains("due: 2026-12-20\ntask: 9"));
+    assert_eq!(
+        render(&odd, Locale::ZhCn).subject,
+        "通知：spot_check.task_drawn"
+    );
+}
+
+#[test]
+fn subjects_stay_on_one_short_line() {
+    let mut notice = listed();
+    notice.params["enterprise_name"] = json!(format!("A\r\nBcc: x@y{}", "长".repeat(300)));
+    let subject = render(&notice, Locale::En).subject;
+    assert!(!subject.contains('\n') && !subject.contains('\r'));
+    assert_eq!(subject.chars().count(), 200);
+}
