@@ -194,7 +194,10 @@ mod tests {
         }
         let mine = pending_changes(conn, &zhengzhou, 1, 20).unwrap();
         assert_eq!(mine.total, 1);
-        assert_eq!(mine.items[0].change.enterprise_id, near.enterprise_id.unwrap());
+        assert_eq!(
+            mine.items[0].change.enterprise_id,
+            near.enterprise_id.unwrap()
+        );
         assert_eq!(mine.items[0].change.payload["name"], "新名称");
         let admin = Actor {
             role: Role::Admin,
