@@ -20,6 +20,7 @@ use serde_json::Value;
 pub use registry::testing::TEST_DATABASE_ENV;
 
 pub mod fixtures;
+pub mod portal;
 
 /// The password every fixture user gets.
 pub const PASSWORD: &str = "correct horse battery staple";
