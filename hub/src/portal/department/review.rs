@@ -31,8 +31,7 @@ fn approve_button(ctx: &Ctx, action: &str) -> Markup {
 fn registrations(ctx: &Ctx, actor: &Actor, page: &EnterprisePage, params: &Params<'_>) -> Markup {
     let lang = ctx.lang;
     html! {
-        table #pending-enterprises {
-            caption { (ctx.t("queue-registrations")) " (" (page.total) ")" }
+        table #pending-enterprises aria-labelledby="registrations-heading" {
             thead { tr {
                 th scope="col" { (ctx.t("field-name")) }
                 th scope="col" { (ctx.t("field-credit-code")) }
@@ -67,8 +66,7 @@ fn registrations(ctx: &Ctx, actor: &Actor, page: &EnterprisePage, params: &Param
 fn changes(ctx: &Ctx, actor: &Actor, page: &PendingChangePage) -> Markup {
     let lang = ctx.lang;
     html! {
-        table #pending-changes {
-            caption { (ctx.t("queue-changes")) " (" (page.total) ")" }
+        table #pending-changes aria-labelledby="changes-heading" {
             thead { tr {
                 th scope="col" { (ctx.t("enterprise")) }
                 th scope="col" { (ctx.t("change")) }
@@ -129,9 +127,9 @@ pub async fn page(ctx: Ctx, Auth(actor): Auth, query: web::Query<Vec<(String, St
     let changes_pager = pager_on(ctx.lang, &params, "changes_page", &changes_at);
     let body = html! {
         h1 { (ctx.t("nav-review")) }
-        h2 { (ctx.t("queue-registrations")) }
+        h2 #registrations-heading { (ctx.t("queue-registrations")) " (" (pending.total) ")" }
         (registrations(&ctx, &actor, &pending, &params))
-        h2 { (ctx.t("queue-changes")) }
+        h2 #changes-heading { (ctx.t("queue-changes")) " (" (proposed.total) ")" }
         (changes(&ctx, &actor, &proposed))
         (changes_pager)
     };
