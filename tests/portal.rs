@@ -564,3 +564,81 @@ fn the_new_pages_speak_the_chosen_language() {
     let vietnamese = me.page(&page);
     assert!(vietnamese.contains("Thêm cơ sở") && vietnamese.contains("lang=\"vi\""));
 }
+
+#[test]
+fn licences_show_their_expiry_and_go_to_review_after_approval() {
+    let r = Registry::new();
+    let (id, _) = r.register(1, "410102", &["food"]);
+    r.officer("zz-food", "410100", &["food"]);
+    let me = Visitor::signed_in(&r.app, "ent1");
+    let officer = Visitor::signed_in(&r.app, "zz-food");
+    let page = format!("/portal/enterprises/{id}/licences");
+    let today = chrono::Utc::now().date_naive();
+    let soon = (today + chrono::Days::new(10)).to_string();
+    let mut licence = vec![
+        ("licence_type", "food_production"),
+        ("number", "SC10641010200001"),
+        ("valid_from", "2021-01-01"),
+        ("valid_to", "2020-12-31"),
+        ("authority", "郑州市市场监督管理局"),
+    ];
+    let refused = me.submit(&page, &page, &licence);
+    assert_eq!(refused.status(), 422);
+    assert!(
+        refused
+            .text()
+            .unwrap()
+            .contains("id=\"licence-valid_to-error\"")
+    );
+    licence[3].1 = &soon;
+    assert_eq!(me.submit(&page, &page, &licence).status(), 303);
+    let listed = me.page(&page);
+    assert!(
+        listed.contains("Licence added.") && listed.contains("Expires soon"),
+        "{listed}"
+    );
+    assert!(
+        me.page(&format!("/portal/enterprises/{id}"))
+            .contains("expiring within 30 days: 1")
+    );
+
+    let approved = officer.submit(
+        "/portal/review",
+        &format!("/portal/enterprises/{id}/decision"),
+        &[("decision", "approve")],
+    );
+    assert_eq!(approved.status(), 303);
+    licence[1].1 = "SC10641010200002";
+    licence[2].1 = "2015-01-01";
+    licence[3].1 = "2020-01-01";
+    assert_eq!(me.submit(&page, &page, &licence).status(), 303);
+    let pending = me.page(&page);
+    assert!(
+        pending.contains("Licence filed; it awaits review.")
+            && pending.contains("SC10641010200002")
+    );
+    assert_eq!(
+        pending.matches("<td>SC1064").count(),
+        1,
+        "not on file before the decision"
+    );
+
+    let queue = officer.page("/portal/review");
+    assert!(queue.contains("SC10641010200002"));
+    let token = csrf_of(&queue);
+    let form_action = queue
+        .split("action=\"")
+        .find(|part| part.contains("/changes/"))
+        .and_then(|part| part.split('"').next())
+        .unwrap()
+        .to_owned();
+    let rejected = officer.post_with_token(
+        &form_action,
+        &token,
+        &[("decision", "reject"), ("reason", "expired")],
+    );
+    assert_eq!(rejected.status(), 303);
+    let after = me.page(&format!("/portal/enterprises/{id}"));
+    assert!(after.contains("Rejected") && after.contains("expired"));
+    assert_eq!(me.page(&page).matches("<td>SC1064").count(), 1);
+}

@@ -21,20 +21,13 @@ use crate::server::auth::SESSION_COOKIE;
 use crate::server::csrf::CSRF_COOKIE;
 
 /// The cookie that carries a flash message to the next page.
-pub const FLASH_COOKIE: &str = "th_flash";
+const FLASH_COOKIE: &str = "th_flash";
 
-/// Whether a flash reports success or a failure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FlashKind {
-    Success,
-    Error,
-}
-
-/// A one-time message shown on the page a form post redirects to (post/redirect/get). It
-/// carries a message key, never text, so a forged cookie can only show one of our messages.
+/// A one-time message shown on the page a successful form post redirects to
+/// (post/redirect/get); a refused post shows its error on the form instead. It carries a
+/// message key, never text, so a forged cookie can only show one of our messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Flash {
-    pub kind: FlashKind,
     /// A key of `hub/locales/*/portal.ftl`, `flash-...`.
     pub key: &'static str,
 }
@@ -42,39 +35,16 @@ pub struct Flash {
 impl Flash {
     /// A success message.
     pub fn success(key: &'static str) -> Self {
-        Self {
-            kind: FlashKind::Success,
-            key,
-        }
-    }
-
-    fn cookie_value(&self) -> String {
-        let kind = match self.kind {
-            FlashKind::Success => "success",
-            FlashKind::Error => "error",
-        };
-        format!("{kind}:{}", self.key)
+        Self { key }
     }
 }
 
-/// A flash read back from its cookie: the kind and the message, in the page's language.
-#[derive(Debug, Clone)]
-pub struct ShownFlash {
-    pub kind: FlashKind,
-    pub message: String,
-}
-
-fn read_flash(value: &str, lang: Lang) -> Option<ShownFlash> {
-    let (kind, key) = value.split_once(':')?;
-    let kind = match kind {
-        "success" => FlashKind::Success,
-        "error" => FlashKind::Error,
-        _ => return None,
-    };
+/// The message of a flash cookie, in the page's language (`None` for an unknown key).
+fn read_flash(key: &str, lang: Lang) -> Option<String> {
     if !key.starts_with("flash-") || !key.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {
         return None;
     }
-    lang.try_t(key).map(|message| ShownFlash { kind, message })
+    lang.try_t(key)
 }
 
 /// The context of one portal request. Take it as the first argument of a portal handler.
@@ -87,7 +57,7 @@ pub struct Ctx {
     csrf: String,
     /// A new pre-session CSRF token that the response must set as a cookie.
     fresh_pre_session: bool,
-    flash: Option<ShownFlash>,
+    flash: Option<String>,
     had_flash_cookie: bool,
     here: String,
 }
@@ -166,9 +136,9 @@ impl Ctx {
         &self.here
     }
 
-    /// The flash to show on this page, if the previous post left one.
-    pub fn flash(&self) -> Option<&ShownFlash> {
-        self.flash.as_ref()
+    /// The flash message to show on this page, if the previous post left one.
+    pub fn flash(&self) -> Option<&str> {
+        self.flash.as_deref()
     }
 
     /// A page (200) in the frame.
@@ -194,7 +164,7 @@ impl Ctx {
         let mut response = HttpResponse::SeeOther();
         self.cookies(&mut response);
         response.cookie(
-            Cookie::build(FLASH_COOKIE, flash.cookie_value())
+            Cookie::build(FLASH_COOKIE, flash.key)
                 .path("/portal")
                 .http_only(true)
                 .same_site(SameSite::Strict)

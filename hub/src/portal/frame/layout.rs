@@ -4,7 +4,7 @@
 use maud::{DOCTYPE, Markup, html};
 use registry::identity::{Actor, Role};
 
-use super::context::{Ctx, FlashKind};
+use super::context::Ctx;
 use super::messages;
 use crate::i18n::Lang;
 use crate::server::csrf::CSRF_FIELD;
@@ -53,7 +53,7 @@ pub const NAV: &[NavEntry] = &[
 ];
 
 /// The links `actor` sees: (message key, href).
-pub fn nav_links(actor: &Actor) -> Vec<(&'static str, String)> {
+fn nav_links(actor: &Actor) -> Vec<(&'static str, String)> {
     NAV.iter()
         .filter(|entry| entry.roles.contains(&actor.role))
         .filter_map(|entry| {
@@ -157,10 +157,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                 (header(ctx))
                 main #main tabindex="-1" {
                     @if let Some(flash) = ctx.flash() {
-                        @match flash.kind {
-                            FlashKind::Success => div.flash.success role="status" { (flash.message) },
-                            FlashKind::Error => div.flash.error role="alert" { (flash.message) },
-                        }
+                        div.flash.success role="status" { (flash) }
                     }
                     (body)
                 }

@@ -10,9 +10,9 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use registry::db::DbConn;
 
-pub use context::{Ctx, FLASH_COOKIE, Flash, Page, Refusal};
+pub use context::{Ctx, Flash, Page, Refusal};
 pub use forms::{Field, FormData, FormView, Input, Posted};
-pub use layout::{NAV, NavEntry, nav_links};
+pub use layout::{NAV, NavEntry};
 pub use tables::{Params, Position, pager, pager_on, sortable};
 
 use crate::api::{ApiError, blocking};
