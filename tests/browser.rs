@@ -1,6 +1,9 @@
 //! The portal in a real browser: Debian's Chromium, driven headless through chromedriver's
 //! WebDriver protocol. Sign-in with the CSRF-protected form, the session cookie, the language
-//! switch and sign-out, as a person does them.
+//! switch and sign-out; and the registry's walk: an enterprise registers, an officer approves it
+//! from the review queue, the enterprise files a site, a product and a batch and reads the
+//! approval in its history; as a person does them. Waits are for elements or text, never sleeps
+//! of a fixed length.
 //!
 //! Needs `chromium` and `chromium-driver` (CI installs them). Without them the test says so and
 //! passes, unless `TRACEHUB_REQUIRE_BROWSER=1` (set by CI), when it fails.
@@ -13,6 +16,7 @@ use std::time::{Duration, Instant};
 use registry::identity::Role;
 use reqwest::blocking::Client;
 use serde_json::{Value, json};
+use tracehub_tests::fixtures::uscc;
 use tracehub_tests::{PASSWORD, TestApp};
 
 const DRIVER: &str = "/usr/bin/chromedriver";
@@ -185,6 +189,51 @@ impl Browser {
         .to_owned()
     }
 
+    /// Waits up to 10 s for the element matching `css` to show `needle`; returns its text.
+    fn wait_text(&self, css: &str, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let query = json!({ "using": "css selector", "value": css });
+            let text = self
+                .try_call(reqwest::Method::POST, "/element", Some(query))
+                .ok()
+                .and_then(|found| {
+                    let id = found.as_object()?.values().next()?.as_str()?.to_owned();
+                    let path = format!("/element/{id}/text");
+                    self.try_call(reqwest::Method::GET, &path, None).ok()
+                })
+                .and_then(|text| text.as_str().map(str::to_owned));
+            match text {
+                Some(text) if text.contains(needle) => return text,
+                _ if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(100)),
+                other => panic!("{css} never showed {needle:?}; last {other:?}"),
+            }
+        }
+    }
+
+    /// Sets the value of a form control by script (date inputs take typed keys in the
+    /// browser's locale order, a value is the same everywhere).
+    fn set_value(&self, css: &str, value: &str) {
+        self.find(css);
+        self.call(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({
+                "script": "document.querySelector(arguments[0]).value = arguments[1];",
+                "args": [css, value],
+            })),
+        );
+    }
+
+    /// Signs in through the login form and waits for the home page.
+    fn sign_in(&self, app: &TestApp, username: &str) {
+        self.goto(&app.url("/portal/login"));
+        self.type_into("#username", username);
+        self.type_into("#password", PASSWORD);
+        self.click("form[action='/portal/login'] button[type=submit]");
+        assert_eq!(self.wait_path(|p| p == "/portal"), "/portal");
+    }
+
     fn current_path(&self) -> String {
         let url = self
             .call(reqwest::Method::GET, "/url", None)
@@ -255,4 +304,93 @@ fn a_person_signs_in_switches_language_and_signs_out() {
         after.starts_with("/portal/login"),
         "the session ended, yet {after} was shown"
     );
+}
+
+#[test]
+fn an_enterprise_registers_is_approved_from_the_queue_and_files() {
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let app = TestApp::spawn();
+    app.user("officer.wang", Role::Officer);
+
+    // The enterprise registers itself.
+    browser.goto(&app.url("/portal/register"));
+    let code = uscc("410102", 7);
+    for (field, value) in [
+        ("credit_code", code.as_str()),
+        ("name", "郑州好味食品有限公司"),
+        ("legal_representative", "王芳"),
+        ("phone", "0371-65550000"),
+        ("email", "info@haowei.example.cn"),
+        ("region_code", "410102"),
+        ("address", "郑州市中原区建设路7号"),
+        ("username", "haowei"),
+        ("password", PASSWORD),
+    ] {
+        browser.type_into(&format!("#register-{field}"), value);
+    }
+    browser.click("#register input[name=categories][value=food]");
+    browser.click("#register button[type=submit]");
+    assert_eq!(browser.wait_path(|p| p == "/portal/login"), "/portal/login");
+    browser.wait_text(".flash.success", "awaits review");
+
+    // The competent officer approves it from the review queue.
+    browser.sign_in(&app, "officer.wang");
+    browser.click("header nav a[href='/portal/review']");
+    browser.wait_text("#pending-enterprises", "郑州好味食品有限公司");
+    browser.click("#pending-enterprises button[type=submit]");
+    browser.wait_text(".flash.success", "approved");
+    browser.click("header form button");
+    browser.wait_path(|p| p.starts_with("/portal/login"));
+
+    // The enterprise signs in, finds itself active, and files a site, a product and a batch.
+    browser.sign_in(&app, "haowei");
+    browser.click("header nav a[href^='/portal/enterprises/']");
+    browser.find(".badge.status-active");
+    browser.click("nav.tabs a[href$='/sites']");
+    browser.type_into("#site-name", "中原区加工厂");
+    browser.click("#site-kind option[value=factory]");
+    browser.type_into("#site-gln", "6901234000108");
+    browser.type_into("#site-address", "郑州市中原区建设路7号");
+    browser.click("#site button[type=submit]");
+    browser.wait_text(".flash.success", "Site added");
+    assert!(browser.text("#sites").contains("6901234000108"));
+
+    browser.click("nav.tabs a[href$='/products']");
+    browser.type_into("#product-gtin", "6901234000016");
+    browser.type_into("#product-name", "速冻水饺");
+    browser.type_into("#product-shelf_life_days", "180");
+    browser.click("#product button[type=submit]");
+    browser.wait_text(".flash.success", "Product filed");
+    assert!(browser.text("#products").contains("速冻水饺"));
+
+    browser.click("nav.tabs a[href$='/batches']");
+    browser.type_into("#batch-lot", "HW-20261101");
+    browser.set_value("#batch-production_date", "2026-11-01");
+    browser.type_into("#batch-quantity", "1200");
+    browser.type_into("#batch-unit", "kg");
+    browser.click("#batch-site_id option:nth-child(2)");
+    browser.click("#batch button[type=submit]");
+    browser.wait_text(".flash.success", "Batch filed");
+    let batches = browser.text("#batches");
+    assert!(
+        batches.contains("HW-20261101") && batches.contains("中原区加工厂"),
+        "{batches}"
+    );
+
+    // The approval is in its history, and the page switches language in place.
+    browser.click("nav.tabs a[href$='/history']");
+    let history = browser.wait_text("#history", "Approved");
+    assert!(history.contains("user:officer.wang"), "{history}");
+    let path = browser.current_path();
+    browser.click("a[hreflang=vi]");
+    browser.find("html[lang=vi]");
+    assert_eq!(
+        browser.current_path(),
+        path,
+        "the switch comes back to the page"
+    );
+    assert!(browser.text("#history").contains("Phê duyệt"));
+    assert_eq!(browser.text("h1"), "郑州好味食品有限公司");
 }

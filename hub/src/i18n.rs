@@ -91,6 +91,11 @@ impl Lang {
         LOCALES.lookup(&self.id(), key)
     }
 
+    /// The message `key`, or `None` when no language (not even the fallback) has it.
+    pub fn try_t(self, key: &str) -> Option<String> {
+        LOCALES.try_lookup(&self.id(), key)
+    }
+
     /// The message `key` with arguments.
     pub fn t_args(self, key: &str, args: &[(&'static str, &str)]) -> String {
         let args: HashMap<std::borrow::Cow<'static, str>, FluentValue<'_>> = args

@@ -109,6 +109,37 @@ pub fn declare(t: &mut RouteTable) {
         .portal(M::GET, "/portal/login", Public, portal::login::form)
         .portal(M::POST, "/portal/login", Public, portal::login::submit)
         .portal(M::POST, "/portal/logout", SignedIn, portal::login::logout)
-        .portal(M::GET, "/portal", SignedIn, portal::login::home)
+        .portal(M::GET, "/portal", SignedIn, portal::home::home)
         .portal(M::GET, "/portal/lang/{tag}", Public, portal::login::switch_language);
+
+    // Portal: the frame's stylesheet, self-registration, an enterprise's pages (scoped per
+    // object: its own users, officers of its jurisdiction, administrators), the department side
+    // and administration.
+    use portal::{admin, department as dept, enterprise as ent, frame, register};
+    t.portal(M::GET, frame::STYLESHEET_PATH, Public, frame::stylesheet)
+        .portal(M::GET, "/portal/register", Public, register::form)
+        .portal(M::POST, "/portal/register", Public, register::submit)
+        .portal(M::GET, "/portal/enterprises/{id}", READERS, ent::overview::page)
+        .portal(M::GET, "/portal/enterprises/{id}/edit", ENTERPRISE, ent::edit::form)
+        .portal(M::POST, "/portal/enterprises/{id}/edit", ENTERPRISE, ent::edit::submit)
+        .portal(M::GET, "/portal/enterprises/{id}/history", READERS, ent::history::page)
+        .portal(M::GET, "/portal/enterprises/{id}/licences", READERS, ent::licences::page)
+        .portal(M::POST, "/portal/enterprises/{id}/licences", ENTERPRISE, ent::licences::file)
+        .portal(M::GET, "/portal/enterprises/{id}/sites", READERS, ent::sites::page)
+        .portal(M::POST, "/portal/enterprises/{id}/sites", ENTERPRISE, ent::sites::add)
+        .portal(M::GET, "/portal/enterprises/{id}/products", READERS, ent::products::page)
+        .portal(M::POST, "/portal/enterprises/{id}/products", ENTERPRISE, ent::products::create)
+        .portal(M::GET, "/portal/enterprises/{id}/batches", READERS, ent::batches::page)
+        .portal(M::POST, "/portal/enterprises/{id}/batches", ENTERPRISE, ent::batches::create)
+        .portal(M::GET, "/portal/review", REVIEWERS, dept::review::page)
+        .portal(M::GET, "/portal/enterprises", REVIEWERS, dept::search::page)
+        .portal(M::POST, "/portal/enterprises/{id}/decision", OFFICER, dept::actions::decide)
+        .portal(M::POST, "/portal/enterprises/{id}/credit-tier", OFFICER, dept::actions::credit_tier)
+        .portal(M::POST, "/portal/enterprises/{id}/changes/{change_id}/decision", OFFICER, dept::actions::decide_change)
+        .portal(M::GET, "/portal/admin/departments", ADMIN, admin::departments::page)
+        .portal(M::POST, "/portal/admin/departments", ADMIN, admin::departments::create)
+        .portal(M::GET, "/portal/admin/users", ADMIN, admin::users::page)
+        .portal(M::POST, "/portal/admin/users", ADMIN, admin::users::create)
+        .portal(M::POST, "/portal/admin/users/{id}/deactivate", ADMIN, admin::users::deactivate)
+        .portal(M::POST, "/portal/admin/users/{id}/activate", ADMIN, admin::users::activate);
 }

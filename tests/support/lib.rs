@@ -20,6 +20,7 @@ use serde_json::Value;
 pub use registry::testing::TEST_DATABASE_ENV;
 
 pub mod fixtures;
+pub mod portal;
 pub mod smtp;
 
 /// The password every fixture user gets.

@@ -2,6 +2,7 @@
 
 use actix_web::{HttpResponse, web};
 use registry::departments::{self, Department, NewDepartment};
+use registry::identity::Actor;
 use serde_json::json;
 use tracing_actix_web::RequestId;
 
@@ -29,8 +30,18 @@ pub async fn create(
     request_id: RequestId,
     body: Json<NewDepartment>,
 ) -> Result<HttpResponse, ApiError> {
-    let new = body.0;
-    let dept = blocking(move || {
+    let dept = create_audited(state, actor, request_id, body.0).await?;
+    Ok(HttpResponse::Created().json(dept))
+}
+
+/// The audited creation behind `POST /api/v1/departments`, shared with the portal.
+pub async fn create_audited(
+    state: web::Data<AppState>,
+    actor: Actor,
+    request_id: RequestId,
+    new: NewDepartment,
+) -> Result<Department, ApiError> {
+    blocking(move || {
         state.db.transaction(|conn| {
             let dept = departments::create_department(conn, &new)?;
             let detail = json!({ "code": dept.code, "region_code": dept.region_code, "categories": dept.categories });
@@ -38,6 +49,5 @@ pub async fn create(
             Ok(dept)
         })
     })
-    .await?;
-    Ok(HttpResponse::Created().json(dept))
+    .await
 }

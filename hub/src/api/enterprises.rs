@@ -41,16 +41,14 @@ fn target(id: i64) -> String {
     format!("enterprise:{id}")
 }
 
-/// Registers an enterprise (pending review by the competent department) and its first user.
-#[utoipa::path(post, path = "/api/v1/enterprises", tag = "registry", request_body = NewEnterprise,
-    responses((status = 201, body = Registered), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
-pub async fn register(
+/// The audited registration behind `POST /api/v1/enterprises`, shared with the portal's form:
+/// the pending enterprise, its first user and the audit row in one transaction.
+pub async fn register_audited(
     state: web::Data<AppState>,
     request_id: RequestId,
-    body: Json<NewEnterprise>,
-) -> Result<HttpResponse, ApiError> {
-    let new = body.0;
-    let registered = blocking(move || {
+    new: NewEnterprise,
+) -> Result<Registered, ApiError> {
+    blocking(move || {
         state.db.transaction(|conn| {
             let (enterprise, user) = enterprises::register(conn, &new)?;
             let actor = Actor::for_user(&user, AuthMethod::Session);
@@ -59,7 +57,18 @@ pub async fn register(
             Ok(Registered { enterprise, user })
         })
     })
-    .await?;
+    .await
+}
+
+/// Registers an enterprise (pending review by the competent department) and its first user.
+#[utoipa::path(post, path = "/api/v1/enterprises", tag = "registry", request_body = NewEnterprise,
+    responses((status = 201, body = Registered), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn register(
+    state: web::Data<AppState>,
+    request_id: RequestId,
+    body: Json<NewEnterprise>,
+) -> Result<HttpResponse, ApiError> {
+    let registered = register_audited(state, request_id, body.0).await?;
     Ok(HttpResponse::Created().json(registered))
 }
 
@@ -106,9 +115,19 @@ pub async fn update(
     id: web::Path<i64>,
     body: Json<EnterpriseUpdate>,
 ) -> Result<web::Json<UpdateOutcome>, ApiError> {
-    let id = id.into_inner();
-    let update = body.0;
-    let outcome = blocking(move || {
+    let outcome = update_audited(state, actor, request_id, id.into_inner(), body.0).await?;
+    Ok(web::Json(outcome))
+}
+
+/// The audited change behind `PATCH /api/v1/enterprises/{id}`, shared with the portal.
+pub async fn update_audited(
+    state: web::Data<AppState>,
+    actor: Actor,
+    request_id: RequestId,
+    id: i64,
+    update: EnterpriseUpdate,
+) -> Result<UpdateOutcome, ApiError> {
+    blocking(move || {
         state.db.transaction(|conn| {
             let outcome = enterprises::update_own(conn, &actor, id, &update)?;
             let detail = json!({ "update": update, "proposed_change": outcome.proposed_change.as_ref().map(|c| c.id) });
@@ -116,19 +135,20 @@ pub async fn update(
             Ok(outcome)
         })
     })
-    .await?;
-    Ok(web::Json(outcome))
+    .await
 }
 
-async fn decide(
+/// The audited decision behind `POST /api/v1/enterprises/{id}/{approve,reject,...}`, shared
+/// with the portal.
+pub async fn decide_audited(
     state: web::Data<AppState>,
     actor: Actor,
     request_id: RequestId,
     id: i64,
     decision: Decision,
     reason: Option<String>,
-) -> Result<web::Json<Enterprise>, ApiError> {
-    let enterprise = blocking(move || {
+) -> Result<Enterprise, ApiError> {
+    blocking(move || {
         state.db.transaction(|conn| {
             let enterprise = enterprises::decide(conn, &actor, id, decision, reason.as_deref())?;
             let detail = json!({ "status": enterprise.status, "reason": reason });
@@ -144,8 +164,20 @@ async fn decide(
             Ok(enterprise)
         })
     })
-    .await?;
-    Ok(web::Json(enterprise))
+    .await
+}
+
+async fn decide(
+    state: web::Data<AppState>,
+    actor: Actor,
+    request_id: RequestId,
+    id: i64,
+    decision: Decision,
+    reason: Option<String>,
+) -> Result<web::Json<Enterprise>, ApiError> {
+    decide_audited(state, actor, request_id, id, decision, reason)
+        .await
+        .map(web::Json)
 }
 
 /// Approves a pending registration (officers of the competent department).
@@ -302,15 +334,17 @@ pub async fn changes(
     Ok(web::Json(changes))
 }
 
-async fn decide_change(
+/// The audited decision on a proposed change behind
+/// `POST /api/v1/enterprises/{id}/changes/{change_id}/{approve,reject}`, shared with the portal.
+pub async fn decide_change_audited(
     state: web::Data<AppState>,
     actor: Actor,
     request_id: RequestId,
     (id, change_id): (i64, i64),
     approve: bool,
     reason: Option<String>,
-) -> Result<web::Json<Change>, ApiError> {
-    let change = blocking(move || {
+) -> Result<Change, ApiError> {
+    blocking(move || {
         state.db.transaction(|conn| {
             let change = enterprises::decide_change(
                 conn,
@@ -338,8 +372,20 @@ async fn decide_change(
             Ok(change)
         })
     })
-    .await?;
-    Ok(web::Json(change))
+    .await
+}
+
+async fn decide_change(
+    state: web::Data<AppState>,
+    actor: Actor,
+    request_id: RequestId,
+    ids: (i64, i64),
+    approve: bool,
+    reason: Option<String>,
+) -> Result<web::Json<Change>, ApiError> {
+    decide_change_audited(state, actor, request_id, ids, approve, reason)
+        .await
+        .map(web::Json)
 }
 
 /// Approves a proposed change and applies it.
@@ -384,9 +430,20 @@ pub async fn credit_tier(
     id: web::Path<i64>,
     body: Json<TierChange>,
 ) -> Result<web::Json<Enterprise>, ApiError> {
-    let id = id.into_inner();
-    let change = body.0;
-    let enterprise = blocking(move || {
+    let enterprise = credit_tier_audited(state, actor, request_id, id.into_inner(), body.0).await?;
+    Ok(web::Json(enterprise))
+}
+
+/// The audited change behind `POST /api/v1/enterprises/{id}/credit-tier`, shared with the
+/// portal.
+pub async fn credit_tier_audited(
+    state: web::Data<AppState>,
+    actor: Actor,
+    request_id: RequestId,
+    id: i64,
+    change: TierChange,
+) -> Result<Enterprise, ApiError> {
+    blocking(move || {
         state.db.transaction(|conn| {
             let enterprise =
                 enterprises::set_credit_tier(conn, &actor, id, change.credit_tier, &change.reason)?;
@@ -403,6 +460,5 @@ pub async fn credit_tier(
             Ok(enterprise)
         })
     })
-    .await?;
-    Ok(web::Json(enterprise))
+    .await
 }

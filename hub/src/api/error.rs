@@ -135,6 +135,16 @@ impl ApiError {
         self.kind
     }
 
+    /// The request field at fault, when there is one.
+    pub fn field(&self) -> Option<&str> {
+        self.field.as_deref()
+    }
+
+    /// The message, for people (English).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
     /// The JSON body sent to the client.
     pub fn body(&self) -> ErrorBody<'_> {
         ErrorBody {

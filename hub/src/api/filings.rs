@@ -6,6 +6,7 @@ use registry::filings::batches::{self, Batch, NewBatch};
 use registry::filings::licences::{self, Licence, LicenceOutcome, NewLicence};
 use registry::filings::products::{self, NewProduct, Product};
 use registry::filings::sites::{self, NewSite, Site};
+use registry::identity::Actor;
 use serde_json::json;
 use tracing_actix_web::RequestId;
 
@@ -49,9 +50,19 @@ pub async fn file_licence(
     id: web::Path<i64>,
     body: Json<NewLicence>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let new = body.0;
-    let outcome = blocking(move || {
+    let outcome = file_licence_audited(state, actor, request_id, id.into_inner(), body.0).await?;
+    Ok(HttpResponse::Created().json(outcome))
+}
+
+/// The audited filing behind `POST /api/v1/enterprises/{id}/licences`, shared with the portal.
+pub async fn file_licence_audited(
+    state: web::Data<AppState>,
+    actor: Actor,
+    request_id: RequestId,
+    id: i64,
+    new: NewLicence,
+) -> Result<LicenceOutcome, ApiError> {
+    blocking(move || {
         state.db.transaction(|conn| {
             let outcome = licences::file_licence(conn, &actor, id, &new)?;
             let detail = json!({ "licence": new, "licence_id": outcome.licence.as_ref().map(|l| l.id), "proposed_change": outcome.proposed_change.as_ref().map(|c| c.id) });
@@ -59,8 +70,7 @@ pub async fn file_licence(
             Ok(outcome)
         })
     })
-    .await?;
-    Ok(HttpResponse::Created().json(outcome))
+    .await
 }
 
 /// The sites of an enterprise.
@@ -90,9 +100,19 @@ pub async fn add_site(
     id: web::Path<i64>,
     body: Json<NewSite>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let new = body.0;
-    let site = blocking(move || {
+    let site = add_site_audited(state, actor, request_id, id.into_inner(), body.0).await?;
+    Ok(HttpResponse::Created().json(site))
+}
+
+/// The audited filing behind `POST /api/v1/enterprises/{id}/sites`, shared with the portal.
+pub async fn add_site_audited(
+    state: web::Data<AppState>,
+    actor: Actor,
+    request_id: RequestId,
+    id: i64,
+    new: NewSite,
+) -> Result<Site, ApiError> {
+    blocking(move || {
         state.db.transaction(|conn| {
             let site = sites::add_site(conn, &actor, id, &new)?;
             let detail = json!({ "enterprise_id": id, "gln": site.gln, "kind": site.kind });
@@ -108,8 +128,7 @@ pub async fn add_site(
             Ok(site)
         })
     })
-    .await?;
-    Ok(HttpResponse::Created().json(site))
+    .await
 }
 
 /// The products of an enterprise, by id.
@@ -149,9 +168,19 @@ pub async fn create_product(
     id: web::Path<i64>,
     body: Json<NewProduct>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let new = body.0;
-    let product = blocking(move || {
+    let product = create_product_audited(state, actor, request_id, id.into_inner(), body.0).await?;
+    Ok(HttpResponse::Created().json(product))
+}
+
+/// The audited filing behind `POST /api/v1/enterprises/{id}/products`, shared with the portal.
+pub async fn create_product_audited(
+    state: web::Data<AppState>,
+    actor: Actor,
+    request_id: RequestId,
+    id: i64,
+    new: NewProduct,
+) -> Result<Product, ApiError> {
+    blocking(move || {
         state.db.transaction(|conn| {
             let product = products::create_product(conn, &actor, id, &new)?;
             let detail =
@@ -168,8 +197,7 @@ pub async fn create_product(
             Ok(product)
         })
     })
-    .await?;
-    Ok(HttpResponse::Created().json(product))
+    .await
 }
 
 /// The batches of an enterprise, by id.
@@ -202,9 +230,19 @@ pub async fn create_batch(
     id: web::Path<i64>,
     body: Json<NewBatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
-    let new = body.0;
-    let batch = blocking(move || {
+    let batch = create_batch_audited(state, actor, request_id, id.into_inner(), body.0).await?;
+    Ok(HttpResponse::Created().json(batch))
+}
+
+/// The audited filing behind `POST /api/v1/enterprises/{id}/batches`, shared with the portal.
+pub async fn create_batch_audited(
+    state: web::Data<AppState>,
+    actor: Actor,
+    request_id: RequestId,
+    id: i64,
+    new: NewBatch,
+) -> Result<Batch, ApiError> {
+    blocking(move || {
         state.db.transaction(|conn| {
             let batch = batches::create_batch(conn, &actor, id, &new)?;
             let detail = json!({ "enterprise_id": id, "product_id": batch.product_id, "lot": batch.lot, "inputs": batch.inputs });
@@ -212,6 +250,5 @@ pub async fn create_batch(
             Ok(batch)
         })
     })
-    .await?;
-    Ok(HttpResponse::Created().json(batch))
+    .await
 }

@@ -1,7 +1,7 @@
 //! User accounts (administrators only, but for reading oneself).
 
 use actix_web::{HttpResponse, web};
-use registry::identity::{self, NewUser, Role, User, UserFilter};
+use registry::identity::{self, Actor, NewUser, Role, User, UserFilter};
 use serde_json::json;
 use tracing_actix_web::RequestId;
 
@@ -31,8 +31,18 @@ pub async fn create(
     request_id: RequestId,
     body: Json<NewUser>,
 ) -> Result<HttpResponse, ApiError> {
-    let new = body.0;
-    let user = blocking(move || {
+    let user = create_audited(state, actor, request_id, body.0).await?;
+    Ok(HttpResponse::Created().json(user))
+}
+
+/// The audited creation behind `POST /api/v1/users`, shared with the portal.
+pub async fn create_audited(
+    state: web::Data<AppState>,
+    actor: Actor,
+    request_id: RequestId,
+    new: NewUser,
+) -> Result<User, ApiError> {
+    blocking(move || {
         state.db.transaction(|conn| {
             let user = identity::create_user(conn, &new)?;
             let detail = json!({ "username": user.username, "role": user.role, "department_id": user.department_id, "enterprise_id": user.enterprise_id });
@@ -40,8 +50,7 @@ pub async fn create(
             Ok(user)
         })
     })
-    .await?;
-    Ok(HttpResponse::Created().json(user))
+    .await
 }
 
 /// One user. Anyone may read their own account; administrators any.
@@ -62,13 +71,15 @@ pub async fn get(
     ))
 }
 
-async fn set_active(
+/// The audited (de)activation behind `POST /api/v1/users/{id}/{deactivate,activate}`, shared
+/// with the portal. Administrators cannot deactivate themselves.
+pub async fn set_active_audited(
     state: web::Data<AppState>,
-    actor: registry::identity::Actor,
+    actor: Actor,
     request_id: RequestId,
     id: i64,
     active: bool,
-) -> Result<web::Json<User>, ApiError> {
+) -> Result<User, ApiError> {
     if actor.user_id == id && !active {
         return Err(ApiError::new(
             super::Kind::Conflict,
@@ -76,7 +87,7 @@ async fn set_active(
             "administrators cannot deactivate themselves",
         ));
     }
-    let user = blocking(move || {
+    blocking(move || {
         state.db.transaction(|conn| {
             let user = identity::set_user_active(conn, id, active)?;
             let action = if active {
@@ -96,8 +107,7 @@ async fn set_active(
             Ok(user)
         })
     })
-    .await?;
-    Ok(web::Json(user))
+    .await
 }
 
 /// Deactivates a user: their sessions end and their tokens stop working.
@@ -109,7 +119,9 @@ pub async fn deactivate(
     request_id: RequestId,
     id: web::Path<i64>,
 ) -> Result<web::Json<User>, ApiError> {
-    set_active(state, actor, request_id, id.into_inner(), false).await
+    set_active_audited(state, actor, request_id, id.into_inner(), false)
+        .await
+        .map(web::Json)
 }
 
 /// Reactivates a user.
@@ -121,5 +133,7 @@ pub async fn activate(
     request_id: RequestId,
     id: web::Path<i64>,
 ) -> Result<web::Json<User>, ApiError> {
-    set_active(state, actor, request_id, id.into_inner(), true).await
+    set_active_audited(state, actor, request_id, id.into_inner(), true)
+        .await
+        .map(web::Json)
 }

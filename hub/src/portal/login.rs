@@ -1,19 +1,18 @@
-//! Signing in and out of the portal, and the home page.
+//! Signing in and out of the portal, and the language switch.
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::{HttpRequest, HttpResponse, ResponseError, http::header, web};
-use maud::html;
-use registry::secret::random_token;
+use maud::{Markup, html};
 use serde::Deserialize;
 use tracing_actix_web::RequestId;
 
-use super::layout::page;
+use super::frame::Ctx;
 use crate::api::ApiError;
 use crate::api::auth::{end_session, sign_in};
 use crate::i18n::{LANG_COOKIE, Lang};
 use crate::server::AppState;
-use crate::server::auth::{Auth, MaybeAuth, SESSION_COOKIE};
-use crate::server::csrf::{CSRF_COOKIE, CSRF_FIELD};
+use crate::server::auth::Auth;
+use crate::server::csrf::CSRF_FIELD;
 
 /// Query of the login page.
 #[derive(Deserialize)]
@@ -21,8 +20,8 @@ pub struct Next {
     next: Option<String>,
 }
 
-/// Only local portal paths are followed after sign-in (no open redirect).
-fn safe_next(next: Option<&str>) -> &str {
+/// Only local portal paths are followed after a form (no open redirect).
+pub fn safe_next(next: Option<&str>) -> &str {
     match next {
         Some(path)
             if path.starts_with("/portal") && !path.contains("//") && !path.contains('\\') =>
@@ -33,63 +32,36 @@ fn safe_next(next: Option<&str>) -> &str {
     }
 }
 
-fn login_page(lang: Lang, csrf: &str, next: &str, error: Option<&str>) -> maud::Markup {
-    page(
-        lang,
-        &lang.t("sign-in"),
-        None,
-        None,
-        html! {
-            h1 { (lang.t("sign-in")) }
-            @if let Some(error) = error { p.error role="alert" { (error) } }
-            form method="post" action="/portal/login" {
-                input type="hidden" name=(CSRF_FIELD) value=(csrf);
-                input type="hidden" name="next" value=(next);
-                label for="username" { (lang.t("username")) }
+fn login_body(ctx: &Ctx, next: &str, error: Option<&str>) -> Markup {
+    html! {
+        h1 { (ctx.t("sign-in")) }
+        @if let Some(error) = error { p.error role="alert" { (error) } }
+        form.card method="post" action="/portal/login" {
+            input type="hidden" name=(CSRF_FIELD) value=(ctx.csrf());
+            input type="hidden" name="next" value=(next);
+            div.field {
+                label for="username" { (ctx.t("username")) }
                 input id="username" name="username" autocomplete="username" required;
-                label for="password" { (lang.t("password")) }
-                input id="password" name="password" type="password" autocomplete="current-password" required;
-                div { button type="submit" { (lang.t("sign-in")) } }
             }
-        },
-    )
+            div.field {
+                label for="password" { (ctx.t("password")) }
+                input id="password" name="password" type="password" autocomplete="current-password" required;
+            }
+            button type="submit" { (ctx.t("sign-in")) }
+        }
+        p { (ctx.t("no-account")) " " a href="/portal/register" { (ctx.t("nav-register")) } }
+    }
 }
 
-fn pre_session_cookie(value: String, secure: bool) -> Cookie<'static> {
-    Cookie::build(CSRF_COOKIE, value)
-        .path("/portal")
-        .http_only(true)
-        .same_site(SameSite::Strict)
-        .secure(secure)
-        .finish()
-}
-
-fn html_page(builder: &mut actix_web::HttpResponseBuilder, markup: maud::Markup) -> HttpResponse {
-    builder
-        .content_type("text/html; charset=utf-8")
-        .body(markup.into_string())
-}
-
-/// The sign-in form, with a fresh pre-session CSRF cookie.
-pub async fn form(
-    state: web::Data<AppState>,
-    lang: Lang,
-    MaybeAuth(actor): MaybeAuth,
-    query: web::Query<Next>,
-) -> HttpResponse {
+/// The sign-in form (with a pre-session CSRF cookie when there is none yet).
+pub async fn form(ctx: Ctx, query: web::Query<Next>) -> HttpResponse {
     let next = safe_next(query.next.as_deref());
-    if actor.is_some() {
+    if ctx.actor.is_some() {
         return HttpResponse::SeeOther()
             .insert_header((header::LOCATION, next.to_owned()))
             .finish();
     }
-    let csrf = random_token("");
-    let mut ok = HttpResponse::Ok();
-    ok.cookie(pre_session_cookie(
-        csrf.clone(),
-        state.config.secure_cookies(),
-    ));
-    html_page(&mut ok, login_page(lang, &csrf, next, None))
+    ctx.render(&ctx.t("sign-in"), login_body(&ctx, next, None))
 }
 
 /// The form's fields.
@@ -102,10 +74,8 @@ pub struct LoginForm {
 
 /// Checks the password (the form's CSRF token was checked by the route's middleware).
 pub async fn submit(
-    state: web::Data<AppState>,
-    lang: Lang,
+    ctx: Ctx,
     req: HttpRequest,
-    request_id: RequestId,
     form: web::Form<LoginForm>,
 ) -> Result<HttpResponse, ApiError> {
     let LoginForm {
@@ -114,26 +84,21 @@ pub async fn submit(
         next,
     } = form.into_inner();
     let next = safe_next(next.as_deref()).to_owned();
-    match sign_in(&state, &req, &request_id, username, password).await {
+    match sign_in(&ctx.state, &req, &ctx.request_id, username, password).await {
         Ok(signed) => Ok(HttpResponse::SeeOther()
             .cookie(signed.cookie)
             .insert_header((header::LOCATION, next))
             .finish()),
         Err(error) if matches!(error.code(), "invalid_credentials" | "too_many_attempts") => {
-            let message = lang.t(if error.code() == "too_many_attempts" {
+            let message = ctx.t(if error.code() == "too_many_attempts" {
                 "too-many-attempts"
             } else {
                 "wrong-credentials"
             });
-            let csrf = random_token("");
-            let mut refused = HttpResponse::build(error.kind().status());
-            refused.cookie(pre_session_cookie(
-                csrf.clone(),
-                state.config.secure_cookies(),
-            ));
-            Ok(html_page(
-                &mut refused,
-                login_page(lang, &csrf, &next, Some(&message)),
+            Ok(ctx.render_status(
+                error.kind().status(),
+                &ctx.t("sign-in"),
+                login_body(&ctx, &next, Some(&message)),
             ))
         }
         Err(error) => Err(error),
@@ -154,37 +119,6 @@ pub async fn logout(
         .finish())
 }
 
-/// The signed-in user's home page.
-pub async fn home(
-    state: web::Data<AppState>,
-    lang: Lang,
-    req: HttpRequest,
-    Auth(actor): Auth,
-) -> HttpResponse {
-    let csrf = req
-        .cookie(SESSION_COOKIE)
-        .map(|c| state.csrf_for_session(c.value()));
-    let body = html! {
-        h1 { (lang.t_args("welcome", &[("name", &actor.username)])) }
-        table {
-            tr { th { (lang.t("role")) } td { (actor.role) } }
-            @if let Some(dept) = actor.department_id { tr { th { (lang.t("department")) } td { (dept) } } }
-            @if let Some(ent) = actor.enterprise_id { tr { th { (lang.t("enterprise")) } td { (ent) } } }
-        }
-        p { (lang.t("api-docs")) ": " a href="/docs/" { "/docs" } }
-    };
-    html_page(
-        &mut HttpResponse::Ok(),
-        page(
-            lang,
-            &lang.t("app-title"),
-            Some(&actor),
-            csrf.as_deref(),
-            body,
-        ),
-    )
-}
-
 /// Where to go after switching language.
 #[derive(Deserialize)]
 pub struct Back {
@@ -198,7 +132,7 @@ pub async fn switch_language(
     state: web::Data<AppState>,
 ) -> HttpResponse {
     let Some(lang) = Lang::from_tag(&tag) else {
-        return crate::api::ApiError::not_found("language").error_response();
+        return ApiError::not_found("language").error_response();
     };
     let cookie = Cookie::build(LANG_COOKIE, lang.tag())
         .path("/")

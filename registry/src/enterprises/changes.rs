@@ -61,7 +61,8 @@ pub struct Change {
     pub decided_at: Option<NaiveDateTime>,
 }
 
-type Row = (
+/// A stored change, as selected by `enterprise_changes::all_columns`.
+pub(super) type Row = (
     i64,
     i64,
     String,
@@ -74,7 +75,7 @@ type Row = (
     Option<NaiveDateTime>,
 );
 
-fn from_row(row: Row) -> Change {
+pub(super) fn from_row(row: Row) -> Change {
     let (id, enterprise_id, kind, payload, status, reason, by, at, decided_by, decided_at) = row;
     Change {
         id,

@@ -4,6 +4,7 @@
 mod changes;
 mod history;
 mod model;
+mod queue;
 mod register;
 mod review;
 mod search;
@@ -16,6 +17,7 @@ pub use model::{
     CreditTier, Enterprise, Status, find_enterprise, load_enterprise, own_enterprise,
     require_active, require_jurisdiction,
 };
+pub use queue::{PendingChange, PendingChangePage, pending_changes};
 pub use register::{EnterpriseUpdate, NewEnterprise, UpdateOutcome, register, update_own};
 pub(crate) use register::{coordinates, text};
 pub use review::{Decision, decide, set_credit_tier};

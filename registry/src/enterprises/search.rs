@@ -47,10 +47,68 @@ pub struct EnterprisePage {
 
 type Boxed<'a> = enterprises::BoxedQuery<'a, <DbConn as Connection>::Backend>;
 
-/// What an officer's department covers: the region prefix and categories.
-struct Scope {
+/// The enterprises an actor may list: all (administrators) or those of an officer's
+/// department, by region prefix and categories.
+pub(crate) struct Jurisdiction {
     prefix: Option<String>,
     categories: Option<Vec<String>>,
+}
+
+impl Jurisdiction {
+    /// The jurisdiction of `actor`; anyone but administrators and officers is refused.
+    pub(crate) fn of(conn: &mut DbConn, actor: &Actor) -> Result<Self> {
+        match (actor.role, actor.department_id) {
+            (Role::Admin, _) => Ok(Jurisdiction {
+                prefix: None,
+                categories: None,
+            }),
+            (Role::Officer, Some(dept)) => {
+                let dept = find_department(conn, dept)?;
+                Ok(Jurisdiction {
+                    prefix: Some(region_prefix(&dept.region_code).to_owned()),
+                    categories: Some(
+                        dept.categories
+                            .iter()
+                            .map(|c| c.as_str().to_owned())
+                            .collect(),
+                    ),
+                })
+            }
+            _ => Err(RegistryError::denied(
+                "outside_jurisdiction",
+                "only administrators and officers search enterprises",
+            )),
+        }
+    }
+
+    /// The `LIKE` pattern (escaped with `\\`) of the region codes covered, unless all are.
+    pub(crate) fn region_pattern(&self) -> Option<String> {
+        self.prefix
+            .as_ref()
+            .map(|prefix| format!("{}%", like_escape(prefix)))
+    }
+
+    /// The categories covered (stored names), unless all are.
+    pub(crate) fn categories(&self) -> Option<&[String]> {
+        self.categories.as_deref()
+    }
+
+    /// `q` narrowed to the enterprises within this jurisdiction.
+    fn within<'a>(&self, mut q: Boxed<'a>) -> Boxed<'a> {
+        if let Some(pattern) = self.region_pattern() {
+            q = q.filter(enterprises::region_code.like(pattern).escape('\\'));
+        }
+        if let Some(cats) = &self.categories {
+            q = q.filter(
+                enterprises::id.eq_any(
+                    enterprise_categories::table
+                        .filter(enterprise_categories::category.eq_any(cats.clone()))
+                        .select(enterprise_categories::enterprise_id),
+                ),
+            );
+        }
+        q
+    }
 }
 
 fn like_escape(s: &str) -> String {
@@ -97,49 +155,10 @@ fn validate(query: &EnterpriseQuery) -> Result<(i64, i64, Option<String>)> {
 /// their department's jurisdiction).
 pub fn search(conn: &mut DbConn, actor: &Actor, query: &EnterpriseQuery) -> Result<EnterprisePage> {
     let (page, per_page, region) = validate(query)?;
-    let scope = match (actor.role, actor.department_id) {
-        (Role::Admin, _) => Scope {
-            prefix: None,
-            categories: None,
-        },
-        (Role::Officer, Some(dept)) => {
-            let dept = find_department(conn, dept)?;
-            Scope {
-                prefix: Some(region_prefix(&dept.region_code).to_owned()),
-                categories: Some(
-                    dept.categories
-                        .iter()
-                        .map(|c| c.as_str().to_owned())
-                        .collect(),
-                ),
-            }
-        }
-        _ => {
-            return Err(RegistryError::denied(
-                "outside_jurisdiction",
-                "only administrators and officers search enterprises",
-            ));
-        }
-    };
+    let scope = Jurisdiction::of(conn, actor)?;
     // The filters, built twice: once to count, once for the page.
     let filtered = || -> Boxed<'_> {
-        let mut q = enterprises::table.into_boxed();
-        if let Some(prefix) = &scope.prefix {
-            q = q.filter(
-                enterprises::region_code
-                    .like(format!("{}%", like_escape(prefix)))
-                    .escape('\\'),
-            );
-        }
-        if let Some(cats) = &scope.categories {
-            q = q.filter(
-                enterprises::id.eq_any(
-                    enterprise_categories::table
-                        .filter(enterprise_categories::category.eq_any(cats.clone()))
-                        .select(enterprise_categories::enterprise_id),
-                ),
-            );
-        }
+        let mut q = scope.within(enterprises::table.into_boxed());
         if let Some(name) = query
             .name
             .as_deref()

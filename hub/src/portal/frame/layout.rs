@@ -1,0 +1,216 @@
+//! The page frame: head with the shared stylesheet, a header with the navigation of the
+//! signed-in role, the language switch and sign-out, the flash message, then the page.
+
+use maud::{DOCTYPE, Markup, html};
+use registry::identity::{Actor, Role};
+
+use super::context::Ctx;
+use super::messages;
+use crate::i18n::Lang;
+use crate::server::csrf::CSRF_FIELD;
+
+/// One link of the main navigation: its message key, its path (`{enterprise}` stands for the
+/// signed-in enterprise user's enterprise id) and the roles that see it. Add a page's entry
+/// here; a test checks that the route of every entry admits every role listed.
+pub struct NavEntry {
+    pub key: &'static str,
+    pub path: &'static str,
+    pub roles: &'static [Role],
+}
+
+/// The main navigation, in the order shown.
+pub const NAV: &[NavEntry] = &[
+    NavEntry {
+        key: "nav-home",
+        path: "/portal",
+        roles: &Role::ALL,
+    },
+    NavEntry {
+        key: "nav-my-enterprise",
+        path: "/portal/enterprises/{enterprise}",
+        roles: &[Role::Enterprise],
+    },
+    NavEntry {
+        key: "nav-review",
+        path: "/portal/review",
+        roles: &[Role::Admin, Role::Officer],
+    },
+    NavEntry {
+        key: "nav-search",
+        path: "/portal/enterprises",
+        roles: &[Role::Admin, Role::Officer],
+    },
+    NavEntry {
+        key: "nav-departments",
+        path: "/portal/admin/departments",
+        roles: &[Role::Admin],
+    },
+    NavEntry {
+        key: "nav-users",
+        path: "/portal/admin/users",
+        roles: &[Role::Admin],
+    },
+];
+
+/// The links `actor` sees: (message key, href).
+fn nav_links(actor: &Actor) -> Vec<(&'static str, String)> {
+    NAV.iter()
+        .filter(|entry| entry.roles.contains(&actor.role))
+        .filter_map(|entry| {
+            if entry.path.contains("{enterprise}") {
+                let id = actor.enterprise_id?;
+                Some((
+                    entry.key,
+                    entry.path.replace("{enterprise}", &id.to_string()),
+                ))
+            } else {
+                Some((entry.key, entry.path.to_owned()))
+            }
+        })
+        .collect()
+}
+
+/// Whether the page at `here` belongs under the link `href` (for `aria-current`).
+fn is_current(href: &str, here: &str, links: &[(&'static str, String)]) -> bool {
+    let path = here.split('?').next().unwrap_or(here);
+    if path == href {
+        return true;
+    }
+    // The longest link that prefixes the path wins, so `/portal` is not current everywhere.
+    let best = links
+        .iter()
+        .map(|(_, h)| h.as_str())
+        .filter(|h| path.starts_with(&format!("{h}/")))
+        .max_by_key(|h| h.len());
+    best == Some(href)
+}
+
+fn language_switch(lang: Lang, here: &str) -> Markup {
+    let next = serde_urlencoded::to_string([("next", here)]).unwrap_or_default();
+    html! {
+        nav.langs aria-label=(lang.t("language")) {
+            @for other in Lang::ALL {
+                @if other == lang {
+                    strong lang=(other.tag()) { (other.native_name()) }
+                } @else {
+                    a href={ "/portal/lang/" (other.tag()) "?" (next) } hreflang=(other.tag()) lang=(other.tag()) { (other.native_name()) }
+                }
+            }
+        }
+    }
+}
+
+fn header(ctx: &Ctx) -> Markup {
+    let lang = ctx.lang;
+    html! {
+        header.top {
+            a.brand href="/portal" { (lang.t("app-title")) }
+            @if let Some(actor) = &ctx.actor {
+                @let links = nav_links(actor);
+                nav aria-label=(lang.t("nav-main")) {
+                    ul {
+                        @for (key, href) in &links {
+                            li {
+                                @if is_current(href, ctx.here(), &links) {
+                                    a href=(href) aria-current="page" { (lang.t(key)) }
+                                } @else {
+                                    a href=(href) { (lang.t(key)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            } @else {
+                nav aria-label=(lang.t("nav-main")) {
+                    ul {
+                        li { a href="/portal/login" { (lang.t("sign-in")) } }
+                        li { a href="/portal/register" { (lang.t("nav-register")) } }
+                    }
+                }
+            }
+            (language_switch(lang, ctx.here()))
+            @if let Some(actor) = &ctx.actor {
+                span.who { (actor.username) " (" (messages::role(lang, actor.role)) ")" }
+                form.inline method="post" action="/portal/logout" {
+                    input type="hidden" name=(CSRF_FIELD) value=(ctx.csrf());
+                    button.secondary type="submit" { (lang.t("sign-out")) }
+                }
+            }
+        }
+    }
+}
+
+/// A full page: the frame around `body`, titled `title`.
+pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
+    let lang = ctx.lang;
+    html! {
+        (DOCTYPE)
+        html lang=(lang.tag()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · " (lang.t("app-title")) }
+                link rel="stylesheet" href=(super::STYLESHEET_PATH);
+            }
+            body {
+                a.skip href="#main" { (lang.t("skip-to-content")) }
+                (header(ctx))
+                main #main tabindex="-1" {
+                    @if let Some(flash) = ctx.flash() {
+                        div.flash.success role="status" { (flash) }
+                    }
+                    (body)
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::routes::{Access, RouteTable};
+
+    #[test]
+    fn every_navigation_link_leads_to_a_page_its_roles_may_open() {
+        let mut table = RouteTable::new();
+        crate::routes::declare(&mut table);
+        for entry in NAV {
+            let path = entry.path.replace("{enterprise}", "{id}");
+            let spec = table
+                .specs()
+                .iter()
+                .find(|s| s.path == path && s.method == actix_web::http::Method::GET)
+                .unwrap_or_else(|| panic!("no GET route for {path}"));
+            for role in entry.roles {
+                assert!(
+                    spec.access.admits(*role) && spec.access != Access::Public,
+                    "{path} does not admit {role}"
+                );
+            }
+            for lang in Lang::ALL {
+                assert!(lang.try_t(entry.key).is_some(), "{} in {lang:?}", entry.key);
+            }
+        }
+    }
+
+    #[test]
+    fn the_longest_matching_link_is_current() {
+        let links = vec![
+            ("a", "/portal".to_owned()),
+            ("b", "/portal/enterprises".to_owned()),
+        ];
+        assert!(is_current("/portal", "/portal", &links));
+        assert!(!is_current("/portal", "/portal/enterprises/4", &links));
+        assert!(is_current(
+            "/portal/enterprises",
+            "/portal/enterprises/4",
+            &links
+        ));
+        assert!(is_current(
+            "/portal/enterprises",
+            "/portal/enterprises?name=x",
+            &links
+        ));
+    }
+}

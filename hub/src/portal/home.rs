@@ -1,0 +1,91 @@
+//! The signed-in user's home page: who they are, and what awaits them.
+
+use maud::html;
+use registry::departments::find_department;
+use registry::enterprises::{self, EnterpriseQuery, Status};
+use registry::identity::Role;
+
+use super::enterprise::status_badge;
+use super::frame::{Ctx, Page, messages};
+use crate::server::auth::Auth;
+
+/// What the home page summarises for the role.
+enum Summary {
+    /// An enterprise user: their enterprise's name, status and reason.
+    Enterprise {
+        id: i64,
+        name: String,
+        status: Status,
+        reason: Option<String>,
+    },
+    /// A reviewer: pending registrations and changes in their jurisdiction.
+    Reviewer {
+        department: Option<String>,
+        registrations: i64,
+        changes: i64,
+    },
+    Nothing,
+}
+
+/// `/portal`: welcome, with the enterprise's status or the reviewer's queue.
+pub async fn home(ctx: Ctx, Auth(actor): Auth) -> Page {
+    let who = actor.clone();
+    let summary = super::frame::read(&ctx.state, move |conn| {
+        match (who.role, who.enterprise_id) {
+            (Role::Enterprise, Some(id)) => {
+                let e = enterprises::find_enterprise(conn, &who, id)?;
+                Ok(Summary::Enterprise {
+                    id,
+                    name: e.name,
+                    status: e.status,
+                    reason: e.status_reason,
+                })
+            }
+            (Role::Admin | Role::Officer, _) => {
+                let query = EnterpriseQuery {
+                    status: Some(Status::Pending),
+                    per_page: Some(1),
+                    ..Default::default()
+                };
+                let department = who
+                    .department_id
+                    .map(|id| find_department(conn, id))
+                    .transpose()?
+                    .map(|d| d.name);
+                Ok(Summary::Reviewer {
+                    department,
+                    registrations: enterprises::search(conn, &who, &query)?.total,
+                    changes: enterprises::pending_changes(conn, &who, 1, 1)?.total,
+                })
+            }
+            _ => Ok(Summary::Nothing),
+        }
+    })
+    .await
+    .map_err(|e| ctx.refuse(e))?;
+    let lang = ctx.lang;
+    let body = html! {
+        h1 { (lang.t_args("welcome", &[("name", &actor.username)])) }
+        table.data {
+            tr { th scope="row" { (lang.t("role")) } td { (messages::role(lang, actor.role)) } }
+            @if let Summary::Reviewer { department: Some(department), .. } = &summary {
+                tr { th scope="row" { (lang.t("department")) } td { (department) } }
+            }
+        }
+        @match summary {
+            Summary::Enterprise { id, name, status, reason } => {
+                h2 { (name) " " (status_badge(lang, status)) }
+                @if let Some(reason) = reason { p { strong { (lang.t("status-reason")) ": " } (reason) } }
+                p { a href={ "/portal/enterprises/" (id) } { (lang.t("nav-my-enterprise")) } }
+            }
+            Summary::Reviewer { registrations, changes, .. } => {
+                h2 { (lang.t("nav-review")) }
+                p { (lang.t_args("home-queue", &[("registrations", &registrations.to_string()), ("changes", &changes.to_string())])) }
+                p { a href="/portal/review" { (lang.t("nav-review")) } " · " a href="/portal/enterprises" { (lang.t("nav-search")) } }
+            }
+            Summary::Nothing => {}
+        }
+        p { (lang.t("api-docs")) ": " a href="/docs/" { "/docs" } }
+    };
+    Ok(ctx.render(&lang.t("app-title"), body))
+}
