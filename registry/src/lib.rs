@@ -19,6 +19,7 @@ pub mod identity;
 pub mod ids;
 pub mod notices;
 pub mod outbox;
+pub mod regions;
 pub mod schema;
 pub mod secret;
 pub mod stamps;

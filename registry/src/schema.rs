@@ -107,6 +107,7 @@ diesel::table! {
         credit_tier -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        search_name -> Text,
     }
 }
 
@@ -308,6 +309,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     lineage_edges,
     alerts,
     blacklist,
+    registry_settings,
+    document_blobs,
+    documents,
 );
 
 diesel::table! {
@@ -368,3 +372,46 @@ diesel::table! {
 
 diesel::joinable!(alerts -> enterprises (enterprise_id));
 diesel::joinable!(blacklist -> enterprises (enterprise_id));
+
+diesel::table! {
+    registry_settings (key) {
+        key -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    document_blobs (sha256) {
+        sha256 -> Text,
+        size_bytes -> BigInt,
+        content -> Binary,
+    }
+}
+
+diesel::table! {
+    documents (id) {
+        id -> BigInt,
+        enterprise_id -> BigInt,
+        company_prefix -> Text,
+        doc_type -> Text,
+        issuer -> Text,
+        number -> Text,
+        valid_from -> Date,
+        valid_to -> Nullable<Date>,
+        product_id -> Nullable<BigInt>,
+        batch_id -> Nullable<BigInt>,
+        sha256 -> Text,
+        size_bytes -> BigInt,
+        content_type -> Text,
+        filename -> Text,
+        storage -> Text,
+        published -> Bool,
+        uploaded_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(documents -> enterprises (enterprise_id));
+diesel::joinable!(documents -> products (product_id));
+diesel::joinable!(documents -> batches (batch_id));

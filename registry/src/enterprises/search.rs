@@ -7,20 +7,22 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{Enterprise, EnterpriseRow, Status};
 use crate::db::DbConn;
-use crate::departments::{Category, find_department, region_prefix};
+use crate::departments::{Category, find_department};
 use crate::error::{RegistryError, Result};
 use crate::identity::{Actor, Role};
+use crate::regions::{Coverage, coverage, search_coverage};
 use crate::schema::{enterprise_categories, enterprises, licences};
 
 /// Search filters; all optional.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct EnterpriseQuery {
-    /// Part of the local or English name.
+    /// Part of the local or English name, in any case.
     pub name: Option<String>,
     /// The exact Unified Social Credit Code.
     pub credit_code: Option<String>,
-    /// A region code or prefix: `41` (province), `4101` or `410100` (prefecture), `410102`.
+    /// A region: in China a code or prefix (`41` or `410000` for the province, `4101` or
+    /// `410100` for the prefecture, `410102`); in Viet Nam a province or commune code.
     pub region: Option<String>,
     pub category: Option<Category>,
     pub status: Option<Status>,
@@ -47,9 +49,9 @@ pub struct EnterprisePage {
 
 type Boxed<'a> = enterprises::BoxedQuery<'a, <DbConn as Connection>::Backend>;
 
-/// What an officer's department covers: the region prefix and categories.
+/// What an officer's department covers: its region and categories.
 struct Scope {
-    prefix: Option<String>,
+    region: Option<Coverage>,
     categories: Option<Vec<String>>,
 }
 
@@ -59,7 +61,7 @@ fn like_escape(s: &str) -> String {
         .replace('_', "\\_")
 }
 
-fn validate(query: &EnterpriseQuery) -> Result<(i64, i64, Option<String>)> {
+fn validate(query: &EnterpriseQuery) -> Result<(i64, i64)> {
     let page = query.page.unwrap_or(1);
     if page < 1 {
         return Err(RegistryError::invalid(
@@ -76,36 +78,49 @@ fn validate(query: &EnterpriseQuery) -> Result<(i64, i64, Option<String>)> {
             "must be 1 to 100",
         ));
     }
-    let region = match query.region.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(r) if (2..=6).contains(&r.len()) && r.bytes().all(|b| b.is_ascii_digit()) => {
-            let padded = format!("{r:0<6}");
-            Some(region_prefix(&padded).to_owned())
+    Ok((page, per_page))
+}
+
+/// The first code after every code that starts with `prefix` (digits only): `41` → `42`,
+/// `4199` → `42`; `None` when the prefix is all nines.
+fn prefix_end(prefix: &str) -> Option<String> {
+    let kept = prefix.trim_end_matches('9');
+    let last = kept.bytes().last()?;
+    Some(format!("{}{}", &kept[..kept.len() - 1], char::from(last + 1)))
+}
+
+/// Narrows `q` to the regions `coverage` holds: a range of codes for a prefix (which the index
+/// on `region_code` serves on both databases, unlike `LIKE`), else the listed codes.
+fn within<'a>(q: Boxed<'a>, coverage: &Coverage) -> Boxed<'a> {
+    match coverage {
+        Coverage::Prefix(prefix) => {
+            let q = q.filter(enterprises::region_code.ge(prefix.clone()));
+            match prefix_end(prefix) {
+                Some(end) => q.filter(enterprises::region_code.lt(end)),
+                None => q,
+            }
         }
-        Some(r) => {
-            return Err(RegistryError::invalid(
-                "invalid_region",
-                "region",
-                format!("{r:?} is not a region code or prefix (2 to 6 digits)"),
-            ));
-        }
-    };
-    Ok((page, per_page, region))
+        Coverage::Codes(codes) => q.filter(enterprises::region_code.eq_any(codes.clone())),
+    }
 }
 
 /// Enterprises matching `query` among those `actor` may see (administrators: all; officers:
 /// their department's jurisdiction).
 pub fn search(conn: &mut DbConn, actor: &Actor, query: &EnterpriseQuery) -> Result<EnterprisePage> {
-    let (page, per_page, region) = validate(query)?;
+    let (page, per_page) = validate(query)?;
+    let region = match query.region.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(r) => Some(search_coverage(conn, r, "region")?),
+    };
     let scope = match (actor.role, actor.department_id) {
         (Role::Admin, _) => Scope {
-            prefix: None,
+            region: None,
             categories: None,
         },
         (Role::Officer, Some(dept)) => {
             let dept = find_department(conn, dept)?;
             Scope {
-                prefix: Some(region_prefix(&dept.region_code).to_owned()),
+                region: Some(coverage(&dept.region_code)),
                 categories: Some(
                     dept.categories
                         .iter()
@@ -124,12 +139,8 @@ pub fn search(conn: &mut DbConn, actor: &Actor, query: &EnterpriseQuery) -> Resu
     // The filters, built twice: once to count, once for the page.
     let filtered = || -> Boxed<'_> {
         let mut q = enterprises::table.into_boxed();
-        if let Some(prefix) = &scope.prefix {
-            q = q.filter(
-                enterprises::region_code
-                    .like(format!("{}%", like_escape(prefix)))
-                    .escape('\\'),
-            );
+        if let Some(coverage) = &scope.region {
+            q = within(q, coverage);
         }
         if let Some(cats) = &scope.categories {
             q = q.filter(
@@ -146,13 +157,8 @@ pub fn search(conn: &mut DbConn, actor: &Actor, query: &EnterpriseQuery) -> Resu
             .map(str::trim)
             .filter(|n| !n.is_empty())
         {
-            let pattern = format!("%{}%", like_escape(name));
-            q = q.filter(
-                enterprises::name
-                    .like(pattern.clone())
-                    .escape('\\')
-                    .or(enterprises::name_en.like(pattern).escape('\\')),
-            );
+            let pattern = format!("%{}%", like_escape(&name.to_lowercase()));
+            q = q.filter(enterprises::search_name.like(pattern).escape('\\'));
         }
         if let Some(code) = query
             .credit_code
@@ -160,14 +166,10 @@ pub fn search(conn: &mut DbConn, actor: &Actor, query: &EnterpriseQuery) -> Resu
             .map(str::trim)
             .filter(|c| !c.is_empty())
         {
-            q = q.filter(enterprises::credit_code.eq(code.to_owned()));
+            q = q.filter(enterprises::credit_code.eq(code.to_ascii_uppercase()));
         }
-        if let Some(prefix) = &region {
-            q = q.filter(
-                enterprises::region_code
-                    .like(format!("{prefix}%"))
-                    .escape('\\'),
-            );
+        if let Some(coverage) = &region {
+            q = within(q, coverage);
         }
         if let Some(category) = query.category {
             q = q.filter(

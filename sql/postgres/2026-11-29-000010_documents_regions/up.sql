@@ -1,0 +1,46 @@
+-- Registry, second part: the deployment's settings (its country), documents stored
+-- content-addressed by SHA-256, and a folded name column for case-insensitive search.
+
+CREATE TABLE registry_settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+INSERT INTO registry_settings (key, value) VALUES ('country', 'cn');
+
+-- The bytes of documents kept in the database, once per content.
+CREATE TABLE document_blobs (
+    sha256 TEXT PRIMARY KEY,
+    size_bytes BIGINT NOT NULL,
+    content BYTEA NOT NULL
+);
+
+CREATE TABLE documents (
+    id BIGSERIAL PRIMARY KEY,
+    enterprise_id BIGINT NOT NULL REFERENCES enterprises (id),
+    company_prefix TEXT NOT NULL,
+    doc_type TEXT NOT NULL CHECK (doc_type IN ('certificate', 'test_report', 'certificate_of_origin', 'licence')),
+    issuer TEXT NOT NULL,
+    number TEXT NOT NULL,
+    valid_from DATE NOT NULL,
+    valid_to DATE,
+    product_id BIGINT REFERENCES products (id),
+    batch_id BIGINT REFERENCES batches (id),
+    sha256 TEXT NOT NULL,
+    size_bytes BIGINT NOT NULL,
+    content_type TEXT NOT NULL,
+    filename TEXT NOT NULL,
+    storage TEXT NOT NULL CHECK (storage IN ('database', 'directory')),
+    published BOOLEAN NOT NULL DEFAULT FALSE,
+    uploaded_by TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+CREATE INDEX documents_enterprise ON documents (enterprise_id, id);
+CREATE INDEX documents_sha256 ON documents (sha256);
+CREATE INDEX documents_product ON documents (product_id, id);
+CREATE INDEX documents_batch ON documents (batch_id, id);
+CREATE INDEX documents_prefix ON documents (company_prefix);
+
+-- Local and English names, lower-cased (Unicode) by the hub, for case-insensitive search.
+ALTER TABLE enterprises ADD COLUMN search_name TEXT NOT NULL DEFAULT '';
+UPDATE enterprises SET search_name = lower(name || chr(10) || name_en);
