@@ -10,6 +10,7 @@ pub mod audit;
 pub mod blacklist;
 pub mod db;
 pub mod departments;
+pub mod documents;
 pub mod enterprises;
 pub mod epcis;
 mod error;
