@@ -26,6 +26,9 @@ use crate::api;
         api::epcis::capture, api::epcis::capture_event, api::epcis::job, api::epcis::query::query, api::epcis::query::event,
         api::filings::list_sites, api::filings::add_site, api::filings::list_products,
         api::filings::create_product, api::filings::list_batches, api::filings::create_batch,
+        api::regions::list,
+        api::documents::list, api::documents::upload, api::documents::upload_raw, api::documents::get,
+        api::documents::publish, api::documents::content, api::documents::verify, api::documents::public_content,
     ),
     modifiers(&Security),
     tags(
@@ -33,6 +36,7 @@ use crate::api;
         (name = "identity", description = "Sign-in, users, API tokens"),
         (name = "registry", description = "Departments, enterprises, review, history, licences"),
         (name = "filings", description = "Sites, products and batches filed by enterprises"),
+        (name = "documents", description = "Certificates, test reports, certificates of origin, licences; verification by SHA-256"),
         (name = "audit", description = "The hash-chained audit log"),
         (name = "epcis", description = "EPCIS 2.0 capture and query"),
     )

@@ -77,7 +77,16 @@ pub fn declare(t: &mut RouteTable) {
         .api(M::GET, "/api/v1/enterprises/{id}/products", READERS, api::filings::list_products)
         .api(M::POST, "/api/v1/enterprises/{id}/products", ENTERPRISE, api::filings::create_product)
         .api(M::GET, "/api/v1/enterprises/{id}/batches", READERS, api::filings::list_batches)
-        .api(M::POST, "/api/v1/enterprises/{id}/batches", ENTERPRISE, api::filings::create_batch);
+        .api(M::POST, "/api/v1/enterprises/{id}/batches", ENTERPRISE, api::filings::create_batch)
+        .api(M::GET, "/api/v1/regions", Public, api::regions::list)
+        .api(M::GET, "/api/v1/enterprises/{id}/documents", READERS, api::documents::list)
+        .api(M::POST, "/api/v1/enterprises/{id}/documents", ENTERPRISE, api::documents::upload)
+        .api(M::POST, "/api/v1/enterprises/{id}/documents/raw", ENTERPRISE, api::documents::upload_raw)
+        .api(M::GET, "/api/v1/documents/{id}", READERS, api::documents::get)
+        .api(M::PATCH, "/api/v1/documents/{id}", ENTERPRISE, api::documents::publish)
+        .api(M::GET, "/api/v1/documents/{id}/content", READERS, api::documents::content)
+        .api(M::GET, "/api/v1/public/documents/{sha256}", Public, api::documents::verify)
+        .api(M::GET, "/api/v1/public/documents/{sha256}/content", Public, api::documents::public_content);
 
     // Audit.
     t.api(M::GET, "/api/v1/audit", ADMIN, api::audit::list)

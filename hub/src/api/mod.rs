@@ -3,12 +3,14 @@
 pub mod audit;
 pub mod auth;
 pub mod departments;
+pub mod documents;
 pub mod enterprises;
 pub mod epcis;
 mod error;
 pub mod filings;
 pub mod health;
 mod json;
+pub mod regions;
 pub mod tokens;
 pub mod users;
 

@@ -22,7 +22,7 @@ use crate::schema::{batches, documents, products};
 use crate::time;
 
 pub use read::{
-    VerifiedDocument, Verification, document_content, find_document, list_documents,
+    Verification, VerifiedDocument, document_content, find_document, list_documents,
     published_content, published_documents_for_batch, published_documents_for_product, verify,
 };
 pub use store::{DocumentStore, StageError, Staged, Stager, Storage};
@@ -171,7 +171,10 @@ pub fn content_type(value: Option<&str>) -> Result<String> {
         Err(RegistryError::invalid(
             "unsupported_content_type",
             "content_type",
-            format!("{essence:?} is not accepted: use one of {}", CONTENT_TYPES.join(", ")),
+            format!(
+                "{essence:?} is not accepted: use one of {}",
+                CONTENT_TYPES.join(", ")
+            ),
         ))
     }
 }

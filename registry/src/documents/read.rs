@@ -16,7 +16,14 @@ use crate::schema::{batches, documents, enterprises};
 
 type Row = (
     (i64, i64, String, String, String, String, NaiveDate),
-    (Option<NaiveDate>, Option<i64>, Option<i64>, String, i64, String),
+    (
+        Option<NaiveDate>,
+        Option<i64>,
+        Option<i64>,
+        String,
+        i64,
+        String,
+    ),
     (String, String, bool, String, NaiveDateTime, NaiveDateTime),
 );
 

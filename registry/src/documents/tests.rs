@@ -29,7 +29,10 @@ fn staged(store: &DocumentStore, bytes: &[u8]) -> Staged {
 fn enterprise(conn: &mut DbConn, n: u32) -> (i64, i64, Actor) {
     use crate::ids::uscc::{organisation_code_check_char, uscc_check_char};
     let org = format!("{n:08}");
-    let body = format!("91110105{org}{}", organisation_code_check_char(&org).unwrap());
+    let body = format!(
+        "91110105{org}{}",
+        organisation_code_check_char(&org).unwrap()
+    );
     let code = format!("{body}{}", uscc_check_char(&body).unwrap());
     let (ent, user) = register(
         conn,
@@ -105,7 +108,10 @@ fn the_directory_store_deduplicates_and_never_overwrites() {
     files
         .place(&mut conn, staged(&files, b"%PDF-1.7 report"))
         .unwrap();
-    assert_eq!(std::fs::metadata(&path).unwrap().modified().unwrap(), before);
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().modified().unwrap(),
+        before
+    );
     assert_eq!(
         files.read(&mut conn, Storage::Directory, &hash).unwrap(),
         b"%PDF-1.7 report"
@@ -176,7 +182,12 @@ fn documents_are_validated_scoped_and_published() {
         ("publish_needs_product", "published".into())
     );
     assert_eq!(
-        invalid(file(conn, &me, one, &description(Some(other_product), false))),
+        invalid(file(
+            conn,
+            &me,
+            one,
+            &description(Some(other_product), false)
+        )),
         ("unknown_product", "product_id".into())
     );
     let mut backwards = description(None, false);
@@ -189,7 +200,9 @@ fn documents_are_validated_scoped_and_published() {
         file(conn, &them, one, &description(None, false)),
         Err(RegistryError::NotFound { .. })
     ));
-    assert!(matches!(content_type(Some("text/html")), Err(RegistryError::Invalid { field, .. }) if field == "content_type"));
+    assert!(
+        matches!(content_type(Some("text/html")), Err(RegistryError::Invalid { field, .. }) if field == "content_type")
+    );
     assert_eq!(
         content_type(Some("Application/PDF; charset=binary")).unwrap(),
         "application/pdf"
@@ -207,7 +220,11 @@ fn documents_are_validated_scoped_and_published() {
         list_documents(conn, &me, one, Paging::default()).unwrap(),
         [doc.clone()]
     );
-    assert!(published_documents_for_product(conn, product).unwrap().is_empty());
+    assert!(
+        published_documents_for_product(conn, product)
+            .unwrap()
+            .is_empty()
+    );
     assert!(set_published(conn, &them, doc.id, true).is_err());
     let published = set_published(conn, &me, doc.id, true).unwrap();
     assert_eq!(

@@ -86,7 +86,11 @@ fn validate(query: &EnterpriseQuery) -> Result<(i64, i64)> {
 fn prefix_end(prefix: &str) -> Option<String> {
     let kept = prefix.trim_end_matches('9');
     let last = kept.bytes().last()?;
-    Some(format!("{}{}", &kept[..kept.len() - 1], char::from(last + 1)))
+    Some(format!(
+        "{}{}",
+        &kept[..kept.len() - 1],
+        char::from(last + 1)
+    ))
 }
 
 /// Narrows `q` to the regions `coverage` holds: a range of codes for a prefix (which the index

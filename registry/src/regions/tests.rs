@@ -23,7 +23,11 @@ fn check_data(country: Country, code_form: fn(&Region) -> bool) {
             }
         }
     }
-    assert_eq!(counts, regions.header_counts(), "header counts match the data");
+    assert_eq!(
+        counts,
+        regions.header_counts(),
+        "header counts match the data"
+    );
     let total: usize = counts.iter().map(|(_, n)| n).sum();
     let mut codes: Vec<&str> = regions.all().iter().map(|r| r.code.as_str()).collect();
     codes.sort_unstable();
@@ -76,7 +80,10 @@ fn viet_nam_data_is_after_the_2025_reform() {
 fn the_prefix_rule_agrees_with_the_china_hierarchy() {
     let cn = Country::Cn.regions();
     for region in cn.all() {
-        let by_tree: Vec<&str> = cn.ancestors(&region.code).map(|r| r.code.as_str()).collect();
+        let by_tree: Vec<&str> = cn
+            .ancestors(&region.code)
+            .map(|r| r.code.as_str())
+            .collect();
         let by_prefix: Vec<&str> = cn
             .all()
             .iter()
@@ -106,7 +113,10 @@ fn coverage_follows_the_hierarchy() {
     };
     assert_eq!(hanoi[0], "01");
     assert!(hanoi.contains(&"00004".to_owned()));
-    assert_eq!(hanoi.len(), 1 + Country::Vn.regions().children(Some("01")).len());
+    assert_eq!(
+        hanoi.len(),
+        1 + Country::Vn.regions().children(Some("01")).len()
+    );
 }
 
 #[test]
@@ -116,7 +126,9 @@ fn the_country_is_stored_and_validates_codes() {
     assert_eq!(stored_country(&mut conn).unwrap(), Country::Cn);
     validate_region(&mut conn, "410102", "region_code").unwrap();
     let error = validate_region(&mut conn, "410199", "region_code").unwrap_err();
-    assert!(matches!(error, RegistryError::Invalid { code: "invalid_region", field, .. } if field == "region_code"));
+    assert!(
+        matches!(error, RegistryError::Invalid { code: "invalid_region", field, .. } if field == "region_code")
+    );
     assert!(validate_region(&mut conn, "01", "region_code").is_err());
     set_country(&mut conn, Country::Vn).unwrap();
     validate_region(&mut conn, "00004", "region_code").unwrap();
