@@ -24,6 +24,7 @@ pub mod regions;
 pub mod schema;
 pub mod secret;
 pub mod stamps;
+pub mod synthetic;
 pub mod time;
 
 #[cfg(any(test, feature = "testing"))]

@@ -5,4 +5,5 @@
 //! iterator of values and a `Write`, so a report of any size runs in bounded memory.
 pub mod stamps;
 
+pub mod enterprise_csv;
 pub mod epcis;

@@ -50,3 +50,17 @@ fn bad_headers_and_lines_are_named() {
         (2, "name", "invalid_encoding")
     );
 }
+
+#[test]
+fn what_the_hub_writes_it_reads_back() {
+    use registry::regions::Country;
+    use registry::synthetic::Synthetic;
+    let records: Vec<ImportRecord> = Synthetic::new(Country::Cn, 1).take(50).collect();
+    let mut file = Vec::new();
+    assert_eq!(
+        reports::enterprise_csv::write(records.clone(), &mut file).unwrap(),
+        50
+    );
+    let back: Vec<ImportRecord> = read(file.as_slice()).unwrap().map(Result::unwrap).collect();
+    assert_eq!(back, records);
+}
