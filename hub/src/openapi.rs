@@ -26,7 +26,7 @@ use crate::api;
         api::epcis::capture, api::epcis::capture_event, api::epcis::job, api::epcis::query::query, api::epcis::query::event,
         api::filings::list_sites, api::filings::add_site, api::filings::list_products,
         api::filings::create_product, api::filings::list_batches, api::filings::create_batch,
-        api::regions::list,
+        api::regions::list, api::import::import,
         api::documents::list, api::documents::upload, api::documents::upload_raw, api::documents::get,
         api::documents::publish, api::documents::content, api::documents::verify, api::documents::public_content,
     ),

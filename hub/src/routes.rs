@@ -58,6 +58,7 @@ pub fn declare(t: &mut RouteTable) {
         .api(M::POST, "/api/v1/departments", ADMIN, api::departments::create)
         .api(M::POST, "/api/v1/enterprises", Public, api::enterprises::register)
         .api(M::GET, "/api/v1/enterprises", REVIEWERS, api::enterprises::search)
+        .api(M::POST, "/api/v1/enterprises/import", REVIEWERS, api::import::import)
         .api(M::GET, "/api/v1/enterprises/{id}", READERS, api::enterprises::get)
         .api(M::PATCH, "/api/v1/enterprises/{id}", ENTERPRISE, api::enterprises::update)
         .api(M::POST, "/api/v1/enterprises/{id}/approve", OFFICER, api::enterprises::approve)

@@ -9,6 +9,7 @@ pub mod epcis;
 mod error;
 pub mod filings;
 pub mod health;
+pub mod import;
 mod json;
 pub mod regions;
 pub mod tokens;
