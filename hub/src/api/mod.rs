@@ -11,6 +11,7 @@ pub mod filings;
 pub mod health;
 pub mod import;
 mod json;
+pub mod locale;
 pub mod regions;
 pub mod tokens;
 pub mod users;

@@ -77,6 +77,7 @@ pub fn bind(state: AppState, options: ServeOptions) -> anyhow::Result<Bound> {
                         .add(("x-content-type-options", "nosniff"))
                         .add(("referrer-policy", "same-origin")),
                 )
+                .wrap(from_fn(api::locale::localise_errors))
                 .wrap(from_fn(metrics::track))
                 .wrap(from_fn(echo_request_id))
                 .wrap(TracingLogger::default())
