@@ -77,7 +77,9 @@ fn viet_nam_jurisdiction_follows_the_hierarchy() {
     let hanoi_food = r.officer("hn-food", "01", &["food"]);
     let hcm_food = r.officer("hcm-food", "79", &["food"]);
     let (id, _) = r.register(1, "00004", &["food"]);
-    r.register(2, "25747", &["food"]);
+    let mut viet = registration(2, "25747", &["food"]);
+    viet["name"] = json!("CÔNG TY TNHH ĐẠI PHÁT");
+    assert_eq!(r.post(None, "/api/v1/enterprises", viet).status(), 201);
     let mut chinese = registration(3, "410102", &["food"]);
     chinese["username"] = json!("ent3");
     assert_eq!(
@@ -109,6 +111,12 @@ fn viet_nam_jurisdiction_follows_the_hierarchy() {
         1
     );
     assert_eq!(body(r.get(&r.admin, "/api/v1/enterprises"))["total"], 2);
+    // Vietnamese capitals fold too, on both databases.
+    let found = body(r.get(
+        &r.admin,
+        "/api/v1/enterprises?name=c%C3%B4ng%20ty%20tnhh%20%C4%91%E1%BA%A1i",
+    ));
+    assert_eq!(found["total"], 1, "{found}");
     assert_eq!(
         assert_error(
             r.get(&r.admin, "/api/v1/enterprises?region=4101"),

@@ -107,7 +107,6 @@ diesel::table! {
         credit_tier -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
-        search_name -> Text,
     }
 }
 
@@ -312,6 +311,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     registry_settings,
     document_blobs,
     documents,
+    enterprise_search,
 );
 
 diesel::table! {
@@ -415,3 +415,10 @@ diesel::table! {
 diesel::joinable!(documents -> enterprises (enterprise_id));
 diesel::joinable!(documents -> products (product_id));
 diesel::joinable!(documents -> batches (batch_id));
+
+diesel::table! {
+    enterprise_search (enterprise_id) {
+        enterprise_id -> BigInt,
+        search_name -> Text,
+    }
+}

@@ -173,6 +173,11 @@ fn schema_matches_the_migrations() {
         .limit(1)
         .execute(conn)
         .unwrap();
+    enterprise_search::table
+        .select(enterprise_search::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
 }
 
 #[test]

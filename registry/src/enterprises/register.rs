@@ -18,7 +18,7 @@ use crate::error::{RegistryError, Result};
 use crate::identity::{self, Actor, NewUser, Role, User};
 use crate::ids::gs1::CompanyPrefix;
 use crate::ids::uscc::UnifiedSocialCreditCode;
-use crate::schema::enterprises;
+use crate::schema::{enterprise_search, enterprises};
 use crate::time;
 
 /// A self-registration: the enterprise and its first user.
@@ -257,7 +257,6 @@ pub fn register(conn: &mut DbConn, new: &NewEnterprise) -> Result<(Enterprise, U
             enterprises::credit_code.eq(&code),
             enterprises::name.eq(name),
             enterprises::name_en.eq(new.name_en.trim()),
-            enterprises::search_name.eq(search_name(name, new.name_en.trim())),
             enterprises::legal_representative.eq(legal),
             enterprises::phone.eq(phone),
             enterprises::email.eq(email),
@@ -274,6 +273,12 @@ pub fn register(conn: &mut DbConn, new: &NewEnterprise) -> Result<(Enterprise, U
         .returning(enterprises::id)
         .get_result::<i64>(conn)?;
     set_categories(conn, id, &cats)?;
+    diesel::insert_into(enterprise_search::table)
+        .values((
+            enterprise_search::enterprise_id.eq(id),
+            enterprise_search::search_name.eq(search_name(name, new.name_en.trim())),
+        ))
+        .execute(conn)?;
     let user = identity::create_user(
         conn,
         &NewUser {
@@ -384,8 +389,12 @@ pub(crate) fn apply(
             .find(id)
             .select((enterprises::name, enterprises::name_en))
             .first::<(String, String)>(conn)?;
-        diesel::update(target)
-            .set(enterprises::search_name.eq(search_name(&name, &name_en)))
+        diesel::delete(enterprise_search::table.find(id)).execute(conn)?;
+        diesel::insert_into(enterprise_search::table)
+            .values((
+                enterprise_search::enterprise_id.eq(id),
+                enterprise_search::search_name.eq(search_name(&name, &name_en)),
+            ))
             .execute(conn)?;
     }
     if let Some(cats) = &update.categories {

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use diesel::dsl::exists;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -11,7 +12,7 @@ use crate::departments::{Category, find_department};
 use crate::error::{RegistryError, Result};
 use crate::identity::{Actor, Role};
 use crate::regions::{Coverage, coverage, search_coverage};
-use crate::schema::{enterprise_categories, enterprises, licences};
+use crate::schema::{enterprise_categories, enterprise_search, enterprises, licences};
 
 /// Search filters; all optional.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -108,6 +109,55 @@ fn within<'a>(q: Boxed<'a>, coverage: &Coverage) -> Boxed<'a> {
     }
 }
 
+diesel::define_sql_function! {
+    /// SQLite's substring position (1-based; 0 when absent): a plain byte search, several times
+    /// faster than `LIKE`'s pattern matcher, and exact since both sides are lower-cased.
+    fn instr(haystack: diesel::sql_types::Text, needle: diesel::sql_types::Text) -> diesel::sql_types::Integer;
+}
+
+/// Narrows `q` to names containing `name` (lower-cased): `instr` on SQLite, `LIKE` on
+/// PostgreSQL (which its trigram index serves from three characters on).
+fn with_name<'a>(q: Boxed<'a>, name: &str, sqlite: bool) -> Boxed<'a> {
+    let names = enterprise_search::table.select(enterprise_search::enterprise_id);
+    if sqlite {
+        q.filter(
+            enterprises::id
+                .eq_any(names.filter(instr(enterprise_search::search_name, name.to_owned()).gt(0))),
+        )
+    } else {
+        let pattern = format!("%{}%", like_escape(name));
+        q.filter(
+            enterprises::id
+                .eq_any(names.filter(enterprise_search::search_name.like(pattern).escape('\\'))),
+        )
+    }
+}
+
+/// Narrows `q` to enterprises with one of `categories`.
+fn with_category<'a>(q: Boxed<'a>, categories: Vec<String>, narrow: bool) -> Boxed<'a> {
+    let matching =
+        enterprise_categories::table.filter(enterprise_categories::category.eq_any(categories));
+    if narrow {
+        q.filter(exists(matching.filter(
+            enterprise_categories::enterprise_id.eq(enterprises::id),
+        )))
+    } else {
+        q.filter(enterprises::id.eq_any(matching.select(enterprise_categories::enterprise_id)))
+    }
+}
+
+/// Narrows `q` to enterprises with a licence expiring on or before `date`.
+fn with_licence_expiring<'a>(q: Boxed<'a>, date: chrono::NaiveDate, narrow: bool) -> Boxed<'a> {
+    let expiring = licences::table.filter(licences::valid_to.le(date));
+    if narrow {
+        q.filter(exists(
+            expiring.filter(licences::enterprise_id.eq(enterprises::id)),
+        ))
+    } else {
+        q.filter(enterprises::id.eq_any(expiring.select(licences::enterprise_id)))
+    }
+}
+
 /// Enterprises matching `query` among those `actor` may see (administrators: all; officers:
 /// their department's jurisdiction).
 pub fn search(conn: &mut DbConn, actor: &Actor, query: &EnterpriseQuery) -> Result<EnterprisePage> {
@@ -140,6 +190,23 @@ pub fn search(conn: &mut DbConn, actor: &Actor, query: &EnterpriseQuery) -> Resu
             ));
         }
     };
+    let name = query
+        .name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_lowercase);
+    let credit_code = query
+        .credit_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_ascii_uppercase);
+    let sqlite = matches!(conn, DbConn::Sqlite(_));
+    // A search bounded by region or credit code visits few enterprises: probing categories and
+    // licences per enterprise (EXISTS) is then cheaper than building the whole matching set
+    // (IN), which SQLite materialises; PostgreSQL plans both as the same semi-join.
+    let narrow = scope.region.is_some() || region.is_some() || credit_code.is_some();
     // The filters, built twice: once to count, once for the page.
     let filtered = || -> Boxed<'_> {
         let mut q = enterprises::table.into_boxed();
@@ -147,51 +214,22 @@ pub fn search(conn: &mut DbConn, actor: &Actor, query: &EnterpriseQuery) -> Resu
             q = within(q, coverage);
         }
         if let Some(cats) = &scope.categories {
-            q = q.filter(
-                enterprises::id.eq_any(
-                    enterprise_categories::table
-                        .filter(enterprise_categories::category.eq_any(cats.clone()))
-                        .select(enterprise_categories::enterprise_id),
-                ),
-            );
+            q = with_category(q, cats.clone(), narrow);
         }
-        if let Some(name) = query
-            .name
-            .as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-        {
-            let pattern = format!("%{}%", like_escape(&name.to_lowercase()));
-            q = q.filter(enterprises::search_name.like(pattern).escape('\\'));
+        if let Some(name) = &name {
+            q = with_name(q, name, sqlite);
         }
-        if let Some(code) = query
-            .credit_code
-            .as_deref()
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-        {
-            q = q.filter(enterprises::credit_code.eq(code.to_ascii_uppercase()));
+        if let Some(code) = &credit_code {
+            q = q.filter(enterprises::credit_code.eq(code.clone()));
         }
         if let Some(coverage) = &region {
             q = within(q, coverage);
         }
         if let Some(category) = query.category {
-            q = q.filter(
-                enterprises::id.eq_any(
-                    enterprise_categories::table
-                        .filter(enterprise_categories::category.eq(category.as_str()))
-                        .select(enterprise_categories::enterprise_id),
-                ),
-            );
+            q = with_category(q, vec![category.as_str().to_owned()], narrow);
         }
         if let Some(date) = query.licence_expires_before {
-            q = q.filter(
-                enterprises::id.eq_any(
-                    licences::table
-                        .filter(licences::valid_to.le(date))
-                        .select(licences::enterprise_id),
-                ),
-            );
+            q = with_licence_expiring(q, date, narrow);
         }
         if let Some(status) = query.status {
             q = q.filter(enterprises::status.eq(status.as_str()));
@@ -237,11 +275,17 @@ pub fn search(conn: &mut DbConn, actor: &Actor, query: &EnterpriseQuery) -> Resu
             ));
         }
     };
-    let rows = q
-        .select(EnterpriseRow::as_select())
-        .limit(per_page)
-        .offset((page - 1).saturating_mul(per_page))
-        .load::<EnterpriseRow>(conn)?;
+    let offset = (page - 1).saturating_mul(per_page);
+    // Past the last match there is nothing to fetch (and a search matching nothing would scan
+    // again for no row).
+    let rows = if offset >= total {
+        Vec::new()
+    } else {
+        q.select(EnterpriseRow::as_select())
+            .limit(per_page)
+            .offset(offset)
+            .load::<EnterpriseRow>(conn)?
+    };
     let ids: Vec<i64> = rows.iter().map(EnterpriseRow::id).collect();
     let mut categories: HashMap<i64, Vec<Category>> = HashMap::new();
     for (id, category) in enterprise_categories::table

@@ -1,5 +1,5 @@
 -- Registry, second part: the deployment's settings (its country), documents stored
--- content-addressed by SHA-256, and a folded name column for case-insensitive search.
+-- content-addressed by SHA-256, and what enterprise search over 100,000 enterprises needs.
 
 CREATE TABLE registry_settings (
     key TEXT PRIMARY KEY,
@@ -41,6 +41,23 @@ CREATE INDEX documents_product ON documents (product_id, id);
 CREATE INDEX documents_batch ON documents (batch_id, id);
 CREATE INDEX documents_prefix ON documents (company_prefix);
 
--- Local and English names, lower-cased (Unicode) by the hub, for case-insensitive search.
-ALTER TABLE enterprises ADD COLUMN search_name TEXT NOT NULL DEFAULT '';
-UPDATE enterprises SET search_name = lower(name || chr(10) || name_en);
+-- Local and English names, Unicode-lower-cased by the hub, for case-insensitive search. A
+-- narrow table of its own: scanning it is several times faster than reaching the last column
+-- of the wide enterprises rows.
+CREATE TABLE enterprise_search (
+    enterprise_id BIGINT PRIMARY KEY REFERENCES enterprises (id),
+    search_name TEXT NOT NULL
+);
+INSERT INTO enterprise_search (enterprise_id, search_name)
+    SELECT id, lower(name || chr(10) || name_en) FROM enterprises;
+-- Trigrams serve substring searches of three characters or more (CJK included).
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX enterprise_search_trgm ON enterprise_search USING gin (search_name gin_trgm_ops);
+
+-- Sorting by name or by age with a stable tie-break, licence lookups by number (bulk import)
+-- and by expiry (search) from the index alone.
+DROP INDEX enterprises_name;
+CREATE INDEX enterprises_name ON enterprises (name, id);
+CREATE INDEX enterprises_created ON enterprises (created_at, id);
+CREATE INDEX licences_number ON licences (number);
+CREATE INDEX licences_expiry ON licences (valid_to, enterprise_id);

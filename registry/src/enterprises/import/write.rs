@@ -10,7 +10,9 @@ use crate::db::DbConn;
 use crate::enterprises::model::Status;
 use crate::enterprises::register::search_name;
 use crate::error::{RegistryError, Result};
-use crate::schema::{enterprise_categories, enterprise_history, enterprises, licences};
+use crate::schema::{
+    enterprise_categories, enterprise_history, enterprise_search, enterprises, licences,
+};
 use crate::time;
 
 /// Runs a multi-row insert on the concrete connection (diesel's batch insert is not available
@@ -92,8 +94,8 @@ pub(super) fn clashes(conn: &mut DbConn, lines: &[Valid]) -> Result<Vec<LineErro
     Ok(errors)
 }
 
-/// Writes validated lines: enterprises (multi-row, ids returned by credit code), categories,
-/// licences and history entries.
+/// Writes validated lines: enterprises (multi-row, ids returned by credit code), their search
+/// names, categories, licences and history entries.
 pub(super) fn write_chunk(conn: &mut DbConn, actor: &str, lines: &[Valid]) -> Result<()> {
     if lines.is_empty() {
         return Ok(());
@@ -106,7 +108,6 @@ pub(super) fn write_chunk(conn: &mut DbConn, actor: &str, lines: &[Valid]) -> Re
                 enterprises::credit_code.eq(&v.credit_code),
                 enterprises::name.eq(&v.name),
                 enterprises::name_en.eq(&v.name_en),
-                enterprises::search_name.eq(search_name(&v.name, &v.name_en)),
                 enterprises::legal_representative.eq(&v.legal_representative),
                 enterprises::phone.eq(&v.phone),
                 enterprises::email.eq(&v.email),
@@ -136,11 +137,16 @@ pub(super) fn write_chunk(conn: &mut DbConn, actor: &str, lines: &[Valid]) -> Re
             .copied()
             .ok_or_else(|| RegistryError::Config(format!("import: no id for line {}", v.line)))
     };
+    let mut names = Vec::with_capacity(lines.len());
     let mut categories = Vec::new();
     let mut licence_rows = Vec::new();
     let mut history = Vec::new();
     for v in lines {
         let id = id_of(v)?;
+        names.push((
+            enterprise_search::enterprise_id.eq(id),
+            enterprise_search::search_name.eq(search_name(&v.name, &v.name_en)),
+        ));
         for c in &v.categories {
             categories.push((
                 enterprise_categories::enterprise_id.eq(id),
@@ -168,6 +174,8 @@ pub(super) fn write_chunk(conn: &mut DbConn, actor: &str, lines: &[Valid]) -> Re
             enterprise_history::note.eq(Some(format!("imported, line {}", v.line))),
         ));
     }
+    let insert = diesel::insert_into(enterprise_search::table).values(names);
+    per_backend!(&mut *conn, |c| insert.execute(c))?;
     let insert = diesel::insert_into(enterprise_categories::table).values(categories);
     per_backend!(&mut *conn, |c| insert.execute(c))?;
     if !licence_rows.is_empty() {
