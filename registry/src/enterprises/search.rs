@@ -115,21 +115,36 @@ diesel::define_sql_function! {
     fn instr(haystack: diesel::sql_types::Text, needle: diesel::sql_types::Text) -> diesel::sql_types::Integer;
 }
 
-/// Narrows `q` to names containing `name` (lower-cased): `instr` on SQLite, `LIKE` on
-/// PostgreSQL (which its trigram index serves from three characters on).
-fn with_name<'a>(q: Boxed<'a>, name: &str, sqlite: bool) -> Boxed<'a> {
-    let names = enterprise_search::table.select(enterprise_search::enterprise_id);
+diesel::define_sql_function! {
+    /// PostgreSQL's substring position (1-based; 0 when absent).
+    fn strpos(haystack: diesel::sql_types::Text, needle: diesel::sql_types::Text) -> diesel::sql_types::Integer;
+}
+
+/// Narrows `q` to names containing `name` (lower-cased). SQLite: `instr`. PostgreSQL: `LIKE`
+/// from three characters on, which the trigram index serves; shorter needles (a two-character
+/// Chinese word) have no trigram, and a cached plan would still walk the whole index for
+/// them, so they use `strpos`, which only a scan of the narrow name table answers (the faster
+/// way for them).
+fn with_name<'a>(q: Boxed<'a>, name: &str, sqlite: bool, narrow: bool) -> Boxed<'a> {
+    macro_rules! containing {
+        ($contains:expr) => {{
+            let matching = enterprise_search::table.filter($contains);
+            if narrow {
+                q.filter(exists(
+                    matching.filter(enterprise_search::enterprise_id.eq(enterprises::id)),
+                ))
+            } else {
+                q.filter(enterprises::id.eq_any(matching.select(enterprise_search::enterprise_id)))
+            }
+        }};
+    }
     if sqlite {
-        q.filter(
-            enterprises::id
-                .eq_any(names.filter(instr(enterprise_search::search_name, name.to_owned()).gt(0))),
-        )
-    } else {
+        containing!(instr(enterprise_search::search_name, name.to_owned()).gt(0))
+    } else if name.chars().count() >= 3 {
         let pattern = format!("%{}%", like_escape(name));
-        q.filter(
-            enterprises::id
-                .eq_any(names.filter(enterprise_search::search_name.like(pattern).escape('\\'))),
-        )
+        containing!(enterprise_search::search_name.like(pattern).escape('\\'))
+    } else {
+        containing!(strpos(enterprise_search::search_name, name.to_owned()).gt(0))
     }
 }
 
@@ -217,7 +232,7 @@ pub fn search(conn: &mut DbConn, actor: &Actor, query: &EnterpriseQuery) -> Resu
             q = with_category(q, cats.clone(), narrow);
         }
         if let Some(name) = &name {
-            q = with_name(q, name, sqlite);
+            q = with_name(q, name, sqlite, narrow);
         }
         if let Some(code) = &credit_code {
             q = q.filter(enterprises::credit_code.eq(code.clone()));

@@ -222,6 +222,15 @@ impl Importer {
     /// Starts an import by `actor`: an officer (within their department's jurisdiction) or an
     /// administrator.
     pub fn begin(conn: &mut DbConn, actor: &Actor, skip_bad: bool) -> Result<Importer> {
+        if let DbConn::Pg(pg) = conn {
+            // The tables grow within this one transaction, where statistics do not follow: a
+            // plan cached while they were small (a scan of `licences`) would stay and make the
+            // import quadratic. Plan each statement afresh, for this transaction only.
+            diesel::connection::SimpleConnection::batch_execute(
+                pg,
+                "SET LOCAL plan_cache_mode = force_custom_plan",
+            )?;
+        }
         let department = match (actor.role, actor.department_id) {
             (Role::Admin, _) => None,
             (Role::Officer, Some(id)) => Some(find_department(conn, id)?),
