@@ -273,13 +273,13 @@ fn the_directory_store_writes_once_and_refused_uploads_leave_nothing() {
 
     let doc = body(upload(&r, &ent, id, REPORT, PDF));
     let hash = sha256(PDF);
-    assert_eq!(files(&path), [hash.clone()]);
+    assert_eq!(files(&path), std::slice::from_ref(&hash));
     assert!(path.join(&hash[..2]).join(&hash).is_file());
     let second = body(upload(&r, &ent, id, REPORT, PDF));
     assert_ne!(second["id"], doc["id"]);
     assert_eq!(
         files(&path),
-        [hash.clone()],
+        std::slice::from_ref(&hash),
         "deduplicated, no temporary file left"
     );
     assert_eq!(count(&r, "document_blobs"), 0);

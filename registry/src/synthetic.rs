@@ -275,7 +275,7 @@ impl Synthetic {
                 String::new()
             },
             licence_number: if licensed {
-                format!("{licence_prefix}{:014}", n)
+                format!("{licence_prefix}{n:014}")
             } else {
                 String::new()
             },

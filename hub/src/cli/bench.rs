@@ -228,8 +228,10 @@ fn search_bench(
         f(&mut query);
         query
     };
-    let mut by_code = EnterpriseQuery::default();
-    by_code.credit_code = Some(code);
+    let by_code = EnterpriseQuery {
+        credit_code: Some(code),
+        ..EnterpriseQuery::default()
+    };
     let cases: Vec<(&str, &Actor, EnterpriseQuery)> = vec![
         ("admin: first page", &admin, q(|_| {})),
         (
