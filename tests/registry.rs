@@ -360,6 +360,15 @@ fn search_is_scoped_filtered_sorted_and_paginated() {
         body(r.get(&r.admin, "/api/v1/enterprises?name=Enterprise%201"))["total"],
         2
     );
+    // Case-insensitive on both databases.
+    assert_eq!(
+        body(r.get(&r.admin, "/api/v1/enterprises?name=eNTERPRISE%201"))["total"],
+        2
+    );
+    assert_eq!(
+        body(r.get(&r.admin, "/api/v1/enterprises?name=%E4%BC%81%E4%B8%9A1"))["total"],
+        2
+    );
     let code = uscc("410302", 8);
     let found = body(r.get(&r.admin, &format!("/api/v1/enterprises?credit_code={code}")));
     assert_eq!(found["items"][0]["name"], "企业8");

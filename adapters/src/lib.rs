@@ -3,4 +3,5 @@
 //! Architecture invariant: pure and streaming. No database, no network, no files opened here;
 //! callers hand in readers or bytes and get domain values or a precise error back.
 
+pub mod enterprise_csv;
 pub mod epcis;

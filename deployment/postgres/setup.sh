@@ -68,6 +68,9 @@ fi
 run_psql -d "$db_name" <<'SQL'
 ALTER DATABASE :"db_name" OWNER TO :"db_user";
 ALTER SCHEMA public OWNER TO :"db_user";
+-- Enterprise name search uses trigrams; pg_trgm is a trusted extension the owner could create
+-- itself, created here so that a server with it restricted fails now rather than at migration.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 REVOKE ALL ON DATABASE :"db_name" FROM PUBLIC;
 SQL

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use registry::db::DbUrl;
+use registry::documents::{DocumentStore, Storage};
+use registry::regions::Country;
 use registry::secret::SecretKey;
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +45,8 @@ pub struct Config {
     pub jobs: JobsConfig,
     pub mail: MailConfig,
     pub notices: NoticesConfig,
+    pub registry: RegistryConfig,
+    pub documents: DocumentsConfig,
 }
 
 impl Default for Config {
@@ -56,6 +60,8 @@ impl Default for Config {
             jobs: JobsConfig::default(),
             mail: MailConfig::default(),
             notices: NoticesConfig::default(),
+            registry: RegistryConfig::default(),
+            documents: DocumentsConfig::default(),
         }
     }
 }
@@ -254,6 +260,50 @@ impl Default for NoticesConfig {
     }
 }
 
+/// The enterprise registry.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RegistryConfig {
+    /// Whose regions the deployment uses: `cn` (GB/T 2260) or `vn` (Viet Nam, after the 2025
+    /// reform). The database records it; it cannot change once departments or enterprises
+    /// exist.
+    pub country: Country,
+    /// Largest CSV accepted by `POST /api/v1/enterprises/import`, in bytes.
+    pub import_max_bytes: usize,
+}
+
+impl Default for RegistryConfig {
+    fn default() -> Self {
+        Self {
+            country: Country::Cn,
+            import_max_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+/// Documents (certificates, test reports...): where their bytes go and how large they may be.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DocumentsConfig {
+    /// `database` (table `document_blobs`) or `directory` (files named by their SHA-256).
+    pub storage: Storage,
+    /// The directory for `storage = "directory"` (and for reading documents stored there
+    /// earlier); empty: `data_dir/documents`.
+    pub directory: String,
+    /// Largest document accepted, in bytes; larger uploads get 413.
+    pub max_bytes: u64,
+}
+
+impl Default for DocumentsConfig {
+    fn default() -> Self {
+        Self {
+            storage: Storage::Database,
+            directory: String::new(),
+            max_bytes: 20 * 1024 * 1024,
+        }
+    }
+}
+
 /// Values from command-line flags, which override everything else.
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
@@ -397,6 +447,18 @@ impl Config {
             ));
         }
         self.mail.validate()?;
+        if self.registry.import_max_bytes < 1024 {
+            return Err(ConfigError::new(
+                "registry.import_max_bytes",
+                "must be at least 1024",
+            ));
+        }
+        if self.documents.max_bytes < 1 {
+            return Err(ConfigError::new(
+                "documents.max_bytes",
+                "must be at least 1",
+            ));
+        }
         if self.security.session_ttl_minutes < 1 {
             return Err(ConfigError::new(
                 "security.session_ttl_minutes",
@@ -429,6 +491,20 @@ impl Config {
         }
         DbUrl::parse(&self.database.url)
             .map_err(|e| ConfigError::new("database.url", e.to_string()))
+    }
+
+    /// The document store this configuration describes.
+    pub fn document_store(&self) -> DocumentStore {
+        let directory = if self.documents.directory.trim().is_empty() {
+            self.data_dir.join("documents")
+        } else {
+            PathBuf::from(self.documents.directory.trim())
+        };
+        DocumentStore {
+            storage: self.documents.storage,
+            directory,
+            max_bytes: self.documents.max_bytes,
+        }
     }
 
     /// Whether cookies must only travel over HTTPS.
@@ -473,8 +549,16 @@ impl Config {
 /// one of the sections. Others (Kubernetes service links such as `HUB_SERVICE_HOST`,
 /// `HUB_CONFIG` itself) are not configuration; a typo inside a section still fails, naming it.
 fn is_config_key(key: &str) -> bool {
-    const SECTIONS: [&str; 7] = [
-        "server", "database", "log", "security", "jobs", "mail", "notices",
+    const SECTIONS: [&str; 9] = [
+        "server",
+        "database",
+        "log",
+        "security",
+        "jobs",
+        "mail",
+        "notices",
+        "registry",
+        "documents",
     ];
     key.eq_ignore_ascii_case("data_dir")
         || SECTIONS.iter().any(|section| {

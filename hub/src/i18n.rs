@@ -106,11 +106,20 @@ impl Lang {
     }
 }
 
-impl FromRequest for Lang {
-    type Error = actix_web::Error;
-    type Future = Ready<Result<Self, actix_web::Error>>;
+impl Lang {
+    /// The API error message for error `code` in this language, when there is one
+    /// (`hub/locales/<lang>/errors.ftl`, keys `error-<code>`); English answers keep the
+    /// message the error was raised with, which is the more precise.
+    pub fn error_message(self, code: &str) -> Option<String> {
+        if self == Lang::En {
+            return None;
+        }
+        LOCALES.try_lookup(&self.id(), &format!("error-{code}"))
+    }
 
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+    /// The language of a request: the remembered choice (cookie), else `Accept-Language`,
+    /// else English.
+    pub fn of_request(req: &HttpRequest) -> Lang {
         let chosen = req
             .cookie(LANG_COOKIE)
             .and_then(|c| Lang::from_tag(c.value()));
@@ -120,7 +129,16 @@ impl FromRequest for Lang {
                 .and_then(|v| v.to_str().ok())
                 .and_then(Lang::negotiate)
         };
-        ready(Ok(chosen.or_else(negotiated).unwrap_or(Lang::En)))
+        chosen.or_else(negotiated).unwrap_or(Lang::En)
+    }
+}
+
+impl FromRequest for Lang {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, actix_web::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(Lang::of_request(req)))
     }
 }
 
@@ -139,6 +157,38 @@ mod tests {
         assert_eq!(Lang::ZhCn.t("sign-in"), "登录");
         assert_eq!(Lang::Vi.t("sign-in"), "Đăng nhập");
         assert!(Lang::En.t_args("welcome", &[("name", "li")]).contains("li"));
+    }
+
+    #[test]
+    fn error_messages_are_translated_with_english_as_the_fallback() {
+        assert!(
+            Lang::ZhCn
+                .error_message("invalid_credit_code")
+                .unwrap()
+                .contains("统一社会信用代码")
+        );
+        assert!(
+            Lang::Vi
+                .error_message("not_found")
+                .unwrap()
+                .contains("Không tìm thấy")
+        );
+        assert_eq!(Lang::En.error_message("not_found"), None);
+        assert_eq!(Lang::ZhCn.error_message("a_code_nobody_translated"), None);
+        // Both translations cover the same codes, so neither lags silently.
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/locales");
+        let keys = |lang: &str| -> Vec<String> {
+            let text =
+                std::fs::read_to_string(format!("{dir}/{lang}/errors.ftl")).unwrap_or_default();
+            let mut keys: Vec<String> = text
+                .lines()
+                .filter_map(|l| l.split_once(" = ").map(|(k, _)| k.trim().to_owned()))
+                .collect();
+            keys.sort();
+            keys
+        };
+        assert!(keys("zh-CN").len() > 50);
+        assert_eq!(keys("zh-CN"), keys("vi"));
     }
 
     #[test]

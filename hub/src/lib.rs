@@ -5,6 +5,7 @@ pub mod api;
 pub mod cli;
 pub mod config;
 pub mod i18n;
+pub mod import;
 pub mod jobs;
 pub mod mail;
 pub mod openapi;

@@ -29,6 +29,9 @@ use crate::api;
         api::notices::list, api::notices::read, api::notices::set_locale,
         api::alerts::list, api::alerts::get, api::alerts::acknowledge, api::alerts::close,
         api::blacklist::public, api::blacklist::list, api::blacklist::create, api::blacklist::get, api::blacklist::remove,
+        api::regions::list, api::import::import,
+        api::documents::list, api::documents::upload, api::documents::upload_raw, api::documents::get,
+        api::documents::publish, api::documents::content, api::documents::verify, api::documents::public_content,
     ),
     modifiers(&Security),
     tags(
@@ -36,6 +39,7 @@ use crate::api;
         (name = "identity", description = "Sign-in, users, API tokens"),
         (name = "registry", description = "Departments, enterprises, review, history, licences"),
         (name = "filings", description = "Sites, products and batches filed by enterprises"),
+        (name = "documents", description = "Certificates, test reports, certificates of origin, licences; verification by SHA-256"),
         (name = "audit", description = "The hash-chained audit log"),
         (name = "epcis", description = "EPCIS 2.0 capture and query"),
         (name = "notices", description = "Each user's inbox of notices, and their language"),

@@ -58,6 +58,7 @@ pub fn declare(t: &mut RouteTable) {
         .api(M::POST, "/api/v1/departments", ADMIN, api::departments::create)
         .api(M::POST, "/api/v1/enterprises", Public, api::enterprises::register)
         .api(M::GET, "/api/v1/enterprises", REVIEWERS, api::enterprises::search)
+        .api(M::POST, "/api/v1/enterprises/import", REVIEWERS, api::import::import)
         .api(M::GET, "/api/v1/enterprises/{id}", READERS, api::enterprises::get)
         .api(M::PATCH, "/api/v1/enterprises/{id}", ENTERPRISE, api::enterprises::update)
         .api(M::POST, "/api/v1/enterprises/{id}/approve", OFFICER, api::enterprises::approve)
@@ -77,7 +78,16 @@ pub fn declare(t: &mut RouteTable) {
         .api(M::GET, "/api/v1/enterprises/{id}/products", READERS, api::filings::list_products)
         .api(M::POST, "/api/v1/enterprises/{id}/products", ENTERPRISE, api::filings::create_product)
         .api(M::GET, "/api/v1/enterprises/{id}/batches", READERS, api::filings::list_batches)
-        .api(M::POST, "/api/v1/enterprises/{id}/batches", ENTERPRISE, api::filings::create_batch);
+        .api(M::POST, "/api/v1/enterprises/{id}/batches", ENTERPRISE, api::filings::create_batch)
+        .api(M::GET, "/api/v1/regions", Public, api::regions::list)
+        .api(M::GET, "/api/v1/enterprises/{id}/documents", READERS, api::documents::list)
+        .api(M::POST, "/api/v1/enterprises/{id}/documents", ENTERPRISE, api::documents::upload)
+        .api(M::POST, "/api/v1/enterprises/{id}/documents/raw", ENTERPRISE, api::documents::upload_raw)
+        .api(M::GET, "/api/v1/documents/{id}", READERS, api::documents::get)
+        .api(M::PATCH, "/api/v1/documents/{id}", ENTERPRISE, api::documents::publish)
+        .api(M::GET, "/api/v1/documents/{id}/content", READERS, api::documents::content)
+        .api(M::GET, "/api/v1/public/documents/{sha256}", Public, api::documents::verify)
+        .api(M::GET, "/api/v1/public/documents/{sha256}/content", Public, api::documents::public_content);
 
     // Notices, alerts and the blacklist.
     t.api(M::GET, "/api/v1/notices", SignedIn, api::notices::list)

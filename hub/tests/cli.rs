@@ -293,3 +293,101 @@ fn two_replicas_start_together_and_stop_gracefully() {
         }
     }
 }
+
+#[test]
+fn import_enterprises_reports_bad_lines_and_skips_them_when_asked() {
+    use registry::departments::{Category, NewDepartment, create_department};
+    use registry::identity::{NewUser, Role, create_user};
+    use registry::ids::uscc::{organisation_code_check_char, uscc_check_char};
+    let data = tempfile::tempdir().unwrap();
+    let db = TestDb::new();
+    let mut conn = db.db().conn().unwrap();
+    let dept = create_department(
+        &mut conn,
+        &NewDepartment {
+            code: "HA-FOOD".into(),
+            name: "河南省市场监督管理局".into(),
+            name_en: String::new(),
+            region_code: "410000".into(),
+            categories: vec![Category::Food],
+        },
+    )
+    .unwrap();
+    create_user(
+        &mut conn,
+        &NewUser {
+            username: "ha-food".into(),
+            display_name: "ha-food".into(),
+            email: None,
+            password: None,
+            role: Role::Officer,
+            department_id: Some(dept.id),
+            enterprise_id: None,
+            locale: None,
+        },
+    )
+    .unwrap();
+    let code = |n: u32| {
+        let org = format!("{n:08}");
+        let body = format!(
+            "91410102{org}{}",
+            organisation_code_check_char(&org).unwrap()
+        );
+        format!("{body}{}", uscc_check_char(&body).unwrap())
+    };
+    let file = data.path().join("enterprises.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "credit_code,name,legal_representative,phone,email,region_code,address,categories\n\
+             {},企业1,张三,0371-60000001,a@example.cn,410102,郑州,food\n\
+             {},企业2,李四,0371-60000002,b@example.cn,410102,郑州,food\n",
+            code(1),
+            code(2).replace("91", "9I")
+        ),
+    )
+    .unwrap();
+    let count = |conn: &mut registry::db::DbConn| {
+        registry::schema::enterprises::table
+            .count()
+            .get_result::<i64>(conn)
+            .unwrap()
+    };
+    let mut strict = hub(data.path(), &db);
+    strict
+        .args(["import", "enterprises", "--username", "ha-food"])
+        .arg(&file);
+    let out = run(strict, "");
+    assert!(!out.status.success());
+    let report = text(&out.stdout);
+    assert!(
+        report.starts_with("line,column,error,message\n3,credit_code,invalid_credit_code,"),
+        "{report}"
+    );
+    assert!(
+        text(&out.stderr).contains("nothing was written"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(count(&mut conn), 0);
+
+    let mut lenient = hub(data.path(), &db);
+    lenient
+        .args([
+            "import",
+            "enterprises",
+            "--skip-bad",
+            "--username",
+            "ha-food",
+        ])
+        .arg(&file);
+    let out = run(lenient, "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("3,credit_code,invalid_credit_code"));
+    assert!(
+        text(&out.stderr).contains("imported 1 of 2"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(count(&mut conn), 1);
+}

@@ -1,4 +1,4 @@
-//! Departments: the regulators, each over a region (a GB/T 2260 code) and the commodity
+//! Departments: the regulators, each over a region (see `crate::regions`) and the commodity
 //! categories it regulates. Together these are its jurisdiction.
 
 use chrono::NaiveDateTime;
@@ -99,29 +99,6 @@ impl Category {
     }
 }
 
-/// Checks a GB/T 2260 region code: six digits, not all zero.
-pub fn validate_region(code: &str, field: &str) -> Result<()> {
-    if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) && !code.starts_with("00") {
-        Ok(())
-    } else {
-        Err(RegistryError::invalid(
-            "invalid_region",
-            field,
-            format!("{code:?} is not a six-digit GB/T 2260 region code"),
-        ))
-    }
-}
-
-/// The prefix a region code covers: `410000` → `41` (the province), `410100` → `4101`
-/// (the prefecture), `410102` → `410102` (the county).
-pub fn region_prefix(code: &str) -> &str {
-    let mut prefix = code;
-    while prefix.len() > 2 && prefix.ends_with("00") {
-        prefix = &prefix[..prefix.len() - 2];
-    }
-    prefix
-}
-
 /// A department.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Department {
@@ -138,7 +115,7 @@ impl Department {
     /// True when this department is competent for an enterprise in `region` with `categories`:
     /// the region lies under the department's and at least one category is regulated by it.
     pub fn covers(&self, region: &str, categories: &[Category]) -> bool {
-        region.starts_with(region_prefix(&self.region_code))
+        crate::regions::covers(&self.region_code, region)
             && categories.iter().any(|c| self.categories.contains(c))
     }
 }
@@ -167,7 +144,7 @@ pub struct NewDepartment {
     pub name: String,
     #[serde(default)]
     pub name_en: String,
-    /// GB/T 2260 code of the region it covers (`410000`: the whole province).
+    /// The region it covers, in the deployment's country (`410000`: the whole of Henan).
     pub region_code: String,
     /// The categories it regulates (at least one).
     pub categories: Vec<Category>,
@@ -195,7 +172,7 @@ pub fn create_department(conn: &mut DbConn, new: &NewDepartment) -> Result<Depar
             "must be 1 to 200 characters",
         ));
     }
-    validate_region(&new.region_code, "region_code")?;
+    crate::regions::validate_region(conn, &new.region_code, "region_code")?;
     if new.categories.is_empty() {
         return Err(RegistryError::invalid(
             "invalid_category",
@@ -259,16 +236,6 @@ pub fn list_departments(conn: &mut DbConn) -> Result<Vec<Department>> {
 mod tests {
     use super::*;
     use crate::testing::TestDb;
-
-    #[test]
-    fn region_prefixes_follow_the_hierarchy() {
-        assert_eq!(region_prefix("410000"), "41");
-        assert_eq!(region_prefix("410100"), "4101");
-        assert_eq!(region_prefix("410102"), "410102");
-        assert!(validate_region("41010", "r").is_err());
-        assert!(validate_region("4101a0", "r").is_err());
-        assert!(validate_region("000000", "r").is_err());
-    }
 
     #[test]
     fn departments_are_created_and_cover_their_jurisdiction() {

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod blacklist;
 pub mod db;
 pub mod departments;
+pub mod documents;
 pub mod enterprises;
 pub mod epcis;
 mod error;
@@ -19,9 +20,11 @@ pub mod identity;
 pub mod ids;
 pub mod notices;
 pub mod outbox;
+pub mod regions;
 pub mod schema;
 pub mod secret;
 pub mod stamps;
+pub mod synthetic;
 pub mod time;
 
 #[cfg(any(test, feature = "testing"))]

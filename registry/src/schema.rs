@@ -313,6 +313,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     alerts,
     blacklist,
     notices,
+    registry_settings,
+    document_blobs,
+    documents,
+    enterprise_search,
 );
 
 diesel::table! {
@@ -390,3 +394,53 @@ diesel::table! {
 diesel::joinable!(alerts -> enterprises (enterprise_id));
 diesel::joinable!(blacklist -> enterprises (enterprise_id));
 diesel::joinable!(notices -> users (user_id));
+
+diesel::table! {
+    registry_settings (key) {
+        key -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    document_blobs (sha256) {
+        sha256 -> Text,
+        size_bytes -> BigInt,
+        content -> Binary,
+    }
+}
+
+diesel::table! {
+    documents (id) {
+        id -> BigInt,
+        enterprise_id -> BigInt,
+        company_prefix -> Text,
+        doc_type -> Text,
+        issuer -> Text,
+        number -> Text,
+        valid_from -> Date,
+        valid_to -> Nullable<Date>,
+        product_id -> Nullable<BigInt>,
+        batch_id -> Nullable<BigInt>,
+        sha256 -> Text,
+        size_bytes -> BigInt,
+        content_type -> Text,
+        filename -> Text,
+        storage -> Text,
+        published -> Bool,
+        uploaded_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(documents -> enterprises (enterprise_id));
+diesel::joinable!(documents -> products (product_id));
+diesel::joinable!(documents -> batches (batch_id));
+
+diesel::table! {
+    enterprise_search (enterprise_id) {
+        enterprise_id -> BigInt,
+        search_name -> Text,
+    }
+}

@@ -460,3 +460,41 @@ fn ai_table_matches_dictionary() {
     });
     tally.finish(500);
 }
+
+/// The GTIN, GLN and SSCC parsers the registry validates filings with agree with the GS1
+/// check-digit vectors (`gs1_lint_csum`): a key of the right length passes exactly when its
+/// vector does.
+#[test]
+fn gs1_keys_agree_with_the_check_digit_vectors() {
+    use registry::ids::gs1::{Gln, Sscc};
+    let Some(dir) = corpus() else { return };
+    let mut tally = Tally::new("gs1-syntax-dictionary/linter-vectors.jsonl (csum, as GS1 keys)");
+    for case in jsonl(&dir.join("gs1-syntax-dictionary/linter-vectors.jsonl")) {
+        let field = |k: &str| case.get(k).and_then(Value::as_str).unwrap_or_default();
+        if field("linter") != "gs1_lint_csum" {
+            continue;
+        }
+        let input = field("input");
+        let pass = field("expect") == "pass";
+        let mut checks: Vec<(&str, bool)> = Vec::new();
+        if matches!(input.len(), 8 | 12 | 13 | 14) {
+            checks.push(("GTIN", Gtin::parse(input).is_ok()));
+        }
+        if input.len() == 13 {
+            checks.push(("GLN", Gln::parse(input).is_ok()));
+        }
+        if input.len() == 18 {
+            checks.push(("SSCC", Sscc::parse(input).is_ok()));
+        }
+        for (key, accepted) in checks {
+            tally.check(accepted == pass, || {
+                format!(
+                    "line {}: {key} {input:?} accepted={accepted}, vector says {}",
+                    case["line"],
+                    field("expect")
+                )
+            });
+        }
+    }
+    tally.finish(10);
+}

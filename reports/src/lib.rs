@@ -6,4 +6,5 @@
 pub mod notices;
 pub mod stamps;
 
+pub mod enterprise_csv;
 pub mod epcis;

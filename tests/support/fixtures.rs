@@ -20,9 +20,12 @@ pub fn uscc(region: &str, n: u32) -> String {
     format!("{body}{}", uscc_check_char(&body).unwrap())
 }
 
+/// A registration of enterprise `n` in `region`; the credit code carries the region when it is
+/// a GB/T 2260 code (else Beijing's).
 pub fn registration(n: u32, region: &str, categories: &[&str]) -> Value {
+    let code_region = if region.len() == 6 { region } else { "110000" };
     json!({
-        "credit_code": uscc(region, n),
+        "credit_code": uscc(code_region, n),
         "name": format!("企业{n}"),
         "name_en": format!("Enterprise {n}"),
         "legal_representative": "张三",
@@ -46,9 +49,24 @@ impl Registry {
     /// A fresh hub and its administrator.
     #[allow(clippy::new_without_default, reason = "each call boots a hub")]
     pub fn new() -> Self {
-        let app = TestApp::spawn();
+        Self::spawn_with(|_| {})
+    }
+
+    /// A fresh hub whose configuration `adjust` may change, and its administrator.
+    pub fn spawn_with(adjust: impl FnOnce(&mut hub::config::Config)) -> Self {
+        let app = TestApp::spawn_with(adjust);
         let admin = app.token("root", Role::Admin);
         Self { app, admin }
+    }
+
+    /// Approves enterprise `id` as `officer`.
+    pub fn approve(&self, officer: &str, id: i64) {
+        let response = self.post(
+            Some(officer),
+            &format!("/api/v1/enterprises/{id}/approve"),
+            json!({}),
+        );
+        assert_eq!(response.status(), 200, "approval of {id}");
     }
 
     /// POST `body` as JSON, with a bearer token when given.

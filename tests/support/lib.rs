@@ -58,6 +58,7 @@ impl TestApp {
         config.security.secret_key = SecretKey::generate().to_hex();
         adjust(&mut config);
         config.validate().expect("test configuration is valid");
+        server::record_settings(db.db(), &config).expect("settings recorded");
         let secret = config.secret_key().expect("secret");
         let state = AppState::new(db.db().clone(), config, &secret);
         let (tx, rx) = mpsc::channel::<(SocketAddr, bool, ServerHandle)>();

@@ -5,13 +5,17 @@ pub mod audit;
 pub mod auth;
 pub mod blacklist;
 pub mod departments;
+pub mod documents;
 pub mod enterprises;
 pub mod epcis;
 mod error;
 pub mod filings;
 pub mod health;
+pub mod import;
 mod json;
+pub mod locale;
 pub mod notices;
+pub mod regions;
 pub mod tokens;
 pub mod users;
 

@@ -1,7 +1,10 @@
 //! The command line: `hub serve`, `hub migrate`, `hub config check`, users, tokens, audit,
-//! backup, `hub mail test`. Every command that changes state records itself in the audit log as `cli:<user>`.
+//! backup, `hub mail test`, bulk import, benchmarks. Every command that changes state records
+//! itself in the audit log as `cli:<user>`.
 
 mod admin;
+mod bench;
+mod import;
 mod mail;
 mod serve;
 
@@ -62,6 +65,16 @@ pub enum Command {
         #[command(subcommand)]
         command: mail::MailCommand,
     },
+    /// Bulk imports.
+    Import {
+        #[command(subcommand)]
+        command: import::ImportCommand,
+    },
+    /// Benchmarks (build with --release).
+    Bench {
+        #[command(subcommand)]
+        command: bench::BenchCommand,
+    },
     /// Copy the SQLite database consistently while the hub runs.
     Backup {
         /// Where to write the copy (must not exist).
@@ -112,6 +125,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Audit { command } => admin::audit(&config, command),
         Command::Backup { file } => admin::backup(&config, &file),
         Command::Mail { command } => mail::mail(&config, command),
+        Command::Import { command } => import::import(&config, command),
+        Command::Bench { command } => bench::bench(&config, command),
     };
     match outcome {
         Ok(code) => code,

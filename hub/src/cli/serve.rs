@@ -29,6 +29,7 @@ pub fn open_database(config: &Config) -> anyhow::Result<Db> {
     if !ran.is_empty() {
         tracing::info!(migrations = ?ran, "database migrated");
     }
+    server::record_settings(&db, config)?;
     Ok(db)
 }
 

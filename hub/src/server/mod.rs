@@ -34,6 +34,16 @@ pub struct Bound {
     pub server: Server,
 }
 
+/// Records in the database what the configuration decides for the data itself (today: the
+/// country whose regions codes refer to); fails naming the key when the data forbids it.
+pub fn record_settings(
+    db: &registry::db::Db,
+    config: &crate::config::Config,
+) -> anyhow::Result<()> {
+    db.transaction(|conn| registry::regions::set_country(conn, config.registry.country))
+        .map_err(|e| anyhow::anyhow!("configuration key `registry.country`: {e}"))
+}
+
 /// Builds the app and binds it to the configured address.
 pub fn bind(state: AppState, options: ServeOptions) -> anyhow::Result<Bound> {
     let config = state.config.clone();
@@ -67,6 +77,7 @@ pub fn bind(state: AppState, options: ServeOptions) -> anyhow::Result<Bound> {
                         .add(("x-content-type-options", "nosniff"))
                         .add(("referrer-policy", "same-origin")),
                 )
+                .wrap(from_fn(api::locale::localise_errors))
                 .wrap(from_fn(metrics::track))
                 .wrap(from_fn(echo_request_id))
                 .wrap(TracingLogger::default())

@@ -8,11 +8,12 @@ use serde::{Deserialize, Serialize};
 
 use super::{Alert, AlertRow, AlertStatus, Severity, find_alert};
 use crate::db::DbConn;
-use crate::departments::{Category, Department, find_department, region_prefix};
+use crate::departments::{Category, Department, find_department};
 use crate::enterprises::text;
 use crate::error::{RegistryError, Result};
 use crate::filings::Paging;
 use crate::identity::{Actor, Role};
+use crate::regions::{self, coverage, within_coverage};
 use crate::schema::alerts;
 use crate::time;
 
@@ -61,9 +62,7 @@ fn visible_to(conn: &mut DbConn, actor: &Actor) -> Result<Visible> {
 /// regulated by it (or none named). Alerts without a region are for administrators only.
 fn covers(dept: &Department, alert: &Alert) -> bool {
     !alert.region_code.is_empty()
-        && alert
-            .region_code
-            .starts_with(region_prefix(&dept.region_code))
+        && regions::covers(&dept.region_code, &alert.region_code)
         && (alert.category.is_empty()
             || dept.categories.iter().any(|c| c.as_str() == alert.category))
 }
@@ -89,8 +88,7 @@ pub fn list_alerts(conn: &mut DbConn, actor: &Actor, filter: &AlertFilter) -> Re
                 .iter()
                 .map(|c| Category::as_str(*c))
                 .collect();
-            query = query
-                .filter(alerts::region_code.like(format!("{}%", region_prefix(&dept.region_code))))
+            query = within_coverage!(query, alerts::region_code, &coverage(&dept.region_code))
                 .filter(
                     alerts::category
                         .eq("")

@@ -164,6 +164,25 @@ fn schema_matches_the_migrations() {
         .limit(1)
         .execute(conn)
         .unwrap();
+    registry_settings::table
+        .select(registry_settings::all_columns)
+        .load::<(String, String)>(conn)
+        .unwrap();
+    document_blobs::table
+        .select(document_blobs::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    documents::table
+        .select(documents::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    enterprise_search::table
+        .select(enterprise_search::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
 }
 
 #[test]

@@ -10,6 +10,7 @@ use super::search::Jurisdiction;
 use crate::db::DbConn;
 use crate::error::{RegistryError, Result};
 use crate::identity::Actor;
+use crate::regions::within_coverage;
 use crate::schema::{enterprise_categories, enterprise_changes, enterprises};
 
 /// A proposed change, with the enterprise it would change.
@@ -60,8 +61,8 @@ pub fn pending_changes(
             .inner_join(enterprises::table)
             .filter(enterprise_changes::status.eq("pending"))
             .into_boxed();
-        if let Some(pattern) = scope.region_pattern() {
-            q = q.filter(enterprises::region_code.like(pattern).escape('\\'));
+        if let Some(coverage) = scope.region() {
+            q = within_coverage!(q, enterprises::region_code, coverage);
         }
         if let Some(cats) = scope.categories() {
             q = q.filter(

@@ -13,12 +13,12 @@ use super::changes::{self, Change, ChangeKind};
 use super::history::record;
 use super::model::{Enterprise, Status, load_enterprise, own_enterprise, set_categories};
 use crate::db::DbConn;
-use crate::departments::{Category, validate_region};
+use crate::departments::Category;
 use crate::error::{RegistryError, Result};
 use crate::identity::{self, Actor, NewUser, Role, User};
 use crate::ids::gs1::CompanyPrefix;
 use crate::ids::uscc::UnifiedSocialCreditCode;
-use crate::schema::enterprises;
+use crate::schema::{enterprise_search, enterprises};
 use crate::time;
 
 /// A self-registration: the enterprise and its first user.
@@ -115,13 +115,13 @@ pub(crate) fn text<'a>(field: &str, value: &'a str, max: usize) -> Result<&'a st
     Ok(value)
 }
 
-fn credit_code(value: &str) -> Result<String> {
+pub(crate) fn credit_code(value: &str) -> Result<String> {
     UnifiedSocialCreditCode::parse(value)
         .map(|c| c.as_str().to_owned())
         .map_err(|e| RegistryError::invalid("invalid_credit_code", "credit_code", e.to_string()))
 }
 
-fn company_prefix(value: &str) -> Result<String> {
+pub(crate) fn company_prefix(value: &str) -> Result<String> {
     CompanyPrefix::parse(value)
         .map(|p| p.as_str().to_owned())
         .map_err(|e| {
@@ -129,7 +129,7 @@ fn company_prefix(value: &str) -> Result<String> {
         })
 }
 
-fn phone(value: &str) -> Result<&str> {
+pub(crate) fn phone(value: &str) -> Result<&str> {
     let value = value.trim();
     let digits = value.bytes().filter(u8::is_ascii_digit).count();
     if (5..=20).contains(&digits)
@@ -147,7 +147,7 @@ fn phone(value: &str) -> Result<&str> {
     }
 }
 
-fn email(value: &str) -> Result<&str> {
+pub(crate) fn email(value: &str) -> Result<&str> {
     let value = value.trim();
     match value.split_once('@') {
         Some((local, domain))
@@ -182,7 +182,7 @@ pub(crate) fn coordinates(latitude: Option<f64>, longitude: Option<f64>) -> Resu
     Ok(())
 }
 
-fn categories(cats: &[Category]) -> Result<Vec<Category>> {
+pub(crate) fn categories(cats: &[Category]) -> Result<Vec<Category>> {
     if cats.is_empty() {
         return Err(RegistryError::invalid(
             "invalid_category",
@@ -241,7 +241,7 @@ pub fn register(conn: &mut DbConn, new: &NewEnterprise) -> Result<(Enterprise, U
     let legal = text("legal_representative", &new.legal_representative, 100)?;
     let phone = phone(&new.phone)?;
     let email = email(&new.email)?;
-    validate_region(&new.region_code, "region_code")?;
+    crate::regions::validate_region(conn, &new.region_code, "region_code")?;
     let address = text("address", &new.address, 500)?;
     coordinates(new.latitude, new.longitude)?;
     let prefix = new
@@ -273,6 +273,12 @@ pub fn register(conn: &mut DbConn, new: &NewEnterprise) -> Result<(Enterprise, U
         .returning(enterprises::id)
         .get_result::<i64>(conn)?;
     set_categories(conn, id, &cats)?;
+    diesel::insert_into(enterprise_search::table)
+        .values((
+            enterprise_search::enterprise_id.eq(id),
+            enterprise_search::search_name.eq(search_name(name, new.name_en.trim())),
+        ))
+        .execute(conn)?;
     let user = identity::create_user(
         conn,
         &NewUser {
@@ -379,10 +385,28 @@ pub(crate) fn apply(
     set!(latitude, update.latitude.map(Some));
     set!(longitude, update.longitude.map(Some));
     set!(status, status.map(Status::as_str));
+    if update.name.is_some() || update.name_en.is_some() {
+        let (name, name_en) = enterprises::table
+            .find(id)
+            .select((enterprises::name, enterprises::name_en))
+            .first::<(String, String)>(conn)?;
+        diesel::delete(enterprise_search::table.find(id)).execute(conn)?;
+        diesel::insert_into(enterprise_search::table)
+            .values((
+                enterprise_search::enterprise_id.eq(id),
+                enterprise_search::search_name.eq(search_name(&name, &name_en)),
+            ))
+            .execute(conn)?;
+    }
     if let Some(cats) = &update.categories {
         set_categories(conn, id, cats)?;
     }
     Ok(())
+}
+
+/// The local and English names as search compares them: Unicode lower case, one per line.
+pub(crate) fn search_name(name: &str, name_en: &str) -> String {
+    format!("{name}\n{name_en}").to_lowercase()
 }
 
 /// What an update by the enterprise did: the record now, and the key-data change awaiting

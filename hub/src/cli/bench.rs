@@ -1,0 +1,351 @@
+//! `hub bench ...`: benchmarks anyone can rerun (build with `--release`).
+//!
+//! `hub bench search` makes a fresh database (a SQLite file in a temporary directory, or a new
+//! database on the PostgreSQL server given), imports generated enterprises through the same
+//! path as `hub import enterprises` (timed: the import rate), then times representative
+//! searches (`registry::enterprises::search`, as an administrator and as an officer) and
+//! prints each one's median and the overall median.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use clap::Subcommand;
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use registry::audit::AuditKey;
+use registry::db::{Db, DbUrl, PoolOptions, run_migrations};
+use registry::departments::{Category, NewDepartment, create_department};
+use registry::enterprises::{EnterpriseQuery, search};
+use registry::identity::{Actor, AuthMethod, NewUser, Role, create_user};
+use registry::regions::{Country, set_country};
+use registry::secret::SecretKey;
+use registry::synthetic::Synthetic;
+
+use crate::config::Config;
+use crate::import::import_enterprises;
+
+/// `hub bench ...`.
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Import generated enterprises into a fresh database, then time representative searches.
+    Search {
+        /// How many enterprises to generate and import.
+        #[arg(long, default_value_t = 100_000)]
+        enterprises: u64,
+        /// A PostgreSQL server URL on which a benchmark database is created and dropped
+        /// (e.g. postgres://postgres@127.0.0.1:5432/postgres); default: SQLite in a temporary
+        /// directory.
+        #[arg(long)]
+        postgres: Option<String>,
+        /// Timed runs of each search.
+        #[arg(long, default_value_t = 21)]
+        rounds: usize,
+        /// Seed of the generated data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Write generated enterprises as an import file.
+    Generate {
+        /// How many.
+        #[arg(long, default_value_t = 1000)]
+        enterprises: u64,
+        /// `cn` or `vn`.
+        #[arg(long, default_value = "cn")]
+        country: String,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Where to write the CSV.
+        file: PathBuf,
+    },
+}
+
+pub(super) fn bench(_config: &Config, command: BenchCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        BenchCommand::Search {
+            enterprises,
+            postgres,
+            rounds,
+            seed,
+        } => search_bench(enterprises, postgres.as_deref(), rounds.max(1), seed),
+        BenchCommand::Generate {
+            enterprises,
+            country,
+            seed,
+            file,
+        } => {
+            let country = Country::parse(&country).context("--country must be cn or vn")?;
+            let out = std::io::BufWriter::new(
+                std::fs::File::create(&file)
+                    .with_context(|| format!("cannot create {}", file.display()))?,
+            );
+            let written = reports::enterprise_csv::write(
+                Synthetic::new(country, seed).take(enterprises as usize),
+                out,
+            )?;
+            println!("wrote {written} enterprises to {}", file.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// A database that exists for one benchmark run.
+struct Scratch {
+    db: Db,
+    _dir: tempfile::TempDir,
+    drop_pg: Option<(String, String)>,
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = &self.drop_pg {
+            if let Ok(mut conn) = diesel::PgConnection::establish(admin) {
+                let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
+    }
+}
+
+fn scratch(postgres: Option<&str>) -> anyhow::Result<Scratch> {
+    let dir = tempfile::tempdir()?;
+    let (url, drop_pg) = match postgres {
+        None => (DbUrl::sqlite_file(dir.path().join("bench.db")), None),
+        Some(admin) => {
+            let name = format!("th_bench_{}", std::process::id());
+            let mut conn = diesel::PgConnection::establish(admin)
+                .with_context(|| format!("cannot reach {}", registry::db::redact(admin)))?;
+            conn.batch_execute(&format!("CREATE DATABASE {name}"))?;
+            let base = admin.rsplit_once('/').map_or(admin, |(base, _)| base);
+            (
+                DbUrl::parse(&format!("{base}/{name}"))?,
+                Some((admin.to_owned(), name)),
+            )
+        }
+    };
+    let db = Db::open(
+        &url,
+        PoolOptions {
+            max_size: 2,
+            ..PoolOptions::default()
+        },
+    )?;
+    run_migrations(&mut *db.conn()?)?;
+    Ok(Scratch {
+        db,
+        _dir: dir,
+        drop_pg,
+    })
+}
+
+/// An administrator and an officer of Henan's food department.
+fn actors(db: &Db) -> anyhow::Result<(Actor, Actor)> {
+    let conn = &mut *db.conn()?;
+    set_country(conn, Country::Cn)?;
+    let dept = create_department(
+        conn,
+        &NewDepartment {
+            code: "HA-FOOD".into(),
+            name: "河南省市场监督管理局".into(),
+            name_en: "Henan Market Regulation".into(),
+            region_code: "410000".into(),
+            categories: vec![Category::Food],
+        },
+    )?;
+    let user = |name: &str, role, department_id| NewUser {
+        username: name.into(),
+        display_name: name.into(),
+        email: None,
+        password: None,
+        role,
+        department_id,
+        enterprise_id: None,
+        locale: None,
+    };
+    let admin = create_user(conn, &user("bench-admin", Role::Admin, None))?;
+    let officer = create_user(conn, &user("bench-officer", Role::Officer, Some(dept.id)))?;
+    Ok((
+        Actor::for_user(&admin, AuthMethod::Cli),
+        Actor::for_user(&officer, AuthMethod::Cli),
+    ))
+}
+
+fn median(times: &mut [Duration]) -> Duration {
+    times.sort_unstable();
+    times[times.len() / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn search_bench(
+    count: u64,
+    postgres: Option<&str>,
+    rounds: usize,
+    seed: u64,
+) -> anyhow::Result<ExitCode> {
+    let scratch = scratch(postgres)?;
+    let db = &scratch.db;
+    let (admin, officer) = actors(db)?;
+    println!(
+        "database: {} ({}); {count} enterprises, seed {seed}",
+        db.backend().as_str(),
+        db.url()
+    );
+
+    let file = scratch._dir.path().join("enterprises.csv");
+    let started = Instant::now();
+    let sample: Vec<_> = Synthetic::new(Country::Cn, seed)
+        .skip(count as usize / 2)
+        .take(1)
+        .collect();
+    reports::enterprise_csv::write(
+        Synthetic::new(Country::Cn, seed).take(count as usize),
+        std::io::BufWriter::new(std::fs::File::create(&file)?),
+    )?;
+    let generated = started.elapsed();
+    let key = AuditKey::from_secret(&SecretKey::generate());
+    let started = Instant::now();
+    let input = std::io::BufReader::new(std::fs::File::open(&file)?);
+    let report = import_enterprises(db, &key, &admin, "bench", input, false)
+        .map_err(|e| anyhow::anyhow!("import failed: {e}"))?;
+    let imported = started.elapsed();
+    println!(
+        "generated the file in {:.1} s; imported {} enterprises in {:.1} s: {:.0} enterprises/s",
+        generated.as_secs_f64(),
+        report.imported,
+        imported.as_secs_f64(),
+        report.imported as f64 / imported.as_secs_f64()
+    );
+    analyse(db)?;
+
+    let code = sample
+        .first()
+        .map(|r| r.credit_code.clone())
+        .unwrap_or_default();
+    let q = |f: fn(&mut EnterpriseQuery)| {
+        let mut query = EnterpriseQuery::default();
+        f(&mut query);
+        query
+    };
+    let by_code = EnterpriseQuery {
+        credit_code: Some(code),
+        ..EnterpriseQuery::default()
+    };
+    let cases: Vec<(&str, &Actor, EnterpriseQuery)> = vec![
+        ("admin: first page", &admin, q(|_| {})),
+        (
+            "admin: name 食品 (Chinese substring)",
+            &admin,
+            q(|q| q.name = Some("食品".into())),
+        ),
+        (
+            "admin: name \"HENGFENG food\" (any case)",
+            &admin,
+            q(|q| q.name = Some("HENGFENG food".into())),
+        ),
+        (
+            "admin: name, no match",
+            &admin,
+            q(|q| q.name = Some("zz-no-such-name".into())),
+        ),
+        ("admin: credit code", &admin, by_code),
+        (
+            "admin: region 41 (province)",
+            &admin,
+            q(|q| q.region = Some("41".into())),
+        ),
+        (
+            "admin: region 410100 (prefecture), sort name",
+            &admin,
+            q(|q| {
+                q.region = Some("410100".into());
+                q.sort = Some("name".into());
+            }),
+        ),
+        (
+            "admin: category drugs",
+            &admin,
+            q(|q| q.category = Some(Category::Drugs)),
+        ),
+        (
+            "admin: status active, newest first",
+            &admin,
+            q(|q| {
+                q.status = Some(registry::enterprises::Status::Active);
+                q.sort = Some("-created_at".into());
+            }),
+        ),
+        (
+            "admin: licence expires before 2026-12-31",
+            &admin,
+            q(|q| q.licence_expires_before = chrono::NaiveDate::from_ymd_opt(2026, 12, 31)),
+        ),
+        (
+            "admin: sort by name, page 200",
+            &admin,
+            q(|q| {
+                q.sort = Some("name".into());
+                q.page = Some(200);
+            }),
+        ),
+        ("officer (Henan, food): first page", &officer, q(|_| {})),
+        (
+            "officer: name 有限, sort name",
+            &officer,
+            q(|q| {
+                q.name = Some("有限".into());
+                q.sort = Some("name".into());
+            }),
+        ),
+        (
+            "officer: region 410102, licence expiring",
+            &officer,
+            q(|q| {
+                q.region = Some("410102".into());
+                q.licence_expires_before = chrono::NaiveDate::from_ymd_opt(2027, 6, 30);
+            }),
+        ),
+    ];
+    let mut conn = db.conn()?;
+    let mut all = Vec::new();
+    println!("\n| search | matches | median ms |\n|---|---:|---:|");
+    for (label, actor, query) in &cases {
+        let page = search(&mut conn, actor, query)?;
+        let mut times = Vec::with_capacity(rounds);
+        for _ in 0..rounds {
+            let started = Instant::now();
+            search(&mut conn, actor, query)?;
+            times.push(started.elapsed());
+        }
+        all.extend_from_slice(&times);
+        println!(
+            "| {label} | {} | {:.2} |",
+            page.total,
+            ms(median(&mut times))
+        );
+    }
+    let overall = median(&mut all);
+    all.sort_unstable();
+    let p95 = all[all.len() * 95 / 100];
+    println!(
+        "\noverall: median {:.2} ms, p95 {:.2} ms over {} searches ({} rounds each)",
+        ms(overall),
+        ms(p95),
+        all.len(),
+        rounds
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The state a routine autovacuum leaves after a bulk load (planner statistics; on PostgreSQL
+/// also the visibility map that index-only scans need).
+fn analyse(db: &Db) -> anyhow::Result<()> {
+    let sql = match db.backend() {
+        registry::db::Backend::Postgres => "VACUUM ANALYZE",
+        registry::db::Backend::Sqlite => "ANALYZE",
+    };
+    db.conn()?.batch_execute(sql)?;
+    Ok(())
+}

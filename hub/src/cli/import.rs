@@ -1,0 +1,109 @@
+//! `hub import enterprises FILE.csv`: a department's bulk import, with a progress bar and a
+//! line-by-line error report (CSV on standard output: line, column, error, message).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Subcommand;
+use indicatif::{ProgressBar, ProgressStyle};
+use registry::audit::AuditKey;
+use registry::enterprises::ImportReport;
+use registry::identity::{self, Actor, AuthMethod};
+
+use super::serve::open_database;
+use crate::config::Config;
+use crate::import::{ImportFailure, import_enterprises};
+
+/// `hub import ...`.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import enterprises from a CSV file (columns: see README, "Bulk import"). By default
+    /// nothing is written when any line is bad.
+    Enterprises {
+        /// The CSV file (UTF-8, header row).
+        file: PathBuf,
+        /// The officer (or administrator) the import is done as: their department's
+        /// jurisdiction bounds it, and the history names them.
+        #[arg(long)]
+        username: String,
+        /// Write the good lines and report the bad ones.
+        #[arg(long)]
+        skip_bad: bool,
+    },
+}
+
+pub(super) fn import(config: &Config, command: ImportCommand) -> anyhow::Result<ExitCode> {
+    let ImportCommand::Enterprises {
+        file,
+        username,
+        skip_bad,
+    } = command;
+    let db = open_database(config)?;
+    let key = AuditKey::from_secret(&config.secret_key()?);
+    let user = identity::find_user_by_name(&mut *db.conn()?, &username)
+        .with_context(|| format!("no user {username:?}"))?;
+    let actor = Actor::for_user(&user, AuthMethod::Cli);
+    let input =
+        std::fs::File::open(&file).with_context(|| format!("cannot open {}", file.display()))?;
+    let size = input.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = ProgressBar::new(size).with_style(
+        ProgressStyle::with_template(
+            "{spinner} importing [{bar:40}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
+        )?
+        .progress_chars("=> "),
+    );
+    let request_id = format!("cli-{}", &registry::secret::random_token("")[..16]);
+    let started = std::time::Instant::now();
+    let outcome = import_enterprises(
+        &db,
+        &key,
+        &actor,
+        &request_id,
+        bar.wrap_read(std::io::BufReader::new(input)),
+        skip_bad,
+    );
+    bar.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    match outcome {
+        Ok(report) => {
+            print_errors(&report)?;
+            eprintln!(
+                "imported {} of {} enterprises in {seconds:.1} s ({:.0}/s); {} lines skipped",
+                report.imported,
+                report.lines,
+                report.imported as f64 / seconds.max(1e-9),
+                report.errors.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(ImportFailure::Rejected(report)) => {
+            print_errors(&report)?;
+            eprintln!(
+                "{} of {} lines are bad: nothing was written (fix them, or use --skip-bad)",
+                report.errors.len(),
+                report.lines
+            );
+            Ok(ExitCode::FAILURE)
+        }
+        Err(ImportFailure::Header(e)) => {
+            eprintln!("the header row is unusable: {e}");
+            Ok(ExitCode::FAILURE)
+        }
+        Err(ImportFailure::Registry(e)) => Err(e.into()),
+    }
+}
+
+/// The error report as CSV on standard output.
+fn print_errors(report: &ImportReport) -> anyhow::Result<()> {
+    if report.errors.is_empty() {
+        return Ok(());
+    }
+    let mut out = csv::Writer::from_writer(std::io::stdout().lock());
+    out.write_record(["line", "column", "error", "message"])?;
+    for e in &report.errors {
+        out.write_record([&e.line.to_string(), &e.column, &e.error, &e.message])?;
+    }
+    out.flush()?;
+    Ok(())
+}
