@@ -5,7 +5,9 @@
 use maud::{Markup, html};
 use registry::identity::{self, Actor, Locale, User};
 
-use super::frame::{Ctx, Field, Flash, FormData, FormView, Input, Page, Posted, Refusal, messages, read};
+use super::frame::{
+    Ctx, Field, Flash, FormData, FormView, Input, Page, Posted, Refusal, messages, read,
+};
 use crate::api::ApiError;
 use crate::api::notices::set_locale_audited;
 use crate::i18n::Lang;

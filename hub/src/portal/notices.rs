@@ -24,9 +24,7 @@ fn source_link(actor: &Actor, source: &str) -> Option<String> {
     let (kind, id) = source.split_once(':')?;
     let id: i64 = id.parse().ok()?;
     match (kind, actor.role) {
-        ("alert", Role::Admin | Role::Officer | Role::Enterprise) => {
-            Some(super::alerts::path(id))
-        }
+        ("alert", Role::Admin | Role::Officer | Role::Enterprise) => Some(super::alerts::path(id)),
         ("blacklist", Role::Admin | Role::Officer) => Some(super::blacklist::path(id)),
         ("blacklist", _) => Some(super::blacklist::public::PATH.to_owned()),
         _ => None,
@@ -46,7 +44,11 @@ fn read_badge(ctx: &Ctx, notice: &InboxNotice) -> Markup {
 fn filter_links(ctx: &Ctx, unread_only: bool) -> Markup {
     let links = [
         (PATH.to_owned(), "notices-all", !unread_only),
-        (format!("{PATH}?unread=true"), "notices-unread-only", unread_only),
+        (
+            format!("{PATH}?unread=true"),
+            "notices-unread-only",
+            unread_only,
+        ),
     ];
     html! {
         nav.tabs aria-label=(ctx.t("notices-filter")) {

@@ -118,8 +118,12 @@ fn sorted(query: Boxed, sort: Option<&str>) -> Result<Boxed> {
     };
     // Urgency and progress are ranks, not the alphabetical order of their names.
     let rank = match key {
-        "severity" => Some("CASE alerts.severity WHEN 'info' THEN 1 WHEN 'warning' THEN 2 ELSE 3 END"),
-        "status" => Some("CASE alerts.status WHEN 'open' THEN 1 WHEN 'acknowledged' THEN 2 ELSE 3 END"),
+        "severity" => {
+            Some("CASE alerts.severity WHEN 'info' THEN 1 WHEN 'warning' THEN 2 ELSE 3 END")
+        }
+        "status" => {
+            Some("CASE alerts.status WHEN 'open' THEN 1 WHEN 'acknowledged' THEN 2 ELSE 3 END")
+        }
         _ => None,
     };
     Ok(match (key, rank, desc) {

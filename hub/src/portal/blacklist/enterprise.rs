@@ -13,9 +13,7 @@ use crate::api::ApiError;
 use crate::api::blacklist::list_audited;
 use crate::portal::enterprise::overview;
 use crate::portal::enterprise::{Tab, is_officer, title};
-use crate::portal::frame::{
-    Ctx, Field, Flash, FormData, FormView, Input, Page, Posted, messages,
-};
+use crate::portal::frame::{Ctx, Field, Flash, FormData, FormView, Input, Page, Posted, messages};
 use crate::server::auth::Auth;
 
 /// The id of the listing form.

@@ -106,7 +106,8 @@ fn removal(ctx: &Ctx, shown: &Shown, posted: Option<&Posted>) -> Markup {
 
 fn render(ctx: &Ctx, shown: &Shown, posted: Option<&Posted>) -> Markup {
     let open = shown.listing.removed_at.is_none();
-    let drawn = shown.competent && open && registry::time::now().date() >= shown.listing.removable_from;
+    let drawn =
+        shown.competent && open && registry::time::now().date() >= shown.listing.removable_from;
     let orphan = posted.filter(|_| !drawn);
     html! {
         h1 { (ctx.lang.t_args("listing-title", &[("name", &shown.enterprise.name)])) }
@@ -136,7 +137,15 @@ pub async fn remove(ctx: Ctx, Auth(actor): Auth, id: web::Path<i64>, data: FormD
         penalties_fulfilled: data.optional("penalties_fulfilled").is_some(),
         no_new_heavy_penalty: data.optional("no_new_heavy_penalty").is_some(),
     };
-    match remove_audited(ctx.state.clone(), actor.clone(), ctx.request_id, id, removal).await {
+    match remove_audited(
+        ctx.state.clone(),
+        actor.clone(),
+        ctx.request_id,
+        id,
+        removal,
+    )
+    .await
+    {
         Ok(_) => Ok(ctx.redirect(&path(id), Flash::success("flash-listing-removed"))),
         Err(error) => {
             let posted = ctx.posted(FORM, data, error)?;

@@ -30,7 +30,12 @@ pub fn path(id: i64) -> String {
 pub fn penalty_options(ctx: &Ctx) -> Vec<(String, String)> {
     PENALTIES
         .iter()
-        .map(|p| (p.as_str().to_owned(), messages::penalty(ctx.lang, p.as_str())))
+        .map(|p| {
+            (
+                p.as_str().to_owned(),
+                messages::penalty(ctx.lang, p.as_str()),
+            )
+        })
         .collect()
 }
 

@@ -105,8 +105,13 @@ fn nav_links(actor: &Actor) -> Vec<(&'static str, String)> {
 /// The badge after a navigation link: the count of unread notices on the inbox's link.
 fn badge(ctx: &Ctx, key: &str) -> Markup {
     let entry = NAV.iter().find(|e| e.key == key);
-    let count = ctx.unread().filter(|_| entry.is_some_and(|e| e.unread_badge));
-    let label = count.map(|n| ctx.lang.t_args("unread-count", &[("count", &n.to_string())]));
+    let count = ctx
+        .unread()
+        .filter(|_| entry.is_some_and(|e| e.unread_badge));
+    let label = count.map(|n| {
+        ctx.lang
+            .t_args("unread-count", &[("count", &n.to_string())])
+    });
     html! {
         @if let (Some(count), Some(label)) = (count.filter(|n| *n > 0), label) {
             " " span.count #unread-count title=(label) aria-label=(label) { (count) }
