@@ -1,12 +1,15 @@
 //! Every route × every role, generated from the route table: a route admits exactly the roles
 //! its rule names, anonymous callers are refused where the rule asks for a user, and read-only
-//! tokens cannot write. A new route is covered the moment it is declared.
+//! tokens cannot write. A new route is covered the moment it is declared. API routes refuse
+//! with a JSON error; portal routes with a page of the frame that carries the same code in its
+//! `data-error` attribute.
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
 
 use hub::server::routes::{Access, RouteSpec, RouteTable, Surface};
 use registry::identity::{Role, Scope};
 use reqwest::Method;
+use tracehub_tests::portal::page_error_code;
 use tracehub_tests::{TestApp, body};
 
 fn table() -> Vec<RouteSpec> {
@@ -29,7 +32,8 @@ fn concrete(path: &str) -> String {
         .join("/")
 }
 
-fn call(app: &TestApp, spec: &RouteSpec, token: Option<&str>) -> (u16, String) {
+/// Calls `spec` with `token`: (status, error code, whether the answer is an HTML page).
+fn call(app: &TestApp, spec: &RouteSpec, token: Option<&str>) -> (u16, String, bool) {
     let method = Method::from_bytes(spec.method.as_str().as_bytes()).unwrap();
     let mut request = app.client().request(method, app.url(&concrete(spec.path)));
     if let Some(token) = token {
@@ -42,8 +46,25 @@ fn call(app: &TestApp, spec: &RouteSpec, token: Option<&str>) -> (u16, String) {
     }
     let response = request.send().unwrap();
     let status = response.status().as_u16();
-    let code = body(response)["error"].as_str().unwrap_or("").to_owned();
-    (status, code)
+    let is_page = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/html"));
+    let text = response.text().unwrap();
+    let code = if is_page {
+        assert!(
+            spec.surface == Surface::Portal || status < 400,
+            "{} {}: an API route refused with a page",
+            spec.method,
+            spec.path
+        );
+        page_error_code(&text).unwrap_or("").to_owned()
+    } else {
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        json["error"].as_str().unwrap_or("").to_owned()
+    };
+    (status, code, is_page)
 }
 
 #[test]
@@ -57,7 +78,7 @@ fn every_route_admits_exactly_its_roles() {
     assert!(specs.len() >= 20, "the table lists the routes");
     for spec in &specs {
         for (role, token) in &tokens {
-            let (status, code) = call(&app, spec, Some(token));
+            let (status, code, page) = call(&app, spec, Some(token));
             let label = format!("{} {} as {role}", spec.method, spec.path);
             if spec.access.admits(*role) {
                 assert!(status != 401, "{label}: admitted role got 401 ({code})");
@@ -71,6 +92,11 @@ fn every_route_admits_exactly_its_roles() {
                     (403, "forbidden"),
                     "{label}: must be refused"
                 );
+                assert_eq!(
+                    page,
+                    spec.surface == Surface::Portal,
+                    "{label}: portal refusals are pages, API refusals JSON"
+                );
             }
         }
     }
@@ -80,7 +106,7 @@ fn every_route_admits_exactly_its_roles() {
 fn anonymous_callers_reach_only_public_routes() {
     let app = TestApp::spawn();
     for spec in table() {
-        let (status, code) = call(&app, &spec, None);
+        let (status, code, _) = call(&app, &spec, None);
         let label = format!("{} {} anonymously", spec.method, spec.path);
         match (spec.access, spec.surface) {
             (Access::Public, _) => {
@@ -118,7 +144,7 @@ fn read_only_tokens_cannot_write() {
             .iter()
             .find(|(role, _)| spec.access.admits(*role))
             .unwrap();
-        let (status, code) = call(&app, spec, Some(read_only));
+        let (status, code, _) = call(&app, spec, Some(read_only));
         let label = format!("{} {} with a read-only token", spec.method, spec.path);
         if spec.method == actix_web::http::Method::GET {
             assert!(status != 401 && status != 403, "{label}: {status} {code}");

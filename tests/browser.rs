@@ -2,8 +2,9 @@
 //! WebDriver protocol. Sign-in with the CSRF-protected form, the session cookie, the language
 //! switch and sign-out; and the registry's walk: an enterprise registers, an officer approves it
 //! from the review queue, the enterprise files a site, a product and a batch and reads the
-//! approval in its history; as a person does them. Waits are for elements or text, never sleeps
-//! of a fixed length.
+//! approval in its history; and an officer opens an alert from the navigation and acknowledges
+//! it with a note; as a person does them. Waits are for elements or text, never sleeps of a
+//! fixed length.
 //!
 //! Needs `chromium` and `chromium-driver` (CI installs them). Without them the test says so and
 //! passes, unless `TRACEHUB_REQUIRE_BROWSER=1` (set by CI), when it fails.
@@ -13,6 +14,8 @@
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use registry::alerts::{self, NewAlert, Severity};
+use registry::departments::Category;
 use registry::identity::Role;
 use reqwest::blocking::Client;
 use serde_json::{Value, json};
@@ -393,4 +396,57 @@ fn an_enterprise_registers_is_approved_from_the_queue_and_files() {
     );
     assert!(browser.text("#history").contains("Phê duyệt"));
     assert_eq!(browser.text("h1"), "郑州好味食品有限公司");
+}
+
+#[test]
+fn an_officer_opens_an_alert_and_acknowledges_it() {
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let app = TestApp::spawn();
+    // `TestApp::user` binds officers to a food department over the province (410000).
+    app.user("officer.li", Role::Officer);
+    let id = app
+        .state
+        .db
+        .transaction(|conn| {
+            alerts::raise(
+                conn,
+                &NewAlert {
+                    kind: "stamp.wrong_code",
+                    severity: Severity::Critical,
+                    enterprise_id: None,
+                    region_code: "410102",
+                    category: Some(Category::Food),
+                    company_prefix: "6901234",
+                    subject: "stamp:K7M3P9X2W4R8T6",
+                    detail: json!({ "serial": "K7M3P9X2W4R8T6", "attempts": 3 }),
+                    dedupe_key: None,
+                },
+            )
+        })
+        .unwrap()
+        .unwrap()
+        .id;
+
+    browser.sign_in(&app, "officer.li");
+    browser.wait_text("#open-alerts", "Open alerts: 1.");
+    browser.click("header nav a[href='/portal/alerts']");
+    browser.wait_text("#alerts", "Wrong hidden code");
+    browser.click(&format!("#alerts tr[data-alert='{id}'] td:nth-child(2) a"));
+    browser.wait_text("#alert-detail", "K7M3P9X2W4R8T6");
+    assert!(browser.text("#alert").contains("Open"));
+
+    browser.type_into(
+        "#acknowledge-note",
+        "Inspecting the shop in Zhongyuan district",
+    );
+    browser.click("#acknowledge button[type=submit]");
+    browser.wait_text(".flash.success", "Alert acknowledged");
+    assert!(browser.text("#alert").contains("Acknowledged"));
+    assert_eq!(
+        browser.text("#alert-note"),
+        "Inspecting the shop in Zhongyuan district"
+    );
+    browser.find("#close-note");
 }

@@ -4,6 +4,7 @@
 
 use registry::identity::Role;
 use serde_json::json;
+use tracehub_tests::portal::assert_refused_page;
 use tracehub_tests::{PASSWORD, TestApp, assert_error, body};
 
 #[test]
@@ -335,12 +336,12 @@ fn the_portal_signs_people_in_with_a_csrf_protected_form() {
             .send()
             .unwrap()
     };
-    assert_error(
+    assert_refused_page(
         form(&[("username", "erin"), ("password", PASSWORD)]),
         403,
         "csrf_missing",
     );
-    assert_error(
+    assert_refused_page(
         form(&[
             ("username", "erin"),
             ("password", PASSWORD),
@@ -407,7 +408,7 @@ fn the_portal_signs_people_in_with_a_csrf_protected_form() {
         .next()
         .unwrap()
         .to_owned();
-    assert_error(
+    assert_refused_page(
         client
             .post(app.url("/portal/logout"))
             .form(&[("x", "y")])

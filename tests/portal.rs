@@ -7,8 +7,8 @@
 
 use serde_json::json;
 use tracehub_tests::fixtures::{Registry, uscc};
-use tracehub_tests::portal::{Visitor, csrf_of, location};
-use tracehub_tests::{PASSWORD, assert_error, body};
+use tracehub_tests::portal::{Visitor, assert_refused_page, csrf_of, location};
+use tracehub_tests::{PASSWORD, body};
 
 /// The registration form's fields for enterprise `n`.
 fn registration(n: u32) -> Vec<(&'static str, String)> {
@@ -48,12 +48,12 @@ fn an_enterprise_registers_through_the_form_and_errors_name_the_field() {
     assert!(form.contains("<label for=\"register-credit_code\">"));
     let mut typed = registration(1);
 
-    assert_error(
+    assert_refused_page(
         visitor.post_without_token("/portal/register", &fields(&typed)),
         403,
         "csrf_missing",
     );
-    assert_error(
+    assert_refused_page(
         visitor.post_with_token(
             "/portal/register",
             "forged-token-forged-token-forged!",
@@ -184,7 +184,7 @@ fn only_the_competent_officer_reviews_from_the_queue() {
     let admin = Visitor::signed_in(&r.app, "root");
     assert!(admin.page(&page).contains("企业1"));
     let token = csrf_of(&admin.page(&page));
-    assert_error(
+    assert_refused_page(
         admin.post_with_token(
             &decision,
             &token,
@@ -219,7 +219,7 @@ fn an_enterprise_files_on_its_pages_and_cannot_reach_anothers() {
         ("gln", "6901234000017"),
         ("address", "郑州"),
     ];
-    assert_error(me.post_without_token(&sites, &site), 403, "csrf_missing");
+    assert_refused_page(me.post_without_token(&sites, &site), 403, "csrf_missing");
     let refused = me.submit(&sites, &sites, &site);
     assert_eq!(refused.status(), 422);
     let page = refused.text().unwrap();
@@ -314,7 +314,7 @@ fn an_enterprise_files_on_its_pages_and_cannot_reach_anothers() {
     assert_eq!(refused.status(), 404);
     let theirs_sites = body(r.get(&officer, &format!("/api/v1/enterprises/{other}/sites")));
     assert_eq!(theirs_sites.as_array().unwrap().len(), 0);
-    assert_error(
+    assert_refused_page(
         me.post_with_token(
             &format!("{theirs}/decision"),
             &token,

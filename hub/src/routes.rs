@@ -152,4 +152,22 @@ pub fn declare(t: &mut RouteTable) {
         .portal(M::POST, "/portal/admin/users", ADMIN, admin::users::create)
         .portal(M::POST, "/portal/admin/users/{id}/deactivate", ADMIN, admin::users::deactivate)
         .portal(M::POST, "/portal/admin/users/{id}/activate", ADMIN, admin::users::activate);
+
+    // Portal: alerts (read scoped per object, handled by officers of the competent department),
+    // the blacklist (the full records for reviewers, decisions by the competent department, the
+    // published part for anyone), each user's notices and account.
+    use portal::{account, alerts, blacklist, notices};
+    t.portal(M::GET, "/portal/alerts", READERS, alerts::list::page)
+        .portal(M::GET, "/portal/alerts/{id}", READERS, alerts::page::page)
+        .portal(M::POST, "/portal/alerts/{id}/acknowledge", OFFICER, alerts::page::acknowledge)
+        .portal(M::POST, "/portal/alerts/{id}/close", OFFICER, alerts::page::close)
+        .portal(M::GET, blacklist::public::PATH, Public, blacklist::public::page)
+        .portal(M::GET, "/portal/blacklist", REVIEWERS, blacklist::list::page)
+        .portal(M::GET, "/portal/blacklist/{id}", REVIEWERS, blacklist::listing::page)
+        .portal(M::POST, "/portal/blacklist/{id}/remove", OFFICER, blacklist::listing::remove)
+        .portal(M::POST, "/portal/enterprises/{id}/blacklist", OFFICER, blacklist::enterprise::list)
+        .portal(M::GET, "/portal/notices", SignedIn, notices::list)
+        .portal(M::GET, "/portal/notices/{id}", SignedIn, notices::page)
+        .portal(M::GET, "/portal/account", SignedIn, account::page)
+        .portal(M::POST, "/portal/account/locale", SignedIn, account::set_locale);
 }

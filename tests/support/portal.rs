@@ -93,3 +93,38 @@ impl<'a> Visitor<'a> {
 pub fn location(response: &Response) -> String {
     response.headers()["location"].to_str().unwrap().to_owned()
 }
+
+/// The error code a refusal page carries in its `data-error` attribute.
+pub fn page_error_code(html: &str) -> Option<&str> {
+    html.split("data-error=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+}
+
+/// Asserts that a portal route refused with an HTML page of the frame: `status`, the page's
+/// `data-error` code, and the frame around it. Returns the page.
+#[track_caller]
+pub fn assert_refused_page(response: Response, status: u16, code: &str) -> String {
+    let actual = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let html = response.text().unwrap();
+    assert_eq!(
+        (actual, page_error_code(&html)),
+        (status, Some(code)),
+        "page: {html}"
+    );
+    assert!(
+        content_type.starts_with("text/html"),
+        "a portal refusal is a page, not {content_type}"
+    );
+    assert!(
+        html.contains("<header class=\"top\">") && html.contains("portal.css"),
+        "the refusal is drawn in the frame: {html}"
+    );
+    html
+}

@@ -45,34 +45,65 @@ pub async fn get(
     Ok(web::Json(alert))
 }
 
-type Handler = fn(&mut registry::db::DbConn, &Actor, i64, &HandlingNote) -> registry::Result<Alert>;
+/// What an officer does with an alert.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handling {
+    /// Takes it up (open alerts only).
+    Acknowledge,
+    /// Closes it (open or acknowledged).
+    Close,
+}
 
-async fn handle(
+impl Handling {
+    /// The audit action.
+    pub fn action(self) -> &'static str {
+        match self {
+            Handling::Acknowledge => "alert.acknowledge",
+            Handling::Close => "alert.close",
+        }
+    }
+
+    fn apply(
+        self,
+        conn: &mut registry::db::DbConn,
+        actor: &Actor,
+        id: i64,
+        note: &HandlingNote,
+    ) -> registry::Result<Alert> {
+        match self {
+            Handling::Acknowledge => alerts::acknowledge(conn, actor, id, note),
+            Handling::Close => alerts::close(conn, actor, id, note),
+        }
+    }
+}
+
+/// The audited handling behind `POST /api/v1/alerts/{id}/{acknowledge,close}`, shared with the
+/// portal: the new status and the audit row in one transaction.
+pub async fn handle_audited(
     state: web::Data<AppState>,
     actor: Actor,
     request_id: RequestId,
     id: i64,
     note: HandlingNote,
-    (action, change): (&'static str, Handler),
-) -> Result<web::Json<Alert>, ApiError> {
-    let alert = blocking(move || {
+    handling: Handling,
+) -> Result<Alert, ApiError> {
+    blocking(move || {
         state.db.transaction(|conn| {
-            let alert = change(conn, &actor, id, &note)?;
+            let alert = handling.apply(conn, &actor, id, &note)?;
             let detail = json!({ "kind": alert.kind, "status": alert.status, "note": note.note });
             audit(
                 conn,
                 &state,
                 &actor,
                 &request_id,
-                action,
+                handling.action(),
                 &format!("alert:{id}"),
                 detail,
             )?;
             Ok(alert)
         })
     })
-    .await?;
-    Ok(web::Json(alert))
+    .await
 }
 
 /// Takes up an open alert, with a note (officers of the competent department).
@@ -88,8 +119,16 @@ pub async fn acknowledge(
     id: web::Path<i64>,
     body: Json<HandlingNote>,
 ) -> Result<web::Json<Alert>, ApiError> {
-    let change = ("alert.acknowledge", alerts::acknowledge as Handler);
-    handle(state, actor, request_id, id.into_inner(), body.0, change).await
+    let alert = handle_audited(
+        state,
+        actor,
+        request_id,
+        id.into_inner(),
+        body.0,
+        Handling::Acknowledge,
+    )
+    .await?;
+    Ok(web::Json(alert))
 }
 
 /// Closes an alert, with a note saying how it was dealt with (officers of the competent
@@ -106,6 +145,14 @@ pub async fn close(
     id: web::Path<i64>,
     body: Json<HandlingNote>,
 ) -> Result<web::Json<Alert>, ApiError> {
-    let change = ("alert.close", alerts::close as Handler);
-    handle(state, actor, request_id, id.into_inner(), body.0, change).await
+    let alert = handle_audited(
+        state,
+        actor,
+        request_id,
+        id.into_inner(),
+        body.0,
+        Handling::Close,
+    )
+    .await?;
+    Ok(web::Json(alert))
 }

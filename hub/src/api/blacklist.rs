@@ -4,6 +4,7 @@
 use actix_web::{HttpResponse, web};
 use registry::blacklist::{self, Listing, ListingFilter, NewListing, PublicListing, Removal};
 use registry::filings::Paging;
+use registry::identity::Actor;
 use serde_json::json;
 use tracing_actix_web::RequestId;
 
@@ -66,16 +67,7 @@ pub async fn create(
     request_id: RequestId,
     body: Json<NewListing>,
 ) -> Result<HttpResponse, ApiError> {
-    let new = body.0;
-    let listing = blocking(move || {
-        state.db.transaction(|conn| {
-            let listing = blacklist::list_enterprise(conn, &actor, &new)?;
-            let detail = json!({ "enterprise_id": listing.enterprise_id, "penalty": listing.penalty, "decision_number": listing.decision_number, "reason": listing.reason });
-            audit(conn, &state, &actor, &request_id, "blacklist.list", &format!("blacklist:{}", listing.id), detail)?;
-            Ok(listing)
-        })
-    })
-    .await?;
+    let listing = list_audited(state, actor, request_id, body.0).await?;
     Ok(HttpResponse::Created().json(listing))
 }
 
@@ -94,9 +86,38 @@ pub async fn remove(
     id: web::Path<i64>,
     body: Json<Removal>,
 ) -> Result<web::Json<Listing>, ApiError> {
-    let id = id.into_inner();
-    let removal = body.0;
-    let listing = blocking(move || {
+    let listing = remove_audited(state, actor, request_id, id.into_inner(), body.0).await?;
+    Ok(web::Json(listing))
+}
+
+/// The audited listing behind `POST /api/v1/blacklist`, shared with the portal: the listing, its
+/// notices and the audit row in one transaction.
+pub async fn list_audited(
+    state: web::Data<AppState>,
+    actor: Actor,
+    request_id: RequestId,
+    new: NewListing,
+) -> Result<Listing, ApiError> {
+    blocking(move || {
+        state.db.transaction(|conn| {
+            let listing = blacklist::list_enterprise(conn, &actor, &new)?;
+            let detail = json!({ "enterprise_id": listing.enterprise_id, "penalty": listing.penalty, "decision_number": listing.decision_number, "reason": listing.reason });
+            audit(conn, &state, &actor, &request_id, "blacklist.list", &format!("blacklist:{}", listing.id), detail)?;
+            Ok(listing)
+        })
+    })
+    .await
+}
+
+/// The audited removal behind `POST /api/v1/blacklist/{id}/remove`, shared with the portal.
+pub async fn remove_audited(
+    state: web::Data<AppState>,
+    actor: Actor,
+    request_id: RequestId,
+    id: i64,
+    removal: Removal,
+) -> Result<Listing, ApiError> {
+    blocking(move || {
         state.db.transaction(|conn| {
             let listing = blacklist::remove_listing(conn, &actor, id, &removal)?;
             let detail = json!({ "enterprise_id": listing.enterprise_id, "reason": removal.reason, "penalties_fulfilled": removal.penalties_fulfilled, "no_new_heavy_penalty": removal.no_new_heavy_penalty });
@@ -104,6 +125,5 @@ pub async fn remove(
             Ok(listing)
         })
     })
-    .await?;
-    Ok(web::Json(listing))
+    .await
 }

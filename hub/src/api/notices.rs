@@ -1,7 +1,7 @@
 //! The caller's inbox of notices, and the language they are written in.
 
 use actix_web::web;
-use registry::identity::{self, Locale, User};
+use registry::identity::{self, Actor, Locale, User};
 use registry::notices::{self, InboxFilter, InboxNotice};
 use serde::Deserialize;
 use serde_json::json;
@@ -43,24 +43,7 @@ pub async fn read(
     request_id: RequestId,
     id: web::Path<i64>,
 ) -> Result<web::Json<InboxNotice>, ApiError> {
-    let id = id.into_inner();
-    let notice = blocking(move || {
-        state.db.transaction(|conn| {
-            let notice = notices::mark_read(conn, actor.user_id, id)?;
-            let detail = json!({ "topic": notice.topic, "source": notice.source });
-            audit(
-                conn,
-                &state,
-                &actor,
-                &request_id,
-                "notice.read",
-                &format!("notice:{id}"),
-                detail,
-            )?;
-            Ok(notice)
-        })
-    })
-    .await?;
+    let notice = read_audited(state, actor, request_id, id.into_inner()).await?;
     Ok(web::Json(notice))
 }
 
@@ -82,8 +65,45 @@ pub async fn set_locale(
     request_id: RequestId,
     body: Json<LocaleChoice>,
 ) -> Result<web::Json<User>, ApiError> {
-    let locale = body.0.locale;
-    let user = blocking(move || {
+    let user = set_locale_audited(state, actor, request_id, body.0.locale).await?;
+    Ok(web::Json(user))
+}
+
+/// The audited marking behind `POST /api/v1/notices/{id}/read`, shared with the portal (another
+/// user's notice is 404).
+pub async fn read_audited(
+    state: web::Data<AppState>,
+    actor: Actor,
+    request_id: RequestId,
+    id: i64,
+) -> Result<InboxNotice, ApiError> {
+    blocking(move || {
+        state.db.transaction(|conn| {
+            let notice = notices::mark_read(conn, actor.user_id, id)?;
+            let detail = json!({ "topic": notice.topic, "source": notice.source });
+            audit(
+                conn,
+                &state,
+                &actor,
+                &request_id,
+                "notice.read",
+                &format!("notice:{id}"),
+                detail,
+            )?;
+            Ok(notice)
+        })
+    })
+    .await
+}
+
+/// The audited change behind `PUT /api/v1/me/locale`, shared with the portal's account page.
+pub async fn set_locale_audited(
+    state: web::Data<AppState>,
+    actor: Actor,
+    request_id: RequestId,
+    locale: Option<Locale>,
+) -> Result<User, ApiError> {
+    blocking(move || {
         state.db.transaction(|conn| {
             let user = identity::set_user_locale(conn, actor.user_id, locale)?;
             let target = format!("user:{}", user.id);
@@ -99,6 +119,5 @@ pub async fn set_locale(
             Ok(user)
         })
     })
-    .await?;
-    Ok(web::Json(user))
+    .await
 }

@@ -1,6 +1,7 @@
 //! The signed-in user's home page: who they are, and what awaits them.
 
 use maud::html;
+use registry::alerts::{self, AlertFilter, AlertStatus};
 use registry::departments::find_department;
 use registry::enterprises::{self, EnterpriseQuery, Status};
 use registry::identity::Role;
@@ -27,19 +28,30 @@ enum Summary {
     Nothing,
 }
 
-/// `/portal`: welcome, with the enterprise's status or the reviewer's queue.
+/// `/portal`: welcome, with the enterprise's status or the reviewer's queue, the open alerts
+/// and the unread notices.
 pub async fn home(ctx: Ctx, Auth(actor): Auth) -> Page {
     let who = actor.clone();
-    let summary = super::frame::read(&ctx.state, move |conn| {
-        match (who.role, who.enterprise_id) {
+    let (summary, open_alerts) = super::frame::read(&ctx.state, move |conn| {
+        let open = AlertFilter {
+            status: Some(AlertStatus::Open),
+            ..AlertFilter::default()
+        };
+        let open_alerts = match who.role {
+            Role::Admin | Role::Officer | Role::Enterprise => {
+                Some(alerts::count_alerts(conn, &who, &open)?)
+            }
+            _ => None,
+        };
+        let summary = match (who.role, who.enterprise_id) {
             (Role::Enterprise, Some(id)) => {
                 let e = enterprises::find_enterprise(conn, &who, id)?;
-                Ok(Summary::Enterprise {
+                Summary::Enterprise {
                     id,
                     name: e.name,
                     status: e.status,
                     reason: e.status_reason,
-                })
+                }
             }
             (Role::Admin | Role::Officer, _) => {
                 let query = EnterpriseQuery {
@@ -52,14 +64,15 @@ pub async fn home(ctx: Ctx, Auth(actor): Auth) -> Page {
                     .map(|id| find_department(conn, id))
                     .transpose()?
                     .map(|d| d.name);
-                Ok(Summary::Reviewer {
+                Summary::Reviewer {
                     department,
                     registrations: enterprises::search(conn, &who, &query)?.total,
                     changes: enterprises::pending_changes(conn, &who, 1, 1)?.total,
-                })
+                }
             }
-            _ => Ok(Summary::Nothing),
-        }
+            _ => Summary::Nothing,
+        };
+        Ok((summary, open_alerts))
     })
     .await
     .map_err(|e| ctx.refuse(e))?;
@@ -84,6 +97,18 @@ pub async fn home(ctx: Ctx, Auth(actor): Auth) -> Page {
                 p { a href="/portal/review" { (lang.t("nav-review")) } " · " a href="/portal/enterprises" { (lang.t("nav-search")) } }
             }
             Summary::Nothing => {}
+        }
+        @if let Some(open) = open_alerts {
+            h2 { (lang.t("nav-alerts")) }
+            p #open-alerts {
+                (lang.t_args("home-open-alerts", &[("count", &open.to_string())]))
+                " " a href="/portal/alerts?status=open" { (lang.t("alerts-open-list")) }
+            }
+        }
+        h2 { (lang.t("nav-notices")) }
+        p #unread-notices {
+            (lang.t_args("home-unread-notices", &[("count", &ctx.unread().unwrap_or(0).to_string())]))
+            " " a href="/portal/notices?unread=true" { (lang.t("notices-unread-only")) }
         }
         p { (lang.t("api-docs")) ": " a href="/docs/" { "/docs" } }
     };

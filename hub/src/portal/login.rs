@@ -20,11 +20,16 @@ pub struct Next {
     next: Option<String>,
 }
 
-/// Only local portal paths are followed after a form (no open redirect).
+/// Only local portal paths (and the public blacklist) are followed after a form or a language
+/// switch (no open redirect).
 pub fn safe_next(next: Option<&str>) -> &str {
     match next {
         Some(path)
-            if path.starts_with("/portal") && !path.contains("//") && !path.contains('\\') =>
+            if (path.starts_with("/portal")
+                || path == "/blacklist"
+                || path.starts_with("/blacklist?"))
+                && !path.contains("//")
+                && !path.contains('\\') =>
         {
             path
         }
@@ -50,6 +55,7 @@ fn login_body(ctx: &Ctx, next: &str, error: Option<&str>) -> Markup {
             button type="submit" { (ctx.t("sign-in")) }
         }
         p { (ctx.t("no-account")) " " a href="/portal/register" { (ctx.t("nav-register")) } }
+        p { a href="/blacklist" { (ctx.t("nav-public-blacklist")) } }
     }
 }
 

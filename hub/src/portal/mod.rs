@@ -5,9 +5,14 @@
 //! Pages: `register` (public self-registration), `home`, `enterprise` (an enterprise's pages,
 //! shared by the enterprise itself and the departments: its dashboard, data and edit form,
 //! history, licences, sites, products, batches), `department` (the review queue, search and
-//! the review actions), `admin` (departments and users). They sit on `frame`: the layout with
-//! the navigation of the role, flash messages, forms that show errors next to their field,
-//! sortable and paginated tables, and the shared stylesheet.
+//! the review actions), `admin` (departments and users), `alerts` (the list and an alert's page
+//! with its handling), `blacklist` (the reviewers' list, a listing with its removal, the listing
+//! form on an enterprise's dashboard, and the public page `/blacklist`), `notices` (each user's
+//! inbox) and `account` (the language of one's notices). They sit on `frame`: the layout with
+//! the navigation of the role (and the unread count), flash messages, forms that show errors
+//! next to their field, sortable and paginated tables, and the shared stylesheet. A refusal by
+//! the authorization middleware on a portal route (a role the route does not admit, a missing
+//! CSRF token) is an error page of the frame too (`frame::refusal_page`).
 //!
 //! # How to add a page
 //!
@@ -39,12 +44,16 @@
 //!    have the same keys). Errors are shown as `error-<code>` when the key exists, flashes are
 //!    `flash-...` keys.
 
+pub mod account;
 pub mod admin;
+pub mod alerts;
+pub mod blacklist;
 pub mod department;
 pub mod enterprise;
 pub mod frame;
 pub mod home;
 pub mod login;
+pub mod notices;
 pub mod register;
 
 use actix_web::{HttpResponse, http::header};

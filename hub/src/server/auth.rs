@@ -1,6 +1,10 @@
 //! The one place where access is decided: who the caller is (bearer token or session cookie),
 //! whether the route's rule admits them, whether the credential's scope covers the method, and,
 //! for cookie-authenticated writes, the CSRF token.
+//!
+//! A refusal on an API route is the JSON error; on a portal route, the unauthenticated are sent
+//! to the sign-in page and every other refusal is an error page of the portal's frame with the
+//! same status (its `data-error` attribute carries the code).
 
 use actix_web::body::BoxBody;
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
@@ -99,12 +103,7 @@ pub async fn authorize(
         return Err(ApiError::internal("application state missing").into());
     };
     match check(&state, &spec, &mut req).await {
-        Ok(actor) => {
-            if let Some(actor) = actor {
-                req.extensions_mut().insert(actor);
-            }
-            next.call(req).await
-        }
+        Ok(()) => next.call(req).await,
         Err(error)
             if spec.surface == Surface::Portal
                 && error.kind() == crate::api::Kind::Unauthenticated =>
@@ -115,7 +114,19 @@ pub async fn authorize(
                 .finish();
             Ok(req.into_response(response))
         }
+        Err(error) if spec.surface == Surface::Portal => {
+            let page = crate::portal::frame::refusal_page(req.request(), error).await;
+            Ok(req.into_response(page))
+        }
         Err(error) => Ok(req.into_response(error.error_response())),
+    }
+}
+
+/// Records who the caller is on the request. On a refusal it reaches no handler: it only lets
+/// the refusal page show the frame of the signed-in user.
+fn identify(req: &ServiceRequest, actor: Option<&Actor>) {
+    if let Some(actor) = actor {
+        req.extensions_mut().insert(actor.clone());
     }
 }
 
@@ -123,7 +134,7 @@ async fn check(
     state: &AppState,
     spec: &RouteSpec,
     req: &mut ServiceRequest,
-) -> Result<Option<Actor>, ApiError> {
+) -> Result<(), ApiError> {
     let credential = credential_of(req);
     if spec.access == Access::Public {
         // Public API routes (the resolver, health) never pay for a credential lookup; public
@@ -132,6 +143,7 @@ async fn check(
             Surface::Api => None,
             Surface::Portal => resolve(state, &credential).await.ok().flatten(),
         };
+        identify(req, actor.as_ref());
         if !is_safe(&spec.method) && spec.surface == Surface::Portal {
             match (&credential, &actor) {
                 (Credential::Session(cookie), Some(_)) => {
@@ -140,7 +152,7 @@ async fn check(
                 _ => csrf::require_pre_session(req, state).await?,
             }
         }
-        return Ok(actor);
+        return Ok(());
     }
     let Some(actor) = resolve(state, &credential).await? else {
         return Err(ApiError::unauthenticated(
@@ -148,6 +160,7 @@ async fn check(
             "sign in or present a bearer token",
         ));
     };
+    identify(req, Some(&actor));
     if !spec.access.admits(actor.role) {
         return Err(ApiError::forbidden(
             "forbidden",
@@ -170,7 +183,7 @@ async fn check(
             csrf::require(req, &state.csrf_for_session(cookie), state).await?;
         }
     }
-    Ok(Some(actor))
+    Ok(())
 }
 
 fn urlencode(path: &str) -> String {

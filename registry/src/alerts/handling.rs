@@ -3,7 +3,9 @@
 //! no category); an enterprise sees its own; an administrator all. Officers of the competent
 //! department acknowledge an open alert and close it, each time with a note.
 
+use diesel::dsl::sql;
 use diesel::prelude::*;
+use diesel::sql_types::Integer;
 use serde::{Deserialize, Serialize};
 
 use super::{Alert, AlertRow, AlertStatus, Severity, find_alert};
@@ -25,6 +27,9 @@ pub struct AlertFilter {
     pub kind: Option<String>,
     pub status: Option<AlertStatus>,
     pub severity: Option<Severity>,
+    /// `raised_at`, `severity`, `status` or `kind`; `-` before it for descending (default
+    /// `-raised_at`, newest first). Severity sorts by urgency, status by progress.
+    pub sort: Option<String>,
     /// From 1 (default 1).
     pub page: Option<i64>,
     /// 1 to 500 (default 100).
@@ -67,19 +72,11 @@ fn covers(dept: &Department, alert: &Alert) -> bool {
             || dept.categories.iter().any(|c| c.as_str() == alert.category))
 }
 
-/// The alerts `actor` may see, newest first, filtered.
-pub fn list_alerts(conn: &mut DbConn, actor: &Actor, filter: &AlertFilter) -> Result<Vec<Alert>> {
-    let (limit, offset) = Paging {
-        page: filter.page,
-        per_page: filter.per_page,
-    }
-    .limits()?;
-    let mut query = alerts::table
-        .select(AlertRow::as_select())
-        .order(alerts::id.desc())
-        .limit(limit)
-        .offset(offset)
-        .into_boxed();
+type Boxed = alerts::BoxedQuery<'static, <DbConn as Connection>::Backend>;
+
+/// The alerts `actor` may see, filtered (not ordered, not paged); `None` when they see none.
+fn scoped(conn: &mut DbConn, actor: &Actor, filter: &AlertFilter) -> Result<Option<Boxed>> {
+    let mut query = alerts::table.into_boxed();
     match visible_to(conn, actor)? {
         Visible::All => {}
         Visible::Jurisdiction(dept) => {
@@ -96,10 +93,10 @@ pub fn list_alerts(conn: &mut DbConn, actor: &Actor, filter: &AlertFilter) -> Re
                 );
         }
         Visible::Enterprise(id) => query = query.filter(alerts::enterprise_id.eq(id)),
-        Visible::Nothing => return Ok(Vec::new()),
+        Visible::Nothing => return Ok(None),
     }
     if let Some(kind) = &filter.kind {
-        query = query.filter(alerts::kind.eq(kind));
+        query = query.filter(alerts::kind.eq(kind.clone()));
     }
     if let Some(status) = filter.status {
         query = query.filter(alerts::status.eq(status.as_str()));
@@ -107,7 +104,71 @@ pub fn list_alerts(conn: &mut DbConn, actor: &Actor, filter: &AlertFilter) -> Re
     if let Some(severity) = filter.severity {
         query = query.filter(alerts::severity.eq(severity.as_str()));
     }
-    Ok(query.load(conn)?.into_iter().map(Alert::from).collect())
+    Ok(Some(query))
+}
+
+/// Orders `query` as `sort` asks (`invalid_sort` naming `sort` otherwise); ties newest first.
+fn sorted(query: Boxed, sort: Option<&str>) -> Result<Boxed> {
+    let sort = sort.unwrap_or("-raised_at");
+    let (desc, key) = match sort.strip_prefix('-') {
+        Some(key) => (true, key),
+        None => (false, sort),
+    };
+    // Urgency and progress are ranks, not the alphabetical order of their names.
+    let rank = match key {
+        "severity" => {
+            Some("CASE alerts.severity WHEN 'info' THEN 1 WHEN 'warning' THEN 2 ELSE 3 END")
+        }
+        "status" => {
+            Some("CASE alerts.status WHEN 'open' THEN 1 WHEN 'acknowledged' THEN 2 ELSE 3 END")
+        }
+        _ => None,
+    };
+    Ok(match (key, rank, desc) {
+        (_, Some(rank), true) => query.order((sql::<Integer>(rank).desc(), alerts::id.desc())),
+        (_, Some(rank), false) => query.order((sql::<Integer>(rank).asc(), alerts::id.desc())),
+        ("raised_at", _, true) => query.order(alerts::id.desc()),
+        ("raised_at", _, false) => query.order(alerts::id.asc()),
+        ("kind", _, true) => query.order((alerts::kind.desc(), alerts::id.desc())),
+        ("kind", _, false) => query.order((alerts::kind.asc(), alerts::id.desc())),
+        (other, _, _) => {
+            return Err(RegistryError::invalid(
+                "invalid_sort",
+                "sort",
+                format!(
+                    "cannot sort by {other:?}: use raised_at, severity, status or kind, with '-' for descending"
+                ),
+            ));
+        }
+    })
+}
+
+/// The alerts `actor` may see, filtered, sorted (newest first by default) and paged.
+pub fn list_alerts(conn: &mut DbConn, actor: &Actor, filter: &AlertFilter) -> Result<Vec<Alert>> {
+    let (limit, offset) = Paging {
+        page: filter.page,
+        per_page: filter.per_page,
+    }
+    .limits()?;
+    let Some(query) = scoped(conn, actor, filter)? else {
+        return Ok(Vec::new());
+    };
+    Ok(sorted(query, filter.sort.as_deref())?
+        .select(AlertRow::as_select())
+        .limit(limit)
+        .offset(offset)
+        .load(conn)?
+        .into_iter()
+        .map(Alert::from)
+        .collect())
+}
+
+/// How many alerts `actor` may see that pass `filter` (its page and sort aside).
+pub fn count_alerts(conn: &mut DbConn, actor: &Actor, filter: &AlertFilter) -> Result<i64> {
+    match scoped(conn, actor, filter)? {
+        Some(query) => Ok(query.count().get_result(conn)?),
+        None => Ok(0),
+    }
 }
 
 /// An alert as `actor` may see it: officers outside its jurisdiction get 403

@@ -18,7 +18,7 @@ use crate::schema::alerts;
 use crate::time;
 
 pub use handling::{
-    AlertFilter, HandlingNote, acknowledge, close, find_visible_alert, list_alerts,
+    AlertFilter, HandlingNote, acknowledge, close, count_alerts, find_visible_alert, list_alerts,
 };
 
 /// How urgent an alert is.

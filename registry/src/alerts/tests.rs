@@ -258,4 +258,29 @@ fn each_role_sees_its_alerts_and_the_competent_officer_handles_them() {
         ..Default::default()
     };
     assert_eq!(seen(conn, &admin, &open), vec![nowhere, luoyang]);
+    assert_eq!(count_alerts(conn, &admin, &open).unwrap(), 2);
+    assert_eq!(count_alerts(conn, &zz_food, &all).unwrap(), 2);
+    assert_eq!(count_alerts(conn, &inspector, &all).unwrap(), 0);
+
+    // Sorted by urgency and progress (ranks, not names), ties newest first.
+    let sorted = |sort: &str| AlertFilter {
+        sort: Some(sort.into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        seen(conn, &admin, &sorted("-severity")),
+        vec![nowhere, any, luoyang, food]
+    );
+    assert_eq!(
+        seen(conn, &admin, &sorted("status")),
+        vec![nowhere, luoyang, any, food]
+    );
+    assert_eq!(
+        seen(conn, &admin, &sorted("raised_at")),
+        vec![food, any, luoyang, nowhere]
+    );
+    assert!(matches!(
+        list_alerts(conn, &admin, &sorted("subject")),
+        Err(crate::RegistryError::Invalid { field, .. }) if field == "sort"
+    ));
 }

@@ -6,6 +6,8 @@
 
 mod decisions;
 
+use std::collections::HashMap;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -110,6 +112,20 @@ pub struct ListingFilter {
     pub per_page: Option<i64>,
 }
 
+type Boxed = blacklist::BoxedQuery<'static, <DbConn as Connection>::Backend>;
+
+/// The listings that pass `filter` (not ordered, not paged).
+fn filtered(filter: &ListingFilter) -> Boxed {
+    let mut query = blacklist::table.into_boxed();
+    if let Some(enterprise) = filter.enterprise_id {
+        query = query.filter(blacklist::enterprise_id.eq(enterprise));
+    }
+    if !filter.include_removed {
+        query = query.filter(blacklist::removed_at.is_null());
+    }
+    query
+}
+
 /// Listings, newest first (full records, for officers and administrators).
 pub fn list_listings(conn: &mut DbConn, filter: &ListingFilter) -> Result<Vec<Listing>> {
     let (limit, offset) = Paging {
@@ -117,19 +133,52 @@ pub fn list_listings(conn: &mut DbConn, filter: &ListingFilter) -> Result<Vec<Li
         per_page: filter.per_page,
     }
     .limits()?;
-    let mut query = blacklist::table
+    Ok(filtered(filter)
         .select(Listing::as_select())
         .order(blacklist::id.desc())
         .limit(limit)
         .offset(offset)
-        .into_boxed();
-    if let Some(enterprise) = filter.enterprise_id {
-        query = query.filter(blacklist::enterprise_id.eq(enterprise));
-    }
-    if !filter.include_removed {
-        query = query.filter(blacklist::removed_at.is_null());
-    }
-    Ok(query.load(conn)?)
+        .load(conn)?)
+}
+
+/// How many listings pass `filter` (its page aside).
+pub fn count_listings(conn: &mut DbConn, filter: &ListingFilter) -> Result<i64> {
+    Ok(filtered(filter).count().get_result(conn)?)
+}
+
+/// A listing with the name and credit code of the enterprise it lists.
+#[derive(Debug, Clone)]
+pub struct ListedEnterprise {
+    pub listing: Listing,
+    pub enterprise_name: String,
+    pub credit_code: String,
+}
+
+/// Like [`list_listings`], each with its enterprise's name and credit code.
+pub fn list_listed(conn: &mut DbConn, filter: &ListingFilter) -> Result<Vec<ListedEnterprise>> {
+    let listings = list_listings(conn, filter)?;
+    let ids: Vec<i64> = listings.iter().map(|l| l.enterprise_id).collect();
+    let names: HashMap<i64, (String, String)> = enterprises::table
+        .filter(enterprises::id.eq_any(ids))
+        .select((enterprises::id, enterprises::name, enterprises::credit_code))
+        .load::<(i64, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, name, code)| (id, (name, code)))
+        .collect();
+    Ok(listings
+        .into_iter()
+        .map(|listing| {
+            let (enterprise_name, credit_code) = names
+                .get(&listing.enterprise_id)
+                .cloned()
+                .unwrap_or_default();
+            ListedEnterprise {
+                listing,
+                enterprise_name,
+                credit_code,
+            }
+        })
+        .collect())
 }
 
 /// What the public sees of an open listing.
@@ -144,6 +193,11 @@ pub struct PublicListing {
     pub decision_number: String,
     /// The day of listing (UTC).
     pub listed_on: NaiveDate,
+}
+
+/// How many listings are open (the length of the public list).
+pub fn count_public(conn: &mut DbConn) -> Result<i64> {
+    count_listings(conn, &ListingFilter::default())
 }
 
 /// The open listings as published, newest first.

@@ -223,6 +223,21 @@ fn an_officer_of_the_competent_department_lists_once_and_removes_after_a_year() 
             .len(),
         1
     );
+    let all_filter = ListingFilter {
+        include_removed: true,
+        ..Default::default()
+    };
+    assert_eq!(count_listings(conn, &all_filter).unwrap(), 2);
+    assert_eq!(count_public(conn).unwrap(), 1);
+    let named = list_listed(conn, &all_filter).unwrap();
+    assert_eq!(
+        named
+            .iter()
+            .map(|l| (l.listing.id, l.enterprise_name.as_str()))
+            .collect::<Vec<_>>(),
+        [(again.id, "郑州食品"), (listed.id, "郑州食品")]
+    );
+    assert_eq!(named[0].credit_code, "91110000600037341L");
 }
 
 #[test]

@@ -166,6 +166,20 @@ pub struct InboxFilter {
     pub per_page: Option<i64>,
 }
 
+type Boxed = notices::BoxedQuery<'static, <DbConn as Connection>::Backend>;
+
+/// A user's notices that pass `filter` (not ordered, not paged).
+fn own(user_id: i64, filter: &InboxFilter) -> Boxed {
+    let query = notices::table
+        .filter(notices::user_id.eq(user_id))
+        .into_boxed();
+    if filter.unread {
+        query.filter(notices::read_at.is_null())
+    } else {
+        query
+    }
+}
+
 /// A user's notices, newest first.
 pub fn list_inbox(
     conn: &mut DbConn,
@@ -177,17 +191,38 @@ pub fn list_inbox(
         per_page: filter.per_page,
     }
     .limits()?;
-    let mut query = notices::table
-        .filter(notices::user_id.eq(user_id))
+    Ok(own(user_id, filter)
         .order(notices::id.desc())
         .limit(limit)
         .offset(offset)
         .select(InboxNotice::as_select())
-        .into_boxed();
-    if filter.unread {
-        query = query.filter(notices::read_at.is_null());
-    }
-    Ok(query.load(conn)?)
+        .load(conn)?)
+}
+
+/// How many of a user's notices pass `filter` (its page aside).
+pub fn count_inbox(conn: &mut DbConn, user_id: i64, filter: &InboxFilter) -> Result<i64> {
+    Ok(own(user_id, filter).count().get_result(conn)?)
+}
+
+/// How many of a user's notices are not read yet.
+pub fn unread_count(conn: &mut DbConn, user_id: i64) -> Result<i64> {
+    let unread = InboxFilter {
+        unread: true,
+        ..InboxFilter::default()
+    };
+    count_inbox(conn, user_id, &unread)
+}
+
+/// One of the user's notices, as it stands (read or not). Another user's notice does not exist
+/// for them.
+pub fn find_own_notice(conn: &mut DbConn, user_id: i64, id: i64) -> Result<InboxNotice> {
+    notices::table
+        .filter(notices::id.eq(id))
+        .filter(notices::user_id.eq(user_id))
+        .select(InboxNotice::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(RegistryError::NotFound { entity: "notice" })
 }
 
 /// Marks one of the user's notices read (once: a second call keeps the first time). Another

@@ -20,8 +20,8 @@ use crate::outbox::{self, NewJob};
 
 pub use audience::{Recipient, recipients};
 pub use inbox::{
-    Delivery, EMAIL_JOB, EmailJob, InboxFilter, InboxNotice, Rendered, deliver, list_inbox,
-    mark_read,
+    Delivery, EMAIL_JOB, EmailJob, InboxFilter, InboxNotice, Rendered, count_inbox, deliver,
+    find_own_notice, list_inbox, mark_read, unread_count,
 };
 
 /// The outbox kind of a notice waiting to be delivered.

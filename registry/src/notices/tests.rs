@@ -241,6 +241,19 @@ fn delivery_writes_each_inbox_row_and_email_once() {
         "alert:1",
         "newest first"
     );
+    let everything = InboxFilter::default();
+    assert_eq!(count_inbox(conn, unmailed, &everything).unwrap(), 2);
+    assert_eq!(count_inbox(conn, unmailed, &unread).unwrap(), 1);
+    assert_eq!(unread_count(conn, unmailed).unwrap(), 1);
+    let newest = list_inbox(conn, unmailed, &everything).unwrap()[0].clone();
+    assert_eq!(
+        find_own_notice(conn, unmailed, newest.id).unwrap().subject,
+        newest.subject
+    );
+    assert!(matches!(
+        find_own_notice(conn, mailed, newest.id),
+        Err(crate::RegistryError::NotFound { .. })
+    ));
 }
 
 #[test]

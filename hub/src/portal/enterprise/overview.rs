@@ -1,13 +1,15 @@
 //! An enterprise's dashboard: its status (with the reason it can read and answer), credit tier,
-//! licence warnings, data, and the changes awaiting review. Officers of the jurisdiction see
-//! the review actions here too.
+//! licence warnings, data, the changes awaiting review, and its listing on the blacklist.
+//! Officers of the jurisdiction see the review actions and the listing form here too.
 
 use maud::{Markup, html};
+use registry::blacklist::{self, Listing};
 use registry::enterprises::{self, Change, ChangeStatus, CreditTier, Decision, Enterprise, Status};
 use registry::filings::licences::{self, Licence};
 use registry::identity::Actor;
 
 use super::{Tab, heading, is_officer, is_own, title, values_list};
+use crate::portal::blacklist::enterprise as blacklisting;
 use crate::portal::frame::{Ctx, Field, FormView, Input, Page, Posted, Refusal, messages, read};
 use crate::server::auth::Auth;
 use actix_web::web;
@@ -17,9 +19,11 @@ pub struct Overview {
     pub enterprise: Enterprise,
     pub changes: Vec<Change>,
     pub licences: Vec<Licence>,
+    /// Its open listing on the blacklist.
+    pub listing: Option<Listing>,
 }
 
-/// Reads enterprise `id` as `actor` may see it, with its changes and licences.
+/// Reads enterprise `id` as `actor` may see it, with its changes, licences and open listing.
 pub async fn load(ctx: &Ctx, actor: &Actor, id: i64) -> Result<Overview, Refusal> {
     let actor = actor.clone();
     let today = registry::time::now().date();
@@ -28,6 +32,7 @@ pub async fn load(ctx: &Ctx, actor: &Actor, id: i64) -> Result<Overview, Refusal
         Ok(Overview {
             changes: enterprises::list_changes(conn, id)?,
             licences: licences::list_licences(conn, &actor, id, today)?,
+            listing: blacklist::current_listing(conn, id)?,
             enterprise,
         })
     })
@@ -55,6 +60,7 @@ pub fn render(ctx: &Ctx, actor: &Actor, data: &Overview, posted: Option<&Posted>
         @if let Some(posted) = orphan { div.error-summary role="alert" { p.error { (posted.message) } } }
         (status_section(ctx, actor, data))
         @if is_officer(actor) { (review_actions(ctx, e, posted)) }
+        (blacklisting::section(ctx, actor, e, data.listing.as_ref(), posted))
         (changes_section(ctx, actor, data, posted))
         (data_section(ctx, actor, e))
     }
@@ -193,6 +199,9 @@ fn drawn_forms(actor: &Actor, data: &Overview) -> Vec<String> {
         .map(|(d, _)| decision_name(*d).to_owned())
         .collect();
     forms.push("credit-tier".into());
+    if blacklisting::form_drawn(actor, data.listing.as_ref()) {
+        forms.push(blacklisting::FORM.into());
+    }
     for change in data
         .changes
         .iter()

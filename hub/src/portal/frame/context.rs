@@ -6,9 +6,10 @@ use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::Payload;
 use actix_web::http::{StatusCode, header};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, HttpResponseBuilder, web};
-use futures_util::future::{Ready, ready};
+use futures_util::future::LocalBoxFuture;
 use maud::{Markup, html};
 use registry::identity::Actor;
+use registry::notices;
 use registry::secret::random_token;
 use tracing_actix_web::RequestId;
 
@@ -60,18 +61,35 @@ pub struct Ctx {
     flash: Option<String>,
     had_flash_cookie: bool,
     here: String,
+    /// The signed-in user's unread notices (for the navigation).
+    unread: Option<i64>,
 }
 
 impl FromRequest for Ctx {
     type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(Ctx::of(req))
+        let req = req.clone();
+        Box::pin(async move { Ctx::load(&req).await })
     }
 }
 
 impl Ctx {
+    /// The context of `req`, with the signed-in user's count of unread notices.
+    pub async fn load(req: &HttpRequest) -> Result<Self, ApiError> {
+        let mut ctx = Ctx::of(req)?;
+        if let Some(user_id) = ctx.actor.as_ref().map(|a| a.user_id) {
+            let counted =
+                super::read(&ctx.state, move |conn| notices::unread_count(conn, user_id)).await;
+            // The count decorates the navigation: a page does not fail for want of it.
+            ctx.unread = counted
+                .inspect_err(|e| tracing::warn!(error = %e, "unread notices not counted"))
+                .ok();
+        }
+        Ok(ctx)
+    }
+
     fn of(req: &HttpRequest) -> Result<Self, ApiError> {
         let state = req
             .app_data::<web::Data<AppState>>()
@@ -118,7 +136,18 @@ impl Ctx {
             here,
             state,
             request_id,
+            unread: None,
         })
+    }
+
+    /// The signed-in user's unread notices, when counted.
+    pub fn unread(&self) -> Option<i64> {
+        self.unread
+    }
+
+    /// Takes one notice off the unread count (the page just marked it read).
+    pub fn mark_one_read(&mut self) {
+        self.unread = self.unread.map(|n| (n - 1).max(0));
     }
 
     /// The message `key` in the page's language.

@@ -16,6 +16,8 @@ pub struct NavEntry {
     pub key: &'static str,
     pub path: &'static str,
     pub roles: &'static [Role],
+    /// Whether the link shows the count of unread notices.
+    pub unread_badge: bool,
 }
 
 /// The main navigation, in the order shown.
@@ -24,31 +26,61 @@ pub const NAV: &[NavEntry] = &[
         key: "nav-home",
         path: "/portal",
         roles: &Role::ALL,
+        unread_badge: false,
     },
     NavEntry {
         key: "nav-my-enterprise",
         path: "/portal/enterprises/{enterprise}",
         roles: &[Role::Enterprise],
+        unread_badge: false,
     },
     NavEntry {
         key: "nav-review",
         path: "/portal/review",
         roles: &[Role::Admin, Role::Officer],
+        unread_badge: false,
     },
     NavEntry {
         key: "nav-search",
         path: "/portal/enterprises",
         roles: &[Role::Admin, Role::Officer],
+        unread_badge: false,
+    },
+    NavEntry {
+        key: "nav-alerts",
+        path: "/portal/alerts",
+        roles: &[Role::Admin, Role::Officer, Role::Enterprise],
+        unread_badge: false,
+    },
+    NavEntry {
+        key: "nav-blacklist",
+        path: "/portal/blacklist",
+        roles: &[Role::Admin, Role::Officer],
+        unread_badge: false,
+    },
+    NavEntry {
+        key: "nav-notices",
+        path: "/portal/notices",
+        roles: &Role::ALL,
+        unread_badge: true,
+    },
+    NavEntry {
+        key: "nav-account",
+        path: "/portal/account",
+        roles: &Role::ALL,
+        unread_badge: false,
     },
     NavEntry {
         key: "nav-departments",
         path: "/portal/admin/departments",
         roles: &[Role::Admin],
+        unread_badge: false,
     },
     NavEntry {
         key: "nav-users",
         path: "/portal/admin/users",
         roles: &[Role::Admin],
+        unread_badge: false,
     },
 ];
 
@@ -68,6 +100,23 @@ fn nav_links(actor: &Actor) -> Vec<(&'static str, String)> {
             }
         })
         .collect()
+}
+
+/// The badge after a navigation link: the count of unread notices on the inbox's link.
+fn badge(ctx: &Ctx, key: &str) -> Markup {
+    let entry = NAV.iter().find(|e| e.key == key);
+    let count = ctx
+        .unread()
+        .filter(|_| entry.is_some_and(|e| e.unread_badge));
+    let label = count.map(|n| {
+        ctx.lang
+            .t_args("unread-count", &[("count", &n.to_string())])
+    });
+    html! {
+        @if let (Some(count), Some(label)) = (count.filter(|n| *n > 0), label) {
+            " " span.count #unread-count title=(label) aria-label=(label) { (count) }
+        }
+    }
 }
 
 /// Whether the page at `here` belongs under the link `href` (for `aria-current`).
@@ -112,9 +161,9 @@ fn header(ctx: &Ctx) -> Markup {
                         @for (key, href) in &links {
                             li {
                                 @if is_current(href, ctx.here(), &links) {
-                                    a href=(href) aria-current="page" { (lang.t(key)) }
+                                    a href=(href) aria-current="page" { (lang.t(key)) (badge(ctx, key)) }
                                 } @else {
-                                    a href=(href) { (lang.t(key)) }
+                                    a href=(href) { (lang.t(key)) (badge(ctx, key)) }
                                 }
                             }
                         }
@@ -125,6 +174,7 @@ fn header(ctx: &Ctx) -> Markup {
                     ul {
                         li { a href="/portal/login" { (lang.t("sign-in")) } }
                         li { a href="/portal/register" { (lang.t("nav-register")) } }
+                        li { a href="/blacklist" { (lang.t("nav-public-blacklist")) } }
                     }
                 }
             }

@@ -2,6 +2,7 @@
 //! names of statuses, categories, roles and the like.
 
 use chrono::NaiveDateTime;
+use registry::alerts::{AlertStatus, Severity};
 use registry::departments::Category;
 use registry::enterprises::{ChangeKind, ChangeStatus, CreditTier, Status};
 use registry::filings::sites::SiteKind;
@@ -97,6 +98,26 @@ pub fn field_label(lang: Lang, field: &str) -> String {
     named(lang, "field", field)
 }
 
+/// How urgent an alert is.
+pub fn severity(lang: Lang, severity: Severity) -> String {
+    named(lang, "severity", severity.as_str())
+}
+
+/// Where an alert stands.
+pub fn alert_status(lang: Lang, status: AlertStatus) -> String {
+    named(lang, "alert-status", status.as_str())
+}
+
+/// An alert kind (`stamp.unknown_serial`); a kind without a message reads as itself.
+pub fn alert_kind(lang: Lang, kind: &str) -> String {
+    named(lang, "alert-kind", kind)
+}
+
+/// A blacklist penalty by its stored name (`licence_revoked`).
+pub fn penalty(lang: Lang, penalty: &str) -> String {
+    named(lang, "penalty", penalty)
+}
+
 /// A time as the pages show it: `2026-11-29 08:15 UTC`.
 pub fn when(at: NaiveDateTime) -> String {
     at.format("%Y-%m-%d %H:%M UTC").to_string()
@@ -150,6 +171,26 @@ mod tests {
                 "site.add",
             ] {
                 assert_ne!(action(lang, a), a, "{lang:?} {a}");
+            }
+            for s in [Severity::Info, Severity::Warning, Severity::Critical] {
+                assert_ne!(severity(lang, s), s.as_str(), "{lang:?} {s:?}");
+            }
+            for s in [
+                AlertStatus::Open,
+                AlertStatus::Acknowledged,
+                AlertStatus::Closed,
+            ] {
+                assert_ne!(alert_status(lang, s), s.as_str(), "{lang:?} {s:?}");
+            }
+            for k in crate::portal::alerts::KINDS {
+                assert_ne!(alert_kind(lang, k), k, "{lang:?} {k}");
+            }
+            for p in [
+                "fine_top_of_range",
+                "licence_revoked",
+                "production_suspended",
+            ] {
+                assert_ne!(penalty(lang, p), p, "{lang:?} {p}");
             }
         }
     }

@@ -7,7 +7,7 @@ pub mod messages;
 mod tables;
 
 use actix_web::http::header;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use registry::db::DbConn;
 
 pub use context::{Ctx, Flash, Page, Refusal};
@@ -39,4 +39,13 @@ where
 {
     let db = state.db.clone();
     blocking(move || Ok(f(&mut *db.conn()?)?)).await
+}
+
+/// A refusal of the authorization middleware on a portal route (a role the route does not
+/// admit, a missing or wrong CSRF token...) as a page of the frame, with the error's status.
+pub async fn refusal_page(req: &HttpRequest, error: ApiError) -> HttpResponse {
+    match Ctx::load(req).await {
+        Ok(ctx) => ctx.refuse(error).error_response(),
+        Err(_) => error.error_response(),
+    }
 }
