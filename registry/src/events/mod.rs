@@ -24,7 +24,9 @@
 pub mod lineage;
 pub mod nodes;
 pub mod query;
+pub mod recall;
 pub mod store;
+pub mod trace;
 
 use crate::epcis::{Event, IdRole};
 use crate::ids::epc::CANONICAL_HOST;
