@@ -101,6 +101,9 @@ pub fn event_company_prefix(e: &Event) -> String {
 }
 
 #[cfg(test)]
+mod migration_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

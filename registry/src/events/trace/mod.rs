@@ -572,3 +572,6 @@ pub(crate) fn trace_events(t: &Traced) -> Vec<TraceEvent> {
     events.sort_by_key(|e| (e.event_time, e.row_id));
     events
 }
+
+#[cfg(test)]
+mod tests;
