@@ -16,6 +16,8 @@ JOIN lineage_nodes t ON t.id = e.to_node
 WHERE e.kind <> 'commission';
 DROP TABLE lineage_edges;
 ALTER TABLE lineage_edges_text RENAME TO lineage_edges;
+ALTER INDEX lineage_edges_text_pkey RENAME TO lineage_edges_pkey;
+ALTER SEQUENCE lineage_edges_text_id_seq RENAME TO lineage_edges_id_seq;
 CREATE INDEX lineage_edges_from ON lineage_edges (from_id, kind);
 CREATE INDEX lineage_edges_to ON lineage_edges (to_id, kind);
 CREATE INDEX lineage_edges_event ON lineage_edges (event_row_id);

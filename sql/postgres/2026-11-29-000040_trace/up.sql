@@ -56,7 +56,7 @@ ALTER TABLE lineage_edges RENAME TO lineage_edges_text;
 DROP INDEX lineage_edges_from;
 DROP INDEX lineage_edges_to;
 DROP INDEX lineage_edges_event;
-ALTER INDEX lineage_edges_pkey RENAME TO lineage_edges_text_pkey;
+ALTER INDEX IF EXISTS lineage_edges_pkey RENAME TO lineage_edges_text_pkey;
 
 CREATE TABLE lineage_edges (
     from_node BIGINT NOT NULL,
