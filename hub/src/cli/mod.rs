@@ -2,6 +2,8 @@
 //! backup. Every command that changes state records itself in the audit log as `cli:<user>`.
 
 mod admin;
+mod bench;
+mod generate;
 mod serve;
 
 use std::path::PathBuf;
@@ -61,6 +63,16 @@ pub enum Command {
         /// Where to write the copy (must not exist).
         file: PathBuf,
     },
+    /// Generate synthetic data.
+    Gen {
+        #[command(subcommand)]
+        command: generate::GenCommand,
+    },
+    /// Benchmarks (build with --release).
+    Bench {
+        #[command(subcommand)]
+        command: bench::BenchCommand,
+    },
 }
 
 /// `hub config ...`.
@@ -105,6 +117,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Token { command } => admin::token(&config, command),
         Command::Audit { command } => admin::audit(&config, command),
         Command::Backup { file } => admin::backup(&config, &file),
+        Command::Gen { command } => generate::gen_command(&config, command),
+        Command::Bench { command } => bench::bench_command(&config, command),
     };
     match outcome {
         Ok(code) => code,
