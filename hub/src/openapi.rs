@@ -26,6 +26,7 @@ use crate::api;
         api::epcis::capture, api::epcis::capture_event, api::epcis::job, api::epcis::query::query, api::epcis::query::event,
         api::filings::list_sites, api::filings::add_site, api::filings::list_products,
         api::filings::create_product, api::filings::list_batches, api::filings::create_batch,
+        api::trace::trace, api::trace::recall, api::trace::recall_csv,
     ),
     modifiers(&Security),
     tags(
@@ -35,6 +36,7 @@ use crate::api;
         (name = "filings", description = "Sites, products and batches filed by enterprises"),
         (name = "audit", description = "The hash-chained audit log"),
         (name = "epcis", description = "EPCIS 2.0 capture and query"),
+        (name = "trace", description = "Trace forward and backward; recall reports"),
     )
 )]
 pub struct ApiDoc;

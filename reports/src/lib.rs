@@ -6,3 +6,4 @@
 pub mod stamps;
 
 pub mod epcis;
+pub mod recall;

@@ -10,6 +10,7 @@ pub mod filings;
 pub mod health;
 mod json;
 pub mod tokens;
+pub mod trace;
 pub mod users;
 
 use actix_web::{HttpRequest, HttpResponse, ResponseError};

@@ -3,6 +3,7 @@
 
 mod layout;
 pub mod login;
+pub mod recall;
 
 use actix_web::{HttpResponse, http::header};
 
