@@ -87,7 +87,11 @@ pub struct Reach {
 pub struct Group {
     /// The country code, `country/region`, or the retailer's name.
     pub key: String,
+    /// Locations (sites) in the group.
     pub sites: usize,
+    /// Parties (owning parties, by party GLN) in the group.
+    pub parties: usize,
+    /// Distinct affected items present at its places.
     pub items: usize,
     pub lots: usize,
     pub first: NaiveDateTime,
@@ -483,8 +487,11 @@ impl<'a> Builder<'a> {
         logistic_units.sort_by(|a, b| a.id.cmp(&b.id));
         let mut sites = Vec::new();
         let mut parties = Vec::new();
+        let mut items_at: HashMap<String, BTreeSet<i64>> = HashMap::new();
         for (id, acc) in reach {
             let Some(place) = self.t.places.get(&id) else { continue };
+            let items = acc.material.iter().copied().filter(|n| self.kind(*n) == ObjectKind::Item).collect();
+            items_at.insert(id.clone(), items);
             let r = acc.finish(place.clone(), |n| self.name(n), |n| self.kind(n));
             if place.kind == "party" {
                 parties.push(r);
@@ -494,12 +501,23 @@ impl<'a> Builder<'a> {
         }
         let group = |key_of: &dyn Fn(&Reach) -> Option<String>| -> Vec<Group> {
             let mut groups: BTreeMap<String, Vec<&Reach>> = BTreeMap::new();
-            for s in &sites {
+            for s in sites.iter().chain(&parties) {
                 if let Some(k) = key_of(s) {
                     groups.entry(k).or_default().push(s);
                 }
             }
-            groups.into_iter().map(|(key, members)| summarise(key, &members)).collect()
+            groups
+                .into_iter()
+                .map(|(key, members)| {
+                    let items: BTreeSet<i64> = members
+                        .iter()
+                        .filter_map(|m| items_at.get(&m.place.identifier))
+                        .flatten()
+                        .copied()
+                        .collect();
+                    summarise(key, &members, items.len())
+                })
+                .collect()
         };
         let countries = group(&|s| Some(if s.place.country.is_empty() { "unknown".into() } else { s.place.country.clone() }));
         let regions = group(&|s| {
@@ -534,12 +552,13 @@ impl<'a> Builder<'a> {
     }
 }
 
-fn summarise(key: String, members: &[&Reach]) -> Group {
+fn summarise(key: String, members: &[&Reach], items: usize) -> Group {
     let lots: BTreeSet<&String> = members.iter().flat_map(|m| &m.lots).collect();
     Group {
         key,
-        sites: members.len(),
-        items: members.iter().map(|m| m.items).sum(),
+        sites: members.iter().filter(|m| m.place.kind != "party").count(),
+        parties: members.iter().filter(|m| m.place.kind == "party").count(),
+        items,
         lots: lots.len(),
         first: members.iter().map(|m| m.first).min().unwrap_or_default(),
         last: members.iter().map(|m| m.last).max().unwrap_or_default(),
