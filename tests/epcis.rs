@@ -181,7 +181,11 @@ fn query_filters_pagination_and_bindings() {
     let conn = &mut *app.test_db().db().conn().unwrap();
     let (from_node, to_node) = diesel::alias!(lineage_nodes as from_node, lineage_nodes as to_node);
     let edges: Vec<(String, String, String, Option<chrono::NaiveDateTime>)> = lineage_edges::table
-        .inner_join(from_node.on(from_node.field(lineage_nodes::id).eq(lineage_edges::from_node)))
+        .inner_join(
+            from_node.on(from_node
+                .field(lineage_nodes::id)
+                .eq(lineage_edges::from_node)),
+        )
         .inner_join(to_node.on(to_node.field(lineage_nodes::id).eq(lineage_edges::to_node)))
         .select((
             lineage_edges::kind,

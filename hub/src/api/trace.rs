@@ -56,7 +56,10 @@ fn pairs(req: &HttpRequest, known: &[&str]) -> Result<Vec<(String, String)>, Api
         .map_err(|e| ApiError::bad_request("invalid_query", e.to_string()))?;
     for (i, (k, _)) in pairs.iter().enumerate() {
         if !known.contains(&k.as_str()) {
-            return Err(bad(k, format!("unknown parameter; expected one of {}", known.join(", "))));
+            return Err(bad(
+                k,
+                format!("unknown parameter; expected one of {}", known.join(", ")),
+            ));
         }
         if pairs[..i].iter().any(|(other, _)| other == k) {
             return Err(bad(k, "given more than once"));
@@ -66,7 +69,10 @@ fn pairs(req: &HttpRequest, known: &[&str]) -> Result<Vec<(String, String)>, Api
 }
 
 fn get<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    pairs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
 }
 
 /// Where a trace starts and which way, from the query.
@@ -75,7 +81,12 @@ fn trace_request(req: &HttpRequest) -> Result<(Start, Direction), ApiError> {
     let direction = match get(&pairs, "direction").unwrap_or("forward") {
         "forward" => Direction::Forward,
         "backward" => Direction::Backward,
-        other => return Err(bad("direction", format!("{other:?}: expected forward or backward"))),
+        other => {
+            return Err(bad(
+                "direction",
+                format!("{other:?}: expected forward or backward"),
+            ));
+        }
     };
     let start = match (get(&pairs, "id"), get(&pairs, "enterprise")) {
         (Some(id), None) => Start::Object(parse_start(id, "id")?),
@@ -163,12 +174,21 @@ pub async fn recall_report(
     request: &RecallRequest,
 ) -> Result<RecallReport, ApiError> {
     let sort = request.sort.clone();
-    scoped(state, actor, Start::Object(request.lot.clone()), move |conn, start| {
-        let Start::Object(lot) = start else {
-            return Err(registry::RegistryError::invalid("invalid_lot", "lot", "a lot is required"));
-        };
-        recall::recall(conn, lot, &sort)
-    })
+    scoped(
+        state,
+        actor,
+        Start::Object(request.lot.clone()),
+        move |conn, start| {
+            let Start::Object(lot) = start else {
+                return Err(registry::RegistryError::invalid(
+                    "invalid_lot",
+                    "lot",
+                    "a lot is required",
+                ));
+            };
+            recall::recall(conn, lot, &sort)
+        },
+    )
     .await
 }
 

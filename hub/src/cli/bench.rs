@@ -123,7 +123,8 @@ fn capture_bench(config: &Config, dir: PathBuf, threads: usize) -> anyhow::Resul
             })
             .collect();
         for w in workers {
-            w.join().map_err(|_| anyhow::anyhow!("a worker panicked"))??;
+            w.join()
+                .map_err(|_| anyhow::anyhow!("a worker panicked"))??;
         }
         Ok(())
     })?;
@@ -159,7 +160,10 @@ fn recall_bench(config: &Config, seed: u64, lots: usize, runs: usize) -> anyhow:
         }
     }
     raw.sort();
-    anyhow::ensure!(!raw.is_empty(), "no raw-material lots of seed {seed} in the database: run `hub gen supply-chain --seed {seed}` first");
+    anyhow::ensure!(
+        !raw.is_empty(),
+        "no raw-material lots of seed {seed} in the database: run `hub gen supply-chain --seed {seed}` first"
+    );
     let step = (raw.len() / lots.max(1)).max(1);
     let chosen: Vec<&String> = raw.iter().step_by(step).take(lots).collect();
     let sort = parse_sort("event_time")?;
@@ -171,7 +175,12 @@ fn recall_bench(config: &Config, seed: u64, lots: usize, runs: usize) -> anyhow:
             let report = recall(conn, lot, &sort)?;
             let body = serde_json::to_vec(&report)?;
             times.push(t.elapsed());
-            shape = (report.lots.len(), report.items.len(), report.sites.len(), body.len());
+            shape = (
+                report.lots.len(),
+                report.items.len(),
+                report.sites.len(),
+                body.len(),
+            );
         }
         println!(
             "{lot}: {} lots, {} items, {} sites, {} bytes of JSON",

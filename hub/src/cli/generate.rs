@@ -78,32 +78,38 @@ pub(super) fn gen_command(config: &Config, command: GenCommand) -> anyhow::Resul
     let started = Instant::now();
     let (world, rng) = synth::world_for(args.seed);
     let mut registered = match &db {
-        Some(db) => Some(audited(db, &AuditKey::from_secret(&config.secret_key()?), "gen.supply_chain", |conn| {
-            let r = register_world(conn, &world)?;
-            let detail = json!({ "seed": args.seed, "events": args.events, "enterprises": r.enterprises() });
-            Ok((r, format!("seed:{}", args.seed), detail))
-        })?),
+        Some(db) => Some(audited(
+            db,
+            &AuditKey::from_secret(&config.secret_key()?),
+            "gen.supply_chain",
+            |conn| {
+                let r = register_world(conn, &world)?;
+                let detail = json!({ "seed": args.seed, "events": args.events, "enterprises": r.enterprises() });
+                Ok((r, format!("seed:{}", args.seed), detail))
+            },
+        )?),
         None => None,
     };
     let (tx, rx) = sync_channel::<Vec<Event>>(4);
     let limit = args.events;
-    let producer = std::thread::spawn(move || -> anyhow::Result<(String, Vec<synth::LotFiling>)> {
-        let mut chains = Chains::new(&world, rng, limit);
-        let mut hash = synth::EventsHash::default();
-        let mut batch = Vec::with_capacity(STORE_CHUNK);
-        chains.run(&mut |e| {
-            hash.add(&e);
-            batch.push(e);
-            if batch.len() == STORE_CHUNK {
-                tx.send(std::mem::take(&mut batch))?;
+    let producer =
+        std::thread::spawn(move || -> anyhow::Result<(String, Vec<synth::LotFiling>)> {
+            let mut chains = Chains::new(&world, rng, limit);
+            let mut hash = synth::EventsHash::default();
+            let mut batch = Vec::with_capacity(STORE_CHUNK);
+            chains.run(&mut |e| {
+                hash.add(&e);
+                batch.push(e);
+                if batch.len() == STORE_CHUNK {
+                    tx.send(std::mem::take(&mut batch))?;
+                }
+                Ok(())
+            })?;
+            if !batch.is_empty() {
+                tx.send(batch)?;
             }
-            Ok(())
-        })?;
-        if !batch.is_empty() {
-            tx.send(batch)?;
-        }
-        Ok((hash.hex(), std::mem::take(&mut chains.filings)))
-    });
+            Ok((hash.hex(), std::mem::take(&mut chains.filings)))
+        });
     let mut written = 0u64;
     let mut files = 0usize;
     let mut pending: Vec<Event> = Vec::new();
@@ -164,7 +170,9 @@ fn write_doc(dir: &Path, n: usize, format: DocFormat, events: &[Event]) -> anyho
         DocFormat::Xml => "xml",
     };
     let path = dir.join(format!("epcis-{n:06}.{ext}"));
-    let out = BufWriter::new(File::create(&path).with_context(|| format!("creating {}", path.display()))?);
+    let out = BufWriter::new(
+        File::create(&path).with_context(|| format!("creating {}", path.display()))?,
+    );
     let header = DocumentHeader::default();
     let mut out = match format {
         DocFormat::Json => reports::epcis::json::write_json(out, &header, events)?,

@@ -4,7 +4,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use maud::{Markup, html};
-use registry::events::recall::{Group, RecallReport, Reach, SORT_KEYS};
+use registry::events::recall::{Group, Reach, RecallReport, SORT_KEYS};
 
 use super::layout::page as layout;
 use crate::api::trace::{recall_report, recall_request};
@@ -66,10 +66,15 @@ pub async fn page(
             None => {},
         }
     };
-    let markup = layout(lang, &lang.t("recall-title"), Some(&actor), csrf.as_deref(), body);
+    let markup = layout(
+        lang,
+        &lang.t("recall-title"),
+        Some(&actor),
+        csrf.as_deref(),
+        body,
+    );
     HttpResponse::build(
-        actix_web::http::StatusCode::from_u16(status)
-            .unwrap_or(actix_web::http::StatusCode::OK),
+        actix_web::http::StatusCode::from_u16(status).unwrap_or(actix_web::http::StatusCode::OK),
     )
     .content_type("text/html; charset=utf-8")
     .body(markup.into_string())

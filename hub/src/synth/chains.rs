@@ -472,7 +472,12 @@ impl<'w> Chains<'w> {
     ) -> SinkResult {
         let sold = &items[..items.len() / 2 + self.rng.below(2)];
         for (b, basket) in sold.chunks(1 + self.rng.below(2)).enumerate() {
-            let mut e = self.object(2000 + b as i64 * 17, Action::Observe, "retail_selling", store);
+            let mut e = self.object(
+                2000 + b as i64 * 17,
+                Action::Observe,
+                "retail_selling",
+                store,
+            );
             e.disposition = Some(cbv("Disp", "retail_sold"));
             e.epc_list = basket.to_vec();
             self.emit(sink, e)?;
@@ -546,7 +551,12 @@ fn lot_number(number: &str) -> ExtElement {
     }
 }
 
-fn aggregation(at: DateTime<FixedOffset>, action: Action, parent: &str, children: &[String]) -> Event {
+fn aggregation(
+    at: DateTime<FixedOffset>,
+    action: Action,
+    parent: &str,
+    children: &[String],
+) -> Event {
     let mut e = Event::new(EventType::AggregationEvent, at);
     e.action = Some(action);
     e.parent_id = Some(parent.to_owned());

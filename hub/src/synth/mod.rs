@@ -122,7 +122,11 @@ mod tests {
         assert_eq!(ha, hb);
         assert_ne!(ha, hc);
         let types: std::collections::HashSet<_> = a.iter().map(|e| e.event_type).collect();
-        assert_eq!(types.len(), 3, "object, aggregation and transformation events");
+        assert_eq!(
+            types.len(),
+            3,
+            "object, aggregation and transformation events"
+        );
     }
 
     #[test]
@@ -130,10 +134,18 @@ mod tests {
         let (world, _) = world_for(1);
         for e in &world.enterprises {
             for s in &e.sites {
-                assert!(registry::ids::gs1::has_valid_check_digit(&s.gln), "{}", s.gln);
+                assert!(
+                    registry::ids::gs1::has_valid_check_digit(&s.gln),
+                    "{}",
+                    s.gln
+                );
             }
             for p in &e.products {
-                assert!(registry::ids::gs1::has_valid_check_digit(&p.gtin), "{}", p.gtin);
+                assert!(
+                    registry::ids::gs1::has_valid_check_digit(&p.gtin),
+                    "{}",
+                    p.gtin
+                );
             }
         }
     }

@@ -185,7 +185,11 @@ impl World {
             .collect();
         let products = match role {
             Role::Farm | Role::Mine | Role::Processor | Role::Smelter => {
-                let n = if matches!(role, Role::Processor) { 2 } else { 1 };
+                let n = if matches!(role, Role::Processor) {
+                    2
+                } else {
+                    1
+                };
                 (0..n)
                     .map(|p| ProductSpec {
                         gtin: with_check(&format!(

@@ -159,7 +159,10 @@ fn ilmd_lot(e: &Event) -> Option<&str> {
 pub fn lot_of_item(item: &str, lot: &str) -> Option<String> {
     let rest = item.strip_prefix("https://id.gs1.org/01/")?;
     let gtin = rest.split('/').next()?;
-    match canonicalize(&format!("https://id.gs1.org/01/{gtin}/10/{}", encode_lot(lot))) {
+    match canonicalize(&format!(
+        "https://id.gs1.org/01/{gtin}/10/{}",
+        encode_lot(lot)
+    )) {
         Ok(Canonical::Gs1(class)) => Some(class),
         _ => None,
     }

@@ -35,7 +35,11 @@ fn existing_identifiers_and_edges_are_migrated_to_nodes() {
     .unwrap();
     run_migrations(conn).unwrap();
     let nodes: Vec<(i64, String, String)> = lineage_nodes::table
-        .select((lineage_nodes::id, lineage_nodes::identifier, lineage_nodes::company_prefix))
+        .select((
+            lineage_nodes::id,
+            lineage_nodes::identifier,
+            lineage_nodes::company_prefix,
+        ))
         .order(lineage_nodes::identifier)
         .load(conn)
         .unwrap();

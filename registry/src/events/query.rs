@@ -207,17 +207,19 @@ pub fn query_events(conn: &mut DbConn, q: &EventQuery) -> Result<EventPage> {
                                 .escape('\\'),
                         )
                         .select(lineage_nodes::id);
-                    query.filter(epcis_events::id.eq_any(rows).or(epcis_events::id.eq_any(
-                        in_roles.filter(epcis_event_nodes::node_id.eq_any(matching)),
-                    )))
+                    query.filter(
+                        epcis_events::id.eq_any(rows).or(epcis_events::id
+                            .eq_any(in_roles.filter(epcis_event_nodes::node_id.eq_any(matching)))),
+                    )
                 } else {
                     let matching = lineage_nodes::table
                         .filter(lineage_nodes::identifier.ge(p.clone()))
                         .filter(lineage_nodes::identifier.lt(prefix_end(p)))
                         .select(lineage_nodes::id);
-                    query.filter(epcis_events::id.eq_any(rows).or(epcis_events::id.eq_any(
-                        in_roles.filter(epcis_event_nodes::node_id.eq_any(matching)),
-                    )))
+                    query.filter(
+                        epcis_events::id.eq_any(rows).or(epcis_events::id
+                            .eq_any(in_roles.filter(epcis_event_nodes::node_id.eq_any(matching)))),
+                    )
                 }
             }
         };

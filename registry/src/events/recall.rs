@@ -179,10 +179,7 @@ pub fn parse_sort(sort: &str) -> Result<Vec<(String, bool)>> {
                 Err(RegistryError::invalid(
                     "invalid_sort",
                     "sort",
-                    format!(
-                        "unknown column {name:?}: sort by {}",
-                        SORT_KEYS.join(", ")
-                    ),
+                    format!("unknown column {name:?}: sort by {}", SORT_KEYS.join(", ")),
                 ))
             }
         })
@@ -199,7 +196,10 @@ pub fn sort_rows(rows: &mut [RecallRow], keys: &[(String, bool)]) {
                 "lot" => a.lot.cmp(&b.lot),
                 "gtin" => a.gtin.cmp(&b.gtin),
                 "product" => a.product.cmp(&b.product),
-                "quantity" => a.quantity.partial_cmp(&b.quantity).unwrap_or(std::cmp::Ordering::Equal),
+                "quantity" => a
+                    .quantity
+                    .partial_cmp(&b.quantity)
+                    .unwrap_or(std::cmp::Ordering::Equal),
                 "items" => a.items.cmp(&b.items),
                 "location" => a.location.cmp(&b.location),
                 "enterprise" => a.enterprise.cmp(&b.enterprise),
@@ -315,7 +315,12 @@ impl<'a> Builder<'a> {
     }
 
     fn name(&self, node: i64) -> String {
-        self.t.walked.identifiers.get(&node).cloned().unwrap_or_default()
+        self.t
+            .walked
+            .identifiers
+            .get(&node)
+            .cloned()
+            .unwrap_or_default()
     }
 
     fn build(&self, conn: &mut DbConn) -> Result<RecallReport> {
@@ -329,8 +334,10 @@ impl<'a> Builder<'a> {
             .filter(|n| self.kind(*n) == ObjectKind::Lot)
             .collect();
         let lots = self.lots(conn, &lot_nodes, &events)?;
-        let products: HashMap<String, String> =
-            lots.iter().filter_map(|l| l.product.clone().map(|p| (l.gtin.clone(), p))).collect();
+        let products: HashMap<String, String> = lots
+            .iter()
+            .filter_map(|l| l.product.clone().map(|p| (l.gtin.clone(), p)))
+            .collect();
         let mut rows = Vec::new();
         let mut reach: BTreeMap<String, ReachAcc> = BTreeMap::new();
         let mut item_seen: HashMap<i64, (NaiveDateTime, String)> = HashMap::new();
@@ -346,7 +353,10 @@ impl<'a> Builder<'a> {
                 }
             }
             let place = e.biz_location.clone().or_else(|| e.read_point.clone());
-            for item in material.iter().filter(|n| self.kind(**n) == ObjectKind::Item) {
+            for item in material
+                .iter()
+                .filter(|n| self.kind(**n) == ObjectKind::Item)
+            {
                 if let Some(p) = &place {
                     item_seen.insert(*item, (e.event_time, p.clone()));
                 }
@@ -355,7 +365,11 @@ impl<'a> Builder<'a> {
             for n in &material {
                 let lot = match self.kind(*n) {
                     ObjectKind::Lot => self.name(*n),
-                    _ => self.item_lot.get(n).map(|l| self.name(*l)).unwrap_or_default(),
+                    _ => self
+                        .item_lot
+                        .get(n)
+                        .map(|l| self.name(*l))
+                        .unwrap_or_default(),
                 };
                 let slot = per_lot.entry(lot.clone()).or_insert((0, None));
                 if self.kind(*n) == ObjectKind::Item {
@@ -376,7 +390,9 @@ impl<'a> Builder<'a> {
                 .as_deref()
                 .is_some_and(|s| s.ends_with("retail_selling"));
             for p in places {
-                let acc = reach.entry(p.clone()).or_insert_with(|| ReachAcc::new(e.event_time));
+                let acc = reach
+                    .entry(p.clone())
+                    .or_insert_with(|| ReachAcc::new(e.event_time));
                 acc.add(e.event_time, e.row_id, &material, &per_lot, retail);
             }
             let located = place.as_ref().and_then(|p| self.t.places.get(p));
@@ -390,21 +406,37 @@ impl<'a> Builder<'a> {
                         .map(|s| cbv::bare_word(Vocab::BizStep, s).unwrap_or(s).to_owned())
                         .unwrap_or_default(),
                     event_type: e.event_type.clone(),
-                    event: e.event_id.clone().unwrap_or_else(|| format!("row:{}", e.row_id)),
+                    event: e
+                        .event_id
+                        .clone()
+                        .unwrap_or_else(|| format!("row:{}", e.row_id)),
                     product: products.get(&gtin).cloned().unwrap_or_default(),
                     gtin,
                     lot,
-                    quantity: quantity.as_ref().map(|q| q.0).or(Some(items as f64).filter(|_| items > 0)),
+                    quantity: quantity
+                        .as_ref()
+                        .map(|q| q.0)
+                        .or(Some(items as f64).filter(|_| items > 0)),
                     uom: quantity.map_or_else(|| "EA".into(), |q| q.1),
                     items,
                     location: place.clone().unwrap_or_default(),
-                    location_name: located.and_then(|p| p.site_name.clone()).unwrap_or_default(),
-                    location_kind: located.and_then(|p| p.site_kind.clone()).unwrap_or_else(|| "unregistered".into()),
-                    enterprise: located.and_then(|p| p.enterprise_name.clone()).unwrap_or_default(),
+                    location_name: located
+                        .and_then(|p| p.site_name.clone())
+                        .unwrap_or_default(),
+                    location_kind: located
+                        .and_then(|p| p.site_kind.clone())
+                        .unwrap_or_else(|| "unregistered".into()),
+                    enterprise: located
+                        .and_then(|p| p.enterprise_name.clone())
+                        .unwrap_or_default(),
                     country: located.map(|p| p.country.clone()).unwrap_or_default(),
                     region: located.map(|p| p.region.clone()).unwrap_or_default(),
                     ship_from: e.sources.first().map(|p| p.id.clone()).unwrap_or_default(),
-                    ship_to: e.destinations.first().map(|p| p.id.clone()).unwrap_or_default(),
+                    ship_to: e
+                        .destinations
+                        .first()
+                        .map(|p| p.id.clone())
+                        .unwrap_or_default(),
                 });
             }
         }
@@ -432,14 +464,23 @@ impl<'a> Builder<'a> {
             .inner_join(products::table)
             .inner_join(enterprises::table.on(enterprises::id.eq(batches::enterprise_id)))
             .filter(products::gtin.eq_any(&gtins))
-            .select((products::gtin, batches::lot, enterprises::id, enterprises::name, batches::production_date))
+            .select((
+                products::gtin,
+                batches::lot,
+                enterprises::id,
+                enterprises::name,
+                batches::production_date,
+            ))
             .load(conn)?;
         let mut out: Vec<AffectedLot> = split
             .into_iter()
             .map(|(node, gtin, lot)| {
                 let id = self.name(node);
                 let producer = filed.iter().find(|(g, l, _, _, _)| *g == gtin && *l == lot);
-                let seen = events.iter().find(|e| e.objects.contains(&id)).map(|e| e.event_time);
+                let seen = events
+                    .iter()
+                    .find(|e| e.objects.contains(&id))
+                    .map(|e| e.event_time);
                 AffectedLot {
                     product: names.get(&gtin).cloned(),
                     producer_id: producer.map(|p| p.2),
@@ -481,7 +522,10 @@ impl<'a> Builder<'a> {
             .map(|(n, v)| LocatedUnit {
                 id: self.name(*n),
                 windows: v.iter().map(|v| v.window).collect(),
-                places: unit_places.get(n).map(|p| p.iter().cloned().collect()).unwrap_or_default(),
+                places: unit_places
+                    .get(n)
+                    .map(|p| p.iter().cloned().collect())
+                    .unwrap_or_default(),
             })
             .collect();
         logistic_units.sort_by(|a, b| a.id.cmp(&b.id));
@@ -489,8 +533,15 @@ impl<'a> Builder<'a> {
         let mut parties = Vec::new();
         let mut items_at: HashMap<String, BTreeSet<i64>> = HashMap::new();
         for (id, acc) in reach {
-            let Some(place) = self.t.places.get(&id) else { continue };
-            let items = acc.material.iter().copied().filter(|n| self.kind(*n) == ObjectKind::Item).collect();
+            let Some(place) = self.t.places.get(&id) else {
+                continue;
+            };
+            let items = acc
+                .material
+                .iter()
+                .copied()
+                .filter(|n| self.kind(*n) == ObjectKind::Item)
+                .collect();
             items_at.insert(id.clone(), items);
             let r = acc.finish(place.clone(), |n| self.name(n), |n| self.kind(n));
             if place.kind == "party" {
@@ -519,14 +570,39 @@ impl<'a> Builder<'a> {
                 })
                 .collect()
         };
-        let countries = group(&|s| Some(if s.place.country.is_empty() { "unknown".into() } else { s.place.country.clone() }));
+        let countries = group(&|s| {
+            Some(if s.place.country.is_empty() {
+                "unknown".into()
+            } else {
+                s.place.country.clone()
+            })
+        });
         let regions = group(&|s| {
-            let region = if s.place.registered { s.place.region.clone() } else { "unregistered".into() };
-            Some(format!("{}/{region}", if s.place.country.is_empty() { "unknown" } else { &s.place.country }))
+            let region = if s.place.registered {
+                s.place.region.clone()
+            } else {
+                "unregistered".into()
+            };
+            Some(format!(
+                "{}/{region}",
+                if s.place.country.is_empty() {
+                    "unknown"
+                } else {
+                    &s.place.country
+                }
+            ))
         });
         let retailers = group(&|s| {
             s.retail.then(|| {
-                s.place.enterprise_name.clone().unwrap_or_else(|| format!("unregistered ({})", s.place.gln.clone().unwrap_or_else(|| s.place.identifier.clone())))
+                s.place.enterprise_name.clone().unwrap_or_else(|| {
+                    format!(
+                        "unregistered ({})",
+                        s.place
+                            .gln
+                            .clone()
+                            .unwrap_or_else(|| s.place.identifier.clone())
+                    )
+                })
             })
         });
         let warehouses: Vec<Reach> = sites
@@ -564,7 +640,12 @@ fn summarise(key: String, members: &[&Reach], items: usize) -> Group {
         last: members.iter().map(|m| m.last).max().unwrap_or_default(),
         places: members
             .iter()
-            .map(|m| m.place.gln.clone().unwrap_or_else(|| m.place.identifier.clone()))
+            .map(|m| {
+                m.place
+                    .gln
+                    .clone()
+                    .unwrap_or_else(|| m.place.identifier.clone())
+            })
             .collect(),
     }
 }
@@ -606,7 +687,10 @@ impl ReachAcc {
         self.retail |= retail;
         for (lot, (_, quantity)) in per_lot {
             if let Some((q, uom)) = quantity {
-                let slot = self.lot_quantities.entry((lot.clone(), uom.clone())).or_insert(0.0);
+                let slot = self
+                    .lot_quantities
+                    .entry((lot.clone(), uom.clone()))
+                    .or_insert(0.0);
                 *slot = slot.max(*q);
             }
         }
@@ -618,7 +702,11 @@ impl ReachAcc {
         name: impl Fn(i64) -> String,
         kind: impl Fn(i64) -> ObjectKind,
     ) -> Reach {
-        let items = self.material.iter().filter(|n| kind(**n) == ObjectKind::Item).count();
+        let items = self
+            .material
+            .iter()
+            .filter(|n| kind(**n) == ObjectKind::Item)
+            .count();
         let mut lots: BTreeSet<String> = self
             .material
             .iter()

@@ -203,7 +203,10 @@ fn insert_events(
             "event ids could not be allocated",
         ));
     }
-    let prefixes: Vec<String> = chunk.iter().map(|p| event_company_prefix(&p.event)).collect();
+    let prefixes: Vec<String> = chunk
+        .iter()
+        .map(|p| event_company_prefix(&p.event))
+        .collect();
     let rows: Vec<_> = chunk
         .iter()
         .zip(&ids)

@@ -193,7 +193,11 @@ pub(super) fn enterprise_objects(
     for (row, node) in objects {
         if let Some(t) = times.get(&row).copied() {
             let slot = first.entry(node).or_insert(t);
-            *slot = if forward { (*slot).min(t) } else { (*slot).max(t) };
+            *slot = if forward {
+                (*slot).min(t)
+            } else {
+                (*slot).max(t)
+            };
         }
     }
     let mut starts: Vec<(i64, NaiveDateTime)> = first.into_iter().collect();

@@ -375,9 +375,8 @@ fn class_quantities(
     rows.dedup();
     let mut out = Vec::new();
     for (row, body) in graph::bodies(conn, &rows)? {
-        let event = Event::from_internal_json(&body).map_err(|e| {
-            RegistryError::Config(format!("stored event {row} is unreadable: {e}"))
-        })?;
+        let event = Event::from_internal_json(&body)
+            .map_err(|e| RegistryError::Config(format!("stored event {row} is unreadable: {e}")))?;
         let wanted: HashSet<&String> = class_touches
             .iter()
             .filter(|(e, _)| *e == row)
@@ -430,7 +429,10 @@ fn starting_points(
                     });
                 }
             };
-            Ok((vec![(node, identifier.clone(), whole(Window::ALWAYS))], false))
+            Ok((
+                vec![(node, identifier.clone(), whole(Window::ALWAYS))],
+                false,
+            ))
         }
         Start::Enterprise(id) => access::enterprise_objects(conn, *id, direction, MAX_START),
     }

@@ -153,9 +153,9 @@ pub fn resolve(conn: &mut DbConn, identifiers: &[String]) -> Result<HashMap<Stri
             },
             Some((kind, gln)) => {
                 let site = by_gln.get(gln.as_str());
-                let owner = owners.iter().find(|(_, _, _, p)| {
-                    p.as_deref().is_some_and(|p| gln.starts_with(p))
-                });
+                let owner = owners
+                    .iter()
+                    .find(|(_, _, _, p)| p.as_deref().is_some_and(|p| gln.starts_with(p)));
                 match (site, owner) {
                     (Some((_, site_id, name, site_kind, ent, ent_name, region)), _) => Place {
                         identifier: identifier.clone(),

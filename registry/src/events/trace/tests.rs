@@ -7,7 +7,9 @@ use super::*;
 use crate::departments::{Category, NewDepartment, create_department};
 use crate::enterprises::{Decision, NewEnterprise, decide, register};
 use crate::epcis::ext::CBVMDA_NS;
-use crate::epcis::{Action, EventType, ExtElement, ExtValue, Location, QuantityElement, SourceDest};
+use crate::epcis::{
+    Action, EventType, ExtElement, ExtValue, Location, QuantityElement, SourceDest,
+};
 use crate::events::recall::{parse_sort, recall};
 use crate::events::{CaptureMeta, capture};
 use crate::filings::batches::{NewBatch, create_batch};
@@ -36,7 +38,10 @@ fn item(g: &str, s: &str) -> String {
     format!("https://id.gs1.org/01/{g}/21/{s}")
 }
 fn sscc(serial: &str) -> String {
-    format!("https://id.gs1.org/00/{}", with_check(&format!("0{PROC}{serial}")))
+    format!(
+        "https://id.gs1.org/00/{}",
+        with_check(&format!("0{PROC}{serial}"))
+    )
 }
 fn sgln(g: &str) -> String {
     format!("https://id.gs1.org/414/{g}")
@@ -119,7 +124,13 @@ fn admin() -> Actor {
     }
 }
 
-fn enterprise(conn: &mut DbConn, n: u32, prefix: &str, region: &str, cat: Category) -> (i64, Actor) {
+fn enterprise(
+    conn: &mut DbConn,
+    n: u32,
+    prefix: &str,
+    region: &str,
+    cat: Category,
+) -> (i64, Actor) {
     let code = {
         let org = format!("{n:08}");
         let org = format!(
@@ -127,7 +138,10 @@ fn enterprise(conn: &mut DbConn, n: u32, prefix: &str, region: &str, cat: Catego
             crate::ids::uscc::organisation_code_check_char(&org).unwrap()
         );
         let body = format!("91{region}{org}");
-        format!("{body}{}", crate::ids::uscc::uscc_check_char(&body).unwrap())
+        format!(
+            "{body}{}",
+            crate::ids::uscc::uscc_check_char(&body).unwrap()
+        )
     };
     let (ent, user) = register(
         conn,
@@ -188,7 +202,14 @@ fn product(conn: &mut DbConn, who: &Actor, id: i64, gtin: &str, cat: Category) -
     .id
 }
 
-fn batch(conn: &mut DbConn, who: &Actor, id: i64, product: i64, lot: &str, inputs: Vec<i64>) -> i64 {
+fn batch(
+    conn: &mut DbConn,
+    who: &Actor,
+    id: i64,
+    product: i64,
+    lot: &str,
+    inputs: Vec<i64>,
+) -> i64 {
     create_batch(
         conn,
         who,
@@ -244,9 +265,22 @@ fn world(conn: &mut DbConn) -> World {
 /// C1 (and x1 into another lot), cased, palletised with a sibling case, shipped abroad, the
 /// affected case taken off, another case put on and the pallet shipped on, an item sold.
 fn events(w: &World) -> Vec<Event> {
-    let (a, b, c) = (lot(&w.farm_gtin, "A1"), lot(&w.farm_gtin, "B1"), lot(&w.proc_gtin, "C1"));
-    let (i1, i2, x1) = (item(&w.proc_gtin, "1"), item(&w.proc_gtin, "2"), item(&w.proc_gtin, "9"));
-    let (case1, case2, case3, pallet) = (sscc("000000001"), sscc("000000002"), sscc("000000003"), sscc("000000100"));
+    let (a, b, c) = (
+        lot(&w.farm_gtin, "A1"),
+        lot(&w.farm_gtin, "B1"),
+        lot(&w.proc_gtin, "C1"),
+    );
+    let (i1, i2, x1) = (
+        item(&w.proc_gtin, "1"),
+        item(&w.proc_gtin, "2"),
+        item(&w.proc_gtin, "9"),
+    );
+    let (case1, case2, case3, pallet) = (
+        sscc("000000001"),
+        sscc("000000002"),
+        sscc("000000003"),
+        sscc("000000100"),
+    );
     let mut out = Vec::new();
     let mut e = object(1, Action::Add, "commissioning", &w.farm_site);
     e.quantity_list = vec![q(&a, 100.0), q(&b, 50.0)];
@@ -258,7 +292,10 @@ fn events(w: &World) -> Vec<Event> {
     let mut e = Event::new(EventType::TransformationEvent, at(3));
     e.input_quantity_list = vec![q(&a, 100.0), q(&b, 50.0)];
     e.output_quantity_list = vec![q(&c, 140.0)];
-    e.biz_location = Some(Location { id: sgln(&w.proc_site), extensions: Vec::new() });
+    e.biz_location = Some(Location {
+        id: sgln(&w.proc_site),
+        extensions: Vec::new(),
+    });
     out.push(e);
     let mut e = object(4, Action::Add, "commissioning", &w.proc_site);
     e.epc_list = vec![i1.clone(), i2.clone()];
@@ -276,7 +313,10 @@ fn events(w: &World) -> Vec<Event> {
     ship(&mut e, &w.proc_site, &w.foreign);
     out.push(e);
     let mut e = aggregation(8, Action::Delete, &pallet, &[&case1]);
-    e.biz_location = Some(Location { id: sgln(&w.foreign), extensions: Vec::new() });
+    e.biz_location = Some(Location {
+        id: sgln(&w.foreign),
+        extensions: Vec::new(),
+    });
     out.push(e);
     out.push(aggregation(9, Action::Add, &pallet, &[&case3]));
     let mut e = object(10, Action::Observe, "shipping", &w.foreign);
@@ -295,7 +335,11 @@ fn setup() -> (TestDb, World) {
         let mut conn = test.db().conn().unwrap();
         let conn = &mut *conn;
         let w = world(conn);
-        let meta = CaptureMeta { created_by: None, enterprise_id: None, format: "json" };
+        let meta = CaptureMeta {
+            created_by: None,
+            enterprise_id: None,
+            format: "json",
+        };
         capture(conn, events(&w), &meta).unwrap();
         w
     };
@@ -314,12 +358,27 @@ fn forward_through_every_edge_kind_with_containment_bounded_in_time() {
     let t = trace(conn, &Start::Object(a.clone()), Direction::Forward).unwrap();
     let reached = ids(&t);
     let c = lot(&w.proc_gtin, "C1");
-    for expected in [&a, &c, &item(&w.proc_gtin, "1"), &item(&w.proc_gtin, "2"), &sscc("000000001"), &sscc("000000100")] {
-        assert!(reached.contains(&expected.as_str()), "{expected} not in {reached:?}");
+    for expected in [
+        &a,
+        &c,
+        &item(&w.proc_gtin, "1"),
+        &item(&w.proc_gtin, "2"),
+        &sscc("000000001"),
+        &sscc("000000100"),
+    ] {
+        assert!(
+            reached.contains(&expected.as_str()),
+            "{expected} not in {reached:?}"
+        );
     }
     // No sideways spread: the sibling case, its item, and what came on later are not reached;
     // nor is the other input lot.
-    for absent in [&sscc("000000002"), &item(&w.proc_gtin, "9"), &sscc("000000003"), &lot(&w.farm_gtin, "B1")] {
+    for absent in [
+        &sscc("000000002"),
+        &item(&w.proc_gtin, "9"),
+        &sscc("000000003"),
+        &lot(&w.farm_gtin, "B1"),
+    ] {
         assert!(!reached.contains(&absent.as_str()), "{absent} reached");
     }
     let pallet = t.nodes.iter().find(|n| n.id == sscc("000000100")).unwrap();
@@ -343,24 +402,56 @@ fn a_lot_made_from_several_inputs_is_reached_from_each_and_backward() {
     let conn = &mut *test.db().conn().unwrap();
     let c = lot(&w.proc_gtin, "C1");
     for input in ["A1", "B1", "R7"] {
-        let t = trace(conn, &Start::Object(lot(&w.farm_gtin, input)), Direction::Forward).unwrap();
+        let t = trace(
+            conn,
+            &Start::Object(lot(&w.farm_gtin, input)),
+            Direction::Forward,
+        )
+        .unwrap();
         assert!(ids(&t).contains(&c.as_str()), "from {input}: {:?}", ids(&t));
         assert!(ids(&t).contains(&item(&w.proc_gtin, "1").as_str()));
         if input == "R7" {
-            assert!(t.edges.iter().any(|e| e.kind == "input" && e.to == c), "{:?}", t.edges);
+            assert!(
+                t.edges.iter().any(|e| e.kind == "input" && e.to == c),
+                "{:?}",
+                t.edges
+            );
         }
     }
-    let back = trace(conn, &Start::Object(item(&w.proc_gtin, "1")), Direction::Backward).unwrap();
+    let back = trace(
+        conn,
+        &Start::Object(item(&w.proc_gtin, "1")),
+        Direction::Backward,
+    )
+    .unwrap();
     let reached = ids(&back);
-    for origin in [&c, &lot(&w.farm_gtin, "A1"), &lot(&w.farm_gtin, "B1"), &lot(&w.farm_gtin, "R7"), &sscc("000000100")] {
-        assert!(reached.contains(&origin.as_str()), "{origin} not in {reached:?}");
+    for origin in [
+        &c,
+        &lot(&w.farm_gtin, "A1"),
+        &lot(&w.farm_gtin, "B1"),
+        &lot(&w.farm_gtin, "R7"),
+        &sscc("000000100"),
+    ] {
+        assert!(
+            reached.contains(&origin.as_str()),
+            "{origin} not in {reached:?}"
+        );
     }
     assert!(!reached.contains(&sscc("000000002").as_str()));
     assert!(!reached.contains(&item(&w.proc_gtin, "9").as_str()));
     // Backward from the pallet: everything it ever held, and where that came from.
     let back = trace(conn, &Start::Object(sscc("000000100")), Direction::Backward).unwrap();
-    for held in [&sscc("000000002"), &sscc("000000003"), &item(&w.proc_gtin, "9"), &lot(&w.farm_gtin, "A1")] {
-        assert!(ids(&back).contains(&held.as_str()), "{held} not in {:?}", ids(&back));
+    for held in [
+        &sscc("000000002"),
+        &sscc("000000003"),
+        &item(&w.proc_gtin, "9"),
+        &lot(&w.farm_gtin, "A1"),
+    ] {
+        assert!(
+            ids(&back).contains(&held.as_str()),
+            "{held} not in {:?}",
+            ids(&back)
+        );
     }
 }
 
@@ -372,38 +463,67 @@ fn enterprises_start_from_their_sites_and_lots() {
     assert!(ids(&t).contains(&lot(&w.proc_gtin, "C1").as_str()));
     assert!(ids(&t).contains(&lot(&w.farm_gtin, "R7").as_str()));
     let t = trace(conn, &Start::Enterprise(w.proc_id), Direction::Backward).unwrap();
-    assert!(ids(&t).contains(&lot(&w.farm_gtin, "A1").as_str()), "{:?}", ids(&t));
+    assert!(
+        ids(&t).contains(&lot(&w.farm_gtin, "A1").as_str()),
+        "{:?}",
+        ids(&t)
+    );
 }
 
 #[test]
 fn the_recall_groups_sites_and_lists_rows() {
     let (test, w) = setup();
     let conn = &mut *test.db().conn().unwrap();
-    let r = recall(conn, &lot(&w.farm_gtin, "A1"), &parse_sort("-event_time").unwrap()).unwrap();
+    let r = recall(
+        conn,
+        &lot(&w.farm_gtin, "A1"),
+        &parse_sort("-event_time").unwrap(),
+    )
+    .unwrap();
     let lots: Vec<&str> = r.lots.iter().map(|l| l.id.as_str()).collect();
     assert_eq!(lots, [lot(&w.proc_gtin, "C1"), lot(&w.farm_gtin, "A1")]);
     assert_eq!(r.lots[0].producer_id, Some(w.proc_id));
     assert_eq!(r.items.len(), 2);
-    assert_eq!(r.items[0].lot.as_deref(), Some(lot(&w.proc_gtin, "C1").as_str()));
+    assert_eq!(
+        r.items[0].lot.as_deref(),
+        Some(lot(&w.proc_gtin, "C1").as_str())
+    );
     let countries: Vec<&str> = r.countries.iter().map(|g| g.key.as_str()).collect();
     assert_eq!(countries, ["CN", "VN"]);
     let regions: Vec<&str> = r.regions.iter().map(|g| g.key.as_str()).collect();
     assert_eq!(regions, ["CN/410102", "CN/410300", "VN/unregistered"]);
     assert_eq!(r.retailers.len(), 1);
     assert_eq!(r.retailers[0].items, 1);
-    let store = r.sites.iter().find(|s| s.place.gln.as_deref() == Some(&w.store_site)).unwrap();
+    let store = r
+        .sites
+        .iter()
+        .find(|s| s.place.gln.as_deref() == Some(&w.store_site))
+        .unwrap();
     assert_eq!(store.place.site_kind.as_deref(), Some("store"));
     let shipped = r
         .rows
         .iter()
         .find(|row| row.event_time == at(7).naive_utc())
         .unwrap();
-    assert_eq!((shipped.items, shipped.lot.as_str()), (2, lot(&w.proc_gtin, "C1").as_str()));
-    assert!(r.rows.windows(2).all(|p| p[0].event_time >= p[1].event_time));
-    let farmed = r.rows.iter().find(|row| row.biz_step == "commissioning" && row.lot == lot(&w.farm_gtin, "A1")).unwrap();
+    assert_eq!(
+        (shipped.items, shipped.lot.as_str()),
+        (2, lot(&w.proc_gtin, "C1").as_str())
+    );
+    assert!(
+        r.rows
+            .windows(2)
+            .all(|p| p[0].event_time >= p[1].event_time)
+    );
+    let farmed = r
+        .rows
+        .iter()
+        .find(|row| row.biz_step == "commissioning" && row.lot == lot(&w.farm_gtin, "A1"))
+        .unwrap();
     assert_eq!((farmed.quantity, farmed.uom.as_str()), (Some(100.0), "KGM"));
     assert!(parse_sort("colour").is_err());
-    assert!(matches!(recall(conn, &item(&w.proc_gtin, "1"), &[]), Err(RegistryError::Invalid { field, .. }) if field == "lot"));
+    assert!(
+        matches!(recall(conn, &item(&w.proc_gtin, "1"), &[]), Err(RegistryError::Invalid { field, .. }) if field == "lot")
+    );
 }
 
 #[test]
@@ -412,20 +532,42 @@ fn access_by_role_and_jurisdiction() {
     let conn = &mut *test.db().conn().unwrap();
     let c = Start::Object(lot(&w.proc_gtin, "C1"));
     let officer = |conn: &mut DbConn, code: &str, region: &str| {
-        let dept = create_department(conn, &NewDepartment {
-            code: code.into(), name: code.into(), name_en: String::new(),
-            region_code: region.into(), categories: vec![Category::Food],
-        }).unwrap();
-        let user = create_user(conn, &NewUser {
-            username: code.into(), display_name: code.into(), email: None, password: None,
-            role: Role::Officer, department_id: Some(dept.id), enterprise_id: None,
-        }).unwrap();
+        let dept = create_department(
+            conn,
+            &NewDepartment {
+                code: code.into(),
+                name: code.into(),
+                name_en: String::new(),
+                region_code: region.into(),
+                categories: vec![Category::Food],
+            },
+        )
+        .unwrap();
+        let user = create_user(
+            conn,
+            &NewUser {
+                username: code.into(),
+                display_name: code.into(),
+                email: None,
+                password: None,
+                role: Role::Officer,
+                department_id: Some(dept.id),
+                enterprise_id: None,
+            },
+        )
+        .unwrap();
         Actor::for_user(&user, AuthMethod::Session)
     };
     let zhengzhou = officer(conn, "officer-zz", "410100");
     let luoyang = officer(conn, "officer-ly", "410300");
     authorize(conn, &zhengzhou, &c).unwrap();
-    assert!(matches!(authorize(conn, &luoyang, &c), Err(RegistryError::Denied { code: "outside_jurisdiction", .. })));
+    assert!(matches!(
+        authorize(conn, &luoyang, &c),
+        Err(RegistryError::Denied {
+            code: "outside_jurisdiction",
+            ..
+        })
+    ));
     authorize(conn, &w.proc_user, &c).unwrap();
     let foreign = Start::Object(lot(&gtin("8930000", "00001"), "V1"));
     assert!(authorize(conn, &w.proc_user, &foreign).is_err());
@@ -441,7 +583,9 @@ fn starting_identifiers_are_checked() {
         parse_start("urn:epc:class:lgtin:6901234.000002.C1", "id").unwrap(),
         lot(&gtin(PROC, "00002"), "C1")
     );
-    assert!(matches!(parse_start("", "id"), Err(RegistryError::Invalid { field, .. }) if field == "id"));
+    assert!(
+        matches!(parse_start("", "id"), Err(RegistryError::Invalid { field, .. }) if field == "id")
+    );
     assert!(parse_start("urn:epc:id:sgtin:6901234.000002.x", "id").is_ok());
     assert!(parse_start("urn:epc:id:sgtin:6901234.000002", "id").is_err());
     assert!(parse_start("urn:epc:id:sgln:6901234.00001.0", "id").is_err());
