@@ -141,7 +141,7 @@ impl<'w> Chains<'w> {
                 continue;
             }
             let cases = self.processor_lot(sink, *p, slot as i64 * 7)?;
-            let (dist, cases) = self.to_distributor(sink, *p, cases)?;
+            let (dist, cases) = self.ship_to_distributor(sink, *p, cases)?;
             match at_distributors.iter_mut().find(|(d, _)| *d == dist) {
                 Some((_, pool)) => pool.extend(cases),
                 None => at_distributors.push((dist, cases)),
@@ -154,7 +154,7 @@ impl<'w> Chains<'w> {
         }
         for (dist, mut pool) in at_distributors {
             self.rng.shuffle(&mut pool);
-            self.to_retail(sink, dist, pool)?;
+            self.ship_to_retail(sink, dist, pool)?;
         }
         Ok(())
     }
@@ -352,7 +352,7 @@ impl<'w> Chains<'w> {
     }
 
     /// Palletises a lot's cases and ships the pallets to one distributor, who breaks them down.
-    fn to_distributor(
+    fn ship_to_distributor(
         &mut self,
         sink: &mut dyn FnMut(Event) -> SinkResult,
         p: usize,
@@ -411,7 +411,7 @@ impl<'w> Chains<'w> {
     }
 
     /// Mixed pallets from a distributor's pool to retailers' stores; cases opened, items sold.
-    fn to_retail(
+    fn ship_to_retail(
         &mut self,
         sink: &mut dyn FnMut(Event) -> SinkResult,
         dist: usize,

@@ -19,6 +19,9 @@ use crate::events::trace::{self, ObjectKind, Place, Traced, Window, object_kind,
 use crate::schema::{batches, enterprises, products};
 
 /// Lays a forward trace out as a report.
+/// What an event moved of each affected lot: items counted, and the class quantity if given.
+type PerLot = BTreeMap<String, (usize, Option<(f64, String)>)>;
+
 pub(super) struct Builder<'a> {
     t: &'a Traced,
     /// Containment edges followed, by container: (child, held).
@@ -147,7 +150,7 @@ impl<'a> Builder<'a> {
                     item_seen.insert(*item, (e.event_time, p.clone()));
                 }
             }
-            let mut per_lot: BTreeMap<String, (usize, Option<(f64, String)>)> = BTreeMap::new();
+            let mut per_lot: PerLot = BTreeMap::new();
             for n in &material {
                 let lot = match self.kind(*n) {
                     ObjectKind::Lot => self.name(*n),
@@ -240,6 +243,7 @@ impl<'a> Builder<'a> {
             .filter_map(|n| split_lot(&self.name(*n)).map(|(g, l)| (*n, g, l)))
             .collect();
         let gtins: Vec<&str> = split.iter().map(|(_, g, _)| g.as_str()).collect();
+        let numbers: Vec<&str> = split.iter().map(|(_, _, l)| l.as_str()).collect();
         let names: HashMap<String, String> = products::table
             .filter(products::gtin.eq_any(&gtins))
             .select((products::gtin, products::name))
@@ -250,6 +254,7 @@ impl<'a> Builder<'a> {
             .inner_join(products::table)
             .inner_join(enterprises::table.on(enterprises::id.eq(batches::enterprise_id)))
             .filter(products::gtin.eq_any(&gtins))
+            .filter(batches::lot.eq_any(&numbers))
             .select((
                 products::gtin,
                 batches::lot,
@@ -463,7 +468,7 @@ impl ReachAcc {
         at: NaiveDateTime,
         row: i64,
         material: &BTreeSet<i64>,
-        per_lot: &BTreeMap<String, (usize, Option<(f64, String)>)>,
+        per_lot: &PerLot,
         retail: bool,
     ) {
         self.first = self.first.min(at);

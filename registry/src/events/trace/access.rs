@@ -11,7 +11,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::graph::{lot_identifier, split_lot};
-use super::walk::{Mode, Visit};
+use super::walk::{Mode, StartPoint, Visit};
 use super::{Direction, Start, Window};
 use crate::db::DbConn;
 use crate::departments::find_department;
@@ -146,7 +146,7 @@ pub(super) fn enterprise_objects(
     enterprise_id: i64,
     direction: Direction,
     max: usize,
-) -> Result<(Vec<(i64, String, Visit)>, bool)> {
+) -> Result<(Vec<StartPoint>, bool)> {
     load_enterprise(conn, enterprise_id)?;
     let glns: Vec<String> = sites::table
         .filter(sites::enterprise_id.eq(enterprise_id))
@@ -206,7 +206,7 @@ pub(super) fn enterprise_objects(
     starts.truncate(max);
     let ids: Vec<i64> = starts.iter().map(|(n, _)| *n).collect();
     let names = nodes::identifiers(conn, &ids)?;
-    let mut out: Vec<(i64, String, Visit)> = starts
+    let mut out: Vec<StartPoint> = starts
         .into_iter()
         .filter_map(|(node, t)| {
             let window = if forward {
@@ -236,9 +236,9 @@ pub(super) fn enterprise_objects(
 fn filed_lots(
     conn: &mut DbConn,
     enterprise_id: i64,
-    known: &[(i64, String, Visit)],
+    known: &[StartPoint],
     max: usize,
-) -> Result<Vec<(i64, String, Visit)>> {
+) -> Result<Vec<StartPoint>> {
     let filed: Vec<(String, String)> = batches::table
         .inner_join(products::table)
         .filter(batches::enterprise_id.eq(enterprise_id))

@@ -21,7 +21,7 @@ pub use access::{authorize, producer_of};
 pub use places::{Place, gs1_country};
 
 use self::graph::{EventRow, Touch};
-use self::walk::{Mode, StepKind, Visit, Walked};
+use self::walk::{Mode, StartPoint, StepKind, Visit, Walked};
 use crate::db::DbConn;
 use crate::epcis::Event;
 use crate::error::{RegistryError, Result};
@@ -408,7 +408,7 @@ fn starting_points(
     conn: &mut DbConn,
     start: &Start,
     direction: Direction,
-) -> Result<(Vec<(i64, String, Visit)>, bool)> {
+) -> Result<(Vec<StartPoint>, bool)> {
     let whole = |window| Visit {
         window,
         mode: Mode::Whole,

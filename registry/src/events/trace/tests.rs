@@ -320,7 +320,7 @@ fn events(w: &World) -> Vec<Event> {
     out.push(e);
     out.push(aggregation(9, Action::Add, &pallet, &[&case3]));
     let mut e = object(10, Action::Observe, "shipping", &w.foreign);
-    e.epc_list = vec![pallet.clone()];
+    e.epc_list = vec![pallet];
     ship(&mut e, &w.foreign, &w.elsewhere);
     out.push(e);
     let mut e = object(11, Action::Observe, "retail_selling", &w.store_site);

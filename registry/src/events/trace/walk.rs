@@ -59,6 +59,9 @@ pub(crate) enum StepKind {
     Input,
 }
 
+/// A starting point: node id (negative for a lot known only from filings), identifier, visit.
+pub(crate) type StartPoint = (i64, String, Visit);
+
 /// What the walk found.
 #[derive(Debug, Default)]
 pub(crate) struct Walked {
@@ -101,7 +104,7 @@ struct Virtual {
 /// `max_nodes` nodes.
 pub(crate) fn walk(
     conn: &mut DbConn,
-    start: Vec<(i64, String, Visit)>,
+    start: Vec<StartPoint>,
     direction: Direction,
     max_nodes: usize,
 ) -> Result<Walked> {
