@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::sync::mpsc::sync_channel;
 use std::time::Instant;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use registry::audit::AuditKey;
 use registry::db::Db;
@@ -64,9 +64,6 @@ const STORE_CHUNK: usize = 20_000;
 /// Runs `hub gen`.
 pub(super) fn gen_command(config: &Config, command: GenCommand) -> anyhow::Result<ExitCode> {
     let GenCommand::SupplyChain(args) = command;
-    if args.no_store && args.out.is_none() {
-        bail!("--no-store writes nothing without --out");
-    }
     if let Some(dir) = &args.out {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
@@ -92,13 +89,15 @@ pub(super) fn gen_command(config: &Config, command: GenCommand) -> anyhow::Resul
     };
     let (tx, rx) = sync_channel::<Vec<Event>>(4);
     let limit = args.events;
-    let producer =
-        std::thread::spawn(move || -> anyhow::Result<(String, Vec<synth::LotFiling>)> {
+    let producer = std::thread::spawn(
+        move || -> anyhow::Result<(String, String, Vec<synth::LotFiling>)> {
             let mut chains = Chains::new(&world, rng, limit);
             let mut hash = synth::EventsHash::default();
+            let mut shape = synth::Shape::default();
             let mut batch = Vec::with_capacity(STORE_CHUNK);
             chains.run(&mut |e| {
                 hash.add(&e);
+                shape.add(&e);
                 batch.push(e);
                 if batch.len() == STORE_CHUNK {
                     tx.send(std::mem::take(&mut batch))?;
@@ -108,8 +107,10 @@ pub(super) fn gen_command(config: &Config, command: GenCommand) -> anyhow::Resul
             if !batch.is_empty() {
                 tx.send(batch)?;
             }
-            Ok((hash.hex(), std::mem::take(&mut chains.filings)))
-        });
+            let filings = std::mem::take(&mut chains.filings);
+            Ok((hash.hex(), shape.summary(&filings), filings))
+        },
+    );
     let mut written = 0u64;
     let mut files = 0usize;
     let mut pending: Vec<Event> = Vec::new();
@@ -138,7 +139,8 @@ pub(super) fn gen_command(config: &Config, command: GenCommand) -> anyhow::Resul
             files += 1;
         }
     }
-    let (hash, filings) = producer
+    let stored_in = started.elapsed().as_secs_f64();
+    let (hash, shape, filings) = producer
         .join()
         .map_err(|_| anyhow::anyhow!("the generator thread panicked"))??;
     let mut filed = 0;
@@ -146,9 +148,10 @@ pub(super) fn gen_command(config: &Config, command: GenCommand) -> anyhow::Resul
         filed = db.transaction(|conn| file_lots(conn, r, &filings))?;
     }
     println!(
-        "{written} events (seed {}, events hash {hash}) in {:.1} s; {} lots, {filed} filed as batches; {files} documents",
+        "{written} events (seed {}, events hash {hash}) in {stored_in:.1} s ({:.0} events/s), lots filed in {:.1} s; {} lots, {filed} filed as batches; {files} documents\n{shape}",
         args.seed,
-        started.elapsed().as_secs_f64(),
+        written as f64 / stored_in,
+        started.elapsed().as_secs_f64() - stored_in,
         filings.len()
     );
     Ok(ExitCode::SUCCESS)

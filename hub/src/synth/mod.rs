@@ -81,6 +81,59 @@ impl EventsHash {
     }
 }
 
+/// The shape of a generated data set: events by type, lots, items, logistic units, fan-out.
+#[derive(Debug, Default)]
+pub struct Shape {
+    by_type: std::collections::BTreeMap<&'static str, u64>,
+    items: u64,
+    units: u64,
+    sold: u64,
+}
+
+impl Shape {
+    /// Counts one event.
+    pub fn add(&mut self, e: &Event) {
+        use registry::epcis::{Action, EventType};
+        *self.by_type.entry(e.event_type.as_str()).or_insert(0) += 1;
+        match (e.event_type, e.action) {
+            (EventType::ObjectEvent, Some(Action::Add)) => self.items += e.epc_list.len() as u64,
+            (EventType::AggregationEvent, Some(Action::Add)) => self.units += 1,
+            _ => {}
+        }
+        if e.biz_step
+            .as_deref()
+            .is_some_and(|s| s.ends_with("retail_selling"))
+        {
+            self.sold += e.epc_list.len() as u64;
+        }
+    }
+
+    /// A summary, with the lots made (`filings`).
+    pub fn summary(&self, filings: &[LotFiling]) -> String {
+        let made: Vec<&LotFiling> = filings.iter().filter(|f| !f.inputs.is_empty()).collect();
+        let raw = filings.len() - made.len();
+        let inputs: usize = made.iter().map(|f| f.inputs.len()).sum();
+        let mut uses: std::collections::HashMap<&str, usize> = Default::default();
+        for f in &made {
+            for i in &f.inputs {
+                *uses.entry(i.as_str()).or_insert(0) += 1;
+            }
+        }
+        let per = |a: f64, b: usize| if b == 0 { 0.0 } else { a / b as f64 };
+        format!(
+            "events by type: {:?}\nlots: {raw} raw (farm, mine), {} made (processor, smelter); inputs per made lot {:.2}; made lots per used raw lot {:.2}\nitems commissioned: {} ({:.1} per processor lot), {} sold; logistic units packed: {}",
+            self.by_type,
+            made.len(),
+            per(inputs as f64, made.len()),
+            per(inputs as f64, uses.len()),
+            self.items,
+            per(self.items as f64, made.len()),
+            self.sold,
+            self.units
+        )
+    }
+}
+
 /// The world and chain generator for a seed.
 pub fn world_for(seed: u64) -> (World, Rng) {
     let mut rng = Rng::new(seed);
