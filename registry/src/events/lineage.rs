@@ -257,12 +257,107 @@ pub(super) fn write(
             }
         }
     }
-    for (_, at, _, closing) in derived {
-        if let Some(c) = closing {
-            close(conn, *at, c, nodes)?;
-        }
+    let closings: Vec<(NaiveDateTime, &Closing)> = derived
+        .iter()
+        .filter_map(|(_, at, _, c)| c.as_ref().map(|c| (*at, c)))
+        .collect();
+    if let DbConn::Pg(pg) = conn {
+        return close_together(pg, &closings, nodes);
+    }
+    for (at, c) in closings {
+        close(conn, at, c, nodes)?;
     }
     Ok(())
+}
+
+/// On PostgreSQL, the `DELETE`s of a round close their edges in two statements (a round trip
+/// per `DELETE` would dominate capture): one for those that name their children, one for those
+/// that empty the container. A container closed twice in the round is closed one `DELETE` at a
+/// time, in order, so that each edge ends at the right one.
+fn close_together(
+    pg: &mut diesel::PgConnection,
+    closings: &[(NaiveDateTime, &Closing)],
+    nodes: &HashMap<String, i64>,
+) -> Result<()> {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (_, c) in closings {
+        *seen.entry(c.parent.as_str()).or_insert(0) += 1;
+    }
+    let mut listed = ClosingRows::default();
+    let mut emptied = ClosingRows::default();
+    for (at, c) in closings {
+        let repeated = seen.get(c.parent.as_str()).copied().unwrap_or(0) > 1;
+        let mut one_listed = ClosingRows::default();
+        let mut one_emptied = ClosingRows::default();
+        let (to_list, to_empty) = if repeated {
+            (&mut one_listed, &mut one_emptied)
+        } else {
+            (&mut listed, &mut emptied)
+        };
+        let parent = node(nodes, &c.parent)?;
+        if c.children.is_empty() {
+            to_empty.push(parent, None, *at);
+        }
+        for child in &c.children {
+            to_list.push(parent, Some(node(nodes, child)?), *at);
+        }
+        if repeated {
+            one_listed.apply(pg)?;
+            one_emptied.apply(pg)?;
+        }
+    }
+    listed.apply(pg)?;
+    emptied.apply(pg)
+}
+
+/// Closings to apply in one statement: parallel arrays for `unnest`.
+#[derive(Default)]
+struct ClosingRows {
+    parents: Vec<i64>,
+    children: Vec<i64>,
+    times: Vec<NaiveDateTime>,
+    emptied: bool,
+}
+
+impl ClosingRows {
+    fn push(&mut self, parent: i64, child: Option<i64>, at: NaiveDateTime) {
+        self.parents.push(parent);
+        self.times.push(at);
+        match child {
+            Some(c) => self.children.push(c),
+            None => self.emptied = true,
+        }
+    }
+
+    fn apply(&self, pg: &mut diesel::PgConnection) -> Result<()> {
+        use diesel::sql_types::{Array, BigInt, Timestamp};
+        if self.parents.is_empty() {
+            return Ok(());
+        }
+        if self.emptied {
+            diesel::sql_query(
+                "UPDATE lineage_edges e SET valid_to = c.at \
+                 FROM unnest($1::bigint[], $2::timestamp[]) AS c(parent, at) \
+                 WHERE e.to_node = c.parent AND e.kind = 'aggregate' \
+                 AND e.valid_to IS NULL AND e.valid_from <= c.at",
+            )
+            .bind::<Array<BigInt>, _>(&self.parents)
+            .bind::<Array<Timestamp>, _>(&self.times)
+            .execute(pg)?;
+        } else {
+            diesel::sql_query(
+                "UPDATE lineage_edges e SET valid_to = c.at \
+                 FROM unnest($1::bigint[], $2::bigint[], $3::timestamp[]) AS c(parent, child, at) \
+                 WHERE e.to_node = c.parent AND e.from_node = c.child AND e.kind = 'aggregate' \
+                 AND e.valid_to IS NULL AND e.valid_from <= c.at",
+            )
+            .bind::<Array<BigInt>, _>(&self.parents)
+            .bind::<Array<BigInt>, _>(&self.children)
+            .bind::<Array<Timestamp>, _>(&self.times)
+            .execute(pg)?;
+        }
+        Ok(())
+    }
 }
 
 /// Ends at `at` the open containment edges a `DELETE` names.

@@ -591,3 +591,32 @@ fn starting_identifiers_are_checked() {
     assert!(parse_start("urn:epc:id:sgln:6901234.00001.0", "id").is_err());
     assert!(parse_start("mailto:someone@example.cn", "id").is_err());
 }
+
+#[test]
+fn a_container_emptied_twice_in_one_capture_closes_each_edge_at_its_delete() {
+    use crate::schema::lineage_edges;
+    use diesel::prelude::*;
+    let test = TestDb::new();
+    let conn = &mut *test.db().conn().unwrap();
+    let (case, pallet) = (sscc("000000001"), sscc("000000100"));
+    let events = vec![
+        aggregation(1, Action::Add, &pallet, &[&case]),
+        aggregation(2, Action::Delete, &pallet, &[&case]),
+        aggregation(3, Action::Add, &pallet, &[&case]),
+        aggregation(4, Action::Delete, &pallet, &[]),
+    ];
+    let meta = CaptureMeta {
+        created_by: None,
+        enterprise_id: None,
+        format: "json",
+    };
+    capture(conn, events, &meta).unwrap();
+    let mut spans: Vec<(chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)> =
+        lineage_edges::table
+            .select((lineage_edges::valid_from, lineage_edges::valid_to))
+            .load(conn)
+            .unwrap();
+    spans.sort();
+    let t = |d| at(d).naive_utc();
+    assert_eq!(spans, [(t(1), Some(t(2))), (t(3), Some(t(4)))]);
+}
