@@ -10,7 +10,7 @@ use diesel::prelude::*;
 use epcis_common::{all_events, count, enc, post, times};
 use registry::epcis::{Event, event_hash};
 use registry::identity::Role;
-use registry::schema::{epcis_events, lineage_edges};
+use registry::schema::{epcis_events, lineage_edges, lineage_nodes};
 use tracehub_tests::{TestApp, assert_error, body};
 
 const CONTEXT: &str = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld";
@@ -179,14 +179,21 @@ fn query_filters_pagination_and_bindings() {
 
     // Lineage: a shipment, an aggregation closed by its DELETE, a transformation.
     let conn = &mut *app.test_db().db().conn().unwrap();
+    let (from_node, to_node) = diesel::alias!(lineage_nodes as from_node, lineage_nodes as to_node);
     let edges: Vec<(String, String, String, Option<chrono::NaiveDateTime>)> = lineage_edges::table
+        .inner_join(
+            from_node.on(from_node
+                .field(lineage_nodes::id)
+                .eq(lineage_edges::from_node)),
+        )
+        .inner_join(to_node.on(to_node.field(lineage_nodes::id).eq(lineage_edges::to_node)))
         .select((
             lineage_edges::kind,
-            lineage_edges::from_id,
-            lineage_edges::to_id,
+            from_node.field(lineage_nodes::identifier),
+            to_node.field(lineage_nodes::identifier),
             lineage_edges::valid_to,
         ))
-        .order(lineage_edges::id)
+        .order((lineage_edges::event_row_id, lineage_edges::kind))
         .load(conn)
         .unwrap();
     let closed = chrono::NaiveDate::from_ymd_opt(2026, 1, 3)

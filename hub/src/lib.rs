@@ -12,4 +12,5 @@ pub mod openapi;
 pub mod portal;
 pub mod routes;
 pub mod server;
+pub mod synth;
 pub mod telemetry;

@@ -32,6 +32,7 @@ use crate::api;
         api::regions::list, api::import::import,
         api::documents::list, api::documents::upload, api::documents::upload_raw, api::documents::get,
         api::documents::publish, api::documents::content, api::documents::verify, api::documents::public_content,
+        api::trace::trace, api::trace::recall, api::trace::recall_csv,
     ),
     modifiers(&Security),
     tags(
@@ -45,6 +46,7 @@ use crate::api;
         (name = "notices", description = "Each user's inbox of notices, and their language"),
         (name = "alerts", description = "Alerts for the competent department: read, acknowledge, close"),
         (name = "blacklist", description = "The serious breach-of-trust blacklist: listing, removal, the public list"),
+        (name = "trace", description = "Trace forward and backward; recall reports"),
     )
 )]
 pub struct ApiDoc;

@@ -28,6 +28,16 @@ const EPCIS_READ: Access = Access::Roles(&[
     Role::System,
 ]);
 
+/// Who may trace and recall (handlers narrow: officers to their jurisdiction, enterprises to
+/// their own objects).
+const TRACERS: Access = Access::Roles(&[
+    Role::Admin,
+    Role::Officer,
+    Role::Enterprise,
+    Role::Inspector,
+    Role::Ministry,
+]);
+
 /// Declares all routes into `t`.
 #[rustfmt::skip]
 pub fn declare(t: &mut RouteTable) {
@@ -114,6 +124,11 @@ pub fn declare(t: &mut RouteTable) {
         .api(M::GET, "/epcis/events", EPCIS_READ, api::epcis::query)
         .api(M::GET, "/epcis/events/{eventID}", EPCIS_READ, api::epcis::query::event);
 
+    // Trace and recall.
+    t.api(M::GET, "/api/v1/trace", TRACERS, api::trace::trace)
+        .api(M::GET, "/api/v1/recall", TRACERS, api::trace::recall)
+        .api(M::GET, "/api/v1/recall.csv", TRACERS, api::trace::recall_csv);
+
     // Portal.
     t.portal(M::GET, "/", Public, portal::root)
         .portal(M::GET, "/portal/login", Public, portal::login::form)
@@ -170,4 +185,7 @@ pub fn declare(t: &mut RouteTable) {
         .portal(M::GET, "/portal/notices/{id}", SignedIn, notices::page)
         .portal(M::GET, "/portal/account", SignedIn, account::page)
         .portal(M::POST, "/portal/account/locale", SignedIn, account::set_locale);
+
+    // Trace and recall.
+    t.portal(M::GET, "/portal/recall", TRACERS, portal::recall::page);
 }

@@ -264,18 +264,26 @@ diesel::table! {
 }
 
 diesel::table! {
-    epcis_event_ids (event_row_id, role, identifier) {
-        event_row_id -> BigInt,
-        role -> Text,
+    lineage_nodes (id) {
+        id -> BigInt,
         identifier -> Text,
+        company_prefix -> Text,
     }
 }
 
 diesel::table! {
-    lineage_edges (id) {
-        id -> BigInt,
-        from_id -> Text,
-        to_id -> Text,
+    epcis_event_nodes (event_row_id, node_id, role) {
+        event_row_id -> BigInt,
+        node_id -> BigInt,
+        role -> Text,
+        company_prefix -> Text,
+    }
+}
+
+diesel::table! {
+    lineage_edges (from_node, to_node, kind, event_row_id) {
+        from_node -> BigInt,
+        to_node -> BigInt,
         kind -> Text,
         event_row_id -> BigInt,
         valid_from -> Timestamp,
@@ -285,7 +293,8 @@ diesel::table! {
 }
 
 diesel::joinable!(epcis_events -> capture_jobs (capture_job_id));
-diesel::joinable!(epcis_event_ids -> epcis_events (event_row_id));
+diesel::joinable!(epcis_event_nodes -> epcis_events (event_row_id));
+diesel::joinable!(epcis_event_nodes -> lineage_nodes (node_id));
 diesel::joinable!(lineage_edges -> epcis_events (event_row_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -308,7 +317,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     batch_inputs,
     capture_jobs,
     epcis_events,
-    epcis_event_ids,
+    lineage_nodes,
+    epcis_event_nodes,
     lineage_edges,
     alerts,
     blacklist,

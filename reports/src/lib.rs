@@ -8,3 +8,4 @@ pub mod stamps;
 
 pub mod enterprise_csv;
 pub mod epcis;
+pub mod recall;

@@ -9,7 +9,7 @@
 use adapters::epcis::{json::parse_json, xml::parse_xml};
 use diesel::prelude::*;
 use registry::epcis::Event;
-use registry::schema::{audit_log, capture_jobs, epcis_event_ids, epcis_events, lineage_edges};
+use registry::schema::{audit_log, capture_jobs, epcis_event_nodes, epcis_events, lineage_edges};
 use reqwest::blocking::Response;
 use tracehub_tests::TestApp;
 
@@ -18,7 +18,7 @@ pub fn count(app: &TestApp, what: &str) -> i64 {
     let conn = &mut *app.test_db().db().conn().unwrap();
     match what {
         "events" => epcis_events::table.count().get_result(conn).unwrap(),
-        "ids" => epcis_event_ids::table.count().get_result(conn).unwrap(),
+        "ids" => epcis_event_nodes::table.count().get_result(conn).unwrap(),
         "jobs" => capture_jobs::table.count().get_result(conn).unwrap(),
         "edges" => lineage_edges::table.count().get_result(conn).unwrap(),
         "audit" => audit_log::table

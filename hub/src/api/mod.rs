@@ -17,6 +17,7 @@ pub mod locale;
 pub mod notices;
 pub mod regions;
 pub mod tokens;
+pub mod trace;
 pub mod users;
 
 use actix_web::{HttpRequest, HttpResponse, ResponseError};

@@ -86,7 +86,7 @@ fn operator() -> String {
 }
 
 /// Runs `change` in a transaction together with its audit record.
-fn audited<T>(
+pub(super) fn audited<T>(
     db: &Db,
     key: &AuditKey,
     action: &str,

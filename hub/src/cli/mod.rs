@@ -4,6 +4,7 @@
 
 mod admin;
 mod bench;
+mod generate;
 mod import;
 mod mail;
 mod serve;
@@ -80,6 +81,11 @@ pub enum Command {
         /// Where to write the copy (must not exist).
         file: PathBuf,
     },
+    /// Generate synthetic data.
+    Gen {
+        #[command(subcommand)]
+        command: generate::GenCommand,
+    },
 }
 
 /// `hub config ...`.
@@ -127,6 +133,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Mail { command } => mail::mail(&config, command),
         Command::Import { command } => import::import(&config, command),
         Command::Bench { command } => bench::bench(&config, command),
+        Command::Gen { command } => generate::gen_command(&config, command),
     };
     match outcome {
         Ok(code) => code,

@@ -54,6 +54,7 @@ pub mod frame;
 pub mod home;
 pub mod login;
 pub mod notices;
+pub mod recall;
 pub mod register;
 
 use actix_web::{HttpResponse, http::header};

@@ -89,8 +89,13 @@ fn schema_matches_the_migrations() {
         .limit(1)
         .execute(conn)
         .unwrap();
-    epcis_event_ids::table
-        .select(epcis_event_ids::all_columns)
+    lineage_nodes::table
+        .select(lineage_nodes::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    epcis_event_nodes::table
+        .select(epcis_event_nodes::all_columns)
         .limit(1)
         .execute(conn)
         .unwrap();

@@ -48,3 +48,30 @@ pub fn migration_names() -> Result<(Vec<String>, Vec<String>)> {
         lite.iter().map(|m| m.name().to_string()).collect(),
     ))
 }
+
+/// Reverts the one migration named `name` (for tests of what a migration does to existing rows;
+/// [`run_migrations`] applies it again).
+#[cfg(test)]
+pub(crate) fn revert(conn: &mut DbConn, name: &str) -> Result<()> {
+    let failed =
+        |e: Box<dyn std::error::Error + Send + Sync>| RegistryError::Migration(e.to_string());
+    match conn {
+        DbConn::Pg(pg) => {
+            let all = MigrationSource::<Pg>::migrations(&POSTGRES).map_err(failed)?;
+            let m = all
+                .iter()
+                .find(|m| m.name().to_string() == name)
+                .ok_or_else(|| RegistryError::Migration(format!("no migration {name}")))?;
+            pg.revert_migration(m.as_ref()).map_err(failed)?;
+        }
+        DbConn::Sqlite(lite) => {
+            let all = MigrationSource::<Sqlite>::migrations(&SQLITE).map_err(failed)?;
+            let m = all
+                .iter()
+                .find(|m| m.name().to_string() == name)
+                .ok_or_else(|| RegistryError::Migration(format!("no migration {name}")))?;
+            lite.revert_migration(m.as_ref()).map_err(failed)?;
+        }
+    }
+    Ok(())
+}

@@ -4,7 +4,7 @@
 //! The backend is chosen by the URL's scheme: `postgres://` or `postgresql://` for PostgreSQL,
 //! `sqlite://PATH` (or a bare path) for SQLite.
 
-mod migrate;
+pub(crate) mod migrate;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};

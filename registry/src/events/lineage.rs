@@ -1,28 +1,36 @@
-//! Lineage edges, derived from each event at capture and stored beside the events, so that a
-//! trace is a walk over `lineage_edges` instead of a scan of all events.
+//! Lineage edges, derived from each event at capture and stored beside the events (on the
+//! integer ids of [`super::nodes`]), so that a trace is a walk over `lineage_edges` instead of a
+//! scan of all events.
 //!
-//! Every edge reads "`from_id` flows into `to_id`": what affects `from_id` reaches `to_id`.
+//! Every edge reads "`from_node` flows into `to_node`": what affects `from_node` reaches `to_node`.
 //!
 //! - `transform`: a `TransformationEvent`, from every input (EPC or class) to every output.
+//! - `commission`: from a lot to each item commissioned into it. An `ObjectEvent` with `ADD`
+//!   (or a `TransformationEvent`) whose `ilmd` carries `cbvmda:lotNumber` puts the GTIN-keyed
+//!   items of its `epcList` (`outputEPCList`) into the lot `https://id.gs1.org/01/{gtin}/10/{lot}`.
 //! - `aggregate`: an `AggregationEvent` with `ADD` and a `parentID`, from every child (EPC or
 //!   class) to the parent: the container carries what it holds. `valid_from` is the event time;
 //!   an `AggregationEvent` with `DELETE` closes the open edges of those children to that parent
 //!   (of all its children when it lists none) at its event time (`valid_to`), when they were
 //!   opened no later than it. Containment does not spread sideways: a walk goes from a child up
-//!   to its container, and down again only backwards in time.
+//!   to its container, and down again only from where it started ([`super::trace`]).
 //! - `ship`: an event with both a `sourceList` and a `destinationList`, from every source to
 //!   every destination of the same type (owning party to owning party, location to location);
-//!   the objects shipped are those of the edge's event (`event_row_id`, then `epcis_event_ids`).
+//!   the objects shipped are those of the edge's event (`event_row_id`, then `epcis_event_nodes`).
 //!
 //! Edges are written once per stored event (a duplicate capture writes none).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use std::collections::HashMap;
+
 use super::company_prefix;
 use crate::db::DbConn;
-use crate::epcis::{Action, Event, EventType};
-use crate::error::Result;
+use crate::epcis::ext::{CBVMDA_NS, canonical_ns};
+use crate::epcis::{Action, Event, EventType, ExtValue};
+use crate::error::{RegistryError, Result};
+use crate::ids::epc::{Canonical, canonicalize};
 use crate::schema::lineage_edges;
 
 /// What an edge stands for.
@@ -34,6 +42,8 @@ pub enum EdgeKind {
     Aggregate,
     /// Source to destination of a shipment.
     Ship,
+    /// A lot to an item commissioned into it.
+    Commission,
 }
 
 impl EdgeKind {
@@ -43,7 +53,19 @@ impl EdgeKind {
             EdgeKind::Transform => "transform",
             EdgeKind::Aggregate => "aggregate",
             EdgeKind::Ship => "ship",
+            EdgeKind::Commission => "commission",
         }
+    }
+
+    /// Reads the stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "transform" => EdgeKind::Transform,
+            "aggregate" => EdgeKind::Aggregate,
+            "ship" => EdgeKind::Ship,
+            "commission" => EdgeKind::Commission,
+            _ => return None,
+        })
     }
 }
 
@@ -113,12 +135,65 @@ pub fn edges_of(e: &Event) -> (Vec<Edge>, Option<Closing>) {
         }
         _ => {}
     }
+    commission_edges(e, &mut out);
     for s in &e.source_list {
         for d in e.destination_list.iter().filter(|d| d.kind == s.kind) {
             push(&mut out, &s.value, &d.value, EdgeKind::Ship);
         }
     }
     (out, closing)
+}
+
+/// The `cbvmda:lotNumber` of an event's `ilmd`, if any.
+fn ilmd_lot(e: &Event) -> Option<&str> {
+    e.ilmd.as_ref()?.iter().find_map(|x| {
+        let is_lot = canonical_ns(&x.ns) == CBVMDA_NS && x.local == "lotNumber";
+        match &x.value {
+            ExtValue::Text(lot) | ExtValue::Number(lot) if is_lot => Some(lot.as_str()),
+            _ => None,
+        }
+    })
+}
+
+/// The lot class of a GTIN-keyed item (`https://id.gs1.org/01/{gtin}/21/...`) in `lot`.
+pub fn lot_of_item(item: &str, lot: &str) -> Option<String> {
+    let rest = item.strip_prefix("https://id.gs1.org/01/")?;
+    let gtin = rest.split('/').next()?;
+    match canonicalize(&format!(
+        "https://id.gs1.org/01/{gtin}/10/{}",
+        encode_lot(lot)
+    )) {
+        Ok(Canonical::Gs1(class)) => Some(class),
+        _ => None,
+    }
+}
+
+/// A lot number percent-encoded for a Digital Link path (GS1 CSET 82 has a few reserved
+/// characters).
+fn encode_lot(lot: &str) -> String {
+    let mut out = String::with_capacity(lot.len());
+    for b in lot.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn commission_edges(e: &Event, out: &mut Vec<Edge>) {
+    let items = match (e.event_type, e.action) {
+        (EventType::ObjectEvent, Some(Action::Add)) => &e.epc_list,
+        (EventType::TransformationEvent, _) => &e.output_epc_list,
+        _ => return,
+    };
+    let Some(lot) = ilmd_lot(e) else { return };
+    for item in items {
+        if let Some(class) = lot_of_item(item, lot) {
+            push(out, &class, item, EdgeKind::Commission);
+        }
+    }
 }
 
 fn push(out: &mut Vec<Edge>, from: &str, to: &str, kind: EdgeKind) {
@@ -132,54 +207,190 @@ fn push(out: &mut Vec<Edge>, from: &str, to: &str, kind: EdgeKind) {
     }
 }
 
-/// Rows per insert statement (8 bind values each; SQLite allows 32766).
-const CHUNK: usize = 2000;
+/// Rows per insert statement on SQLite (7 bind values each; it allows 32766).
+const SQLITE_CHUNK: usize = 4000;
 
-/// Writes the edges of stored events: `(event row id, event time, event)`.
-pub(super) fn write(conn: &mut DbConn, events: &[(i64, NaiveDateTime, &Event)]) -> Result<()> {
+/// What one stored event adds to the lineage: `(event row id, event time, edges, closing)`.
+pub(super) type Derived = (i64, NaiveDateTime, Vec<Edge>, Option<Closing>);
+
+fn node(nodes: &HashMap<String, i64>, id: &str) -> Result<i64> {
+    nodes
+        .get(id)
+        .copied()
+        .ok_or_else(|| RegistryError::Config(format!("lineage node {id} was not interned")))
+}
+
+/// Writes the edges of stored events and closes the aggregations they end; every identifier
+/// is in `nodes`.
+pub(super) fn write(
+    conn: &mut DbConn,
+    derived: &[Derived],
+    nodes: &HashMap<String, i64>,
+) -> Result<()> {
     let mut rows = Vec::new();
-    let mut closings = Vec::new();
-    for (row_id, at, e) in events {
-        let (edges, closing) = edges_of(e);
+    for (row_id, at, edges, _) in derived {
         for edge in edges {
             rows.push((
-                lineage_edges::company_prefix.eq(company_prefix(&edge.from)),
-                lineage_edges::from_id.eq(edge.from),
-                lineage_edges::to_id.eq(edge.to),
+                lineage_edges::from_node.eq(node(nodes, &edge.from)?),
+                lineage_edges::to_node.eq(node(nodes, &edge.to)?),
                 lineage_edges::kind.eq(edge.kind.as_str()),
                 lineage_edges::event_row_id.eq(*row_id),
                 lineage_edges::valid_from.eq(*at),
+                lineage_edges::valid_to.eq(None::<NaiveDateTime>),
+                lineage_edges::company_prefix.eq(company_prefix(&edge.from)),
             ));
         }
-        if let Some(c) = closing {
-            closings.push((*at, c));
-        }
     }
-    for chunk in rows.chunks(CHUNK) {
-        let insert = diesel::insert_into(lineage_edges::table).values(chunk);
-        per_backend!(&mut *conn, |c| insert.execute(c))?;
-    }
-    for (at, c) in closings {
-        let open = lineage_edges::kind
-            .eq(EdgeKind::Aggregate.as_str())
-            .and(lineage_edges::to_id.eq(c.parent))
-            .and(lineage_edges::valid_to.is_null())
-            .and(lineage_edges::valid_from.le(at));
-        if c.children.is_empty() {
-            diesel::update(lineage_edges::table.filter(open))
-                .set(lineage_edges::valid_to.eq(at))
-                .execute(conn)?;
-        } else {
-            for chunk in c.children.chunks(1000) {
-                diesel::update(
-                    lineage_edges::table
-                        .filter(open.clone())
-                        .filter(lineage_edges::from_id.eq_any(chunk)),
-                )
-                .set(lineage_edges::valid_to.eq(at))
-                .execute(conn)?;
+    match conn {
+        DbConn::Pg(pg) => {
+            if !rows.is_empty() {
+                diesel::copy_from(lineage_edges::table)
+                    .from_insertable(&rows)
+                    .execute(pg)?;
             }
         }
+        DbConn::Sqlite(lite) => {
+            for chunk in rows.chunks(SQLITE_CHUNK) {
+                diesel::insert_into(lineage_edges::table)
+                    .values(chunk)
+                    .execute(lite)?;
+            }
+        }
+    }
+    let closings: Vec<(NaiveDateTime, &Closing)> = derived
+        .iter()
+        .filter_map(|(_, at, _, c)| c.as_ref().map(|c| (*at, c)))
+        .collect();
+    if let DbConn::Pg(pg) = conn {
+        return close_together(pg, &closings, nodes);
+    }
+    for (at, c) in closings {
+        close(conn, at, c, nodes)?;
+    }
+    Ok(())
+}
+
+/// On PostgreSQL, the `DELETE`s of a round close their edges in two statements (a round trip
+/// per `DELETE` would dominate capture): one for those that name their children, one for those
+/// that empty the container. A container closed twice in the round is closed one `DELETE` at a
+/// time, in order, so that each edge ends at the right one.
+fn close_together(
+    pg: &mut diesel::PgConnection,
+    closings: &[(NaiveDateTime, &Closing)],
+    nodes: &HashMap<String, i64>,
+) -> Result<()> {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (_, c) in closings {
+        *seen.entry(c.parent.as_str()).or_insert(0) += 1;
+    }
+    let mut listed = ClosingRows::default();
+    let mut emptied = ClosingRows::default();
+    for (at, c) in closings {
+        let repeated = seen.get(c.parent.as_str()).copied().unwrap_or(0) > 1;
+        let mut one_listed = ClosingRows::default();
+        let mut one_emptied = ClosingRows::default();
+        let (to_list, to_empty) = if repeated {
+            (&mut one_listed, &mut one_emptied)
+        } else {
+            (&mut listed, &mut emptied)
+        };
+        let parent = node(nodes, &c.parent)?;
+        if c.children.is_empty() {
+            to_empty.push(parent, None, *at);
+        }
+        for child in &c.children {
+            to_list.push(parent, Some(node(nodes, child)?), *at);
+        }
+        if repeated {
+            one_listed.apply(pg)?;
+            one_emptied.apply(pg)?;
+        }
+    }
+    listed.apply(pg)?;
+    emptied.apply(pg)
+}
+
+/// Closings to apply in one statement: parallel arrays for `unnest`.
+#[derive(Default)]
+struct ClosingRows {
+    parents: Vec<i64>,
+    children: Vec<i64>,
+    times: Vec<NaiveDateTime>,
+    emptied: bool,
+}
+
+impl ClosingRows {
+    fn push(&mut self, parent: i64, child: Option<i64>, at: NaiveDateTime) {
+        self.parents.push(parent);
+        self.times.push(at);
+        match child {
+            Some(c) => self.children.push(c),
+            None => self.emptied = true,
+        }
+    }
+
+    fn apply(&self, pg: &mut diesel::PgConnection) -> Result<()> {
+        use diesel::sql_types::{Array, BigInt, Timestamp};
+        if self.parents.is_empty() {
+            return Ok(());
+        }
+        if self.emptied {
+            diesel::sql_query(
+                "UPDATE lineage_edges e SET valid_to = c.at \
+                 FROM unnest($1::bigint[], $2::timestamp[]) AS c(parent, at) \
+                 WHERE e.to_node = c.parent AND e.kind = 'aggregate' \
+                 AND e.valid_to IS NULL AND e.valid_from <= c.at",
+            )
+            .bind::<Array<BigInt>, _>(&self.parents)
+            .bind::<Array<Timestamp>, _>(&self.times)
+            .execute(pg)?;
+        } else {
+            diesel::sql_query(
+                "UPDATE lineage_edges e SET valid_to = c.at \
+                 FROM unnest($1::bigint[], $2::bigint[], $3::timestamp[]) AS c(parent, child, at) \
+                 WHERE e.to_node = c.parent AND e.from_node = c.child AND e.kind = 'aggregate' \
+                 AND e.valid_to IS NULL AND e.valid_from <= c.at",
+            )
+            .bind::<Array<BigInt>, _>(&self.parents)
+            .bind::<Array<BigInt>, _>(&self.children)
+            .bind::<Array<Timestamp>, _>(&self.times)
+            .execute(pg)?;
+        }
+        Ok(())
+    }
+}
+
+/// Ends at `at` the open containment edges a `DELETE` names.
+fn close(
+    conn: &mut DbConn,
+    at: NaiveDateTime,
+    c: &Closing,
+    nodes: &HashMap<String, i64>,
+) -> Result<()> {
+    let open = lineage_edges::kind
+        .eq(EdgeKind::Aggregate.as_str())
+        .and(lineage_edges::to_node.eq(node(nodes, &c.parent)?))
+        .and(lineage_edges::valid_to.is_null())
+        .and(lineage_edges::valid_from.le(at));
+    if c.children.is_empty() {
+        diesel::update(lineage_edges::table.filter(open))
+            .set(lineage_edges::valid_to.eq(at))
+            .execute(conn)?;
+        return Ok(());
+    }
+    let children = c
+        .children
+        .iter()
+        .map(|id| node(nodes, id))
+        .collect::<Result<Vec<i64>>>()?;
+    for chunk in children.chunks(SQLITE_CHUNK) {
+        diesel::update(
+            lineage_edges::table
+                .filter(open)
+                .filter(lineage_edges::from_node.eq_any(chunk)),
+        )
+        .set(lineage_edges::valid_to.eq(at))
+        .execute(conn)?;
     }
     Ok(())
 }

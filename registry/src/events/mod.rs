@@ -9,26 +9,24 @@
 //!   queries filter on. The same event (same GS1 event hash) or the same `eventID` is stored once;
 //!   an event carrying an `errorDeclaration` is a distinct row (`declares_error`), so declaring
 //!   an error about a stored event is not mistaken for a duplicate.
-//! - `epcis_event_ids`: every identifier an event touches, with its role ([`role_name`]).
-//! - `lineage_edges`: the lineage graph beside the events ([`lineage`]).
+//! - `lineage_nodes` (`sql/*/2026-11-29-000040_trace`): every identifier an event touches, as
+//!   an integer id ([`nodes`]).
+//! - `epcis_event_nodes`: every identifier (node) an event touches, with its role
+//!   ([`role_name`]).
+//! - `lineage_edges`: the lineage graph beside the events, on node ids ([`lineage`]).
 //!
-//! `company_prefix` (events and edges) is the sharding key of the large tables; see
-//! [`company_prefix`] for what it holds.
-
-/// Runs a batch insert on the concrete connection (diesel's batch insert is not available through
-/// the multi-connection backend).
-macro_rules! per_backend {
-    ($conn:expr, |$c:ident| $body:expr) => {
-        match $conn {
-            $crate::db::DbConn::Pg($c) => $body,
-            $crate::db::DbConn::Sqlite($c) => $body,
-        }
-    };
-}
+//! On PostgreSQL the rows are copied in (`COPY ... BINARY`), with event ids taken from the
+//! sequence beforehand; on SQLite they are inserted many rows per statement.
+//!
+//! `company_prefix` (events, identifier rows, nodes and edges) is the sharding key of the large
+//! tables; see [`company_prefix`] for what it holds.
 
 pub mod lineage;
+pub mod nodes;
 pub mod query;
+pub mod recall;
 pub mod store;
+pub mod trace;
 
 use crate::epcis::{Event, IdRole};
 use crate::ids::epc::CANONICAL_HOST;
@@ -36,7 +34,7 @@ use crate::ids::epc::CANONICAL_HOST;
 pub use query::{EventPage, EventQuery, IdMatch, PageToken, StoredEvent, query_events};
 pub use store::{CaptureJob, CaptureMeta, capture, find_job};
 
-/// The role of an identifier as `epcis_event_ids.role` stores it: the EPCIS field name, and for
+/// The role of an identifier as `epcis_event_nodes.role` stores it: the EPCIS field name, and for
 /// sources, destinations and business transactions the (canonical) type after a colon
 /// (`source:https://ref.gs1.org/cbv/SDT-owning_party`, `bizTransaction:` when untyped).
 pub fn role_name(role: IdRole<'_>) -> String {
@@ -101,6 +99,9 @@ pub fn event_company_prefix(e: &Event) -> String {
         .find(|p| !p.is_empty())
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod migration_tests;
 
 #[cfg(test)]
 mod tests {

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use crate::db::DbConn;
 use crate::epcis::Event;
 use crate::error::{RegistryError, Result};
-use crate::schema::{capture_jobs, epcis_event_ids, epcis_events};
+use crate::schema::{capture_jobs, epcis_event_nodes, epcis_events, lineage_nodes};
 
 /// An identifier filter: events with one of `ids` in one of `roles` ([`super::role_name`]).
 #[derive(Debug, Clone, Default)]
@@ -126,6 +126,19 @@ fn like_escape(s: &str) -> String {
     out
 }
 
+/// The least string greater than every string that starts with `prefix` (in byte order):
+/// `prefix` with its last character incremented.
+fn prefix_end(prefix: &str) -> String {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        if let Some(next) = char::from_u32(u32::from(last) + 1) {
+            chars.push(next);
+            return chars.into_iter().collect();
+        }
+    }
+    String::from(char::MAX)
+}
+
 /// Runs `q`.
 pub fn query_events(conn: &mut DbConn, q: &EventQuery) -> Result<EventPage> {
     let mut query = epcis_events::table
@@ -169,27 +182,45 @@ pub fn query_events(conn: &mut DbConn, q: &EventQuery) -> Result<EventPage> {
     if !q.biz_locations.is_empty() {
         query = query.filter(epcis_events::biz_location.eq_any(q.biz_locations.clone()));
     }
+    let postgres = matches!(conn, DbConn::Pg(_));
     for m in &q.matches {
-        let rows = epcis_event_ids::table
-            .filter(epcis_event_ids::role.eq_any(m.roles.clone()))
-            .filter(epcis_event_ids::identifier.eq_any(m.ids.clone()))
-            .select(epcis_event_ids::event_row_id);
+        let named = lineage_nodes::table
+            .filter(lineage_nodes::identifier.eq_any(m.ids.clone()))
+            .select(lineage_nodes::id);
+        let rows = epcis_event_nodes::table
+            .filter(epcis_event_nodes::role.eq_any(m.roles.clone()))
+            .filter(epcis_event_nodes::node_id.eq_any(named))
+            .select(epcis_event_nodes::event_row_id);
         query = match &m.pattern {
             None => query.filter(epcis_events::id.eq_any(rows)),
             Some(p) => {
-                let like = epcis_event_ids::table
-                    .filter(epcis_event_ids::role.eq_any(m.roles.clone()))
-                    .filter(
-                        epcis_event_ids::identifier
-                            .like(format!("{}%", like_escape(p)))
-                            .escape('\\'),
+                let in_roles = epcis_event_nodes::table
+                    .filter(epcis_event_nodes::role.eq_any(m.roles.clone()))
+                    .select(epcis_event_nodes::event_row_id);
+                // PostgreSQL answers LIKE 'prefix%' from the text_pattern_ops index; SQLite's
+                // LIKE ignores case and cannot use its index, so it gets the equivalent range.
+                if postgres {
+                    let matching = lineage_nodes::table
+                        .filter(
+                            lineage_nodes::identifier
+                                .like(format!("{}%", like_escape(p)))
+                                .escape('\\'),
+                        )
+                        .select(lineage_nodes::id);
+                    query.filter(
+                        epcis_events::id.eq_any(rows).or(epcis_events::id
+                            .eq_any(in_roles.filter(epcis_event_nodes::node_id.eq_any(matching)))),
                     )
-                    .select(epcis_event_ids::event_row_id);
-                query.filter(
-                    epcis_events::id
-                        .eq_any(rows)
-                        .or(epcis_events::id.eq_any(like)),
-                )
+                } else {
+                    let matching = lineage_nodes::table
+                        .filter(lineage_nodes::identifier.ge(p.clone()))
+                        .filter(lineage_nodes::identifier.lt(prefix_end(p)))
+                        .select(lineage_nodes::id);
+                    query.filter(
+                        epcis_events::id.eq_any(rows).or(epcis_events::id
+                            .eq_any(in_roles.filter(epcis_event_nodes::node_id.eq_any(matching)))),
+                    )
+                }
             }
         };
     }

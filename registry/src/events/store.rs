@@ -5,14 +5,15 @@ use std::collections::HashSet;
 
 use chrono::{NaiveDateTime, TimeZone, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::BigInt;
 use serde::Serialize;
 
-use super::{event_company_prefix, lineage, role_name};
+use super::{event_company_prefix, lineage, nodes, role_name};
 use crate::blacklist::filing_flag;
 use crate::db::DbConn;
 use crate::epcis::{Event, event_hash};
 use crate::error::{RegistryError, Result};
-use crate::schema::{capture_jobs, epcis_event_ids, epcis_events};
+use crate::schema::{capture_jobs, epcis_event_nodes, epcis_events};
 use crate::time;
 
 /// A capture job: what one capture request did.
@@ -56,10 +57,12 @@ pub struct CaptureMeta {
     pub format: &'static str,
 }
 
-/// Events per insert statement (15 bind values each).
-const EVENT_CHUNK: usize = 1000;
-/// Identifier rows per insert statement (3 bind values each).
-const ID_CHUNK: usize = 5000;
+/// Events written per round (ids allocated, nodes interned, rows copied).
+const EVENT_CHUNK: usize = 2000;
+/// Event rows per insert statement on SQLite (16 bind values each; it allows 32766).
+const SQLITE_EVENT_ROWS: usize = 1000;
+/// Identifier rows per insert statement on SQLite (4 bind values each).
+const SQLITE_ID_ROWS: usize = 5000;
 /// Values per `IN (...)` list when looking for duplicates.
 const LOOKUP_CHUNK: usize = 1000;
 
@@ -164,17 +167,62 @@ fn already_stored(conn: &mut DbConn, events: &[Prepared]) -> Result<(Known, Know
     Ok((hashes, ids))
 }
 
+#[derive(QueryableByName)]
+struct AllocatedId {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+/// `n` fresh row ids for `epcis_events`, so that rows can be copied in without `RETURNING`:
+/// from the sequence on PostgreSQL, after the largest id ever used on SQLite (whose write
+/// transactions take turns).
+fn allocate_event_ids(conn: &mut DbConn, n: usize) -> Result<Vec<i64>> {
+    match conn {
+        DbConn::Pg(pg) => {
+            let rows: Vec<AllocatedId> = diesel::sql_query(
+                "SELECT nextval(pg_get_serial_sequence('epcis_events', 'id')) AS id \
+                 FROM generate_series(1, $1)",
+            )
+            .bind::<BigInt, _>(count(n))
+            .load(pg)?;
+            Ok(rows.into_iter().map(|r| r.id).collect())
+        }
+        DbConn::Sqlite(lite) => {
+            let last: AllocatedId = diesel::sql_query(
+                "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'epcis_events'), 0), \
+                 COALESCE((SELECT MAX(id) FROM epcis_events), 0)) AS id",
+            )
+            .get_result(lite)?;
+            Ok((1..=count(n)).map(|i| last.id + i).collect())
+        }
+    }
+}
+
 fn insert_events(
     conn: &mut DbConn,
     chunk: &[Prepared],
     job_id: i64,
     now: NaiveDateTime,
 ) -> Result<()> {
+    let ids = allocate_event_ids(conn, chunk.len())?;
+    if ids.len() != chunk.len() {
+        return Err(RegistryError::conflict(
+            "capture_race",
+            "event ids could not be allocated",
+        ));
+    }
+    let prefixes: Vec<String> = chunk
+        .iter()
+        .map(|p| event_company_prefix(&p.event))
+        .collect();
     let rows: Vec<_> = chunk
         .iter()
-        .map(|p| {
+        .zip(&ids)
+        .zip(&prefixes)
+        .map(|((p, id), prefix)| {
             let e = &p.event;
             (
+                epcis_events::id.eq(*id),
                 epcis_events::event_id.eq(e.event_id.clone()),
                 epcis_events::event_hash.eq(p.hash.clone()),
                 epcis_events::declares_error.eq(p.declares_error),
@@ -187,48 +235,82 @@ fn insert_events(
                 epcis_events::disposition.eq(e.disposition.clone()),
                 epcis_events::read_point.eq(e.read_point.as_ref().map(|l| l.id.clone())),
                 epcis_events::biz_location.eq(e.biz_location.as_ref().map(|l| l.id.clone())),
-                epcis_events::company_prefix.eq(event_company_prefix(e)),
+                epcis_events::company_prefix.eq(prefix.clone()),
                 epcis_events::capture_job_id.eq(job_id),
                 epcis_events::body.eq(e.to_internal_json()),
             )
         })
         .collect();
-    let insert = diesel::insert_into(epcis_events::table)
-        .values(&rows)
-        .returning((
-            epcis_events::id,
-            epcis_events::event_hash,
-            epcis_events::declares_error,
-        ));
-    let ids: Vec<(i64, String, bool)> = per_backend!(&mut *conn, |c| insert.get_results(c))?;
-    let mut stored: Vec<(i64, NaiveDateTime, &Event)> = Vec::with_capacity(chunk.len());
-    for p in chunk {
-        let row = ids
-            .iter()
-            .find(|(_, h, d)| *h == p.hash && *d == p.declares_error)
-            .map(|(id, _, _)| *id)
-            .ok_or_else(|| RegistryError::conflict("capture_race", "an event row went missing"))?;
-        stored.push((row, p.event.event_time.naive_utc(), &p.event));
-    }
-    let mut id_rows = Vec::new();
-    for (row, _, e) in &stored {
-        let mut seen = HashSet::new();
-        for r in e.identifiers() {
-            let role = role_name(r.role);
-            if seen.insert((role.clone(), r.id)) {
-                id_rows.push((
-                    epcis_event_ids::event_row_id.eq(*row),
-                    epcis_event_ids::role.eq(role),
-                    epcis_event_ids::identifier.eq(r.id.to_owned()),
-                ));
+    match &mut *conn {
+        DbConn::Pg(pg) => {
+            diesel::copy_from(epcis_events::table)
+                .from_insertable(&rows)
+                .execute(pg)?;
+        }
+        DbConn::Sqlite(lite) => {
+            for part in rows.chunks(SQLITE_EVENT_ROWS) {
+                diesel::insert_into(epcis_events::table)
+                    .values(part)
+                    .execute(lite)?;
             }
         }
     }
-    for c in id_rows.chunks(ID_CHUNK) {
-        let insert = diesel::insert_into(epcis_event_ids::table).values(c);
-        per_backend!(&mut *conn, |c| insert.execute(c))?;
+    let mut derived = Vec::with_capacity(chunk.len());
+    let mut touched: Vec<Vec<(String, &str)>> = Vec::with_capacity(chunk.len());
+    let mut names: Vec<String> = Vec::new();
+    for (p, row) in chunk.iter().zip(&ids) {
+        let e = &p.event;
+        let mut seen = HashSet::new();
+        let mut roles = Vec::new();
+        for r in e.identifiers() {
+            let role = role_name(r.role);
+            if seen.insert((role.clone(), r.id)) {
+                names.push(r.id.to_owned());
+                roles.push((role, r.id));
+            }
+        }
+        touched.push(roles);
+        let (edges, closing) = lineage::edges_of(e);
+        for edge in &edges {
+            names.push(edge.from.clone());
+            names.push(edge.to.clone());
+        }
+        derived.push((*row, e.event_time.naive_utc(), edges, closing));
     }
-    lineage::write(conn, &stored)
+    names.sort_unstable();
+    names.dedup();
+    let node_ids = nodes::intern(conn, &names)?;
+    let mut id_rows = Vec::new();
+    for ((roles, row), prefix) in touched.iter().zip(&ids).zip(&prefixes) {
+        for (role, id) in roles {
+            let node = node_ids.get(*id).copied().ok_or_else(|| {
+                RegistryError::Config(format!("identifier {id} was not interned"))
+            })?;
+            id_rows.push((
+                epcis_event_nodes::event_row_id.eq(*row),
+                epcis_event_nodes::node_id.eq(node),
+                epcis_event_nodes::role.eq(role.as_str()),
+                epcis_event_nodes::company_prefix.eq(prefix.as_str()),
+            ));
+        }
+    }
+    match &mut *conn {
+        DbConn::Pg(pg) => {
+            if !id_rows.is_empty() {
+                diesel::copy_from(epcis_event_nodes::table)
+                    .from_insertable(&id_rows)
+                    .execute(pg)?;
+            }
+        }
+        DbConn::Sqlite(lite) => {
+            for part in id_rows.chunks(SQLITE_ID_ROWS) {
+                diesel::insert_into(epcis_event_nodes::table)
+                    .values(part)
+                    .execute(lite)?;
+            }
+        }
+    }
+    lineage::write(conn, &derived, &node_ids)
 }
 
 /// A capture job by id.

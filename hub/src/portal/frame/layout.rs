@@ -53,6 +53,18 @@ pub const NAV: &[NavEntry] = &[
         unread_badge: false,
     },
     NavEntry {
+        key: "nav-recall",
+        path: "/portal/recall",
+        roles: &[
+            Role::Admin,
+            Role::Officer,
+            Role::Enterprise,
+            Role::Inspector,
+            Role::Ministry,
+        ],
+        unread_badge: false,
+    },
+    NavEntry {
         key: "nav-blacklist",
         path: "/portal/blacklist",
         roles: &[Role::Admin, Role::Officer],

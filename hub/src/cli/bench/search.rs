@@ -1,4 +1,4 @@
-//! `hub bench ...`: benchmarks anyone can rerun (build with `--release`).
+//! `hub bench search` and `hub bench generate`.
 //!
 //! `hub bench search` makes a fresh database (a SQLite file in a temporary directory, or a new
 //! database on the PostgreSQL server given), imports generated enterprises through the same
@@ -6,12 +6,11 @@
 //! searches (`registry::enterprises::search`, as an administrator and as an officer) and
 //! prints each one's median and the overall median.
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use clap::Subcommand;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use registry::audit::AuditKey;
@@ -23,71 +22,25 @@ use registry::regions::{Country, set_country};
 use registry::secret::SecretKey;
 use registry::synthetic::Synthetic;
 
-use crate::config::Config;
 use crate::import::import_enterprises;
 
-/// `hub bench ...`.
-#[derive(Debug, Subcommand)]
-pub enum BenchCommand {
-    /// Import generated enterprises into a fresh database, then time representative searches.
-    Search {
-        /// How many enterprises to generate and import.
-        #[arg(long, default_value_t = 100_000)]
-        enterprises: u64,
-        /// A PostgreSQL server URL on which a benchmark database is created and dropped
-        /// (e.g. postgres://postgres@127.0.0.1:5432/postgres); default: SQLite in a temporary
-        /// directory.
-        #[arg(long)]
-        postgres: Option<String>,
-        /// Timed runs of each search.
-        #[arg(long, default_value_t = 21)]
-        rounds: usize,
-        /// Seed of the generated data.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-    },
-    /// Write generated enterprises as an import file.
-    Generate {
-        /// How many.
-        #[arg(long, default_value_t = 1000)]
-        enterprises: u64,
-        /// `cn` or `vn`.
-        #[arg(long, default_value = "cn")]
-        country: String,
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Where to write the CSV.
-        file: PathBuf,
-    },
-}
-
-pub(super) fn bench(_config: &Config, command: BenchCommand) -> anyhow::Result<ExitCode> {
-    match command {
-        BenchCommand::Search {
-            enterprises,
-            postgres,
-            rounds,
-            seed,
-        } => search_bench(enterprises, postgres.as_deref(), rounds.max(1), seed),
-        BenchCommand::Generate {
-            enterprises,
-            country,
-            seed,
-            file,
-        } => {
-            let country = Country::parse(&country).context("--country must be cn or vn")?;
-            let out = std::io::BufWriter::new(
-                std::fs::File::create(&file)
-                    .with_context(|| format!("cannot create {}", file.display()))?,
-            );
-            let written = reports::enterprise_csv::write(
-                Synthetic::new(country, seed).take(enterprises as usize),
-                out,
-            )?;
-            println!("wrote {written} enterprises to {}", file.display());
-            Ok(ExitCode::SUCCESS)
-        }
-    }
+/// `hub bench generate`: generated enterprises written as an import file.
+pub(super) fn generate(
+    enterprises: u64,
+    country: &str,
+    seed: u64,
+    file: &Path,
+) -> anyhow::Result<ExitCode> {
+    let country = Country::parse(country).context("--country must be cn or vn")?;
+    let out = std::io::BufWriter::new(
+        std::fs::File::create(file).with_context(|| format!("cannot create {}", file.display()))?,
+    );
+    let written = reports::enterprise_csv::write(
+        Synthetic::new(country, seed).take(enterprises as usize),
+        out,
+    )?;
+    println!("wrote {written} enterprises to {}", file.display());
+    Ok(ExitCode::SUCCESS)
 }
 
 /// A database that exists for one benchmark run.
@@ -179,7 +132,7 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-fn search_bench(
+pub(super) fn search_bench(
     count: u64,
     postgres: Option<&str>,
     rounds: usize,

@@ -1,0 +1,176 @@
+//! `hub bench capture` and `hub bench recall`.
+//!
+//! - `capture`: EPCIS documents from a directory through the real capture path (parse and
+//!   validate with `adapters`, then store with `registry::events::capture` and the audit row, one
+//!   transaction per document, as `POST /epcis/capture` does), on several threads.
+//! - `recall`: the recall report for raw-material lots of a generated world (`hub gen
+//!   supply-chain` with the same seed), each run several times; prints the median.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use diesel::prelude::*;
+use registry::audit::{self, AuditEvent, AuditKey};
+use registry::events::recall::{parse_sort, recall};
+use registry::events::{CaptureMeta, capture};
+use registry::schema::lineage_nodes;
+use serde_json::json;
+
+use crate::cli::serve::open_database;
+use crate::config::Config;
+use crate::synth::{self, world::Role};
+
+pub(super) fn capture_bench(
+    config: &Config,
+    dir: PathBuf,
+    threads: usize,
+) -> anyhow::Result<ExitCode> {
+    let db = open_database(config)?;
+    let key = AuditKey::from_secret(&config.secret_key()?);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("jsonld" | "json" | "xml")
+            )
+        })
+        .collect();
+    files.sort();
+    let queue = Mutex::new(files.into_iter());
+    let totals = Mutex::new((0u64, 0u64, Duration::ZERO));
+    let started = Instant::now();
+    std::thread::scope(|s| -> anyhow::Result<()> {
+        let workers: Vec<_> = (0..threads.max(1))
+            .map(|_| {
+                s.spawn(|| -> anyhow::Result<()> {
+                    loop {
+                        let Some(path) = queue.lock().map_err(|_| anyhow::anyhow!("lock"))?.next()
+                        else {
+                            return Ok(());
+                        };
+                        let bytes = std::fs::read(&path)?;
+                        let parse_start = Instant::now();
+                        let xml = path.extension().is_some_and(|e| e == "xml");
+                        let doc = if xml {
+                            adapters::epcis::xml::parse_xml(&bytes)
+                        } else {
+                            adapters::epcis::json::parse_json(&bytes)
+                        }
+                        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                        let parsed = parse_start.elapsed();
+                        let meta = CaptureMeta {
+                            created_by: None,
+                            enterprise_id: None,
+                            format: if xml { "xml" } else { "json" },
+                        };
+                        let job = db.transaction(|conn| {
+                            let job = capture(conn, doc.events, &meta)?;
+                            audit::append(
+                                conn,
+                                &key,
+                                &AuditEvent {
+                                    actor: "cli:bench",
+                                    action: "epcis.capture",
+                                    target: &format!("capture_job:{}", job.id),
+                                    request_id: "bench",
+                                    detail: json!({ "events": job.event_count, "stored": job.stored_count }),
+                                },
+                            )?;
+                            Ok::<_, registry::RegistryError>(job)
+                        })?;
+                        let mut t = totals.lock().map_err(|_| anyhow::anyhow!("lock"))?;
+                        t.0 += u64::try_from(job.event_count).unwrap_or(0);
+                        t.1 += u64::try_from(job.stored_count).unwrap_or(0);
+                        t.2 += parsed;
+                    }
+                })
+            })
+            .collect();
+        for w in workers {
+            w.join()
+                .map_err(|_| anyhow::anyhow!("a worker panicked"))??;
+        }
+        Ok(())
+    })?;
+    let secs = started.elapsed().as_secs_f64();
+    let (events, stored, parsing) = *totals.lock().map_err(|_| anyhow::anyhow!("lock"))?;
+    println!(
+        "captured {events} events ({stored} stored) in {secs:.1} s on {} ({threads} threads): {:.0} events/s; parsing took {:.1} s of thread time",
+        db.backend().as_str(),
+        events as f64 / secs,
+        parsing.as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn recall_bench(
+    config: &Config,
+    seed: u64,
+    lots: usize,
+    runs: usize,
+) -> anyhow::Result<ExitCode> {
+    let db = open_database(config)?;
+    let (world, _) = synth::world_for(seed);
+    let mut conn = db.conn()?;
+    let conn = &mut *conn;
+    let mut raw: Vec<String> = Vec::new();
+    for role in [Role::Farm, Role::Mine] {
+        for e in world.with_role(role) {
+            for p in &world.enterprises[e].products {
+                let prefix = format!("https://id.gs1.org/01/{}/10/", p.gtin);
+                let found: Vec<String> = lineage_nodes::table
+                    .filter(lineage_nodes::identifier.like(format!("{prefix}%")))
+                    .select(lineage_nodes::identifier)
+                    .order(lineage_nodes::identifier)
+                    .limit(50)
+                    .load(conn)?;
+                raw.extend(found);
+            }
+        }
+    }
+    raw.sort();
+    anyhow::ensure!(
+        !raw.is_empty(),
+        "no raw-material lots of seed {seed} in the database: run `hub gen supply-chain --seed {seed}` first"
+    );
+    let step = (raw.len() / lots.max(1)).max(1);
+    let chosen: Vec<&String> = raw.iter().step_by(step).take(lots).collect();
+    let sort = parse_sort("event_time")?;
+    let mut times = Vec::new();
+    for lot in &chosen {
+        let mut shape = (0, 0, 0, 0);
+        for _ in 0..runs {
+            let t = Instant::now();
+            let report = recall(conn, lot, &sort)?;
+            let body = serde_json::to_vec(&report)?;
+            times.push(t.elapsed());
+            shape = (
+                report.lots.len(),
+                report.items.len(),
+                report.sites.len(),
+                body.len(),
+            );
+        }
+        println!(
+            "{lot}: {} lots, {} items, {} sites, {} bytes of JSON",
+            shape.0, shape.1, shape.2, shape.3
+        );
+    }
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "recall on {} over {} lots x {runs} runs: median {:.1} ms, p95 {:.1} ms, min {:.1} ms, max {:.1} ms",
+        db.backend().as_str(),
+        chosen.len(),
+        ms(times[times.len() / 2]),
+        ms(times[times.len() * 95 / 100]),
+        ms(times[0]),
+        ms(times[times.len() - 1])
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,89 @@
+//! `hub bench ...`: the benchmarks behind BENCHMARKS.md, rerunnable by anyone (build with
+//! `--release`). `search`: enterprise search and bulk import; `capture` and `recall`: EPCIS.
+
+mod events;
+mod search;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Subcommand;
+
+use crate::config::Config;
+
+/// `hub bench ...`.
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Import generated enterprises into a fresh database, then time representative searches.
+    Search {
+        /// How many enterprises to generate and import.
+        #[arg(long, default_value_t = 100_000)]
+        enterprises: u64,
+        /// A PostgreSQL server URL on which a benchmark database is created and dropped
+        /// (e.g. postgres://postgres@127.0.0.1:5432/postgres); default: SQLite in a temporary
+        /// directory.
+        #[arg(long)]
+        postgres: Option<String>,
+        /// Timed runs of each search.
+        #[arg(long, default_value_t = 21)]
+        rounds: usize,
+        /// Seed of the generated data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Write generated enterprises as an import file.
+    Generate {
+        /// How many.
+        #[arg(long, default_value_t = 1000)]
+        enterprises: u64,
+        /// `cn` or `vn`.
+        #[arg(long, default_value = "cn")]
+        country: String,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Where to write the CSV.
+        file: PathBuf,
+    },
+
+    /// Capture throughput: every document in a directory, parsed, validated and stored.
+    Capture {
+        /// Directory of EPCIS documents (`.jsonld`/`.json` or `.xml`), e.g. from
+        /// `hub gen supply-chain --no-store --out DIR`.
+        #[arg(long)]
+        dir: PathBuf,
+        /// Worker threads.
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+    },
+    /// Recall latency for raw-material lots of the generated world with `seed`.
+    Recall {
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// How many lots.
+        #[arg(long, default_value_t = 20)]
+        lots: usize,
+        /// Runs per lot.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
+}
+
+/// Runs `hub bench`.
+pub(super) fn bench(config: &Config, command: BenchCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        BenchCommand::Search {
+            enterprises,
+            postgres,
+            rounds,
+            seed,
+        } => search::search_bench(enterprises, postgres.as_deref(), rounds.max(1), seed),
+        BenchCommand::Generate {
+            enterprises,
+            country,
+            seed,
+            file,
+        } => search::generate(enterprises, &country, seed, &file),
+        BenchCommand::Capture { dir, threads } => events::capture_bench(config, dir, threads),
+        BenchCommand::Recall { seed, lots, runs } => events::recall_bench(config, seed, lots, runs),
+    }
+}

@@ -1,0 +1,217 @@
+//! Registering the synthetic world: each registered enterprise self-registers, is approved, adds
+//! its sites and files its products through the registry's own functions; its lots are filed as
+//! batches (with the input lots they were made from) in bulk.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use registry::db::DbConn;
+use registry::enterprises::{Decision, NewEnterprise, decide, register};
+use registry::filings::products::{NewProduct, create_product};
+use registry::filings::sites::{NewSite, add_site};
+use registry::identity::{Actor, AuthMethod, Role as UserRole, Scope};
+use registry::ids::uscc::{organisation_code_check_char, uscc_check_char};
+use registry::schema::{batch_inputs, batches};
+use registry::secret::random_token;
+
+use super::world::World;
+
+/// A lot its producer files as a batch.
+#[derive(Debug, Clone)]
+pub struct LotFiling {
+    /// The producer (world index).
+    pub producer: usize,
+    /// `https://id.gs1.org/01/{gtin}/10/{lot}`.
+    pub class: String,
+    pub produced: NaiveDate,
+    pub quantity: f64,
+    pub unit: String,
+    /// The lots it was made from.
+    pub inputs: Vec<String>,
+}
+
+/// The registered part of a world: enterprise ids and users, product ids, filed batches.
+#[derive(Debug, Default)]
+pub struct Registered {
+    enterprises: HashMap<usize, i64>,
+    products: HashMap<String, i64>,
+    batches: HashMap<String, i64>,
+}
+
+impl Registered {
+    /// How many enterprises were registered.
+    pub fn enterprises(&self) -> usize {
+        self.enterprises.len()
+    }
+}
+
+fn credit_code(region: &str, n: usize) -> String {
+    let org = format!("{:08}", 70_000_000 + n);
+    let org = format!("{org}{}", organisation_code_check_char(&org).unwrap_or('0'));
+    let body = format!("91{region}{org}");
+    format!("{body}{}", uscc_check_char(&body).unwrap_or('0'))
+}
+
+fn approver() -> Actor {
+    Actor {
+        user_id: 0,
+        username: "gen".into(),
+        role: UserRole::Admin,
+        department_id: None,
+        enterprise_id: None,
+        method: AuthMethod::Cli,
+        scopes: vec![Scope::Read, Scope::Write],
+    }
+}
+
+/// Registers the world's registered enterprises with their sites and products, approved.
+pub fn register_world(conn: &mut DbConn, world: &World) -> registry::Result<Registered> {
+    let mut out = Registered::default();
+    for e in world.enterprises.iter().filter(|e| e.registered) {
+        let (ent, user) = register(
+            conn,
+            &NewEnterprise {
+                credit_code: credit_code(e.region, e.index),
+                name: e.name.clone(),
+                name_en: e.name_en.clone(),
+                legal_representative: "王五".into(),
+                phone: "0371-65000000".into(),
+                email: format!("gen{}@example.cn", e.index),
+                region_code: e.region.into(),
+                address: format!("{} {}", e.region, e.name),
+                latitude: None,
+                longitude: None,
+                company_prefix: Some(e.company_prefix.clone()),
+                categories: vec![e.category],
+                username: format!("gen-{}-{}", e.index, &e.company_prefix),
+                password: random_token("gen-"),
+            },
+        )?;
+        decide(conn, &approver(), ent.id, Decision::Approve, None)?;
+        let actor = Actor::for_user(&user, AuthMethod::Cli);
+        for s in &e.sites {
+            add_site(
+                conn,
+                &actor,
+                ent.id,
+                &NewSite {
+                    name: s.name.clone(),
+                    kind: s.kind,
+                    gln: s.gln.clone(),
+                    address: e.region.into(),
+                    latitude: None,
+                    longitude: None,
+                },
+            )?;
+        }
+        for p in &e.products {
+            let product = create_product(
+                conn,
+                &actor,
+                ent.id,
+                &NewProduct {
+                    gtin: p.gtin.clone(),
+                    name: p.name.clone(),
+                    category: p.category,
+                    specification: String::new(),
+                    shelf_life_days: Some(365),
+                    target_markets: vec!["CN".into(), "VN".into()],
+                },
+            )?;
+            out.products.insert(p.gtin.clone(), product.id);
+        }
+        out.enterprises.insert(e.index, ent.id);
+    }
+    Ok(out)
+}
+
+/// Batches per insert statement.
+const BATCH_ROWS: usize = 1000;
+
+/// Files the lots of registered producers as batches, with the inputs that were filed linked;
+/// returns how many were filed. The generator's lots are valid by construction, so they go in
+/// with multi-row inserts rather than one `create_batch` (a dozen queries) each.
+pub fn file_lots(
+    conn: &mut DbConn,
+    registered: &mut Registered,
+    filings: &[LotFiling],
+) -> registry::Result<usize> {
+    let now = registry::time::now();
+    let mut filed = 0;
+    let own: Vec<(&LotFiling, i64, i64, &str)> = filings
+        .iter()
+        .filter_map(|f| {
+            let enterprise = registered.enterprises.get(&f.producer)?;
+            let (gtin, lot) = split(&f.class)?;
+            let product = registered.products.get(gtin)?;
+            Some((f, *enterprise, *product, lot))
+        })
+        .collect();
+    for chunk in own.chunks(BATCH_ROWS) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|(f, enterprise, product, lot)| {
+                let prefix = split(&f.class).map_or("", |(g, _)| &g[1..8]).to_owned();
+                (
+                    batches::enterprise_id.eq(*enterprise),
+                    batches::company_prefix.eq(prefix),
+                    batches::product_id.eq(*product),
+                    batches::lot.eq((*lot).to_owned()),
+                    batches::production_date.eq(f.produced),
+                    batches::quantity.eq(f.quantity),
+                    batches::unit.eq(f.unit.clone()),
+                    batches::created_at.eq(now),
+                )
+            })
+            .collect();
+        let insert = diesel::insert_into(batches::table)
+            .values(&rows)
+            .returning((batches::id, batches::product_id, batches::lot));
+        let ids: Vec<(i64, i64, String)> = match conn {
+            DbConn::Pg(pg) => insert.get_results(pg)?,
+            DbConn::Sqlite(lite) => insert.get_results(lite)?,
+        };
+        let by_key: HashMap<(i64, &str), i64> = ids
+            .iter()
+            .map(|(id, p, l)| ((*p, l.as_str()), *id))
+            .collect();
+        let mut links = Vec::new();
+        for (f, _, product, lot) in chunk {
+            let Some(id) = by_key.get(&(*product, *lot)).copied() else {
+                continue;
+            };
+            registered.batches.insert(f.class.clone(), id);
+            let prefix = split(&f.class).map_or("", |(g, _)| &g[1..8]).to_owned();
+            let mut inputs: Vec<i64> = f
+                .inputs
+                .iter()
+                .filter_map(|i| registered.batches.get(i).copied())
+                .collect();
+            inputs.sort_unstable();
+            inputs.dedup();
+            for input in inputs {
+                links.push((
+                    batch_inputs::batch_id.eq(id),
+                    batch_inputs::input_batch_id.eq(input),
+                    batch_inputs::company_prefix.eq(prefix.clone()),
+                ));
+            }
+            filed += 1;
+        }
+        if !links.is_empty() {
+            let insert = diesel::insert_into(batch_inputs::table).values(&links);
+            match conn {
+                DbConn::Pg(pg) => insert.execute(pg)?,
+                DbConn::Sqlite(lite) => insert.execute(lite)?,
+            };
+        }
+    }
+    Ok(filed)
+}
+
+fn split(class: &str) -> Option<(&str, &str)> {
+    let rest = class.strip_prefix("https://id.gs1.org/01/")?;
+    let (gtin, lot) = rest.split_once("/10/")?;
+    Some((gtin, lot))
+}
