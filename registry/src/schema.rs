@@ -327,6 +327,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     document_blobs,
     documents,
     enterprise_search,
+    stamp_orders,
+    stamps,
+    stamp_activations,
+    stamp_revocations,
+    stamp_scans,
+    stamp_verify_failures,
+    stamp_fake_reports,
 );
 
 diesel::table! {
@@ -454,3 +461,105 @@ diesel::table! {
         search_name -> Text,
     }
 }
+
+diesel::table! {
+    stamp_orders (id) {
+        id -> BigInt,
+        enterprise_id -> BigInt,
+        product_id -> BigInt,
+        department_id -> BigInt,
+        company_prefix -> Text,
+        gtin -> Text,
+        kind -> Text,
+        quantity -> BigInt,
+        resolver_host -> Text,
+        issued_by -> Text,
+        issued_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    stamps (serial) {
+        serial -> Text,
+        order_id -> BigInt,
+        seq -> BigInt,
+        company_prefix -> Text,
+        key_version -> Nullable<Integer>,
+        batch_id -> Nullable<BigInt>,
+        activated_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        revocation_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    stamp_activations (id) {
+        id -> BigInt,
+        order_id -> BigInt,
+        first_seq -> BigInt,
+        last_seq -> BigInt,
+        batch_id -> BigInt,
+        company_prefix -> Text,
+        activated_by -> Text,
+        activated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    stamp_revocations (id) {
+        id -> BigInt,
+        order_id -> BigInt,
+        first_seq -> BigInt,
+        last_seq -> BigInt,
+        reason -> Text,
+        company_prefix -> Text,
+        revoked_by -> Text,
+        revoked_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    stamp_scans (id) {
+        id -> BigInt,
+        serial -> Text,
+        company_prefix -> Text,
+        scanned_at -> Timestamp,
+        client_hash -> Text,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        country -> Nullable<Text>,
+        verdict -> Text,
+    }
+}
+
+diesel::table! {
+    stamp_verify_failures (id) {
+        id -> BigInt,
+        serial -> Text,
+        client_hash -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    stamp_fake_reports (id) {
+        id -> BigInt,
+        serial -> Text,
+        company_prefix -> Text,
+        description -> Text,
+        place -> Text,
+        contact -> Text,
+        client_hash -> Text,
+        reported_at -> Timestamp,
+        alert_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(stamp_orders -> enterprises (enterprise_id));
+diesel::joinable!(stamp_orders -> products (product_id));
+diesel::joinable!(stamp_orders -> departments (department_id));
+diesel::joinable!(stamps -> stamp_orders (order_id));
+diesel::joinable!(stamps -> batches (batch_id));
+diesel::joinable!(stamp_activations -> stamp_orders (order_id));
+diesel::joinable!(stamp_revocations -> stamp_orders (order_id));
+diesel::joinable!(stamp_fake_reports -> alerts (alert_id));

@@ -188,6 +188,41 @@ fn schema_matches_the_migrations() {
         .limit(1)
         .execute(conn)
         .unwrap();
+    stamp_orders::table
+        .select(stamp_orders::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    stamps::table
+        .select(stamps::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    stamp_activations::table
+        .select(stamp_activations::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    stamp_revocations::table
+        .select(stamp_revocations::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    stamp_scans::table
+        .select(stamp_scans::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    stamp_verify_failures::table
+        .select(stamp_verify_failures::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    stamp_fake_reports::table
+        .select(stamp_fake_reports::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
 }
 
 #[test]

@@ -8,12 +8,16 @@ use std::path::{Path, PathBuf};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use registry::db::DbUrl;
-use registry::documents::{DocumentStore, Storage};
-use registry::regions::Country;
+use registry::documents::DocumentStore;
 use registry::secret::SecretKey;
 use serde::{Deserialize, Serialize};
 
 pub use crate::mail::{MailConfig, MailTls};
+pub use sections::*;
+pub use stamps::StampsConfig;
+
+mod sections;
+mod stamps;
 
 /// An invalid configuration, naming the key at fault.
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +51,7 @@ pub struct Config {
     pub notices: NoticesConfig,
     pub registry: RegistryConfig,
     pub documents: DocumentsConfig,
+    pub stamps: StampsConfig,
 }
 
 impl Default for Config {
@@ -62,244 +67,7 @@ impl Default for Config {
             notices: NoticesConfig::default(),
             registry: RegistryConfig::default(),
             documents: DocumentsConfig::default(),
-        }
-    }
-}
-
-/// The HTTP server.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct ServerConfig {
-    /// Address and port to listen on.
-    pub bind: String,
-    /// The address the public reaches the hub at (links, cookies).
-    pub public_url: String,
-    /// Largest request body accepted, in bytes; larger ones get 413.
-    pub body_limit_bytes: usize,
-    /// Worker threads; 0 for one per core.
-    pub workers: usize,
-    /// Seconds given to requests in flight on SIGTERM before they are cut.
-    pub shutdown_timeout_secs: u64,
-    /// Reverse proxies (addresses or ranges: `127.0.0.1`, `10.0.0.0/8`) whose `X-Forwarded-For`
-    /// is believed; from anyone else the header is ignored and the connection's address counts.
-    pub trusted_proxies: Vec<IpRange>,
-    pub tls: TlsConfig,
-}
-
-impl Default for ServerConfig {
-    fn default() -> Self {
-        Self {
-            bind: "127.0.0.1:8080".into(),
-            public_url: "http://127.0.0.1:8080".into(),
-            body_limit_bytes: 16 * 1024 * 1024,
-            workers: 0,
-            shutdown_timeout_secs: 30,
-            trusted_proxies: Vec::new(),
-            tls: TlsConfig::default(),
-        }
-    }
-}
-
-/// An address or a range of addresses, written `10.0.0.0/8` or `127.0.0.1`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct IpRange(ipnet::IpNet);
-
-impl IpRange {
-    /// Whether `ip` lies in the range.
-    pub fn contains(&self, ip: std::net::IpAddr) -> bool {
-        self.0.contains(&ip)
-    }
-}
-
-impl TryFrom<String> for IpRange {
-    type Error = String;
-
-    fn try_from(text: String) -> Result<Self, String> {
-        let text = text.trim();
-        if let Ok(net) = text.parse::<ipnet::IpNet>() {
-            return Ok(Self(net));
-        }
-        text.parse::<std::net::IpAddr>()
-            .map(|ip| Self(ipnet::IpNet::from(ip)))
-            .map_err(|_| format!("{text:?} is not an address or a range like 10.0.0.0/8"))
-    }
-}
-
-impl From<IpRange> for String {
-    fn from(range: IpRange) -> String {
-        range.0.to_string()
-    }
-}
-
-/// TLS, served by the hub itself when a certificate and key are given.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct TlsConfig {
-    /// PEM certificate chain.
-    pub cert: Option<PathBuf>,
-    /// PEM private key.
-    pub key: Option<PathBuf>,
-    /// PEM bundle of CAs whose client certificates are accepted (mutual TLS).
-    pub client_ca: Option<PathBuf>,
-    /// Refuse connections without a valid client certificate.
-    pub require_client_cert: bool,
-}
-
-/// The database.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct DatabaseConfig {
-    /// `postgres://...` for PostgreSQL; empty for the embedded SQLite file in `data_dir`.
-    pub url: String,
-    /// Most connections the pool opens.
-    pub pool_size: u32,
-    /// Seconds to wait for a connection.
-    pub connect_timeout_secs: u64,
-}
-
-impl Default for DatabaseConfig {
-    fn default() -> Self {
-        Self {
-            url: String::new(),
-            pool_size: 10,
-            connect_timeout_secs: 10,
-        }
-    }
-}
-
-/// Logging.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct LogConfig {
-    /// `pretty` for people, `json` for collectors.
-    pub format: LogFormat,
-    /// A tracing filter: `info`, `hub=debug,info`...; `RUST_LOG` wins when set.
-    pub filter: String,
-}
-
-impl Default for LogConfig {
-    fn default() -> Self {
-        Self {
-            format: LogFormat::Pretty,
-            filter: "info".into(),
-        }
-    }
-}
-
-/// How log lines look.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LogFormat {
-    Pretty,
-    Json,
-}
-
-/// Secrets and sign-in.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct SecurityConfig {
-    /// 64 hex characters; MACs the audit log and CSRF tokens. Every replica needs the same one.
-    /// Empty: generated once into `data_dir/secret.key`.
-    pub secret_key: String,
-    /// How long a portal session lasts, in minutes.
-    pub session_ttl_minutes: i64,
-    /// Failed logins allowed per username within the window.
-    pub login_max_failures: u32,
-    /// The window for counting failed logins, in minutes.
-    pub login_window_minutes: i64,
-}
-
-impl Default for SecurityConfig {
-    fn default() -> Self {
-        Self {
-            secret_key: String::new(),
-            session_ttl_minutes: 12 * 60,
-            login_max_failures: 5,
-            login_window_minutes: 15,
-        }
-    }
-}
-
-/// Scheduled jobs and the outbox worker.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct JobsConfig {
-    /// Run the outbox worker in this process (turn off on replicas that should only serve).
-    pub worker: bool,
-    /// How long an idle worker waits before looking for work again, in milliseconds.
-    pub poll_interval_ms: u64,
-    /// When to verify the audit chain: a cron expression with seconds (`0 0 3 * * *` is 03:00
-    /// UTC daily); empty disables. Each slot runs once across all replicas.
-    pub audit_verify: String,
-}
-
-impl Default for JobsConfig {
-    fn default() -> Self {
-        Self {
-            worker: true,
-            poll_interval_ms: 1000,
-            audit_verify: "0 0 3 * * *".into(),
-        }
-    }
-}
-
-/// Notices (in-app and by e-mail).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct NoticesConfig {
-    /// The language of notices for users who chose none: `zh-CN`, `vi` or `en`.
-    pub default_locale: registry::identity::Locale,
-}
-
-impl Default for NoticesConfig {
-    fn default() -> Self {
-        Self {
-            default_locale: registry::identity::Locale::ZhCn,
-        }
-    }
-}
-
-/// The enterprise registry.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct RegistryConfig {
-    /// Whose regions the deployment uses: `cn` (GB/T 2260) or `vn` (Viet Nam, after the 2025
-    /// reform). The database records it; it cannot change once departments or enterprises
-    /// exist.
-    pub country: Country,
-    /// Largest CSV accepted by `POST /api/v1/enterprises/import`, in bytes.
-    pub import_max_bytes: usize,
-}
-
-impl Default for RegistryConfig {
-    fn default() -> Self {
-        Self {
-            country: Country::Cn,
-            import_max_bytes: 64 * 1024 * 1024,
-        }
-    }
-}
-
-/// Documents (certificates, test reports...): where their bytes go and how large they may be.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct DocumentsConfig {
-    /// `database` (table `document_blobs`) or `directory` (files named by their SHA-256).
-    pub storage: Storage,
-    /// The directory for `storage = "directory"` (and for reading documents stored there
-    /// earlier); empty: `data_dir/documents`.
-    pub directory: String,
-    /// Largest document accepted, in bytes; larger uploads get 413.
-    pub max_bytes: u64,
-}
-
-impl Default for DocumentsConfig {
-    fn default() -> Self {
-        Self {
-            storage: Storage::Database,
-            directory: String::new(),
-            max_bytes: 20 * 1024 * 1024,
+            stamps: StampsConfig::default(),
         }
     }
 }
@@ -447,6 +215,7 @@ impl Config {
             ));
         }
         self.mail.validate()?;
+        self.stamps.validate(&self.server.public_url)?;
         if self.registry.import_max_bytes < 1024 {
             return Err(ConfigError::new(
                 "registry.import_max_bytes",
@@ -521,6 +290,9 @@ impl Config {
         shown.database.url = registry::db::redact(&shown.database.url);
         if !shown.mail.password.is_empty() {
             shown.mail.password = "****".into();
+        }
+        if !shown.stamps.hidden_code_keys.is_empty() {
+            shown.stamps.hidden_code_keys = "****".into();
         }
         toml::to_string_pretty(&shown).unwrap_or_else(|e| format!("# cannot render: {e}"))
     }
@@ -599,7 +371,7 @@ mod tests {
 
     #[test]
     fn the_example_documents_every_key() {
-        let example = include_str!("../../deployment/hub.example.toml");
+        let example = include_str!("../../../deployment/hub.example.toml");
         let parsed: Config = toml::from_str(example).expect("the example parses as a Config");
         parsed.validate().expect("the example is valid");
         let mut documented = Vec::new();
