@@ -243,6 +243,9 @@ action-enterprise-credit-tier = Credit tier set
 action-enterprise-change-propose = Change proposed
 action-enterprise-change-approve = Change approved
 action-enterprise-change-reject = Change rejected
+action-enterprise-import = Imported
+action-enterprise-blacklist = Put on the blacklist
+action-enterprise-blacklist-remove = Removed from the blacklist
 action-licence-add = Licence added
 action-site-add = Site added
 

@@ -243,6 +243,9 @@ action-enterprise-credit-tier = Đặt hạng tín nhiệm
 action-enterprise-change-propose = Đề xuất thay đổi
 action-enterprise-change-approve = Phê duyệt thay đổi
 action-enterprise-change-reject = Từ chối thay đổi
+action-enterprise-import = Nhập hàng loạt
+action-enterprise-blacklist = Đưa vào danh sách đen
+action-enterprise-blacklist-remove = Đưa ra khỏi danh sách đen
 action-licence-add = Thêm giấy phép
 action-site-add = Thêm cơ sở
 

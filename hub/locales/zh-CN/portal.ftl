@@ -243,6 +243,9 @@ action-enterprise-credit-tier = 设定信用等级
 action-enterprise-change-propose = 提交变更
 action-enterprise-change-approve = 批准变更
 action-enterprise-change-reject = 驳回变更
+action-enterprise-import = 批量导入
+action-enterprise-blacklist = 列入严重违法失信名单
+action-enterprise-blacklist-remove = 移出严重违法失信名单
 action-licence-add = 登记许可证
 action-site-add = 添加场所
 

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::{Listing, Penalty, current_listing, find_listing};
 use crate::db::DbConn;
 use crate::departments::find_department;
-use crate::enterprises::{Enterprise, load_enterprise, require_jurisdiction, text};
+use crate::enterprises::{Enterprise, load_enterprise, record_history, require_jurisdiction, text};
 use crate::error::{RegistryError, Result};
 use crate::identity::{Actor, Role};
 use crate::notices::{self, Audience, Notice};
@@ -103,6 +103,15 @@ pub fn list_enterprise(conn: &mut DbConn, actor: &Actor, new: &NewListing) -> Re
         Err(e) => return Err(e),
     };
     let listing = find_listing(conn, id)?;
+    record_history(
+        conn,
+        enterprise.id,
+        &actor.audit_name(),
+        "enterprise.blacklist",
+        &serde_json::Value::Null,
+        &listing,
+        Some(&listing.reason),
+    )?;
     notify(conn, LISTED_TOPIC, &listing, &enterprise)?;
     Ok(listing)
 }
@@ -169,7 +178,17 @@ pub fn remove_listing(
             blacklist::no_new_heavy_penalty.eq(true),
         ))
         .execute(conn)?;
+    let before = listing;
     let listing = find_listing(conn, listing_id)?;
+    record_history(
+        conn,
+        enterprise.id,
+        &actor.audit_name(),
+        "enterprise.blacklist_remove",
+        &before,
+        &listing,
+        listing.removal_reason.as_deref(),
+    )?;
     notify(conn, REMOVED_TOPIC, &listing, &enterprise)?;
     Ok(listing)
 }

@@ -204,6 +204,22 @@ fn an_officer_of_the_competent_department_lists_once_and_removes_after_a_year() 
     let queued = notices_queued(conn);
     assert_eq!(queued.len(), 2);
     assert_eq!(queued[1].topic, "blacklist.removed");
+    // The enterprise's history shows both decisions, with their reasons.
+    let decisions: Vec<_> = crate::enterprises::history(conn, ent)
+        .unwrap()
+        .into_iter()
+        .filter(|h| h.action.starts_with("enterprise.blacklist"))
+        .collect();
+    assert_eq!(decisions.len(), 2);
+    assert_eq!(decisions[0].action, "enterprise.blacklist");
+    assert_eq!(
+        decisions[0].after["decision_number"],
+        listed.decision_number
+    );
+    assert_eq!(decisions[1].action, "enterprise.blacklist_remove");
+    assert!(decisions[1].before["removed_at"].is_null());
+    assert!(!decisions[1].after["removed_at"].is_null());
+    assert_eq!(decisions[1].actor, "user:zz-food");
 
     // Listed again later: a new listing beside the removed record.
     let again = list_enterprise(conn, &competent, &listing(ent)).unwrap();
