@@ -5,11 +5,16 @@
 //! these values; nothing here touches a database or the network.
 
 pub mod codes;
+pub mod issue;
 pub mod link;
 
 pub use codes::{
     ALPHABET, HIDDEN_CODE_LEN, HiddenCode, HiddenCodeKey, HiddenCodeKeyRing, KeyVersion,
     SERIAL_LEN, Serial, SerialGenerator, generate_serials,
+};
+pub use issue::{
+    MAX_ORDER_QUANTITY, NewStampOrder, StampKind, StampOrder, find_order, issue_order,
+    issue_order_with,
 };
 pub use link::{MAX_HOST_LEN, MAX_LOT_LEN, MAX_URI_LEN, StampLinkBase, StampPath};
 
@@ -43,3 +48,8 @@ pub enum StampError {
 }
 
 const ALPHABET_STR: &str = "23456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+#[cfg(test)]
+mod fixtures;
+#[cfg(test)]
+mod issue_tests;
