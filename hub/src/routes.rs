@@ -195,5 +195,5 @@ pub fn declare(t: &mut RouteTable) {
 
     // The public verification of a document by its hash or its file.
     t.portal(M::GET, portal::verify::PATH, Public, portal::verify::page)
-        .portal(M::POST, portal::verify::PATH, Public, portal::verify::by_file);
+        .portal(M::POST, portal::verify::UPLOAD_PATH, Public, portal::verify::by_file);
 }

@@ -403,8 +403,7 @@ pub async fn publish(
     body: Json<Publication>,
 ) -> Result<web::Json<Document>, ApiError> {
     let document =
-        set_published_audited(state, actor, request_id, id.into_inner(), body.0.published)
-            .await?;
+        set_published_audited(state, actor, request_id, id.into_inner(), body.0.published).await?;
     Ok(web::Json(document))
 }
 

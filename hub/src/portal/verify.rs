@@ -20,6 +20,8 @@ use crate::api::{ApiError, Kind};
 
 /// Where the page is.
 pub const PATH: &str = "/verify";
+/// Where its file form posts: under `/portal`, where the pre-session CSRF cookie is sent.
+pub const UPLOAD_PATH: &str = "/portal/verify";
 /// The form that takes a hash.
 const BY_HASH: &str = "verify-hash";
 /// The form that takes a file.
@@ -45,7 +47,7 @@ fn render(ctx: &Ctx, outcome: Outcome<'_>, posted: Option<&Posted>) -> Markup {
             (by_hash.get_form(PATH, &t("verify-by-hash"), html! {
                 (by_hash.field(Field::new("sha256", t("field-sha256"), Input::Text).required().hint(t("hint-sha256"))))
             }))
-            (by_file.upload_form(PATH, &t("verify-by-file"), html! {
+            (by_file.upload_form(UPLOAD_PATH, &t("verify-by-file"), html! {
                 (by_file.field(Field::new("file", t("document-file"), Input::File("")).required()
                     .hint(lang.t_args("hint-verify-file", &[("size", &size_text(max))]))))
             }))
@@ -112,7 +114,11 @@ pub async fn page(ctx: Ctx, query: web::Query<Vec<(String, String)>>) -> Page {
     };
     let today = registry::time::now().date();
     let asked = hash.clone();
-    match read(&ctx.state, move |conn| documents::verify(conn, &asked, today)).await {
+    match read(&ctx.state, move |conn| {
+        documents::verify(conn, &asked, today)
+    })
+    .await
+    {
         Ok(found) => Ok(ctx.render(&title, render(&ctx, Outcome::Found(&found), None))),
         Err(error) if error.kind() == Kind::NotFound => {
             let hash = hash.to_ascii_lowercase();
@@ -173,7 +179,7 @@ async fn hash_upload(
     Ok(hash)
 }
 
-/// `POST /verify` (multipart, the CSRF token first): hashes the uploaded file and shows what
+/// `POST /portal/verify` (multipart, the CSRF token first): hashes the uploaded file and shows what
 /// is on file for it (303 to `/verify?sha256=...`).
 pub async fn by_file(ctx: Ctx, req: HttpRequest, payload: web::Payload) -> Page {
     let limit = ctx.state.config.document_store().max_bytes;

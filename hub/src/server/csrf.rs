@@ -136,7 +136,9 @@ async fn multipart_token(
             Scan::Incomplete if head.len() >= MULTIPART_PEEK => break None,
             Scan::Incomplete => match payload.next().await {
                 Some(Ok(chunk)) => head.extend_from_slice(&chunk),
-                Some(Err(e)) => return Err(ApiError::bad_request("unreadable_body", e.to_string())),
+                Some(Err(e)) => {
+                    return Err(ApiError::bad_request("unreadable_body", e.to_string()));
+                }
                 None => break None,
             },
         }
@@ -197,7 +199,8 @@ fn first_part(head: &[u8], boundary: &str) -> Scan {
         name.trim().eq_ignore_ascii_case("content-disposition")
             && value.split(';').skip(1).any(|param| {
                 param.split_once('=').is_some_and(|(k, v)| {
-                    k.trim().eq_ignore_ascii_case("name") && v.trim().trim_matches('"') == CSRF_FIELD
+                    k.trim().eq_ignore_ascii_case("name")
+                        && v.trim().trim_matches('"') == CSRF_FIELD
                 })
             })
     });
@@ -232,9 +235,16 @@ mod tests {
             Some("XyZ")
         );
         assert_eq!(boundary_of("multipart/form-data"), None);
-        assert_eq!(first_part(BODY.as_bytes(), "XyZ"), Scan::Token("abc123".into()));
+        assert_eq!(
+            first_part(BODY.as_bytes(), "XyZ"),
+            Scan::Token("abc123".into())
+        );
         for cut in [0, 5, 40, 60, 70] {
-            assert_eq!(first_part(&BODY.as_bytes()[..cut], "XyZ"), Scan::Incomplete, "{cut}");
+            assert_eq!(
+                first_part(&BODY.as_bytes()[..cut], "XyZ"),
+                Scan::Incomplete,
+                "{cut}"
+            );
         }
         let file_first = "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"csrf_token\"\r\n\r\n";
         assert_eq!(first_part(file_first.as_bytes(), "XyZ"), Scan::Other);
