@@ -382,6 +382,25 @@ fn an_enterprise_registers_is_approved_from_the_queue_and_files() {
         "{batches}"
     );
 
+    // A document through the upload form: the file input is given a temporary file's path.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("检验报告.pdf");
+    std::fs::write(&file, b"%PDF-1.7\nbrowser upload\n%%EOF\n").unwrap();
+    browser.click("nav.tabs a[href$='/documents']");
+    browser.click("#document-doc_type option[value=test_report]");
+    browser.type_into("#document-issuer", "河南省食品检验研究院");
+    browser.type_into("#document-number", "HN-2026-0042");
+    browser.set_value("#document-valid_from", "2026-01-01");
+    browser.click("#document-product_id option:nth-child(2)");
+    browser.type_into("#document-file", file.to_str().unwrap());
+    browser.click("#document button[type=submit]");
+    browser.wait_text(".flash.success", "Document uploaded");
+    let documents = browser.text("#documents");
+    assert!(
+        documents.contains("HN-2026-0042") && documents.contains("速冻水饺"),
+        "{documents}"
+    );
+
     // The approval is in its history, and the page switches language in place.
     browser.click("nav.tabs a[href$='/history']");
     let history = browser.wait_text("#history", "Approved");

@@ -156,6 +156,10 @@ pub fn declare(t: &mut RouteTable) {
         .portal(M::POST, "/portal/enterprises/{id}/products", ENTERPRISE, ent::products::create)
         .portal(M::GET, "/portal/enterprises/{id}/batches", READERS, ent::batches::page)
         .portal(M::POST, "/portal/enterprises/{id}/batches", ENTERPRISE, ent::batches::create)
+        .portal(M::GET, "/portal/enterprises/{id}/documents", READERS, ent::documents::page)
+        .portal(M::POST, "/portal/enterprises/{id}/documents", ENTERPRISE, ent::documents::upload)
+        .portal(M::GET, "/portal/enterprises/{id}/documents/{document_id}/content", READERS, ent::documents::content)
+        .portal(M::POST, "/portal/enterprises/{id}/documents/{document_id}/publication", ENTERPRISE, ent::documents::publish)
         .portal(M::GET, "/portal/review", REVIEWERS, dept::review::page)
         .portal(M::GET, "/portal/enterprises", REVIEWERS, dept::search::page)
         .portal(M::POST, "/portal/enterprises/{id}/decision", OFFICER, dept::actions::decide)
@@ -188,4 +192,8 @@ pub fn declare(t: &mut RouteTable) {
 
     // Trace and recall.
     t.portal(M::GET, "/portal/recall", TRACERS, portal::recall::page);
+
+    // The public verification of a document by its hash or its file.
+    t.portal(M::GET, portal::verify::PATH, Public, portal::verify::page)
+        .portal(M::POST, portal::verify::UPLOAD_PATH, Public, portal::verify::by_file);
 }

@@ -96,3 +96,4 @@ error-not_yet_removable = Chưa thể đưa ra: sớm nhất một năm sau khi 
 error-confirmation_required = Cần cả hai xác nhận để đưa ra khỏi danh sách.
 error-unknown_enterprise = Không có doanh nghiệp này.
 error-invalid_locale = Hãy chọn một ngôn ngữ.
+error-batch_not_of_product = Lô hàng này thuộc sản phẩm khác.

@@ -96,3 +96,4 @@ error-not_yet_removable = 暂不能移出：列入满一年后方可移出。
 error-confirmation_required = 移出需要两项确认。
 error-unknown_enterprise = 没有该企业。
 error-invalid_locale = 请选择一种语言。
+error-batch_not_of_product = 该批次属于其他产品。

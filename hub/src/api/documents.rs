@@ -18,6 +18,7 @@ use tracing_actix_web::RequestId;
 use super::{ApiError, Json, Kind, audit, blocking};
 use crate::server::AppState;
 use crate::server::auth::Auth;
+use crate::server::csrf::CSRF_FIELD;
 
 /// The multipart form of an upload: the file and its description.
 #[derive(utoipa::ToSchema)]
@@ -52,7 +53,8 @@ fn invalid_field(field: &str, message: impl Into<String>) -> ApiError {
     ApiError::bad_request("invalid_field", message).with_field(field)
 }
 
-/// The description from text fields (form parts or query parameters), each named in errors.
+/// The description from text fields (form parts or query parameters), each named in errors
+/// (a form's `csrf_token` aside).
 fn describe(fields: &[(String, String)]) -> Result<NewDocument, ApiError> {
     let get = |name: &str| {
         fields
@@ -90,7 +92,10 @@ fn describe(fields: &[(String, String)]) -> Result<NewDocument, ApiError> {
         "published",
         "filename",
     ];
-    if let Some((unknown, _)) = fields.iter().find(|(k, _)| !KNOWN.contains(&k.as_str())) {
+    if let Some((unknown, _)) = fields
+        .iter()
+        .find(|(k, _)| !KNOWN.contains(&k.as_str()) && k != CSRF_FIELD)
+    {
         return Err(invalid_field(unknown, format!("{unknown}: unknown field")));
     }
     let published = match get("published").unwrap_or("false") {
@@ -145,7 +150,7 @@ where
 }
 
 /// Uploads go to one's own enterprise only: refuse others before receiving the bytes.
-fn require_own(actor: &Actor, id: i64) -> Result<(), ApiError> {
+pub(crate) fn require_own(actor: &Actor, id: i64) -> Result<(), ApiError> {
     if actor.role == Role::Enterprise && actor.enterprise_id == Some(id) {
         Ok(())
     } else {
@@ -153,7 +158,7 @@ fn require_own(actor: &Actor, id: i64) -> Result<(), ApiError> {
     }
 }
 
-/// Files the staged document with its audit entry, in one transaction.
+/// Files the staged document with its audit entry, in one transaction: 201 with the document.
 async fn file(
     state: web::Data<AppState>,
     actor: Actor,
@@ -163,8 +168,29 @@ async fn file(
     content_type: String,
     staged: Staged,
 ) -> Result<HttpResponse, ApiError> {
+    let document =
+        file_document_audited(state, actor, request_id, id, new, content_type, staged).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/documents/{}", document.id),
+        ))
+        .json(document))
+}
+
+/// The audited filing behind the uploads, shared with the portal: the staged content placed,
+/// the row and the audit entry written in one transaction.
+pub async fn file_document_audited(
+    state: web::Data<AppState>,
+    actor: Actor,
+    request_id: RequestId,
+    id: i64,
+    new: NewDocument,
+    content_type: String,
+    staged: Staged,
+) -> Result<Document, ApiError> {
     let store = state.config.document_store();
-    let document = blocking(move || {
+    blocking(move || {
         state.db.transaction(|conn| {
             let document = documents::file_document(
                 conn,
@@ -180,13 +206,66 @@ async fn file(
             Ok(document)
         })
     })
-    .await?;
-    Ok(HttpResponse::Created()
-        .insert_header((
-            header::LOCATION,
-            format!("/api/v1/documents/{}", document.id),
-        ))
-        .json(document))
+    .await
+}
+
+/// A multipart upload as received: its text fields, and the file part staged (with the part's
+/// content type and file name) when there is one.
+pub struct Received {
+    pub fields: Vec<(String, String)>,
+    pub file: Option<(Staged, Option<String>, Option<String>)>,
+}
+
+/// Reads a `multipart/form-data` upload: text fields up to 4096 bytes each, one `file` part
+/// streamed into the store's staging within `documents.max_bytes` (413 past it).
+pub async fn receive(
+    state: &AppState,
+    req: &HttpRequest,
+    payload: web::Payload,
+) -> Result<Received, ApiError> {
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
+    if !is_form {
+        return Err(ApiError::new(
+            Kind::UnsupportedMediaType,
+            "unsupported_media_type",
+            "the body must be multipart/form-data (or use .../documents/raw)",
+        ));
+    }
+    let mut form = Multipart::new(req.headers(), payload);
+    let mut received = Received {
+        fields: Vec::new(),
+        file: None,
+    };
+    while let Some(part) = form.next().await {
+        let mut part =
+            part.map_err(|e| ApiError::bad_request("invalid_multipart", e.to_string()))?;
+        let name = part.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            if received.file.is_some() {
+                return Err(invalid_field("file", "file: more than one file part"));
+            }
+            let content_type = part.content_type().map(ToString::to_string);
+            let filename = part
+                .content_disposition()
+                .and_then(|d| d.get_filename())
+                .map(str::to_owned);
+            received.file = Some((stage(state, &mut part).await?, content_type, filename));
+        } else {
+            let value = part
+                .bytes(4096)
+                .await
+                .map_err(|_| invalid_field(&name, format!("{name}: longer than 4096 bytes")))?
+                .map_err(|e| ApiError::bad_request("invalid_multipart", e.to_string()))?;
+            let value = String::from_utf8(value.to_vec())
+                .map_err(|_| invalid_field(&name, format!("{name}: not UTF-8")))?;
+            received.fields.push((name, value));
+        }
+    }
+    Ok(received)
 }
 
 /// Uploads a document as a multipart form: the `file` part and the description's fields.
@@ -206,50 +285,11 @@ pub async fn upload(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     require_own(&actor, id)?;
-    let is_form = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
-    if !is_form {
-        return Err(ApiError::new(
-            Kind::UnsupportedMediaType,
-            "unsupported_media_type",
-            "the body must be multipart/form-data (or use .../documents/raw)",
-        ));
-    }
-    let mut form = Multipart::new(req.headers(), payload);
-    let mut fields: Vec<(String, String)> = Vec::new();
-    let mut upload: Option<(Staged, Option<String>, Option<String>)> = None;
-    while let Some(part) = form.next().await {
-        let mut part =
-            part.map_err(|e| ApiError::bad_request("invalid_multipart", e.to_string()))?;
-        let name = part.name().unwrap_or_default().to_owned();
-        if name == "file" {
-            if upload.is_some() {
-                return Err(invalid_field("file", "file: more than one file part"));
-            }
-            let content_type = part.content_type().map(ToString::to_string);
-            let filename = part
-                .content_disposition()
-                .and_then(|d| d.get_filename())
-                .map(str::to_owned);
-            upload = Some((stage(&state, &mut part).await?, content_type, filename));
-        } else {
-            let value = part
-                .bytes(4096)
-                .await
-                .map_err(|_| invalid_field(&name, format!("{name}: longer than 4096 bytes")))?
-                .map_err(|e| ApiError::bad_request("invalid_multipart", e.to_string()))?;
-            let value = String::from_utf8(value.to_vec())
-                .map_err(|_| invalid_field(&name, format!("{name}: not UTF-8")))?;
-            fields.push((name, value));
-        }
-    }
-    let Some((staged, part_type, part_name)) = upload else {
+    let received = receive(&state, &req, payload).await?;
+    let Some((staged, part_type, part_name)) = received.file else {
         return Err(invalid_field("file", "file: missing"));
     };
-    let mut new = describe(&fields)?;
+    let mut new = describe(&received.fields)?;
     if new.filename.is_none() {
         new.filename = part_name;
     }
@@ -362,9 +402,20 @@ pub async fn publish(
     id: web::Path<i64>,
     body: Json<Publication>,
 ) -> Result<web::Json<Document>, ApiError> {
-    let id = id.into_inner();
-    let published = body.0.published;
-    let document = blocking(move || {
+    let document =
+        set_published_audited(state, actor, request_id, id.into_inner(), body.0.published).await?;
+    Ok(web::Json(document))
+}
+
+/// The audited publication behind `PATCH /api/v1/documents/{id}`, shared with the portal.
+pub async fn set_published_audited(
+    state: web::Data<AppState>,
+    actor: Actor,
+    request_id: RequestId,
+    id: i64,
+    published: bool,
+) -> Result<Document, ApiError> {
+    blocking(move || {
         state.db.transaction(|conn| {
             let document = documents::set_published(conn, &actor, id, published)?;
             let action = if published {
@@ -386,8 +437,7 @@ pub async fn publish(
             Ok(document)
         })
     })
-    .await?;
-    Ok(web::Json(document))
+    .await
 }
 
 /// Verification for customs and inspectors: whether a document with this SHA-256 is on file,
@@ -432,7 +482,7 @@ pub async fn public_content(
 
 /// The response carrying a document: its type, its name, and its hash as `ETag` and as an
 /// RFC 9530 `Repr-Digest`. Only PDFs and images are shown inline.
-fn serve(document: &Document, bytes: Vec<u8>) -> HttpResponse {
+pub(crate) fn serve(document: &Document, bytes: Vec<u8>) -> HttpResponse {
     use base64::Engine;
     let digest = hex::decode(&document.sha256).unwrap_or_default();
     let inline =

@@ -20,14 +20,16 @@ pub struct Next {
     next: Option<String>,
 }
 
-/// Only local portal paths (and the public blacklist) are followed after a form or a language
+/// Only local portal paths (and the public blacklist and verification) are followed after a form or a language
 /// switch (no open redirect).
 pub fn safe_next(next: Option<&str>) -> &str {
     match next {
         Some(path)
             if (path.starts_with("/portal")
                 || path == "/blacklist"
-                || path.starts_with("/blacklist?"))
+                || path.starts_with("/blacklist?")
+                || path == "/verify"
+                || path.starts_with("/verify?"))
                 && !path.contains("//")
                 && !path.contains('\\') =>
         {
@@ -56,6 +58,7 @@ fn login_body(ctx: &Ctx, next: &str, error: Option<&str>) -> Markup {
         }
         p { (ctx.t("no-account")) " " a href="/portal/register" { (ctx.t("nav-register")) } }
         p { a href="/blacklist" { (ctx.t("nav-public-blacklist")) } }
+        p { a href="/verify" { (ctx.t("nav-verify")) } }
     }
 }
 

@@ -22,8 +22,9 @@ use crate::schema::{batches, documents, products};
 use crate::time;
 
 pub use read::{
-    Verification, VerifiedDocument, document_content, find_document, list_documents,
-    published_content, published_documents_for_batch, published_documents_for_product, verify,
+    Verification, VerifiedDocument, count_documents, document_content, find_document,
+    list_documents, list_documents_sorted, published_content, published_documents_for_batch,
+    published_documents_for_product, verify,
 };
 pub use store::{DocumentStore, StageError, Staged, Stager, Storage};
 

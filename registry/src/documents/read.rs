@@ -146,11 +146,74 @@ pub fn list_documents(
     enterprise_id: i64,
     paging: Paging,
 ) -> Result<Vec<Document>> {
+    list_documents_sorted(conn, actor, enterprise_id, paging, None)
+}
+
+type Boxed = documents::BoxedQuery<'static, <DbConn as Connection>::Backend>;
+
+/// Orders `query` by `sort`: `created_at` (the default `-created_at`, newest first),
+/// `doc_type`, `issuer`, `number`, `valid_to` (no expiry counts as the latest), `size_bytes` or
+/// `published`, with `-` for descending; ties newest first. `invalid_sort` otherwise.
+fn sorted(query: Boxed, sort: Option<&str>) -> Result<Boxed> {
+    let sort = sort
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .unwrap_or("-created_at");
+    let (desc, key) = match sort.strip_prefix('-') {
+        Some(key) => (true, key),
+        None => (false, sort),
+    };
+    let newest = documents::id.desc();
+    Ok(match (key, desc) {
+        ("created_at", true) => query.order(newest),
+        ("created_at", false) => query.order(documents::id.asc()),
+        ("doc_type", false) => query.order((documents::doc_type.asc(), newest)),
+        ("doc_type", true) => query.order((documents::doc_type.desc(), newest)),
+        ("issuer", false) => query.order((documents::issuer.asc(), newest)),
+        ("issuer", true) => query.order((documents::issuer.desc(), newest)),
+        ("number", false) => query.order((documents::number.asc(), newest)),
+        ("number", true) => query.order((documents::number.desc(), newest)),
+        ("valid_to", false) => query.order((
+            documents::valid_to.is_null().asc(),
+            documents::valid_to.asc(),
+            newest,
+        )),
+        ("valid_to", true) => query.order((
+            documents::valid_to.is_null().desc(),
+            documents::valid_to.desc(),
+            newest,
+        )),
+        ("size_bytes", false) => query.order((documents::size_bytes.asc(), newest)),
+        ("size_bytes", true) => query.order((documents::size_bytes.desc(), newest)),
+        ("published", false) => query.order((documents::published.asc(), newest)),
+        ("published", true) => query.order((documents::published.desc(), newest)),
+        (other, _) => {
+            return Err(RegistryError::invalid(
+                "invalid_sort",
+                "sort",
+                format!(
+                    "cannot sort by {other:?}: use created_at, doc_type, issuer, number, valid_to, size_bytes or published, with '-' for descending"
+                ),
+            ));
+        }
+    })
+}
+
+/// The documents of an enterprise, as `actor` may see them, in the order `sort` asks (see
+/// [`sorted`]), paged.
+pub fn list_documents_sorted(
+    conn: &mut DbConn,
+    actor: &Actor,
+    enterprise_id: i64,
+    paging: Paging,
+    sort: Option<&str>,
+) -> Result<Vec<Document>> {
     let (limit, offset) = paging.limits()?;
     find_enterprise(conn, actor, enterprise_id)?;
-    documents::table
+    let query = documents::table
         .filter(documents::enterprise_id.eq(enterprise_id))
-        .order(documents::id.desc())
+        .into_boxed();
+    sorted(query, sort)?
         .limit(limit)
         .offset(offset)
         .select(COLUMNS)
@@ -158,6 +221,15 @@ pub fn list_documents(
         .into_iter()
         .map(from_row)
         .collect()
+}
+
+/// How many documents an enterprise has, as `actor` may see them.
+pub fn count_documents(conn: &mut DbConn, actor: &Actor, enterprise_id: i64) -> Result<i64> {
+    find_enterprise(conn, actor, enterprise_id)?;
+    Ok(documents::table
+        .filter(documents::enterprise_id.eq(enterprise_id))
+        .count()
+        .get_result(conn)?)
 }
 
 /// The bytes of a document the caller has already been allowed to see.

@@ -258,3 +258,53 @@ fn documents_are_validated_scoped_and_published() {
         Err(RegistryError::NotFound { .. })
     ));
 }
+
+#[test]
+fn documents_sort_and_count() {
+    let test = TestDb::new();
+    let dir = tempfile::tempdir().unwrap();
+    let blobs = store(Storage::Database, dir.path());
+    let mut conn = test.db().conn().unwrap();
+    let conn = &mut *conn;
+    let (one, _, me) = enterprise(conn, 0);
+    let (_, _, them) = enterprise(conn, 1);
+    let mut ids = Vec::new();
+    for (number, valid_to, bytes) in [
+        ("B-2", NaiveDate::from_ymd_opt(2030, 1, 1), &b"two"[..]),
+        ("A-1", None, &b"one, longer"[..]),
+        ("C-3", NaiveDate::from_ymd_opt(2028, 1, 1), &b"3"[..]),
+    ] {
+        let mut new = description(None, false);
+        new.number = number.into();
+        new.valid_to = valid_to;
+        let staged = staged(&blobs, bytes);
+        ids.push(
+            file_document(conn, &me, one, &new, "text/plain", staged, &blobs)
+                .unwrap()
+                .id,
+        );
+    }
+    let order = |conn: &mut DbConn, sort: &str| -> Vec<String> {
+        list_documents_sorted(conn, &me, one, Paging::default(), Some(sort))
+            .unwrap()
+            .into_iter()
+            .map(|d| d.number)
+            .collect()
+    };
+    assert_eq!(order(conn, "number"), ["A-1", "B-2", "C-3"]);
+    assert_eq!(order(conn, "-number"), ["C-3", "B-2", "A-1"]);
+    assert_eq!(
+        order(conn, "valid_to"),
+        ["C-3", "B-2", "A-1"],
+        "no expiry last"
+    );
+    assert_eq!(order(conn, "-valid_to"), ["A-1", "B-2", "C-3"]);
+    assert_eq!(order(conn, "size_bytes"), ["C-3", "B-2", "A-1"]);
+    assert_eq!(order(conn, "-created_at"), ["C-3", "A-1", "B-2"]);
+    assert!(matches!(
+        list_documents_sorted(conn, &me, one, Paging::default(), Some("sha256")),
+        Err(RegistryError::Invalid { field, .. }) if field == "sort"
+    ));
+    assert_eq!(count_documents(conn, &me, one).unwrap(), 3);
+    assert!(count_documents(conn, &them, one).is_err());
+}

@@ -5,6 +5,7 @@
 //! are drawn for the enterprise's own users; the review actions for officers.
 
 pub mod batches;
+pub mod documents;
 pub mod edit;
 pub mod history;
 pub mod licences;
@@ -30,15 +31,17 @@ pub enum Tab {
     Sites,
     Products,
     Batches,
+    Documents,
 }
 
 impl Tab {
-    const ALL: [Tab; 6] = [
+    const ALL: [Tab; 7] = [
         Tab::Overview,
         Tab::Licences,
         Tab::Sites,
         Tab::Products,
         Tab::Batches,
+        Tab::Documents,
         Tab::History,
     ];
 
@@ -51,6 +54,7 @@ impl Tab {
             Tab::Sites => "/sites",
             Tab::Products => "/products",
             Tab::Batches => "/batches",
+            Tab::Documents => "/documents",
         };
         format!("/portal/enterprises/{id}{tail}")
     }
@@ -63,6 +67,7 @@ impl Tab {
             Tab::Sites => "tab-sites",
             Tab::Products => "tab-products",
             Tab::Batches => "tab-batches",
+            Tab::Documents => "tab-documents",
         }
     }
 }

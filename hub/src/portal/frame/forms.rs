@@ -193,6 +193,8 @@ pub enum Input {
     Select(Vec<(String, String)>),
     /// (value, label) options, any number checked.
     Checkboxes(Vec<(String, String)>),
+    /// A file, of the types `accept` lists (never refilled: browsers choose files).
+    File(&'static str),
 }
 
 /// One input with its label, hint and initial value.
@@ -294,6 +296,20 @@ impl<'a> FormView<'a> {
         }
     }
 
+    /// A `multipart/form-data` form (an upload): the CSRF token is its FIRST part, as the CSRF
+    /// middleware reads it (see `server::csrf`), then the error summary, `fields` (the file
+    /// input last, so the description arrives before the bytes) and a submit button.
+    pub fn upload_form(&self, action: &str, submit: &str, fields: Markup) -> Markup {
+        html! {
+            form.card method="post" action=(action) id=(self.id) enctype="multipart/form-data" {
+                input type="hidden" name=(CSRF_FIELD) value=(self.csrf);
+                (self.summary())
+                (fields)
+                button type="submit" { (submit) }
+            }
+        }
+    }
+
     /// A `GET` form (filters of a list: no CSRF token, nothing changes), with the error summary.
     pub fn get_form(&self, action: &str, submit: &str, fields: Markup) -> Markup {
         html! {
@@ -387,7 +403,7 @@ fn control(
         Input::Password | Input::NewPassword => "password",
         Input::Date => "date",
         Input::Number(_) => "number",
-        Input::TextArea | Input::Select(_) | Input::Checkboxes(_) => "",
+        Input::TextArea | Input::Select(_) | Input::Checkboxes(_) | Input::File(_) => "",
     };
     html! {
         @match input {
@@ -403,6 +419,9 @@ fn control(
             }
             Input::Number(step) => {
                 input id=(id) name=(name) type="number" step=(step) value=(value) required[required] aria-describedby=[described] aria-invalid=[invalid];
+            }
+            Input::File(accept) => {
+                input id=(id) name=(name) type="file" accept=(accept) required[required] aria-describedby=[described] aria-invalid=[invalid];
             }
             Input::Password => {
                 input id=(id) name=(name) type="password" autocomplete="current-password" required[required] aria-describedby=[described] aria-invalid=[invalid];

@@ -187,6 +187,7 @@ fn header(ctx: &Ctx) -> Markup {
                         li { a href="/portal/login" { (lang.t("sign-in")) } }
                         li { a href="/portal/register" { (lang.t("nav-register")) } }
                         li { a href="/blacklist" { (lang.t("nav-public-blacklist")) } }
+                        li { a href="/verify" { (lang.t("nav-verify")) } }
                     }
                 }
             }
