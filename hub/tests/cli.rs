@@ -324,6 +324,7 @@ fn import_enterprises_reports_bad_lines_and_skips_them_when_asked() {
             department_id: Some(dept.id),
             enterprise_id: None,
             locale: None,
+            category: None,
         },
     )
     .unwrap();
