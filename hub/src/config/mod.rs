@@ -409,6 +409,19 @@ mod tests {
         let mut config = Config::default();
         config.security.secret_key = "abc".into();
         assert_eq!(config.validate().unwrap_err().key, "security.secret_key");
+        let parsed = figment::Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::string("[epcis]\nunregistered_gln = \"sometimes\""))
+            .extract::<Config>()
+            .unwrap_err();
+        assert_eq!(parsed.path.join("."), "epcis.unregistered_gln");
+        let parsed: Config = figment::Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::string("[epcis]\nunregistered_gln = \"reject\""))
+            .extract()
+            .unwrap();
+        assert_eq!(
+            parsed.epcis.unregistered_gln,
+            registry::events::policy::UnregisteredGln::Reject
+        );
         let mut config = Config::default();
         config.database.url = "mysql://x/y".into();
         assert_eq!(config.validate().unwrap_err().key, "database.url");
