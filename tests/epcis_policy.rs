@@ -279,7 +279,11 @@ fn regulator_systems_capture_for_their_category() {
     let none = adapter(&s, "old-adapter", None);
     let a1 = lot(&s.farm_gtin, "A1");
     let c1 = lot(&s.proc_gtin, "C1");
-    let response = capture(&s, &food, vec![at(&s.proc_gln, &c1, 1), at(&s.farm_gln, &a1, 1)]);
+    let response = capture(
+        &s,
+        &food,
+        vec![at(&s.proc_gln, &c1, 1), at(&s.farm_gln, &a1, 1)],
+    );
     refused(
         &s,
         response,
@@ -299,7 +303,10 @@ fn regulator_systems_capture_for_their_category() {
         "capture_outside_category",
         "events[0].epcList[0]",
     );
-    assert_eq!(capture(&s, &food, vec![at(&s.proc_gln, &c1, 1)]).status(), 202);
+    assert_eq!(
+        capture(&s, &food, vec![at(&s.proc_gln, &c1, 1)]).status(),
+        202
+    );
     assert_eq!(capture(&s, &agri, vec![shipped]).status(), 202);
     let response = capture(&s, &none, vec![at(&s.proc_gln, &c1, 3)]);
     assert_error(response, 403, "capture_no_category");
@@ -309,7 +316,10 @@ fn regulator_systems_capture_for_their_category() {
         "/api/v1/users",
         json!({"username": "someone", "display_name": "x", "role": "inspector", "category": "food"}),
     );
-    assert_eq!(assert_error(response, 422, "binding_not_allowed")["field"], "category");
+    assert_eq!(
+        assert_error(response, 422, "binding_not_allowed")["field"],
+        "category"
+    );
     // The food adapter reads the food events and what it captured, not the farm's.
     let seen = event_count(&s, &food);
     assert_eq!(seen, 1);

@@ -15,8 +15,8 @@ use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
 use adapters::epcis::{EpcisDocument, EpcisError, ErrorKind, json, xml};
 use registry::epcis::DocumentKind;
-use registry::events::policy::{self, CaptureOutcome};
 use registry::events::CaptureMeta;
+use registry::events::policy::{self, CaptureOutcome};
 use registry::identity::Actor;
 use serde_json::json;
 use tracing_actix_web::RequestId;
@@ -143,7 +143,10 @@ async fn store(
     })
     .await?;
     Ok(HttpResponse::Accepted()
-        .insert_header((header::LOCATION, format!("/epcis/capture/{}", outcome.job.id)))
+        .insert_header((
+            header::LOCATION,
+            format!("/epcis/capture/{}", outcome.job.id),
+        ))
         .json(outcome))
 }
 

@@ -84,14 +84,14 @@ struct Own {
 
 impl Own {
     fn is_site(&self, identifier: &str) -> bool {
-        gln_of(identifier).is_some_and(|(kind, g)| kind == "location" && self.site_glns.contains(&g))
+        gln_of(identifier)
+            .is_some_and(|(kind, g)| kind == "location" && self.site_glns.contains(&g))
     }
 
     /// A location or party identifier that is the enterprise (a site, or a GLN in its prefix).
     fn is_me(&self, identifier: &str) -> bool {
         gln_of(identifier).is_some_and(|(_, g)| {
-            self.site_glns.contains(&g)
-                || self.prefix.as_deref().is_some_and(|p| g.starts_with(p))
+            self.site_glns.contains(&g) || self.prefix.as_deref().is_some_and(|p| g.starts_with(p))
         })
     }
 }
@@ -134,7 +134,10 @@ fn check_enterprise(conn: &mut DbConn, enterprise_id: i64, events: &[Event]) -> 
     // Objects neither own nor received in their own event: (event index, field, id, time).
     let mut pending: Vec<(usize, String, &str, NaiveDateTime)> = Vec::new();
     for (i, e) in events.iter().enumerate() {
-        for (field, place) in [("readPoint", &e.read_point), ("bizLocation", &e.biz_location)] {
+        for (field, place) in [
+            ("readPoint", &e.read_point),
+            ("bizLocation", &e.biz_location),
+        ] {
             if let Some(l) = place {
                 if !own.is_site(&l.id) {
                     refusals.push((

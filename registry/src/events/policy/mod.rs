@@ -137,7 +137,10 @@ pub(crate) fn place_fields(e: &Event) -> Vec<(String, &str)> {
         out.push((format!("sourceList[{j}].source"), s.value.as_str()));
     }
     for (j, d) in e.destination_list.iter().enumerate() {
-        out.push((format!("destinationList[{j}].destination"), d.value.as_str()));
+        out.push((
+            format!("destinationList[{j}].destination"),
+            d.value.as_str(),
+        ));
     }
     out
 }

@@ -88,7 +88,9 @@ pub fn read_scope(conn: &mut DbConn, actor: &Actor) -> Result<ReadScope> {
             captured_by_user: None,
         },
         Role::Enterprise => ReadScope::Within {
-            enterprises: actor.enterprise_id.map(|e| EnterpriseSet(Enterprises::One(e))),
+            enterprises: actor
+                .enterprise_id
+                .map(|e| EnterpriseSet(Enterprises::One(e))),
             captured_by_user: Some(actor.user_id),
         },
         Role::System => {
@@ -125,7 +127,11 @@ macro_rules! within_enterprises {
     ($q:expr, $ents:expr, $user:expr) => {{
         let captured = epcis_events::capture_job_id.eq_any(
             capture_jobs::table
-                .filter(capture_jobs::enterprise_id.assume_not_null().eq_any($ents.select(enterprises::id)))
+                .filter(
+                    capture_jobs::enterprise_id
+                        .assume_not_null()
+                        .eq_any($ents.select(enterprises::id)),
+                )
                 .select(capture_jobs::id),
         );
         let site_locations = lineage_nodes::table
@@ -133,7 +139,11 @@ macro_rules! within_enterprises {
                 lineage_nodes::identifier.eq_any(
                     sites::table
                         .filter(sites::enterprise_id.eq_any($ents.select(enterprises::id)))
-                        .select("https://id.gs1.org/414/".into_sql::<Text>().concat(sites::gln)),
+                        .select(
+                            "https://id.gs1.org/414/"
+                                .into_sql::<Text>()
+                                .concat(sites::gln),
+                        ),
                 ),
             )
             .select(lineage_nodes::id);
@@ -168,7 +178,10 @@ fn captured_by(
     user: Option<i64>,
 ) -> diesel::dsl::EqAny<
     epcis_events::capture_job_id,
-    diesel::dsl::Select<diesel::dsl::Filter<capture_jobs::table, diesel::dsl::Eq<capture_jobs::created_by, i64>>, capture_jobs::id>,
+    diesel::dsl::Select<
+        diesel::dsl::Filter<capture_jobs::table, diesel::dsl::Eq<capture_jobs::created_by, i64>>,
+        capture_jobs::id,
+    >,
 > {
     epcis_events::capture_job_id.eq_any(
         capture_jobs::table
@@ -194,12 +207,9 @@ pub(crate) fn narrow<'a>(q: EventsQuery<'a>, scope: &ReadScope) -> EventsQuery<'
     };
     match set.as_ref().map(|s| &s.0) {
         None => q.filter(captured_by(user)),
-        Some(Enterprises::One(id)) => within_enterprises!(
-            q,
-            enterprises::table
-                .filter(enterprises::id.eq(*id)),
-            user
-        ),
+        Some(Enterprises::One(id)) => {
+            within_enterprises!(q, enterprises::table.filter(enterprises::id.eq(*id)), user)
+        }
         Some(Enterprises::Category(c)) => within_enterprises!(
             q,
             enterprises::table
