@@ -164,7 +164,7 @@ fn check_enterprise(conn: &mut DbConn, enterprise_id: i64, events: &[Event]) -> 
         let wanted: Vec<String> = distinct(pending.iter().map(|p| p.2));
         let received = receipts(conn, &wanted, &own)?;
         for (i, field, id, at) in pending {
-            if !received.get(id).is_some_and(|t| *t <= at) {
+            if received.get(id).is_none_or(|t| *t > at) {
                 refusals.push((
                     i,
                     field,

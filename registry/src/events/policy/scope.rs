@@ -173,16 +173,14 @@ macro_rules! within_enterprises {
     }};
 }
 
+/// The capture jobs of one user.
+type JobsOfUser = diesel::dsl::Select<
+    diesel::dsl::Filter<capture_jobs::table, diesel::dsl::Eq<capture_jobs::created_by, i64>>,
+    capture_jobs::id,
+>;
+
 /// Events captured by user `user` (none for `None`).
-fn captured_by(
-    user: Option<i64>,
-) -> diesel::dsl::EqAny<
-    epcis_events::capture_job_id,
-    diesel::dsl::Select<
-        diesel::dsl::Filter<capture_jobs::table, diesel::dsl::Eq<capture_jobs::created_by, i64>>,
-        capture_jobs::id,
-    >,
-> {
+fn captured_by(user: Option<i64>) -> diesel::dsl::EqAny<epcis_events::capture_job_id, JobsOfUser> {
     epcis_events::capture_job_id.eq_any(
         capture_jobs::table
             .filter(capture_jobs::created_by.eq(user.unwrap_or(-1)))
@@ -191,6 +189,10 @@ fn captured_by(
 }
 
 /// `q` narrowed to what `scope` reads.
+#[allow(
+    clippy::redundant_clone,
+    reason = "the macro writes the enterprise sub-query out at each use"
+)]
 pub(crate) fn narrow<'a>(q: EventsQuery<'a>, scope: &ReadScope) -> EventsQuery<'a> {
     let ReadScope::Within {
         enterprises: set,
