@@ -9,7 +9,7 @@ use adapters::epcis::{json::parse_json, xml::parse_xml};
 use diesel::prelude::*;
 use epcis_common::{all_events, count, enc, post, times};
 use registry::epcis::{Event, event_hash};
-use registry::identity::Role;
+use registry::identity::{self, Role, Scope};
 use registry::schema::{epcis_events, lineage_edges, lineage_nodes};
 use tracehub_tests::{TestApp, assert_error, body};
 
@@ -223,7 +223,19 @@ fn query_filters_pagination_and_bindings() {
 fn single_events_jobs_and_enterprise_visibility() {
     let app = TestApp::spawn();
     let admin = app.token("admin", Role::Admin);
-    let enterprise = app.token("farm", Role::Enterprise);
+    // An enterprise of Zhengzhou (food) with its GS1 company prefix, and a provincial officer.
+    let mut registration = tracehub_tests::fixtures::registration(1, "410102", &["food"]);
+    registration["company_prefix"] = serde_json::json!("0614142");
+    let response = app
+        .client()
+        .post(app.url("/api/v1/enterprises"))
+        .json(&registration)
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let user =
+        identity::find_user_by_name(&mut app.test_db().db().conn().unwrap(), "ent1").unwrap();
+    let enterprise = app.token_for(&user, &[Scope::Read, Scope::Write]);
     let officer = app.token("officer", Role::Officer);
     let response = post(
         &app,
@@ -235,7 +247,7 @@ fn single_events_jobs_and_enterprise_visibility() {
     let admin_job = body(response)["id"].as_i64().unwrap();
     let event = serde_json::json!({
         "@context": [CONTEXT], "type": "ObjectEvent", "eventTime": "2026-02-01T00:00:00Z",
-        "eventTimeZoneOffset": "+00:00", "epcList": ["urn:epc:id:sgtin:0614141.107346.9"],
+        "eventTimeZoneOffset": "+00:00", "epcList": ["urn:epc:id:sgtin:0614142.107346.9"],
         "action": "ADD", "bizStep": "commissioning", "eventID": "ni:///sha-256;0a1b?ver=CBV2.0"
     })
     .to_string();
@@ -274,7 +286,7 @@ fn single_events_jobs_and_enterprise_visibility() {
     // An error declaration about that event is not a duplicate: it is stored beside it.
     let declared = serde_json::json!({
         "@context": [CONTEXT], "type": "ObjectEvent", "eventTime": "2026-02-01T00:00:00Z",
-        "eventTimeZoneOffset": "+00:00", "epcList": ["urn:epc:id:sgtin:0614141.107346.9"],
+        "eventTimeZoneOffset": "+00:00", "epcList": ["urn:epc:id:sgtin:0614142.107346.9"],
         "action": "ADD", "bizStep": "commissioning", "eventID": "ni:///sha-256;0a1b?ver=CBV2.0",
         "errorDeclaration": {"declarationTime": "2026-02-02T00:00:00Z", "reason": "incorrect_data"}
     })
@@ -319,21 +331,26 @@ fn single_events_jobs_and_enterprise_visibility() {
         get(&enterprise, &format!("/epcis/capture/{admin_job}")).status(),
         404
     );
+    // The administrator's job is no enterprise's: not within an officer's jurisdiction.
     assert_eq!(
         get(&officer, &format!("/epcis/capture/{admin_job}")).status(),
-        200
+        404
     );
+    assert_eq!(get(&officer, &location).status(), 200);
     assert_eq!(get(&admin, "/epcis/capture/424242").status(), 404);
-    // The enterprise reads what it captured; the officer reads everything (jurisdiction later).
+    // The enterprise reads its own events; the officer those of its jurisdiction (the chain's
+    // prefix is no registered enterprise's); the administrator everything.
     assert_eq!(times(&app, &enterprise, ""), ["020100", "020100"]);
-    assert_eq!(times(&app, &officer, "").len(), 7);
+    assert_eq!(times(&app, &officer, ""), ["020100", "020100"]);
+    assert_eq!(times(&app, &admin, "").len(), 7);
     assert_eq!(count(&app, "audit"), 5);
     // One event by its eventID (percent-encoded), in either binding.
     let path = format!(
         "/epcis/events/{}",
         enc("urn:uuid:6a1f0d4e-0000-4000-8000-000000000001")
     );
-    let response = get(&officer, &path);
+    assert_eq!(get(&officer, &path).status(), 404);
+    let response = get(&admin, &path);
     assert_eq!(response.status(), 200);
     let doc = parse_json(&response.bytes().unwrap()).unwrap();
     assert_eq!(doc.events.len(), 1);

@@ -44,7 +44,7 @@ fn same(a: &Event, b: &Event) -> bool {
 fn the_corpus_is_captured_once_and_queried_back_unchanged() {
     let Some(root) = corpus() else { return };
     let app = TestApp::spawn();
-    let token = app.token("capturer", Role::System);
+    let token = app.token("capturer", Role::Admin);
     let mut docs = files(&root.join("examples"), &["xml", "jsonld", "json"]);
     docs.extend(files(
         &root.join("openepcis-test-resources"),

@@ -58,6 +58,7 @@ fn officer(app: &TestApp, dept: i64, name: &str, mailed: bool, locale: Option<Lo
             department_id: Some(dept),
             enterprise_id: None,
             locale,
+            category: None,
         },
     )
     .unwrap()

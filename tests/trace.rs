@@ -414,6 +414,7 @@ fn the_portal_shows_the_recall() {
             department_id: None,
             enterprise_id: None,
             locale: None,
+            category: None,
         },
     )
     .unwrap();

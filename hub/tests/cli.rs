@@ -154,9 +154,31 @@ fn tokens_are_printed_once_and_revoked_from_the_cli() {
         "food-adapter",
         "--role",
         "system",
+        "--category",
+        "food",
         "--no-password",
     ]);
     assert!(run(create, "").status.success());
+    let adapter =
+        registry::identity::find_user_by_name(&mut db.db().conn().unwrap(), "food-adapter");
+    assert_eq!(
+        adapter.unwrap().category,
+        Some(registry::departments::Category::Food)
+    );
+    let mut odd = hub(data.path(), &db);
+    odd.args([
+        "user",
+        "create",
+        "--username",
+        "odd",
+        "--role",
+        "system",
+        "--category",
+        "toys",
+        "--no-password",
+    ]);
+    let out = run(odd, "");
+    assert!(!out.status.success() && text(&out.stderr).contains("category"));
     let mut token = hub(data.path(), &db);
     token.args([
         "token",
@@ -324,6 +346,7 @@ fn import_enterprises_reports_bad_lines_and_skips_them_when_asked() {
             department_id: Some(dept.id),
             enterprise_id: None,
             locale: None,
+            category: None,
         },
     )
     .unwrap();

@@ -29,6 +29,14 @@ pub enum RegistryError {
     /// `outside_jurisdiction`), unlike a route's access rule.
     #[error("{message}")]
     Denied { code: &'static str, message: String },
+    /// As [`RegistryError::Denied`], about one field of the input (an EPCIS capture refused
+    /// for `events[3].bizLocation`).
+    #[error("{field}: {message}")]
+    DeniedField {
+        code: &'static str,
+        field: String,
+        message: String,
+    },
     /// Too many attempts; try again after this many seconds.
     #[error("too many attempts, retry after {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
@@ -73,6 +81,19 @@ impl RegistryError {
     pub fn denied(code: &'static str, message: impl Into<String>) -> Self {
         Self::Denied {
             code,
+            message: message.into(),
+        }
+    }
+
+    /// A refusal by object about `field` of the input.
+    pub fn denied_field(
+        code: &'static str,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::DeniedField {
+            code,
+            field: field.into(),
             message: message.into(),
         }
     }

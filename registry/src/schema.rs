@@ -28,6 +28,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         locale -> Nullable<Text>,
+        category -> Nullable<Text>,
     }
 }
 
@@ -292,7 +293,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    capture_job_warnings (capture_job_id) {
+        capture_job_id -> BigInt,
+        warning_count -> BigInt,
+        warnings -> Text,
+    }
+}
+
 diesel::joinable!(epcis_events -> capture_jobs (capture_job_id));
+diesel::joinable!(capture_job_warnings -> capture_jobs (capture_job_id));
 diesel::joinable!(epcis_event_nodes -> epcis_events (event_row_id));
 diesel::joinable!(epcis_event_nodes -> lineage_nodes (node_id));
 diesel::joinable!(lineage_edges -> epcis_events (event_row_id));
@@ -316,6 +326,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     batches,
     batch_inputs,
     capture_jobs,
+    capture_job_warnings,
     epcis_events,
     lineage_nodes,
     epcis_event_nodes,

@@ -119,6 +119,7 @@ impl Registry {
                 department_id: Some(dept),
                 enterprise_id: None,
                 locale: None,
+                category: None,
             },
         )
         .unwrap();

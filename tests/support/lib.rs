@@ -134,6 +134,7 @@ impl TestApp {
             department_id,
             enterprise_id,
             locale: None,
+            category: None,
         };
         identity::create_user(&mut self.db.db().conn().expect("connection"), &new).expect("user")
     }

@@ -202,6 +202,11 @@ impl From<RegistryError> for ApiError {
             }
             RegistryError::Forbidden(message) => ApiError::forbidden("forbidden", message),
             RegistryError::Denied { code, message } => ApiError::forbidden(code, message),
+            RegistryError::DeniedField {
+                code,
+                field,
+                message,
+            } => ApiError::forbidden(code, format!("{field}: {message}")).with_field(field),
             RegistryError::RateLimited { retry_after_secs } => ApiError {
                 retry_after_secs: Some(retry_after_secs),
                 ..ApiError::new(

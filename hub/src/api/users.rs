@@ -45,7 +45,7 @@ pub async fn create_audited(
     blocking(move || {
         state.db.transaction(|conn| {
             let user = identity::create_user(conn, &new)?;
-            let detail = json!({ "username": user.username, "role": user.role, "department_id": user.department_id, "enterprise_id": user.enterprise_id });
+            let detail = json!({ "username": user.username, "role": user.role, "department_id": user.department_id, "enterprise_id": user.enterprise_id, "category": user.category });
             audit(conn, &state, &actor, &request_id, "user.create", &format!("user:{}", user.id), detail)?;
             Ok(user)
         })

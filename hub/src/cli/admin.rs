@@ -8,6 +8,7 @@ use anyhow::{Context, bail};
 use clap::Subcommand;
 use registry::audit::{self, AuditEvent, AuditKey};
 use registry::db::{Db, DbConn};
+use registry::departments::Category;
 use registry::identity::{self, Locale, NewToken, NewUser, Role, Scope, UserFilter};
 use serde_json::json;
 
@@ -40,6 +41,10 @@ pub enum UserCommand {
         /// The language of the user's notices: zh-CN, vi or en (default: notices.default_locale).
         #[arg(long)]
         locale: Option<String>,
+        /// Regulator adapters (system users): the category they capture for (edible_agri,
+        /// food, drugs, agri_inputs, special_equipment, hazardous, rare_earth).
+        #[arg(long)]
+        category: Option<String>,
     },
     /// List users.
     List,
@@ -153,8 +158,12 @@ pub(super) fn user(config: &Config, command: UserCommand) -> anyhow::Result<Exit
             enterprise_id,
             no_password,
             locale,
+            category,
         } => {
             let role: Role = role.parse()?;
+            let category = category
+                .map(|c| Category::parse(&c, "category"))
+                .transpose()?;
             let locale = locale.map(|tag| tag.parse::<Locale>()).transpose()?;
             let password = if no_password {
                 None
@@ -170,10 +179,13 @@ pub(super) fn user(config: &Config, command: UserCommand) -> anyhow::Result<Exit
                 department_id,
                 enterprise_id,
                 locale,
+                category,
             };
             let user = audited(&db, &key, "user.create", |conn| {
                 let user = identity::create_user(conn, &new)?;
-                let detail = json!({ "username": user.username, "role": user.role });
+                let detail = json!({
+                    "username": user.username, "role": user.role, "category": user.category,
+                });
                 Ok((user.clone(), format!("user:{}", user.id), detail))
             })?;
             println!(

@@ -13,9 +13,11 @@ use registry::secret::SecretKey;
 use serde::{Deserialize, Serialize};
 
 pub use crate::mail::{MailConfig, MailTls};
+pub use epcis::EpcisConfig;
 pub use sections::*;
 pub use stamps::StampsConfig;
 
+mod epcis;
 mod sections;
 mod stamps;
 
@@ -52,6 +54,7 @@ pub struct Config {
     pub registry: RegistryConfig,
     pub documents: DocumentsConfig,
     pub stamps: StampsConfig,
+    pub epcis: EpcisConfig,
 }
 
 impl Default for Config {
@@ -68,6 +71,7 @@ impl Default for Config {
             registry: RegistryConfig::default(),
             documents: DocumentsConfig::default(),
             stamps: StampsConfig::default(),
+            epcis: EpcisConfig::default(),
         }
     }
 }
@@ -321,7 +325,7 @@ impl Config {
 /// one of the sections. Others (Kubernetes service links such as `HUB_SERVICE_HOST`,
 /// `HUB_CONFIG` itself) are not configuration; a typo inside a section still fails, naming it.
 fn is_config_key(key: &str) -> bool {
-    const SECTIONS: [&str; 9] = [
+    const SECTIONS: [&str; 10] = [
         "server",
         "database",
         "log",
@@ -331,6 +335,7 @@ fn is_config_key(key: &str) -> bool {
         "notices",
         "registry",
         "documents",
+        "epcis",
     ];
     key.eq_ignore_ascii_case("data_dir")
         || SECTIONS.iter().any(|section| {
@@ -404,6 +409,19 @@ mod tests {
         let mut config = Config::default();
         config.security.secret_key = "abc".into();
         assert_eq!(config.validate().unwrap_err().key, "security.secret_key");
+        let parsed = figment::Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::string("[epcis]\nunregistered_gln = \"sometimes\""))
+            .extract::<Config>()
+            .unwrap_err();
+        assert_eq!(parsed.path.join("."), "epcis.unregistered_gln");
+        let parsed: Config = figment::Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::string("[epcis]\nunregistered_gln = \"reject\""))
+            .extract()
+            .unwrap();
+        assert_eq!(
+            parsed.epcis.unregistered_gln,
+            registry::events::policy::UnregisteredGln::Reject
+        );
         let mut config = Config::default();
         config.database.url = "mysql://x/y".into();
         assert_eq!(config.validate().unwrap_err().key, "database.url");

@@ -97,6 +97,7 @@ fn actor(conn: &mut DbConn, name: &str, role: Role, dept: Option<(&str, Category
             department_id,
             enterprise_id: (role == Role::Enterprise).then_some(5),
             locale: None,
+            category: None,
         },
     )
     .unwrap();

@@ -35,6 +35,7 @@ fn officer(conn: &mut DbConn, name: &str, region: &str, cat: Category) -> Actor 
             department_id: Some(dept.id),
             enterprise_id: None,
             locale: None,
+            category: None,
         },
     )
     .unwrap();

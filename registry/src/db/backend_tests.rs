@@ -84,6 +84,11 @@ fn schema_matches_the_migrations() {
         .limit(1)
         .execute(conn)
         .unwrap();
+    capture_job_warnings::table
+        .select(capture_job_warnings::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
     epcis_events::table
         .select(epcis_events::all_columns)
         .limit(1)

@@ -138,6 +138,7 @@ mod tests {
                 department_id: Some(dept.id),
                 enterprise_id: None,
                 locale: None,
+                category: None,
             },
         )
         .unwrap();

@@ -290,6 +290,7 @@ pub fn register(conn: &mut DbConn, new: &NewEnterprise) -> Result<(Enterprise, U
             department_id: None,
             enterprise_id: Some(id),
             locale: None,
+            category: None,
         },
     )?;
     let enterprise = load_enterprise(conn, id)?;

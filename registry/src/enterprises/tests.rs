@@ -48,6 +48,7 @@ fn officer(conn: &mut crate::db::DbConn, name: &str, region: &str, cat: Category
             department_id: Some(dept.id),
             enterprise_id: None,
             locale: None,
+            category: None,
         },
     )
     .unwrap();

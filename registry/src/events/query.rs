@@ -50,6 +50,8 @@ pub struct EventQuery {
     pub matches: Vec<IdMatch>,
     /// Only events captured by this enterprise's users.
     pub captured_by_enterprise: Option<i64>,
+    /// Only events this scope reads ([`super::policy::read_scope`]).
+    pub scope: Option<super::policy::ReadScope>,
     /// Continue after this position.
     pub after: Option<PageToken>,
     /// Page size.
@@ -229,6 +231,9 @@ pub fn query_events(conn: &mut DbConn, q: &EventQuery) -> Result<EventPage> {
             .filter(capture_jobs::enterprise_id.eq(ent))
             .select(capture_jobs::id);
         query = query.filter(epcis_events::capture_job_id.eq_any(jobs));
+    }
+    if let Some(scope) = &q.scope {
+        query = super::policy::narrow(query, scope);
     }
     if let Some(after) = q.after {
         query = query.filter(

@@ -31,6 +31,7 @@ fn new_user(username: &str, role: Role) -> NewUser {
         department_id: None,
         enterprise_id: None,
         locale: None,
+        category: None,
     }
 }
 

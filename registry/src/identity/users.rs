@@ -8,6 +8,7 @@ use super::locale::Locale;
 use super::password::{DUMMY_HASH, hash_password, verify_password};
 use super::role::Role;
 use crate::db::DbConn;
+use crate::departments::Category;
 use crate::error::{RegistryError, Result};
 use crate::schema::{departments, users};
 use crate::time;
@@ -29,6 +30,8 @@ pub struct User {
     pub has_password: bool,
     /// The language notices are written in; none: the hub's default (`notices.default_locale`).
     pub locale: Option<Locale>,
+    /// The category a regulator adapter (`system` user) captures for; none for other roles.
+    pub category: Option<Category>,
 }
 
 #[derive(Queryable, Selectable)]
@@ -46,6 +49,7 @@ struct UserRow {
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
     locale: Option<String>,
+    category: Option<String>,
 }
 
 impl UserRow {
@@ -66,6 +70,11 @@ impl UserRow {
                 .locale
                 .as_deref()
                 .map(|tag| Locale::parse(tag, "locale"))
+                .transpose()?,
+            category: self
+                .category
+                .as_deref()
+                .map(|c| Category::parse(c, "category"))
                 .transpose()?,
         })
     }
@@ -92,6 +101,10 @@ pub struct NewUser {
     /// The language of the user's notices; omit for the hub's default.
     #[serde(default)]
     pub locale: Option<Locale>,
+    /// The category of a regulator adapter (`system` user): it captures events only about
+    /// products of this category. Only for `system` users.
+    #[serde(default)]
+    pub category: Option<Category>,
 }
 
 fn validate_username(username: &str) -> Result<()> {
@@ -174,6 +187,13 @@ impl NewUser {
             }
             _ => {}
         }
+        if self.category.is_some() && self.role != Role::System {
+            return Err(RegistryError::invalid(
+                "binding_not_allowed",
+                "category",
+                format!("a {} user is not bound to a category", self.role),
+            ));
+        }
         Ok(())
     }
 }
@@ -193,6 +213,7 @@ pub fn create_user(conn: &mut DbConn, new: &NewUser) -> Result<User> {
             users::department_id.eq(new.department_id),
             users::enterprise_id.eq(new.enterprise_id),
             users::locale.eq(new.locale.map(Locale::tag)),
+            users::category.eq(new.category.map(Category::as_str)),
             users::active.eq(true),
             users::created_at.eq(now),
             users::updated_at.eq(now),

@@ -48,6 +48,7 @@ fn user(conn: &mut DbConn, p: &Person<'_>) -> i64 {
             department_id: p.department_id,
             enterprise_id: p.enterprise_id,
             locale: p.locale,
+            category: None,
         },
     )
     .unwrap()

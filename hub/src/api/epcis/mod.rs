@@ -1,11 +1,10 @@
 //! The EPCIS 2.0 REST binding, first slice: capture (`POST /epcis/capture`, `POST /epcis/events`),
 //! capture jobs (`GET /epcis/capture/{id}`) and the event query (`GET /epcis/events`).
 //!
-//! Authorisation gap, deliberate for now: an enterprise may capture any event (the check that
-//! events happen at its own sites and concern its own products or lots received needs the
-//! enterprise registry), and departments read all events (jurisdiction needs the registry too).
-//! What is narrowed already: an enterprise reads only the capture jobs and events its own users
-//! captured.
+//! Who captures and reads what is the capture policy (`registry::events::policy`): an
+//! enterprise captures events at its own sites about its own products or objects it received, a
+//! regulator system events of its category; reads are scoped by role and jurisdiction. References
+//! to unregistered GLNs are warnings in the job or a refusal (`[epcis] unregistered_gln`).
 
 pub mod query;
 
@@ -16,8 +15,9 @@ use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
 use adapters::epcis::{EpcisDocument, EpcisError, ErrorKind, json, xml};
 use registry::epcis::DocumentKind;
-use registry::events::{self, CaptureJob, CaptureMeta};
-use registry::identity::{Actor, Role};
+use registry::events::CaptureMeta;
+use registry::events::policy::{self, CaptureOutcome};
+use registry::identity::Actor;
 use serde_json::json;
 use tracing_actix_web::RequestId;
 
@@ -101,7 +101,8 @@ async fn store(
     binding: Binding,
     doc: EpcisDocument,
 ) -> Result<HttpResponse, ApiError> {
-    let job = blocking(move || {
+    let policy = state.config.epcis.policy();
+    let outcome = blocking(move || {
         let meta = CaptureMeta {
             created_by: Some(actor.user_id),
             enterprise_id: actor.enterprise_id,
@@ -112,13 +113,15 @@ async fn store(
             attempt += 1;
             let events = doc.events.clone();
             let result = state.db.transaction(|conn| {
-                let job = events::capture(conn, events, &meta)?;
+                let outcome = policy::capture_checked(conn, &actor, events, &meta, policy)?;
+                let job = &outcome.job;
                 let detail = json!({
                     "job_id": job.id,
                     "format": job.format,
                     "events": job.event_count,
                     "stored": job.stored_count,
                     "duplicates": job.duplicate_count,
+                    "warnings": outcome.warning_count,
                 });
                 let target = format!("capture_job:{}", job.id);
                 audit(
@@ -130,7 +133,7 @@ async fn store(
                     &target,
                     detail,
                 )?;
-                Ok::<CaptureJob, ApiError>(job)
+                Ok::<CaptureOutcome, ApiError>(outcome)
             });
             match result {
                 Err(e) if e.code() == "conflict" && attempt < CAPTURE_ATTEMPTS => continue,
@@ -140,19 +143,25 @@ async fn store(
     })
     .await?;
     Ok(HttpResponse::Accepted()
-        .insert_header((header::LOCATION, format!("/epcis/capture/{}", job.id)))
-        .json(job))
+        .insert_header((
+            header::LOCATION,
+            format!("/epcis/capture/{}", outcome.job.id),
+        ))
+        .json(outcome))
 }
 
 /// Captures an EPCIS document (XML or JSON-LD by `Content-Type`). The whole document is read
 /// and validated first: any error answers 4xx naming the event and field, and writes nothing.
 /// Events already stored (same GS1 event hash or eventID) are skipped. The job is complete when
-/// this answers.
+/// this answers. An enterprise captures only events at its own sites about its own products or
+/// objects it received, a regulator system only events of its category (403 naming the event
+/// and field otherwise); references to unregistered GLNs are warnings in the answer, or 422 when
+/// the hub is configured to reject them.
 #[utoipa::path(post, path = "/epcis/capture", tag = "epcis",
     request_body(content = String, description = "EPCISDocument", content_type = "application/ld+json"),
-    responses((status = 202, body = CaptureJob, headers(("Location" = String))),
-        (status = 400, body = super::ErrorBody), (status = 415, body = super::ErrorBody),
-        (status = 422, body = super::ErrorBody)),
+    responses((status = 202, body = CaptureOutcome, headers(("Location" = String))),
+        (status = 400, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
+        (status = 415, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn capture(
     req: HttpRequest,
@@ -169,9 +178,9 @@ pub async fn capture(
 /// Captures one event (a bare JSON-LD event object or XML event element), as `/epcis/capture`.
 #[utoipa::path(post, path = "/epcis/events", tag = "epcis",
     request_body(content = String, description = "one EPCIS event", content_type = "application/ld+json"),
-    responses((status = 202, body = CaptureJob, headers(("Location" = String))),
-        (status = 400, body = super::ErrorBody), (status = 415, body = super::ErrorBody),
-        (status = 422, body = super::ErrorBody)),
+    responses((status = 202, body = CaptureOutcome, headers(("Location" = String))),
+        (status = 400, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
+        (status = 415, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn capture_event(
     req: HttpRequest,
@@ -193,22 +202,27 @@ pub async fn capture_event(
     store(state, actor, request_id, binding, doc).await
 }
 
-/// A capture job. Enterprises see only their own.
+/// A capture job and its warnings. Enterprises see their own, regulator systems those they
+/// captured, officers those of enterprises in their jurisdiction; others are 404.
 #[utoipa::path(get, path = "/epcis/capture/{id}", tag = "epcis", params(("id" = i64, Path)),
-    responses((status = 200, body = CaptureJob), (status = 404, body = super::ErrorBody)),
+    responses((status = 200, body = CaptureOutcome), (status = 404, body = super::ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn job(
     state: web::Data<AppState>,
     Auth(actor): Auth,
     id: web::Path<i64>,
-) -> Result<web::Json<CaptureJob>, ApiError> {
+) -> Result<web::Json<CaptureOutcome>, ApiError> {
     let id = id.into_inner();
     let db = state.db.clone();
-    let job = blocking(move || Ok(events::find_job(&mut *db.conn()?, id)?)).await?;
-    if actor.role == Role::Enterprise
-        && (job.enterprise_id.is_none() || job.enterprise_id != actor.enterprise_id)
-    {
-        return Err(ApiError::not_found("capture job"));
-    }
-    Ok(web::Json(job))
+    let outcome = blocking(move || {
+        let mut conn = db.conn()?;
+        let outcome = policy::find_outcome(&mut conn, id)?;
+        if policy::may_read_job(&mut conn, &actor, &outcome.job)? {
+            Ok(outcome)
+        } else {
+            Err(ApiError::not_found("capture job"))
+        }
+    })
+    .await?;
+    Ok(web::Json(outcome))
 }

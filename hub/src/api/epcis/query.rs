@@ -5,8 +5,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDateTime};
 use registry::epcis::cbv::{self, Vocab};
 use registry::epcis::{DocumentHeader, DocumentKind, EventType};
+use registry::events::policy::read_scope;
 use registry::events::{EventQuery, IdMatch, PageToken, query_events};
-use registry::identity::Role;
 use registry::ids::epc::{self, Canonical};
 use reports::epcis::{json::JsonEpcisWriter, xml::XmlEpcisWriter};
 
@@ -256,13 +256,13 @@ async fn answer(
     pairs: Vec<(String, String)>,
     not_found_when_empty: bool,
 ) -> Result<HttpResponse, ApiError> {
-    if actor.role == Role::Enterprise {
-        q.captured_by_enterprise = Some(actor.enterprise_id.unwrap_or(-1));
-    }
     let xml = wants_xml(req);
     let db = state.db.clone();
+    let actor = actor.clone();
     let (bytes, next, n) = blocking(move || {
-        let page = query_events(&mut *db.conn()?, &q)?;
+        let mut conn = db.conn()?;
+        q.scope = Some(read_scope(&mut conn, &actor)?);
+        let page = query_events(&mut conn, &q)?;
         let header = DocumentHeader {
             kind: DocumentKind::QueryDocument {
                 query_name: Some("SimpleEventQuery".into()),

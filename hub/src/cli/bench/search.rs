@@ -114,6 +114,7 @@ fn actors(db: &Db) -> anyhow::Result<(Actor, Actor)> {
         department_id,
         enterprise_id: None,
         locale: None,
+        category: None,
     };
     let admin = create_user(conn, &user("bench-admin", Role::Admin, None))?;
     let officer = create_user(conn, &user("bench-officer", Role::Officer, Some(dept.id)))?;

@@ -125,6 +125,7 @@ fn new_user(data: &FormData) -> Result<NewUser, ApiError> {
         enterprise_id: None,
         // Notices follow the hub's default until the user picks a language.
         locale: None,
+        category: None,
     })
 }
 

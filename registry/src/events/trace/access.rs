@@ -22,7 +22,7 @@ use crate::identity::{Actor, Role};
 use crate::schema::{batches, enterprises, epcis_event_nodes, epcis_events, products, sites};
 
 /// The GS1 key of an object identifier, without the leading indicator or extension digit.
-fn key_digits(identifier: &str) -> Option<&str> {
+pub(crate) fn key_digits(identifier: &str) -> Option<&str> {
     let rest = identifier.strip_prefix("https://id.gs1.org/")?;
     let (ai, rest) = rest.split_once('/')?;
     let key = rest.split('/').next()?;

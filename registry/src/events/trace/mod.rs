@@ -17,6 +17,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
+pub(crate) use access::key_digits;
 pub use access::{authorize, producer_of};
 pub use places::{Place, gs1_country};
 

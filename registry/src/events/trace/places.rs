@@ -40,7 +40,7 @@ pub struct Place {
 }
 
 /// The GLN inside a location or party identifier.
-fn gln_of(identifier: &str) -> Option<(&'static str, String)> {
+pub(crate) fn gln_of(identifier: &str) -> Option<(&'static str, String)> {
     let rest = identifier.strip_prefix("https://id.gs1.org/")?;
     let (ai, rest) = rest.split_once('/')?;
     let gln: String = rest.chars().take_while(char::is_ascii_digit).collect();

@@ -554,6 +554,7 @@ fn access_by_role_and_jurisdiction() {
                 department_id: Some(dept.id),
                 enterprise_id: None,
                 locale: None,
+                category: None,
             },
         )
         .unwrap();
