@@ -289,3 +289,12 @@ pub fn serials_page(
         })
         .collect()
 }
+
+/// The name of an order's product (for sheet headers).
+pub fn order_product_name(conn: &mut DbConn, order: &StampOrder) -> Result<String> {
+    use crate::schema::products;
+    Ok(products::table
+        .find(order.product_id)
+        .select(products::name)
+        .first::<String>(conn)?)
+}
