@@ -74,3 +74,17 @@ error-not_yet_removable = The listing cannot be removed yet: one year after list
 error-confirmation_required = Both confirmations are needed to remove a listing.
 error-unknown_enterprise = No such enterprise.
 error-invalid_locale = Choose one of the languages.
+
+# Stamps
+error-enterprise_blacklisted = The enterprise is on the blacklist: it gets no stamps.
+error-enterprise_suspended = The enterprise is suspended: it gets no stamps.
+error-batch_not_own = The batch is not one of the enterprise's batches.
+error-batch_other_product = The batch is of another product than the stamps.
+error-stamp_already_activated = A stamp of the range is already activated; nothing was activated.
+error-stamp_revoked = A stamp of the range is revoked; nothing was activated.
+error-stamp_conflict = Stamps of the range changed meanwhile; nothing was changed.
+error-not_issuing_department = Only an officer of the issuing department can do this.
+error-invalid_range = The range of stamps is not within the order.
+error-invalid_layout = The label grid cannot be printed.
+error-stamps_unconfigured = The hidden-code keys of stamps are not configured.
+error-missing_target = Say which stamps: a serial or an order.

@@ -25,7 +25,7 @@ pub use lifecycle::{
 pub use link::{MAX_HOST_LEN, MAX_LOT_LEN, MAX_URI_LEN, StampLinkBase, StampPath};
 pub use orders::{
     OrderFilter, OrderPage, OrderSummary, StampPage, StampRow, list_orders, order_product_name,
-    order_stamps, order_summary, serials_page,
+    order_stamps, order_summary, serials_page, stamp_uri,
 };
 
 /// What can go wrong building or checking stamp values. Each variant names the offending field.

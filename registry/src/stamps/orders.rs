@@ -298,3 +298,10 @@ pub fn order_product_name(conn: &mut DbConn, order: &StampOrder) -> Result<Strin
         .select(products::name)
         .first::<String>(conn)?)
 }
+
+/// The Digital Link URI of a stamp, as `actor` may see its order (see [`find_order`]).
+pub fn stamp_uri(conn: &mut DbConn, actor: &Actor, serial: &str) -> Result<String> {
+    let (order, _, serial) = locate(conn, serial)?;
+    let order = find_order(conn, actor, order.id)?;
+    Ok(order.link_base()?.uri(&serial))
+}
