@@ -65,7 +65,15 @@ pub async fn issue_audited(
     blocking(move || {
         state.db.transaction(|conn| {
             let order = stamps::issue_order(conn, &actor, &new, &ring, &host)?;
-            audit(conn, &state, &actor, &request_id, "stamps.issue", &format!("stamp_order:{}", order.id), issue_detail(&order))?;
+            audit(
+                conn,
+                &state,
+                &actor,
+                &request_id,
+                "stamps.issue",
+                &format!("stamp_order:{}", order.id),
+                issue_detail(&order),
+            )?;
             Ok(OrderSummary {
                 issued: order.quantity,
                 activated: 0,
@@ -89,7 +97,8 @@ pub async fn list(
 ) -> Result<web::Json<OrderPage>, ApiError> {
     let filter = filter.into_inner();
     let db = state.db.clone();
-    let page = blocking(move || Ok(stamps::list_orders(&mut *db.conn()?, &actor, &filter)?)).await?;
+    let page =
+        blocking(move || Ok(stamps::list_orders(&mut *db.conn()?, &actor, &filter)?)).await?;
     Ok(web::Json(page))
 }
 
@@ -105,7 +114,8 @@ pub async fn get(
 ) -> Result<web::Json<OrderSummary>, ApiError> {
     let id = id.into_inner();
     let db = state.db.clone();
-    let summary = blocking(move || Ok(stamps::order_summary(&mut *db.conn()?, &actor, id)?)).await?;
+    let summary =
+        blocking(move || Ok(stamps::order_summary(&mut *db.conn()?, &actor, id)?)).await?;
     Ok(web::Json(summary))
 }
 
@@ -135,7 +145,13 @@ pub async fn list_stamps(
     let StampPaging { page, per_page } = paging.into_inner();
     let db = state.db.clone();
     let found = blocking(move || {
-        Ok(stamps::order_stamps(&mut *db.conn()?, &actor, id, page, per_page)?)
+        Ok(stamps::order_stamps(
+            &mut *db.conn()?,
+            &actor,
+            id,
+            page,
+            per_page,
+        )?)
     })
     .await?;
     Ok(web::Json(found))
@@ -193,8 +209,8 @@ pub async fn activate_audited(
     actor: Actor,
     request_id: RequestId,
     activate: impl FnOnce(&mut registry::db::DbConn, &Actor) -> registry::Result<ActivationRecord>
-        + Send
-        + 'static,
+    + Send
+    + 'static,
 ) -> Result<ActivationRecord, ApiError> {
     blocking(move || {
         state.db.transaction(|conn| {
@@ -258,13 +274,21 @@ pub async fn revoke_audited(
     actor: Actor,
     request_id: RequestId,
     revoke: impl FnOnce(&mut registry::db::DbConn, &Actor) -> registry::Result<RevocationRecord>
-        + Send
-        + 'static,
+    + Send
+    + 'static,
 ) -> Result<RevocationRecord, ApiError> {
     blocking(move || {
         state.db.transaction(|conn| {
             let record = revoke(conn, &actor)?;
-            audit(conn, &state, &actor, &request_id, "stamps.revoke", &format!("stamp_order:{}", record.order_id), revoke_detail(&record))?;
+            audit(
+                conn,
+                &state,
+                &actor,
+                &request_id,
+                "stamps.revoke",
+                &format!("stamp_order:{}", record.order_id),
+                revoke_detail(&record),
+            )?;
             Ok(record)
         })
     })

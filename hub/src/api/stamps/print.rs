@@ -29,7 +29,12 @@ pub struct SheetQuery {
 }
 
 fn invalid(field: &str, message: String) -> ApiError {
-    ApiError::new(Kind::Invalid, "invalid_layout", format!("{field}: {message}")).with_field(field)
+    ApiError::new(
+        Kind::Invalid,
+        "invalid_layout",
+        format!("{field}: {message}"),
+    )
+    .with_field(field)
 }
 
 impl SheetQuery {
