@@ -12,5 +12,6 @@ pub mod openapi;
 pub mod portal;
 pub mod routes;
 pub mod server;
+pub mod stamps;
 pub mod synth;
 pub mod telemetry;

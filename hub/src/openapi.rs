@@ -33,6 +33,10 @@ use crate::api;
         api::documents::list, api::documents::upload, api::documents::upload_raw, api::documents::get,
         api::documents::publish, api::documents::content, api::documents::verify, api::documents::public_content,
         api::trace::trace, api::trace::recall, api::trace::recall_csv,
+        api::stamps::create, api::stamps::list, api::stamps::get, api::stamps::list_stamps,
+        api::stamps::print::sheet, api::stamps::activate_order, api::stamps::revoke_order,
+        api::stamps::print::qr_svg, api::stamps::print::qr_png, api::stamps::activate_stamp,
+        api::stamps::revoke_stamp,
     ),
     modifiers(&Security),
     tags(
@@ -46,6 +50,7 @@ use crate::api;
         (name = "notices", description = "Each user's inbox of notices, and their language"),
         (name = "alerts", description = "Alerts for the competent department: read, acknowledge, close"),
         (name = "blacklist", description = "The serious breach-of-trust blacklist: listing, removal, the public list"),
+        (name = "stamps", description = "Traceability stamps: issue, list, activate, revoke, print"),
         (name = "trace", description = "Trace forward and backward; recall reports"),
     )
 )]

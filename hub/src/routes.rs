@@ -113,6 +113,20 @@ pub fn declare(t: &mut RouteTable) {
         .api(M::GET, "/api/v1/blacklist/{id}", REVIEWERS, api::blacklist::get)
         .api(M::POST, "/api/v1/blacklist/{id}/remove", OFFICER, api::blacklist::remove);
 
+    // Stamps: issued by the competent department, activated by the enterprise, revoked by the
+    // issuing department; reads scoped per order (officers: jurisdiction; enterprises: own).
+    t.api(M::POST, "/api/v1/stamp-orders", OFFICER, api::stamps::create)
+        .api(M::GET, "/api/v1/stamp-orders", READERS, api::stamps::list)
+        .api(M::GET, "/api/v1/stamp-orders/{id}", READERS, api::stamps::get)
+        .api(M::GET, "/api/v1/stamp-orders/{id}/stamps", READERS, api::stamps::list_stamps)
+        .api(M::GET, "/api/v1/stamp-orders/{id}/sheet.pdf", READERS, api::stamps::print::sheet)
+        .api(M::POST, "/api/v1/stamp-orders/{id}/activate", ENTERPRISE, api::stamps::activate_order)
+        .api(M::POST, "/api/v1/stamp-orders/{id}/revoke", OFFICER, api::stamps::revoke_order)
+        .api(M::GET, "/api/v1/stamps/{serial}/qr.svg", READERS, api::stamps::print::qr_svg)
+        .api(M::GET, "/api/v1/stamps/{serial}/qr.png", READERS, api::stamps::print::qr_png)
+        .api(M::POST, "/api/v1/stamps/{serial}/activate", ENTERPRISE, api::stamps::activate_stamp)
+        .api(M::POST, "/api/v1/stamps/{serial}/revoke", OFFICER, api::stamps::revoke_stamp);
+
     // Audit.
     t.api(M::GET, "/api/v1/audit", ADMIN, api::audit::list)
         .api(M::GET, "/api/v1/audit/verify", ADMIN, api::audit::verify);

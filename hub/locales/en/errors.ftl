@@ -85,3 +85,17 @@ error-capture_not_own_product = The event is about an object that is neither you
 error-capture_outside_category = The event is about a product outside this system's category.
 error-capture_no_category = This regulator system is bound to no category and captures nothing.
 error-unregistered_gln = The event names a GLN of no registered site or enterprise.
+
+# Stamps
+error-enterprise_blacklisted = The enterprise is on the blacklist: it gets no stamps.
+error-enterprise_suspended = The enterprise is suspended: it gets no stamps.
+error-batch_not_own = The batch is not one of the enterprise's batches.
+error-batch_other_product = The batch is of another product than the stamps.
+error-stamp_already_activated = A stamp of the range is already activated; nothing was activated.
+error-stamp_revoked = A stamp of the range is revoked; nothing was activated.
+error-stamp_conflict = Stamps of the range changed meanwhile; nothing was changed.
+error-not_issuing_department = Only an officer of the issuing department can do this.
+error-invalid_range = The range of stamps is not within the order.
+error-invalid_layout = The label grid cannot be printed.
+error-stamps_unconfigured = The hidden-code keys of stamps are not configured.
+error-missing_target = Say which stamps: a serial or an order.

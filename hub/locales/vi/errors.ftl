@@ -102,3 +102,17 @@ error-capture_not_own_product = Sự kiện liên quan đến đối tượng kh
 error-capture_outside_category = Sự kiện liên quan đến sản phẩm ngoài nhóm hàng của hệ thống này.
 error-capture_no_category = Hệ thống quản lý này chưa gắn với nhóm hàng nào nên không được ghi nhận sự kiện.
 error-unregistered_gln = Sự kiện nêu một GLN không thuộc cơ sở hay doanh nghiệp đã đăng ký nào.
+
+# Tem truy xuất
+error-enterprise_blacklisted = Doanh nghiệp đang trong danh sách đen: không được cấp tem.
+error-enterprise_suspended = Doanh nghiệp đang bị đình chỉ: không được cấp tem.
+error-batch_not_own = Lô hàng không thuộc doanh nghiệp.
+error-batch_other_product = Lô hàng thuộc sản phẩm khác với sản phẩm của tem.
+error-stamp_already_activated = Một tem trong dải đã được kích hoạt; không tem nào được kích hoạt.
+error-stamp_revoked = Một tem trong dải đã bị thu hồi; không tem nào được kích hoạt.
+error-stamp_conflict = Tem trong dải vừa thay đổi; không có gì được thay đổi.
+error-not_issuing_department = Chỉ cán bộ của cơ quan cấp tem mới được làm việc này.
+error-invalid_range = Dải tem không nằm trong đơn cấp tem.
+error-invalid_layout = Không thể in lưới nhãn này.
+error-stamps_unconfigured = Chưa cấu hình khóa mã ẩn của tem.
+error-missing_target = Hãy chỉ rõ tem: một số sê-ri hoặc một đơn cấp tem.

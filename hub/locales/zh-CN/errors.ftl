@@ -102,3 +102,17 @@ error-capture_not_own_product = 事件涉及的对象既不是贵企业的产品
 error-capture_outside_category = 事件涉及的产品不属于本系统的监管品类。
 error-capture_no_category = 本监管系统未绑定品类，不能采集事件。
 error-unregistered_gln = 事件引用的 GLN 不属于任何已登记的场所或企业。
+
+# 追溯标签
+error-enterprise_blacklisted = 该企业已被列入严重失信名单，不予发放标签。
+error-enterprise_suspended = 该企业已被暂停，不予发放标签。
+error-batch_not_own = 该批次不属于本企业。
+error-batch_other_product = 该批次属于其他产品，与标签的产品不符。
+error-stamp_already_activated = 范围内有标签已激活，本次未激活任何标签。
+error-stamp_revoked = 范围内有标签已作废，本次未激活任何标签。
+error-stamp_conflict = 范围内的标签刚被更改，本次未做任何更改。
+error-not_issuing_department = 只有发放标签的部门的工作人员可以执行此操作。
+error-invalid_range = 标签范围不在该订单之内。
+error-invalid_layout = 该标签排版无法打印。
+error-stamps_unconfigured = 未配置标签暗码密钥。
+error-missing_target = 请指定标签：序列号或订单。

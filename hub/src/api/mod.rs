@@ -16,6 +16,7 @@ mod json;
 pub mod locale;
 pub mod notices;
 pub mod regions;
+pub mod stamps;
 pub mod tokens;
 pub mod trace;
 pub mod users;

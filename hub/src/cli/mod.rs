@@ -8,6 +8,7 @@ mod generate;
 mod import;
 mod mail;
 mod serve;
+pub(crate) mod stamps;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -81,6 +82,11 @@ pub enum Command {
         /// Where to write the copy (must not exist).
         file: PathBuf,
     },
+    /// Traceability stamps: issue, print, activate, revoke, keygen.
+    Stamps {
+        #[command(subcommand)]
+        command: stamps::StampsCommand,
+    },
     /// Generate synthetic data.
     Gen {
         #[command(subcommand)]
@@ -133,6 +139,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Mail { command } => mail::mail(&config, command),
         Command::Import { command } => import::import(&config, command),
         Command::Bench { command } => bench::bench(&config, command),
+        Command::Stamps { command } => stamps::stamps_command(&config, command),
         Command::Gen { command } => generate::gen_command(&config, command),
     };
     match outcome {

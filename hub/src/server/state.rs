@@ -5,6 +5,7 @@ use std::sync::Arc;
 use registry::audit::AuditKey;
 use registry::db::Db;
 use registry::secret::SecretKey;
+use registry::stamps::HiddenCodeKeyRing;
 
 use super::metrics::Metrics;
 use crate::config::Config;
@@ -20,12 +21,22 @@ pub struct AppState {
     /// Hashes client addresses before they are stored (login attempts, scans).
     pub client_key: SecretKey,
     pub metrics: Metrics,
+    /// The hidden-code keys of stamps (`None` only if `[stamps]` failed validation).
+    pub stamp_keys: Option<Arc<HiddenCodeKeyRing>>,
 }
 
 impl AppState {
     /// Derives the purpose keys from the server secret.
     pub fn new(db: Db, config: Config, secret: &SecretKey) -> Self {
+        let stamp_keys = match config.stamps.key_ring(secret) {
+            Ok(ring) => Some(Arc::new(ring)),
+            Err(e) => {
+                tracing::error!(error = %e, "stamps: no hidden-code keys");
+                None
+            }
+        };
         Self {
+            stamp_keys,
             db,
             config: Arc::new(config),
             audit_key: AuditKey::from_secret(secret),

@@ -25,6 +25,7 @@ pub use queue::{PendingChange, PendingChangePage, pending_changes};
 pub use register::{EnterpriseUpdate, NewEnterprise, UpdateOutcome, register, update_own};
 pub(crate) use register::{coordinates, text};
 pub use review::{Decision, decide, set_credit_tier};
+pub(crate) use search::Jurisdiction;
 pub use search::{EnterprisePage, EnterpriseQuery, search};
 
 #[cfg(test)]

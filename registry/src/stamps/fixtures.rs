@@ -1,9 +1,12 @@
 //! Fixtures shared by the stamp tests: departments, enterprises, products, batches, key rings.
 
+use chrono::NaiveDate;
+
 use super::{HiddenCodeKey, HiddenCodeKeyRing};
 use crate::db::DbConn;
 use crate::departments::{Category, NewDepartment, create_department};
 use crate::enterprises::{Decision, NewEnterprise, decide, register};
+use crate::filings::batches::{NewBatch, create_batch};
 use crate::filings::products::{NewProduct, create_product};
 use crate::identity::{Actor, AuthMethod, NewUser, Role, create_user};
 use crate::ids::uscc::{organisation_code_check_char, uscc_check_char};
@@ -65,7 +68,7 @@ pub fn pending_enterprise(conn: &mut DbConn, n: u32) -> (i64, Actor) {
             longitude: None,
             company_prefix: Some(format!("690123{n}")),
             categories: vec![Category::Food],
-            username: format!("zz-food-{n}"),
+            username: format!("ent-{n}"),
             password: "a long enough password".into(),
         },
     )
@@ -101,6 +104,27 @@ pub fn product(conn: &mut DbConn, user: &Actor, ent: i64, n: u32, item: u32) -> 
             specification: String::new(),
             shelf_life_days: Some(30),
             target_markets: vec!["CN".into()],
+        },
+    )
+    .unwrap()
+    .id
+}
+
+/// A batch `lot` of a product.
+pub fn batch(conn: &mut DbConn, user: &Actor, ent: i64, product_id: i64, lot: &str) -> i64 {
+    create_batch(
+        conn,
+        user,
+        ent,
+        &NewBatch {
+            product_id,
+            lot: lot.into(),
+            production_date: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+            expiry_date: None,
+            quantity: 10.0,
+            unit: "box".into(),
+            site_id: None,
+            inputs: vec![],
         },
     )
     .unwrap()

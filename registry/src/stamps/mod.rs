@@ -6,7 +6,9 @@
 
 pub mod codes;
 pub mod issue;
+pub mod lifecycle;
 pub mod link;
+pub mod orders;
 
 pub use codes::{
     ALPHABET, HIDDEN_CODE_LEN, HiddenCode, HiddenCodeKey, HiddenCodeKeyRing, KeyVersion,
@@ -16,7 +18,15 @@ pub use issue::{
     MAX_ORDER_QUANTITY, NewStampOrder, StampKind, StampOrder, find_order, issue_order,
     issue_order_with,
 };
+pub use lifecycle::{
+    ActivationRecord, OrderActivation, OrderRevocation, RevocationRecord, StampActivation,
+    StampRevocation, activate_order, activate_stamp, revoke_order, revoke_stamp,
+};
 pub use link::{MAX_HOST_LEN, MAX_LOT_LEN, MAX_URI_LEN, StampLinkBase, StampPath};
+pub use orders::{
+    OrderFilter, OrderPage, OrderSummary, StampPage, StampRow, list_orders, order_product_name,
+    order_stamps, order_summary, serials_page, stamp_uri,
+};
 
 /// What can go wrong building or checking stamp values. Each variant names the offending field.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -53,3 +63,5 @@ const ALPHABET_STR: &str = "23456789ABCDEFGHJKMNPQRSTVWXYZ";
 mod fixtures;
 #[cfg(test)]
 mod issue_tests;
+#[cfg(test)]
+mod lifecycle_tests;

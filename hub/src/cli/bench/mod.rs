@@ -3,6 +3,7 @@
 
 mod events;
 mod search;
+mod stamps;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -55,6 +56,18 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 2)]
         threads: usize,
     },
+    /// Issue one order of stamps on the configured database (with its own officer,
+    /// enterprise and product), then draw the PDF sheet of its first `--pdf` stamps.
+    Stamps {
+        #[arg(long, default_value_t = 1_000_000)]
+        count: i64,
+        /// `qr` or `anti_counterfeit`.
+        #[arg(long, default_value = "anti_counterfeit")]
+        kind: String,
+        /// Stamps to draw on the timed PDF sheet (0: none).
+        #[arg(long, default_value_t = 10_000)]
+        pdf: u64,
+    },
     /// Recall latency for raw-material lots of the generated world with `seed`.
     Recall {
         #[arg(long, default_value_t = 1)]
@@ -84,6 +97,9 @@ pub(super) fn bench(config: &Config, command: BenchCommand) -> anyhow::Result<Ex
             file,
         } => search::generate(enterprises, &country, seed, &file),
         BenchCommand::Capture { dir, threads } => events::capture_bench(config, dir, threads),
+        BenchCommand::Stamps { count, kind, pdf } => {
+            stamps::stamps_bench(config, count, &kind, pdf)
+        }
         BenchCommand::Recall { seed, lots, runs } => events::recall_bench(config, seed, lots, runs),
     }
 }
