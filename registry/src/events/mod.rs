@@ -23,6 +23,7 @@
 
 pub mod lineage;
 pub mod nodes;
+pub mod profile;
 pub mod query;
 pub mod recall;
 pub mod store;
