@@ -10,7 +10,7 @@ use diesel::sql_types::BigInt;
 use serde::Serialize;
 
 use super::profile::{Stage, lap};
-use super::{event_company_prefix, lineage, nodes, role_name};
+use super::{body, event_company_prefix, lineage, nodes, role_name};
 use crate::blacklist::filing_flag;
 use crate::db::DbConn;
 use crate::epcis::{Event, event_hash};
@@ -223,11 +223,16 @@ fn insert_events(
         .iter()
         .map(|p| event_company_prefix(&p.event))
         .collect();
+    let bodies = chunk
+        .iter()
+        .map(|p| body::pack(&p.event.to_internal_json()))
+        .collect::<Result<Vec<Vec<u8>>>>()?;
     let rows: Vec<_> = chunk
         .iter()
+        .zip(bodies)
         .zip(&ids)
         .zip(&prefixes)
-        .map(|((p, id), prefix)| {
+        .map(|(((p, packed), id), prefix)| {
             let e = &p.event;
             (
                 epcis_events::id.eq(*id),
@@ -245,7 +250,8 @@ fn insert_events(
                 epcis_events::biz_location.eq(e.biz_location.as_ref().map(|l| l.id.clone())),
                 epcis_events::company_prefix.eq(prefix.clone()),
                 epcis_events::capture_job_id.eq(job_id),
-                epcis_events::body.eq(e.to_internal_json()),
+                epcis_events::body.eq(""),
+                epcis_events::body_zstd.eq(Some(packed)),
             )
         })
         .collect();
