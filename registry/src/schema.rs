@@ -261,6 +261,7 @@ diesel::table! {
         company_prefix -> Text,
         capture_job_id -> BigInt,
         body -> Text,
+        body_zstd -> Nullable<Binary>,
     }
 }
 

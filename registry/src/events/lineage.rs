@@ -24,6 +24,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use std::collections::HashMap;
+use std::time::Instant;
+
+use super::profile::{Stage, lap};
 
 use super::company_prefix;
 use crate::db::DbConn;
@@ -227,6 +230,7 @@ pub(super) fn write(
     derived: &[Derived],
     nodes: &HashMap<String, i64>,
 ) -> Result<()> {
+    let t = Instant::now();
     let mut rows = Vec::new();
     for (row_id, at, edges, _) in derived {
         for edge in edges {
@@ -261,12 +265,15 @@ pub(super) fn write(
         .iter()
         .filter_map(|(_, at, _, c)| c.as_ref().map(|c| (*at, c)))
         .collect();
+    let t = lap(Stage::Edges, t);
     if let DbConn::Pg(pg) = conn {
-        return close_together(pg, &closings, nodes);
+        close_together(pg, &closings, nodes)?;
+    } else {
+        for (at, c) in closings {
+            close(conn, at, c, nodes)?;
+        }
     }
-    for (at, c) in closings {
-        close(conn, at, c, nodes)?;
-    }
+    lap(Stage::Closings, t);
     Ok(())
 }
 

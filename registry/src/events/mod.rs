@@ -5,7 +5,8 @@
 //!
 //! - `capture_jobs`: one row per capture request (synchronous: a job is `succeeded` when its
 //!   transaction commits; a refused document leaves no job).
-//! - `epcis_events`: one row per distinct event: the hub's internal JSON (`body`) and the columns
+//! - `epcis_events`: one row per distinct event: the hub's internal JSON (compressed in
+//!   `body_zstd` since `2026-11-29-000057_event_body_zstd`, see [`body`]) and the columns
 //!   queries filter on. The same event (same GS1 event hash) or the same `eventID` is stored once;
 //!   an event carrying an `errorDeclaration` is a distinct row (`declares_error`), so declaring
 //!   an error about a stored event is not mistaken for a duplicate.
@@ -21,9 +22,11 @@
 //! `company_prefix` (events, identifier rows, nodes and edges) is the sharding key of the large
 //! tables; see [`company_prefix`] for what it holds.
 
+pub mod body;
 pub mod lineage;
 pub mod nodes;
 pub mod policy;
+pub mod profile;
 pub mod query;
 pub mod recall;
 pub mod store;

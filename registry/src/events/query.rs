@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::body;
 use crate::db::DbConn;
 use crate::epcis::Event;
 use crate::error::{RegistryError, Result};
@@ -148,6 +149,7 @@ pub fn query_events(conn: &mut DbConn, q: &EventQuery) -> Result<EventPage> {
             epcis_events::id,
             epcis_events::event_time,
             epcis_events::body,
+            epcis_events::body_zstd,
         ))
         .order((epcis_events::event_time, epcis_events::id))
         .into_boxed();
@@ -245,12 +247,15 @@ pub fn query_events(conn: &mut DbConn, q: &EventQuery) -> Result<EventPage> {
         );
     }
     let limit = q.limit.max(1);
-    let rows: Vec<(i64, NaiveDateTime, String)> = query.limit(limit + 1).load(conn)?;
+    let rows: Vec<(i64, NaiveDateTime, String, Option<Vec<u8>>)> =
+        query.limit(limit + 1).load(conn)?;
     let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
     let mut events = Vec::with_capacity(rows.len());
     let mut next = None;
-    for (row_id, event_time, body) in rows.into_iter().take(usize::try_from(limit).unwrap_or(0)) {
-        let event = Event::from_internal_json(&body).map_err(|e| {
+    for (row_id, event_time, text, packed) in
+        rows.into_iter().take(usize::try_from(limit).unwrap_or(0))
+    {
+        let event = Event::from_internal_json(&body::unpack(text, packed)?).map_err(|e| {
             RegistryError::Config(format!("stored event {row_id} is unreadable: {e}"))
         })?;
         next = Some(PageToken {

@@ -2,13 +2,15 @@
 //! their identifiers, lineage edges and a capture job.
 
 use std::collections::HashSet;
+use std::time::Instant;
 
 use chrono::{NaiveDateTime, TimeZone, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 use serde::Serialize;
 
-use super::{event_company_prefix, lineage, nodes, role_name};
+use super::profile::{Stage, lap};
+use super::{body, event_company_prefix, lineage, nodes, role_name};
 use crate::blacklist::filing_flag;
 use crate::db::DbConn;
 use crate::epcis::{Event, event_hash};
@@ -78,6 +80,7 @@ struct Prepared {
 /// An event already stored (same GS1 event hash, or same `eventID`; the same for an error
 /// declaration among error declarations) is skipped, and so is a repeat within `events`.
 pub fn capture(conn: &mut DbConn, events: Vec<Event>, meta: &CaptureMeta) -> Result<CaptureJob> {
+    let t = Instant::now();
     let now = time::now();
     let record_time = Utc.from_utc_datetime(&now).fixed_offset();
     let total = events.len();
@@ -100,7 +103,9 @@ pub fn capture(conn: &mut DbConn, events: Vec<Event>, meta: &CaptureMeta) -> Res
             });
         }
     }
+    let t = lap(Stage::Hash, t);
     let (known_hashes, known_ids) = already_stored(conn, &fresh)?;
+    let t = lap(Stage::Duplicates, t);
     fresh.retain(|p| {
         !known_hashes.contains(&(p.hash.clone(), p.declares_error))
             && !p
@@ -129,6 +134,7 @@ pub fn capture(conn: &mut DbConn, events: Vec<Event>, meta: &CaptureMeta) -> Res
         ))
         .returning(capture_jobs::id)
         .get_result(conn)?;
+    lap(Stage::Job, t);
     for chunk in fresh.chunks(EVENT_CHUNK) {
         insert_events(conn, chunk, job_id, now)?;
     }
@@ -204,7 +210,9 @@ fn insert_events(
     job_id: i64,
     now: NaiveDateTime,
 ) -> Result<()> {
+    let t = Instant::now();
     let ids = allocate_event_ids(conn, chunk.len())?;
+    let t = lap(Stage::Ids, t);
     if ids.len() != chunk.len() {
         return Err(RegistryError::conflict(
             "capture_race",
@@ -215,11 +223,16 @@ fn insert_events(
         .iter()
         .map(|p| event_company_prefix(&p.event))
         .collect();
+    let bodies = chunk
+        .iter()
+        .map(|p| body::pack(&p.event.to_internal_json()))
+        .collect::<Result<Vec<Vec<u8>>>>()?;
     let rows: Vec<_> = chunk
         .iter()
+        .zip(bodies)
         .zip(&ids)
         .zip(&prefixes)
-        .map(|((p, id), prefix)| {
+        .map(|(((p, packed), id), prefix)| {
             let e = &p.event;
             (
                 epcis_events::id.eq(*id),
@@ -237,10 +250,12 @@ fn insert_events(
                 epcis_events::biz_location.eq(e.biz_location.as_ref().map(|l| l.id.clone())),
                 epcis_events::company_prefix.eq(prefix.clone()),
                 epcis_events::capture_job_id.eq(job_id),
-                epcis_events::body.eq(e.to_internal_json()),
+                epcis_events::body.eq(""),
+                epcis_events::body_zstd.eq(Some(packed)),
             )
         })
         .collect();
+    let t = lap(Stage::Rows, t);
     match &mut *conn {
         DbConn::Pg(pg) => {
             diesel::copy_from(epcis_events::table)
@@ -255,6 +270,7 @@ fn insert_events(
             }
         }
     }
+    let t = lap(Stage::Events, t);
     let mut derived = Vec::with_capacity(chunk.len());
     let mut touched: Vec<Vec<(String, &str)>> = Vec::with_capacity(chunk.len());
     let mut names: Vec<String> = Vec::new();
@@ -279,7 +295,9 @@ fn insert_events(
     }
     names.sort_unstable();
     names.dedup();
+    let t = lap(Stage::Derive, t);
     let node_ids = nodes::intern(conn, &names)?;
+    let t = lap(Stage::Nodes, t);
     let mut id_rows = Vec::new();
     for ((roles, row), prefix) in touched.iter().zip(&ids).zip(&prefixes) {
         for (role, id) in roles {
@@ -310,6 +328,7 @@ fn insert_events(
             }
         }
     }
+    lap(Stage::Index, t);
     lineage::write(conn, &derived, &node_ids)
 }
 

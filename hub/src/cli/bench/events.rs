@@ -15,7 +15,7 @@ use anyhow::Context;
 use diesel::prelude::*;
 use registry::audit::{self, AuditEvent, AuditKey};
 use registry::events::recall::{parse_sort, recall};
-use registry::events::{CaptureMeta, capture};
+use registry::events::{CaptureMeta, capture, profile};
 use registry::schema::lineage_nodes;
 use serde_json::json;
 
@@ -42,7 +42,7 @@ pub(super) fn capture_bench(
         .collect();
     files.sort();
     let queue = Mutex::new(files.into_iter());
-    let totals = Mutex::new((0u64, 0u64, Duration::ZERO));
+    let totals = Mutex::new((0u64, 0u64, Duration::ZERO, Duration::ZERO, Duration::ZERO));
     let started = Instant::now();
     std::thread::scope(|s| -> anyhow::Result<()> {
         let workers: Vec<_> = (0..threads.max(1))
@@ -68,8 +68,12 @@ pub(super) fn capture_bench(
                             enterprise_id: None,
                             format: if xml { "xml" } else { "json" },
                         };
+                        let tx_start = Instant::now();
+                        let mut in_capture = Duration::ZERO;
                         let job = db.transaction(|conn| {
+                            let c = Instant::now();
                             let job = capture(conn, doc.events, &meta)?;
+                            in_capture = c.elapsed();
                             audit::append(
                                 conn,
                                 &key,
@@ -83,10 +87,13 @@ pub(super) fn capture_bench(
                             )?;
                             Ok::<_, registry::RegistryError>(job)
                         })?;
+                        let in_tx = tx_start.elapsed();
                         let mut t = totals.lock().map_err(|_| anyhow::anyhow!("lock"))?;
                         t.0 += u64::try_from(job.event_count).unwrap_or(0);
                         t.1 += u64::try_from(job.stored_count).unwrap_or(0);
                         t.2 += parsed;
+                        t.3 += in_capture;
+                        t.4 += in_tx.saturating_sub(in_capture);
                     }
                 })
             })
@@ -98,14 +105,51 @@ pub(super) fn capture_bench(
         Ok(())
     })?;
     let secs = started.elapsed().as_secs_f64();
-    let (events, stored, parsing) = *totals.lock().map_err(|_| anyhow::anyhow!("lock"))?;
+    let (events, stored, parsing, capturing, rest) =
+        *totals.lock().map_err(|_| anyhow::anyhow!("lock"))?;
     println!(
         "captured {events} events ({stored} stored) in {secs:.1} s on {} ({threads} threads): {:.0} events/s; parsing took {:.1} s of thread time",
         db.backend().as_str(),
         events as f64 / secs,
         parsing.as_secs_f64()
     );
+    print_profile(parsing, capturing, rest);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where the worker threads' time went (summed over threads).
+fn print_profile(parsing: Duration, capturing: Duration, rest: Duration) {
+    let stages = profile::totals();
+    let total = parsing + capturing + rest;
+    let pct = |d: Duration| 100.0 * d.as_secs_f64() / total.as_secs_f64().max(1e-9);
+    println!(
+        "thread time by stage (s, % of {:.1} s):",
+        total.as_secs_f64()
+    );
+    println!(
+        "  {:<34} {:>7.2} {:>5.1}%",
+        "parse and validate (adapters)",
+        parsing.as_secs_f64(),
+        pct(parsing)
+    );
+    let mut listed = Duration::ZERO;
+    for (name, d) in stages {
+        listed += d;
+        println!("  {name:<34} {:>7.2} {:>5.1}%", d.as_secs_f64(), pct(d));
+    }
+    let other = capturing.saturating_sub(listed);
+    println!(
+        "  {:<34} {:>7.2} {:>5.1}%",
+        "other capture",
+        other.as_secs_f64(),
+        pct(other)
+    );
+    println!(
+        "  {:<34} {:>7.2} {:>5.1}%",
+        "audit row and commit",
+        rest.as_secs_f64(),
+        pct(rest)
+    );
 }
 
 pub(super) fn recall_bench(

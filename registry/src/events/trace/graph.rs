@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::super::body;
 use super::super::lineage::EdgeKind;
 use crate::db::DbConn;
 use crate::error::Result;
@@ -290,11 +291,17 @@ pub(crate) fn parties(conn: &mut DbConn, events: &[i64]) -> Result<Vec<(i64, Str
 pub(crate) fn bodies(conn: &mut DbConn, events: &[i64]) -> Result<Vec<(i64, String)>> {
     let mut out = Vec::new();
     for chunk in events.chunks(CHUNK) {
-        let rows: Vec<(i64, String)> = epcis_events::table
+        let rows: Vec<(i64, String, Option<Vec<u8>>)> = epcis_events::table
             .filter(epcis_events::id.eq_any(chunk))
-            .select((epcis_events::id, epcis_events::body))
+            .select((
+                epcis_events::id,
+                epcis_events::body,
+                epcis_events::body_zstd,
+            ))
             .load(conn)?;
-        out.extend(rows);
+        for (id, text, packed) in rows {
+            out.push((id, body::unpack(text, packed)?));
+        }
     }
     Ok(out)
 }
