@@ -325,7 +325,7 @@ impl Config {
 /// one of the sections. Others (Kubernetes service links such as `HUB_SERVICE_HOST`,
 /// `HUB_CONFIG` itself) are not configuration; a typo inside a section still fails, naming it.
 fn is_config_key(key: &str) -> bool {
-    const SECTIONS: [&str; 10] = [
+    const SECTIONS: [&str; 11] = [
         "server",
         "database",
         "log",
@@ -336,6 +336,7 @@ fn is_config_key(key: &str) -> bool {
         "registry",
         "documents",
         "epcis",
+        "stamps",
     ];
     key.eq_ignore_ascii_case("data_dir")
         || SECTIONS.iter().any(|section| {
@@ -371,6 +372,22 @@ mod tests {
                 keys(child, &path, out);
                 out.push(path);
             }
+        }
+    }
+
+    #[test]
+    fn every_section_can_be_set_from_the_environment() {
+        let defaults = toml::Value::try_from(Config::default()).unwrap();
+        let toml::Value::Table(table) = defaults else {
+            panic!("the configuration is a table");
+        };
+        for (key, value) in table {
+            let name = if value.is_table() {
+                format!("{key}__anything")
+            } else {
+                key.clone()
+            };
+            assert!(is_config_key(&name), "HUB_{name} is not read");
         }
     }
 
