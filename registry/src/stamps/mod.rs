@@ -5,7 +5,11 @@
 //! these values; nothing here touches a database or the network.
 
 pub mod codes;
+pub mod fakes;
 pub mod link;
+pub mod resolve;
+pub mod scans;
+pub mod verify;
 
 pub use codes::{
     ALPHABET, HIDDEN_CODE_LEN, HiddenCode, HiddenCodeKey, HiddenCodeKeyRing, KeyVersion,
