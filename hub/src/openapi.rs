@@ -33,6 +33,8 @@ use crate::api;
         api::documents::list, api::documents::upload, api::documents::upload_raw, api::documents::get,
         api::documents::publish, api::documents::content, api::documents::verify, api::documents::public_content,
         api::trace::trace, api::trace::recall, api::trace::recall_csv,
+        crate::resolver::resolve_short, crate::resolver::resolve_with_lot,
+        crate::resolver::public::verify_api, crate::resolver::public::report_api,
     ),
     modifiers(&Security),
     tags(
@@ -47,6 +49,7 @@ use crate::api;
         (name = "alerts", description = "Alerts for the competent department: read, acknowledge, close"),
         (name = "blacklist", description = "The serious breach-of-trust blacklist: listing, removal, the public list"),
         (name = "trace", description = "Trace forward and backward; recall reports"),
+        (name = "stamps", description = "The public stamp resolver (GS1 Digital Link), hidden-code verification, reports of suspected fakes"),
     )
 )]
 pub struct ApiDoc;

@@ -20,12 +20,15 @@ pub struct AppState {
     /// Hashes client addresses before they are stored (login attempts, scans).
     pub client_key: SecretKey,
     pub metrics: Metrics,
+    /// The public stamp resolver: keys, story cache, scan log.
+    pub resolver: Arc<crate::resolver::Resolver>,
 }
 
 impl AppState {
     /// Derives the purpose keys from the server secret.
     pub fn new(db: Db, config: Config, secret: &SecretKey) -> Self {
         Self {
+            resolver: Arc::new(crate::resolver::Resolver::new(db.clone(), &config, secret)),
             db,
             config: Arc::new(config),
             audit_key: AuditKey::from_secret(secret),

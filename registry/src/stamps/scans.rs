@@ -176,8 +176,9 @@ pub fn record_scans(
     for scan in scans {
         let subject = scan.subject.as_deref();
         match (scan.verdict.as_str(), subject) {
-            (v, _) if v == Verdict::UnknownSerial.as_str() => {
-                // Keyed per GTIN and day: random serials under one GTIN make one alert a day.
+            (v, _) if v == Verdict::UnknownSerial.as_str() || v == Verdict::GtinMismatch.as_str() => {
+                // Keyed per GTIN and day: random serials under one GTIN make one alert a day
+                // (a serial of another product under this GTIN is unknown for this product).
                 let key = format!("stamp_unknown_serial:{}:{day}", scan.gtin);
                 raised += raise(conn, memo, &key, scan, "stamp_unknown_serial", Severity::Warning)?;
             }
