@@ -96,3 +96,16 @@ error-not_yet_removable = Chưa thể đưa ra: sớm nhất một năm sau khi 
 error-confirmation_required = Cần cả hai xác nhận để đưa ra khỏi danh sách.
 error-unknown_enterprise = Không có doanh nghiệp này.
 error-invalid_locale = Hãy chọn một ngôn ngữ.
+
+# Tra cứu tem công khai.
+error-invalid_digital_link = Không phải đường dẫn tem: /01/{GTIN}/21/{số sê-ri} hoặc /01/{GTIN}/10/{số lô}/21/{số sê-ri}, với GTIN hợp lệ.
+error-invalid_location = Vĩ độ phải từ -90 đến 90 và kinh độ từ -180 đến 180, có cả hai hoặc không có.
+error-invalid_country = Không phải mã quốc gia (ISO 3166 alpha-2, ví dụ VN).
+error-link_type_not_found = Sản phẩm này không có liên kết loại này.
+error-unknown_serial = Không có tem nào với số sê-ri này được cấp cho sản phẩm này.
+error-too_many_wrong_codes = Nhập sai mã quá nhiều lần. Vui lòng thử lại sau.
+error-verification_unavailable = Hiện không thể xác thực.
+error-invalid_serial = Nhập số sê-ri in dưới mã (tối đa 20 ký tự).
+error-invalid_hidden_code = Nhập mã dưới lớp cào.
+error-invalid_description = Mô tả điều bất thường (tối đa 4.000 ký tự).
+error-too_long = Tối đa 200 ký tự.
