@@ -76,9 +76,8 @@ error-unknown_enterprise = No such enterprise.
 error-invalid_locale = Choose one of the languages.
 
 # The public stamp resolver.
-error-invalid_digital_link = Not a stamp link: /01/{GTIN}/21/{serial} or /01/{GTIN}/10/{lot}/21/{serial}, with a valid GTIN.
+error-invalid_digital_link = Not a stamp link: /01/GTIN/21/SERIAL or /01/GTIN/10/LOT/21/SERIAL, with a valid GTIN.
 error-invalid_location = Latitude must be between -90 and 90 and longitude between -180 and 180, both or neither.
-error-invalid_country = Not a country code (ISO 3166 alpha-2, e.g. VN).
 error-link_type_not_found = No link of this type is available for this product.
 error-unknown_serial = No stamp with this serial was issued for this product.
 error-too_many_wrong_codes = Too many wrong codes. Try again later.

@@ -98,9 +98,8 @@ error-unknown_enterprise = Không có doanh nghiệp này.
 error-invalid_locale = Hãy chọn một ngôn ngữ.
 
 # Tra cứu tem công khai.
-error-invalid_digital_link = Không phải đường dẫn tem: /01/{GTIN}/21/{số sê-ri} hoặc /01/{GTIN}/10/{số lô}/21/{số sê-ri}, với GTIN hợp lệ.
+error-invalid_digital_link = Không phải đường dẫn tem: /01/GTIN/21/SÊ-RI hoặc /01/GTIN/10/LÔ/21/SÊ-RI, với GTIN hợp lệ.
 error-invalid_location = Vĩ độ phải từ -90 đến 90 và kinh độ từ -180 đến 180, có cả hai hoặc không có.
-error-invalid_country = Không phải mã quốc gia (ISO 3166 alpha-2, ví dụ VN).
 error-link_type_not_found = Sản phẩm này không có liên kết loại này.
 error-unknown_serial = Không có tem nào với số sê-ri này được cấp cho sản phẩm này.
 error-too_many_wrong_codes = Nhập sai mã quá nhiều lần. Vui lòng thử lại sau.

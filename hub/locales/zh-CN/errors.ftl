@@ -98,9 +98,8 @@ error-unknown_enterprise = 没有该企业。
 error-invalid_locale = 请选择一种语言。
 
 # 公共标识解析。
-error-invalid_digital_link = 不是有效的标识链接：应为 /01/{GTIN}/21/{序列号} 或 /01/{GTIN}/10/{批号}/21/{序列号}，且 GTIN 有效。
+error-invalid_digital_link = 不是有效的标识链接：应为 /01/GTIN/21/序列号 或 /01/GTIN/10/批号/21/序列号，且 GTIN 有效。
 error-invalid_location = 纬度须在 -90 至 90 之间，经度须在 -180 至 180 之间，须同时提供或都不提供。
-error-invalid_country = 不是国家代码（ISO 3166 两位字母，如 VN）。
 error-link_type_not_found = 该产品没有此类型的链接。
 error-unknown_serial = 未为该产品签发此序列号的标识。
 error-too_many_wrong_codes = 错误验证码次数过多，请稍后再试。
