@@ -193,7 +193,7 @@ fn the_story_in_json_and_in_three_languages() {
 #[test]
 fn verdicts_warnings_and_every_scan_alert() {
     let w = StampWorld::new(|c| {
-        c.stamps.scan_limit = 3;
+        c.stamps.scan_limit = 4;
         c.stamps.max_travel_kmh = 900.0;
     });
     let fresh = w.issue("qr", 1).remove(0);
