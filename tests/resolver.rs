@@ -20,8 +20,6 @@ use tracehub_tests::{assert_error, body};
 const KEY_1: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 const KEY_2: &str = "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752";
 
-
-
 fn get(w: &StampWorld, path: &str, accept: &str) -> Response {
     w.r.app
         .client()
@@ -115,15 +113,14 @@ fn the_story_in_json_and_in_three_languages() {
 
     // Pages: ?lang=, then Accept-Language; a browser's Accept gets the page.
     let page = |path: &str, language: &str| {
-        let response = w
-            .r
-            .app
-            .client()
-            .get(w.r.app.url(path))
-            .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
-            .header("accept-language", language)
-            .send()
-            .unwrap();
+        let response =
+            w.r.app
+                .client()
+                .get(w.r.app.url(path))
+                .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+                .header("accept-language", language)
+                .send()
+                .unwrap();
         assert_eq!(response.status(), 200);
         assert!(
             response.headers()["content-type"]
@@ -150,39 +147,62 @@ fn the_story_in_json_and_in_three_languages() {
         count_scans(&w)
     };
     let bad = assert_error(
-        get(&w, &format!("/01/{}/21/{}", "06901234000017", stamp.serial), "application/json"),
+        get(
+            &w,
+            &format!("/01/{}/21/{}", "06901234000017", stamp.serial),
+            "application/json",
+        ),
         400,
         "invalid_digital_link",
     );
     assert_eq!(bad["field"], "gtin");
     let bad = assert_error(
-        get(&w, &format!("{}?lat=91&lon=3", link(&stamp.serial)), "application/json"),
+        get(
+            &w,
+            &format!("{}?lat=91&lon=3", link(&stamp.serial)),
+            "application/json",
+        ),
         422,
         "invalid_location",
     );
     assert_eq!(bad["field"], "lat");
     let bad = assert_error(
-        get(&w, &format!("{}?country=XX", link(&stamp.serial)), "application/json"),
+        get(
+            &w,
+            &format!("{}?country=XX", link(&stamp.serial)),
+            "application/json",
+        ),
         422,
         "invalid_country",
     );
     assert_eq!(bad["field"], "country");
 
     // The scan log: a keyed hash of the address, a coarse location, the verdict.
-    json_of(&w, &format!("{}?lat=34.7466&lon=113.6253&country=cn", link(&stamp.serial)));
+    json_of(
+        &w,
+        &format!(
+            "{}?lat=34.7466&lon=113.6253&country=cn",
+            link(&stamp.serial)
+        ),
+    );
     wait_for_scans(&w, before + 1);
-    let (hash, lat, lon, country, verdict): (String, Option<f64>, Option<f64>, Option<String>, String) =
-        stamp_scans::table
-            .order(stamp_scans::id.desc())
-            .select((
-                stamp_scans::client_hash,
-                stamp_scans::latitude,
-                stamp_scans::longitude,
-                stamp_scans::country,
-                stamp_scans::verdict,
-            ))
-            .first(&mut *w.r.app.test_db().db().conn().unwrap())
-            .unwrap();
+    let (hash, lat, lon, country, verdict): (
+        String,
+        Option<f64>,
+        Option<f64>,
+        Option<String>,
+        String,
+    ) = stamp_scans::table
+        .order(stamp_scans::id.desc())
+        .select((
+            stamp_scans::client_hash,
+            stamp_scans::latitude,
+            stamp_scans::longitude,
+            stamp_scans::country,
+            stamp_scans::verdict,
+        ))
+        .first(&mut *w.r.app.test_db().db().conn().unwrap())
+        .unwrap();
     assert_eq!((lat, lon), (Some(34.7), Some(113.6)));
     assert_eq!(country.as_deref(), Some("CN"));
     assert_eq!(verdict, "active");
@@ -202,7 +222,10 @@ fn verdicts_warnings_and_every_scan_alert() {
     let busy = activated(&w, "qr");
     let traveller = activated(&w, "qr");
 
-    assert_eq!(json_of(&w, &link(&fresh.serial))["verdict"], "not_activated");
+    assert_eq!(
+        json_of(&w, &link(&fresh.serial))["verdict"],
+        "not_activated"
+    );
     let r = json_of(&w, &link(&revoked.serial));
     assert_eq!(r["verdict"], "revoked");
     assert_eq!(r["stamp"]["revocation_reason"], "printed twice by mistake");
@@ -225,9 +248,18 @@ fn verdicts_warnings_and_every_scan_alert() {
     for _ in 0..5 {
         json_of(&w, &link(&busy.serial));
     }
-    json_of(&w, &format!("{}?lat=34.75&lon=113.62", link(&traveller.serial)));
-    json_of(&w, &format!("{}?lat=21.03&lon=105.85", link(&traveller.serial)));
-    json_of(&w, &format!("{}?lat=21.03&lon=105.85", link(&traveller.serial)));
+    json_of(
+        &w,
+        &format!("{}?lat=34.75&lon=113.62", link(&traveller.serial)),
+    );
+    json_of(
+        &w,
+        &format!("{}?lat=21.03&lon=105.85", link(&traveller.serial)),
+    );
+    json_of(
+        &w,
+        &format!("{}?lat=21.03&lon=105.85", link(&traveller.serial)),
+    );
     json_of(&w, &format!("{}?country=US", link(&busy.serial)));
     json_of(&w, &format!("{}?country=VN", link(&traveller.serial)));
     wait_for_scans(&w, 17);
@@ -248,7 +280,10 @@ fn verdicts_warnings_and_every_scan_alert() {
     unknown.sort();
     assert_eq!(unknown.len(), 2, "{unknown:?}");
     assert_eq!((unknown[0].0.as_str(), unknown[0].1.as_str()), ("", ""));
-    assert_eq!((unknown[1].0.as_str(), unknown[1].1.as_str()), ("410102", "food"));
+    assert_eq!(
+        (unknown[1].0.as_str(), unknown[1].1.as_str()),
+        ("410102", "food")
+    );
     expect_one("stamp_revoked_scanned", Some(&revoked.serial));
     expect_one("stamp_scan_limit", Some(&busy.serial));
     expect_one("stamp_implausible_travel", Some(&traveller.serial));
@@ -261,7 +296,11 @@ fn verdicts_warnings_and_every_scan_alert() {
         .iter()
         .filter_map(|a| a["kind"].as_str())
         .collect();
-    for kind in ["stamp_scan_limit", "stamp_implausible_travel", "stamp_outside_market"] {
+    for kind in [
+        "stamp_scan_limit",
+        "stamp_implausible_travel",
+        "stamp_outside_market",
+    ] {
         assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
     }
 }
@@ -285,20 +324,32 @@ fn the_hidden_code_verifies_only_its_own_activated_stamp() {
     // As printed: grouped, lower case.
     let typed = format!("{} {}", &code[..5], &code[5..]).to_lowercase();
     let r = body(verify(&good.serial.to_lowercase(), &typed));
-    assert_eq!((r["genuine"].clone(), r["verdict"].clone()), (json!(true), json!("genuine")));
+    assert_eq!(
+        (r["genuine"].clone(), r["verdict"].clone()),
+        (json!(true), json!("genuine"))
+    );
     assert_eq!(r["product"], "速冻水饺");
-    assert_eq!(json_of(&w, &link(&good.serial))["stamp"]["verifiable"], true);
+    assert_eq!(
+        json_of(&w, &link(&good.serial))["stamp"]["verifiable"],
+        true
+    );
 
     // Not activated, revoked, a plain QR stamp: never genuine, even with the right code.
     let idle = w.issue("anti_counterfeit", 1).remove(0);
     let r = body(verify(&idle.serial, idle.code.as_deref().unwrap()));
-    assert_eq!((r["genuine"].clone(), r["reason"].clone()), (json!(false), json!("not_activated")));
+    assert_eq!(
+        (r["genuine"].clone(), r["reason"].clone()),
+        (json!(false), json!("not_activated"))
+    );
     let gone = activated(&w, "anti_counterfeit");
     w.revoke(&gone, "stolen roll");
     let r = body(verify(&gone.serial, gone.code.as_deref().unwrap()));
     assert_eq!(r["reason"], "revoked");
     let plain = activated(&w, "qr");
-    assert_eq!(body(verify(&plain.serial, "ABCDEFGHJK"))["reason"], "no_hidden_code");
+    assert_eq!(
+        body(verify(&plain.serial, "ABCDEFGHJK"))["reason"],
+        "no_hidden_code"
+    );
 
     // Another stamp's code, and the right code under another key version, do not verify.
     let other = activated(&w, "anti_counterfeit");
@@ -318,7 +369,10 @@ fn the_hidden_code_verifies_only_its_own_activated_stamp() {
 
     // Per stamp: the third wrong code is the last; then even the right one waits.
     for _ in 0..2 {
-        assert_eq!(body(verify(&good.serial, "2222222222"))["reason"], "wrong_code");
+        assert_eq!(
+            body(verify(&good.serial, "2222222222"))["reason"],
+            "wrong_code"
+        );
     }
     let limited = assert_error(verify(&good.serial, &code), 429, "too_many_wrong_codes");
     assert_eq!(limited["field"], "serial");
@@ -326,10 +380,17 @@ fn the_hidden_code_verifies_only_its_own_activated_stamp() {
     // Per client: two more wrong codes on fresh stamps reach six from this address.
     for _ in 0..2 {
         let s = activated(&w, "anti_counterfeit");
-        assert_eq!(body(verify(&s.serial, "2222222222"))["reason"], "wrong_code");
+        assert_eq!(
+            body(verify(&s.serial, "2222222222"))["reason"],
+            "wrong_code"
+        );
     }
     let s = activated(&w, "anti_counterfeit");
-    let limited = assert_error(verify(&s.serial, s.code.as_deref().unwrap()), 429, "too_many_wrong_codes");
+    let limited = assert_error(
+        verify(&s.serial, s.code.as_deref().unwrap()),
+        429,
+        "too_many_wrong_codes",
+    );
     assert_eq!(limited["field"], "client");
     let failures: i64 = stamp_verify_failures::table
         .count()
@@ -357,13 +418,19 @@ fn the_portal_verification_form_on_the_resolver_page() {
     let token = csrf_of(&page);
     let response = visitor.post_without_token(
         "/portal/stamps/verify",
-        &[("serial", &stamp.serial), ("hidden_code", stamp.code.as_deref().unwrap())],
+        &[
+            ("serial", &stamp.serial),
+            ("hidden_code", stamp.code.as_deref().unwrap()),
+        ],
     );
     assert_eq!(response.status(), 403);
     let response = visitor.post_with_token(
         "/portal/stamps/verify",
         &token,
-        &[("serial", &stamp.serial), ("hidden_code", stamp.code.as_deref().unwrap())],
+        &[
+            ("serial", &stamp.serial),
+            ("hidden_code", stamp.code.as_deref().unwrap()),
+        ],
     );
     assert_eq!(response.status(), 200);
     let html = response.text().unwrap();
@@ -373,7 +440,12 @@ fn the_portal_verification_form_on_the_resolver_page() {
         &token,
         &[("serial", &stamp.serial), ("hidden_code", "2222222222")],
     );
-    assert!(response.text().unwrap().contains("data-verdict=\"not_genuine\""));
+    assert!(
+        response
+            .text()
+            .unwrap()
+            .contains("data-verdict=\"not_genuine\"")
+    );
     let response = visitor.post_with_token(
         "/portal/stamps/verify",
         &token,
@@ -385,12 +457,14 @@ fn the_portal_verification_form_on_the_resolver_page() {
 #[test]
 fn linksets_and_redirects_follow_the_gs1_resolver_conventions() {
     let w = StampWorld::new(|c| {
-        c.stamps
-            .links
-            .insert("gs1:pip".into(), "https://brand.example.cn/p/{gtin}?s={serial}".into());
-        c.stamps
-            .links
-            .insert("gs1:recipeInfo".into(), "https://brand.example.cn/r/{gtin}/{lot}".into());
+        c.stamps.links.insert(
+            "gs1:pip".into(),
+            "https://brand.example.cn/p/{gtin}?s={serial}".into(),
+        );
+        c.stamps.links.insert(
+            "gs1:recipeInfo".into(),
+            "https://brand.example.cn/r/{gtin}/{lot}".into(),
+        );
     });
     let stamp = activated(&w, "qr");
     let path = link(&stamp.serial);
@@ -401,7 +475,10 @@ fn linksets_and_redirects_follow_the_gs1_resolver_conventions() {
         get(&w, &format!("{path}?linkType=all"), "*/*"),
     ] {
         assert_eq!(response.status(), 200);
-        assert_eq!(response.headers()["content-type"], "application/linkset+json");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/linkset+json"
+        );
         let set = body(response);
         let entry = &set["linkset"][0];
         let anchor = entry["anchor"].as_str().unwrap();
@@ -429,10 +506,20 @@ fn linksets_and_redirects_follow_the_gs1_resolver_conventions() {
         );
     }
     let response = client
-        .get(w.r.app.url(&format!("/01/{GTIN14}/10/{LOT}/21/{}?linkType=gs1:recipeInfo", stamp.serial)))
+        .get(w.r.app.url(&format!(
+            "/01/{GTIN14}/10/{LOT}/21/{}?linkType=gs1:recipeInfo",
+            stamp.serial
+        )))
         .send()
         .unwrap();
-    assert_eq!(response.headers()["location"], format!("https://brand.example.cn/r/{GTIN14}/{}", LOT.replace('-', "-")).as_str());
+    assert_eq!(
+        response.headers()["location"],
+        format!(
+            "https://brand.example.cn/r/{GTIN14}/{}",
+            LOT.replace('-', "-")
+        )
+        .as_str()
+    );
     let missing = assert_error(
         get(&w, &format!("{path}?linkType=gs1:certificationInfo"), "*/*"),
         404,
@@ -440,7 +527,11 @@ fn linksets_and_redirects_follow_the_gs1_resolver_conventions() {
     );
     assert_eq!(missing["field"], "linkType");
     assert_error(
-        get(&w, &format!("{}?linkType=linkset", link(&StampWorld::unknown_serial())), "*/*"),
+        get(
+            &w,
+            &format!("{}?linkType=linkset", link(&StampWorld::unknown_serial())),
+            "*/*",
+        ),
         404,
         "unknown_serial",
     );
@@ -514,7 +605,10 @@ fn reports_of_suspected_fakes_raise_one_alert_a_day() {
     assert_eq!(second["alert_id"], first["alert_id"]);
     let found = alerts_of(&w, "stamp_fake_report");
     assert_eq!(found.len(), 1);
-    assert_eq!((found[0].0.as_str(), found[0].1.as_str()), ("410102", "food"));
+    assert_eq!(
+        (found[0].0.as_str(), found[0].1.as_str()),
+        ("410102", "food")
+    );
     let bad = assert_error(report(&stamp.serial, "  "), 422, "invalid_description");
     assert_eq!(bad["field"], "description");
     let unknown = body(report(&StampWorld::unknown_serial(), "no such stamp"));
@@ -525,14 +619,23 @@ fn reports_of_suspected_fakes_raise_one_alert_a_day() {
     let path = format!("/portal/stamps/report?serial={}", stamp.serial);
     let page = visitor.page(&path);
     assert!(page.contains(&stamp.serial));
-    let fields = [("serial", stamp.serial.as_str()), ("description", "假货"), ("place", ""), ("contact", "")];
+    let fields = [
+        ("serial", stamp.serial.as_str()),
+        ("description", "假货"),
+        ("place", ""),
+        ("contact", ""),
+    ];
     let refused = visitor.post_without_token("/portal/stamps/report", &fields);
     assert_eq!(refused.status(), 403);
     let response = visitor.submit(&path, "/portal/stamps/report", &fields);
     assert_eq!(response.status(), 303);
     let thanks = visitor.page("/portal/stamps/report");
     assert!(thanks.contains("Thank you") || thanks.contains("谢谢") || thanks.contains("Cảm ơn"));
-    let response = visitor.submit(&path, "/portal/stamps/report", &[("serial", ""), ("description", "x")]);
+    let response = visitor.submit(
+        &path,
+        "/portal/stamps/report",
+        &[("serial", ""), ("description", "x")],
+    );
     assert_eq!(response.status(), 422);
     let html = response.text().unwrap();
     assert!(page_error_code(&html).is_none() || html.contains("serial"));

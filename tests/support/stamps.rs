@@ -56,9 +56,13 @@ impl StampWorld {
             "ent1",
         )
         .unwrap();
-        let enterprise_token = r
-            .app
-            .token_for(&user, &[registry::identity::Scope::Read, registry::identity::Scope::Write]);
+        let enterprise_token = r.app.token_for(
+            &user,
+            &[
+                registry::identity::Scope::Read,
+                registry::identity::Scope::Write,
+            ],
+        );
         let enterprise_id = user.enterprise_id.unwrap();
         let officer = r.officer("zz-officer", "410100", &["food"]);
         r.approve(&officer, enterprise_id);
@@ -66,7 +70,11 @@ impl StampWorld {
         let site = json!({ "name": "一号工厂", "kind": "factory", "gln": "6901234000108", "address": "郑州市金水路1号" });
         let site_id = id_of(r.post(Some(&enterprise_token), &format!("{base}/sites"), site));
         let product = json!({ "gtin": GTIN13, "name": "速冻水饺", "category": "food", "specification": "500 g", "shelf_life_days": 180, "target_markets": ["CN", "VN"] });
-        let product_id = id_of(r.post(Some(&enterprise_token), &format!("{base}/products"), product));
+        let product_id = id_of(r.post(
+            Some(&enterprise_token),
+            &format!("{base}/products"),
+            product,
+        ));
         let batch = json!({ "product_id": product_id, "lot": LOT, "production_date": "2026-11-01", "quantity": 1000, "unit": "box", "site_id": site_id });
         let batch_id = id_of(r.post(Some(&enterprise_token), &format!("{base}/batches"), batch));
         let department_id = registry::schema::departments::table
@@ -177,7 +185,6 @@ impl StampWorld {
         generate_serials(1)[0].as_str().to_owned()
     }
 }
-
 
 fn id_of(response: reqwest::blocking::Response) -> i64 {
     let status = response.status();

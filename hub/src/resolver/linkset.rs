@@ -123,7 +123,10 @@ pub fn linkset(state: &AppState, r: &Resolution) -> Result<Value, ApiError> {
             })
             .collect();
         if !certificates.is_empty() {
-            set.insert(format!("{GS1_VOC}certificationInfo"), Value::Array(certificates));
+            set.insert(
+                format!("{GS1_VOC}certificationInfo"),
+                Value::Array(certificates),
+            );
         }
     }
     for (link_type, template) in &state.config.stamps.links {

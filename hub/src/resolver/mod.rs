@@ -244,7 +244,11 @@ async fn resolve_path(
     query: ResolveQuery,
 ) -> Result<HttpResponse, ApiError> {
     let scan = read_scan(&req, &state, &query)?;
-    let link_type = query.link_type.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let link_type = query
+        .link_type
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
     let wants = match link_type {
         Some("linkset" | "all") => Wants::Linkset,
         Some(_) => Wants::Json,
@@ -256,7 +260,9 @@ async fn resolve_path(
     };
     let resolution = resolve(&state, &scan).await?;
     match (link_type, wants) {
-        (Some(t), _) if !matches!(t, "linkset" | "all") => linkset::redirect(&state, &resolution, t),
+        (Some(t), _) if !matches!(t, "linkset" | "all") => {
+            linkset::redirect(&state, &resolution, t)
+        }
         (_, Wants::Linkset) => linkset::response(&state, &resolution),
         (_, Wants::Json) => Ok(HttpResponse::Ok()
             .insert_header((header::VARY, "Accept"))
@@ -305,7 +311,14 @@ async fn resolve(state: &web::Data<AppState>, scan: &Scan) -> Result<Resolution,
         scan.path.lot.as_deref(),
         batch_lot,
     );
-    log_scan(state, scan, stamp.as_ref(), story.as_ref(), gtin_subject, verdict.as_str());
+    log_scan(
+        state,
+        scan,
+        stamp.as_ref(),
+        story.as_ref(),
+        gtin_subject,
+        verdict.as_str(),
+    );
     let stamp_facts = stamp
         .as_ref()
         .filter(|_| verdict != Verdict::GtinMismatch)

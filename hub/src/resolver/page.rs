@@ -48,7 +48,10 @@ pub fn verdict_key(v: Verdict) -> &'static str {
 fn body(ctx: &Ctx, r: &Resolution) -> Markup {
     let t = |key: &str| ctx.t(key);
     let class = if r.warning { "notice" } else { "flash success" };
-    let reason = r.stamp.as_ref().and_then(|s| s.revocation_reason.as_deref());
+    let reason = r
+        .stamp
+        .as_ref()
+        .and_then(|s| s.revocation_reason.as_deref());
     html! {
         h1 { (r.story().map_or_else(|| t("stamp-title"), |s| s.product.name.clone())) }
         div class=(class) #verdict role=(if r.warning { "alert" } else { "status" }) data-verdict=(r.verdict.as_str()) {

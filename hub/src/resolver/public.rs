@@ -145,7 +145,10 @@ pub async fn verify_core(
     let verdict = outcome.verdict();
     state.resolver.scans.push(NewScan {
         serial: serial.clone(),
-        gtin: cached.as_ref().map(|(_, s)| s.gtin.clone()).unwrap_or_default(),
+        gtin: cached
+            .as_ref()
+            .map(|(_, s)| s.gtin.clone())
+            .unwrap_or_default(),
         company_prefix: cached
             .as_ref()
             .map(|(_, s)| s.company_prefix.clone())
@@ -158,9 +161,10 @@ pub async fn verify_core(
         verdict: verdict.to_owned(),
         known: cached.is_some(),
         subject: cached.as_ref().map(|(c, _)| c.subject.clone()),
-        markets: cached
-            .as_ref()
-            .map_or_else(|| std::sync::Arc::from(Vec::new()), |(c, _)| c.markets.clone()),
+        markets: cached.as_ref().map_or_else(
+            || std::sync::Arc::from(Vec::new()),
+            |(c, _)| c.markets.clone(),
+        ),
     });
     let gtin = cached.as_ref().map(|(_, s)| s.gtin.clone());
     match outcome {
@@ -232,7 +236,11 @@ pub async fn verify_page(req: HttpRequest, ctx: Ctx, data: FormData) -> Page {
                 Some(NotGenuine::NoHiddenCode) => "stamp-not-genuine-no-code",
                 Some(NotGenuine::UnknownSerial) => "stamp-verdict-unknown-serial",
             };
-            let class = if result.genuine { "flash success" } else { "notice" };
+            let class = if result.genuine {
+                "flash success"
+            } else {
+                "notice"
+            };
             let body = html! {
                 h1 { (t("stamp-verify")) }
                 div class=(class) #verification data-verdict=(result.verdict) role="status" {
@@ -337,7 +345,10 @@ pub async fn report_form(ctx: Ctx, query: web::Query<Vec<(String, String)>>) -> 
         .find(|(k, _)| k == "serial")
         .map(|(_, v)| v.as_str())
         .unwrap_or_default();
-    Ok(ctx.render(&ctx.t("stamp-report-title"), report_body(&ctx, None, serial)))
+    Ok(ctx.render(
+        &ctx.t("stamp-report-title"),
+        report_body(&ctx, None, serial),
+    ))
 }
 
 /// `POST /portal/stamps/report`: stores the report, then back to the form with thanks.

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use registry::db::{Db, DbConn};
 use registry::Result;
+use registry::db::{Db, DbConn};
 use registry::stamps::HiddenCodeKeyRing;
 use registry::stamps::resolve::{self, Story};
 use registry::stamps::scans::{AlertSubject, ScanRules};

@@ -111,6 +111,13 @@ impl ScanLog {
     }
 }
 
+impl Drop for ScanLog {
+    /// The last owner gone (the server stopped): what is buffered is written.
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
 impl std::fmt::Debug for ScanLog {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ScanLog").finish_non_exhaustive()

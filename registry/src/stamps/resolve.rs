@@ -12,7 +12,9 @@ use crate::departments::Category;
 use crate::documents::{self, Document};
 use crate::error::{RegistryError, Result};
 use crate::events::trace::{self, Direction, Start};
-use crate::schema::{batches, enterprises, products, sites, stamp_orders, stamp_revocations, stamps};
+use crate::schema::{
+    batches, enterprises, products, sites, stamp_orders, stamp_revocations, stamps,
+};
 
 /// Most stops of a lot's route shown to the public.
 pub const MAX_ROUTE_STOPS: usize = 50;
@@ -277,7 +279,16 @@ impl Story {
     }
 }
 
-type ProductRow = (i64, String, String, String, String, Option<i32>, String, i64);
+type ProductRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    Option<i32>,
+    String,
+    i64,
+);
 type ProducerRow = (i64, String, String, String, String, Option<String>);
 
 /// The story of `product_id` and, when activated, `batch_id`.
@@ -335,7 +346,15 @@ pub fn story(conn: &mut DbConn, product_id: i64, batch_id: Option<i64>) -> Resul
     let mut origin = None;
     let documents = match batch_id {
         Some(id) => {
-            type BatchRow = (i64, String, NaiveDate, Option<NaiveDate>, f64, String, Option<i64>);
+            type BatchRow = (
+                i64,
+                String,
+                NaiveDate,
+                Option<NaiveDate>,
+                f64,
+                String,
+                Option<i64>,
+            );
             let b: BatchRow = batches::table
                 .find(id)
                 .select((
@@ -416,7 +435,8 @@ pub fn route_of_lot(conn: &mut DbConn, gtin14: &str, lot: &str) -> Result<(Vec<R
             RouteStop {
                 time: e.event_time,
                 biz_step: e.biz_step.clone(),
-                place: place.and_then(|p| p.site_name.clone().or_else(|| p.enterprise_name.clone())),
+                place: place
+                    .and_then(|p| p.site_name.clone().or_else(|| p.enterprise_name.clone())),
                 region: place.map(|p| p.region.clone()).unwrap_or_default(),
                 country: place.map(|p| p.country.clone()).unwrap_or_default(),
                 location,

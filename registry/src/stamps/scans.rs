@@ -176,22 +176,45 @@ pub fn record_scans(
     for scan in scans {
         let subject = scan.subject.as_deref();
         match (scan.verdict.as_str(), subject) {
-            (v, _) if v == Verdict::UnknownSerial.as_str() || v == Verdict::GtinMismatch.as_str() => {
+            (v, _)
+                if v == Verdict::UnknownSerial.as_str() || v == Verdict::GtinMismatch.as_str() =>
+            {
                 // Keyed per GTIN and day: random serials under one GTIN make one alert a day
                 // (a serial of another product under this GTIN is unknown for this product).
                 let key = format!("stamp_unknown_serial:{}:{day}", scan.gtin);
-                raised += raise(conn, memo, &key, scan, "stamp_unknown_serial", Severity::Warning)?;
+                raised += raise(
+                    conn,
+                    memo,
+                    &key,
+                    scan,
+                    "stamp_unknown_serial",
+                    Severity::Warning,
+                )?;
             }
             (v, Some(_)) if v == Verdict::Revoked.as_str() || v == "verify_revoked" => {
                 let key = format!("stamp_revoked_scanned:{}", scan.serial);
-                raised += raise(conn, memo, &key, scan, "stamp_revoked_scanned", Severity::Warning)?;
+                raised += raise(
+                    conn,
+                    memo,
+                    &key,
+                    scan,
+                    "stamp_revoked_scanned",
+                    Severity::Warning,
+                )?;
             }
             _ => {}
         }
         if let (Some(country), true) = (&scan.country, scan.known) {
             if !scan.markets.is_empty() && !scan.markets.iter().any(|m| m == country) {
                 let key = format!("stamp_outside_market:{}:{country}:{day}", scan.gtin);
-                raised += raise(conn, memo, &key, scan, "stamp_outside_market", Severity::Warning)?;
+                raised += raise(
+                    conn,
+                    memo,
+                    &key,
+                    scan,
+                    "stamp_outside_market",
+                    Severity::Warning,
+                )?;
             }
         }
         if let (Some(lat), Some(lon), true) = (scan.latitude, scan.longitude, scan.known) {

@@ -49,13 +49,17 @@ pub(super) fn severity(name: &str, locale: Locale) -> String {
 /// An alert kind; a kind without a label reads as itself.
 pub(super) fn alert_kind(kind: &str, locale: Locale) -> String {
     let words = match kind {
-        "stamp.unknown_serial" | "stamp_unknown_serial" => ("未知序列号", "Số sê-ri không tồn tại", "Unknown serial"),
+        "stamp.unknown_serial" | "stamp_unknown_serial" => {
+            ("未知序列号", "Số sê-ri không tồn tại", "Unknown serial")
+        }
         "stamp.revoked" | "stamp_revoked_scanned" => (
             "已注销的标识被扫描",
             "Tem đã bị thu hồi được quét",
             "Revoked stamp scanned",
         ),
-        "stamp.wrong_code" | "stamp_wrong_code" => ("防伪码错误", "Mã chống giả không đúng", "Wrong hidden code"),
+        "stamp.wrong_code" | "stamp_wrong_code" => {
+            ("防伪码错误", "Mã chống giả không đúng", "Wrong hidden code")
+        }
         "stamp.scan_limit" | "stamp_scan_limit" => (
             "扫描次数超出限值",
             "Số lần quét vượt giới hạn",

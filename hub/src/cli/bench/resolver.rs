@@ -42,7 +42,12 @@ fn admin() -> Actor {
 
 /// Writes `n` activated stamps over `lots` lots into the configured (fresh) database and
 /// their paths into `out`.
-pub fn resolver_data(config: &Config, n: usize, lots: usize, out: &Path) -> anyhow::Result<ExitCode> {
+pub fn resolver_data(
+    config: &Config,
+    n: usize,
+    lots: usize,
+    out: &Path,
+) -> anyhow::Result<ExitCode> {
     let db = open_database(config)?;
     let ring = config.stamps.key_ring(&config.secret_key()?)?;
     let started = Instant::now();
@@ -94,10 +99,12 @@ pub fn resolver_data(config: &Config, n: usize, lots: usize, out: &Path) -> anyh
                 })
                 .collect();
             match conn {
-                DbConn::Pg(pg) => diesel::insert_into(stamps::table).values(&rows).execute(pg)?,
-                DbConn::Sqlite(lite) => {
-                    diesel::insert_into(stamps::table).values(&rows).execute(lite)?
-                }
+                DbConn::Pg(pg) => diesel::insert_into(stamps::table)
+                    .values(&rows)
+                    .execute(pg)?,
+                DbConn::Sqlite(lite) => diesel::insert_into(stamps::table)
+                    .values(&rows)
+                    .execute(lite)?,
             };
         }
         Ok(())
