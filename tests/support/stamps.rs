@@ -10,9 +10,12 @@
     reason = "test fixtures: a failed setup fails the test"
 )]
 
+use std::time::{Duration, Instant};
+
 use diesel::prelude::*;
-use registry::schema::{stamp_orders, stamp_revocations, stamps};
+use registry::schema::{alerts, stamp_orders, stamp_revocations, stamp_scans, stamps};
 use registry::stamps::generate_serials;
+use reqwest::blocking::Response;
 use serde_json::{Value, json};
 
 use crate::body;
@@ -191,4 +194,65 @@ fn id_of(response: reqwest::blocking::Response) -> i64 {
     let json: Value = body(response);
     assert_eq!(status, 201, "{json}");
     json["id"].as_i64().unwrap()
+}
+
+// Helpers of the resolver tests.
+
+/// GET `path` with `Accept: accept`.
+pub fn get(w: &StampWorld, path: &str, accept: &str) -> Response {
+    w.r.app
+        .client()
+        .get(w.r.app.url(path))
+        .header("accept", accept)
+        .send()
+        .unwrap()
+}
+
+/// The JSON answer (200) to `path`.
+pub fn json_of(w: &StampWorld, path: &str) -> Value {
+    let response = get(w, path, "application/json");
+    assert_eq!(response.status(), 200, "{path}");
+    body(response)
+}
+
+/// The resolver path of `serial` under the world's GTIN.
+pub fn link(serial: &str) -> String {
+    format!("/01/{GTIN14}/21/{serial}")
+}
+
+/// Rows in the scan log.
+pub fn count_scans(w: &StampWorld) -> i64 {
+    stamp_scans::table
+        .count()
+        .get_result(&mut *w.r.app.test_db().db().conn().unwrap())
+        .unwrap()
+}
+
+/// Waits (bounded) until the scan log has written `n` rows: it writes in the background.
+pub fn wait_for_scans(w: &StampWorld, n: i64) {
+    let start = Instant::now();
+    while count_scans(w) < n {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "scan log: {} of {n} rows",
+            count_scans(w)
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// The alerts of `kind`: (region, category, subject).
+pub fn alerts_of(w: &StampWorld, kind: &str) -> Vec<(String, String, String)> {
+    alerts::table
+        .filter(alerts::kind.eq(kind))
+        .select((alerts::region_code, alerts::category, alerts::subject))
+        .load(&mut *w.r.app.test_db().db().conn().unwrap())
+        .unwrap()
+}
+
+/// One stamp of `kind`, issued and activated.
+pub fn activated(w: &StampWorld, kind: &str) -> Issued {
+    let stamp = w.issue(kind, 1).remove(0);
+    w.activate(&stamp);
+    stamp
 }
