@@ -30,6 +30,8 @@ pub struct CachedStory {
 }
 
 type Entry<T> = (Instant, T);
+/// Cached values by key, with when each was read.
+type Cache<K, T> = Mutex<HashMap<K, Entry<T>>>;
 
 /// The resolver's state.
 pub struct Resolver {
@@ -37,8 +39,8 @@ pub struct Resolver {
     pub ring: Option<HiddenCodeKeyRing>,
     pub scans: ScanLog,
     pub limits: VerifyLimits,
-    stories: Mutex<HashMap<(i64, Option<i64>), Entry<Arc<CachedStory>>>>,
-    gtins: Mutex<HashMap<String, Entry<Option<Arc<AlertSubject>>>>>,
+    stories: Cache<(i64, Option<i64>), Arc<CachedStory>>,
+    gtins: Cache<String, Option<Arc<AlertSubject>>>,
 }
 
 impl std::fmt::Debug for Resolver {
