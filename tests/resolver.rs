@@ -310,7 +310,7 @@ fn linksets_and_redirects_follow_the_gs1_resolver_conventions() {
         .unwrap();
     assert_eq!(
         response.headers()["location"],
-        format!("https://brand.example.cn/r/{GTIN14}/{}", LOT).as_str()
+        format!("https://brand.example.cn/r/{GTIN14}/{LOT}").as_str()
     );
     let missing = assert_error(
         get(&w, &format!("{path}?linkType=gs1:certificationInfo"), "*/*"),
