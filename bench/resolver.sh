@@ -4,6 +4,7 @@
 #
 #   bench/resolver.sh                       # 100,000 stamps, 30 s per run
 #   STAMPS=1000000 DURATION=60s bench/resolver.sh
+#   HUB=./target/debug/hub DURATION=5s bench/resolver.sh   # a quick check of the script
 #
 # PG names a PostgreSQL server where the script may create and drop `tracehub_resolver_bench`.
 # Needs wrk (`apt-get install -y wrk`). The load generator runs under `nice`; on a 2-core
@@ -18,10 +19,10 @@ PG=${PG:-postgres://postgres@127.0.0.1:5432}
 WORK=${WORK:-/tmp/tracehub-resolver}
 PORT=${PORT:-18089}
 BACKENDS=${BACKENDS:-postgres sqlite}
-HUB=./target/release/hub
+HUB=${HUB:-./target/release/hub}
 HERE=$(dirname "$0")
 
-cargo build --release -p hub
+[ "$HUB" != ./target/release/hub ] || cargo build --release -p hub
 mkdir -p "$WORK"
 export HUB_SECURITY__SECRET_KEY=${HUB_SECURITY__SECRET_KEY:-$(openssl rand -hex 32)}
 export HUB_SERVER__BIND="127.0.0.1:$PORT"
