@@ -437,3 +437,42 @@ pub fn alert_with_key(conn: &mut DbConn, key: &str) -> Result<Option<i64>> {
         .first(conn)
         .optional()?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances_and_plausible_travel() {
+        let zhengzhou = (34.7, 113.6);
+        let hanoi = (21.0, 105.8);
+        let km = haversine_km(zhengzhou, hanoi);
+        assert!((1700.0..1800.0).contains(&km), "{km}");
+        assert_eq!(haversine_km(hanoi, hanoi), 0.0);
+        // A day is enough by air; ten minutes is not; rounding noise never alerts.
+        assert!(!implausible(zhengzhou, hanoi, 24.0, 1000.0));
+        assert!(implausible(zhengzhou, hanoi, 1.0 / 6.0, 1000.0));
+        assert!(!implausible((34.7, 113.6), (34.8, 113.7), 0.0, 1000.0));
+    }
+
+    #[test]
+    fn locations_are_coarse_and_checked() {
+        assert_eq!(
+            check_location(Some(34.7466), Some(113.6253)).unwrap(),
+            Some((34.7, 113.6))
+        );
+        assert_eq!(check_location(None, None).unwrap(), None);
+        for (lat, lon, field) in [
+            (Some(91.0), Some(0.0), "lat"),
+            (Some(0.0), Some(-181.0), "lon"),
+            (Some(f64::NAN), Some(0.0), "lat"),
+            (Some(1.0), None, "lon"),
+            (None, Some(1.0), "lat"),
+        ] {
+            match check_location(lat, lon) {
+                Err(RegistryError::Invalid { field: f, .. }) => assert_eq!(f, field),
+                other => panic!("{lat:?} {lon:?}: {other:?}"),
+            }
+        }
+    }
+}
