@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod mail;
 pub mod openapi;
 pub mod portal;
+pub mod resolver;
 pub mod routes;
 pub mod server;
 pub mod stamps;

@@ -37,6 +37,8 @@ use crate::api;
         api::stamps::print::sheet, api::stamps::activate_order, api::stamps::revoke_order,
         api::stamps::print::qr_svg, api::stamps::print::qr_png, api::stamps::activate_stamp,
         api::stamps::revoke_stamp,
+        crate::resolver::resolve_short, crate::resolver::resolve_with_lot,
+        crate::resolver::public::verify_api, crate::resolver::public::report_api,
     ),
     modifiers(&Security),
     tags(
@@ -52,6 +54,7 @@ use crate::api;
         (name = "blacklist", description = "The serious breach-of-trust blacklist: listing, removal, the public list"),
         (name = "stamps", description = "Traceability stamps: issue, list, activate, revoke, print"),
         (name = "trace", description = "Trace forward and backward; recall reports"),
+        (name = "stamps", description = "The public stamp resolver (GS1 Digital Link), hidden-code verification, reports of suspected fakes"),
     )
 )]
 pub struct ApiDoc;

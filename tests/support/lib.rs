@@ -22,6 +22,7 @@ pub use registry::testing::TEST_DATABASE_ENV;
 pub mod fixtures;
 pub mod portal;
 pub mod smtp;
+pub mod stamps;
 
 /// The password every fixture user gets.
 pub const PASSWORD: &str = "correct horse battery staple";

@@ -99,3 +99,15 @@ error-invalid_range = The range of stamps is not within the order.
 error-invalid_layout = The label grid cannot be printed.
 error-stamps_unconfigured = The hidden-code keys of stamps are not configured.
 error-missing_target = Say which stamps: a serial or an order.
+
+# The public stamp resolver.
+error-invalid_digital_link = Not a stamp link: /01/GTIN/21/SERIAL or /01/GTIN/10/LOT/21/SERIAL, with a valid GTIN.
+error-invalid_location = Latitude must be between -90 and 90 and longitude between -180 and 180, both or neither.
+error-link_type_not_found = No link of this type is available for this product.
+error-unknown_serial = No stamp with this serial was issued for this product.
+error-too_many_wrong_codes = Too many wrong codes. Try again later.
+error-verification_unavailable = Verification is not available at the moment.
+error-invalid_serial = Enter the serial printed under the code (up to 20 characters).
+error-invalid_hidden_code = Enter the code under the scratch-off layer.
+error-invalid_description = Say what looks wrong (up to 4,000 characters).
+error-too_long = At most 200 characters.

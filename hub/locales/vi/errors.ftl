@@ -116,3 +116,15 @@ error-invalid_range = Dải tem không nằm trong đơn cấp tem.
 error-invalid_layout = Không thể in lưới nhãn này.
 error-stamps_unconfigured = Chưa cấu hình khóa mã ẩn của tem.
 error-missing_target = Hãy chỉ rõ tem: một số sê-ri hoặc một đơn cấp tem.
+
+# Tra cứu tem công khai.
+error-invalid_digital_link = Không phải đường dẫn tem: /01/GTIN/21/SÊ-RI hoặc /01/GTIN/10/LÔ/21/SÊ-RI, với GTIN hợp lệ.
+error-invalid_location = Vĩ độ phải từ -90 đến 90 và kinh độ từ -180 đến 180, có cả hai hoặc không có.
+error-link_type_not_found = Sản phẩm này không có liên kết loại này.
+error-unknown_serial = Không có tem nào với số sê-ri này được cấp cho sản phẩm này.
+error-too_many_wrong_codes = Nhập sai mã quá nhiều lần. Vui lòng thử lại sau.
+error-verification_unavailable = Hiện không thể xác thực.
+error-invalid_serial = Nhập số sê-ri in dưới mã (tối đa 20 ký tự).
+error-invalid_hidden_code = Nhập mã dưới lớp cào.
+error-invalid_description = Mô tả điều bất thường (tối đa 4.000 ký tự).
+error-too_long = Tối đa 200 ký tự.

@@ -116,3 +116,15 @@ error-invalid_range = 标签范围不在该订单之内。
 error-invalid_layout = 该标签排版无法打印。
 error-stamps_unconfigured = 未配置标签暗码密钥。
 error-missing_target = 请指定标签：序列号或订单。
+
+# 公共标识解析。
+error-invalid_digital_link = 不是有效的标识链接：应为 /01/GTIN/21/序列号 或 /01/GTIN/10/批号/21/序列号，且 GTIN 有效。
+error-invalid_location = 纬度须在 -90 至 90 之间，经度须在 -180 至 180 之间，须同时提供或都不提供。
+error-link_type_not_found = 该产品没有此类型的链接。
+error-unknown_serial = 未为该产品签发此序列号的标识。
+error-too_many_wrong_codes = 错误验证码次数过多，请稍后再试。
+error-verification_unavailable = 暂时无法验证。
+error-invalid_serial = 请输入码下方印刷的序列号（最多 20 个字符）。
+error-invalid_hidden_code = 请输入刮开涂层下的验证码。
+error-invalid_description = 请说明可疑之处（最多 4000 个字符）。
+error-too_long = 最多 200 个字符。

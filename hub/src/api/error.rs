@@ -95,6 +95,12 @@ impl ApiError {
         self
     }
 
+    /// Tells the client when to try again (`Retry-After`, on 429).
+    pub fn retry_after(mut self, secs: u64) -> Self {
+        self.retry_after_secs = Some(secs);
+        self
+    }
+
     /// A 400 for a request that could not be read.
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(Kind::BadRequest, code, message)

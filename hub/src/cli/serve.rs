@@ -44,6 +44,7 @@ pub(super) fn serve(config: Config) -> anyhow::Result<ExitCode> {
     let state = state(config)?;
     let backend = state.db.backend().as_str();
     let background = crate::jobs::Background::start(&state);
+    let resolver = state.resolver.clone();
     let served = actix_web::rt::System::new().block_on(async move {
         let bound = server::bind(state, ServeOptions::default())?;
         for addr in &bound.addrs {
@@ -54,6 +55,8 @@ pub(super) fn serve(config: Config) -> anyhow::Result<ExitCode> {
         Ok::<_, anyhow::Error>(())
     });
     background.stop();
+    // The scans still buffered are written before the process ends.
+    resolver.scans.shutdown();
     served?;
     tracing::info!("tracehub stopped");
     Ok(ExitCode::SUCCESS)

@@ -23,6 +23,8 @@ pub struct AppState {
     pub metrics: Metrics,
     /// The hidden-code keys of stamps (`None` only if `[stamps]` failed validation).
     pub stamp_keys: Option<Arc<HiddenCodeKeyRing>>,
+    /// The public stamp resolver: keys, story cache, scan log.
+    pub resolver: Arc<crate::resolver::Resolver>,
 }
 
 impl AppState {
@@ -37,6 +39,7 @@ impl AppState {
         };
         Self {
             stamp_keys,
+            resolver: Arc::new(crate::resolver::Resolver::new(db.clone(), &config, secret)),
             db,
             config: Arc::new(config),
             audit_key: AuditKey::from_secret(secret),

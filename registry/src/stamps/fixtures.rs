@@ -37,6 +37,7 @@ pub fn officer(conn: &mut DbConn, name: &str, region: &str, cat: Category) -> Ac
             department_id: Some(dept.id),
             enterprise_id: None,
             locale: None,
+            category: None,
         },
     )
     .unwrap();

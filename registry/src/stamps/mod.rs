@@ -1,14 +1,19 @@
-//! Traceability stamps, the pure parts: unguessable serials, hidden (scratch-off) codes under
-//! versioned server keys, and the GS1 Digital Link URI each stamp's QR code carries.
-//!
-//! Storage (never reusing a serial, even after revocation), activation and the resolver build on
-//! these values; nothing here touches a database or the network.
+//! Traceability stamps: unguessable serials, hidden (scratch-off) codes under versioned server
+//! keys and the GS1 Digital Link URI each stamp's QR code carries (`codes`, `link`: no I/O);
+//! orders issued and read (`issue`, `orders`), activation and revocation (`lifecycle`), the
+//! public resolution with its verdict and story (`resolve`), the scan log and its counterfeit
+//! alerts (`scans`), hidden-code verification with its limits (`verify`), fake reports
+//! (`fakes`). A serial is never reused, even after revocation: it is the primary key.
 
 pub mod codes;
+pub mod fakes;
 pub mod issue;
 pub mod lifecycle;
 pub mod link;
 pub mod orders;
+pub mod resolve;
+pub mod scans;
+pub mod verify;
 
 pub use codes::{
     ALPHABET, HIDDEN_CODE_LEN, HiddenCode, HiddenCodeKey, HiddenCodeKeyRing, KeyVersion,

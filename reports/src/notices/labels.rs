@@ -49,27 +49,36 @@ pub(super) fn severity(name: &str, locale: Locale) -> String {
 /// An alert kind; a kind without a label reads as itself.
 pub(super) fn alert_kind(kind: &str, locale: Locale) -> String {
     let words = match kind {
-        "stamp.unknown_serial" => ("未知序列号", "Số sê-ri không tồn tại", "Unknown serial"),
-        "stamp.revoked" => (
+        "stamp.unknown_serial" | "stamp_unknown_serial" => {
+            ("未知序列号", "Số sê-ri không tồn tại", "Unknown serial")
+        }
+        "stamp.revoked" | "stamp_revoked_scanned" => (
             "已注销的标识被扫描",
             "Tem đã bị thu hồi được quét",
             "Revoked stamp scanned",
         ),
-        "stamp.wrong_code" => ("防伪码错误", "Mã chống giả không đúng", "Wrong hidden code"),
-        "stamp.scan_limit" => (
+        "stamp.wrong_code" | "stamp_wrong_code" => {
+            ("防伪码错误", "Mã chống giả không đúng", "Wrong hidden code")
+        }
+        "stamp.scan_limit" | "stamp_scan_limit" => (
             "扫描次数超出限值",
             "Số lần quét vượt giới hạn",
             "Scan limit exceeded",
         ),
-        "stamp.impossible_travel" => (
+        "stamp.impossible_travel" | "stamp_implausible_travel" => (
             "两次扫描地点相距过远",
             "Hai lần quét cách nhau quá xa trong thời gian ngắn",
             "Scans too far apart for the time between them",
         ),
-        "stamp.outside_market" => (
+        "stamp.outside_market" | "stamp_outside_market" => (
             "在申报销售区域外扫描",
             "Quét ngoài thị trường đã khai báo",
             "Scanned outside the declared markets",
+        ),
+        "stamp_fake_report" => (
+            "收到疑似假冒举报",
+            "Có báo cáo nghi ngờ hàng giả",
+            "Suspected fake reported",
         ),
         "rare_earth.mass_balance" => (
             "产出超过投入（物料平衡）",

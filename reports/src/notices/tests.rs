@@ -67,6 +67,14 @@ fn alerts_of_any_kind_render_and_unknown_topics_fall_back() {
     assert_eq!(known.subject, "【严重】预警：扫描次数超出限值");
     assert!(known.body.contains("企业编号：—"));
     assert!(known.body.contains(r#"详情：{"scans":40}"#));
+    // The resolver's kinds (`stamp_*`) have their labels too.
+    let resolver = render(&alert("stamp_implausible_travel"), Locale::En);
+    assert_eq!(
+        resolver.subject,
+        "[Critical] Alert: Scans too far apart for the time between them"
+    );
+    let fake = render(&alert("stamp_fake_report"), Locale::ZhCn);
+    assert_eq!(fake.subject, "【严重】预警：收到疑似假冒举报");
     let new_kind = render(&alert("cylinder.refill_elsewhere"), Locale::Vi);
     assert_eq!(
         new_kind.subject,

@@ -1,7 +1,9 @@
 //! `hub bench ...`: the benchmarks behind BENCHMARKS.md, rerunnable by anyone (build with
-//! `--release`). `search`: enterprise search and bulk import; `capture` and `recall`: EPCIS.
+//! `--release`). `search`: enterprise search and bulk import; `capture` and `recall`: EPCIS;
+//! `resolver-data`: stamps for the resolver benchmark.
 
 mod events;
+mod resolver;
 mod search;
 mod stamps;
 
@@ -79,6 +81,19 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
+    /// Data for the resolver benchmark (`bench/resolver.sh`): activated stamps of one product
+    /// in the configured (fresh) database, their paths written to a file.
+    ResolverData {
+        /// How many stamps.
+        #[arg(long, default_value_t = 100_000)]
+        stamps: usize,
+        /// Over how many lots.
+        #[arg(long, default_value_t = 10)]
+        lots: usize,
+        /// Where to write the paths (one per line).
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 /// Runs `hub bench`.
@@ -101,5 +116,8 @@ pub(super) fn bench(config: &Config, command: BenchCommand) -> anyhow::Result<Ex
             stamps::stamps_bench(config, count, &kind, pdf)
         }
         BenchCommand::Recall { seed, lots, runs } => events::recall_bench(config, seed, lots, runs),
+        BenchCommand::ResolverData { stamps, lots, out } => {
+            resolver::resolver_data(config, stamps, lots, &out)
+        }
     }
 }

@@ -70,6 +70,7 @@ pub(super) fn stamps_bench(
                 department_id: Some(dept.id),
                 enterprise_id: None,
                 locale: None,
+                category: None,
             },
         )?;
         let officer = Actor::for_user(&user, AuthMethod::Cli);

@@ -1,0 +1,153 @@
+//! The GS1 resolver's other answers: the linkset (RFC 9264 JSON, with GS1 link types as
+//! relation types, as GS1's resolver specification describes) and the 307 redirect of
+//! `?linkType=` to a link configured in `[stamps.links]`.
+
+use actix_web::HttpResponse;
+use actix_web::http::header;
+use serde_json::{Map, Value, json};
+
+use super::Resolution;
+use crate::api::{ApiError, Kind};
+use crate::server::AppState;
+
+/// The GS1 web vocabulary, which `gs1:` abbreviates.
+pub const GS1_VOC: &str = "https://gs1.org/voc/";
+
+/// Percent-encodes an AI value for a URI path or query (RFC 3986 unreserved kept).
+pub fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A link type as configured: `gs1:pip` for `pip`, `gs1:pip` or `https://gs1.org/voc/pip`.
+pub fn normalise_link_type(t: &str) -> String {
+    if let Some(rest) = t.strip_prefix(GS1_VOC) {
+        format!("gs1:{rest}")
+    } else if t.contains(':') {
+        t.to_owned()
+    } else {
+        format!("gs1:{t}")
+    }
+}
+
+/// A configured link type's relation URI (`gs1:pip` → `https://gs1.org/voc/pip`).
+fn relation(link_type: &str) -> String {
+    match link_type.strip_prefix("gs1:") {
+        Some(rest) => format!("{GS1_VOC}{rest}"),
+        None => link_type.to_owned(),
+    }
+}
+
+/// Fills a `[stamps.links]` template.
+fn fill(template: &str, r: &Resolution) -> String {
+    template
+        .replace("{gtin}", &r.gtin)
+        .replace("{serial}", &encode(&r.serial))
+        .replace("{lot}", &encode(r.lot.as_deref().unwrap_or_default()))
+}
+
+/// The 307 to the link of `link_type`; 404 `link_type_not_found` when none is configured.
+pub fn redirect(
+    state: &AppState,
+    r: &Resolution,
+    link_type: &str,
+) -> Result<HttpResponse, ApiError> {
+    let key = normalise_link_type(link_type);
+    let template = state
+        .config
+        .stamps
+        .links
+        .get(&key)
+        .or_else(|| state.config.stamps.links.get(link_type))
+        .ok_or_else(|| {
+            ApiError::new(
+                Kind::NotFound,
+                "link_type_not_found",
+                format!("linkType: no link of type {link_type:?} is configured"),
+            )
+            .with_field("linkType")
+        })?;
+    Ok(HttpResponse::TemporaryRedirect()
+        .insert_header((header::LOCATION, fill(template, r)))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .finish())
+}
+
+/// The linkset of a resolution; 404 `unknown_serial` when the stamp is not ours.
+pub fn linkset(state: &AppState, r: &Resolution) -> Result<Value, ApiError> {
+    if r.stamp.is_none() {
+        return Err(ApiError::new(
+            Kind::NotFound,
+            "unknown_serial",
+            "serial: no stamp with this serial was issued for this product",
+        )
+        .with_field("serial"));
+    }
+    let base = state.config.server.public_url.trim_end_matches('/');
+    let title = r
+        .story()
+        .map(|s| s.product.name.clone())
+        .unwrap_or_default();
+    let mut set = Map::new();
+    set.insert("anchor".into(), json!(r.uri));
+    set.insert(
+        format!("{GS1_VOC}defaultLink"),
+        json!([{ "href": r.uri, "title": title, "type": "text/html" }]),
+    );
+    set.insert(
+        format!("{GS1_VOC}traceability"),
+        json!([{ "href": r.uri, "title": title, "type": "application/json" }]),
+    );
+    set.insert(
+        format!("{GS1_VOC}verificationService"),
+        json!([{ "href": format!("{base}{}", super::public::VERIFY_API),
+                 "title": "hidden-code verification", "type": "application/json" }]),
+    );
+    if let Some(story) = r.story() {
+        let certificates: Vec<Value> = story
+            .documents
+            .iter()
+            .map(|d| {
+                json!({
+                    "href": format!("{base}/api/v1/public/documents/{}/content", d.sha256),
+                    "title": format!("{} {}", d.doc_type, d.number),
+                    "type": "application/octet-stream",
+                })
+            })
+            .collect();
+        if !certificates.is_empty() {
+            set.insert(
+                format!("{GS1_VOC}certificationInfo"),
+                Value::Array(certificates),
+            );
+        }
+    }
+    for (link_type, template) in &state.config.stamps.links {
+        let rel = relation(link_type);
+        let entry = json!({ "href": fill(template, r), "title": link_type });
+        match set.get_mut(&rel).and_then(Value::as_array_mut) {
+            Some(list) => list.push(entry),
+            None => {
+                set.insert(rel, json!([entry]));
+            }
+        }
+    }
+    Ok(json!({ "linkset": [Value::Object(set)] }))
+}
+
+/// The linkset as `application/linkset+json`.
+pub fn response(state: &AppState, r: &Resolution) -> Result<HttpResponse, ApiError> {
+    let body = linkset(state, r)?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/linkset+json")
+        .insert_header((header::VARY, "Accept"))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(body.to_string()))
+}

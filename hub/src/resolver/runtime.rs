@@ -1,0 +1,143 @@
+//! What the resolver keeps between requests: the hidden-code keys, the scan log, and a short
+//! cache of stories (a product and lot change rarely; a popular pack is scanned constantly), so
+//! that a scan costs one indexed read of the stamp.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use registry::Result;
+use registry::db::{Db, DbConn};
+use registry::stamps::HiddenCodeKeyRing;
+use registry::stamps::resolve::{self, Story};
+use registry::stamps::scans::{AlertSubject, ScanRules};
+use registry::stamps::verify::VerifyLimits;
+
+use super::scanlog::ScanLog;
+use crate::config::Config;
+
+/// How long a story is served from memory.
+pub const STORY_TTL: Duration = Duration::from_secs(10);
+/// Most stories (and GTIN subjects) cached; beyond it the cache starts afresh.
+const MAX_CACHED: usize = 20_000;
+
+/// A story with what alerts about it need, shared by the scans of one product and lot.
+#[derive(Debug)]
+pub struct CachedStory {
+    pub story: Story,
+    pub subject: Arc<AlertSubject>,
+    pub markets: Arc<[String]>,
+}
+
+type Entry<T> = (Instant, T);
+/// Cached values by key, with when each was read.
+type Cache<K, T> = Mutex<HashMap<K, Entry<T>>>;
+
+/// The resolver's state.
+pub struct Resolver {
+    /// `None` when `[stamps]` keys are unusable (verification answers 503).
+    pub ring: Option<HiddenCodeKeyRing>,
+    pub scans: ScanLog,
+    pub limits: VerifyLimits,
+    stories: Cache<(i64, Option<i64>), Arc<CachedStory>>,
+    gtins: Cache<String, Option<Arc<AlertSubject>>>,
+}
+
+impl std::fmt::Debug for Resolver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Resolver").finish_non_exhaustive()
+    }
+}
+
+impl Resolver {
+    /// The resolver for `config` over `db`.
+    pub fn new(db: Db, config: &Config, secret: &registry::secret::SecretKey) -> Self {
+        let ring = config
+            .stamps
+            .key_ring(secret)
+            .inspect_err(|e| tracing::error!(error = %e, "stamp verification disabled"))
+            .ok();
+        let rules = ScanRules {
+            scan_limit: config.stamps.scan_limit,
+            max_travel_kmh: config.stamps.max_travel_kmh,
+        };
+        Self {
+            ring,
+            scans: ScanLog::new(db, rules),
+            limits: VerifyLimits {
+                per_stamp: config.stamps.verify_max_failures_per_stamp,
+                per_client: config.stamps.verify_max_failures_per_client,
+                window: chrono::Duration::minutes(config.stamps.verify_window_minutes),
+            },
+            stories: Mutex::new(HashMap::new()),
+            gtins: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The story of `product_id` / `batch_id`, from the cache or read now.
+    pub fn story(
+        &self,
+        conn: &mut DbConn,
+        product_id: i64,
+        batch_id: Option<i64>,
+    ) -> Result<Arc<CachedStory>> {
+        let key = (product_id, batch_id);
+        if let Some(hit) = fresh(&self.stories, &key) {
+            return Ok(hit);
+        }
+        let story = resolve::story(conn, product_id, batch_id)?;
+        let subject = Arc::new(AlertSubject {
+            enterprise_id: story.producer.id,
+            region_code: story.producer.region_code.clone(),
+            category: story.category(),
+            company_prefix: story.producer.company_prefix.clone(),
+            gtin: story.product.gtin.clone(),
+            product_name: story.product.name.clone(),
+        });
+        let markets: Arc<[String]> = story.product.target_markets.clone().into();
+        let cached = Arc::new(CachedStory {
+            story,
+            subject,
+            markets,
+        });
+        store(&self.stories, key, cached.clone());
+        Ok(cached)
+    }
+
+    /// The producer of a registered GTIN (for alerts about unknown serials under it).
+    pub fn gtin_subject(
+        &self,
+        conn: &mut DbConn,
+        gtin14: &str,
+    ) -> Result<Option<Arc<AlertSubject>>> {
+        if let Some(hit) = fresh(&self.gtins, gtin14) {
+            return Ok(hit);
+        }
+        let subject = resolve::subject_for_gtin(conn, gtin14)?.map(Arc::new);
+        store(&self.gtins, gtin14.to_owned(), subject.clone());
+        Ok(subject)
+    }
+}
+
+fn fresh<K, Q, T>(map: &Mutex<HashMap<K, Entry<T>>>, key: &Q) -> Option<T>
+where
+    K: std::borrow::Borrow<Q> + std::hash::Hash + Eq,
+    Q: std::hash::Hash + Eq + ?Sized,
+    T: Clone,
+{
+    let map = map.lock().unwrap_or_else(PoisonError::into_inner);
+    map.get(key)
+        .filter(|(at, _)| at.elapsed() < STORY_TTL)
+        .map(|(_, value)| value.clone())
+}
+
+fn store<K: std::hash::Hash + Eq, T>(map: &Mutex<HashMap<K, Entry<T>>>, key: K, value: T) {
+    let mut map = map.lock().unwrap_or_else(PoisonError::into_inner);
+    if map.len() >= MAX_CACHED {
+        map.retain(|_, (at, _)| at.elapsed() < STORY_TTL);
+        if map.len() >= MAX_CACHED {
+            map.clear();
+        }
+    }
+    map.insert(key, (Instant::now(), value));
+}

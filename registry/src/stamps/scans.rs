@@ -1,0 +1,478 @@
+//! The public scan log and the counterfeit signals read from it.
+//!
+//! The resolver hands scans over in batches ([`record_scans`]): one multi-row insert, then the
+//! alerts the batch calls for, all in the caller's transaction. Every alert has a dedupe key, so
+//! a flood of scans raises one alert per stamp (or per product, country and day), never a
+//! flood of alerts; a [`Memo`] of keys already raised spares the repeated lookups.
+//!
+//! Signals: an unknown serial (`stamp_unknown_serial`), a revoked stamp scanned
+//! (`stamp_revoked_scanned`), more scans of one pack than the configured limit
+//! (`stamp_scan_limit`), two located scans further apart than `max_travel_kmh` allows in the
+//! time between them (`stamp_implausible_travel`, haversine distance), a scan in a country
+//! outside the product's declared markets (`stamp_outside_market`).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde_json::json;
+
+use crate::alerts::{self, NewAlert, Severity};
+use crate::db::DbConn;
+use crate::departments::Category;
+use crate::error::{RegistryError, Result};
+use crate::schema::{alerts as alerts_table, stamp_scans};
+
+use super::resolve::Verdict;
+
+/// Whom an alert about a scanned stamp concerns: the producer, so that the competent
+/// department (by region and category) sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertSubject {
+    pub enterprise_id: i64,
+    pub region_code: String,
+    pub category: Option<Category>,
+    pub company_prefix: String,
+    /// The product's GTIN (14 digits) and name, for the alert's detail.
+    pub gtin: String,
+    pub product_name: String,
+}
+
+/// One scan (a resolution or a verification) to log.
+#[derive(Debug, Clone)]
+pub struct NewScan {
+    /// The serial as scanned (possibly never issued).
+    pub serial: String,
+    /// The GTIN in the scanned link (14 digits).
+    pub gtin: String,
+    /// The stamp's company prefix ('' for an unknown serial).
+    pub company_prefix: String,
+    pub scanned_at: NaiveDateTime,
+    /// Keyed hash of the client address.
+    pub client_hash: String,
+    /// Coarse location (0.1 degree) when the client gave it.
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    /// ISO 3166 alpha-2 country the client gave.
+    pub country: Option<String>,
+    /// What the scan said ([`Verdict::as_str`], or `verify_*` for a verification).
+    pub verdict: String,
+    /// Whether the stamp is a known one (for the per-stamp signals).
+    pub known: bool,
+    /// The producer, when the serial is known; `None` for an unknown serial.
+    pub subject: Option<Arc<AlertSubject>>,
+    /// The product's declared markets (empty: none declared).
+    pub markets: Arc<[String]>,
+}
+
+/// The thresholds of the per-stamp signals (from `[stamps]`).
+#[derive(Debug, Clone, Copy)]
+pub struct ScanRules {
+    pub scan_limit: u32,
+    pub max_travel_kmh: f64,
+}
+
+/// Dedupe keys already raised by this process (an optimisation only: the alert store's dedupe
+/// key is what guarantees one alert per key).
+#[derive(Debug, Default)]
+pub struct Memo {
+    keys: HashSet<String>,
+}
+
+impl Memo {
+    /// Most keys kept before the memo starts afresh.
+    const MAX: usize = 100_000;
+
+    fn seen(&self, key: &str) -> bool {
+        self.keys.contains(key)
+    }
+
+    fn remember(&mut self, key: String) {
+        if self.keys.len() >= Self::MAX {
+            self.keys.clear();
+        }
+        self.keys.insert(key);
+    }
+}
+
+/// Rounds a coordinate to 0.1 degree (about 11 km): the scan log keeps no finer location.
+pub fn coarse(degrees: f64) -> f64 {
+    (degrees * 10.0).round() / 10.0
+}
+
+/// Checks a client-given location; `field` names the bad one.
+pub fn check_location(lat: Option<f64>, lon: Option<f64>) -> Result<Option<(f64, f64)>> {
+    match (lat, lon) {
+        (None, None) => Ok(None),
+        (Some(lat), Some(lon)) => {
+            if !(lat.is_finite() && (-90.0..=90.0).contains(&lat)) {
+                return Err(RegistryError::invalid(
+                    "invalid_location",
+                    "lat",
+                    "latitude must be between -90 and 90",
+                ));
+            }
+            if !(lon.is_finite() && (-180.0..=180.0).contains(&lon)) {
+                return Err(RegistryError::invalid(
+                    "invalid_location",
+                    "lon",
+                    "longitude must be between -180 and 180",
+                ));
+            }
+            Ok(Some((coarse(lat), coarse(lon))))
+        }
+        (Some(_), None) => Err(RegistryError::invalid(
+            "invalid_location",
+            "lon",
+            "a latitude needs a longitude",
+        )),
+        (None, Some(_)) => Err(RegistryError::invalid(
+            "invalid_location",
+            "lat",
+            "a longitude needs a latitude",
+        )),
+    }
+}
+
+/// Great-circle distance in km between two points (haversine, mean Earth radius).
+pub fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    const R: f64 = 6371.0088;
+    let (lat1, lon1) = (a.0.to_radians(), a.1.to_radians());
+    let (lat2, lon2) = (b.0.to_radians(), b.1.to_radians());
+    let h = ((lat2 - lat1) / 2.0).sin().powi(2)
+        + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
+    2.0 * R * h.sqrt().min(1.0).asin()
+}
+
+/// Whether going from `a` to `b` in `hours` needs more than `max_kmh`. The coarse locations
+/// are up to about 8 km off each, so that much distance is always plausible.
+pub fn implausible(a: (f64, f64), b: (f64, f64), hours: f64, max_kmh: f64) -> bool {
+    let km = (haversine_km(a, b) - 16.0).max(0.0);
+    km > 0.0 && km > max_kmh * hours.max(0.0)
+}
+
+/// Logs `scans` (one multi-row insert) and raises the alerts they call for, in the caller's
+/// transaction. Returns how many alerts were raised.
+pub fn record_scans(
+    conn: &mut DbConn,
+    scans: &[NewScan],
+    rules: ScanRules,
+    memo: &mut Memo,
+) -> Result<usize> {
+    if scans.is_empty() {
+        return Ok(0);
+    }
+    // Previous located scans of the stamps located in this batch, read before the insert.
+    let located: Vec<&str> = scans
+        .iter()
+        .filter(|s| s.known && s.latitude.is_some())
+        .map(|s| s.serial.as_str())
+        .collect();
+    let mut last_seen = last_located(conn, &located)?;
+    insert(conn, scans)?;
+    let mut raised = 0;
+    let day = scans[0].scanned_at.date();
+    for scan in scans {
+        let subject = scan.subject.as_deref();
+        match (scan.verdict.as_str(), subject) {
+            (v, _)
+                if v == Verdict::UnknownSerial.as_str() || v == Verdict::GtinMismatch.as_str() =>
+            {
+                // Keyed per GTIN and day: random serials under one GTIN make one alert a day
+                // (a serial of another product under this GTIN is unknown for this product).
+                let key = format!("stamp_unknown_serial:{}:{day}", scan.gtin);
+                raised += raise(
+                    conn,
+                    memo,
+                    &key,
+                    scan,
+                    "stamp_unknown_serial",
+                    Severity::Warning,
+                )?;
+            }
+            (v, Some(_)) if v == Verdict::Revoked.as_str() || v == "verify_revoked" => {
+                let key = format!("stamp_revoked_scanned:{}", scan.serial);
+                raised += raise(
+                    conn,
+                    memo,
+                    &key,
+                    scan,
+                    "stamp_revoked_scanned",
+                    Severity::Warning,
+                )?;
+            }
+            _ => {}
+        }
+        if let (Some(country), true) = (&scan.country, scan.known) {
+            if !scan.markets.is_empty() && !scan.markets.iter().any(|m| m == country) {
+                let key = format!("stamp_outside_market:{}:{country}:{day}", scan.gtin);
+                raised += raise(
+                    conn,
+                    memo,
+                    &key,
+                    scan,
+                    "stamp_outside_market",
+                    Severity::Warning,
+                )?;
+            }
+        }
+        if let (Some(lat), Some(lon), true) = (scan.latitude, scan.longitude, scan.known) {
+            if let Some((at, prev)) = last_seen.get(&scan.serial).copied() {
+                let hours = (scan.scanned_at - at).num_milliseconds() as f64 / 3_600_000.0;
+                if implausible(prev, (lat, lon), hours, rules.max_travel_kmh) {
+                    let key = format!("stamp_implausible_travel:{}", scan.serial);
+                    let detail = json!({
+                        "from": { "lat": prev.0, "lon": prev.1, "at": at },
+                        "to": { "lat": lat, "lon": lon, "at": scan.scanned_at },
+                        "km": haversine_km(prev, (lat, lon)).round(),
+                        "max_travel_kmh": rules.max_travel_kmh,
+                    });
+                    raised += raise_with(
+                        conn,
+                        memo,
+                        &key,
+                        scan,
+                        "stamp_implausible_travel",
+                        Severity::Critical,
+                        detail,
+                    )?;
+                }
+            }
+            last_seen.insert(scan.serial.clone(), (scan.scanned_at, (lat, lon)));
+        }
+    }
+    raised += scan_limits(conn, scans, rules, memo)?;
+    Ok(raised)
+}
+
+fn insert(conn: &mut DbConn, scans: &[NewScan]) -> Result<()> {
+    for chunk in scans.chunks(1000) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|s| {
+                (
+                    stamp_scans::serial.eq(&s.serial),
+                    stamp_scans::company_prefix.eq(&s.company_prefix),
+                    stamp_scans::scanned_at.eq(s.scanned_at),
+                    stamp_scans::client_hash.eq(&s.client_hash),
+                    stamp_scans::latitude.eq(s.latitude),
+                    stamp_scans::longitude.eq(s.longitude),
+                    stamp_scans::country.eq(s.country.as_deref()),
+                    stamp_scans::verdict.eq(&s.verdict),
+                )
+            })
+            .collect();
+        // Multi-row inserts run on the concrete connection (diesel's batch insert does not
+        // pass through MultiConnection).
+        match conn {
+            DbConn::Pg(pg) => {
+                diesel::insert_into(stamp_scans::table)
+                    .values(&rows)
+                    .execute(pg)?;
+            }
+            DbConn::Sqlite(lite) => {
+                diesel::insert_into(stamp_scans::table)
+                    .values(&rows)
+                    .execute(lite)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+type Located = HashMap<String, (NaiveDateTime, (f64, f64))>;
+
+/// The latest located scan of each of `serials`.
+fn last_located(conn: &mut DbConn, serials: &[&str]) -> Result<Located> {
+    let mut out = Located::new();
+    let mut distinct: Vec<&str> = serials.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    for serial in distinct {
+        let row: Option<(NaiveDateTime, Option<f64>, Option<f64>)> = stamp_scans::table
+            .filter(stamp_scans::serial.eq(serial))
+            .filter(stamp_scans::latitude.is_not_null())
+            .order(stamp_scans::scanned_at.desc())
+            .select((
+                stamp_scans::scanned_at,
+                stamp_scans::latitude,
+                stamp_scans::longitude,
+            ))
+            .first(conn)
+            .optional()?;
+        if let Some((at, Some(lat), Some(lon))) = row {
+            out.insert(serial.to_owned(), (at, (lat, lon)));
+        }
+    }
+    Ok(out)
+}
+
+/// Raises `stamp_scan_limit` for known stamps of the batch scanned more than the limit.
+fn scan_limits(
+    conn: &mut DbConn,
+    scans: &[NewScan],
+    rules: ScanRules,
+    memo: &mut Memo,
+) -> Result<usize> {
+    let mut firsts: HashMap<&str, &NewScan> = HashMap::new();
+    for scan in scans.iter().filter(|s| s.known) {
+        if !memo.seen(&limit_key(&scan.serial)) {
+            firsts.entry(scan.serial.as_str()).or_insert(scan);
+        }
+    }
+    if firsts.is_empty() {
+        return Ok(0);
+    }
+    let serials: Vec<&str> = firsts.keys().copied().collect();
+    let mut raised = 0;
+    for chunk in serials.chunks(500) {
+        let counts: Vec<(String, i64)> = stamp_scans::table
+            .filter(stamp_scans::serial.eq_any(chunk))
+            .group_by(stamp_scans::serial)
+            .select((stamp_scans::serial, diesel::dsl::count_star()))
+            .load(conn)?;
+        for (serial, count) in counts {
+            if count > i64::from(rules.scan_limit) {
+                let scan = firsts[serial.as_str()];
+                let detail = json!({ "scans": count, "scan_limit": rules.scan_limit });
+                raised += raise_with(
+                    conn,
+                    memo,
+                    &limit_key(&serial),
+                    scan,
+                    "stamp_scan_limit",
+                    Severity::Warning,
+                    detail,
+                )?;
+            }
+        }
+    }
+    Ok(raised)
+}
+
+fn limit_key(serial: &str) -> String {
+    format!("stamp_scan_limit:{serial}")
+}
+
+fn raise(
+    conn: &mut DbConn,
+    memo: &mut Memo,
+    key: &str,
+    scan: &NewScan,
+    kind: &str,
+    severity: Severity,
+) -> Result<usize> {
+    raise_with(conn, memo, key, scan, kind, severity, json!({}))
+}
+
+/// Raises `kind` about `scan` under `key` unless the memo has it; `1` when raised.
+fn raise_with(
+    conn: &mut DbConn,
+    memo: &mut Memo,
+    key: &str,
+    scan: &NewScan,
+    kind: &str,
+    severity: Severity,
+    mut detail: serde_json::Value,
+) -> Result<usize> {
+    if memo.seen(key) {
+        return Ok(0);
+    }
+    if let Some(map) = detail.as_object_mut() {
+        map.insert("serial".into(), json!(scan.serial));
+        map.insert("gtin".into(), json!(scan.gtin));
+        map.insert("verdict".into(), json!(scan.verdict));
+        map.insert("scanned_at".into(), json!(scan.scanned_at));
+        if let Some(country) = &scan.country {
+            map.insert("country".into(), json!(country));
+        }
+        if let Some(subject) = &scan.subject {
+            map.insert("product".into(), json!(subject.product_name));
+            if kind == "stamp_outside_market" {
+                map.insert("target_markets".into(), json!(&*scan.markets));
+            }
+        }
+    }
+    let subject = scan.subject.as_deref();
+    let target = format!("stamp:{}", scan.serial);
+    let raised = raise_alert(conn, kind, severity, subject, &target, detail, key)?;
+    memo.remember(key.to_owned());
+    Ok(usize::from(raised.is_some()))
+}
+
+/// Raises a stamp alert about `subject` (the producer; `None`: for administrators), deduped by
+/// `key`. Returns the id of the alert raised, `None` when one with that key existed.
+pub fn raise_alert(
+    conn: &mut DbConn,
+    kind: &str,
+    severity: Severity,
+    subject: Option<&AlertSubject>,
+    target: &str,
+    detail: serde_json::Value,
+    key: &str,
+) -> Result<Option<i64>> {
+    let alert = alerts::raise(
+        conn,
+        &NewAlert {
+            kind,
+            severity,
+            enterprise_id: subject.map(|s| s.enterprise_id),
+            region_code: subject.map_or("", |s| s.region_code.as_str()),
+            category: subject.and_then(|s| s.category),
+            company_prefix: subject.map_or("", |s| s.company_prefix.as_str()),
+            subject: target,
+            detail,
+            dedupe_key: Some(key),
+        },
+    )?;
+    Ok(alert.map(|a| a.id))
+}
+
+/// The id of the alert raised under `key`, if any.
+pub fn alert_with_key(conn: &mut DbConn, key: &str) -> Result<Option<i64>> {
+    Ok(alerts_table::table
+        .filter(alerts_table::dedupe_key.eq(key))
+        .select(alerts_table::id)
+        .first(conn)
+        .optional()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances_and_plausible_travel() {
+        let zhengzhou = (34.7, 113.6);
+        let hanoi = (21.0, 105.8);
+        let km = haversine_km(zhengzhou, hanoi);
+        assert!((1700.0..1800.0).contains(&km), "{km}");
+        assert_eq!(haversine_km(hanoi, hanoi), 0.0);
+        // A day is enough by air; ten minutes is not; rounding noise never alerts.
+        assert!(!implausible(zhengzhou, hanoi, 24.0, 1000.0));
+        assert!(implausible(zhengzhou, hanoi, 1.0 / 6.0, 1000.0));
+        assert!(!implausible((34.7, 113.6), (34.8, 113.7), 0.0, 1000.0));
+    }
+
+    #[test]
+    fn locations_are_coarse_and_checked() {
+        assert_eq!(
+            check_location(Some(34.7466), Some(113.6253)).unwrap(),
+            Some((34.7, 113.6))
+        );
+        assert_eq!(check_location(None, None).unwrap(), None);
+        for (lat, lon, field) in [
+            (Some(91.0), Some(0.0), "lat"),
+            (Some(0.0), Some(-181.0), "lon"),
+            (Some(f64::NAN), Some(0.0), "lat"),
+            (Some(1.0), None, "lon"),
+            (None, Some(1.0), "lat"),
+        ] {
+            match check_location(lat, lon) {
+                Err(RegistryError::Invalid { field: f, .. }) => assert_eq!(f, field),
+                other => panic!("{lat:?} {lon:?}: {other:?}"),
+            }
+        }
+    }
+}
