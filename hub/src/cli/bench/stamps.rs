@@ -127,7 +127,7 @@ pub(super) fn stamps_bench(
         let mut serials = stamps::SerialGenerator::from_thread_rng();
         let order =
             stamps::issue_order_with(conn, &officer, &new, &ring, &host, &mut serials, &mut |n| {
-                bar.set_position(n)
+                bar.set_position(n);
             })?;
         let detail = issue_detail(&order);
         Ok((order.clone(), format!("stamp_order:{}", order.id), detail))
