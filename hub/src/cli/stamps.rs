@@ -206,7 +206,9 @@ pub(super) fn stamps_command(config: &Config, command: StampsCommand) -> anyhow:
                     &ring,
                     &host,
                     &mut serials,
-                    &mut |n| bar.set_position(n),
+                    &mut |n| {
+                        bar.set_position(n);
+                    },
                 )?;
                 let detail = issue_detail(&order);
                 Ok((order.clone(), format!("stamp_order:{}", order.id), detail))
@@ -241,7 +243,9 @@ pub(super) fn stamps_command(config: &Config, command: StampsCommand) -> anyhow:
                 ring,
                 &layout,
                 BufWriter::new(file),
-                &mut |n| bar.set_position(n),
+                &mut |n| {
+                    bar.set_position(n);
+                },
             );
             bar.finish_and_clear();
             let mut writer = written?;

@@ -61,7 +61,7 @@ pub fn write_order_sheet<W: Write>(
         let page = serials_page(&mut *db.conn()?, order.id, after, PAGE)?;
         let Some(last) = page.last() else { break };
         after = last.0;
-        for (_, serial, version) in &page {
+        for (_, serial, version) in page.iter().filter(|(seq, _, _)| *seq <= order.quantity) {
             let hidden = match (ring, version) {
                 (Some(ring), Some(v)) => {
                     let v = u16::try_from(*v).unwrap_or(0);
@@ -77,6 +77,9 @@ pub fn write_order_sheet<W: Write>(
             sheet.push_parts(serial.as_str(), &uri, hidden.as_deref())?;
         }
         progress(sheet.labels_written());
+        if after >= order.quantity {
+            break;
+        }
     }
     Ok(sheet.finish()?)
 }
