@@ -36,7 +36,7 @@ type Cache<K, T> = Mutex<HashMap<K, Entry<T>>>;
 /// The resolver's state.
 pub struct Resolver {
     /// `None` when `[stamps]` keys are unusable (verification answers 503).
-    pub ring: Option<HiddenCodeKeyRing>,
+    pub ring: Option<Arc<HiddenCodeKeyRing>>,
     pub scans: ScanLog,
     pub limits: VerifyLimits,
     stories: Cache<(i64, Option<i64>), Arc<CachedStory>>,
@@ -50,13 +50,8 @@ impl std::fmt::Debug for Resolver {
 }
 
 impl Resolver {
-    /// The resolver for `config` over `db`.
-    pub fn new(db: Db, config: &Config, secret: &registry::secret::SecretKey) -> Self {
-        let ring = config
-            .stamps
-            .key_ring(secret)
-            .inspect_err(|e| tracing::error!(error = %e, "stamp verification disabled"))
-            .ok();
+    /// The resolver for `config` over `db`, verifying with the hub's hidden-code keys `ring`.
+    pub fn new(db: Db, config: &Config, ring: Option<Arc<HiddenCodeKeyRing>>) -> Self {
         let rules = ScanRules {
             scan_limit: config.stamps.scan_limit,
             max_travel_kmh: config.stamps.max_travel_kmh,

@@ -37,9 +37,10 @@ impl AppState {
                 None
             }
         };
+        let resolver = crate::resolver::Resolver::new(db.clone(), &config, stamp_keys.clone());
         Self {
             stamp_keys,
-            resolver: Arc::new(crate::resolver::Resolver::new(db.clone(), &config, secret)),
+            resolver: Arc::new(resolver),
             db,
             config: Arc::new(config),
             audit_key: AuditKey::from_secret(secret),
