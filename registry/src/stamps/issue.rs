@@ -267,6 +267,11 @@ struct StampTarget<'a> {
 
 /// Writes stamps `1..=quantity` of an order, chunk by chunk, redrawing serials the database
 /// already holds.
+///
+/// The order's serials are drawn first and numbered in sorted order, so that each chunk reaches
+/// both unique indexes (`serial` and `(order_id, seq)`) in key order: random-order inserts into
+/// a B-tree cost three to four times as much. Which label position gets which serial tells
+/// nothing about unissued serials: the set drawn is the same uniform draw either way.
 fn write_stamps(
     conn: &mut DbConn,
     target: &StampTarget<'_>,
@@ -279,39 +284,34 @@ fn write_stamps(
         DbConn::Pg(_) => PG_CHUNK,
         DbConn::Sqlite(_) => SQLITE_CHUNK,
     };
-    // Serials of this order so far: a repeat within the order is redrawn before it is written.
-    let mut drawn: HashSet<Serial> = HashSet::with_capacity(total);
-    let mut draw = |drawn: &mut HashSet<Serial>| -> Result<Serial> {
-        for serial in &mut *serials {
-            if drawn.insert(serial) {
-                return Ok(serial);
-            }
-        }
-        Err(RegistryError::Config("the serial generator ran dry".into()))
-    };
+    let mut drawn = draw_distinct(serials, total)?;
+    // Filled only if the database refuses a serial: every serial of the order so far.
+    let mut seen: HashSet<Serial> = HashSet::new();
     let mut written = 0usize;
     while written < total {
         let len = chunk_len.min(total - written);
         let first_seq = i64::try_from(written).unwrap_or(i64::MAX) + 1;
-        let mut chunk = Vec::with_capacity(len);
-        for _ in 0..len {
-            chunk.push(draw(&mut drawn)?);
-        }
         let mut attempt = 0;
         loop {
-            let outcome = conn.transaction(|c| insert_chunk(c, target, first_seq, &chunk));
+            let chunk = &drawn[written..written + len];
+            let outcome = conn.transaction(|c| insert_chunk(c, target, first_seq, chunk));
             match outcome {
                 Ok(()) => break,
                 Err(e) if e.is_unique_violation() && attempt < MAX_ATTEMPTS => {
                     attempt += 1;
-                    let taken = taken_serials(conn, &chunk)?;
+                    let taken = taken_serials(conn, chunk)?;
                     if taken.is_empty() {
                         // Not a serial: (order_id, seq) cannot clash in a new order.
                         return Err(e);
                     }
-                    for serial in chunk.iter_mut().filter(|s| taken.contains(*s)) {
-                        *serial = draw(&mut drawn)?;
+                    if seen.is_empty() {
+                        seen.extend(drawn.iter().copied());
                     }
+                    let chunk = &mut drawn[written..written + len];
+                    for serial in chunk.iter_mut().filter(|s| taken.contains(*s)) {
+                        *serial = draw_new(serials, &mut seen)?;
+                    }
+                    chunk.sort_unstable();
                 }
                 Err(e) => return Err(e),
             }
@@ -320,6 +320,36 @@ fn write_stamps(
         progress(written as u64);
     }
     Ok(())
+}
+
+/// `total` distinct serials from `serials`, sorted.
+fn draw_distinct(serials: &mut dyn Iterator<Item = Serial>, total: usize) -> Result<Vec<Serial>> {
+    let mut drawn: Vec<Serial> = Vec::with_capacity(total);
+    for _ in 0..MAX_ATTEMPTS {
+        let missing = total - drawn.len();
+        drawn.extend((&mut *serials).take(missing));
+        drawn.sort_unstable();
+        drawn.dedup();
+        if drawn.len() == total {
+            return Ok(drawn);
+        }
+    }
+    Err(RegistryError::Config(
+        "the serial generator keeps repeating itself".into(),
+    ))
+}
+
+/// A serial from `serials` not in `seen` (then added to it).
+fn draw_new(
+    serials: &mut dyn Iterator<Item = Serial>,
+    seen: &mut HashSet<Serial>,
+) -> Result<Serial> {
+    for serial in serials {
+        if seen.insert(serial) {
+            return Ok(serial);
+        }
+    }
+    Err(RegistryError::Config("the serial generator ran dry".into()))
 }
 
 /// The serials of `chunk` already stored.

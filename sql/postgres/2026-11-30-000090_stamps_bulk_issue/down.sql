@@ -1,0 +1,2 @@
+ALTER TABLE stamps ALTER COLUMN serial TYPE TEXT COLLATE "default";
+ALTER TABLE stamps ADD CONSTRAINT stamps_order_id_fkey FOREIGN KEY (order_id) REFERENCES stamp_orders (id);
