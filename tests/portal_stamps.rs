@@ -3,17 +3,20 @@
 //! suspended or on the blacklist refused with the reason on the form, nothing written), lists
 //! and reads the order; the enterprise activates a range on its batch (the resolver then says
 //! active), the officer revokes a range (the resolver says revoked); the sheet downloads for
-//! both; the wrong roles, other enterprises and other departments are refused with pages;
-//! a post without its token is refused; an enterprise suspended after issuance cannot activate.
+//! both (hidden codes on the issuing department's only); the wrong roles, other enterprises and
+//! other departments are refused with pages; a post without its token is refused; an
+//! enterprise suspended after issuance cannot activate.
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
 
 use diesel::prelude::*;
 use registry::schema::{audit_log, stamp_orders};
+use registry::stamps::Serial;
 use serde_json::{Value, json};
 use tracehub_tests::body;
 use tracehub_tests::fixtures::Registry;
 use tracehub_tests::portal::{Visitor, assert_refused_page, csrf_of, location};
+use tracehub_tests::stamps::pdf_text;
 
 const GTIN13: &str = "6901234000016";
 /// As the registry stores it.
@@ -399,4 +402,53 @@ fn issue_activate_and_revoke_through_the_forms() {
         .send()
         .unwrap();
     assert!(mine.page("/portal/stamp-orders").contains("Tem truy xuất"));
+}
+
+#[test]
+fn the_sheet_prints_hidden_codes_for_the_issuing_department_only() {
+    let r = Registry::new();
+    let officer_token = r.officer("zz-food", "410100", &["food"]);
+    r.officer("zz-food-city", "410000", &["food"]);
+    let (ent, _, milk) = enterprise(&r, &officer_token, 1, GTIN13);
+    let officer = Visitor::signed_in(&r.app, "zz-food");
+    let colleague = Visitor::signed_in(&r.app, "zz-food-city");
+    let mine = Visitor::signed_in(&r.app, "ent1");
+    let form_path = format!("/portal/stamp-orders/new?enterprise_id={ent}");
+    let (e, m) = (ent.to_string(), milk.to_string());
+    let fields = [
+        ("enterprise_id", e.as_str()),
+        ("product_id", m.as_str()),
+        ("quantity", "3"),
+        ("kind", "anti_counterfeit"),
+    ];
+    let issued = officer.submit(&form_path, "/portal/stamp-orders", &fields);
+    assert_eq!(issued.status(), 303);
+    let order = location(&issued);
+    let page = officer.page(&order);
+    assert!(page.contains("Anti-counterfeit stamp") && page.contains("includes the hidden codes"));
+    assert!(!mine.page(&order).contains("includes the hidden codes"));
+
+    let serial = Serial::parse(&serial_on(&page, 1)).unwrap();
+    let ring = r.app.state.stamp_keys.clone().unwrap();
+    let version = ring.current_version();
+    let grouped = ring.hidden_code(version, &serial).unwrap().grouped();
+    let sheet = |who: &Visitor<'_>| {
+        let pdf = who
+            .client
+            .get(r.app.url(&format!("{order}/sheet.pdf")))
+            .send()
+            .unwrap();
+        assert_eq!(pdf.status(), 200);
+        pdf_text(&pdf.bytes().unwrap())
+    };
+    let issuing = sheet(&officer);
+    assert!(issuing.contains(serial.as_str()) && issuing.contains(&grouped));
+    for other in [&mine, &colleague] {
+        let text = sheet(other);
+        assert!(text.contains(serial.as_str()), "the QR layer for everyone");
+        assert!(
+            !text.contains(&grouped),
+            "hidden codes for the issuing department only"
+        );
+    }
 }

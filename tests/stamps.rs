@@ -11,6 +11,7 @@ use registry::schema::audit_log;
 use registry::stamps::Serial;
 use serde_json::{Value, json};
 use tracehub_tests::fixtures::Registry;
+use tracehub_tests::stamps::pdf_text;
 use tracehub_tests::{assert_error, body};
 
 const MILK: &str = "6901234000016";
@@ -362,27 +363,6 @@ fn issue_refusals_reads_activation_and_revocation() {
         "enterprise_blacklisted",
     );
     assert_eq!(audited(&r, "stamps.activate"), 2);
-}
-
-/// Inflates every Flate stream of a PDF and returns the text of all of them.
-fn pdf_text(pdf: &[u8]) -> String {
-    let mut text = String::new();
-    let mut rest = pdf;
-    while let Some(start) = find(rest, b"stream\n") {
-        let after = &rest[start + 7..];
-        let Some(end) = find(after, b"\nendstream") else {
-            break;
-        };
-        if let Ok(raw) = miniz_oxide::inflate::decompress_to_vec_zlib(&after[..end]) {
-            text.push_str(&String::from_utf8_lossy(&raw));
-        }
-        rest = &after[end..];
-    }
-    text
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 #[test]
