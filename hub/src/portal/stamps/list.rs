@@ -8,6 +8,7 @@ use registry::identity::{Actor, Role};
 use registry::stamps::{self, OrderFilter, OrderNames, StampOrder};
 
 use super::{NEW_PATH, PATH, count_text, kind_badge, path};
+use crate::api::ApiError;
 use crate::portal::frame::{Ctx, FormData, Page, Params, Position, messages, pager, read};
 use crate::server::auth::Auth;
 
@@ -50,18 +51,20 @@ fn table(ctx: &Ctx, orders: &[StampOrder], names: &OrderNames) -> Markup {
     }
 }
 
+/// The filters and page of the query string, as the registry takes them.
+fn filter_of(data: &FormData) -> Result<OrderFilter, ApiError> {
+    Ok(OrderFilter {
+        enterprise_id: data.number("enterprise_id")?,
+        product_id: data.number("product_id")?,
+        page: data.number("page")?,
+        per_page: Some(PER_PAGE),
+    })
+}
+
 /// `GET /portal/stamp-orders?enterprise_id=N&page=N`.
 pub async fn page(ctx: Ctx, Auth(actor): Auth, query: web::Query<Vec<(String, String)>>) -> Page {
     let data = FormData::from(query.into_inner());
-    let filter = (|| {
-        Ok::<_, crate::api::ApiError>(OrderFilter {
-            enterprise_id: data.number("enterprise_id")?,
-            product_id: data.number("product_id")?,
-            page: data.number("page")?,
-            per_page: Some(PER_PAGE),
-        })
-    })()
-    .map_err(|e| ctx.refuse(e))?;
+    let filter = filter_of(&data).map_err(|e| ctx.refuse(e))?;
     let chosen = filter.enterprise_id;
     let reader: Actor = actor.clone();
     let (found, names) = read(&ctx.state, move |conn| {

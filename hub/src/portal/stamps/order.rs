@@ -10,7 +10,8 @@ use actix_web::web;
 use maud::{Markup, html};
 use registry::identity::{Actor, Role};
 use registry::stamps::{
-    self, BatchChoice, OrderActivation, OrderRevocation, OrderSummary, StampKind, StampPage,
+    self, BatchChoice, OrderActivation, OrderRevocation, OrderSummary, StampKind, StampOrder,
+    StampPage,
 };
 
 use super::{PATH, count_text, kind_badge, path, state_badge};
@@ -38,10 +39,14 @@ struct Shown {
     batches: Vec<BatchChoice>,
 }
 
+/// Whether `actor` is a user of the enterprise the order was issued to (activates it).
+fn is_own(actor: &Actor, order: &StampOrder) -> bool {
+    actor.role == Role::Enterprise && actor.enterprise_id == Some(order.enterprise_id)
+}
+
 impl Shown {
     fn own(&self, actor: &Actor) -> bool {
-        actor.role == Role::Enterprise
-            && actor.enterprise_id == Some(self.summary.order.enterprise_id)
+        is_own(actor, &self.summary.order)
     }
 
     /// Whether `actor` is an officer of the issuing department (revokes, gets hidden codes).
@@ -56,9 +61,7 @@ async fn load(ctx: &Ctx, actor: &Actor, id: i64, page: i64) -> Result<Shown, Ref
         let summary = stamps::order_summary(conn, &actor, id)?;
         let mut names = stamps::order_names(conn, std::slice::from_ref(&summary.order))?;
         let stamps = stamps::order_stamps(conn, &actor, id, Some(page), Some(PER_PAGE))?;
-        let own = actor.role == Role::Enterprise
-            && actor.enterprise_id == Some(summary.order.enterprise_id);
-        let batches = if own {
+        let batches = if is_own(&actor, &summary.order) {
             stamps::activation_batches(conn, &actor, id)?
         } else {
             Vec::new()
@@ -265,16 +268,28 @@ async fn refused(
     ))
 }
 
+/// The activation typed in the form.
+fn activation_of(data: &FormData) -> Result<OrderActivation, ApiError> {
+    Ok(OrderActivation {
+        batch_id: data.required_number("batch_id")?,
+        first_seq: data.number("first_seq")?,
+        last_seq: data.number("last_seq")?,
+    })
+}
+
+/// The revocation typed in the form.
+fn revocation_of(data: &FormData) -> Result<OrderRevocation, ApiError> {
+    Ok(OrderRevocation {
+        reason: data.text("reason"),
+        first_seq: data.number("first_seq")?,
+        last_seq: data.number("last_seq")?,
+    })
+}
+
 /// `POST /portal/stamp-orders/{id}/activate`: `batch_id`, optional `first_seq`, `last_seq`.
 pub async fn activate(ctx: Ctx, Auth(actor): Auth, id: web::Path<i64>, data: FormData) -> Page {
     let id = id.into_inner();
-    let typed = (|| {
-        Ok::<_, ApiError>(OrderActivation {
-            batch_id: data.required_number("batch_id")?,
-            first_seq: data.number("first_seq")?,
-            last_seq: data.number("last_seq")?,
-        })
-    })();
+    let typed = activation_of(&data);
     let done = match typed {
         Ok(activation) => {
             activate_audited(
@@ -296,13 +311,7 @@ pub async fn activate(ctx: Ctx, Auth(actor): Auth, id: web::Path<i64>, data: For
 /// `POST /portal/stamp-orders/{id}/revoke`: `reason`, optional `first_seq`, `last_seq`.
 pub async fn revoke(ctx: Ctx, Auth(actor): Auth, id: web::Path<i64>, data: FormData) -> Page {
     let id = id.into_inner();
-    let typed = (|| {
-        Ok::<_, ApiError>(OrderRevocation {
-            reason: data.text("reason"),
-            first_seq: data.number("first_seq")?,
-            last_seq: data.number("last_seq")?,
-        })
-    })();
+    let typed = revocation_of(&data);
     let done = match typed {
         Ok(revocation) => {
             revoke_audited(
