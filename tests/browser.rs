@@ -2,9 +2,9 @@
 //! WebDriver protocol. Sign-in with the CSRF-protected form, the session cookie, the language
 //! switch and sign-out; and the registry's walk: an enterprise registers, an officer approves it
 //! from the review queue, the enterprise files a site, a product and a batch and reads the
-//! approval in its history; and an officer opens an alert from the navigation and acknowledges
-//! it with a note; as a person does them. Waits are for elements or text, never sleeps of a
-//! fixed length.
+//! approval in its history, then the officer issues it stamps from the stamp orders page; and
+//! an officer opens an alert from the navigation and acknowledges it with a note; as a person
+//! does them. Waits are for elements or text, never sleeps of a fixed length.
 //!
 //! Needs `chromium` and `chromium-driver` (CI installs them). Without them the test says so and
 //! passes, unless `TRACEHUB_REQUIRE_BROWSER=1` (set by CI), when it fails.
@@ -415,6 +415,25 @@ fn an_enterprise_registers_is_approved_from_the_queue_and_files() {
     );
     assert!(browser.text("#history").contains("Phê duyệt"));
     assert_eq!(browser.text("h1"), "郑州好味食品有限公司");
+
+    // The officer issues a small order of stamps for the product just filed.
+    browser.click("header form button");
+    browser.wait_path(|p| p.starts_with("/portal/login"));
+    browser.click("a[hreflang=en]");
+    browser.find("html[lang=en]");
+    browser.sign_in(&app, "officer.wang");
+    browser.click("header nav a[href='/portal/stamp-orders']");
+    browser.click("#issue-stamps");
+    browser.click("#stamp-enterprise button[type=submit]");
+    browser.wait_text("#issue-product_id", "速冻水饺");
+    browser.type_into("#issue-quantity", "12");
+    browser.click("#issue-kind option[value=anti_counterfeit]");
+    browser.click("#issue button[type=submit]");
+    browser.wait_text(".flash.success", "Stamps issued");
+    assert_eq!(browser.text("#count-issued"), "12");
+    assert!(browser.text("#stamps").contains("Issued"));
+    browser.click("header nav a[href='/portal/stamp-orders']");
+    browser.wait_text("#stamp-orders", "郑州好味食品有限公司");
 }
 
 #[test]

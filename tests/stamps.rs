@@ -1,6 +1,7 @@
 //! Stamps over HTTP: issuance by the competent department (refused for blacklisted, suspended
 //! and pending enterprises), the scoped reads, activation by the enterprise on its own batches
-//! of the same product, revocation by the issuing department, the audit rows, and printing
+//! of the same product (refused once it is listed on the blacklist), revocation by the issuing
+//! department, the audit rows, and printing
 //! (the PDF sheet with hidden codes only for the issuing department, QR SVG and PNG).
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
@@ -10,6 +11,7 @@ use registry::schema::audit_log;
 use registry::stamps::Serial;
 use serde_json::{Value, json};
 use tracehub_tests::fixtures::Registry;
+use tracehub_tests::stamps::pdf_text;
 use tracehub_tests::{assert_error, body};
 
 const MILK: &str = "6901234000016";
@@ -334,27 +336,33 @@ fn issue_refusals_reads_activation_and_revocation() {
     ));
     assert_eq!(states["items"][0]["seq"], 11);
     assert_eq!(states["items"][0]["state"], "active");
-}
 
-/// Inflates every Flate stream of a PDF and returns the text of all of them.
-fn pdf_text(pdf: &[u8]) -> String {
-    let mut text = String::new();
-    let mut rest = pdf;
-    while let Some(start) = find(rest, b"stream\n") {
-        let after = &rest[start + 7..];
-        let Some(end) = find(after, b"\nendstream") else {
-            break;
-        };
-        if let Ok(raw) = miniz_oxide::inflate::decompress_to_vec_zlib(&after[..end]) {
-            text.push_str(&String::from_utf8_lossy(&raw));
-        }
-        rest = &after[end..];
-    }
-    text
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+    // Listed on the blacklist after issuance, the enterprise cannot put its stamps into use.
+    let listing = json!({ "enterprise_id": ent, "penalty": "production_suspended", "decision_number": "豫市监罚〔2026〕30号", "reason": "生产销售假冒伪劣食品" });
+    assert_eq!(
+        r.post(Some(&officer), "/api/v1/blacklist", listing)
+            .status(),
+        201
+    );
+    assert_error(
+        r.post(
+            Some(&ent_token),
+            &activate,
+            json!({ "batch_id": lot, "first_seq": 41, "last_seq": 50 }),
+        ),
+        409,
+        "enterprise_blacklisted",
+    );
+    assert_error(
+        r.post(
+            Some(&ent_token),
+            &format!("/api/v1/stamps/{}/activate", serials[45]),
+            json!({ "batch_id": lot }),
+        ),
+        409,
+        "enterprise_blacklisted",
+    );
+    assert_eq!(audited(&r, "stamps.activate"), 2);
 }
 
 #[test]

@@ -204,6 +204,18 @@ pub fn declare(t: &mut RouteTable) {
         .portal(M::GET, "/portal/account", SignedIn, account::page)
         .portal(M::POST, "/portal/account/locale", SignedIn, account::set_locale);
 
+    // Portal: stamp orders (read scoped per order; issued by the competent department, revoked
+    // by the issuing department, activated by the enterprise; the sheet as the API prints it).
+    // The issue form's path is declared before `{id}`, which would take it.
+    use portal::stamps;
+    t.portal(M::GET, stamps::PATH, READERS, stamps::list::page)
+        .portal(M::GET, stamps::NEW_PATH, OFFICER, stamps::issue::form)
+        .portal(M::POST, stamps::PATH, OFFICER, stamps::issue::submit)
+        .portal(M::GET, "/portal/stamp-orders/{id}", READERS, stamps::order::page)
+        .portal(M::GET, "/portal/stamp-orders/{id}/sheet.pdf", READERS, stamps::order::sheet)
+        .portal(M::POST, "/portal/stamp-orders/{id}/activate", ENTERPRISE, stamps::order::activate)
+        .portal(M::POST, "/portal/stamp-orders/{id}/revoke", OFFICER, stamps::order::revoke);
+
     // Trace and recall.
     t.portal(M::GET, "/portal/recall", TRACERS, portal::recall::page);
 

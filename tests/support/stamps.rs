@@ -256,3 +256,24 @@ pub fn activated(w: &StampWorld, kind: &str) -> Issued {
     w.activate(&stamp);
     stamp
 }
+
+/// Inflates every Flate stream of a PDF and returns the text of all of them.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    let mut text = String::new();
+    let mut rest = pdf;
+    while let Some(start) = find(rest, b"stream\n") {
+        let after = &rest[start + 7..];
+        let Some(end) = find(after, b"\nendstream") else {
+            break;
+        };
+        if let Ok(raw) = miniz_oxide::inflate::decompress_to_vec_zlib(&after[..end]) {
+            text.push_str(&String::from_utf8_lossy(&raw));
+        }
+        rest = &after[end..];
+    }
+    text
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}

@@ -8,8 +8,9 @@
 //! the review actions), `admin` (departments and users), `alerts` (the list and an alert's page
 //! with its handling), `blacklist` (the reviewers' list, a listing with its removal, the listing
 //! form on an enterprise's dashboard, and the public page `/blacklist`), `notices` (each user's
-//! inbox), `account` (the language of one's notices) and `verify` (the public verification of
-//! a document by hash or file, `/verify`). They sit on `frame`: the layout with
+//! inbox), `account` (the language of one's notices), `stamps` (stamp orders: the list, the
+//! issue form, an order's page with activation, revocation and its sheet) and `verify` (the
+//! public verification of a document by hash or file, `/verify`). They sit on `frame`: the layout with
 //! the navigation of the role (and the unread count), flash messages, forms that show errors
 //! next to their field, sortable and paginated tables, and the shared stylesheet. A refusal by
 //! the authorization middleware on a portal route (a role the route does not admit, a missing
@@ -57,6 +58,7 @@ pub mod login;
 pub mod notices;
 pub mod recall;
 pub mod register;
+pub mod stamps;
 pub mod verify;
 
 use actix_web::{HttpResponse, http::header};

@@ -83,7 +83,7 @@ impl AlertStatus {
 /// An alert to raise.
 #[derive(Debug, Clone)]
 pub struct NewAlert<'a> {
-    /// Dotted kind, e.g. `stamp.unknown_serial`, `rare_earth.mass_balance`.
+    /// The kind, e.g. `stamp_unknown_serial` (stamps: [`crate::stamps::alert_kind`]).
     pub kind: &'a str,
     pub severity: Severity,
     /// The enterprise concerned, when known.

@@ -12,6 +12,7 @@ use crate::db::DbConn;
 use crate::error::{RegistryError, Result};
 use crate::schema::stamp_fake_reports;
 
+use super::alert_kind;
 use super::resolve::{find_stamp, subject_of_stamp};
 use super::scans::{alert_with_key, raise_alert};
 
@@ -105,7 +106,7 @@ pub fn report_fake(
     });
     let alert_id = match raise_alert(
         conn,
-        "stamp_fake_report",
+        alert_kind::FAKE_REPORT,
         Severity::Warning,
         subject.as_ref(),
         &format!("stamp:{serial}"),

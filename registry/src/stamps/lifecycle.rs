@@ -7,10 +7,10 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::issue::{StampOrder, load_order};
+use super::issue::{StampOrder, load_order, require_may_receive};
 use super::orders::locate;
 use crate::db::DbConn;
-use crate::enterprises::{require_active, text};
+use crate::enterprises::{load_enterprise, text};
 use crate::error::{RegistryError, Result};
 use crate::identity::{Actor, Role};
 use crate::schema::{batches, stamp_activations, stamp_revocations, stamps};
@@ -123,8 +123,11 @@ fn own_order(actor: &Actor, order: StampOrder) -> Result<StampOrder> {
 }
 
 /// Activates stamps of an order (the enterprise's own user). 409 `batch_not_own`,
-/// `batch_other_product`, `enterprise_not_active`, or `stamp_already_activated` /
-/// `stamp_revoked` naming the first such stamp of the range (then nothing is written).
+/// `batch_other_product`; `enterprise_blacklisted`, `enterprise_suspended` or
+/// `enterprise_not_active` when the enterprise may no longer receive stamps (the rule of
+/// issuance: listed or suspended after the order was issued, it cannot put them into use);
+/// `stamp_already_activated` / `stamp_revoked` naming the first such stamp of the range (then
+/// nothing is written).
 pub fn activate_order(
     conn: &mut DbConn,
     actor: &Actor,
@@ -156,7 +159,8 @@ fn activate(
     last: i64,
     batch_id: i64,
 ) -> Result<ActivationRecord> {
-    require_active(conn, order.enterprise_id)?;
+    let enterprise = load_enterprise(conn, order.enterprise_id)?;
+    require_may_receive(conn, &enterprise)?;
     let batch = batches::table
         .find(batch_id)
         .select((batches::enterprise_id, batches::product_id, batches::lot))

@@ -294,3 +294,70 @@ fn orders_are_listed_within_the_readers_scope() {
         Err(RegistryError::Denied { .. })
     ));
 }
+
+#[test]
+fn an_enterprise_listed_or_suspended_after_issuance_cannot_activate() {
+    use crate::blacklist::{NewListing, Penalty, list_enterprise};
+    use crate::enterprises::{Decision, decide};
+    let test = TestDb::new();
+    let mut conn = test.db().conn().unwrap();
+    let conn = &mut *conn;
+    let w = world(conn);
+    let id = w.order.id;
+
+    // The batches it may bind to: its own of the order's product, newest first.
+    let choices = activation_batches(conn, &w.user, id).unwrap();
+    assert_eq!(
+        choices.iter().map(|b| b.id).collect::<Vec<_>>(),
+        [w.lot],
+        "not the cheese lot, not another enterprise's"
+    );
+    assert!(matches!(
+        activation_batches(conn, &w.other_user, id),
+        Err(RegistryError::NotFound { .. })
+    ));
+    let names = order_names(conn, std::slice::from_ref(&w.order)).unwrap();
+    assert_eq!(names.enterprises[&w.ent], "郑州食品1");
+    assert!(names.products.contains_key(&w.milk));
+
+    decide(
+        conn,
+        &w.competent,
+        w.ent,
+        Decision::Suspend,
+        Some("抽检不合格"),
+    )
+    .unwrap();
+    let refused = code(activate_order(conn, &w.user, id, &range(w.lot, 1, 5)));
+    assert!(refused.starts_with("enterprise_suspended"), "{refused}");
+    decide(conn, &w.competent, w.ent, Decision::Reinstate, None).unwrap();
+    activate_order(conn, &w.user, id, &range(w.lot, 1, 5)).unwrap();
+
+    list_enterprise(
+        conn,
+        &w.competent,
+        &NewListing {
+            enterprise_id: w.ent,
+            penalty: Penalty::LicenceRevoked,
+            decision_number: "豫市监罚〔2026〕12号".into(),
+            reason: "生产销售假冒伪劣食品".into(),
+        },
+    )
+    .unwrap();
+    let refused = code(activate_order(conn, &w.user, id, &range(w.lot, 6, 10)));
+    assert!(refused.starts_with("enterprise_blacklisted"), "{refused}");
+    let serial = order_stamps(conn, &w.user, id, Some(1), Some(10))
+        .unwrap()
+        .items[8]
+        .serial
+        .clone();
+    let refused = code(activate_stamp(
+        conn,
+        &w.user,
+        &serial,
+        &StampActivation { batch_id: w.lot },
+    ));
+    assert!(refused.starts_with("enterprise_blacklisted"), "{refused}");
+    let summary = order_summary(conn, &w.user, id).unwrap();
+    assert_eq!(summary.activated, 5, "nothing activated after the listing");
+}

@@ -5,6 +5,7 @@
 //! alerts (`scans`), hidden-code verification with its limits (`verify`), fake reports
 //! (`fakes`). A serial is never reused, even after revocation: it is the primary key.
 
+pub mod alert_kind;
 pub mod codes;
 pub mod fakes;
 pub mod issue;
@@ -29,8 +30,9 @@ pub use lifecycle::{
 };
 pub use link::{MAX_HOST_LEN, MAX_LOT_LEN, MAX_URI_LEN, StampLinkBase, StampPath};
 pub use orders::{
-    OrderFilter, OrderPage, OrderSummary, StampPage, StampRow, list_orders, order_product_name,
-    order_stamps, order_summary, serials_page, stamp_uri,
+    BatchChoice, MAX_BATCH_CHOICES, OrderFilter, OrderNames, OrderPage, OrderSummary, StampPage,
+    StampRow, activation_batches, list_orders, order_names, order_product_name, order_stamps,
+    order_summary, serials_page, stamp_uri,
 };
 
 /// What can go wrong building or checking stamp values. Each variant names the offending field.

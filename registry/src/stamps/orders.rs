@@ -2,7 +2,9 @@
 //! enterprise's own, everything for administrators), an order's counts, and its stamps page by
 //! page with their state. Hidden codes are never read here: they are not stored.
 
-use chrono::NaiveDateTime;
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -14,7 +16,7 @@ use crate::enterprises::Jurisdiction;
 use crate::error::{RegistryError, Result};
 use crate::identity::{Actor, Role};
 use crate::regions::within_coverage;
-use crate::schema::{batches, enterprise_categories, enterprises, stamp_orders, stamps};
+use crate::schema::{batches, enterprise_categories, enterprises, products, stamp_orders, stamps};
 
 /// Filters and page of [`list_orders`].
 #[derive(Debug, Clone, Copy, Default, Deserialize, utoipa::IntoParams)]
@@ -292,7 +294,6 @@ pub fn serials_page(
 
 /// The name of an order's product (for sheet headers).
 pub fn order_product_name(conn: &mut DbConn, order: &StampOrder) -> Result<String> {
-    use crate::schema::products;
     Ok(products::table
         .find(order.product_id)
         .select(products::name)
@@ -304,4 +305,68 @@ pub fn stamp_uri(conn: &mut DbConn, actor: &Actor, serial: &str) -> Result<Strin
     let (order, _, serial) = locate(conn, serial)?;
     let order = find_order(conn, actor, order.id)?;
     Ok(order.link_base()?.uri(&serial))
+}
+
+/// The names of the enterprises and products of orders already read (for lists).
+#[derive(Debug, Clone, Default)]
+pub struct OrderNames {
+    /// Enterprise id to name.
+    pub enterprises: HashMap<i64, String>,
+    /// Product id to name.
+    pub products: HashMap<i64, String>,
+}
+
+/// The names of the enterprises and products `orders` name: two reads, whatever their number.
+pub fn order_names(conn: &mut DbConn, orders: &[StampOrder]) -> Result<OrderNames> {
+    let enterprise_ids: Vec<i64> = orders.iter().map(|o| o.enterprise_id).collect();
+    let product_ids: Vec<i64> = orders.iter().map(|o| o.product_id).collect();
+    Ok(OrderNames {
+        enterprises: enterprises::table
+            .filter(enterprises::id.eq_any(enterprise_ids))
+            .select((enterprises::id, enterprises::name))
+            .load::<(i64, String)>(conn)?
+            .into_iter()
+            .collect(),
+        products: products::table
+            .filter(products::id.eq_any(product_ids))
+            .select((products::id, products::name))
+            .load::<(i64, String)>(conn)?
+            .into_iter()
+            .collect(),
+    })
+}
+
+/// A batch an order's stamps may be bound to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BatchChoice {
+    pub id: i64,
+    pub lot: String,
+    pub production_date: NaiveDate,
+}
+
+/// Most batches [`activation_batches`] offers.
+pub const MAX_BATCH_CHOICES: i64 = 500;
+
+/// The batches of the order's enterprise and product, newest first (at most
+/// [`MAX_BATCH_CHOICES`]): what activation accepts, as `actor` may see the order.
+pub fn activation_batches(
+    conn: &mut DbConn,
+    actor: &Actor,
+    order_id: i64,
+) -> Result<Vec<BatchChoice>> {
+    let order = find_order(conn, actor, order_id)?;
+    Ok(batches::table
+        .filter(batches::enterprise_id.eq(order.enterprise_id))
+        .filter(batches::product_id.eq(order.product_id))
+        .order(batches::id.desc())
+        .limit(MAX_BATCH_CHOICES)
+        .select((batches::id, batches::lot, batches::production_date))
+        .load::<(i64, String, NaiveDate)>(conn)?
+        .into_iter()
+        .map(|(id, lot, production_date)| BatchChoice {
+            id,
+            lot,
+            production_date,
+        })
+        .collect())
 }

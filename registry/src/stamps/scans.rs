@@ -24,6 +24,7 @@ use crate::departments::Category;
 use crate::error::{RegistryError, Result};
 use crate::schema::{alerts as alerts_table, stamp_scans};
 
+use super::alert_kind;
 use super::resolve::Verdict;
 
 /// Whom an alert about a scanned stamp concerns: the producer, so that the competent
@@ -187,7 +188,7 @@ pub fn record_scans(
                     memo,
                     &key,
                     scan,
-                    "stamp_unknown_serial",
+                    alert_kind::UNKNOWN_SERIAL,
                     Severity::Warning,
                 )?;
             }
@@ -198,7 +199,7 @@ pub fn record_scans(
                     memo,
                     &key,
                     scan,
-                    "stamp_revoked_scanned",
+                    alert_kind::REVOKED_SCANNED,
                     Severity::Warning,
                 )?;
             }
@@ -212,7 +213,7 @@ pub fn record_scans(
                     memo,
                     &key,
                     scan,
-                    "stamp_outside_market",
+                    alert_kind::OUTSIDE_MARKET,
                     Severity::Warning,
                 )?;
             }
@@ -233,7 +234,7 @@ pub fn record_scans(
                         memo,
                         &key,
                         scan,
-                        "stamp_implausible_travel",
+                        alert_kind::IMPLAUSIBLE_TRAVEL,
                         Severity::Critical,
                         detail,
                     )?;
@@ -341,7 +342,7 @@ fn scan_limits(
                     memo,
                     &limit_key(&serial),
                     scan,
-                    "stamp_scan_limit",
+                    alert_kind::SCAN_LIMIT,
                     Severity::Warning,
                     detail,
                 )?;
@@ -389,7 +390,7 @@ fn raise_with(
         }
         if let Some(subject) = &scan.subject {
             map.insert("product".into(), json!(subject.product_name));
-            if kind == "stamp_outside_market" {
+            if kind == alert_kind::OUTSIDE_MARKET {
                 map.insert("target_markets".into(), json!(&*scan.markets));
             }
         }

@@ -16,6 +16,7 @@ use crate::db::DbConn;
 use crate::error::{RegistryError, Result};
 use crate::schema::stamp_verify_failures;
 
+use super::alert_kind;
 use super::resolve::{StampRecord, find_stamp, subject_of_stamp};
 use super::scans::raise_alert;
 use super::{HiddenCodeKeyRing, Serial};
@@ -148,7 +149,7 @@ pub fn verify(
         let subject = subject_of_stamp(conn, &stamp)?;
         raise_alert(
             conn,
-            "stamp_wrong_code",
+            alert_kind::WRONG_CODE,
             Severity::Warning,
             Some(&subject),
             &format!("stamp:{serial}"),

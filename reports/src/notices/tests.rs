@@ -104,3 +104,12 @@ fn subjects_stay_on_one_short_line() {
     assert!(!subject.contains('\n') && !subject.contains('\r'));
     assert_eq!(subject.chars().count(), 200);
 }
+
+#[test]
+fn every_stamp_alert_kind_has_a_label_in_every_language() {
+    for kind in registry::stamps::alert_kind::ALL {
+        for locale in [Locale::ZhCn, Locale::Vi, Locale::En] {
+            assert_ne!(labels::alert_kind(kind, locale), kind, "{kind} {locale:?}");
+        }
+    }
+}

@@ -159,7 +159,9 @@ pub async fn list_stamps(
 
 /// Binds stamps of an order (all, or `first_seq..=last_seq`) to one of the enterprise's
 /// batches of the same product (the enterprise's own users). 409 naming the first stamp of the
-/// range already activated or revoked: then nothing is activated.
+/// range already activated or revoked: then nothing is activated; 409
+/// `enterprise_blacklisted`, `enterprise_suspended` or `enterprise_not_active` when the
+/// enterprise may no longer receive stamps.
 #[utoipa::path(post, path = "/api/v1/stamp-orders/{id}/activate", tag = "stamps",
     params(("id" = i64, Path)), request_body = OrderActivation,
     responses((status = 200, body = ActivationRecord), (status = 404, body = super::ErrorBody),
@@ -181,7 +183,7 @@ pub async fn activate_order(
     Ok(web::Json(record))
 }
 
-/// Binds one stamp to one of the enterprise's batches of its product.
+/// Binds one stamp to one of the enterprise's batches of its product (409 as for an order).
 #[utoipa::path(post, path = "/api/v1/stamps/{serial}/activate", tag = "stamps",
     params(("serial" = String, Path)), request_body = StampActivation,
     responses((status = 200, body = ActivationRecord), (status = 404, body = super::ErrorBody),

@@ -5,6 +5,7 @@
 
 use actix_web::web::Bytes;
 use actix_web::{HttpResponse, web};
+use registry::identity::Actor;
 use registry::stamps;
 use reports::stamps::{SheetLayout, StampQr};
 use serde::Deserialize;
@@ -114,8 +115,19 @@ pub async fn sheet(
     id: web::Path<i64>,
     query: web::Query<SheetQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
     let layout = query.into_inner().layout()?;
+    sheet_response(state, actor, id.into_inner(), layout).await
+}
+
+/// The sheet of order `id` as `actor` may read it (hidden codes only for an officer of the
+/// issuing department), streamed as it is drawn; shared with the portal's download. The order
+/// is read and the keys checked before the response starts, so a refusal is a whole answer.
+pub async fn sheet_response(
+    state: web::Data<AppState>,
+    actor: Actor,
+    id: i64,
+    layout: SheetLayout,
+) -> Result<HttpResponse, ApiError> {
     let ring = keys(&state)?;
     let db = state.db.clone();
     let (order, hidden) = blocking(move || {
@@ -188,7 +200,7 @@ pub async fn qr_png(
 
 async fn stamp_qr(
     state: web::Data<AppState>,
-    actor: registry::identity::Actor,
+    actor: Actor,
     serial: String,
 ) -> Result<StampQr, ApiError> {
     let db = state.db.clone();

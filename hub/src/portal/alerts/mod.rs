@@ -9,19 +9,22 @@ pub mod page;
 
 use maud::{Markup, html};
 use registry::alerts::{AlertStatus, Severity};
+use registry::stamps::alert_kind as stamp;
 use serde_json::Value;
 
 use super::frame::messages;
 use crate::i18n::Lang;
 
-/// The alert kinds the hub raises, for the kind filter (each has a message in every language).
-pub const KINDS: [&str; 9] = [
-    "stamp.unknown_serial",
-    "stamp.revoked",
-    "stamp.wrong_code",
-    "stamp.scan_limit",
-    "stamp.impossible_travel",
-    "stamp.outside_market",
+/// The alert kinds the hub raises, for the kind filter (each has a message in every language):
+/// the stamps' as the registry raises them ([`stamp::ALL`]), then those of other modules.
+pub const KINDS: [&str; 10] = [
+    stamp::UNKNOWN_SERIAL,
+    stamp::REVOKED_SCANNED,
+    stamp::WRONG_CODE,
+    stamp::SCAN_LIMIT,
+    stamp::IMPLAUSIBLE_TRAVEL,
+    stamp::OUTSIDE_MARKET,
+    stamp::FAKE_REPORT,
     "rare_earth.mass_balance",
     "rare_earth.quota",
     "licence.expired",
@@ -80,6 +83,18 @@ pub fn detail_view(value: &Value) -> Markup {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn every_stamp_alert_kind_is_offered_and_named_in_every_language() {
+        for kind in stamp::ALL {
+            assert!(KINDS.contains(&kind), "{kind} is not in the kind filter");
+            for lang in Lang::ALL {
+                let key = format!("alert-kind-{}", kind.replace(['_', '.'], "-"));
+                assert!(lang.try_t(&key).is_some(), "{key} in {lang:?}");
+                assert_ne!(messages::alert_kind(lang, kind), kind, "{lang:?}");
+            }
+        }
+    }
 
     #[test]
     fn a_detail_reads_as_nested_lists() {

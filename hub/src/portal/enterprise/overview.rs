@@ -61,6 +61,7 @@ pub fn render(ctx: &Ctx, actor: &Actor, data: &Overview, posted: Option<&Posted>
         (status_section(ctx, actor, data))
         @if is_officer(actor) { (review_actions(ctx, e, posted)) }
         (blacklisting::section(ctx, actor, e, data.listing.as_ref(), posted))
+        (crate::portal::stamps::enterprise_section(ctx, actor, e))
         (changes_section(ctx, actor, data, posted))
         (data_section(ctx, actor, e))
     }

@@ -47,6 +47,12 @@ pub const NAV: &[NavEntry] = &[
         unread_badge: false,
     },
     NavEntry {
+        key: "nav-stamp-orders",
+        path: "/portal/stamp-orders",
+        roles: &[Role::Admin, Role::Officer, Role::Enterprise],
+        unread_badge: false,
+    },
+    NavEntry {
         key: "nav-alerts",
         path: "/portal/alerts",
         roles: &[Role::Admin, Role::Officer, Role::Enterprise],

@@ -118,6 +118,16 @@ pub fn penalty(lang: Lang, penalty: &str) -> String {
     named(lang, "penalty", penalty)
 }
 
+/// A stamp kind by its stored name (`qr`, `anti_counterfeit`).
+pub fn stamp_kind(lang: Lang, kind: &str) -> String {
+    named(lang, "stamp-kind", kind)
+}
+
+/// Where a stamp stands (`issued`, `active`, `revoked`).
+pub fn stamp_state(lang: Lang, state: &str) -> String {
+    named(lang, "stamp-state", state)
+}
+
 /// A time as the pages show it: `2026-11-29 08:15 UTC`.
 pub fn when(at: NaiveDateTime) -> String {
     at.format("%Y-%m-%d %H:%M UTC").to_string()
@@ -184,6 +194,15 @@ mod tests {
             }
             for k in crate::portal::alerts::KINDS {
                 assert_ne!(alert_kind(lang, k), k, "{lang:?} {k}");
+            }
+            for k in registry::stamps::alert_kind::ALL {
+                assert_ne!(alert_kind(lang, k), k, "{lang:?} {k}");
+            }
+            for k in ["qr", "anti_counterfeit"] {
+                assert_ne!(stamp_kind(lang, k), k, "{lang:?} {k}");
+            }
+            for s in ["issued", "active", "revoked"] {
+                assert_ne!(stamp_state(lang, s), s, "{lang:?} {s}");
             }
             for p in [
                 "fine_top_of_range",
