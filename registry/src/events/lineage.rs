@@ -231,20 +231,29 @@ pub(super) fn write(
     nodes: &HashMap<String, i64>,
 ) -> Result<()> {
     let t = Instant::now();
-    let mut rows = Vec::new();
+    let mut keyed = Vec::new();
     for (row_id, at, edges, _) in derived {
         for edge in edges {
-            rows.push((
-                lineage_edges::from_node.eq(node(nodes, &edge.from)?),
-                lineage_edges::to_node.eq(node(nodes, &edge.to)?),
-                lineage_edges::kind.eq(edge.kind.as_str()),
+            let (from, to) = (node(nodes, &edge.from)?, node(nodes, &edge.to)?);
+            keyed.push((from, to, edge.kind.as_str(), *row_id, *at, &edge.from));
+        }
+    }
+    // In primary-key order: the B-tree takes them a page at a time.
+    keyed.sort_unstable_by(|a, b| (a.0, a.1, a.2, a.3).cmp(&(b.0, b.1, b.2, b.3)));
+    let rows: Vec<_> = keyed
+        .iter()
+        .map(|(from, to, kind, row_id, at, from_id)| {
+            (
+                lineage_edges::from_node.eq(*from),
+                lineage_edges::to_node.eq(*to),
+                lineage_edges::kind.eq(*kind),
                 lineage_edges::event_row_id.eq(*row_id),
                 lineage_edges::valid_from.eq(*at),
                 lineage_edges::valid_to.eq(None::<NaiveDateTime>),
-                lineage_edges::company_prefix.eq(company_prefix(&edge.from)),
-            ));
-        }
-    }
+                lineage_edges::company_prefix.eq(company_prefix(from_id)),
+            )
+        })
+        .collect();
     match conn {
         DbConn::Pg(pg) => {
             if !rows.is_empty() {
@@ -342,11 +351,17 @@ impl ClosingRows {
             return Ok(());
         }
         if self.emptied {
+            // Each container's open edges are found through `lineage_edges_to` by construction
+            // (`OFFSET 0` keeps the sub-query per container): as a plain join, the planner
+            // scanned the whole table while its statistics lagged behind a fast-growing table.
             diesel::sql_query(
-                "UPDATE lineage_edges e SET valid_to = c.at \
-                 FROM unnest($1::bigint[], $2::timestamp[]) AS c(parent, at) \
-                 WHERE e.to_node = c.parent AND e.kind = 'aggregate' \
-                 AND e.valid_to IS NULL AND e.valid_from <= c.at",
+                "UPDATE lineage_edges e SET valid_to = o.at \
+                 FROM (SELECT x.ctid AS tid, c.at \
+                       FROM unnest($1::bigint[], $2::timestamp[]) AS c(parent, at), \
+                       LATERAL (SELECT ctid FROM lineage_edges x \
+                                WHERE x.to_node = c.parent AND x.kind = 'aggregate' \
+                                AND x.valid_to IS NULL AND x.valid_from <= c.at OFFSET 0) x) o \
+                 WHERE e.ctid = o.tid",
             )
             .bind::<Array<BigInt>, _>(&self.parents)
             .bind::<Array<Timestamp>, _>(&self.times)

@@ -227,12 +227,14 @@ fn insert_events(
         .iter()
         .map(|p| body::pack(&p.event.to_internal_json()))
         .collect::<Result<Vec<Vec<u8>>>>()?;
-    let rows: Vec<_> = chunk
+    // Rows go in by event hash (ids stay in document order): the unique hash index, whose keys
+    // are random, then takes them in key order, a page at a time.
+    let mut order: Vec<usize> = (0..chunk.len()).collect();
+    order.sort_unstable_by(|a, b| chunk[*a].hash.cmp(&chunk[*b].hash));
+    let rows: Vec<_> = order
         .iter()
-        .zip(bodies)
-        .zip(&ids)
-        .zip(&prefixes)
-        .map(|(((p, packed), id), prefix)| {
+        .map(|i| (&chunk[*i], &bodies[*i], &ids[*i], &prefixes[*i]))
+        .map(|(p, packed, id, prefix)| {
             let e = &p.event;
             (
                 epcis_events::id.eq(*id),
@@ -251,7 +253,7 @@ fn insert_events(
                 epcis_events::company_prefix.eq(prefix.clone()),
                 epcis_events::capture_job_id.eq(job_id),
                 epcis_events::body.eq(""),
-                epcis_events::body_zstd.eq(Some(packed)),
+                epcis_events::body_zstd.eq(Some(packed.as_slice())),
             )
         })
         .collect();
@@ -298,20 +300,28 @@ fn insert_events(
     let t = lap(Stage::Derive, t);
     let node_ids = nodes::intern(conn, &names)?;
     let t = lap(Stage::Nodes, t);
-    let mut id_rows = Vec::new();
+    let mut keyed = Vec::new();
     for ((roles, row), prefix) in touched.iter().zip(&ids).zip(&prefixes) {
         for (role, id) in roles {
             let node = node_ids.get(*id).copied().ok_or_else(|| {
                 RegistryError::Config(format!("identifier {id} was not interned"))
             })?;
-            id_rows.push((
-                epcis_event_nodes::event_row_id.eq(*row),
-                epcis_event_nodes::node_id.eq(node),
-                epcis_event_nodes::role.eq(role.as_str()),
-                epcis_event_nodes::company_prefix.eq(prefix.as_str()),
-            ));
+            keyed.push((node, role.as_str(), *row, prefix.as_str()));
         }
     }
+    // By node, for the `(node_id, role)` index (the primary key's rows are at its end anyway).
+    keyed.sort_unstable();
+    let id_rows: Vec<_> = keyed
+        .iter()
+        .map(|(node, role, row, prefix)| {
+            (
+                epcis_event_nodes::event_row_id.eq(*row),
+                epcis_event_nodes::node_id.eq(*node),
+                epcis_event_nodes::role.eq(*role),
+                epcis_event_nodes::company_prefix.eq(*prefix),
+            )
+        })
+        .collect();
     match &mut *conn {
         DbConn::Pg(pg) => {
             if !id_rows.is_empty() {
