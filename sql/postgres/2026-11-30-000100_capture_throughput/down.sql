@@ -1,3 +1,4 @@
+ALTER TABLE lineage_edges RESET (fillfactor);
 ALTER TABLE lineage_edges ALTER COLUMN kind TYPE TEXT COLLATE "default";
 ALTER TABLE epcis_event_nodes ALTER COLUMN role TYPE TEXT COLLATE "default";
 ALTER TABLE epcis_events
