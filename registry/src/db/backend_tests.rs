@@ -277,4 +277,13 @@ fn sqlite_connections_have_the_pragmas() {
         .load(&mut *conn)
         .unwrap();
     assert_eq!(fk[0].foreign_keys, 1);
+    #[derive(QueryableByName)]
+    struct Checkpoint {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        wal_autocheckpoint: i32,
+    }
+    let every: Vec<Checkpoint> = diesel::sql_query("PRAGMA wal_autocheckpoint")
+        .load(&mut *conn)
+        .unwrap();
+    assert_eq!(every[0].wal_autocheckpoint, 16384);
 }

@@ -148,9 +148,11 @@ pub fn redact(url: &str) -> String {
 
 /// Applied to every SQLite connection: write-ahead log, enforced foreign keys, a wait instead
 /// of an immediate "database is locked", and durable commits (an acknowledged write survives a
-/// crash of the process or the machine).
+/// crash of the process or the machine). The log is copied back into the database file every
+/// 16,384 pages (64 MB) instead of SQLite's 1,000: index pages that many commits touch are
+/// then written back once per checkpoint, not once per few commits (capture, BENCHMARKS.md).
 const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
-     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
+     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 16384;";
 
 /// r2d2 manager that opens connections to the backend the URL names.
 #[derive(Debug)]
