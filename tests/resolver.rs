@@ -457,3 +457,38 @@ fn buffered_scans_are_written_at_shutdown() {
     let (written, dropped) = w.r.app.state.resolver.scans.counts();
     assert_eq!((written, dropped), (1, 0));
 }
+
+/// Concurrent scans share batched reads: each answer is about its own serial (known, unknown,
+/// the same serial scanned at once by several clients).
+#[test]
+fn concurrent_scans_each_get_their_own_stamp() {
+    let w = StampWorld::new(|_| {});
+    let stamps = w.issue("qr", 24);
+    for stamp in &stamps[..12] {
+        w.activate(stamp);
+    }
+    let unknown: Vec<String> = (0..6).map(|_| StampWorld::unknown_serial()).collect();
+    let expected: Vec<(String, &str)> = stamps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let verdict = if i < 12 { "active" } else { "not_activated" };
+            (s.serial.clone(), verdict)
+        })
+        .chain(unknown.iter().map(|s| (s.clone(), "unknown_serial")))
+        .collect();
+    std::thread::scope(|scope| {
+        for client in 0..6 {
+            let (w, expected) = (&w, &expected);
+            scope.spawn(move || {
+                // Each client scans everything, each starting at a different place.
+                for k in 0..expected.len() {
+                    let (serial, verdict) = &expected[(k + client * 3) % expected.len()];
+                    let r = json_of(w, &link(serial));
+                    assert_eq!(r["serial"], serial.as_str());
+                    assert_eq!(r["verdict"], *verdict, "{serial}");
+                }
+            });
+        }
+    });
+}
