@@ -221,7 +221,8 @@ fn query_filters_pagination_and_bindings() {
 
 #[test]
 fn single_events_jobs_and_enterprise_visibility() {
-    let app = TestApp::spawn();
+    let r = tracehub_tests::fixtures::Registry::spawn_with(|_| {});
+    let app = &r.app;
     let admin = app.token("admin", Role::Admin);
     // An enterprise of Zhengzhou (food) with its GS1 company prefix, and a provincial officer.
     let mut registration = tracehub_tests::fixtures::registration(1, "410102", &["food"]);
@@ -236,6 +237,9 @@ fn single_events_jobs_and_enterprise_visibility() {
     let user =
         identity::find_user_by_name(&mut app.test_db().db().conn().unwrap(), "ent1").unwrap();
     let enterprise = app.token_for(&user, &[Scope::Read, Scope::Write]);
+    // Approved by the competent department: only an approved enterprise captures.
+    let competent = r.officer("zz-officer", "410100", &["food"]);
+    r.approve(&competent, user.enterprise_id.unwrap());
     let officer = app.token("officer", Role::Officer);
     let response = post(
         &app,
