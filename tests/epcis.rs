@@ -242,7 +242,7 @@ fn single_events_jobs_and_enterprise_visibility() {
     r.approve(&competent, user.enterprise_id.unwrap());
     let officer = app.token("officer", Role::Officer);
     let response = post(
-        &app,
+        app,
         &admin,
         "/epcis/capture",
         "application/ld+json",
@@ -256,7 +256,7 @@ fn single_events_jobs_and_enterprise_visibility() {
     })
     .to_string();
     let response = post(
-        &app,
+        app,
         &enterprise,
         "/epcis/events",
         "application/json",
@@ -274,7 +274,7 @@ fn single_events_jobs_and_enterprise_visibility() {
     );
     // Again: a duplicate.
     let again = body(post(
-        &app,
+        app,
         &enterprise,
         "/epcis/events",
         "application/json",
@@ -296,7 +296,7 @@ fn single_events_jobs_and_enterprise_visibility() {
     })
     .to_string();
     let response = post(
-        &app,
+        app,
         &enterprise,
         "/epcis/events",
         "application/json",
@@ -304,7 +304,7 @@ fn single_events_jobs_and_enterprise_visibility() {
     );
     assert_eq!(body(response)["stored_count"], 1);
     let again = body(post(
-        &app,
+        app,
         &enterprise,
         "/epcis/events",
         "application/json",
@@ -314,7 +314,7 @@ fn single_events_jobs_and_enterprise_visibility() {
     // A document is not a single event.
     assert_error(
         post(
-            &app,
+            app,
             &enterprise,
             "/epcis/events",
             "application/json",
@@ -344,10 +344,10 @@ fn single_events_jobs_and_enterprise_visibility() {
     assert_eq!(get(&admin, "/epcis/capture/424242").status(), 404);
     // The enterprise reads its own events; the officer those of its jurisdiction (the chain's
     // prefix is no registered enterprise's); the administrator everything.
-    assert_eq!(times(&app, &enterprise, ""), ["020100", "020100"]);
-    assert_eq!(times(&app, &officer, ""), ["020100", "020100"]);
-    assert_eq!(times(&app, &admin, "").len(), 7);
-    assert_eq!(count(&app, "audit"), 5);
+    assert_eq!(times(app, &enterprise, ""), ["020100", "020100"]);
+    assert_eq!(times(app, &officer, ""), ["020100", "020100"]);
+    assert_eq!(times(app, &admin, "").len(), 7);
+    assert_eq!(count(app, "audit"), 5);
     // One event by its eventID (percent-encoded), in either binding.
     let path = format!(
         "/epcis/events/{}",

@@ -296,7 +296,7 @@ async fn resolve(state: &web::Data<AppState>, scan: &Scan) -> Result<Resolution,
     };
     let cached = match looked {
         Looked::Found(stamp) => from_cache(&state.resolver, &scan.path, stamp),
-        Looked::Failed => Err(None),
+        Looked::Failed => Cached::Incomplete(None),
     };
     let Facts {
         stamp,
@@ -304,8 +304,8 @@ async fn resolve(state: &web::Data<AppState>, scan: &Scan) -> Result<Resolution,
         story,
         gtin_subject,
     } = match cached {
-        Ok(facts) => facts,
-        Err(stamp) => read_facts(state, &scan.path, stamp).await?,
+        Cached::Complete(facts) => facts,
+        Cached::Incomplete(stamp) => read_facts(state, &scan.path, stamp).await?,
     };
     let batch_lot = story
         .as_ref()
@@ -351,19 +351,22 @@ async fn resolve(state: &web::Data<AppState>, scan: &Scan) -> Result<Resolution,
     })
 }
 
-/// The facts of a scan from the stamp just read and the caches alone; `Err` with the stamp when
-/// something must be read (a story or GTIN not cached, a revocation's reason).
-fn from_cache(
-    resolver: &Resolver,
-    path: &StampPath,
-    stamp: Option<StampRecord>,
-) -> Result<Facts, Option<Option<StampRecord>>> {
+/// A scan's facts from the caches, or what is known so far.
+enum Cached {
+    Complete(Facts),
+    /// Something must be read: the stamp when it was read, `None` when the batched read failed.
+    Incomplete(Option<Option<StampRecord>>),
+}
+
+/// The facts of a scan from the stamp just read and the caches alone, unless something must be
+/// read (a story or GTIN not cached, a revocation's reason).
+fn from_cache(resolver: &Resolver, path: &StampPath, stamp: Option<StampRecord>) -> Cached {
     let story = match &stamp {
-        Some(s) if s.revoked_at.is_some() => return Err(Some(stamp)),
+        Some(s) if s.revoked_at.is_some() => return Cached::Incomplete(Some(stamp)),
         Some(s) if same_gtin(&s.gtin, &path.gtin) => {
             match resolver.cached_story(s.product_id, s.batch_id) {
                 Some(story) => Some(story),
-                None => return Err(Some(stamp)),
+                None => return Cached::Incomplete(Some(stamp)),
             }
         }
         _ => None,
@@ -372,10 +375,10 @@ fn from_cache(
         Some(_) => None,
         None => match resolver.cached_gtin_subject(&path.gtin) {
             Some(subject) => subject,
-            None => return Err(Some(stamp)),
+            None => return Cached::Incomplete(Some(stamp)),
         },
     };
-    Ok(Facts {
+    Cached::Complete(Facts {
         stamp,
         reason: None,
         story,
