@@ -10,16 +10,16 @@
 //! error as any other request would.
 
 use std::collections::HashMap;
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use registry::db::Db;
+use registry::db::{Db, PooledConn};
 use registry::stamps::resolve::{self, StampRecord};
 use tokio::sync::oneshot;
 
 /// Most serials read in one query.
 pub const MAX_BATCH: usize = 256;
-/// Threads reading (each holds a pooled connection only while it reads).
+/// Threads reading (each holds a pooled connection while scans keep coming).
 pub const READERS: usize = 2;
 
 /// What a lookup found.
@@ -94,16 +94,28 @@ fn start(db: &Db) -> Option<Sender<Request>> {
 }
 
 fn serve(db: &Db, rx: &Mutex<Receiver<Request>>) {
-    while let Some(batch) = next_batch(rx) {
-        answer(db, batch);
+    // A connection is kept while scans keep coming, and given back to the pool when idle.
+    let mut held: Option<PooledConn> = None;
+    while let Some(batch) = next_batch(rx, &mut held) {
+        answer(db, &mut held, batch);
     }
 }
 
-/// Waits for a request, then takes what else is queued (up to [`MAX_BATCH`]). `None` once the
-/// queue is closed.
-fn next_batch(rx: &Mutex<Receiver<Request>>) -> Option<Vec<Request>> {
+/// Waits for a request, then takes what else is queued (up to [`MAX_BATCH`]); gives `held`
+/// back before waiting. `None` once the queue is closed.
+fn next_batch(
+    rx: &Mutex<Receiver<Request>>,
+    held: &mut Option<PooledConn>,
+) -> Option<Vec<Request>> {
     let rx = rx.lock().unwrap_or_else(PoisonError::into_inner);
-    let first = rx.recv().ok()?;
+    let first = match rx.try_recv() {
+        Ok(request) => request,
+        Err(TryRecvError::Empty) => {
+            *held = None;
+            rx.recv().ok()?
+        }
+        Err(TryRecvError::Disconnected) => return None,
+    };
     let mut batch = vec![first];
     while batch.len() < MAX_BATCH {
         match rx.try_recv() {
@@ -114,11 +126,19 @@ fn next_batch(rx: &Mutex<Receiver<Request>>) -> Option<Vec<Request>> {
     Some(batch)
 }
 
-fn answer(db: &Db, batch: Vec<Request>) {
+fn answer(db: &Db, held: &mut Option<PooledConn>, batch: Vec<Request>) {
     let found = {
         let serials: Vec<&str> = batch.iter().map(|r| r.serial.as_str()).collect();
-        db.conn()
-            .and_then(|mut conn| resolve::find_stamps(&mut conn, &serials))
+        let conn = match held.take() {
+            Some(conn) => Ok(conn),
+            None => db.conn(),
+        };
+        conn.and_then(|mut conn| {
+            let found = resolve::find_stamps(&mut conn, &serials)?;
+            // Kept only after a successful read: a failed one may have broken it.
+            *held = Some(conn);
+            Ok(found)
+        })
     };
     match found {
         Ok(stamps) => {
