@@ -221,7 +221,8 @@ fn query_filters_pagination_and_bindings() {
 
 #[test]
 fn single_events_jobs_and_enterprise_visibility() {
-    let app = TestApp::spawn();
+    let r = tracehub_tests::fixtures::Registry::spawn_with(|_| {});
+    let app = &r.app;
     let admin = app.token("admin", Role::Admin);
     // An enterprise of Zhengzhou (food) with its GS1 company prefix, and a provincial officer.
     let mut registration = tracehub_tests::fixtures::registration(1, "410102", &["food"]);
@@ -236,9 +237,12 @@ fn single_events_jobs_and_enterprise_visibility() {
     let user =
         identity::find_user_by_name(&mut app.test_db().db().conn().unwrap(), "ent1").unwrap();
     let enterprise = app.token_for(&user, &[Scope::Read, Scope::Write]);
+    // Approved by the competent department: only an approved enterprise captures.
+    let competent = r.officer("zz-officer", "410100", &["food"]);
+    r.approve(&competent, user.enterprise_id.unwrap());
     let officer = app.token("officer", Role::Officer);
     let response = post(
-        &app,
+        app,
         &admin,
         "/epcis/capture",
         "application/ld+json",
@@ -252,7 +256,7 @@ fn single_events_jobs_and_enterprise_visibility() {
     })
     .to_string();
     let response = post(
-        &app,
+        app,
         &enterprise,
         "/epcis/events",
         "application/json",
@@ -270,7 +274,7 @@ fn single_events_jobs_and_enterprise_visibility() {
     );
     // Again: a duplicate.
     let again = body(post(
-        &app,
+        app,
         &enterprise,
         "/epcis/events",
         "application/json",
@@ -292,7 +296,7 @@ fn single_events_jobs_and_enterprise_visibility() {
     })
     .to_string();
     let response = post(
-        &app,
+        app,
         &enterprise,
         "/epcis/events",
         "application/json",
@@ -300,7 +304,7 @@ fn single_events_jobs_and_enterprise_visibility() {
     );
     assert_eq!(body(response)["stored_count"], 1);
     let again = body(post(
-        &app,
+        app,
         &enterprise,
         "/epcis/events",
         "application/json",
@@ -310,7 +314,7 @@ fn single_events_jobs_and_enterprise_visibility() {
     // A document is not a single event.
     assert_error(
         post(
-            &app,
+            app,
             &enterprise,
             "/epcis/events",
             "application/json",
@@ -340,10 +344,10 @@ fn single_events_jobs_and_enterprise_visibility() {
     assert_eq!(get(&admin, "/epcis/capture/424242").status(), 404);
     // The enterprise reads its own events; the officer those of its jurisdiction (the chain's
     // prefix is no registered enterprise's); the administrator everything.
-    assert_eq!(times(&app, &enterprise, ""), ["020100", "020100"]);
-    assert_eq!(times(&app, &officer, ""), ["020100", "020100"]);
-    assert_eq!(times(&app, &admin, "").len(), 7);
-    assert_eq!(count(&app, "audit"), 5);
+    assert_eq!(times(app, &enterprise, ""), ["020100", "020100"]);
+    assert_eq!(times(app, &officer, ""), ["020100", "020100"]);
+    assert_eq!(times(app, &admin, "").len(), 7);
+    assert_eq!(count(app, "audit"), 5);
     // One event by its eventID (percent-encoded), in either binding.
     let path = format!(
         "/epcis/events/{}",

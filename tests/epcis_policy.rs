@@ -452,3 +452,40 @@ fn unregistered_glns_are_refused_when_configured() {
         json!([{"type": "owning_party", "destination": pgln(&with_check("690567800009"))}]);
     assert_eq!(capture(&s, &s.processor, vec![to_farm]).status(), 202);
 }
+
+#[test]
+fn an_enterprise_not_yet_approved_captures_nothing() {
+    let s = scene();
+    // Registered, never approved: it has a sign-in and a token, but no standing to file.
+    let (_, pending) = register(&s.r, 3, "410102", "food", "6909999");
+    let (events, jobs) = (count(&s.r.app, "events"), count(&s.r.app, "jobs"));
+    let gtin = format!("https://id.gs1.org/01/{}", with_check("0690999900001"));
+    let response = capture(
+        &s,
+        &pending,
+        vec![at(&with_check("690999900001"), &gtin, 2)],
+    );
+    let error = assert_error(response, 409, "enterprise_not_active");
+    assert!(
+        error["message"].as_str().unwrap().contains("pending"),
+        "{error}"
+    );
+    assert_eq!(
+        (count(&s.r.app, "events"), count(&s.r.app, "jobs")),
+        (events, jobs)
+    );
+    // A suspended producer still files (the shipments, recalls and disposals of what it made).
+    let me: Value = body(s.r.get(&s.processor, "/api/v1/me"));
+    let proc_id = me["enterprise_id"].as_i64().unwrap();
+    let suspend = format!("/api/v1/enterprises/{proc_id}/suspend");
+    let reason = json!({ "reason": "抽检不合格" });
+    assert_eq!(
+        s.r.post(Some(&s.officer_zz), &suspend, reason).status(),
+        200
+    );
+    let class = format!("https://id.gs1.org/01/{}", s.proc_gtin);
+    assert_eq!(
+        capture(&s, &s.processor, vec![at(&s.proc_gln, &class, 3)]).status(),
+        202
+    );
+}

@@ -7,7 +7,7 @@
 
 use chrono::{Days, Months};
 use diesel::prelude::*;
-use registry::schema::{audit_log, blacklist};
+use registry::schema::blacklist;
 use tracehub_tests::body;
 use tracehub_tests::fixtures::{Registry, uscc};
 use tracehub_tests::portal::{Visitor, assert_refused_page, csrf_of, location};
@@ -22,14 +22,6 @@ fn listing<'a>(penalty: &'a str, decision: &'a str) -> [(&'static str, &'a str);
         ("decision_number", decision),
         ("reason", REASON),
     ]
-}
-
-fn audited(r: &Registry, action: &str) -> Vec<String> {
-    audit_log::table
-        .filter(audit_log::action.eq(action))
-        .select(audit_log::target)
-        .load(&mut r.app.test_db().raw())
-        .unwrap()
 }
 
 /// Moves a listing's `removable_from` to yesterday (a year has passed).
@@ -85,13 +77,13 @@ fn the_competent_officer_lists_and_removes_through_the_forms() {
             .unwrap()
             .contains("id=\"blacklist-penalty-error\"")
     );
-    assert!(audited(&r, "blacklist.list").is_empty());
+    assert!(r.audited("blacklist.list").is_empty());
 
     let listed = officer.submit(&overview, &action, &listing("licence_revoked", DECISION));
     assert_eq!(listed.status(), 303);
     let page = location(&listed);
     let id: i64 = page.rsplit('/').next().unwrap().parse().unwrap();
-    assert_eq!(audited(&r, "blacklist.list"), [format!("blacklist:{id}")]);
+    assert_eq!(r.audited("blacklist.list"), [format!("blacklist:{id}")]);
     let shown = officer.page(&page);
     assert!(shown.contains("The enterprise is on the blacklist") && shown.contains(DECISION));
     assert!(shown.contains("user:zz-food") && shown.contains("id=\"not-yet-removable\""));
@@ -150,14 +142,14 @@ fn the_competent_officer_lists_and_removes_through_the_forms() {
         403,
         "outside_jurisdiction",
     );
-    assert!(audited(&r, "blacklist.remove").is_empty());
+    assert!(r.audited("blacklist.remove").is_empty());
 
     let removed = officer.submit(&page, &remove, &fields);
     assert_eq!(removed.status(), 303);
     let shown = officer.page(&page);
     assert!(shown.contains("The listing is removed") && shown.contains("处罚已履行完毕"));
     assert!(shown.contains("badge listing-removed") && !shown.contains("id=\"removal\""));
-    assert_eq!(audited(&r, "blacklist.remove"), [format!("blacklist:{id}")]);
+    assert_eq!(r.audited("blacklist.remove"), [format!("blacklist:{id}")]);
     assert!(!officer.page("/portal/blacklist").contains("企业1"));
     assert!(
         officer

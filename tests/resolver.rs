@@ -12,7 +12,7 @@ use registry::ids::element_string::Options;
 use registry::schema::{stamp_fake_reports, stamp_scans};
 use registry::stamps::StampLinkBase;
 use serde_json::{Value, json};
-use tracehub_tests::portal::{Visitor, page_error_code};
+use tracehub_tests::portal::{Visitor, csrf_of, page_error_code};
 use tracehub_tests::stamps::{
     GTIN13, GTIN14, LOT, StampWorld, activated, alerts_of, count_scans, get, json_of, link,
     wait_for_scans,
@@ -456,4 +456,59 @@ fn buffered_scans_are_written_at_shutdown() {
     assert_eq!(count_scans(&w), 1);
     let (written, dropped) = w.r.app.state.resolver.scans.counts();
     assert_eq!((written, dropped), (1, 0));
+}
+
+/// Concurrent scans share batched reads: each answer is about its own serial (known, unknown,
+/// the same serial scanned at once by several clients).
+#[test]
+fn concurrent_scans_each_get_their_own_stamp() {
+    let w = StampWorld::new(|_| {});
+    let stamps = w.issue("qr", 24);
+    for stamp in &stamps[..12] {
+        w.activate(stamp);
+    }
+    let unknown: Vec<String> = (0..6).map(|_| StampWorld::unknown_serial()).collect();
+    let expected: Vec<(String, &str)> = stamps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let verdict = if i < 12 { "active" } else { "not_activated" };
+            (s.serial.clone(), verdict)
+        })
+        .chain(unknown.iter().map(|s| (s.clone(), "unknown_serial")))
+        .collect();
+    std::thread::scope(|scope| {
+        for client in 0..6 {
+            let (w, expected) = (&w, &expected);
+            scope.spawn(move || {
+                // Each client scans everything, each starting at a different place.
+                for k in 0..expected.len() {
+                    let (serial, verdict) = &expected[(k + client * 3) % expected.len()];
+                    let r = json_of(w, &link(serial));
+                    assert_eq!(r["serial"], serial.as_str());
+                    assert_eq!(r["verdict"], *verdict, "{serial}");
+                }
+            });
+        }
+    });
+}
+
+/// A stamp's page (with its verification form) does not replace the pre-session CSRF cookie an
+/// open sign-in form depends on: the cookie is the site's, not only the portal's.
+#[test]
+fn a_stamp_page_keeps_an_open_sign_in_form_usable() {
+    let w = StampWorld::new(|_| {});
+    let stamp = activated(&w, "anti_counterfeit");
+    let visitor = Visitor::anonymous(&w.r.app);
+    let (status, login) = visitor.get("/portal/login");
+    assert_eq!(status, 200);
+    let token = csrf_of(&login);
+    // In another tab, the consumer scans a stamp: its page has a form of its own.
+    let (status, page) = visitor.get(&link(&stamp.serial));
+    assert_eq!(status, 200);
+    assert!(page.contains("csrf_token"), "{page}");
+    // Back in the first tab, the sign-in form still posts.
+    let fields = [("username", "ent1"), ("password", tracehub_tests::PASSWORD)];
+    let answer = visitor.post_with_token("/portal/login", &token, &fields);
+    assert_eq!(answer.status(), 303);
 }

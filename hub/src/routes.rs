@@ -44,6 +44,18 @@ pub fn declare(t: &mut RouteTable) {
     use Method as M;
     use Access::{Public, SignedIn};
 
+    // The public stamp resolver (GS1 Digital Link root paths: page, JSON or linkset by Accept,
+    // 307 by linkType), verification with the hidden code and reports of suspected fakes.
+    // Declared first: the router tries routes in order, and these are the busiest.
+    use crate::resolver::{self, public as stamp};
+    t.api(M::GET, "/01/{gtin}/21/{serial}", Public, resolver::resolve_short)
+        .api(M::GET, "/01/{gtin}/10/{lot}/21/{serial}", Public, resolver::resolve_with_lot)
+        .api(M::POST, stamp::VERIFY_API, Public, stamp::verify_api)
+        .api(M::POST, stamp::REPORT_API, Public, stamp::report_api)
+        .portal(M::POST, stamp::VERIFY_PAGE, Public, stamp::verify_page)
+        .portal(M::GET, stamp::REPORT_PAGE, Public, stamp::report_form)
+        .portal(M::POST, stamp::REPORT_PAGE, Public, stamp::report_submit);
+
     // Machines and operators.
     t.api(M::GET, "/healthz", Public, api::health::healthz)
         .api(M::GET, "/readyz", Public, api::health::readyz)
@@ -222,14 +234,4 @@ pub fn declare(t: &mut RouteTable) {
     // The public verification of a document by its hash or its file.
     t.portal(M::GET, portal::verify::PATH, Public, portal::verify::page)
         .portal(M::POST, portal::verify::UPLOAD_PATH, Public, portal::verify::by_file);
-    // The public stamp resolver (GS1 Digital Link root paths: page, JSON or linkset by Accept,
-    // 307 by linkType), verification with the hidden code and reports of suspected fakes.
-    use crate::resolver::{self, public as stamp};
-    t.api(M::GET, "/01/{gtin}/21/{serial}", Public, resolver::resolve_short)
-        .api(M::GET, "/01/{gtin}/10/{lot}/21/{serial}", Public, resolver::resolve_with_lot)
-        .api(M::POST, stamp::VERIFY_API, Public, stamp::verify_api)
-        .api(M::POST, stamp::REPORT_API, Public, stamp::report_api)
-        .portal(M::POST, stamp::VERIFY_PAGE, Public, stamp::verify_page)
-        .portal(M::GET, stamp::REPORT_PAGE, Public, stamp::report_form)
-        .portal(M::POST, stamp::REPORT_PAGE, Public, stamp::report_submit);
 }

@@ -6,6 +6,7 @@
     reason = "test fixtures: a failed setup fails the test"
 )]
 
+use diesel::prelude::*;
 use registry::identity::{self, NewUser, Role, Scope};
 use registry::ids::uscc::{organisation_code_check_char, uscc_check_char};
 use reqwest::blocking::Response;
@@ -57,6 +58,17 @@ impl Registry {
         let app = TestApp::spawn_with(adjust);
         let admin = app.token("root", Role::Admin);
         Self { app, admin }
+    }
+
+    /// The targets of the audit entries with `action`, oldest first.
+    pub fn audited(&self, action: &str) -> Vec<String> {
+        use registry::schema::audit_log;
+        audit_log::table
+            .filter(audit_log::action.eq(action))
+            .order(audit_log::seq)
+            .select(audit_log::target)
+            .load(&mut self.app.test_db().raw())
+            .unwrap()
     }
 
     /// Approves enterprise `id` as `officer`.

@@ -1,9 +1,5 @@
 //! Stamps for resolver tests: a registered, approved producer with a product, a site and a
-//! batch (through the API), and stamp orders written straight into `stamp_orders` / `stamps`.
-//!
-//! Until the issuer (`registry::stamps::issue`) is on main, this is the one place that creates
-//! stamps; replace [`StampWorld::issue`], [`StampWorld::activate`] and [`StampWorld::revoke`]
-//! by the real functions then.
+//! batch, and stamps issued, activated and revoked, all through the API.
 
 #![allow(
     clippy::unwrap_used,
@@ -13,8 +9,8 @@
 use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
-use registry::schema::{alerts, stamp_orders, stamp_revocations, stamp_scans, stamps};
-use registry::stamps::generate_serials;
+use registry::schema::{alerts, stamp_scans};
+use registry::stamps::{Serial, generate_serials};
 use reqwest::blocking::Response;
 use serde_json::{Value, json};
 
@@ -36,7 +32,6 @@ pub struct StampWorld {
     pub officer: String,
     pub product_id: i64,
     pub batch_id: i64,
-    department_id: i64,
 }
 
 /// One issued stamp.
@@ -80,10 +75,6 @@ impl StampWorld {
         ));
         let batch = json!({ "product_id": product_id, "lot": LOT, "production_date": "2026-11-01", "quantity": 1000, "unit": "box", "site_id": site_id });
         let batch_id = id_of(r.post(Some(&enterprise_token), &format!("{base}/batches"), batch));
-        let department_id = registry::schema::departments::table
-            .select(registry::schema::departments::id)
-            .first(&mut *r.app.test_db().db().conn().unwrap())
-            .unwrap();
         Self {
             r,
             enterprise_id,
@@ -91,96 +82,56 @@ impl StampWorld {
             officer,
             product_id,
             batch_id,
-            department_id,
         }
     }
 
-    /// Issues `n` stamps of `kind` (`qr` or `anti_counterfeit`) for the product.
+    /// Issues `n` (at most 1,000) stamps of `kind` (`qr` or `anti_counterfeit`) for the
+    /// product, as the competent officer; hidden codes derived as the sheet prints them.
     pub fn issue(&self, kind: &str, n: usize) -> Vec<Issued> {
-        let db = self.r.app.test_db().db();
-        let mut conn = db.conn().unwrap();
-        let order_id: i64 = diesel::insert_into(stamp_orders::table)
-            .values((
-                stamp_orders::enterprise_id.eq(self.enterprise_id),
-                stamp_orders::product_id.eq(self.product_id),
-                stamp_orders::department_id.eq(self.department_id),
-                stamp_orders::company_prefix.eq("6901234"),
-                stamp_orders::gtin.eq(GTIN14),
-                stamp_orders::kind.eq(kind),
-                stamp_orders::quantity.eq(n as i64),
-                stamp_orders::resolver_host.eq("trace.example.cn"),
-                stamp_orders::issued_by.eq("user:zz-officer"),
-                stamp_orders::issued_at.eq(registry::time::now()),
-            ))
-            .returning(stamp_orders::id)
-            .get_result(&mut *conn)
-            .unwrap();
+        let order = json!({ "enterprise_id": self.enterprise_id, "product_id": self.product_id, "quantity": n, "kind": kind });
+        let order_id = id_of(
+            self.r
+                .post(Some(&self.officer), "/api/v1/stamp-orders", order),
+        );
+        let page: Value = body(self.r.get(
+            &self.officer,
+            &format!("/api/v1/stamp-orders/{order_id}/stamps?per_page=1000"),
+        ));
         let ring = self.r.app.state.resolver.ring.clone().unwrap();
-        let mut out = Vec::new();
-        for (i, serial) in generate_serials(n).into_iter().enumerate() {
-            let (version, code) = if kind == "anti_counterfeit" {
-                let (v, c) = ring.issue(&serial);
-                (Some(i32::from(v)), Some(c.as_str().to_owned()))
-            } else {
-                (None, None)
-            };
-            diesel::insert_into(stamps::table)
-                .values((
-                    stamps::serial.eq(serial.as_str()),
-                    stamps::order_id.eq(order_id),
-                    stamps::seq.eq(i as i64 + 1),
-                    stamps::company_prefix.eq("6901234"),
-                    stamps::key_version.eq(version),
-                ))
-                .execute(&mut *conn)
-                .unwrap();
-            out.push(Issued {
-                serial: serial.as_str().to_owned(),
-                code,
-            });
-        }
-        out
+        let items = page["items"].as_array().unwrap();
+        assert_eq!(items.len(), n, "{page}");
+        items
+            .iter()
+            .map(|stamp| {
+                let serial = stamp["serial"].as_str().unwrap().to_owned();
+                let code = stamp["key_version"].as_u64().map(|version| {
+                    let parsed = Serial::parse(&serial).unwrap();
+                    let version = u16::try_from(version).unwrap();
+                    ring.hidden_code(version, &parsed)
+                        .unwrap()
+                        .as_str()
+                        .to_owned()
+                });
+                Issued { serial, code }
+            })
+            .collect()
     }
 
-    /// Binds `stamp` to the world's batch.
+    /// Binds `stamp` to the world's batch, as the enterprise.
     pub fn activate(&self, stamp: &Issued) {
-        diesel::update(stamps::table.find(&stamp.serial))
-            .set((
-                stamps::batch_id.eq(self.batch_id),
-                stamps::activated_at.eq(registry::time::now()),
-            ))
-            .execute(&mut *self.r.app.test_db().db().conn().unwrap())
-            .unwrap();
+        let path = format!("/api/v1/stamps/{}/activate", stamp.serial);
+        let activation = json!({ "batch_id": self.batch_id });
+        let response = self.r.post(Some(&self.enterprise_token), &path, activation);
+        assert_eq!(response.status(), 200, "{}", response.text().unwrap());
     }
 
-    /// Revokes `stamp` with `reason`.
+    /// Revokes `stamp` with `reason`, as the issuing officer.
     pub fn revoke(&self, stamp: &Issued, reason: &str) {
-        let mut conn = self.r.app.test_db().db().conn().unwrap();
-        let (order_id, seq): (i64, i64) = stamps::table
-            .find(&stamp.serial)
-            .select((stamps::order_id, stamps::seq))
-            .first(&mut *conn)
-            .unwrap();
-        let id: i64 = diesel::insert_into(stamp_revocations::table)
-            .values((
-                stamp_revocations::order_id.eq(order_id),
-                stamp_revocations::first_seq.eq(seq),
-                stamp_revocations::last_seq.eq(seq),
-                stamp_revocations::reason.eq(reason),
-                stamp_revocations::company_prefix.eq("6901234"),
-                stamp_revocations::revoked_by.eq("user:zz-officer"),
-                stamp_revocations::revoked_at.eq(registry::time::now()),
-            ))
-            .returning(stamp_revocations::id)
-            .get_result(&mut *conn)
-            .unwrap();
-        diesel::update(stamps::table.find(&stamp.serial))
-            .set((
-                stamps::revoked_at.eq(registry::time::now()),
-                stamps::revocation_id.eq(id),
-            ))
-            .execute(&mut *conn)
-            .unwrap();
+        let path = format!("/api/v1/stamps/{}/revoke", stamp.serial);
+        let response = self
+            .r
+            .post(Some(&self.officer), &path, json!({ "reason": reason }));
+        assert_eq!(response.status(), 200, "{}", response.text().unwrap());
     }
 
     /// A serial that was never issued.

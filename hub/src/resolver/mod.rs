@@ -13,6 +13,7 @@
 //! short cache ([`runtime`]).
 
 pub mod linkset;
+pub mod lookup;
 pub mod page;
 pub mod public;
 pub mod runtime;
@@ -30,6 +31,8 @@ use registry::stamps::scans::{self, NewScan};
 use serde::{Deserialize, Serialize};
 
 pub use runtime::Resolver;
+
+use lookup::Looked;
 
 use crate::api::{ApiError, Kind, blocking};
 use crate::server::AppState;
@@ -272,36 +275,38 @@ async fn resolve_path(
     }
 }
 
-/// Looks the stamp up (one read; the story from the cache), judges it and logs the scan.
+/// What a scan's verdict and page are made of.
+struct Facts {
+    stamp: Option<StampRecord>,
+    /// Why the stamp was revoked, if it was.
+    reason: Option<String>,
+    story: Option<Arc<runtime::CachedStory>>,
+    /// The GTIN's producer, for alerts when there is no story.
+    gtin_subject: Option<Arc<registry::stamps::scans::AlertSubject>>,
+}
+
+/// Looks the stamp up (one batched read; the story from the cache), judges it and logs the
+/// scan.
 async fn resolve(state: &web::Data<AppState>, scan: &Scan) -> Result<Resolution, ApiError> {
     let uri = canonical_uri(state, &scan.path);
-    let path = scan.path.clone();
-    let st = state.clone();
-    let (stamp, reason, story, gtin_subject) = blocking(move || {
-        let mut conn = st.db.conn()?;
-        let resolver = &st.resolver;
-        // Serials that cannot be ours are unknown without a read.
-        let stamp = match path.stamp_serial() {
-            Some(serial) => resolve::find_stamp(&mut conn, serial.as_str())?,
-            None => None,
-        };
-        let story = match &stamp {
-            Some(s) if same_gtin(&s.gtin, &path.gtin) => {
-                Some(resolver.story(&mut conn, s.product_id, s.batch_id)?)
-            }
-            _ => None,
-        };
-        let reason = match &stamp {
-            Some(s) if s.revoked_at.is_some() => resolve::revocation_reason(&mut conn, s)?,
-            _ => None,
-        };
-        let gtin_subject = match (&stamp, &story) {
-            (_, Some(_)) => None,
-            _ => resolver.gtin_subject(&mut conn, &path.gtin)?,
-        };
-        Ok((stamp, reason, story, gtin_subject))
-    })
-    .await?;
+    // Serials that cannot be ours are unknown without a read.
+    let looked = match scan.path.stamp_serial() {
+        Some(serial) => state.resolver.lookup.find(serial.as_str()).await,
+        None => Looked::Found(None),
+    };
+    let cached = match looked {
+        Looked::Found(stamp) => from_cache(&state.resolver, &scan.path, stamp),
+        Looked::Failed => Cached::Incomplete(None),
+    };
+    let Facts {
+        stamp,
+        reason,
+        story,
+        gtin_subject,
+    } = match cached {
+        Cached::Complete(facts) => facts,
+        Cached::Incomplete(stamp) => read_facts(state, &scan.path, stamp).await?,
+    };
     let batch_lot = story
         .as_ref()
         .and_then(|s| s.story.batch.as_ref().map(|b| b.lot.as_str()));
@@ -344,6 +349,81 @@ async fn resolve(state: &web::Data<AppState>, scan: &Scan) -> Result<Resolution,
         stamp: stamp_facts,
         story: story.map(StoryRef),
     })
+}
+
+/// A scan's facts from the caches, or what is known so far.
+enum Cached {
+    Complete(Facts),
+    /// Something must be read: the stamp when it was read, `None` when the batched read failed.
+    Incomplete(Option<Option<StampRecord>>),
+}
+
+/// The facts of a scan from the stamp just read and the caches alone, unless something must be
+/// read (a story or GTIN not cached, a revocation's reason).
+fn from_cache(resolver: &Resolver, path: &StampPath, stamp: Option<StampRecord>) -> Cached {
+    let story = match &stamp {
+        Some(s) if s.revoked_at.is_some() => return Cached::Incomplete(Some(stamp)),
+        Some(s) if same_gtin(&s.gtin, &path.gtin) => {
+            match resolver.cached_story(s.product_id, s.batch_id) {
+                Some(story) => Some(story),
+                None => return Cached::Incomplete(Some(stamp)),
+            }
+        }
+        _ => None,
+    };
+    let gtin_subject = match story {
+        Some(_) => None,
+        None => match resolver.cached_gtin_subject(&path.gtin) {
+            Some(subject) => subject,
+            None => return Cached::Incomplete(Some(stamp)),
+        },
+    };
+    Cached::Complete(Facts {
+        stamp,
+        reason: None,
+        story,
+        gtin_subject,
+    })
+}
+
+/// The facts of a scan read from the database (the stamp too unless `stamp` holds it).
+async fn read_facts(
+    state: &web::Data<AppState>,
+    path: &StampPath,
+    stamp: Option<Option<StampRecord>>,
+) -> Result<Facts, ApiError> {
+    let path = path.clone();
+    let st = state.clone();
+    blocking(move || {
+        let mut conn = st.db.conn()?;
+        let resolver = &st.resolver;
+        let stamp = match (stamp, path.stamp_serial()) {
+            (Some(stamp), _) => stamp,
+            (None, Some(serial)) => resolve::find_stamp(&mut conn, serial.as_str())?,
+            (None, None) => None,
+        };
+        let story = match &stamp {
+            Some(s) if same_gtin(&s.gtin, &path.gtin) => {
+                Some(resolver.story(&mut conn, s.product_id, s.batch_id)?)
+            }
+            _ => None,
+        };
+        let reason = match &stamp {
+            Some(s) if s.revoked_at.is_some() => resolve::revocation_reason(&mut conn, s)?,
+            _ => None,
+        };
+        let gtin_subject = match &story {
+            Some(_) => None,
+            None => resolver.gtin_subject(&mut conn, &path.gtin)?,
+        };
+        Ok(Facts {
+            stamp,
+            reason,
+            story,
+            gtin_subject,
+        })
+    })
+    .await
 }
 
 fn same_gtin(stored: &str, scanned14: &str) -> bool {

@@ -3,7 +3,7 @@
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse};
-use maud::{Markup, html};
+use maud::{Markup, PreEscaped, html};
 use registry::stamps::resolve::{Story, Verdict};
 
 use super::Resolution;
@@ -65,7 +65,9 @@ fn body(ctx: &Ctx, r: &Resolution) -> Markup {
             dt { "GTIN" } dd { code { (r.gtin) } }
             @if let Some(lot) = &r.lot { dt { (t("stamp-lot-in-link")) } dd { code { (lot) } } }
         }
-        @if let Some(story) = r.story() { (story_section(ctx, story)) }
+        @if let Some(story) = &r.story {
+            (PreEscaped(story.0.page_part(ctx.lang, || story_section(ctx, &story.0.story).into_string())))
+        }
         @if r.stamp.as_ref().is_some_and(|s| s.verifiable) { (verify_form(ctx, &r.serial)) }
         p { a href=(format!("{REPORT_PAGE}?serial={}", super::linkset::encode(&r.serial))) { (t("stamp-report-link")) } }
     }

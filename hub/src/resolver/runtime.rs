@@ -3,7 +3,7 @@
 //! that a scan costs one indexed read of the stamp.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 use registry::Result;
@@ -13,8 +13,10 @@ use registry::stamps::resolve::{self, Story};
 use registry::stamps::scans::{AlertSubject, ScanRules};
 use registry::stamps::verify::VerifyLimits;
 
+use super::lookup::StampLookup;
 use super::scanlog::ScanLog;
 use crate::config::Config;
+use crate::i18n::Lang;
 
 /// How long a story is served from memory.
 pub const STORY_TTL: Duration = Duration::from_secs(10);
@@ -27,6 +29,16 @@ pub struct CachedStory {
     pub story: Story,
     pub subject: Arc<AlertSubject>,
     pub markets: Arc<[String]>,
+    /// The story's part of the page, drawn once per language (as [`Lang::ALL`]).
+    pages: [OnceLock<String>; Lang::ALL.len()],
+}
+
+impl CachedStory {
+    /// The story's part of the page in `lang`, drawn by `draw` the first time.
+    pub fn page_part(&self, lang: Lang, draw: impl FnOnce() -> String) -> &str {
+        let index = Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0);
+        self.pages[index].get_or_init(draw)
+    }
 }
 
 type Entry<T> = (Instant, T);
@@ -38,6 +50,8 @@ pub struct Resolver {
     /// `None` when `[stamps]` keys are unusable (verification answers 503).
     pub ring: Option<Arc<HiddenCodeKeyRing>>,
     pub scans: ScanLog,
+    /// Stamp reads, batched across concurrent scans.
+    pub lookup: StampLookup,
     pub limits: VerifyLimits,
     stories: Cache<(i64, Option<i64>), Arc<CachedStory>>,
     gtins: Cache<String, Option<Arc<AlertSubject>>>,
@@ -58,7 +72,8 @@ impl Resolver {
         };
         Self {
             ring,
-            scans: ScanLog::new(db, rules),
+            scans: ScanLog::new(db.clone(), rules),
+            lookup: StampLookup::new(db),
             limits: VerifyLimits {
                 per_stamp: config.stamps.verify_max_failures_per_stamp,
                 per_client: config.stamps.verify_max_failures_per_client,
@@ -67,6 +82,16 @@ impl Resolver {
             stories: Mutex::new(HashMap::new()),
             gtins: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The story of `product_id` / `batch_id` if the cache holds it.
+    pub fn cached_story(&self, product_id: i64, batch_id: Option<i64>) -> Option<Arc<CachedStory>> {
+        fresh(&self.stories, &(product_id, batch_id))
+    }
+
+    /// The producer of a GTIN if the cache holds the answer (`Some(None)`: not registered).
+    pub fn cached_gtin_subject(&self, gtin14: &str) -> Option<Option<Arc<AlertSubject>>> {
+        fresh(&self.gtins, gtin14)
     }
 
     /// The story of `product_id` / `batch_id`, from the cache or read now.
@@ -94,6 +119,7 @@ impl Resolver {
             story,
             subject,
             markets,
+            pages: Default::default(),
         });
         store(&self.stories, key, cached.clone());
         Ok(cached)

@@ -102,6 +102,8 @@ pub async fn authorize(
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
         return Err(ApiError::internal("application state missing").into());
     };
+    req.extensions_mut()
+        .insert(super::routes::MatchedRoute(spec.path));
     match check(&state, &spec, &mut req).await {
         Ok(()) => next.call(req).await,
         Err(error)

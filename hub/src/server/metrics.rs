@@ -5,11 +5,12 @@ use std::time::Instant;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
-use actix_web::web;
+use actix_web::{HttpMessage, web};
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
 };
 
+use super::routes::MatchedRoute;
 use super::state::AppState;
 
 /// The hub's metric families.
@@ -103,6 +104,16 @@ impl Metrics {
     }
 }
 
+/// The route pattern a request matched: as its route recorded it, else (a 405 answered by a
+/// resource's default service) as the router finds it.
+fn matched_route(req: &actix_web::HttpRequest) -> Option<String> {
+    let recorded = req
+        .extensions()
+        .get::<MatchedRoute>()
+        .map(|r| r.0.to_owned());
+    recorded.or_else(|| req.match_pattern())
+}
+
 /// Middleware around the whole app: counts and times every request by its route pattern
 /// (never by its concrete path, which would let clients create series at will).
 pub async fn track(
@@ -117,7 +128,7 @@ pub async fn track(
     let result = next.call(req).await;
     if let Some(metrics) = metrics {
         let (route, status) = match &result {
-            Ok(res) => (res.request().match_pattern(), res.status().as_u16()),
+            Ok(res) => (matched_route(res.request()), res.status().as_u16()),
             Err(e) => (None, e.as_response_error().status_code().as_u16()),
         };
         let route = route.unwrap_or_else(|| "unmatched".to_owned());

@@ -50,6 +50,11 @@ pub struct RouteSpec {
     pub surface: Surface,
 }
 
+/// The declared pattern of the route a request matched (set by the route's middleware), so
+/// that the metrics need not match the path against every route again.
+#[derive(Debug, Clone, Copy)]
+pub struct MatchedRoute(pub &'static str);
+
 /// The table being declared, and the actix routes built from it.
 #[derive(Default)]
 pub struct RouteTable {

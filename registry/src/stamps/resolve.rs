@@ -57,9 +57,15 @@ type StampRow = (
 
 /// The stamp with `serial`, with its order's product: one read by primary key.
 pub fn find_stamp(conn: &mut DbConn, serial: &str) -> Result<Option<StampRecord>> {
-    let row: Option<StampRow> = stamps::table
+    Ok(find_stamps(conn, &[serial])?.pop())
+}
+
+/// The stamps among `serials` (at most a few hundred), with their orders' products: one read
+/// by primary key for all of them. Serials never issued are left out.
+pub fn find_stamps(conn: &mut DbConn, serials: &[&str]) -> Result<Vec<StampRecord>> {
+    let rows: Vec<StampRow> = stamps::table
         .inner_join(stamp_orders::table)
-        .filter(stamps::serial.eq(serial))
+        .filter(stamps::serial.eq_any(serials))
         .select((
             stamps::serial,
             stamps::order_id,
@@ -74,9 +80,12 @@ pub fn find_stamp(conn: &mut DbConn, serial: &str) -> Result<Option<StampRecord>
             stamps::revoked_at,
             stamps::revocation_id,
         ))
-        .first(conn)
-        .optional()?;
-    Ok(row.map(|r| StampRecord {
+        .load(conn)?;
+    Ok(rows.into_iter().map(stamp_record).collect())
+}
+
+fn stamp_record(r: StampRow) -> StampRecord {
+    StampRecord {
         serial: r.0,
         order_id: r.1,
         kind: r.2,
@@ -89,7 +98,7 @@ pub fn find_stamp(conn: &mut DbConn, serial: &str) -> Result<Option<StampRecord>
         activated_at: r.9,
         revoked_at: r.10,
         revocation_id: r.11,
-    }))
+    }
 }
 
 /// Why a stamp was revoked (when it was), as the issuing department wrote it.

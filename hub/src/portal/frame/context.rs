@@ -229,9 +229,11 @@ impl Ctx {
 
     fn cookies(&self, response: &mut HttpResponseBuilder) {
         if self.fresh_pre_session {
+            // Scoped to the whole site: pages outside /portal (the resolver's, with its
+            // verification form) reuse it instead of replacing the one an open form carries.
             response.cookie(
                 Cookie::build(CSRF_COOKIE, self.csrf.clone())
-                    .path("/portal")
+                    .path("/")
                     .http_only(true)
                     .same_site(SameSite::Strict)
                     .secure(self.state.config.secure_cookies())

@@ -8,6 +8,8 @@
 //!   in, or of the lot it was commissioned into; or the event itself is a `receiving` event
 //!   with the enterprise among its destinations. Refused with 403 `capture_not_own_site` or
 //!   `capture_not_own_product`, naming `events[i].field`.
+//!   An enterprise not yet approved (pending, rejected) or revoked captures nothing: 409
+//!   `enterprise_not_active`.
 //! - A regulator adapter captures an event only when every object is of its category: the
 //!   category of the filed product of the GTIN, else a category of the enterprise whose GS1
 //!   company prefix the key is in. Refused with 403 `capture_outside_category`; an adapter
@@ -20,7 +22,7 @@ use diesel::prelude::*;
 
 use super::{gtin_of, object_fields};
 use crate::db::DbConn;
-use crate::enterprises::load_enterprise;
+use crate::enterprises::{Enterprise, Status, load_enterprise};
 use crate::epcis::Event;
 use crate::error::{RegistryError, Result};
 use crate::events::nodes;
@@ -76,6 +78,23 @@ pub fn authorize_capture(conn: &mut DbConn, actor: &Actor, events: &[Event]) -> 
     }
 }
 
+/// 409 `enterprise_not_active` unless `enterprise` is approved: active, or suspended (a
+/// suspended producer still files the shipments, recalls and disposals of what it made).
+fn require_may_capture(enterprise: &Enterprise) -> Result<()> {
+    match enterprise.status {
+        Status::Active | Status::Suspended => Ok(()),
+        status => Err(RegistryError::Conflict {
+            code: "enterprise_not_active",
+            field: None,
+            message: format!(
+                "enterprise {} is {}: only an approved enterprise captures events",
+                enterprise.id,
+                status.as_str()
+            ),
+        }),
+    }
+}
+
 /// Who the enterprise is, as a place or party in an event.
 struct Own {
     prefix: Option<String>,
@@ -98,6 +117,7 @@ impl Own {
 
 fn check_enterprise(conn: &mut DbConn, enterprise_id: i64, events: &[Event]) -> Result<()> {
     let enterprise = load_enterprise(conn, enterprise_id)?;
+    require_may_capture(&enterprise)?;
     let own = Own {
         prefix: enterprise.company_prefix.filter(|p| !p.is_empty()),
         site_glns: sites::table
