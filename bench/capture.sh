@@ -6,7 +6,8 @@
 #   DOCS=1000000 bench/capture.sh
 #
 # PG names a PostgreSQL server where the script may create and drop the database DB
-# (`tracehub_capture`).
+# (`tracehub_capture`). HUB=path runs another build (BUILD=0 skips `cargo build`), e.g. to
+# compare before and after; KEEP=1 keeps the databases.
 set -eu
 DOCS=${DOCS:-200000}
 PG=${PG:-postgres://postgres@127.0.0.1:5432}
