@@ -226,12 +226,7 @@ fn read_scan(req: &HttpRequest, state: &AppState, query: &ResolveQuery) -> Resul
 
 /// The canonical link of a scanned path on the resolver host.
 fn canonical_uri(state: &AppState, path: &StampPath) -> String {
-    let host = state
-        .config
-        .stamps
-        .resolver_host(&state.config.server.public_url)
-        .unwrap_or_default();
-    let mut uri = format!("https://{host}/01/{}", path.gtin);
+    let mut uri = format!("https://{}/01/{}", state.resolver.host, path.gtin);
     if let Some(lot) = &path.lot {
         uri.push_str("/10/");
         uri.push_str(&linkset::encode(lot));

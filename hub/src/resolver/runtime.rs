@@ -49,6 +49,8 @@ type Cache<K, T> = Mutex<HashMap<K, Entry<T>>>;
 pub struct Resolver {
     /// `None` when `[stamps]` keys are unusable (verification answers 503).
     pub ring: Option<Arc<HiddenCodeKeyRing>>,
+    /// The host of canonical stamp links (checked when the configuration is loaded).
+    pub host: String,
     pub scans: ScanLog,
     /// Stamp reads, batched across concurrent scans.
     pub lookup: StampLookup,
@@ -72,6 +74,10 @@ impl Resolver {
         };
         Self {
             ring,
+            host: config
+                .stamps
+                .resolver_host(&config.server.public_url)
+                .unwrap_or_default(),
             scans: ScanLog::new(db.clone(), rules),
             lookup: StampLookup::new(db),
             limits: VerifyLimits {
