@@ -171,6 +171,25 @@ fn documents_are_stored_by_hash_and_downloaded_with_type_and_hash() {
     assert_eq!(count(&r, "documents"), 2);
     let listed = body(r.get(&ent, &format!("/api/v1/enterprises/{id}/documents")));
     assert_eq!(listed.as_array().unwrap().len(), 2);
+    assert_eq!(listed[0]["id"], raw["id"], "newest first");
+    let issuers = |sort: &str| -> Vec<String> {
+        let list = body(r.get(
+            &ent,
+            &format!("/api/v1/enterprises/{id}/documents?sort={sort}&per_page=10"),
+        ));
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["issuer"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(issuers("issuer"), ["CQC", "河南省食品检验研究院"]);
+    assert_eq!(issuers("-issuer"), ["河南省食品检验研究院", "CQC"]);
+    let refused = r.get(
+        &ent,
+        &format!("/api/v1/enterprises/{id}/documents?sort=sha256"),
+    );
+    assert_eq!(assert_error(refused, 422, "invalid_sort")["field"], "sort");
     let audit = body(r.get(&r.admin, "/api/v1/audit"));
     let filed = audit
         .as_array()

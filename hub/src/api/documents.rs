@@ -326,17 +326,31 @@ pub async fn upload_raw(
     file(state, actor, request_id, id, new, content_type, staged).await
 }
 
-/// The documents of an enterprise, newest first.
-#[utoipa::path(get, path = "/api/v1/enterprises/{id}/documents", tag = "documents", params(("id" = i64, Path), Paging),
-    responses((status = 200, body = [Document]), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)),
+/// How to order an enterprise's documents.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DocumentOrder {
+    /// `created_at` (default `-created_at`, newest first), `doc_type`, `issuer`, `number`,
+    /// `valid_to`, `size_bytes` or `published`; `-` in front for descending. Ties newest first.
+    pub sort: Option<String>,
+}
+
+/// The documents of an enterprise, newest first unless `sort` says otherwise.
+#[utoipa::path(get, path = "/api/v1/enterprises/{id}/documents", tag = "documents", params(("id" = i64, Path), Paging, DocumentOrder),
+    responses((status = 200, body = [Document]), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn list(
     state: web::Data<AppState>,
     Auth(actor): Auth,
     id: web::Path<i64>,
     paging: web::Query<Paging>,
+    order: web::Query<DocumentOrder>,
 ) -> Result<web::Json<Vec<Document>>, ApiError> {
-    let (id, paging) = (id.into_inner(), paging.into_inner());
+    let (id, paging, sort) = (
+        id.into_inner(),
+        paging.into_inner(),
+        order.into_inner().sort,
+    );
     let db = state.db.clone();
     let list = blocking(move || {
         Ok(documents::list_documents(
@@ -344,6 +358,7 @@ pub async fn list(
             &actor,
             id,
             paging,
+            sort.as_deref(),
         )?)
     })
     .await?;

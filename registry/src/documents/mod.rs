@@ -23,7 +23,7 @@ use crate::time;
 
 pub use read::{
     Verification, VerifiedDocument, count_documents, document_content, find_document,
-    list_documents, list_documents_sorted, published_content, published_documents_for_batch,
+    list_documents, published_content, published_documents_for_batch,
     published_documents_for_product, verify,
 };
 pub use store::{DocumentStore, StageError, Staged, Stager, Storage};

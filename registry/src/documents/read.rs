@@ -139,16 +139,6 @@ pub fn find_document(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<Docume
     }
 }
 
-/// The documents of an enterprise, as `actor` may see them, newest first.
-pub fn list_documents(
-    conn: &mut DbConn,
-    actor: &Actor,
-    enterprise_id: i64,
-    paging: Paging,
-) -> Result<Vec<Document>> {
-    list_documents_sorted(conn, actor, enterprise_id, paging, None)
-}
-
 type Boxed = documents::BoxedQuery<'static, <DbConn as Connection>::Backend>;
 
 /// Orders `query` by `sort`: `created_at` (the default `-created_at`, newest first),
@@ -201,7 +191,7 @@ fn sorted(query: Boxed, sort: Option<&str>) -> Result<Boxed> {
 
 /// The documents of an enterprise, as `actor` may see them, in the order `sort` asks (see
 /// [`sorted`]), paged.
-pub fn list_documents_sorted(
+pub fn list_documents(
     conn: &mut DbConn,
     actor: &Actor,
     enterprise_id: i64,

@@ -215,9 +215,9 @@ fn documents_are_validated_scoped_and_published() {
         find_document(conn, &them, doc.id),
         Err(RegistryError::NotFound { .. })
     ));
-    assert!(list_documents(conn, &them, one, Paging::default()).is_err());
+    assert!(list_documents(conn, &them, one, Paging::default(), None).is_err());
     assert_eq!(
-        list_documents(conn, &me, one, Paging::default()).unwrap(),
+        list_documents(conn, &me, one, Paging::default(), None).unwrap(),
         std::slice::from_ref(&doc)
     );
     assert!(
@@ -285,7 +285,7 @@ fn documents_sort_and_count() {
         );
     }
     let order = |conn: &mut DbConn, sort: &str| -> Vec<String> {
-        list_documents_sorted(conn, &me, one, Paging::default(), Some(sort))
+        list_documents(conn, &me, one, Paging::default(), Some(sort))
             .unwrap()
             .into_iter()
             .map(|d| d.number)
@@ -302,7 +302,7 @@ fn documents_sort_and_count() {
     assert_eq!(order(conn, "size_bytes"), ["C-3", "B-2", "A-1"]);
     assert_eq!(order(conn, "-created_at"), ["C-3", "A-1", "B-2"]);
     assert!(matches!(
-        list_documents_sorted(conn, &me, one, Paging::default(), Some("sha256")),
+        list_documents(conn, &me, one, Paging::default(), Some("sha256")),
         Err(RegistryError::Invalid { field, .. }) if field == "sort"
     ));
     assert_eq!(count_documents(conn, &me, one).unwrap(), 3);

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Text};
+use diesel::sql_types::{Array, BigInt, Double, Text, Timestamp};
 use serde_json::json;
 
 use crate::alerts::{self, NewAlert, Severity};
@@ -285,26 +285,51 @@ fn insert(conn: &mut DbConn, scans: &[NewScan]) -> Result<()> {
 
 type Located = HashMap<String, (NaiveDateTime, (f64, f64))>;
 
-/// The latest located scan of each of `serials`.
+#[derive(QueryableByName)]
+struct LastLocated {
+    #[diesel(sql_type = Text)]
+    serial: String,
+    #[diesel(sql_type = Timestamp)]
+    scanned_at: NaiveDateTime,
+    #[diesel(sql_type = Double)]
+    latitude: f64,
+    #[diesel(sql_type = Double)]
+    longitude: f64,
+}
+
+/// The latest located scan of each of `serials`: one query per 500 serials, each serial
+/// answered by the newest entry of `stamp_scans_serial` that has a location.
 fn last_located(conn: &mut DbConn, serials: &[&str]) -> Result<Located> {
-    let mut out = Located::new();
     let mut distinct: Vec<&str> = serials.to_vec();
     distinct.sort_unstable();
     distinct.dedup();
-    for serial in distinct {
-        let row: Option<(NaiveDateTime, Option<f64>, Option<f64>)> = stamp_scans::table
-            .filter(stamp_scans::serial.eq(serial))
-            .filter(stamp_scans::latitude.is_not_null())
-            .order(stamp_scans::scanned_at.desc())
-            .select((
-                stamp_scans::scanned_at,
-                stamp_scans::latitude,
-                stamp_scans::longitude,
-            ))
-            .first(conn)
-            .optional()?;
-        if let Some((at, Some(lat), Some(lon))) = row {
-            out.insert(serial.to_owned(), (at, (lat, lon)));
+    let mut out = Located::new();
+    for chunk in distinct.chunks(500) {
+        let rows: Vec<LastLocated> = match &mut *conn {
+            DbConn::Pg(pg) => diesel::sql_query(
+                "SELECT u.serial, l.scanned_at, l.latitude, l.longitude \
+                 FROM unnest($1::text[]) AS u(serial) CROSS JOIN LATERAL \
+                 (SELECT s.scanned_at, s.latitude, s.longitude FROM stamp_scans s \
+                 WHERE s.serial = u.serial AND s.latitude IS NOT NULL \
+                 AND s.longitude IS NOT NULL ORDER BY s.scanned_at DESC LIMIT 1) AS l",
+            )
+            .bind::<Array<Text>, _>(chunk)
+            .load(pg)?,
+            DbConn::Sqlite(lite) => {
+                let list = serde_json::to_string(chunk).unwrap_or_else(|_| "[]".into());
+                diesel::sql_query(
+                    "SELECT s.serial, s.scanned_at, s.latitude, s.longitude \
+                     FROM json_each(?) AS u JOIN stamp_scans s ON s.id = \
+                     (SELECT l.id FROM stamp_scans l WHERE l.serial = u.value \
+                     AND l.latitude IS NOT NULL AND l.longitude IS NOT NULL \
+                     ORDER BY l.scanned_at DESC LIMIT 1)",
+                )
+                .bind::<Text, _>(list)
+                .load(lite)?
+            }
+        };
+        for row in rows {
+            out.insert(row.serial, (row.scanned_at, (row.latitude, row.longitude)));
         }
     }
     Ok(out)
@@ -487,6 +512,80 @@ mod tests {
         assert!(!implausible(zhengzhou, hanoi, 24.0, 1000.0));
         assert!(implausible(zhengzhou, hanoi, 1.0 / 6.0, 1000.0));
         assert!(!implausible((34.7, 113.6), (34.8, 113.7), 0.0, 1000.0));
+    }
+
+    /// The previous location of a stamp comes from the log when it was scanned in an earlier
+    /// batch: only the newest located scan counts, unlocated ones are skipped.
+    #[test]
+    fn travel_is_checked_against_the_logged_scans() {
+        let test = crate::testing::TestDb::new();
+        let mut conn = test.db().conn().unwrap();
+        let at = |minutes: i64| {
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 30)
+                .unwrap()
+                .and_hms_opt(8, 0, 0)
+                .unwrap()
+                + chrono::Duration::minutes(minutes)
+        };
+        let scan = |serial: &str, minutes: i64, place: Option<(f64, f64)>| NewScan {
+            serial: serial.into(),
+            gtin: "06901234000017".into(),
+            company_prefix: "6901234".into(),
+            scanned_at: at(minutes),
+            client_hash: "client".into(),
+            latitude: place.map(|p| p.0),
+            longitude: place.map(|p| p.1),
+            country: None,
+            verdict: Verdict::Active.as_str().into(),
+            known: true,
+            subject: None,
+            markets: Arc::from(Vec::new()),
+        };
+        let (zhengzhou, hanoi) = (Some((34.7, 113.6)), Some((21.0, 105.8)));
+        let rules = ScanRules {
+            scan_limit: 100,
+            max_travel_kmh: 1000.0,
+        };
+        let mut memo = Memo::default();
+        let first = [
+            scan("TRAVELLER0001", 0, hanoi),
+            scan("TRAVELLER0001", 10, zhengzhou),
+            scan("TRAVELLER0001", 20, None),
+            scan("TRAVELLER0002", 0, zhengzhou),
+        ];
+        assert_eq!(
+            record_scans(&mut conn, &first, rules, &mut memo).unwrap(),
+            1
+        );
+        let serials = ["TRAVELLER0001", "TRAVELLER0002", "NEWCOMER00001"];
+        let logged = last_located(&mut conn, &serials).unwrap();
+        assert_eq!(logged.len(), 2, "{logged:?}");
+        assert_eq!(logged["TRAVELLER0001"], (at(10), (34.7, 113.6)));
+        assert_eq!(logged["TRAVELLER0002"], (at(0), (34.7, 113.6)));
+        // A new process (empty memo): the second traveller is caught from the log; the first
+        // was already raised (one alert per stamp); the newcomer has no past.
+        let mut memo = Memo::default();
+        let second = [
+            scan("TRAVELLER0001", 30, hanoi),
+            scan("TRAVELLER0002", 30, hanoi),
+            scan("NEWCOMER00001", 30, hanoi),
+        ];
+        assert_eq!(
+            record_scans(&mut conn, &second, rules, &mut memo).unwrap(),
+            1
+        );
+        let mut keys: Vec<String> = alerts_table::table
+            .select(alerts_table::dedupe_key.assume_not_null())
+            .load(&mut *conn)
+            .unwrap();
+        keys.sort();
+        assert_eq!(
+            keys,
+            [
+                "stamp_implausible_travel:TRAVELLER0001",
+                "stamp_implausible_travel:TRAVELLER0002"
+            ]
+        );
     }
 
     #[test]

@@ -62,7 +62,7 @@ async fn load(
             per_page: Some(500),
         };
         Ok(Documents {
-            list: documents::list_documents_sorted(conn, &actor, id, paging, sort.as_deref())?,
+            list: documents::list_documents(conn, &actor, id, paging, sort.as_deref())?,
             total: documents::count_documents(conn, &actor, id)?,
             products: products::list_products(conn, &actor, id, all)?,
             batches: batches::list_batches(conn, &actor, id, all)?,
