@@ -10,7 +10,7 @@ use registry::db::DbConn;
 use registry::enterprises::{Decision, NewEnterprise, decide, register};
 use registry::filings::products::{NewProduct, create_product};
 use registry::filings::sites::{NewSite, add_site};
-use registry::identity::{Actor, AuthMethod, Role as UserRole, Scope};
+use registry::identity::{Actor, AuthMethod};
 use registry::ids::uscc::{organisation_code_check_char, uscc_check_char};
 use registry::schema::{batch_inputs, batches};
 use registry::secret::random_token;
@@ -53,18 +53,6 @@ fn credit_code(region: &str, n: usize) -> String {
     format!("{body}{}", uscc_check_char(&body).unwrap_or('0'))
 }
 
-fn approver() -> Actor {
-    Actor {
-        user_id: 0,
-        username: "gen".into(),
-        role: UserRole::Admin,
-        department_id: None,
-        enterprise_id: None,
-        method: AuthMethod::Cli,
-        scopes: vec![Scope::Read, Scope::Write],
-    }
-}
-
 /// Registers the world's registered enterprises with their sites and products, approved.
 pub fn register_world(conn: &mut DbConn, world: &World) -> registry::Result<Registered> {
     let mut out = Registered::default();
@@ -88,7 +76,13 @@ pub fn register_world(conn: &mut DbConn, world: &World) -> registry::Result<Regi
                 password: random_token("gen-"),
             },
         )?;
-        decide(conn, &approver(), ent.id, Decision::Approve, None)?;
+        decide(
+            conn,
+            &Actor::cli_admin("gen"),
+            ent.id,
+            Decision::Approve,
+            None,
+        )?;
         let actor = Actor::for_user(&user, AuthMethod::Cli);
         for s in &e.sites {
             add_site(

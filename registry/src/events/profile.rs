@@ -8,6 +8,8 @@ use std::time::{Duration, Instant};
 /// A stage of capture.
 #[derive(Debug, Clone, Copy)]
 pub enum Stage {
+    /// Who may capture what, unregistered GLNs found (database), warnings stored.
+    Policy,
     /// Event hash, record time and the duplicates within the document (CPU).
     Hash,
     /// Looking up already stored hashes and eventIDs (database).
@@ -32,7 +34,8 @@ pub enum Stage {
     Closings,
 }
 
-const STAGES: [Stage; 11] = [
+const STAGES: [Stage; 12] = [
+    Stage::Policy,
     Stage::Hash,
     Stage::Duplicates,
     Stage::Job,
@@ -50,6 +53,7 @@ impl Stage {
     /// Its name in reports.
     pub fn name(self) -> &'static str {
         match self {
+            Stage::Policy => "policy: rights, GLNs, warnings",
             Stage::Hash => "hash and dedupe in document",
             Stage::Duplicates => "look up stored duplicates",
             Stage::Job => "capture job",
@@ -65,7 +69,7 @@ impl Stage {
     }
 }
 
-static NANOS: [AtomicU64; 11] = [const { AtomicU64::new(0) }; 11];
+static NANOS: [AtomicU64; STAGES.len()] = [const { AtomicU64::new(0) }; STAGES.len()];
 
 /// Adds the time since `since` to `stage`, and returns now (the start of the next stage).
 pub(super) fn lap(stage: Stage, since: Instant) -> Instant {

@@ -65,6 +65,20 @@ impl Actor {
         }
     }
 
+    /// An administrator acting from the hub's own command line (generators, benchmarks), with
+    /// no user row behind it (`user_id` 0); audited as `cli:{username}`.
+    pub fn cli_admin(username: &str) -> Self {
+        Self {
+            user_id: 0,
+            username: username.to_owned(),
+            role: Role::Admin,
+            department_id: None,
+            enterprise_id: None,
+            method: AuthMethod::Cli,
+            scopes: vec![Scope::Read, Scope::Write],
+        }
+    }
+
     /// True when the credential carries `scope`.
     pub fn has_scope(&self, scope: Scope) -> bool {
         self.scopes.contains(&scope)

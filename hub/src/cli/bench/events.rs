@@ -1,8 +1,10 @@
 //! `hub bench capture` and `hub bench recall`.
 //!
 //! - `capture`: EPCIS documents from a directory through the real capture path (parse and
-//!   validate with `adapters`, then store with `registry::events::capture` and the audit row, one
-//!   transaction per document, as `POST /epcis/capture` does), on several threads.
+//!   validate with `adapters`, then the capture policy for an administrator (unregistered GLNs
+//!   found, warned or refused as configured, warnings stored), the events stored by
+//!   `registry::events::capture`, and the audit row, one transaction per document, as
+//!   `POST /epcis/capture` does), on several threads.
 //! - `recall`: the recall report for raw-material lots of a generated world (`hub gen
 //!   supply-chain` with the same seed), each run several times; prints the median.
 
@@ -14,8 +16,10 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use diesel::prelude::*;
 use registry::audit::{self, AuditEvent, AuditKey};
+use registry::events::policy::capture_checked;
 use registry::events::recall::{parse_sort, recall};
-use registry::events::{CaptureMeta, capture, profile};
+use registry::events::{CaptureMeta, profile};
+use registry::identity::Actor;
 use registry::schema::lineage_nodes;
 use serde_json::json;
 
@@ -30,6 +34,8 @@ pub(super) fn capture_bench(
 ) -> anyhow::Result<ExitCode> {
     let db = open_database(config)?;
     let key = AuditKey::from_secret(&config.secret_key()?);
+    let policy = config.epcis.policy();
+    let actor = Actor::cli_admin("bench");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .with_context(|| format!("reading {}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -72,13 +78,13 @@ pub(super) fn capture_bench(
                         let mut in_capture = Duration::ZERO;
                         let job = db.transaction(|conn| {
                             let c = Instant::now();
-                            let job = capture(conn, doc.events, &meta)?;
+                            let job = capture_checked(conn, &actor, doc.events, &meta, policy)?.job;
                             in_capture = c.elapsed();
                             audit::append(
                                 conn,
                                 &key,
                                 &AuditEvent {
-                                    actor: "cli:bench",
+                                    actor: &actor.audit_name(),
                                     action: "epcis.capture",
                                     target: &format!("capture_job:{}", job.id),
                                     request_id: "bench",

@@ -17,7 +17,7 @@ use registry::enterprises::{Decision, NewEnterprise, decide, register};
 use registry::filings::batches::{NewBatch, create_batch};
 use registry::filings::products::{NewProduct, create_product};
 use registry::filings::sites::{NewSite, SiteKind, add_site};
-use registry::identity::{Actor, AuthMethod, Role, Scope};
+use registry::identity::{Actor, AuthMethod};
 use registry::schema::{departments, stamp_orders, stamps};
 use registry::secret::random_token;
 use registry::stamps::generate_serials;
@@ -27,18 +27,6 @@ use crate::config::Config;
 
 const GTIN13: &str = "6901234000016";
 const GTIN14: &str = "06901234000016";
-
-fn admin() -> Actor {
-    Actor {
-        user_id: 0,
-        username: "bench".into(),
-        role: Role::Admin,
-        department_id: None,
-        enterprise_id: None,
-        method: AuthMethod::Cli,
-        scopes: vec![Scope::Read, Scope::Write],
-    }
-}
 
 /// Writes `n` activated stamps over `lots` lots into the configured (fresh) database and
 /// their paths into `out`.
@@ -153,7 +141,13 @@ fn producer(conn: &mut DbConn, lots: usize) -> anyhow::Result<(i64, i64, Vec<i64
             password: random_token("bench-"),
         },
     )?;
-    decide(conn, &admin(), ent.id, Decision::Approve, None)?;
+    decide(
+        conn,
+        &Actor::cli_admin("bench"),
+        ent.id,
+        Decision::Approve,
+        None,
+    )?;
     let actor = Actor::for_user(&user, AuthMethod::Cli);
     let site = add_site(
         conn,

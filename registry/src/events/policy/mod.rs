@@ -20,8 +20,11 @@ pub use glns::{CaptureWarning, job_warnings, record_warnings, unregistered_glns}
 pub(crate) use scope::narrow;
 pub use scope::{EnterpriseSet, ReadScope, may_read_job, read_scope};
 
+use std::time::Instant;
+
 use serde::{Deserialize, Serialize};
 
+use super::profile::{Stage, lap};
 use super::store::{CaptureJob, CaptureMeta, capture};
 use crate::db::DbConn;
 use crate::epcis::Event;
@@ -68,10 +71,14 @@ pub fn capture_checked(
     meta: &CaptureMeta,
     policy: CapturePolicy,
 ) -> Result<CaptureOutcome> {
+    let t = Instant::now();
     authorize_capture(conn, actor, &events)?;
     let warnings = unregistered_glns(conn, &events, policy.unregistered_gln)?;
+    lap(Stage::Policy, t);
     let job = capture(conn, events, meta)?;
+    let t = Instant::now();
     record_warnings(conn, job.id, &warnings)?;
+    lap(Stage::Policy, t);
     let warning_count = i64::try_from(warnings.len()).unwrap_or(i64::MAX);
     let mut warnings = warnings;
     warnings.truncate(glns::KEPT_WARNINGS);
