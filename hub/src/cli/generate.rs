@@ -13,7 +13,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use registry::audit::AuditKey;
 use registry::db::Db;
 use registry::epcis::{DocumentHeader, Event};
-use registry::events::{CaptureMeta, capture};
+use registry::events::{CaptureMeta, capture, prepare};
 use serde_json::json;
 
 use super::admin::audited;
@@ -163,7 +163,8 @@ fn store(db: &Db, events: Vec<Event>) -> anyhow::Result<()> {
         enterprise_id: None,
         format: "json",
     };
-    db.transaction(|conn| capture(conn, events, &meta))?;
+    let events = prepare(events)?;
+    db.transaction(|conn| capture(conn, &events, &meta))?;
     Ok(())
 }
 

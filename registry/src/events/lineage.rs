@@ -214,7 +214,7 @@ fn push(out: &mut Vec<Edge>, from: &str, to: &str, kind: EdgeKind) {
 const SQLITE_CHUNK: usize = 4000;
 
 /// What one stored event adds to the lineage: `(event row id, event time, edges, closing)`.
-pub(super) type Derived = (i64, NaiveDateTime, Vec<Edge>, Option<Closing>);
+pub(super) type Derived<'a> = (i64, NaiveDateTime, &'a [Edge], Option<&'a Closing>);
 
 fn node(nodes: &HashMap<String, i64>, id: &str) -> Result<i64> {
     nodes
@@ -227,13 +227,13 @@ fn node(nodes: &HashMap<String, i64>, id: &str) -> Result<i64> {
 /// is in `nodes`.
 pub(super) fn write(
     conn: &mut DbConn,
-    derived: &[Derived],
+    derived: &[Derived<'_>],
     nodes: &HashMap<String, i64>,
 ) -> Result<()> {
     let t = Instant::now();
     let mut keyed = Vec::new();
     for (row_id, at, edges, _) in derived {
-        for edge in edges {
+        for edge in *edges {
             let (from, to) = (node(nodes, &edge.from)?, node(nodes, &edge.to)?);
             keyed.push((from, to, edge.kind.as_str(), *row_id, *at, &edge.from));
         }
@@ -272,7 +272,7 @@ pub(super) fn write(
     }
     let closings: Vec<(NaiveDateTime, &Closing)> = derived
         .iter()
-        .filter_map(|(_, at, _, c)| c.as_ref().map(|c| (*at, c)))
+        .filter_map(|(_, at, _, c)| c.map(|c| (*at, c)))
         .collect();
     let t = lap(Stage::Edges, t);
     if let DbConn::Pg(pg) = conn {

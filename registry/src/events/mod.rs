@@ -36,7 +36,7 @@ use crate::epcis::{Event, IdRole};
 use crate::ids::epc::CANONICAL_HOST;
 
 pub use query::{EventPage, EventQuery, IdMatch, PageToken, StoredEvent, query_events};
-pub use store::{CaptureJob, CaptureMeta, capture, find_job};
+pub use store::{CaptureJob, CaptureMeta, PreparedEvents, capture, find_job, prepare};
 
 /// The role of an identifier as `epcis_event_nodes.role` stores it: the EPCIS field name, and for
 /// sources, destinations and business transactions the (canonical) type after a colon

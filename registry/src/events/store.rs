@@ -68,52 +68,131 @@ const SQLITE_ID_ROWS: usize = 5000;
 /// Values per `IN (...)` list when looking for duplicates.
 const LOOKUP_CHUNK: usize = 1000;
 
-struct Prepared {
-    event: Event,
-    hash: String,
-    declares_error: bool,
+/// A document's events made ready to store, outside any transaction (on SQLite, whose writers
+/// take turns, only the database work then holds the turn): each event's record time set, its
+/// GS1 event hash taken, repeats within the document dropped, its body compressed and its
+/// identifiers and lineage edges derived.
+#[derive(Debug)]
+pub struct PreparedEvents {
+    /// Every event of the document, in order (what the capture policy checks).
+    events: Vec<Event>,
+    /// The events to store unless already stored: the first of each hash and eventID.
+    fresh: Vec<Prepared>,
+    /// When the hub received them: their recordTime.
+    received: NaiveDateTime,
 }
 
-/// Stores `events` (already parsed and validated) and a capture job, in the caller's transaction.
+#[derive(Debug)]
+struct Prepared {
+    /// Position in [`PreparedEvents::events`].
+    index: usize,
+    hash: String,
+    declares_error: bool,
+    /// The compressed internal JSON ([`body::pack`]).
+    body: Vec<u8>,
+    company_prefix: String,
+    /// Distinct `(role, identifier)` pairs for `epcis_event_nodes`.
+    roles: Vec<(String, String)>,
+    edges: Vec<lineage::Edge>,
+    closing: Option<lineage::Closing>,
+}
+
+impl PreparedEvents {
+    /// Every event of the document, in order, with its record time set.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+}
+
+/// Prepares `events` (already parsed and validated) for [`capture`]; CPU only.
 ///
-/// Each event's `recordTime` is set to the capture time (EPCIS: the repository records it).
-/// An event already stored (same GS1 event hash, or same `eventID`; the same for an error
-/// declaration among error declarations) is skipped, and so is a repeat within `events`.
-pub fn capture(conn: &mut DbConn, events: Vec<Event>, meta: &CaptureMeta) -> Result<CaptureJob> {
+/// Each event's `recordTime` is set to now (EPCIS: the repository records it). A repeat within
+/// `events` (same GS1 event hash, or same `eventID`; the same for an error declaration among
+/// error declarations) is dropped.
+pub fn prepare(mut events: Vec<Event>) -> Result<PreparedEvents> {
     let t = Instant::now();
-    let now = time::now();
-    let record_time = Utc.from_utc_datetime(&now).fixed_offset();
-    let total = events.len();
+    let received = time::now();
+    let record_time = Utc.from_utc_datetime(&received).fixed_offset();
     let mut seen_hash: HashSet<(String, bool)> = HashSet::new();
     let mut seen_id: HashSet<(String, bool)> = HashSet::new();
-    let mut fresh: Vec<Prepared> = Vec::with_capacity(total);
-    for mut event in events {
+    let mut firsts = Vec::with_capacity(events.len());
+    for (index, event) in events.iter_mut().enumerate() {
         event.record_time = Some(record_time);
         let declares_error = event.error_declaration.is_some();
-        let hash = event_hash(&event);
+        let hash = event_hash(event);
         let id_new = event
             .event_id
             .as_ref()
             .is_none_or(|id| seen_id.insert((id.clone(), declares_error)));
         if seen_hash.insert((hash.clone(), declares_error)) && id_new {
-            fresh.push(Prepared {
-                event,
-                hash,
-                declares_error,
-            });
+            firsts.push((index, hash, declares_error));
         }
     }
     let t = lap(Stage::Hash, t);
-    let (known_hashes, known_ids) = already_stored(conn, &fresh)?;
+    let packed = firsts
+        .iter()
+        .map(|(index, _, _)| body::pack(&events[*index].to_internal_json()))
+        .collect::<Result<Vec<Vec<u8>>>>()?;
+    let t = lap(Stage::Rows, t);
+    let fresh = firsts
+        .into_iter()
+        .zip(packed)
+        .map(|((index, hash, declares_error), body)| {
+            let e = &events[index];
+            let mut seen = HashSet::new();
+            let mut roles: Vec<(String, String)> = Vec::new();
+            for r in e.identifiers() {
+                let role = role_name(r.role);
+                if seen.insert((role.clone(), r.id)) {
+                    roles.push((role, r.id.to_owned()));
+                }
+            }
+            let (edges, closing) = lineage::edges_of(e);
+            Prepared {
+                index,
+                hash,
+                declares_error,
+                body,
+                company_prefix: event_company_prefix(e),
+                roles,
+                edges,
+                closing,
+            }
+        })
+        .collect();
+    lap(Stage::Derive, t);
+    Ok(PreparedEvents {
+        events,
+        fresh,
+        received,
+    })
+}
+
+/// Stores prepared events and a capture job, in the caller's transaction. An event already
+/// stored (same GS1 event hash, or same `eventID`; the same for an error declaration among
+/// error declarations) is skipped. Nothing is consumed: a transaction that failed on a race
+/// with a concurrent capture can be retried with the same `prepared`.
+pub fn capture(
+    conn: &mut DbConn,
+    prepared: &PreparedEvents,
+    meta: &CaptureMeta,
+) -> Result<CaptureJob> {
+    let t = Instant::now();
+    let now = prepared.received;
+    let total = prepared.events.len();
+    let (known_hashes, known_ids) = already_stored(conn, prepared)?;
     let t = lap(Stage::Duplicates, t);
-    fresh.retain(|p| {
-        !known_hashes.contains(&(p.hash.clone(), p.declares_error))
-            && !p
-                .event
-                .event_id
-                .as_ref()
-                .is_some_and(|id| known_ids.contains(&(id.clone(), p.declares_error)))
-    });
+    let fresh: Vec<&Prepared> = prepared
+        .fresh
+        .iter()
+        .filter(|p| {
+            !known_hashes.contains(&(p.hash.clone(), p.declares_error))
+                && !prepared.events[p.index]
+                    .event_id
+                    .as_ref()
+                    .is_some_and(|id| known_ids.contains(&(id.clone(), p.declares_error)))
+        })
+        .collect();
     let stored = fresh.len();
     let flagged = match meta.enterprise_id {
         Some(enterprise) => filing_flag(conn, enterprise)?,
@@ -136,7 +215,7 @@ pub fn capture(conn: &mut DbConn, events: Vec<Event>, meta: &CaptureMeta) -> Res
         .get_result(conn)?;
     lap(Stage::Job, t);
     for chunk in fresh.chunks(EVENT_CHUNK) {
-        insert_events(conn, chunk, job_id, now)?;
+        insert_events(conn, &prepared.events, chunk, job_id, now)?;
     }
     find_job(conn, job_id)
 }
@@ -147,10 +226,10 @@ fn count(n: usize) -> i64 {
 
 type Known = HashSet<(String, bool)>;
 
-fn already_stored(conn: &mut DbConn, events: &[Prepared]) -> Result<(Known, Known)> {
+fn already_stored(conn: &mut DbConn, prepared: &PreparedEvents) -> Result<(Known, Known)> {
     let mut hashes = HashSet::new();
     let mut ids = HashSet::new();
-    for chunk in events.chunks(LOOKUP_CHUNK) {
+    for chunk in prepared.fresh.chunks(LOOKUP_CHUNK) {
         let wanted: Vec<&str> = chunk.iter().map(|p| p.hash.as_str()).collect();
         let found: Vec<(String, bool)> = epcis_events::table
             .filter(epcis_events::event_hash.eq_any(wanted))
@@ -159,7 +238,7 @@ fn already_stored(conn: &mut DbConn, events: &[Prepared]) -> Result<(Known, Know
         hashes.extend(found);
         let wanted: Vec<&str> = chunk
             .iter()
-            .filter_map(|p| p.event.event_id.as_deref())
+            .filter_map(|p| prepared.events[p.index].event_id.as_deref())
             .collect();
         if wanted.is_empty() {
             continue;
@@ -206,7 +285,8 @@ fn allocate_event_ids(conn: &mut DbConn, n: usize) -> Result<Vec<i64>> {
 
 fn insert_events(
     conn: &mut DbConn,
-    chunk: &[Prepared],
+    events: &[Event],
+    chunk: &[&Prepared],
     job_id: i64,
     now: NaiveDateTime,
 ) -> Result<()> {
@@ -219,41 +299,33 @@ fn insert_events(
             "event ids could not be allocated",
         ));
     }
-    let prefixes: Vec<String> = chunk
-        .iter()
-        .map(|p| event_company_prefix(&p.event))
-        .collect();
-    let bodies = chunk
-        .iter()
-        .map(|p| body::pack(&p.event.to_internal_json()))
-        .collect::<Result<Vec<Vec<u8>>>>()?;
     // Rows go in by event hash (ids stay in document order): the unique hash index, whose keys
     // are random, then takes them in key order, a page at a time.
     let mut order: Vec<usize> = (0..chunk.len()).collect();
     order.sort_unstable_by(|a, b| chunk[*a].hash.cmp(&chunk[*b].hash));
     let rows: Vec<_> = order
         .iter()
-        .map(|i| (&chunk[*i], &bodies[*i], &ids[*i], &prefixes[*i]))
-        .map(|(p, packed, id, prefix)| {
-            let e = &p.event;
+        .map(|i| (chunk[*i], ids[*i]))
+        .map(|(p, id)| {
+            let e = &events[p.index];
             (
-                epcis_events::id.eq(*id),
-                epcis_events::event_id.eq(e.event_id.clone()),
-                epcis_events::event_hash.eq(p.hash.clone()),
+                epcis_events::id.eq(id),
+                epcis_events::event_id.eq(e.event_id.as_deref()),
+                epcis_events::event_hash.eq(p.hash.as_str()),
                 epcis_events::declares_error.eq(p.declares_error),
                 epcis_events::event_type.eq(e.event_type.as_str()),
                 epcis_events::event_time.eq(e.event_time.naive_utc()),
-                epcis_events::event_tz_offset.eq(e.event_time_zone_offset.clone()),
+                epcis_events::event_tz_offset.eq(e.event_time_zone_offset.as_str()),
                 epcis_events::record_time.eq(now),
                 epcis_events::action.eq(e.action.map(|a| a.as_str())),
-                epcis_events::biz_step.eq(e.biz_step.clone()),
-                epcis_events::disposition.eq(e.disposition.clone()),
-                epcis_events::read_point.eq(e.read_point.as_ref().map(|l| l.id.clone())),
-                epcis_events::biz_location.eq(e.biz_location.as_ref().map(|l| l.id.clone())),
-                epcis_events::company_prefix.eq(prefix.clone()),
+                epcis_events::biz_step.eq(e.biz_step.as_deref()),
+                epcis_events::disposition.eq(e.disposition.as_deref()),
+                epcis_events::read_point.eq(e.read_point.as_ref().map(|l| l.id.as_str())),
+                epcis_events::biz_location.eq(e.biz_location.as_ref().map(|l| l.id.as_str())),
+                epcis_events::company_prefix.eq(p.company_prefix.as_str()),
                 epcis_events::capture_job_id.eq(job_id),
                 epcis_events::body.eq(""),
-                epcis_events::body_zstd.eq(Some(packed.as_slice())),
+                epcis_events::body_zstd.eq(Some(p.body.as_slice())),
             )
         })
         .collect();
@@ -274,39 +346,29 @@ fn insert_events(
     }
     let t = lap(Stage::Events, t);
     let mut derived = Vec::with_capacity(chunk.len());
-    let mut touched: Vec<Vec<(String, &str)>> = Vec::with_capacity(chunk.len());
-    let mut names: Vec<String> = Vec::new();
+    let mut names: Vec<&str> = Vec::new();
     for (p, row) in chunk.iter().zip(&ids) {
-        let e = &p.event;
-        let mut seen = HashSet::new();
-        let mut roles = Vec::new();
-        for r in e.identifiers() {
-            let role = role_name(r.role);
-            if seen.insert((role.clone(), r.id)) {
-                names.push(r.id.to_owned());
-                roles.push((role, r.id));
-            }
+        names.extend(p.roles.iter().map(|(_, id)| id.as_str()));
+        for edge in &p.edges {
+            names.push(&edge.from);
+            names.push(&edge.to);
         }
-        touched.push(roles);
-        let (edges, closing) = lineage::edges_of(e);
-        for edge in &edges {
-            names.push(edge.from.clone());
-            names.push(edge.to.clone());
-        }
-        derived.push((*row, e.event_time.naive_utc(), edges, closing));
+        let at = events[p.index].event_time.naive_utc();
+        derived.push((*row, at, p.edges.as_slice(), p.closing.as_ref()));
     }
     names.sort_unstable();
     names.dedup();
+    let names: Vec<String> = names.into_iter().map(str::to_owned).collect();
     let t = lap(Stage::Derive, t);
     let node_ids = nodes::intern(conn, &names)?;
     let t = lap(Stage::Nodes, t);
     let mut keyed = Vec::new();
-    for ((roles, row), prefix) in touched.iter().zip(&ids).zip(&prefixes) {
-        for (role, id) in roles {
-            let node = node_ids.get(*id).copied().ok_or_else(|| {
+    for (p, row) in chunk.iter().zip(&ids) {
+        for (role, id) in &p.roles {
+            let node = node_ids.get(id).copied().ok_or_else(|| {
                 RegistryError::Config(format!("identifier {id} was not interned"))
             })?;
-            keyed.push((node, role.as_str(), *row, prefix.as_str()));
+            keyed.push((node, role.as_str(), *row, p.company_prefix.as_str()));
         }
     }
     // By node, for the `(node_id, role)` index (the primary key's rows are at its end anyway).

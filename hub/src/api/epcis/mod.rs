@@ -15,8 +15,8 @@ use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
 use adapters::epcis::{EpcisDocument, EpcisError, ErrorKind, json, xml};
 use registry::epcis::DocumentKind;
-use registry::events::CaptureMeta;
 use registry::events::policy::{self, CaptureOutcome};
+use registry::events::{CaptureMeta, prepare};
 use registry::identity::Actor;
 use serde_json::json;
 use tracing_actix_web::RequestId;
@@ -108,12 +108,14 @@ async fn store(
             enterprise_id: actor.enterprise_id,
             format: binding.name(),
         };
+        // Hashing, compressing and deriving happen before the transaction (SQLite's write
+        // turn); a retry reuses them.
+        let events = prepare(doc.events)?;
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let events = doc.events.clone();
             let result = state.db.transaction(|conn| {
-                let outcome = policy::capture_checked(conn, &actor, events, &meta, policy)?;
+                let outcome = policy::capture_checked(conn, &actor, &events, &meta, policy)?;
                 let job = &outcome.job;
                 let detail = json!({
                     "job_id": job.id,

@@ -25,7 +25,7 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use super::profile::{Stage, lap};
-use super::store::{CaptureJob, CaptureMeta, capture};
+use super::store::{CaptureJob, CaptureMeta, PreparedEvents, capture};
 use crate::db::DbConn;
 use crate::epcis::Event;
 use crate::error::Result;
@@ -63,17 +63,18 @@ pub struct CaptureOutcome {
 }
 
 /// Checks `events` against the policy for `actor`, then stores them and the job (with its
-/// warnings), in the caller's transaction. A refusal writes nothing.
+/// warnings), in the caller's transaction. A refusal writes nothing; `events` are not
+/// consumed, so a transaction lost to a concurrent capture can be retried with them.
 pub fn capture_checked(
     conn: &mut DbConn,
     actor: &Actor,
-    events: Vec<Event>,
+    events: &PreparedEvents,
     meta: &CaptureMeta,
     policy: CapturePolicy,
 ) -> Result<CaptureOutcome> {
     let t = Instant::now();
-    authorize_capture(conn, actor, &events)?;
-    let warnings = unregistered_glns(conn, &events, policy.unregistered_gln)?;
+    authorize_capture(conn, actor, events.events())?;
+    let warnings = unregistered_glns(conn, events.events(), policy.unregistered_gln)?;
     lap(Stage::Policy, t);
     let job = capture(conn, events, meta)?;
     let t = Instant::now();

@@ -9,7 +9,7 @@ use super::*;
 use crate::departments::{Category, NewDepartment, create_department};
 use crate::epcis::Action;
 use crate::events::recall::{parse_sort, recall};
-use crate::events::{CaptureMeta, capture};
+use crate::events::{CaptureMeta, capture, prepare};
 use crate::identity::{Actor, AuthMethod, NewUser, Role, create_user};
 use crate::testing::TestDb;
 
@@ -279,7 +279,7 @@ fn a_container_emptied_twice_in_one_capture_closes_each_edge_at_its_delete() {
         enterprise_id: None,
         format: "json",
     };
-    capture(conn, events, &meta).unwrap();
+    capture(conn, &prepare(events).unwrap(), &meta).unwrap();
     let mut spans: Vec<(chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)> =
         lineage_edges::table
             .select((lineage_edges::valid_from, lineage_edges::valid_to))

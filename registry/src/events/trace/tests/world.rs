@@ -10,7 +10,7 @@ use crate::epcis::ext::CBVMDA_NS;
 use crate::epcis::{
     Action, EventType, ExtElement, ExtValue, Location, QuantityElement, SourceDest,
 };
-use crate::events::{CaptureMeta, capture};
+use crate::events::{CaptureMeta, capture, prepare};
 use crate::filings::batches::{NewBatch, create_batch};
 use crate::filings::products::{NewProduct, create_product};
 use crate::filings::sites::{NewSite, SiteKind, add_site};
@@ -339,7 +339,7 @@ pub(super) fn setup() -> (TestDb, World) {
             enterprise_id: None,
             format: "json",
         };
-        capture(conn, events(&w), &meta).unwrap();
+        capture(conn, &prepare(events(&w)).unwrap(), &meta).unwrap();
         w
     };
     (test, w)
