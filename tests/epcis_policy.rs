@@ -365,6 +365,17 @@ fn reads_follow_roles_and_jurisdiction() {
     assert_eq!(event_count(&s, &s.processor), 2);
     assert_eq!(event_count(&s, &s.officer_zz), 2);
     assert_eq!(event_count(&s, &s.officer_elsewhere), 0);
+    // An import seen at the processor's site (bizLocation) and another at the farm (readPoint
+    // only): each is read by the officer of that site's region alone.
+    let mut at_farm = at(&with_check("893000000002"), &imported, 5);
+    at_farm["readPoint"] = json!({"id": sgln(&s.farm_gln)});
+    assert_eq!(
+        capture(&s, &s.r.admin, vec![at(&s.proc_gln, &imported, 5), at_farm]).status(),
+        202
+    );
+    assert_eq!(event_count(&s, &s.officer_zz), 3);
+    assert_eq!(event_count(&s, &s.officer_ly), 2);
+    assert_eq!(event_count(&s, &s.officer_elsewhere), 0);
     // A filter and a scope together.
     let query = format!("EQ_bizLocation={}", enc(&sgln(&s.farm_gln)));
     assert_eq!(times(&s.r.app, &s.officer_ly, &query), ["010100"]);

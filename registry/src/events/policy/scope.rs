@@ -10,9 +10,10 @@
 //! "Producer" is read from the event's company-prefix key (`epcis_events.company_prefix`, the
 //! first 7 digits of the company part of its first object's key): the key of a GTIN an
 //! enterprise filed, or of its GS1 company prefix. "Place" is a `readPoint` or `bizLocation`
-//! that is the SGLN of a site (`https://id.gs1.org/414/{gln}`). The filter is a set of
-//! sub-queries over indexed columns (`company_prefix`, `capture_job_id`, the identifier index),
-//! so a page is found without reading the events it skips.
+//! that is the SGLN of a site (`https://id.gs1.org/414/{gln}`). The filter tests each event
+//! row against small sets (the jurisdiction's company prefixes and site locations) and its
+//! job's primary key, never against a set of events, so a page in event-time order costs the
+//! rows it reads, not the size of the jurisdiction.
 
 use diesel::prelude::*;
 use diesel::sql_types::{Integer, Text};
@@ -25,8 +26,7 @@ use crate::events::CaptureJob;
 use crate::identity::{Actor, Role};
 use crate::regions::{Coverage, coverage};
 use crate::schema::{
-    capture_jobs, enterprise_categories, enterprises, epcis_event_nodes, epcis_events,
-    lineage_nodes, products, sites, users,
+    capture_jobs, enterprise_categories, enterprises, epcis_events, products, sites, users,
 };
 
 type Backend = <DbConn as Connection>::Backend;
@@ -124,36 +124,41 @@ pub(crate) type EventsQuery<'a> = epcis_events::BoxedQuery<
 /// `$q` narrowed to events captured by, at a site of, or about a product or the company
 /// prefix of an enterprise of `$ents` (a filtered `enterprises` query, written out at each
 /// use), or captured by user `$user`.
+///
+/// Each branch is a test of the event row itself, so that a page ordered by event time stops
+/// after its first matches: a site is matched on the row's `readPoint` and `bizLocation`
+/// columns against the (few) site locations, and the capturing enterprise through the job's
+/// primary key (`OFFSET 0` keeps PostgreSQL from turning that `EXISTS` into a hash of every
+/// job of the jurisdiction). Read from the identifier index instead, the events at a province's
+/// sites were gathered whole before the first row came out: 8 s at 10 million events.
 macro_rules! within_enterprises {
     ($q:expr, $ents:expr, $user:expr) => {{
-        let captured = epcis_events::capture_job_id.eq_any(
+        let captured = diesel::dsl::exists(
             capture_jobs::table
+                .filter(capture_jobs::id.eq(epcis_events::capture_job_id))
                 .filter(
                     capture_jobs::enterprise_id
                         .assume_not_null()
                         .eq_any($ents.select(enterprises::id)),
                 )
-                .select(capture_jobs::id),
+                .select(capture_jobs::id)
+                .offset(0),
         );
-        let site_locations = lineage_nodes::table
-            .filter(
-                lineage_nodes::identifier.eq_any(
-                    sites::table
-                        .filter(sites::enterprise_id.eq_any($ents.select(enterprises::id)))
-                        .select(
-                            "https://id.gs1.org/414/"
-                                .into_sql::<Text>()
-                                .concat(sites::gln),
-                        ),
-                ),
-            )
-            .select(lineage_nodes::id);
-        let at_sites = epcis_events::id.eq_any(
-            epcis_event_nodes::table
-                .filter(epcis_event_nodes::role.eq_any(["readPoint", "bizLocation"]))
-                .filter(epcis_event_nodes::node_id.eq_any(site_locations))
-                .select(epcis_event_nodes::event_row_id),
-        );
+        let site_locations = || {
+            sites::table
+                .filter(sites::enterprise_id.eq_any($ents.select(enterprises::id)))
+                .select(
+                    "https://id.gs1.org/414/"
+                        .into_sql::<Text>()
+                        .concat(sites::gln),
+                )
+        };
+        let at_sites = epcis_events::read_point
+            .assume_not_null()
+            .eq_any(site_locations())
+            .or(epcis_events::biz_location
+                .assume_not_null()
+                .eq_any(site_locations()));
         let of_products = epcis_events::company_prefix.eq_any(
             products::table
                 .filter(products::enterprise_id.eq_any($ents.select(enterprises::id)))
