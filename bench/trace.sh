@@ -1,7 +1,7 @@
 #!/bin/sh
 # The trace, recall and capture benchmarks of BENCHMARKS.md, on PostgreSQL and SQLite.
 #
-#   bench/trace.sh            # 10 million events (needs ~25 GB free per database, ~1 h)
+#   bench/trace.sh            # 10 million events (PostgreSQL 22 GB, SQLite 15 GB; ~1 h in all)
 #   N=1000000 bench/trace.sh  # a smaller world
 #
 # PG names a PostgreSQL server where the script may create and drop `tracehub_bench`.
