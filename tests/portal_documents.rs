@@ -338,6 +338,70 @@ fn the_enterprise_uploads_lists_downloads_and_publishes() {
     );
 }
 
+/// With more batches than the picker offers, the form offers the newest, and a document about
+/// an older batch still shows that batch's lot.
+#[test]
+fn the_pickers_offer_the_newest_batches_and_name_older_ones() {
+    use registry::schema::batches;
+    let r = Registry::new();
+    let officer = r.officer("zz-food", "410100", &["food"]);
+    let (id, product, oldest) = enterprise(&r, 1, &officer);
+    let me = Visitor::signed_in(&r.app, "ent1");
+    let page = format!("/portal/enterprises/{id}/documents");
+    let mut about_oldest = described("OLD-1", "2099-12-31", "");
+    about_oldest.pop();
+    let oldest_text = oldest.to_string();
+    about_oldest.push(Part::Text("batch_id", &oldest_text));
+    let filed = upload(
+        &me,
+        &page,
+        about_oldest,
+        Part::File("r.pdf", "application/pdf", PDF),
+    );
+    assert_eq!(filed.status(), 303, "{}", filed.text().unwrap());
+    // 600 newer batches, written directly (filing them one by one through the API is slow).
+    {
+        let conn = &mut r.app.test_db().raw();
+        let prefix: String = batches::table
+            .find(oldest)
+            .select(batches::company_prefix)
+            .first(conn)
+            .unwrap();
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+        let now = chrono::Utc::now().naive_utc();
+        conn.transaction(|conn| {
+            for n in 1..=600 {
+                diesel::insert_into(batches::table)
+                    .values((
+                        batches::enterprise_id.eq(id),
+                        batches::company_prefix.eq(&prefix),
+                        batches::product_id.eq(product),
+                        batches::lot.eq(format!("N{n:04}")),
+                        batches::production_date.eq(day),
+                        batches::quantity.eq(1.0),
+                        batches::unit.eq("box"),
+                        batches::created_at.eq(now),
+                    ))
+                    .execute(conn)?;
+            }
+            diesel::QueryResult::Ok(())
+        })
+        .unwrap();
+    }
+    let html = me.page(&page);
+    let form = html.split("<form class=\"card\"").nth(1).unwrap();
+    assert!(form.contains("N0600 · 大米"), "the newest batch is offered");
+    assert!(
+        !form.contains("N0050 · 大米"),
+        "only the newest 500 are offered"
+    );
+    let listed = html.split("<form class=\"card\"").next().unwrap();
+    assert!(
+        listed.contains("L2026"),
+        "the older batch's lot is named in the list"
+    );
+}
+
 #[test]
 fn others_get_404_and_officers_their_jurisdiction() {
     let r = small_limit();

@@ -207,29 +207,34 @@ pub fn create_batch(
             ))
             .execute(conn)?;
     }
-    let mut found = load(conn, enterprise_id, Some(id), 1, 0)?;
+    let mut found = load(conn, enterprise_id, Which::Ids(&[id]))?;
     found
         .pop()
         .ok_or(RegistryError::NotFound { entity: "batch" })
 }
 
-fn load(
-    conn: &mut DbConn,
-    enterprise_id: i64,
-    id: Option<i64>,
-    limit: i64,
-    offset: i64,
-) -> Result<Vec<Batch>> {
-    let mut query = batches::table
+/// Which of an enterprise's batches [`load`] reads.
+enum Which<'a> {
+    /// A page in id order.
+    Page { limit: i64, offset: i64 },
+    /// The newest, newest first.
+    Newest(i64),
+    /// These ids, newest first.
+    Ids(&'a [i64]),
+}
+
+fn load(conn: &mut DbConn, enterprise_id: i64, which: Which<'_>) -> Result<Vec<Batch>> {
+    let query = batches::table
         .filter(batches::enterprise_id.eq(enterprise_id))
-        .order(batches::id)
-        .limit(limit)
-        .offset(offset)
         .select(batches::all_columns)
         .into_boxed();
-    if let Some(id) = id {
-        query = query.filter(batches::id.eq(id));
-    }
+    let query = match which {
+        Which::Page { limit, offset } => query.order(batches::id).limit(limit).offset(offset),
+        Which::Newest(limit) => query.order(batches::id.desc()).limit(limit),
+        Which::Ids(ids) => query
+            .filter(batches::id.eq_any(ids.to_vec()))
+            .order(batches::id.desc()),
+    };
     let rows = query.load::<Row>(conn)?;
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
     let links = batch_inputs::table
@@ -287,5 +292,27 @@ pub fn list_batches(
 ) -> Result<Vec<Batch>> {
     let (limit, offset) = paging.limits()?;
     find_enterprise(conn, actor, enterprise_id)?;
-    load(conn, enterprise_id, None, limit, offset)
+    load(conn, enterprise_id, Which::Page { limit, offset })
+}
+
+/// For a form's batch picker: the newest `limit` batches of an enterprise (newest first) and
+/// those of `also` besides (the batches a page names), as `actor` may see them.
+pub fn picker_batches(
+    conn: &mut DbConn,
+    actor: &Actor,
+    enterprise_id: i64,
+    limit: i64,
+    also: &[i64],
+) -> Result<Vec<Batch>> {
+    find_enterprise(conn, actor, enterprise_id)?;
+    let mut found = load(conn, enterprise_id, Which::Newest(limit))?;
+    let missing: Vec<i64> = also
+        .iter()
+        .copied()
+        .filter(|id| !found.iter().any(|b| b.id == *id))
+        .collect();
+    if !missing.is_empty() {
+        found.extend(load(conn, enterprise_id, Which::Ids(&missing))?);
+    }
+    Ok(found)
 }

@@ -229,3 +229,37 @@ pub fn list_products(
         .map(from_row)
         .collect()
 }
+
+/// For a form's product picker: the newest `limit` products of an enterprise (newest first) and
+/// those of `also` besides (the products a page names), as `actor` may see them.
+pub fn picker_products(
+    conn: &mut DbConn,
+    actor: &Actor,
+    enterprise_id: i64,
+    limit: i64,
+    also: &[i64],
+) -> Result<Vec<Product>> {
+    find_enterprise(conn, actor, enterprise_id)?;
+    let mut rows: Vec<Row> = products::table
+        .filter(products::enterprise_id.eq(enterprise_id))
+        .order(products::id.desc())
+        .limit(limit)
+        .select(products::all_columns)
+        .load(conn)?;
+    let missing: Vec<i64> = also
+        .iter()
+        .copied()
+        .filter(|id| !rows.iter().any(|r| r.0 == *id))
+        .collect();
+    if !missing.is_empty() {
+        rows.extend(
+            products::table
+                .filter(products::enterprise_id.eq(enterprise_id))
+                .filter(products::id.eq_any(missing))
+                .order(products::id.desc())
+                .select(products::all_columns)
+                .load::<Row>(conn)?,
+        );
+    }
+    rows.into_iter().map(from_row).collect()
+}

@@ -27,6 +27,9 @@ use crate::portal::frame::{
 use crate::server::auth::Auth;
 use crate::server::csrf::CSRF_FIELD;
 
+/// Products and batches offered by the form's pickers: the newest this many of each.
+const PICKER: i64 = 500;
+
 /// The upload form's id.
 const FORM: &str = "document";
 /// The id of the publish/withdraw buttons' forms, for a refusal shown above the list.
@@ -38,7 +41,7 @@ struct Documents {
     enterprise: Enterprise,
     list: Vec<Document>,
     total: i64,
-    /// Every product and batch (up to the registry's page limit), for names and the form.
+    /// The newest products and batches (for the form's pickers) and those the page names.
     products: Vec<Product>,
     batches: Vec<Batch>,
 }
@@ -57,15 +60,19 @@ async fn load(
             page: Some(page),
             per_page: Some(PER_PAGE),
         };
-        let all = Paging {
-            page: Some(1),
-            per_page: Some(500),
-        };
+        let list = documents::list_documents(conn, &actor, id, paging, sort.as_deref())?;
+        let named: Vec<i64> = list.iter().filter_map(|d| d.batch_id).collect();
+        let batches = batches::picker_batches(conn, &actor, id, PICKER, &named)?;
+        let named: Vec<i64> = list
+            .iter()
+            .filter_map(|d| d.product_id)
+            .chain(batches.iter().map(|b| b.product_id))
+            .collect();
         Ok(Documents {
-            list: documents::list_documents(conn, &actor, id, paging, sort.as_deref())?,
             total: documents::count_documents(conn, &actor, id)?,
-            products: products::list_products(conn, &actor, id, all)?,
-            batches: batches::list_batches(conn, &actor, id, all)?,
+            products: products::picker_products(conn, &actor, id, PICKER, &named)?,
+            batches,
+            list,
             enterprise,
         })
     })
