@@ -348,10 +348,8 @@ fn the_pickers_offer_the_newest_batches_and_name_older_ones() {
     let (id, product, oldest) = enterprise(&r, 1, &officer);
     let me = Visitor::signed_in(&r.app, "ent1");
     let page = format!("/portal/enterprises/{id}/documents");
-    let mut about_oldest = described("OLD-1", "2099-12-31", "");
-    about_oldest.pop();
-    let oldest_text = oldest.to_string();
-    about_oldest.push(Part::Text("batch_id", &oldest_text));
+    let (mut about_oldest, oldest_id) = (described("OLD-1", "2099-12-31", ""), oldest.to_string());
+    *about_oldest.last_mut().unwrap() = Part::Text("batch_id", &oldest_id);
     let filed = upload(
         &me,
         &page,

@@ -6,9 +6,9 @@ use chrono::{Days, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::Paging;
 use super::products::find_product;
 use super::sites::find_site;
+use super::{Paging, missing_ids};
 use crate::blacklist::filing_flag;
 use crate::db::DbConn;
 use crate::enterprises::{find_enterprise, own_enterprise, require_active};
@@ -306,11 +306,7 @@ pub fn picker_batches(
 ) -> Result<Vec<Batch>> {
     find_enterprise(conn, actor, enterprise_id)?;
     let mut found = load(conn, enterprise_id, Which::Newest(limit))?;
-    let missing: Vec<i64> = also
-        .iter()
-        .copied()
-        .filter(|id| !found.iter().any(|b| b.id == *id))
-        .collect();
+    let missing = missing_ids(also, found.iter().map(|b| b.id));
     if !missing.is_empty() {
         found.extend(load(conn, enterprise_id, Which::Ids(&missing))?);
     }

@@ -43,3 +43,12 @@ impl Paging {
         Ok((per_page, (page - 1).saturating_mul(per_page)))
     }
 }
+
+/// Those of `wanted` that are not among `have` (for the pickers' "and these besides").
+fn missing_ids(wanted: &[i64], have: impl Iterator<Item = i64> + Clone) -> Vec<i64> {
+    wanted
+        .iter()
+        .copied()
+        .filter(|id| !have.clone().any(|h| h == *id))
+        .collect()
+}

@@ -6,8 +6,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::Paging;
 use super::countries::is_country;
+use super::{Paging, missing_ids};
 use crate::blacklist::filing_flag;
 use crate::db::DbConn;
 use crate::departments::Category;
@@ -246,11 +246,7 @@ pub fn picker_products(
         .limit(limit)
         .select(products::all_columns)
         .load(conn)?;
-    let missing: Vec<i64> = also
-        .iter()
-        .copied()
-        .filter(|id| !rows.iter().any(|r| r.0 == *id))
-        .collect();
+    let missing = missing_ids(also, rows.iter().map(|r| r.0));
     if !missing.is_empty() {
         rows.extend(
             products::table
