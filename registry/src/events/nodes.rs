@@ -25,12 +25,13 @@ struct NodeRow {
 }
 
 /// The ids of those of `identifiers` that are known; unknown ones are left out.
-pub fn lookup(conn: &mut DbConn, identifiers: &[String]) -> Result<HashMap<String, i64>> {
+pub fn lookup<S: AsRef<str>>(conn: &mut DbConn, identifiers: &[S]) -> Result<HashMap<String, i64>> {
+    let identifiers: Vec<&str> = identifiers.iter().map(AsRef::as_ref).collect();
     let mut found = HashMap::with_capacity(identifiers.len());
     match conn {
         DbConn::Pg(pg) => {
             let rows: Vec<(i64, String)> = lineage_nodes::table
-                .filter(lineage_nodes::identifier.eq_any(identifiers))
+                .filter(lineage_nodes::identifier.eq_any(&identifiers))
                 .select((lineage_nodes::id, lineage_nodes::identifier))
                 .load(pg)?;
             found.extend(rows.into_iter().map(|(id, s)| (s, id)));
@@ -66,10 +67,11 @@ pub fn identifiers(conn: &mut DbConn, ids: &[i64]) -> Result<HashMap<i64, String
 /// Concurrent captures may intern the same identifier: on PostgreSQL the insert skips what
 /// another transaction added (`ON CONFLICT DO NOTHING`) and reads it back; on SQLite write
 /// transactions take turns.
-pub fn intern(conn: &mut DbConn, identifiers: &[String]) -> Result<HashMap<String, i64>> {
+pub fn intern(conn: &mut DbConn, identifiers: &[&str]) -> Result<HashMap<String, i64>> {
     let mut known = lookup(conn, identifiers)?;
-    let mut missing: Vec<&String> = identifiers
+    let mut missing: Vec<&str> = identifiers
         .iter()
+        .copied()
         .filter(|s| !known.contains_key(*s))
         .collect();
     missing.sort_unstable();
@@ -80,27 +82,26 @@ pub fn intern(conn: &mut DbConn, identifiers: &[String]) -> Result<HashMap<Strin
     let prefixes: Vec<String> = missing.iter().map(|s| company_prefix(s)).collect();
     match conn {
         DbConn::Pg(pg) => {
-            let names: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
             let rows: Vec<NodeRow> = diesel::sql_query(
                 "INSERT INTO lineage_nodes (identifier, company_prefix) \
                  SELECT * FROM unnest($1::text[], $2::text[]) \
                  ON CONFLICT (identifier) DO NOTHING RETURNING id, identifier",
             )
-            .bind::<Array<Text>, _>(&names)
+            .bind::<Array<Text>, _>(&missing)
             .bind::<Array<Text>, _>(&prefixes)
             .load(pg)?;
             known.extend(rows.into_iter().map(|r| (r.identifier, r.id)));
-            let raced: Vec<String> = missing
+            let raced: Vec<&str> = missing
                 .iter()
-                .filter(|s| !known.contains_key(s.as_str()))
-                .map(|s| (*s).clone())
+                .copied()
+                .filter(|s| !known.contains_key(*s))
                 .collect();
             if !raced.is_empty() {
                 known.extend(lookup(conn, &raced)?);
             }
         }
         DbConn::Sqlite(lite) => {
-            let pairs: Vec<(&String, &String)> = missing.iter().copied().zip(&prefixes).collect();
+            let pairs: Vec<(&str, &String)> = missing.iter().copied().zip(&prefixes).collect();
             for chunk in pairs.chunks(SQLITE_CHUNK) {
                 let rows: Vec<_> = chunk
                     .iter()

@@ -358,7 +358,6 @@ fn insert_events(
     }
     names.sort_unstable();
     names.dedup();
-    let names: Vec<String> = names.into_iter().map(str::to_owned).collect();
     let t = lap(Stage::Derive, t);
     let node_ids = nodes::intern(conn, &names)?;
     let t = lap(Stage::Nodes, t);

@@ -285,6 +285,14 @@ fn insert(conn: &mut DbConn, scans: &[NewScan]) -> Result<()> {
 
 type Located = HashMap<String, (NaiveDateTime, (f64, f64))>;
 
+/// Serials per batched read (PostgreSQL `unnest`, SQLite `json_each`).
+const SERIALS_PER_READ: usize = 500;
+
+/// Serials as a JSON array, for SQLite's `json_each`.
+fn json_list(serials: &[&str]) -> String {
+    serde_json::to_string(serials).unwrap_or_else(|_| "[]".into())
+}
+
 #[derive(QueryableByName)]
 struct LastLocated {
     #[diesel(sql_type = Text)]
@@ -297,14 +305,14 @@ struct LastLocated {
     longitude: f64,
 }
 
-/// The latest located scan of each of `serials`: one query per 500 serials, each serial
+/// The latest located scan of each of `serials`: one query per [`SERIALS_PER_READ`], each serial
 /// answered by the newest entry of `stamp_scans_serial` that has a location.
 fn last_located(conn: &mut DbConn, serials: &[&str]) -> Result<Located> {
     let mut distinct: Vec<&str> = serials.to_vec();
     distinct.sort_unstable();
     distinct.dedup();
     let mut out = Located::new();
-    for chunk in distinct.chunks(500) {
+    for chunk in distinct.chunks(SERIALS_PER_READ) {
         let rows: Vec<LastLocated> = match &mut *conn {
             DbConn::Pg(pg) => diesel::sql_query(
                 "SELECT u.serial, l.scanned_at, l.latitude, l.longitude \
@@ -315,18 +323,15 @@ fn last_located(conn: &mut DbConn, serials: &[&str]) -> Result<Located> {
             )
             .bind::<Array<Text>, _>(chunk)
             .load(pg)?,
-            DbConn::Sqlite(lite) => {
-                let list = serde_json::to_string(chunk).unwrap_or_else(|_| "[]".into());
-                diesel::sql_query(
-                    "SELECT s.serial, s.scanned_at, s.latitude, s.longitude \
-                     FROM json_each(?) AS u JOIN stamp_scans s ON s.id = \
-                     (SELECT l.id FROM stamp_scans l WHERE l.serial = u.value \
-                     AND l.latitude IS NOT NULL AND l.longitude IS NOT NULL \
-                     ORDER BY l.scanned_at DESC LIMIT 1)",
-                )
-                .bind::<Text, _>(list)
-                .load(lite)?
-            }
+            DbConn::Sqlite(lite) => diesel::sql_query(
+                "SELECT s.serial, s.scanned_at, s.latitude, s.longitude \
+                 FROM json_each(?) AS u JOIN stamp_scans s ON s.id = \
+                 (SELECT l.id FROM stamp_scans l WHERE l.serial = u.value \
+                 AND l.latitude IS NOT NULL AND l.longitude IS NOT NULL \
+                 ORDER BY l.scanned_at DESC LIMIT 1)",
+            )
+            .bind::<Text, _>(json_list(chunk))
+            .load(lite)?,
         };
         for row in rows {
             out.insert(row.serial, (row.scanned_at, (row.latitude, row.longitude)));
@@ -353,21 +358,19 @@ fn scan_limits(
     }
     let serials: Vec<&str> = firsts.keys().copied().collect();
     let mut raised = 0;
-    for chunk in serials.chunks(500) {
-        for ScanCount { serial, count } in scan_counts(conn, chunk, rules.scan_limit)? {
-            if count > i64::from(rules.scan_limit) {
-                let scan = firsts[serial.as_str()];
-                let detail = json!({ "scans": count, "scan_limit": rules.scan_limit });
-                raised += raise_with(
-                    conn,
-                    memo,
-                    &limit_key(&serial),
-                    scan,
-                    alert_kind::SCAN_LIMIT,
-                    Severity::Warning,
-                    detail,
-                )?;
-            }
+    for ScanCount { serial, count } in scan_counts(conn, &serials, rules.scan_limit)? {
+        if count > i64::from(rules.scan_limit) {
+            let scan = firsts[serial.as_str()];
+            let detail = json!({ "scans": count, "scan_limit": rules.scan_limit });
+            raised += raise_with(
+                conn,
+                memo,
+                &limit_key(&serial),
+                scan,
+                alert_kind::SCAN_LIMIT,
+                Severity::Warning,
+                detail,
+            )?;
         }
     }
     Ok(raised)
@@ -387,26 +390,26 @@ struct ScanCount {
 /// with every serial of the batch: a second per batch at two million scans.)
 fn scan_counts(conn: &mut DbConn, serials: &[&str], limit: u32) -> Result<Vec<ScanCount>> {
     let cap = i64::from(limit) + 1;
-    let counts = match conn {
-        DbConn::Pg(pg) => diesel::sql_query(
-            "SELECT u.serial, (SELECT count(*) FROM (SELECT 1 FROM stamp_scans s \
-             WHERE s.serial = u.serial LIMIT $2) AS capped) AS count \
-             FROM unnest($1::text[]) AS u(serial)",
-        )
-        .bind::<Array<Text>, _>(serials)
-        .bind::<BigInt, _>(cap)
-        .load(pg)?,
-        DbConn::Sqlite(lite) => {
-            let list = serde_json::to_string(serials).unwrap_or_else(|_| "[]".into());
-            diesel::sql_query(
+    let mut counts = Vec::with_capacity(serials.len());
+    for chunk in serials.chunks(SERIALS_PER_READ) {
+        counts.extend(match &mut *conn {
+            DbConn::Pg(pg) => diesel::sql_query(
+                "SELECT u.serial, (SELECT count(*) FROM (SELECT 1 FROM stamp_scans s \
+                 WHERE s.serial = u.serial LIMIT $2) AS capped) AS count \
+                 FROM unnest($1::text[]) AS u(serial)",
+            )
+            .bind::<Array<Text>, _>(chunk)
+            .bind::<BigInt, _>(cap)
+            .load::<ScanCount>(pg)?,
+            DbConn::Sqlite(lite) => diesel::sql_query(
                 "SELECT u.value AS serial, (SELECT count(*) FROM (SELECT 1 FROM stamp_scans s \
                  WHERE s.serial = u.value LIMIT ?)) AS count FROM json_each(?) AS u",
             )
             .bind::<BigInt, _>(cap)
-            .bind::<Text, _>(list)
-            .load(lite)?
-        }
-    };
+            .bind::<Text, _>(json_list(chunk))
+            .load::<ScanCount>(lite)?,
+        });
+    }
     Ok(counts)
 }
 
