@@ -25,6 +25,7 @@ fn raise(
         .transaction(|conn| {
             alerts::raise(
                 conn,
+                r.app.now(),
                 &NewAlert {
                     kind,
                     severity: Severity::Warning,

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use diesel::prelude::*;
 use registry::identity::Role;
 use registry::notices::NOTICE_JOB;
-use registry::schema::{audit_log, blacklist, outbox};
+use registry::schema::{audit_log, outbox};
 use serde_json::{Value, json};
 use tracehub_tests::fixtures::Registry;
 use tracehub_tests::{assert_error, body};
@@ -189,11 +189,8 @@ fn listing_publishing_flagging_and_removal() {
         409,
         "not_yet_removable",
     );
-    let yesterday = (registry::time::now() - chrono::Duration::days(1)).date();
-    diesel::update(blacklist::table.find(id))
-        .set(blacklist::removable_from.eq(yesterday))
-        .execute(&mut r.app.test_db().raw())
-        .unwrap();
+    // A year and a day later, on the hub's clock.
+    r.app.clock().advance(chrono::Duration::days(366));
     let mut unconfirmed = removal.clone();
     unconfirmed["penalties_fulfilled"] = json!(false);
     assert_eq!(

@@ -390,7 +390,7 @@ fn an_enterprise_registers_is_approved_from_the_queue_and_files() {
     browser.click("#document-doc_type option[value=test_report]");
     browser.type_into("#document-issuer", "河南省食品检验研究院");
     browser.type_into("#document-number", "HN-2026-0042");
-    browser.set_value("#document-valid_from", "2026-01-01");
+    browser.set_value("#document-valid_from", "2000-01-01");
     browser.click("#document-product_id option:nth-child(2)");
     browser.type_into("#document-file", file.to_str().unwrap());
     browser.click("#document button[type=submit]");
@@ -450,6 +450,7 @@ fn an_officer_opens_an_alert_and_acknowledges_it() {
         .transaction(|conn| {
             alerts::raise(
                 conn,
+                app.now(),
                 &NewAlert {
                     kind: "stamp.wrong_code",
                     severity: Severity::Critical,

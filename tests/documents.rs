@@ -45,7 +45,7 @@ const REPORT: &[(&str, &str)] = &[
     ("doc_type", "test_report"),
     ("issuer", "河南省食品检验研究院"),
     ("number", "HN-2026-001"),
-    ("valid_from", "2026-01-01"),
+    ("valid_from", "2000-01-01"),
     ("valid_to", "2099-12-31"),
 ];
 
@@ -162,7 +162,7 @@ fn documents_are_stored_by_hash_and_downloaded_with_type_and_hash() {
 
     // The same bytes through the raw variant, about the product: one blob for both.
     let query = format!(
-        "doc_type=certificate&issuer=CQC&number=C-1&valid_from=2026-01-01&product_id={product}&published=true&filename=%E6%A3%80.pdf"
+        "doc_type=certificate&issuer=CQC&number=C-1&valid_from=2000-01-01&product_id={product}&published=true&filename=%E6%A3%80.pdf"
     );
     let raw = body(upload_raw(&r, &ent, id, &query, PDF));
     assert_eq!(raw["sha256"], sha256(PDF));
@@ -227,7 +227,7 @@ fn documents_are_stored_by_hash_and_downloaded_with_type_and_hash() {
         .app
         .client()
         .post(r.app.url(&format!(
-            "/api/v1/enterprises/{id}/documents/raw?doc_type=licence&issuer=x&number=1&valid_from=2026-01-01"
+            "/api/v1/enterprises/{id}/documents/raw?doc_type=licence&issuer=x&number=1&valid_from=2000-01-01"
         )))
         .bearer_auth(&ent)
         .header("content-type", "text/html")
@@ -267,13 +267,13 @@ fn the_directory_store_writes_once_and_refused_uploads_leave_nothing() {
         &r,
         &ent,
         id,
-        "doc_type=licence&issuer=x&number=1&valid_from=2026-01-01",
+        "doc_type=licence&issuer=x&number=1&valid_from=2000-01-01",
         &[b'x'; 5000],
     );
     assert_error(huge, 413, "payload_too_large");
     // A bad description: refused after the bytes arrived, still nothing kept.
     let mut backwards = REPORT.to_vec();
-    backwards.push(("valid_to", "2025-01-01"));
+    backwards.push(("valid_to", "1999-01-01"));
     let error = assert_error(
         upload(&r, &ent, id, &backwards, PDF),
         422,

@@ -194,8 +194,7 @@ fn expired_revoked_and_orphaned_tokens_are_refused() {
         "token_revoked",
     );
 
-    let soon = (chrono::Utc::now() + chrono::Duration::seconds(2))
-        .naive_utc()
+    let soon = (app.now() + chrono::Duration::seconds(2))
         .format("%Y-%m-%dT%H:%M:%S")
         .to_string();
     let expiring = create(Some(soon))["secret"].as_str().unwrap().to_owned();

@@ -39,7 +39,7 @@ fn department(app: &TestApp) -> i64 {
             departments::name.eq("郑州市市场监督管理局"),
             departments::region_code.eq("410100"),
             departments::categories.eq("food"),
-            departments::created_at.eq(registry::time::now()),
+            departments::created_at.eq(app.now()),
         ))
         .returning(departments::id)
         .get_result(&mut app.test_db().raw())
@@ -49,6 +49,7 @@ fn department(app: &TestApp) -> i64 {
 fn officer(app: &TestApp, dept: i64, name: &str, mailed: bool, locale: Option<Locale>) -> User {
     identity::create_user(
         &mut app.test_db().raw(),
+        app.now(),
         &NewUser {
             username: name.into(),
             display_name: name.into(),
@@ -72,6 +73,7 @@ fn raise(app: &TestApp, n: u32) {
         .transaction(|conn| {
             alerts::raise(
                 conn,
+                app.now(),
                 &NewAlert {
                     kind: "stamp.scan_limit",
                     severity: Severity::Critical,
@@ -202,7 +204,7 @@ fn with_the_mail_server_down_mail_waits_and_is_delivered_once_when_it_is_back() 
     // Back up, and (instead of waiting out the back-off) the retry is due now.
     server.resume();
     diesel::update(outbox::table.filter(outbox::kind.eq(EMAIL_JOB)))
-        .set(outbox::run_after.eq(registry::time::now()))
+        .set(outbox::run_after.eq(app.now()))
         .execute(&mut app.test_db().raw())
         .unwrap();
     wait_until("the delivery", || email_jobs(&app)[0].0 == "done");
@@ -245,7 +247,9 @@ fn two_workers_racing_mail_each_message_once() {
     // A second replica: its own pool and worker on the same database.
     let config = (*app.state.config).clone();
     let secret = config.secret_key().unwrap();
-    let pool = registry::db::Db::open(app.test_db().url(), Default::default()).unwrap();
+    let pool = registry::db::Db::open(app.test_db().url(), Default::default())
+        .unwrap()
+        .with_clock(app.clock().clone());
     let replica = hub::jobs::Background::start(&hub::server::AppState::new(pool, config, &secret));
 
     let dept = department(&app);

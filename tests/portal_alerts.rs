@@ -29,7 +29,7 @@ fn raise(
         .db
         .transaction(|conn| {
             alerts::raise(
-                conn,
+                conn, r.app.now(),
                 &NewAlert {
                     kind,
                     severity,

@@ -26,7 +26,7 @@ fn listing<'a>(penalty: &'a str, decision: &'a str) -> [(&'static str, &'a str);
 
 /// Moves a listing's `removable_from` to yesterday (a year has passed).
 fn a_year_later(r: &Registry, id: i64) {
-    let yesterday = chrono::Utc::now().date_naive() - Days::new(1);
+    let yesterday = r.app.today() - Days::new(1);
     diesel::update(blacklist::table.find(id))
         .set(blacklist::removable_from.eq(yesterday))
         .execute(&mut r.app.test_db().raw())
@@ -87,7 +87,7 @@ fn the_competent_officer_lists_and_removes_through_the_forms() {
     let shown = officer.page(&page);
     assert!(shown.contains("The enterprise is on the blacklist") && shown.contains(DECISION));
     assert!(shown.contains("user:zz-food") && shown.contains("id=\"not-yet-removable\""));
-    let removable = (chrono::Utc::now().date_naive() + Months::new(12)).to_string();
+    let removable = (r.app.today() + Months::new(12)).to_string();
     assert!(shown.contains(&removable), "removable_from is shown");
     assert!(!shown.contains("id=\"removal\""), "not before a year");
     assert!(
@@ -193,7 +193,7 @@ fn the_public_page_shows_only_the_published_fields() {
             .contains("href=\"/blacklist\"")
     );
     let public = visitor.page("/blacklist");
-    let today = chrono::Utc::now().date_naive().to_string();
+    let today = r.app.today().to_string();
     for published in [
         "企业1",
         &uscc("410102", 1),
@@ -204,7 +204,7 @@ fn the_public_page_shows_only_the_published_fields() {
     ] {
         assert!(public.contains(published), "{published}: {public}");
     }
-    let removable = (chrono::Utc::now().date_naive() + Months::new(12)).to_string();
+    let removable = (r.app.today() + Months::new(12)).to_string();
     for unpublished in ["user:zz-food", "zz-food", &removable, "企业2", "csrf_token"] {
         assert!(
             !public.contains(unpublished),

@@ -136,6 +136,7 @@ fn raise(r: &Registry, n: u32) {
         .transaction(|conn| {
             alerts::raise(
                 conn,
+                r.app.now(),
                 &NewAlert {
                     kind: "stamp.scan_limit",
                     severity: Severity::Critical,

@@ -205,7 +205,9 @@ fn an_enterprise_sees_and_changes_only_its_own() {
     let r = Registry::new();
     let (one, ent1) = r.register(1, "410102", &["food"]);
     let (two, ent2) = r.register(2, "410102", &["food"]);
-    let expiring = "/api/v1/enterprises?licence_expires_before=2026-12-31";
+    let today = r.app.today();
+    let day = |offset: i64| (today + chrono::Duration::days(offset)).to_string();
+    let expiring = &format!("/api/v1/enterprises?licence_expires_before={}", day(60));
     assert_eq!(
         body(r.get(&ent1, &format!("/api/v1/enterprises/{one}")))["id"],
         one
@@ -234,7 +236,7 @@ fn an_enterprise_sees_and_changes_only_its_own() {
         404,
         "not_found",
     );
-    let licence = json!({ "licence_type": "food_production", "number": "SC1", "valid_from": "2026-01-01", "valid_to": "2026-12-01", "authority": "郑州市市场监督管理局" });
+    let licence = json!({ "licence_type": "food_production", "number": "SC1", "valid_from": day(-300), "valid_to": day(26), "authority": "郑州市市场监督管理局" });
     assert_error(
         r.post(
             Some(&ent1),
@@ -263,7 +265,7 @@ fn an_enterprise_sees_and_changes_only_its_own() {
         409,
         "licence_taken",
     );
-    let expired = json!({ "licence_type": "food_business", "number": "JY1", "valid_from": "2020-01-01", "valid_to": "2021-01-01", "authority": "x" });
+    let expired = json!({ "licence_type": "food_business", "number": "JY1", "valid_from": day(-800), "valid_to": day(-435), "authority": "x" });
     let outcome = body(r.post(
         Some(&ent1),
         &format!("/api/v1/enterprises/{one}/licences"),
@@ -274,7 +276,7 @@ fn an_enterprise_sees_and_changes_only_its_own() {
     assert_eq!(
         body(r.get(
             &r.admin,
-            "/api/v1/enterprises?licence_expires_before=2019-12-31"
+            &format!("/api/v1/enterprises?licence_expires_before={}", day(-2000))
         ))["total"],
         0
     );
@@ -297,7 +299,7 @@ fn an_enterprise_sees_and_changes_only_its_own() {
         &format!("/api/v1/enterprises/{one}/approve"),
         json!({}),
     );
-    let later = json!({ "licence_type": "food_production", "number": "SC2", "valid_from": "2026-01-01", "valid_to": "2031-01-01", "authority": "x" });
+    let later = json!({ "licence_type": "food_production", "number": "SC2", "valid_from": day(-300), "valid_to": day(1500), "authority": "x" });
     let outcome = body(r.post(
         Some(&ent1),
         &format!("/api/v1/enterprises/{one}/licences"),

@@ -405,6 +405,7 @@ fn the_portal_shows_the_recall() {
     let r = &s.r;
     identity::create_user(
         &mut r.app.test_db().db().conn().unwrap(),
+        r.app.now(),
         &NewUser {
             username: "inspector-li".into(),
             display_name: "Li".into(),
@@ -459,7 +460,10 @@ fn generated_events_are_valid_epcis_and_captured_whole() {
         hash,
         hub::synth::generate(5, 1500, &mut |_| Ok(())).unwrap()
     );
-    let header = registry::epcis::DocumentHeader::default();
+    let header = registry::epcis::DocumentHeader {
+        creation_date: chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").ok(),
+        ..registry::epcis::DocumentHeader::default()
+    };
     let xml = reports::epcis::xml::write_xml(Vec::new(), &header, &events).unwrap();
     let back = adapters::epcis::xml::parse_xml(&xml).unwrap();
     for (a, b) in events.iter().zip(&back.events) {

@@ -65,7 +65,7 @@ pub fn import_enterprises<R: Read>(
             hasher: &mut hasher,
         })
         .map_err(ImportFailure::Header)?;
-        let mut importer = Importer::begin(conn, actor, skip_bad)?;
+        let mut importer = Importer::begin(conn, db.clock().now(), actor, skip_bad)?;
         for record in records {
             importer.add(conn, record)?;
         }
@@ -80,6 +80,7 @@ pub fn import_enterprises<R: Read>(
                 conn,
                 key,
                 &AuditEvent {
+                    at: db.clock().now(),
                     actor: &actor.audit_name(),
                     action: "enterprise.import",
                     target: &format!("import:{}", &sha256[..16]),

@@ -326,6 +326,7 @@ fn import_enterprises_reports_bad_lines_and_skips_them_when_asked() {
     let mut conn = db.db().conn().unwrap();
     let dept = create_department(
         &mut conn,
+        db.clock().now(),
         &NewDepartment {
             code: "HA-FOOD".into(),
             name: "河南省市场监督管理局".into(),
@@ -337,6 +338,7 @@ fn import_enterprises_reports_bad_lines_and_skips_them_when_asked() {
     .unwrap();
     create_user(
         &mut conn,
+        db.clock().now(),
         &NewUser {
             username: "ha-food".into(),
             display_name: "ha-food".into(),

@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 use crate::db::DbConn;
 use crate::error::{RegistryError, Result};
 use crate::schema::departments;
-use crate::time;
 
 /// A commodity category under traceability.
 #[derive(
@@ -151,7 +150,11 @@ pub struct NewDepartment {
 }
 
 /// Creates a department (call inside a transaction, with the audit entry).
-pub fn create_department(conn: &mut DbConn, new: &NewDepartment) -> Result<Department> {
+pub fn create_department(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    new: &NewDepartment,
+) -> Result<Department> {
     let code = new.code.trim();
     if code.is_empty()
         || code.len() > 32
@@ -201,7 +204,7 @@ pub fn create_department(conn: &mut DbConn, new: &NewDepartment) -> Result<Depar
             departments::name_en.eq(new.name_en.trim()),
             departments::region_code.eq(&new.region_code),
             departments::categories.eq(Category::join(&categories)),
-            departments::created_at.eq(time::now()),
+            departments::created_at.eq(now),
         ))
         .returning(departments::id)
         .get_result::<i64>(conn)?;
@@ -235,7 +238,7 @@ pub fn list_departments(conn: &mut DbConn) -> Result<Vec<Department>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::TestDb;
+    use crate::testing::{TestDb, now};
 
     #[test]
     fn departments_are_created_and_cover_their_jurisdiction() {
@@ -248,13 +251,13 @@ mod tests {
             region_code: "410100".into(),
             categories: vec![Category::Food, Category::Drugs, Category::Food],
         };
-        let dept = create_department(&mut conn, &new).unwrap();
+        let dept = create_department(&mut conn, now(), &new).unwrap();
         assert_eq!(dept.categories, vec![Category::Food, Category::Drugs]);
         assert!(dept.covers("410102", &[Category::Food]));
         assert!(!dept.covers("410202", &[Category::Food]));
         assert!(!dept.covers("410102", &[Category::RareEarth]));
         assert!(matches!(
-            create_department(&mut conn, &new),
+            create_department(&mut conn, now(), &new),
             Err(RegistryError::Conflict { field: Some(f), .. }) if f == "code"
         ));
         let bad = NewDepartment {
@@ -263,7 +266,7 @@ mod tests {
             ..new
         };
         assert!(matches!(
-            create_department(&mut conn, &bad),
+            create_department(&mut conn, now(), &bad),
             Err(RegistryError::Invalid { field, .. }) if field == "region_code"
         ));
         assert_eq!(list_departments(&mut conn).unwrap().len(), 1);

@@ -12,7 +12,6 @@ use serde::Serialize;
 use crate::db::{Db, DbConn};
 use crate::error::{RegistryError, Result};
 use crate::schema::outbox;
-use crate::time;
 
 /// A job to enqueue.
 #[derive(Debug, Clone)]
@@ -50,9 +49,9 @@ pub struct Job {
     pub finished_at: Option<NaiveDateTime>,
 }
 
-/// Enqueues a job inside the caller's transaction. Returns its id, or `None` when a job with the
-/// same dedupe key exists.
-pub fn enqueue(conn: &mut DbConn, job: &NewJob<'_>) -> Result<Option<i64>> {
+/// Enqueues a job inside the caller's transaction, created `now`. Returns its id, or `None` when
+/// a job with the same dedupe key exists.
+pub fn enqueue(conn: &mut DbConn, now: NaiveDateTime, job: &NewJob<'_>) -> Result<Option<i64>> {
     if job.kind.is_empty() || job.max_attempts < 1 {
         return Err(RegistryError::invalid(
             "invalid_job",
@@ -60,7 +59,6 @@ pub fn enqueue(conn: &mut DbConn, job: &NewJob<'_>) -> Result<Option<i64>> {
             "a job needs a kind and at least one attempt",
         ));
     }
-    let now = time::now();
     let values = (
         outbox::kind.eq(job.kind),
         outbox::payload.eq(job.payload.to_string()),
@@ -91,8 +89,8 @@ pub fn enqueue(conn: &mut DbConn, job: &NewJob<'_>) -> Result<Option<i64>> {
 
 /// Claims the oldest ready job of one of `kinds` for `lease`; `None` when there is nothing to do.
 pub fn claim(db: &Db, kinds: &[&str], lease: Duration) -> Result<Option<Job>> {
+    let now = db.clock().now();
     db.transaction(|conn| {
-        let now = time::now();
         let ready = outbox::kind.eq_any(kinds).and(
             outbox::status
                 .eq("queued")
@@ -138,12 +136,13 @@ pub fn claim(db: &Db, kinds: &[&str], lease: Duration) -> Result<Option<Job>> {
 
 /// Marks a claimed job delivered.
 pub fn complete(db: &Db, id: i64) -> Result<()> {
+    let now = db.clock().now();
     db.transaction(|conn| {
         diesel::update(outbox::table.find(id))
             .set((
                 outbox::status.eq("done"),
                 outbox::locked_until.eq(None::<NaiveDateTime>),
-                outbox::finished_at.eq(time::now()),
+                outbox::finished_at.eq(now),
             ))
             .execute(conn)?;
         Ok(())
@@ -169,6 +168,7 @@ pub fn backoff(attempts: i32) -> Duration {
 
 /// Records a failed attempt: retried after [`backoff`], or dead after its last attempt.
 pub fn fail(db: &Db, id: i64, error: &str) -> Result<AfterFailure> {
+    let now = db.clock().now();
     db.transaction(|conn| {
         let (attempts, max_attempts): (i32, i32) = outbox::table
             .find(id)
@@ -180,12 +180,12 @@ pub fn fail(db: &Db, id: i64, error: &str) -> Result<AfterFailure> {
                 .set((
                     outbox::status.eq("dead"),
                     outbox::last_error.eq(&error),
-                    outbox::finished_at.eq(time::now()),
+                    outbox::finished_at.eq(now),
                 ))
                 .execute(conn)?;
             AfterFailure::Dead
         } else {
-            let at = time::now() + backoff(attempts);
+            let at = now + backoff(attempts);
             diesel::update(outbox::table.find(id))
                 .set((
                     outbox::status.eq("queued"),
@@ -204,13 +204,14 @@ pub fn fail(db: &Db, id: i64, error: &str) -> Result<AfterFailure> {
 /// (a mail server's 5xx) that no retry can change.
 pub fn give_up(db: &Db, id: i64, error: &str) -> Result<()> {
     let error: String = error.chars().take(2000).collect();
+    let now = db.clock().now();
     db.transaction(|conn| {
         diesel::update(outbox::table.find(id))
             .set((
                 outbox::status.eq("dead"),
                 outbox::locked_until.eq(None::<NaiveDateTime>),
                 outbox::last_error.eq(&error),
-                outbox::finished_at.eq(time::now()),
+                outbox::finished_at.eq(now),
             ))
             .execute(conn)?;
         Ok(())

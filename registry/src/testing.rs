@@ -3,6 +3,11 @@
 //! `TRACEHUB_TEST_DATABASE_URL=postgres://USER@HOST:PORT/DB` runs tests on PostgreSQL: each test
 //! gets its own database, created through that server and dropped afterwards. Unset, each test
 //! gets its own SQLite file in a temporary directory.
+//!
+//! `TRACEHUB_TEST_CLOCK` moves the clock of every test database (and so of every hub under
+//! test): `+365d` / `-400d` shifts wall time by days, `2031-06-01` or `2031-06-01T08:00:00Z`
+//! starts it at that moment. Tests that depend on the date read it from the database's clock
+//! ([`TestDb::clock`]), so the suite passes the same in any year.
 
 #![allow(clippy::panic, reason = "test support: a failed setup fails the test")]
 
@@ -13,9 +18,56 @@ use diesel::pg::PgConnection;
 use diesel::prelude::*;
 
 use crate::db::{Backend, Db, DbUrl, PoolOptions, run_migrations};
+use crate::time::Clock;
 
 /// The environment variable that selects PostgreSQL for tests.
 pub const TEST_DATABASE_ENV: &str = "TRACEHUB_TEST_DATABASE_URL";
+
+/// The environment variable that moves the tests' clock.
+pub const TEST_CLOCK_ENV: &str = "TRACEHUB_TEST_CLOCK";
+
+/// The clock tests run with: wall time, or as [`TEST_CLOCK_ENV`] says. Each call gives a clock
+/// of its own (advancing it moves no other test's), all at the offset read once per process, so
+/// that time runs on from one reading to the next. Panics on a value it cannot read, so a
+/// mistyped setting does not quietly test today.
+pub fn test_clock() -> Clock {
+    Clock::shifted(process_clock().offset())
+}
+
+/// Now on the tests' clock ([`test_clock`]): for tests that call registry functions directly
+/// and do not move the clock.
+pub fn now() -> chrono::NaiveDateTime {
+    process_clock().now()
+}
+
+fn process_clock() -> &'static Clock {
+    static CLOCK: std::sync::OnceLock<Clock> = std::sync::OnceLock::new();
+    CLOCK.get_or_init(|| {
+        let Some(setting) = std::env::var(TEST_CLOCK_ENV)
+            .ok()
+            .filter(|s| !s.trim().is_empty())
+        else {
+            return Clock::system();
+        };
+        parse_clock(setting.trim()).unwrap_or_else(|| {
+            panic!("{TEST_CLOCK_ENV}={setting:?}: use +365d, -400d, 2031-06-01 or an RFC 3339 time")
+        })
+    })
+}
+
+fn parse_clock(setting: &str) -> Option<Clock> {
+    if let Some(days) = setting.strip_suffix('d') {
+        let days: i64 = days.strip_prefix('+').unwrap_or(days).parse().ok()?;
+        return Some(Clock::shifted(chrono::Duration::days(days)));
+    }
+    let at = match chrono::DateTime::parse_from_rfc3339(setting) {
+        Ok(at) => at.naive_utc(),
+        Err(_) => chrono::NaiveDate::parse_from_str(setting, "%Y-%m-%d")
+            .ok()?
+            .and_hms_opt(0, 0, 0)?,
+    };
+    Some(Clock::starting_at(at))
+}
 
 /// A database that exists for one test.
 pub struct TestDb {
@@ -68,16 +120,20 @@ impl TestDb {
                 ..PoolOptions::default()
             },
         )
-        .unwrap_or_else(|e| panic!("cannot open test database {url}: {e}"));
-        let mut conn = db.conn().expect("test connection");
-        run_migrations(&mut conn).expect("migrations");
-        drop(conn);
+        .unwrap_or_else(|e| panic!("cannot open test database {url}: {e}"))
+        .with_clock(test_clock());
         Self { url, db, cleanup }
     }
 
     /// The pool.
     pub fn db(&self) -> &Db {
         &self.db
+    }
+
+    /// The clock of this database (and of a hub under test on it): tests read "now" and
+    /// "today" here, and advance it to cross a deadline.
+    pub fn clock(&self) -> &Clock {
+        self.db.clock()
     }
 
     /// The URL, to hand to a hub under test.

@@ -241,7 +241,7 @@ fn licences_show_their_expiry_and_go_to_review_after_approval() {
     let me = Visitor::signed_in(&r.app, "ent1");
     let officer = Visitor::signed_in(&r.app, "zz-food");
     let page = format!("/portal/enterprises/{id}/licences");
-    let today = chrono::Utc::now().date_naive();
+    let today = r.app.today();
     let soon = (today + chrono::Days::new(10)).to_string();
     let mut licence = vec![
         ("licence_type", "food_production"),

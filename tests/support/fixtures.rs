@@ -122,6 +122,7 @@ impl Registry {
         let dept = body(response)["id"].as_i64().unwrap();
         let user = identity::create_user(
             &mut self.app.test_db().db().conn().unwrap(),
+            self.app.now(),
             &NewUser {
                 username: name.into(),
                 display_name: name.into(),

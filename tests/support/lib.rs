@@ -92,6 +92,22 @@ impl TestApp {
         &self.db
     }
 
+    /// The hub's clock: wall time, or as `TRACEHUB_TEST_CLOCK` moved it. Tests advance it to
+    /// cross a deadline.
+    pub fn clock(&self) -> &registry::time::Clock {
+        self.db.clock()
+    }
+
+    /// Now on the hub's clock.
+    pub fn now(&self) -> chrono::NaiveDateTime {
+        self.db.clock().now()
+    }
+
+    /// Today on the hub's clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.db.clock().today()
+    }
+
     /// `base` + `path`.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
@@ -114,7 +130,7 @@ impl TestApp {
                 departments::name.eq(format!("{code} department")),
                 departments::region_code.eq(region),
                 departments::categories.eq("food"),
-                departments::created_at.eq(registry::time::now()),
+                departments::created_at.eq(self.now()),
             ))
             .returning(departments::id)
             .get_result(&mut *self.db.db().conn().expect("connection"))
@@ -137,7 +153,12 @@ impl TestApp {
             locale: None,
             category: None,
         };
-        identity::create_user(&mut self.db.db().conn().expect("connection"), &new).expect("user")
+        identity::create_user(
+            &mut self.db.db().conn().expect("connection"),
+            self.now(),
+            &new,
+        )
+        .expect("user")
     }
 
     /// A token for `user` with `scopes`.
@@ -147,9 +168,14 @@ impl TestApp {
             scopes: scopes.to_vec(),
             expires_at: None,
         };
-        identity::create_token(&mut self.db.db().conn().expect("connection"), user, &new)
-            .expect("token")
-            .1
+        identity::create_token(
+            &mut self.db.db().conn().expect("connection"),
+            self.now(),
+            user,
+            &new,
+        )
+        .expect("token")
+        .1
     }
 
     /// A new user with `role` and a read-write token.

@@ -66,13 +66,14 @@ impl Handling {
     fn apply(
         self,
         conn: &mut registry::db::DbConn,
+        now: chrono::NaiveDateTime,
         actor: &Actor,
         id: i64,
         note: &HandlingNote,
     ) -> registry::Result<Alert> {
         match self {
-            Handling::Acknowledge => alerts::acknowledge(conn, actor, id, note),
-            Handling::Close => alerts::close(conn, actor, id, note),
+            Handling::Acknowledge => alerts::acknowledge(conn, now, actor, id, note),
+            Handling::Close => alerts::close(conn, now, actor, id, note),
         }
     }
 }
@@ -89,7 +90,7 @@ pub async fn handle_audited(
 ) -> Result<Alert, ApiError> {
     blocking(move || {
         state.db.transaction(|conn| {
-            let alert = handling.apply(conn, &actor, id, &note)?;
+            let alert = handling.apply(conn, state.now(), &actor, id, &note)?;
             let detail = json!({ "kind": alert.kind, "status": alert.status, "note": note.note });
             audit(
                 conn,

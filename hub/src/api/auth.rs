@@ -53,18 +53,18 @@ pub async fn sign_in(
     let request_id = *request_id;
     let (user, session) = blocking(move || {
         let mut conn = st.db.conn()?;
-        identity::check_login_allowed(&mut conn, &policy, &username, &client)?;
+        identity::check_login_allowed(&mut conn, st.now(), &policy, &username, &client)?;
         match identity::authenticate(&mut conn, &username, &password) {
             Err(e) => {
-                identity::record_login_attempt(&mut conn, &username, &client, false)?;
+                identity::record_login_attempt(&mut conn, st.now(), &username, &client, false)?;
                 Err(ApiError::unauthenticated(
                     "invalid_credentials",
                     e.to_string(),
                 ))
             }
             Ok(user) => st.db.transaction(|conn| {
-                identity::record_login_attempt(conn, &username, &client, true)?;
-                let session = identity::create_session(conn, &user, ttl)?;
+                identity::record_login_attempt(conn, st.now(), &username, &client, true)?;
+                let session = identity::create_session(conn, st.now(), &user, ttl)?;
                 let actor = Actor::for_user(&user, identity::AuthMethod::Session);
                 audit(
                     conn,

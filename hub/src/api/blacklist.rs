@@ -100,7 +100,7 @@ pub async fn list_audited(
 ) -> Result<Listing, ApiError> {
     blocking(move || {
         state.db.transaction(|conn| {
-            let listing = blacklist::list_enterprise(conn, &actor, &new)?;
+            let listing = blacklist::list_enterprise(conn, state.now(), &actor, &new)?;
             let detail = json!({ "enterprise_id": listing.enterprise_id, "penalty": listing.penalty, "decision_number": listing.decision_number, "reason": listing.reason });
             audit(conn, &state, &actor, &request_id, "blacklist.list", &format!("blacklist:{}", listing.id), detail)?;
             Ok(listing)
@@ -119,7 +119,7 @@ pub async fn remove_audited(
 ) -> Result<Listing, ApiError> {
     blocking(move || {
         state.db.transaction(|conn| {
-            let listing = blacklist::remove_listing(conn, &actor, id, &removal)?;
+            let listing = blacklist::remove_listing(conn, state.now(), &actor, id, &removal)?;
             let detail = json!({ "enterprise_id": listing.enterprise_id, "reason": removal.reason, "penalties_fulfilled": removal.penalties_fulfilled, "no_new_heavy_penalty": removal.no_new_heavy_penalty });
             audit(conn, &state, &actor, &request_id, "blacklist.remove", &format!("blacklist:{id}"), detail)?;
             Ok(listing)

@@ -43,7 +43,7 @@ pub async fn create_audited(
 ) -> Result<Department, ApiError> {
     blocking(move || {
         state.db.transaction(|conn| {
-            let dept = departments::create_department(conn, &new)?;
+            let dept = departments::create_department(conn, state.now(), &new)?;
             let detail = json!({ "code": dept.code, "region_code": dept.region_code, "categories": dept.categories });
             audit(conn, &state, &actor, &request_id, "department.create", &format!("department:{}", dept.id), detail)?;
             Ok(dept)

@@ -193,7 +193,7 @@ pub async fn file_document_audited(
     blocking(move || {
         state.db.transaction(|conn| {
             let document = documents::file_document(
-                conn,
+                conn, state.now(),
                 &actor,
                 id,
                 &new,
@@ -432,7 +432,7 @@ pub async fn set_published_audited(
 ) -> Result<Document, ApiError> {
     blocking(move || {
         state.db.transaction(|conn| {
-            let document = documents::set_published(conn, &actor, id, published)?;
+            let document = documents::set_published(conn, state.now(), &actor, id, published)?;
             let action = if published {
                 "document.publish"
             } else {
@@ -466,7 +466,7 @@ pub async fn verify(
 ) -> Result<web::Json<Verification>, ApiError> {
     let sha256 = sha256.into_inner();
     let db = state.db.clone();
-    let today = registry::time::now().date();
+    let today = state.now().date();
     let verification =
         blocking(move || Ok(documents::verify(&mut *db.conn()?, &sha256, today)?)).await?;
     Ok(web::Json(verification))

@@ -50,7 +50,7 @@ pub async fn register_audited(
 ) -> Result<Registered, ApiError> {
     blocking(move || {
         state.db.transaction(|conn| {
-            let (enterprise, user) = enterprises::register(conn, &new)?;
+            let (enterprise, user) = enterprises::register(conn, state.now(), &new)?;
             let actor = Actor::for_user(&user, AuthMethod::Session);
             let detail = json!({ "credit_code": enterprise.credit_code, "name": enterprise.name, "region_code": enterprise.region_code, "categories": enterprise.categories, "username": user.username });
             audit(conn, &state, &actor, &request_id, "enterprise.register", &target(enterprise.id), detail)?;
@@ -129,7 +129,7 @@ pub async fn update_audited(
 ) -> Result<UpdateOutcome, ApiError> {
     blocking(move || {
         state.db.transaction(|conn| {
-            let outcome = enterprises::update_own(conn, &actor, id, &update)?;
+            let outcome = enterprises::update_own(conn, state.now(), &actor, id, &update)?;
             let detail = json!({ "update": update, "proposed_change": outcome.proposed_change.as_ref().map(|c| c.id) });
             audit(conn, &state, &actor, &request_id, "enterprise.update", &target(id), detail)?;
             Ok(outcome)
@@ -150,7 +150,8 @@ pub async fn decide_audited(
 ) -> Result<Enterprise, ApiError> {
     blocking(move || {
         state.db.transaction(|conn| {
-            let enterprise = enterprises::decide(conn, &actor, id, decision, reason.as_deref())?;
+            let enterprise =
+                enterprises::decide(conn, state.now(), &actor, id, decision, reason.as_deref())?;
             let detail = json!({ "status": enterprise.status, "reason": reason });
             audit(
                 conn,
@@ -348,6 +349,7 @@ pub async fn decide_change_audited(
         state.db.transaction(|conn| {
             let change = enterprises::decide_change(
                 conn,
+                state.now(),
                 &actor,
                 id,
                 change_id,
@@ -445,8 +447,14 @@ pub async fn credit_tier_audited(
 ) -> Result<Enterprise, ApiError> {
     blocking(move || {
         state.db.transaction(|conn| {
-            let enterprise =
-                enterprises::set_credit_tier(conn, &actor, id, change.credit_tier, &change.reason)?;
+            let enterprise = enterprises::set_credit_tier(
+                conn,
+                state.now(),
+                &actor,
+                id,
+                change.credit_tier,
+                &change.reason,
+            )?;
             let detail = json!({ "credit_tier": enterprise.credit_tier, "reason": change.reason });
             audit(
                 conn,

@@ -25,7 +25,7 @@ pub async fn list_licences(
 ) -> Result<web::Json<Vec<Licence>>, ApiError> {
     let id = id.into_inner();
     let db = state.db.clone();
-    let today = registry::time::now().date();
+    let today = state.now().date();
     let list = blocking(move || {
         Ok(licences::list_licences(
             &mut *db.conn()?,
@@ -64,7 +64,7 @@ pub async fn file_licence_audited(
 ) -> Result<LicenceOutcome, ApiError> {
     blocking(move || {
         state.db.transaction(|conn| {
-            let outcome = licences::file_licence(conn, &actor, id, &new)?;
+            let outcome = licences::file_licence(conn, state.now(), &actor, id, &new)?;
             let detail = json!({ "licence": new, "licence_id": outcome.licence.as_ref().map(|l| l.id), "proposed_change": outcome.proposed_change.as_ref().map(|c| c.id) });
             audit(conn, &state, &actor, &request_id, "licence.file", &format!("enterprise:{id}"), detail)?;
             Ok(outcome)
@@ -114,7 +114,7 @@ pub async fn add_site_audited(
 ) -> Result<Site, ApiError> {
     blocking(move || {
         state.db.transaction(|conn| {
-            let site = sites::add_site(conn, &actor, id, &new)?;
+            let site = sites::add_site(conn, state.now(), &actor, id, &new)?;
             let detail = json!({ "enterprise_id": id, "gln": site.gln, "kind": site.kind });
             audit(
                 conn,
@@ -182,7 +182,7 @@ pub async fn create_product_audited(
 ) -> Result<Product, ApiError> {
     blocking(move || {
         state.db.transaction(|conn| {
-            let product = products::create_product(conn, &actor, id, &new)?;
+            let product = products::create_product(conn, state.now(), &actor, id, &new)?;
             let detail =
                 json!({ "enterprise_id": id, "gtin": product.gtin, "category": product.category });
             audit(
@@ -244,7 +244,7 @@ pub async fn create_batch_audited(
 ) -> Result<Batch, ApiError> {
     blocking(move || {
         state.db.transaction(|conn| {
-            let batch = batches::create_batch(conn, &actor, id, &new)?;
+            let batch = batches::create_batch(conn, state.now(), &actor, id, &new)?;
             let detail = json!({ "enterprise_id": id, "product_id": batch.product_id, "lot": batch.lot, "inputs": batch.inputs });
             audit(conn, &state, &actor, &request_id, "batch.create", &format!("batch:{}", batch.id), detail)?;
             Ok(batch)

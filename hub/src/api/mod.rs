@@ -66,6 +66,7 @@ pub fn audit(
         conn,
         &state.audit_key,
         &AuditEvent {
+            at: state.now(),
             actor: &actor.audit_name(),
             action,
             target,

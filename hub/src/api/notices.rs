@@ -79,7 +79,7 @@ pub async fn read_audited(
 ) -> Result<InboxNotice, ApiError> {
     blocking(move || {
         state.db.transaction(|conn| {
-            let notice = notices::mark_read(conn, actor.user_id, id)?;
+            let notice = notices::mark_read(conn, state.now(), actor.user_id, id)?;
             let detail = json!({ "topic": notice.topic, "source": notice.source });
             audit(
                 conn,
@@ -105,7 +105,7 @@ pub async fn set_locale_audited(
 ) -> Result<User, ApiError> {
     blocking(move || {
         state.db.transaction(|conn| {
-            let user = identity::set_user_locale(conn, actor.user_id, locale)?;
+            let user = identity::set_user_locale(conn, state.now(), actor.user_id, locale)?;
             let target = format!("user:{}", user.id);
             audit(
                 conn,

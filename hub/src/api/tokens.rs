@@ -77,7 +77,7 @@ pub async fn create(
     let created = blocking(move || {
         state.db.transaction(|conn| {
             let user = identity::find_user(conn, user_id)?;
-            let (token, secret) = identity::create_token(conn, &user, &new)?;
+            let (token, secret) = identity::create_token(conn, state.now(), &user, &new)?;
             let detail = json!({ "name": token.name, "user_id": user.id, "scopes": token.scopes, "expires_at": token.expires_at, "prefix": token.token_prefix });
             audit(conn, &state, &actor, &request_id, "token.create", &format!("token:{}", token.id), detail)?;
             Ok(CreatedToken { token, secret })
@@ -100,7 +100,7 @@ pub async fn revoke(
     let owner = (actor.role != Role::Admin).then_some(actor.user_id);
     let token = blocking(move || {
         state.db.transaction(|conn| {
-            let token = identity::revoke_token(conn, id, owner)?;
+            let token = identity::revoke_token(conn, state.now(), id, owner)?;
             audit(
                 conn,
                 &state,

@@ -174,6 +174,7 @@ pub async fn recall_report(
     request: &RecallRequest,
 ) -> Result<RecallReport, ApiError> {
     let sort = request.sort.clone();
+    let now = state.now();
     scoped(
         state,
         actor,
@@ -186,7 +187,7 @@ pub async fn recall_report(
                     "a lot is required",
                 ));
             };
-            recall::recall(conn, lot, &sort)
+            recall::recall(conn, now, lot, &sort)
         },
     )
     .await

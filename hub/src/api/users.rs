@@ -44,7 +44,7 @@ pub async fn create_audited(
 ) -> Result<User, ApiError> {
     blocking(move || {
         state.db.transaction(|conn| {
-            let user = identity::create_user(conn, &new)?;
+            let user = identity::create_user(conn, state.now(), &new)?;
             let detail = json!({ "username": user.username, "role": user.role, "department_id": user.department_id, "enterprise_id": user.enterprise_id, "category": user.category });
             audit(conn, &state, &actor, &request_id, "user.create", &format!("user:{}", user.id), detail)?;
             Ok(user)
@@ -89,7 +89,7 @@ pub async fn set_active_audited(
     }
     blocking(move || {
         state.db.transaction(|conn| {
-            let user = identity::set_user_active(conn, id, active)?;
+            let user = identity::set_user_active(conn, state.now(), id, active)?;
             let action = if active {
                 "user.activate"
             } else {

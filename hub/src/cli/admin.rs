@@ -105,6 +105,7 @@ pub(super) fn audited<T>(
             conn,
             key,
             &AuditEvent {
+                at: db.clock().now(),
                 actor: &actor,
                 action,
                 target: &target,
@@ -147,6 +148,7 @@ fn read_password(username: &str) -> anyhow::Result<String> {
 
 pub(super) fn user(config: &Config, command: UserCommand) -> anyhow::Result<ExitCode> {
     let db = open_database(config)?;
+    let now = db.clock().now();
     let key = AuditKey::from_secret(&config.secret_key()?);
     match command {
         UserCommand::Create {
@@ -182,7 +184,7 @@ pub(super) fn user(config: &Config, command: UserCommand) -> anyhow::Result<Exit
                 category,
             };
             let user = audited(&db, &key, "user.create", |conn| {
-                let user = identity::create_user(conn, &new)?;
+                let user = identity::create_user(conn, now, &new)?;
                 let detail = json!({
                     "username": user.username, "role": user.role, "category": user.category,
                 });
@@ -205,6 +207,7 @@ pub(super) fn user(config: &Config, command: UserCommand) -> anyhow::Result<Exit
 
 pub(super) fn token(config: &Config, command: TokenCommand) -> anyhow::Result<ExitCode> {
     let db = open_database(config)?;
+    let now = db.clock().now();
     let key = AuditKey::from_secret(&config.secret_key()?);
     match command {
         TokenCommand::Create {
@@ -214,8 +217,7 @@ pub(super) fn token(config: &Config, command: TokenCommand) -> anyhow::Result<Ex
             expires_in_days,
         } => {
             let scopes = Scope::parse_list(&scopes)?;
-            let expires_at =
-                expires_in_days.map(|days| registry::time::now() + chrono::Duration::days(days));
+            let expires_at = expires_in_days.map(|days| now + chrono::Duration::days(days));
             let new = NewToken {
                 name,
                 scopes,
@@ -223,7 +225,7 @@ pub(super) fn token(config: &Config, command: TokenCommand) -> anyhow::Result<Ex
             };
             let (token, secret) = audited(&db, &key, "token.create", |conn| {
                 let user = identity::find_user_by_name(conn, &username)?;
-                let (token, secret) = identity::create_token(conn, &user, &new)?;
+                let (token, secret) = identity::create_token(conn, now, &user, &new)?;
                 let detail = json!({ "name": token.name, "user_id": user.id, "scopes": token.scopes, "prefix": token.token_prefix });
                 Ok((
                     (token.clone(), secret),
@@ -239,7 +241,7 @@ pub(super) fn token(config: &Config, command: TokenCommand) -> anyhow::Result<Ex
         }
         TokenCommand::Revoke { id } => {
             audited(&db, &key, "token.revoke", |conn| {
-                let token = identity::revoke_token(conn, id, None)?;
+                let token = identity::revoke_token(conn, now, id, None)?;
                 Ok((
                     (),
                     format!("token:{id}"),

@@ -80,7 +80,7 @@ pub(super) fn gen_command(config: &Config, command: GenCommand) -> anyhow::Resul
             &AuditKey::from_secret(&config.secret_key()?),
             "gen.supply_chain",
             |conn| {
-                let r = register_world(conn, &world)?;
+                let r = register_world(conn, db.clock().now(), &world)?;
                 let detail = json!({ "seed": args.seed, "events": args.events, "enterprises": r.enterprises() });
                 Ok((r, format!("seed:{}", args.seed), detail))
             },
@@ -145,7 +145,7 @@ pub(super) fn gen_command(config: &Config, command: GenCommand) -> anyhow::Resul
         .map_err(|_| anyhow::anyhow!("the generator thread panicked"))??;
     let mut filed = 0;
     if let (Some(db), Some(r)) = (&db, registered.as_mut()) {
-        filed = db.transaction(|conn| file_lots(conn, r, &filings))?;
+        filed = db.transaction(|conn| file_lots(conn, db.clock().now(), r, &filings))?;
     }
     println!(
         "{written} events (seed {}, events hash {hash}) in {stored_in:.1} s ({:.0} events/s), lots filed in {:.1} s; {} lots, {filed} filed as batches; {files} documents\n{shape}",
@@ -163,12 +163,15 @@ fn store(db: &Db, events: Vec<Event>) -> anyhow::Result<()> {
         enterprise_id: None,
         format: "json",
     };
-    let events = prepare(events)?;
+    let events = prepare(events, db.clock().now())?;
     db.transaction(|conn| capture(conn, &events, &meta))?;
     Ok(())
 }
 
+/// Writes one document of `events`, created at its latest event (so that a seed always writes
+/// the same files).
 fn write_doc(dir: &Path, n: usize, format: DocFormat, events: &[Event]) -> anyhow::Result<()> {
+    let created = events.iter().map(|e| e.event_time).max();
     let ext = match format {
         DocFormat::Json => "jsonld",
         DocFormat::Xml => "xml",
@@ -177,7 +180,10 @@ fn write_doc(dir: &Path, n: usize, format: DocFormat, events: &[Event]) -> anyho
     let out = BufWriter::new(
         File::create(&path).with_context(|| format!("creating {}", path.display()))?,
     );
-    let header = DocumentHeader::default();
+    let header = DocumentHeader {
+        creation_date: created,
+        ..DocumentHeader::default()
+    };
     let mut out = match format {
         DocFormat::Json => reports::epcis::json::write_json(out, &header, events)?,
         DocFormat::Xml => reports::epcis::xml::write_xml(out, &header, events)?,

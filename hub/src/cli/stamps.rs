@@ -153,6 +153,7 @@ pub(super) fn audited_as<T>(
             conn,
             key,
             &AuditEvent {
+                at: db.clock().now(),
                 actor: &actor.audit_name(),
                 action,
                 target: &target,
@@ -173,6 +174,7 @@ pub(super) fn stamps_command(config: &Config, command: StampsCommand) -> anyhow:
         return Ok(ExitCode::SUCCESS);
     }
     let db = open_database(config)?;
+    let now = db.clock().now();
     let secret = config.secret_key()?;
     let key = AuditKey::from_secret(&secret);
     let ring = config.stamps.key_ring(&secret)?;
@@ -201,6 +203,7 @@ pub(super) fn stamps_command(config: &Config, command: StampsCommand) -> anyhow:
                 let mut serials = stamps::SerialGenerator::from_thread_rng();
                 let order = stamps::issue_order_with(
                     conn,
+                    now,
                     &actor,
                     &new,
                     &ring,
@@ -271,12 +274,14 @@ pub(super) fn stamps_command(config: &Config, command: StampsCommand) -> anyhow:
                 let record = match (&which.serial, which.order) {
                     (Some(serial), _) => stamps::activate_stamp(
                         conn,
+                        now,
                         &actor,
                         serial,
                         &StampActivation { batch_id: batch },
                     )?,
                     (None, Some(order)) => stamps::activate_order(
                         conn,
+                        now,
                         &actor,
                         order,
                         &OrderActivation {
@@ -315,6 +320,7 @@ pub(super) fn stamps_command(config: &Config, command: StampsCommand) -> anyhow:
                 let record = match (&which.serial, which.order) {
                     (Some(serial), _) => stamps::revoke_stamp(
                         conn,
+                        now,
                         &actor,
                         serial,
                         &StampRevocation {
@@ -323,6 +329,7 @@ pub(super) fn stamps_command(config: &Config, command: StampsCommand) -> anyhow:
                     )?,
                     (None, Some(order)) => stamps::revoke_order(
                         conn,
+                        now,
                         &actor,
                         order,
                         &OrderRevocation {

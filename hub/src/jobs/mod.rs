@@ -133,10 +133,10 @@ fn pause(stop: &AtomicBool, total: StdDuration) -> bool {
 fn run_scheduler(state: &AppState, planned: Vec<Schedule>, stop: &AtomicBool) {
     let mut next: Vec<Option<DateTime<Utc>>> = planned
         .iter()
-        .map(|s| s.cron.after(&Utc::now()).next())
+        .map(|s| s.cron.after(&state.db.clock().now_utc()).next())
         .collect();
     while pause(stop, StdDuration::from_millis(200)) {
-        let now = Utc::now();
+        let now = state.db.clock().now_utc();
         for (schedule, slot) in planned.iter().zip(next.iter_mut()) {
             let Some(due) = *slot else { continue };
             if due > now {
@@ -151,7 +151,10 @@ fn run_scheduler(state: &AppState, planned: Vec<Schedule>, stop: &AtomicBool) {
                 max_attempts: schedule.max_attempts,
                 run_after: None,
             };
-            match state.db.transaction(|conn| outbox::enqueue(conn, &job)) {
+            match state
+                .db
+                .transaction(|conn| outbox::enqueue(conn, state.now(), &job))
+            {
                 Ok(_) => *slot = schedule.cron.after(&due).next(),
                 Err(e) => {
                     tracing::warn!(error = %e, schedule = schedule.name, "cannot enqueue; will retry");

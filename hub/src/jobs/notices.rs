@@ -20,6 +20,7 @@ pub(super) fn deliver(state: &AppState, job: &Job) -> Result<(), Failure> {
         .transaction(|conn| {
             notices::deliver(
                 conn,
+                state.now(),
                 &notice,
                 default_locale,
                 mail,

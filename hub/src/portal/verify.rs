@@ -82,7 +82,7 @@ fn render(ctx: &Ctx, outcome: Outcome<'_>, posted: Option<&Posted>) -> Markup {
                                     td { (d.issuer) }
                                     td { (d.number) }
                                     td {
-                                        (validity(lang, d.valid_from, d.valid_to))
+                                        (validity(lang, ctx.state.now().date(), d.valid_from, d.valid_to))
                                         @if d.valid { " " span.badge.valid { (t("document-valid")) } }
                                     }
                                     td { (d.enterprise_name) br; span.muted { (d.credit_code) } }
@@ -112,7 +112,7 @@ pub async fn page(ctx: Ctx, query: web::Query<Vec<(String, String)>>) -> Page {
     let Some(hash) = query.optional("sha256") else {
         return Ok(ctx.render(&title, render(&ctx, Outcome::Nothing, None)));
     };
-    let today = registry::time::now().date();
+    let today = ctx.state.now().date();
     let asked = hash.clone();
     match read(&ctx.state, move |conn| {
         documents::verify(conn, &asked, today)

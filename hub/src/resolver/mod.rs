@@ -446,7 +446,7 @@ fn log_scan(
         serial: scan.path.serial.clone(),
         gtin: scan.path.gtin.clone(),
         company_prefix: stamp.map(|s| s.company_prefix.clone()).unwrap_or_default(),
-        scanned_at: registry::time::now(),
+        scanned_at: state.now(),
         client_hash: scan.client_hash.clone(),
         latitude: scan.location.map(|l| l.0),
         longitude: scan.location.map(|l| l.1),

@@ -116,7 +116,7 @@ pub async fn verify_core(
                 "hidden-code keys are not configured",
             )
         })?;
-        let now = registry::time::now();
+        let now = st.now();
         let outcome = st.db.transaction(|conn| {
             verify::verify(
                 conn,
@@ -153,7 +153,7 @@ pub async fn verify_core(
             .as_ref()
             .map(|(_, s)| s.company_prefix.clone())
             .unwrap_or_default(),
-        scanned_at: registry::time::now(),
+        scanned_at: state.now(),
         client_hash,
         latitude: location.map(|l| l.0),
         longitude: location.map(|l| l.1),
@@ -286,11 +286,12 @@ pub async fn report_audited(
     let st = state.clone();
     blocking(move || {
         st.db.transaction(|conn| {
-            let report = fakes::report_fake(conn, &new, &client_hash, registry::time::now())?;
+            let report = fakes::report_fake(conn, &new, &client_hash, st.now())?;
             audit::append(
                 conn,
                 &st.audit_key,
                 &AuditEvent {
+                    at: st.now(),
                     actor: "public",
                     action: "stamp.fake_report",
                     target: &format!("stamp_fake_report:{}", report.id),

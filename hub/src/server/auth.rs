@@ -56,8 +56,14 @@ async fn resolve(state: &AppState, credential: &Credential) -> Result<Option<Act
         )),
         Credential::Bearer(token) => {
             let token = token.clone();
-            let verdict =
-                blocking(move || Ok(identity::token_user(&mut *db.conn()?, &token)?)).await?;
+            let verdict = blocking(move || {
+                Ok(identity::token_user(
+                    &mut *db.conn()?,
+                    db.clock().now(),
+                    &token,
+                )?)
+            })
+            .await?;
             match verdict {
                 Ok(actor) => Ok(Some(actor)),
                 Err(TokenRefusal::Unknown) => Err(ApiError::unauthenticated(
@@ -80,8 +86,14 @@ async fn resolve(state: &AppState, credential: &Credential) -> Result<Option<Act
         }
         Credential::Session(cookie) => {
             let cookie = cookie.clone();
-            let actor =
-                blocking(move || Ok(identity::session_user(&mut *db.conn()?, &cookie)?)).await?;
+            let actor = blocking(move || {
+                Ok(identity::session_user(
+                    &mut *db.conn()?,
+                    db.clock().now(),
+                    &cookie,
+                )?)
+            })
+            .await?;
             actor.map(Some).ok_or_else(|| {
                 ApiError::unauthenticated("session_expired", "the session has ended; sign in again")
             })

@@ -50,6 +50,11 @@ impl AppState {
         }
     }
 
+    /// Now, on the clock of the hub's database (wall time in production).
+    pub fn now(&self) -> chrono::NaiveDateTime {
+        self.db.clock().now()
+    }
+
     /// The client's address: the connection's peer, or, when the peer is a trusted proxy, the
     /// last address that proxy appended to `X-Forwarded-For`.
     pub fn client_address(&self, req: &actix_web::HttpRequest) -> String {

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use registry::db::DbConn;
 use registry::enterprises::{Decision, NewEnterprise, decide, register};
@@ -54,11 +54,16 @@ fn credit_code(region: &str, n: usize) -> String {
 }
 
 /// Registers the world's registered enterprises with their sites and products, approved.
-pub fn register_world(conn: &mut DbConn, world: &World) -> registry::Result<Registered> {
+pub fn register_world(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    world: &World,
+) -> registry::Result<Registered> {
     let mut out = Registered::default();
     for e in world.enterprises.iter().filter(|e| e.registered) {
         let (ent, user) = register(
             conn,
+            now,
             &NewEnterprise {
                 credit_code: credit_code(e.region, e.index),
                 name: e.name.clone(),
@@ -78,6 +83,7 @@ pub fn register_world(conn: &mut DbConn, world: &World) -> registry::Result<Regi
         )?;
         decide(
             conn,
+            now,
             &Actor::cli_admin("gen"),
             ent.id,
             Decision::Approve,
@@ -87,6 +93,7 @@ pub fn register_world(conn: &mut DbConn, world: &World) -> registry::Result<Regi
         for s in &e.sites {
             add_site(
                 conn,
+                now,
                 &actor,
                 ent.id,
                 &NewSite {
@@ -102,6 +109,7 @@ pub fn register_world(conn: &mut DbConn, world: &World) -> registry::Result<Regi
         for p in &e.products {
             let product = create_product(
                 conn,
+                now,
                 &actor,
                 ent.id,
                 &NewProduct {
@@ -128,10 +136,10 @@ const BATCH_ROWS: usize = 1000;
 /// with multi-row inserts rather than one `create_batch` (a dozen queries) each.
 pub fn file_lots(
     conn: &mut DbConn,
+    now: NaiveDateTime,
     registered: &mut Registered,
     filings: &[LotFiling],
 ) -> registry::Result<usize> {
-    let now = registry::time::now();
     let mut filed = 0;
     let own: Vec<(&LotFiling, i64, i64, &str)> = filings
         .iter()

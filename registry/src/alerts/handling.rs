@@ -3,6 +3,7 @@
 //! no category); an enterprise sees its own; an administrator all. Officers of the competent
 //! department acknowledge an open alert and close it, each time with a note.
 
+use chrono::NaiveDateTime;
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::Integer;
@@ -17,7 +18,6 @@ use crate::filings::Paging;
 use crate::identity::{Actor, Role};
 use crate::regions::{self, coverage, within_coverage};
 use crate::schema::alerts;
-use crate::time;
 
 /// Filters for [`list_alerts`].
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -205,6 +205,7 @@ fn handled_alert(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<Alert> {
 
 fn set_status(
     conn: &mut DbConn,
+    now: NaiveDateTime,
     actor: &Actor,
     id: i64,
     status: AlertStatus,
@@ -215,7 +216,7 @@ fn set_status(
         .set((
             alerts::status.eq(status.as_str()),
             alerts::handled_by.eq(actor.audit_name()),
-            alerts::handled_at.eq(time::now()),
+            alerts::handled_at.eq(now),
             alerts::note.eq(note),
         ))
         .execute(conn)?;
@@ -226,6 +227,7 @@ fn set_status(
 /// audit entry.
 pub fn acknowledge(
     conn: &mut DbConn,
+    now: NaiveDateTime,
     actor: &Actor,
     id: i64,
     note: &HandlingNote,
@@ -237,12 +239,18 @@ pub fn acknowledge(
             format!("alert {id} is {} already", alert.status.as_str()),
         ));
     }
-    set_status(conn, actor, id, AlertStatus::Acknowledged, note)
+    set_status(conn, now, actor, id, AlertStatus::Acknowledged, note)
 }
 
 /// Closes an open or acknowledged alert (409 `alert_closed` when closed already); call inside a
 /// transaction, with the audit entry.
-pub fn close(conn: &mut DbConn, actor: &Actor, id: i64, note: &HandlingNote) -> Result<Alert> {
+pub fn close(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    actor: &Actor,
+    id: i64,
+    note: &HandlingNote,
+) -> Result<Alert> {
     let alert = handled_alert(conn, actor, id)?;
     if alert.status == AlertStatus::Closed {
         return Err(RegistryError::conflict(
@@ -250,5 +258,5 @@ pub fn close(conn: &mut DbConn, actor: &Actor, id: i64, note: &HandlingNote) -> 
             format!("alert {id} is closed already"),
         ));
     }
-    set_status(conn, actor, id, AlertStatus::Closed, note)
+    set_status(conn, now, actor, id, AlertStatus::Closed, note)
 }

@@ -15,7 +15,6 @@ use crate::departments::Category;
 use crate::error::Result;
 use crate::notices::{self, Audience, Notice};
 use crate::schema::alerts;
-use crate::time;
 
 pub use handling::{
     AlertFilter, HandlingNote, acknowledge, close, count_alerts, find_visible_alert, list_alerts,
@@ -165,7 +164,7 @@ impl From<AlertRow> for Alert {
 
 /// Raises an alert inside the caller's transaction and enqueues its notice to the competent
 /// departments. `None` when an alert with the same dedupe key exists (nothing is written).
-pub fn raise(conn: &mut DbConn, new: &NewAlert<'_>) -> Result<Option<Alert>> {
+pub fn raise(conn: &mut DbConn, now: NaiveDateTime, new: &NewAlert<'_>) -> Result<Option<Alert>> {
     if let Some(key) = new.dedupe_key {
         let exists: i64 = alerts::table
             .filter(alerts::dedupe_key.eq(key))
@@ -187,7 +186,7 @@ pub fn raise(conn: &mut DbConn, new: &NewAlert<'_>) -> Result<Option<Alert>> {
             alerts::detail.eq(new.detail.to_string()),
             alerts::dedupe_key.eq(new.dedupe_key),
             alerts::status.eq(AlertStatus::Open.as_str()),
-            alerts::raised_at.eq(time::now()),
+            alerts::raised_at.eq(now),
         ))
         .returning(alerts::id)
         .get_result(conn)?;
@@ -209,7 +208,7 @@ pub fn raise(conn: &mut DbConn, new: &NewAlert<'_>) -> Result<Option<Alert>> {
             }),
             source: format!("alert:{}", alert.id),
         };
-        notices::enqueue(conn, &notice, new.company_prefix)?;
+        notices::enqueue(conn, now, &notice, new.company_prefix)?;
     }
     Ok(Some(alert))
 }

@@ -6,6 +6,7 @@ use crate::identity::{Actor, AuthMethod, Role};
 use crate::outbox;
 use crate::schema::outbox as outbox_table;
 use crate::testing::TestDb;
+use crate::testing::now;
 
 fn new_alert(key: Option<&str>) -> NewAlert<'_> {
     NewAlert {
@@ -26,7 +27,7 @@ fn raising_stores_the_alert_and_enqueues_one_notice() {
     let test = TestDb::new();
     let db = test.db();
     let alert = db
-        .transaction(|c| raise(c, &new_alert(Some("k1"))))
+        .transaction(|c| raise(c, now(), &new_alert(Some("k1"))))
         .unwrap()
         .unwrap();
     assert_eq!(alert.status, AlertStatus::Open);
@@ -34,7 +35,7 @@ fn raising_stores_the_alert_and_enqueues_one_notice() {
     assert_eq!(alert.detail["serial"], "K7M3P9X2W4R8T6");
     // The same key raises nothing more.
     assert!(
-        db.transaction(|c| raise(c, &new_alert(Some("k1"))))
+        db.transaction(|c| raise(c, now(), &new_alert(Some("k1"))))
             .unwrap()
             .is_none()
     );
@@ -61,7 +62,7 @@ fn a_rolled_back_alert_leaves_nothing() {
     let test = TestDb::new();
     let db = test.db();
     let failed: Result<()> = db.transaction(|c| {
-        raise(c, &new_alert(None))?;
+        raise(c, now(), &new_alert(None))?;
         Err(crate::RegistryError::conflict("boom", "roll back"))
     });
     assert!(failed.is_err());
@@ -75,6 +76,7 @@ fn actor(conn: &mut DbConn, name: &str, role: Role, dept: Option<(&str, Category
     let department_id = dept.map(|(region, category)| {
         crate::departments::create_department(
             conn,
+            now(),
             &crate::departments::NewDepartment {
                 code: name.into(),
                 name: name.into(),
@@ -88,6 +90,7 @@ fn actor(conn: &mut DbConn, name: &str, role: Role, dept: Option<(&str, Category
     });
     let user = crate::identity::create_user(
         conn,
+        now(),
         &crate::identity::NewUser {
             username: name.into(),
             display_name: name.into(),
@@ -121,7 +124,7 @@ fn raised(
         },
         ..new_alert(None)
     };
-    raise(conn, &new).unwrap().unwrap().id
+    raise(conn, now(), &new).unwrap().unwrap().id
 }
 
 #[test]
@@ -142,8 +145,8 @@ fn each_role_sees_its_alerts_and_the_competent_officer_handles_them() {
             crate::schema::enterprises::credit_tier.eq("B"),
             crate::schema::enterprises::region_code.eq("410102"),
             crate::schema::enterprises::status.eq("active"),
-            crate::schema::enterprises::created_at.eq(time::now()),
-            crate::schema::enterprises::updated_at.eq(time::now()),
+            crate::schema::enterprises::created_at.eq(now()),
+            crate::schema::enterprises::updated_at.eq(now()),
         ))
         .execute(conn)
         .unwrap();
@@ -214,34 +217,34 @@ fn each_role_sees_its_alerts_and_the_competent_officer_handles_them() {
 
     let note = |text: &str| HandlingNote { note: text.into() };
     assert!(matches!(
-        acknowledge(conn, &zz_drugs, food, &note("mine?")),
+        acknowledge(conn, now(), &zz_drugs, food, &note("mine?")),
         Err(crate::RegistryError::Denied { .. })
     ));
     assert!(matches!(
-        acknowledge(conn, &admin, food, &note("admin")),
+        acknowledge(conn, now(), &admin, food, &note("admin")),
         Err(crate::RegistryError::Denied { .. })
     ));
     assert!(matches!(
-        acknowledge(conn, &zz_food, food, &note(" ")),
+        acknowledge(conn, now(), &zz_food, food, &note(" ")),
         Err(crate::RegistryError::Invalid { field, .. }) if field == "note"
     ));
-    let taken = acknowledge(conn, &zz_food, food, &note("inspecting the shop")).unwrap();
+    let taken = acknowledge(conn, now(), &zz_food, food, &note("inspecting the shop")).unwrap();
     assert_eq!(taken.status, AlertStatus::Acknowledged);
     assert_eq!(taken.handled_by.as_deref(), Some("user:zz-food"));
     assert!(matches!(
-        acknowledge(conn, &zz_food, food, &note("again")),
+        acknowledge(conn, now(), &zz_food, food, &note("again")),
         Err(crate::RegistryError::Conflict {
             code: "alert_not_open",
             ..
         })
     ));
-    let closed = close(conn, &zz_food, food, &note("fakes seized")).unwrap();
+    let closed = close(conn, now(), &zz_food, food, &note("fakes seized")).unwrap();
     assert_eq!(
         (closed.status, closed.note.as_deref()),
         (AlertStatus::Closed, Some("fakes seized"))
     );
     assert!(matches!(
-        close(conn, &zz_food, food, &note("again")),
+        close(conn, now(), &zz_food, food, &note("again")),
         Err(crate::RegistryError::Conflict {
             code: "alert_closed",
             ..
@@ -249,7 +252,7 @@ fn each_role_sees_its_alerts_and_the_competent_officer_handles_them() {
     ));
     // An open alert may be closed directly.
     assert_eq!(
-        close(conn, &zz_drugs, any, &note("no fault"))
+        close(conn, now(), &zz_drugs, any, &note("no fault"))
             .unwrap()
             .status,
         AlertStatus::Closed

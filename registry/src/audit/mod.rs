@@ -40,6 +40,8 @@ impl AuditKey {
 /// One change to record.
 #[derive(Debug, Clone)]
 pub struct AuditEvent<'a> {
+    /// When it was done (the caller's clock).
+    pub at: NaiveDateTime,
     /// `user:alice`, `cli:root`, `system:scheduler`.
     pub actor: &'a str,
     /// What was done, as `noun.verb`: `user.create`, `token.revoke`.
@@ -111,7 +113,7 @@ pub fn append(conn: &mut DbConn, key: &AuditKey, event: &AuditEvent<'_>) -> Resu
     let detail = event.detail.to_string();
     let mut entry = AuditEntry {
         seq: last_seq + 1,
-        at: time::now(),
+        at: event.at,
         actor: event.actor.to_owned(),
         action: event.action.to_owned(),
         target: event.target.to_owned(),

@@ -7,6 +7,7 @@ use super::*;
 use crate::schema::{audit_head, audit_log};
 use crate::secret::SecretKey;
 use crate::testing::TestDb;
+use crate::testing::now;
 
 fn fill(test: &TestDb, key: &AuditKey, n: usize) {
     for i in 0..n {
@@ -16,6 +17,7 @@ fn fill(test: &TestDb, key: &AuditKey, n: usize) {
                     conn,
                     key,
                     &AuditEvent {
+                        at: now(),
                         actor: "user:root",
                         action: "user.create",
                         target: &format!("user:{i}"),
@@ -93,7 +95,7 @@ fn edits_inserts_and_deletes_are_named() {
     diesel::insert_into(audit_log::table)
         .values((
             audit_log::seq.eq(4),
-            audit_log::at.eq(crate::time::now()),
+            audit_log::at.eq(now()),
             audit_log::actor.eq("user:mallory"),
             audit_log::action.eq("user.create"),
             audit_log::target.eq("user:99"),

@@ -13,7 +13,6 @@ use crate::error::{RegistryError, Result};
 use crate::identity::{Actor, Role};
 use crate::notices::{self, Audience, Notice};
 use crate::schema::blacklist;
-use crate::time;
 
 /// Notice topic: an enterprise was listed.
 pub const LISTED_TOPIC: &str = "blacklist.listed";
@@ -62,7 +61,12 @@ fn competent_department(conn: &mut DbConn, actor: &Actor, enterprise: &Enterpris
 
 /// Lists an enterprise (call inside a transaction, with the audit entry). 409 `already_listed`
 /// when it has an open listing.
-pub fn list_enterprise(conn: &mut DbConn, actor: &Actor, new: &NewListing) -> Result<Listing> {
+pub fn list_enterprise(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    actor: &Actor,
+    new: &NewListing,
+) -> Result<Listing> {
     let enterprise = load_enterprise(conn, new.enterprise_id).map_err(|_| {
         RegistryError::invalid(
             "unknown_enterprise",
@@ -76,7 +80,7 @@ pub fn list_enterprise(conn: &mut DbConn, actor: &Actor, new: &NewListing) -> Re
     if let Some(open) = current_listing(conn, enterprise.id)? {
         return Err(already_listed(open.id));
     }
-    let listed_at = time::now();
+    let listed_at = now;
     let removable_from = listed_at
         .date()
         .checked_add_months(Months::new(12))
@@ -105,6 +109,7 @@ pub fn list_enterprise(conn: &mut DbConn, actor: &Actor, new: &NewListing) -> Re
     let listing = find_listing(conn, id)?;
     record_history(
         conn,
+        now,
         enterprise.id,
         &actor.audit_name(),
         "enterprise.blacklist",
@@ -112,7 +117,7 @@ pub fn list_enterprise(conn: &mut DbConn, actor: &Actor, new: &NewListing) -> Re
         &listing,
         Some(&listing.reason),
     )?;
-    notify(conn, LISTED_TOPIC, &listing, &enterprise)?;
+    notify(conn, now, LISTED_TOPIC, &listing, &enterprise)?;
     Ok(listing)
 }
 
@@ -133,6 +138,7 @@ fn already_listed(open_id: i64) -> RegistryError {
 /// the competent department, not before `removable_from`, and only with both confirmations.
 pub fn remove_listing(
     conn: &mut DbConn,
+    now: NaiveDateTime,
     actor: &Actor,
     listing_id: i64,
     removal: &Removal,
@@ -146,7 +152,6 @@ pub fn remove_listing(
             format!("listing {listing_id} was removed already"),
         ));
     }
-    let now = time::now();
     if now.date() < listing.removable_from {
         return Err(RegistryError::conflict(
             "not_yet_removable",
@@ -182,6 +187,7 @@ pub fn remove_listing(
     let listing = find_listing(conn, listing_id)?;
     record_history(
         conn,
+        now,
         enterprise.id,
         &actor.audit_name(),
         "enterprise.blacklist_remove",
@@ -189,7 +195,7 @@ pub fn remove_listing(
         &listing,
         listing.removal_reason.as_deref(),
     )?;
-    notify(conn, REMOVED_TOPIC, &listing, &enterprise)?;
+    notify(conn, now, REMOVED_TOPIC, &listing, &enterprise)?;
     Ok(listing)
 }
 
@@ -197,6 +203,7 @@ pub fn remove_listing(
 /// enterprise itself.
 fn notify(
     conn: &mut DbConn,
+    now: NaiveDateTime,
     topic: &str,
     listing: &Listing,
     enterprise: &Enterprise,
@@ -226,6 +233,6 @@ fn notify(
         }),
         source: format!("blacklist:{}", listing.id),
     };
-    notices::enqueue(conn, &notice, &listing.company_prefix)?;
+    notices::enqueue(conn, now, &notice, &listing.company_prefix)?;
     Ok(())
 }

@@ -11,10 +11,12 @@ use crate::identity::{Actor, AuthMethod, NewUser, Role, create_user};
 use crate::notices::{NOTICE_JOB, Notice};
 use crate::schema::outbox;
 use crate::testing::TestDb;
+use crate::testing::now;
 
 fn officer(conn: &mut DbConn, name: &str, region: &str, cat: Category) -> Actor {
     let dept = create_department(
         conn,
+        now(),
         &NewDepartment {
             code: name.into(),
             name: name.into(),
@@ -26,6 +28,7 @@ fn officer(conn: &mut DbConn, name: &str, region: &str, cat: Category) -> Actor 
     .unwrap();
     let user = create_user(
         conn,
+        now(),
         &NewUser {
             username: name.into(),
             display_name: name.into(),
@@ -46,6 +49,7 @@ fn officer(conn: &mut DbConn, name: &str, region: &str, cat: Category) -> Actor 
 fn active_enterprise(conn: &mut DbConn, approver: &Actor) -> (i64, Actor) {
     let (ent, user) = register(
         conn,
+        now(),
         &NewEnterprise {
             credit_code: "91110000600037341L".into(),
             name: "郑州食品".into(),
@@ -64,7 +68,7 @@ fn active_enterprise(conn: &mut DbConn, approver: &Actor) -> (i64, Actor) {
         },
     )
     .unwrap();
-    decide(conn, approver, ent.id, Decision::Approve, None).unwrap();
+    decide(conn, now(), approver, ent.id, Decision::Approve, None).unwrap();
     (ent.id, Actor::for_user(&user, AuthMethod::Session))
 }
 
@@ -108,7 +112,7 @@ fn an_officer_of_the_competent_department_lists_once_and_removes_after_a_year() 
 
     for stranger in [&drugs, &ent_user] {
         assert!(matches!(
-            list_enterprise(conn, stranger, &listing(ent)),
+            list_enterprise(conn, now(), stranger, &listing(ent)),
             Err(RegistryError::Denied {
                 code: "outside_jurisdiction",
                 ..
@@ -120,15 +124,15 @@ fn an_officer_of_the_competent_department_lists_once_and_removes_after_a_year() 
         ..listing(ent)
     };
     assert!(matches!(
-        list_enterprise(conn, &competent, &blank),
+        list_enterprise(conn, now(), &competent, &blank),
         Err(RegistryError::Invalid { field, .. }) if field == "decision_number"
     ));
     assert!(matches!(
-        list_enterprise(conn, &competent, &listing(999)),
+        list_enterprise(conn, now(), &competent, &listing(999)),
         Err(RegistryError::Invalid { field, .. }) if field == "enterprise_id"
     ));
 
-    let listed = list_enterprise(conn, &competent, &listing(ent)).unwrap();
+    let listed = list_enterprise(conn, now(), &competent, &listing(ent)).unwrap();
     assert_eq!(listed.penalty, "licence_revoked");
     assert_eq!(listed.company_prefix, "6901234");
     assert_eq!(
@@ -141,7 +145,7 @@ fn an_officer_of_the_competent_department_lists_once_and_removes_after_a_year() 
     );
     assert_eq!(current_listing(conn, ent).unwrap().unwrap().id, listed.id);
     assert!(matches!(
-        list_enterprise(conn, &competent, &listing(ent)),
+        list_enterprise(conn, now(), &competent, &listing(ent)),
         Err(RegistryError::Conflict {
             code: "already_listed",
             ..
@@ -166,14 +170,14 @@ fn an_officer_of_the_competent_department_lists_once_and_removes_after_a_year() 
 
     // Not before a year.
     assert!(matches!(
-        remove_listing(conn, &competent, listed.id, &removal()),
+        remove_listing(conn, now(), &competent, listed.id, &removal()),
         Err(RegistryError::Conflict {
             code: "not_yet_removable",
             ..
         })
     ));
     diesel::update(blacklist::table.find(listed.id))
-        .set(blacklist::removable_from.eq((crate::time::now() - Duration::days(1)).date()))
+        .set(blacklist::removable_from.eq((now() - Duration::days(1)).date()))
         .execute(conn)
         .unwrap();
     let unconfirmed = Removal {
@@ -181,14 +185,14 @@ fn an_officer_of_the_competent_department_lists_once_and_removes_after_a_year() 
         ..removal()
     };
     assert!(matches!(
-        remove_listing(conn, &competent, listed.id, &unconfirmed),
+        remove_listing(conn, now(), &competent, listed.id, &unconfirmed),
         Err(RegistryError::Invalid { field, .. }) if field == "no_new_heavy_penalty"
     ));
     assert!(matches!(
-        remove_listing(conn, &drugs, listed.id, &removal()),
+        remove_listing(conn, now(), &drugs, listed.id, &removal()),
         Err(RegistryError::Denied { .. })
     ));
-    let removed = remove_listing(conn, &competent, listed.id, &removal()).unwrap();
+    let removed = remove_listing(conn, now(), &competent, listed.id, &removal()).unwrap();
     assert_eq!(removed.removed_by.as_deref(), Some("user:zz-food"));
     assert_eq!(
         (removed.penalties_fulfilled, removed.no_new_heavy_penalty),
@@ -196,7 +200,7 @@ fn an_officer_of_the_competent_department_lists_once_and_removes_after_a_year() 
     );
     assert!(current_listing(conn, ent).unwrap().is_none());
     assert!(matches!(
-        remove_listing(conn, &competent, listed.id, &removal()),
+        remove_listing(conn, now(), &competent, listed.id, &removal()),
         Err(RegistryError::Conflict {
             code: "listing_removed",
             ..
@@ -223,7 +227,7 @@ fn an_officer_of_the_competent_department_lists_once_and_removes_after_a_year() 
     assert_eq!(decisions[1].actor, "user:zz-food");
 
     // Listed again later: a new listing beside the removed record.
-    let again = list_enterprise(conn, &competent, &listing(ent)).unwrap();
+    let again = list_enterprise(conn, now(), &competent, &listing(ent)).unwrap();
     assert_ne!(again.id, listed.id);
     let all = list_listings(
         conn,
@@ -272,20 +276,21 @@ fn the_public_sees_open_listings_and_filings_while_listed_are_flagged() {
         shelf_life_days: Some(30),
         target_markets: vec![],
     };
-    let before = create_product(conn, &me, ent, &product("06901234000016")).unwrap();
+    let before = create_product(conn, now(), &me, ent, &product("06901234000016")).unwrap();
     assert_eq!(before.flagged, None);
 
-    list_enterprise(conn, &competent, &listing(ent)).unwrap();
+    list_enterprise(conn, now(), &competent, &listing(ent)).unwrap();
     let published = public_listings(conn, Paging::default()).unwrap();
     assert_eq!(published.len(), 1);
     assert_eq!(published[0].enterprise_name, "郑州食品");
     assert_eq!(published[0].credit_code, "91110000600037341L");
     assert_eq!(published[0].penalty, "licence_revoked");
 
-    let during = create_product(conn, &me, ent, &product("06901234000023")).unwrap();
+    let during = create_product(conn, now(), &me, ent, &product("06901234000023")).unwrap();
     assert_eq!(during.flagged.as_deref(), Some(BLACKLISTED_FLAG));
     let batch = create_batch(
         conn,
+        now(),
         &me,
         ent,
         &NewBatch {
@@ -304,7 +309,7 @@ fn the_public_sees_open_listings_and_filings_while_listed_are_flagged() {
 
     // What was filed while listed stays flagged after removal; what was filed before does not.
     diesel::update(blacklist::table)
-        .set(blacklist::removed_at.eq(crate::time::now()))
+        .set(blacklist::removed_at.eq(now()))
         .execute(conn)
         .unwrap();
     assert!(public_listings(conn, Paging::default()).unwrap().is_empty());
@@ -325,7 +330,7 @@ fn a_rolled_back_listing_sends_nothing() {
         (competent, ent)
     };
     let failed: Result<()> = db.transaction(|conn| {
-        list_enterprise(conn, &competent, &listing(ent))?;
+        list_enterprise(conn, now(), &competent, &listing(ent))?;
         Err(RegistryError::conflict("audit_failed", "roll back"))
     });
     assert!(failed.is_err());

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use super::*;
 use crate::schema::*;
 use crate::testing::TestDb;
+use crate::testing::now;
 
 #[test]
 fn both_backends_have_the_same_migrations() {
@@ -239,7 +240,7 @@ fn transactions_roll_back_entirely() {
                 departments::code.eq("X"),
                 departments::name.eq("x"),
                 departments::region_code.eq("110000"),
-                departments::created_at.eq(crate::time::now()),
+                departments::created_at.eq(now()),
             ))
             .execute(conn)?;
         Err(RegistryError::conflict("test", "abort"))

@@ -1,5 +1,6 @@
 //! Embedded migrations from `sql/postgres` and `sql/sqlite` (the same names in both), run under
-//! an advisory lock on PostgreSQL so that replicas starting together run them once.
+//! an advisory lock on PostgreSQL and SQLite's write lock, so that replicas starting together
+//! run them once.
 
 use diesel::connection::SimpleConnection;
 use diesel::migration::MigrationSource;
@@ -30,10 +31,16 @@ pub fn run_migrations(conn: &mut DbConn) -> Result<Vec<String>> {
             pg.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))?;
             ran
         }
-        DbConn::Sqlite(lite) => lite
-            .run_pending_migrations(SQLITE)
-            .map(|versions| versions.iter().map(ToString::to_string).collect())
-            .map_err(failed),
+        // One writer at a time: the whole run holds SQLite's write lock from its first
+        // statement (`BEGIN IMMEDIATE`), so a second process waits and then finds nothing to do.
+        DbConn::Sqlite(_) => super::sqlite_immediate_transaction(conn, |conn| {
+            let DbConn::Sqlite(lite) = conn else {
+                return Err(RegistryError::Migration("not a SQLite connection".into()));
+            };
+            lite.run_pending_migrations(SQLITE)
+                .map(|versions| versions.iter().map(ToString::to_string).collect())
+                .map_err(failed)
+        }),
     }
 }
 

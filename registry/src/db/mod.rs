@@ -17,6 +17,7 @@ use diesel::r2d2::{self, ManageConnection, PooledConnection};
 use diesel::sqlite::SqliteConnection;
 
 use crate::error::{RegistryError, Result};
+use crate::time::Clock;
 
 pub use migrate::{migration_names, run_migrations};
 
@@ -181,13 +182,15 @@ impl ManageConnection for Manager {
 /// A pooled connection.
 pub type PooledConn = PooledConnection<Manager>;
 
-/// The database handle the rest of the hub holds: a pool, and on SQLite a lock that lets one
-/// write transaction at a time through (SQLite allows one writer; queuing here avoids
-/// `SQLITE_BUSY` when a read transaction would upgrade to a write).
+/// The database handle the rest of the hub holds: a pool, the clock that stamps what is
+/// written, and on SQLite a lock that lets one write transaction at a time through (SQLite
+/// allows one writer; queuing here avoids `SQLITE_BUSY` when a read transaction would upgrade
+/// to a write).
 #[derive(Clone)]
 pub struct Db {
     pool: r2d2::Pool<Manager>,
     url: DbUrl,
+    clock: Clock,
     sqlite_writer: Arc<Mutex<()>>,
 }
 
@@ -195,6 +198,7 @@ impl std::fmt::Debug for Db {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Db")
             .field("url", &self.url)
+            .field("clock", &self.clock)
             .finish_non_exhaustive()
     }
 }
@@ -256,8 +260,20 @@ impl Db {
         Ok(Self {
             pool,
             url: url.clone(),
+            clock: Clock::system(),
             sqlite_writer: Arc::new(Mutex::new(())),
         })
+    }
+
+    /// The same handle, stamping with `clock` (tests move it; production keeps wall time).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The clock every reading of "now" for this database comes from.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     /// The backend behind this handle.

@@ -19,7 +19,6 @@ use crate::enterprises::{Status, own_enterprise, text};
 use crate::error::{RegistryError, Result};
 use crate::identity::Actor;
 use crate::schema::{batches, documents, products};
-use crate::time;
 
 pub use read::{
     Verification, VerifiedDocument, count_documents, document_content, find_document,
@@ -258,8 +257,10 @@ fn check(conn: &mut DbConn, enterprise_id: i64, new: &NewDocument) -> Result<Opt
 
 /// Files a document for the actor's own enterprise (not revoked): validates the description,
 /// places the staged content and writes the row, in the caller's transaction.
+#[allow(clippy::too_many_arguments, reason = "who, when, for whom, and the upload's parts")]
 pub fn file_document(
     conn: &mut DbConn,
+    now: NaiveDateTime,
     actor: &Actor,
     enterprise_id: i64,
     new: &NewDocument,
@@ -284,7 +285,6 @@ pub fn file_document(
     }
     let (sha256, size) = (staged.sha256().to_owned(), staged.size());
     let storage = store.place(conn, staged)?;
-    let now = time::now();
     let id = diesel::insert_into(documents::table)
         .values((
             documents::enterprise_id.eq(enterprise_id),
@@ -314,6 +314,7 @@ pub fn file_document(
 /// Publishes or withdraws a document of the actor's own enterprise.
 pub fn set_published(
     conn: &mut DbConn,
+    now: NaiveDateTime,
     actor: &Actor,
     id: i64,
     published: bool,
@@ -331,7 +332,7 @@ pub fn set_published(
     diesel::update(documents::table.find(id))
         .set((
             documents::published.eq(published),
-            documents::updated_at.eq(time::now()),
+            documents::updated_at.eq(now),
         ))
         .execute(conn)?;
     read::load(conn, id)

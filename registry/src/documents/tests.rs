@@ -8,6 +8,7 @@ use crate::filings::products::{NewProduct, create_product};
 use crate::identity::{Actor, AuthMethod};
 use crate::schema::enterprises;
 use crate::testing::TestDb;
+use crate::testing::now;
 
 fn store(storage: Storage, dir: &std::path::Path) -> DocumentStore {
     DocumentStore {
@@ -36,6 +37,7 @@ fn enterprise(conn: &mut DbConn, n: u32) -> (i64, i64, Actor) {
     let code = format!("{body}{}", uscc_check_char(&body).unwrap());
     let (ent, user) = register(
         conn,
+        now(),
         &NewEnterprise {
             credit_code: code,
             name: format!("企业{n}"),
@@ -64,6 +66,7 @@ fn enterprise(conn: &mut DbConn, n: u32) -> (i64, i64, Actor) {
         .unwrap();
     let product = create_product(
         conn,
+        now(),
         &actor,
         ent.id,
         &NewProduct {
@@ -165,6 +168,7 @@ fn documents_are_validated_scoped_and_published() {
     let file = |conn: &mut DbConn, actor: &Actor, id, new: &NewDocument| {
         file_document(
             conn,
+            now(),
             actor,
             id,
             new,
@@ -225,8 +229,8 @@ fn documents_are_validated_scoped_and_published() {
             .unwrap()
             .is_empty()
     );
-    assert!(set_published(conn, &them, doc.id, true).is_err());
-    let published = set_published(conn, &me, doc.id, true).unwrap();
+    assert!(set_published(conn, now(), &them, doc.id, true).is_err());
+    let published = set_published(conn, now(), &me, doc.id, true).unwrap();
     assert_eq!(
         published_documents_for_product(conn, product).unwrap(),
         std::slice::from_ref(&published)
@@ -252,7 +256,7 @@ fn documents_are_validated_scoped_and_published() {
     // Unpublished content is not served to the public, even when its hash is known.
     let other = file(conn, &them, two, &description(None, false)).unwrap();
     assert_eq!(other.sha256, doc.sha256, "same bytes, one blob");
-    set_published(conn, &me, doc.id, false).unwrap();
+    set_published(conn, now(), &me, doc.id, false).unwrap();
     assert!(matches!(
         published_content(conn, &blobs, &doc.sha256),
         Err(RegistryError::NotFound { .. })
@@ -279,7 +283,7 @@ fn documents_sort_and_count() {
         new.valid_to = valid_to;
         let staged = staged(&blobs, bytes);
         ids.push(
-            file_document(conn, &me, one, &new, "text/plain", staged, &blobs)
+            file_document(conn, now(), &me, one, &new, "text/plain", staged, &blobs)
                 .unwrap()
                 .id,
         );

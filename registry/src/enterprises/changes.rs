@@ -13,7 +13,6 @@ use crate::error::{RegistryError, Result};
 use crate::filings::licences::{NewLicence, insert_licence};
 use crate::identity::Actor;
 use crate::schema::enterprise_changes;
-use crate::time;
 
 /// What a change proposes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -113,6 +112,7 @@ fn find(conn: &mut DbConn, enterprise_id: i64, id: i64) -> Result<Change> {
 /// Records a proposal (one pending key-data update at a time; licences may queue).
 pub(crate) fn propose<T: Serialize>(
     conn: &mut DbConn,
+    now: NaiveDateTime,
     enterprise_id: i64,
     actor: &str,
     kind: ChangeKind,
@@ -141,13 +141,14 @@ pub(crate) fn propose<T: Serialize>(
             enterprise_changes::payload.eq(payload.to_string()),
             enterprise_changes::status.eq("pending"),
             enterprise_changes::proposed_by.eq(actor),
-            enterprise_changes::proposed_at.eq(time::now()),
+            enterprise_changes::proposed_at.eq(now),
         ))
         .returning(enterprise_changes::id)
         .get_result::<i64>(conn)?;
     let change = find(conn, enterprise_id, id)?;
     record(
         conn,
+        now,
         enterprise_id,
         actor,
         "enterprise.change_propose",
@@ -173,6 +174,7 @@ pub fn list_changes(conn: &mut DbConn, enterprise_id: i64) -> Result<Vec<Change>
 /// Approves (and applies) or rejects a pending change; officers of the competent department only.
 pub fn decide_change(
     conn: &mut DbConn,
+    now: NaiveDateTime,
     actor: &Actor,
     enterprise_id: i64,
     change_id: i64,
@@ -195,12 +197,12 @@ pub fn decide_change(
             ChangeKind::Update => {
                 let update: EnterpriseUpdate =
                     serde_json::from_value(change.payload.clone()).map_err(bad_payload)?;
-                apply(conn, enterprise_id, &update, None)?;
+                apply(conn, now, enterprise_id, &update, None)?;
             }
             ChangeKind::Licence => {
                 let licence: NewLicence =
                     serde_json::from_value(change.payload.clone()).map_err(bad_payload)?;
-                insert_licence(conn, enterprise_id, &licence)?;
+                insert_licence(conn, now, enterprise_id, &licence)?;
             }
         }
     }
@@ -210,7 +212,7 @@ pub fn decide_change(
             enterprise_changes::status.eq(if approve { "approved" } else { "rejected" }),
             enterprise_changes::reason.eq(reason),
             enterprise_changes::decided_by.eq(&who),
-            enterprise_changes::decided_at.eq(time::now()),
+            enterprise_changes::decided_at.eq(now),
         ))
         .execute(conn)?;
     let after = load_enterprise(conn, enterprise_id)?;
@@ -228,6 +230,7 @@ pub fn decide_change(
     };
     record(
         conn,
+        now,
         enterprise_id,
         &who,
         action,

@@ -7,7 +7,6 @@ use serde::Serialize;
 use crate::db::DbConn;
 use crate::error::Result;
 use crate::schema::enterprise_history;
-use crate::time;
 
 /// One change to an enterprise.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -29,9 +28,11 @@ pub struct HistoryEntry {
     pub note: Option<String>,
 }
 
-/// Appends one entry (inside the transaction of the change).
+/// Appends one entry, made `at` (inside the transaction of the change).
+#[allow(clippy::too_many_arguments, reason = "the columns of one history row")]
 pub(crate) fn record<B: Serialize, A: Serialize>(
     conn: &mut DbConn,
+    at: NaiveDateTime,
     enterprise_id: i64,
     actor: &str,
     action: &str,
@@ -43,7 +44,7 @@ pub(crate) fn record<B: Serialize, A: Serialize>(
     diesel::insert_into(enterprise_history::table)
         .values((
             enterprise_history::enterprise_id.eq(enterprise_id),
-            enterprise_history::at.eq(time::now()),
+            enterprise_history::at.eq(at),
             enterprise_history::actor.eq(actor),
             enterprise_history::action.eq(action),
             enterprise_history::before.eq(json(serde_json::to_string(before))),

@@ -113,11 +113,12 @@ mod tests {
     use crate::enterprises::{Decision, EnterpriseUpdate, NewEnterprise, decide, update_own};
     use crate::identity::{AuthMethod, NewUser, Role, create_user};
     use crate::ids::uscc::{organisation_code_check_char, uscc_check_char};
-    use crate::testing::TestDb;
+    use crate::testing::{TestDb, now};
 
     fn officer(conn: &mut DbConn, code: &str, region: &str) -> Actor {
         let dept = create_department(
             conn,
+            now(),
             &NewDepartment {
                 code: code.into(),
                 name: code.into(),
@@ -129,6 +130,7 @@ mod tests {
         .unwrap();
         let user = create_user(
             conn,
+            now(),
             &NewUser {
                 username: format!("officer-{}", code.to_lowercase()),
                 display_name: code.into(),
@@ -156,6 +158,7 @@ mod tests {
     fn active_enterprise(conn: &mut DbConn, n: u32, region: &str, reviewer: &Actor) -> Actor {
         let (enterprise, user) = crate::enterprises::register(
             conn,
+            now(),
             &NewEnterprise {
                 credit_code: code(region, n),
                 name: format!("企业 {n}"),
@@ -174,7 +177,15 @@ mod tests {
             },
         )
         .unwrap();
-        decide(conn, reviewer, enterprise.id, Decision::Approve, None).unwrap();
+        decide(
+            conn,
+            now(),
+            reviewer,
+            enterprise.id,
+            Decision::Approve,
+            None,
+        )
+        .unwrap();
         Actor::for_user(&user, AuthMethod::Session)
     }
 
@@ -193,7 +204,7 @@ mod tests {
                 name: Some(name.into()),
                 ..Default::default()
             };
-            update_own(conn, who, id, &update).unwrap();
+            update_own(conn, now(), who, id, &update).unwrap();
         }
         let mine = pending_changes(conn, &zhengzhou, 1, 20).unwrap();
         assert_eq!(mine.total, 1);

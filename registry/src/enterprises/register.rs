@@ -6,6 +6,7 @@
 //! `enterprise_changes` row that the competent department approves (then applied) or rejects.
 //! The enterprise stays active meanwhile.
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -19,7 +20,6 @@ use crate::identity::{self, Actor, NewUser, Role, User};
 use crate::ids::gs1::CompanyPrefix;
 use crate::ids::uscc::UnifiedSocialCreditCode;
 use crate::schema::{enterprise_search, enterprises};
-use crate::time;
 
 /// A self-registration: the enterprise and its first user.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -235,7 +235,11 @@ fn check_unique(
 }
 
 /// Registers an enterprise (pending review) and its first user, in the caller's transaction.
-pub fn register(conn: &mut DbConn, new: &NewEnterprise) -> Result<(Enterprise, User)> {
+pub fn register(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    new: &NewEnterprise,
+) -> Result<(Enterprise, User)> {
     let code = credit_code(&new.credit_code)?;
     let name = text("name", &new.name, 200)?;
     let legal = text("legal_representative", &new.legal_representative, 100)?;
@@ -251,7 +255,6 @@ pub fn register(conn: &mut DbConn, new: &NewEnterprise) -> Result<(Enterprise, U
         .transpose()?;
     let cats = categories(&new.categories)?;
     check_unique(conn, 0, Some(&code), prefix.as_deref())?;
-    let now = time::now();
     let id = diesel::insert_into(enterprises::table)
         .values((
             enterprises::credit_code.eq(&code),
@@ -281,6 +284,7 @@ pub fn register(conn: &mut DbConn, new: &NewEnterprise) -> Result<(Enterprise, U
         .execute(conn)?;
     let user = identity::create_user(
         conn,
+        now,
         &NewUser {
             username: new.username.clone(),
             display_name: legal.to_owned(),
@@ -296,6 +300,7 @@ pub fn register(conn: &mut DbConn, new: &NewEnterprise) -> Result<(Enterprise, U
     let enterprise = load_enterprise(conn, id)?;
     record(
         conn,
+        now,
         id,
         &format!("user:{}", user.username),
         "enterprise.register",
@@ -351,6 +356,7 @@ fn validate(update: &EnterpriseUpdate) -> Result<EnterpriseUpdate> {
 /// Writes a validated update to the enterprise row (and categories); `status` when given.
 pub(crate) fn apply(
     conn: &mut DbConn,
+    now: NaiveDateTime,
     id: i64,
     update: &EnterpriseUpdate,
     status: Option<Status>,
@@ -362,7 +368,6 @@ pub(crate) fn apply(
         update.company_prefix.as_deref(),
     )?;
     let target = enterprises::table.find(id);
-    let now = time::now();
     diesel::update(target)
         .set(enterprises::updated_at.eq(now))
         .execute(conn)?;
@@ -421,6 +426,7 @@ pub struct UpdateOutcome {
 /// An update by the enterprise's own user (see the module note for what goes to review).
 pub fn update_own(
     conn: &mut DbConn,
+    now: NaiveDateTime,
     actor: &Actor,
     id: i64,
     update: &EnterpriseUpdate,
@@ -441,14 +447,14 @@ pub fn update_own(
             "a revoked enterprise cannot change its data",
         )),
         Status::Pending | Status::Rejected => {
-            apply(conn, id, &update, Some(Status::Pending))?;
+            apply(conn, now, id, &update, Some(Status::Pending))?;
             let after = load_enterprise(conn, id)?;
             let action = if before.status == Status::Rejected {
                 "enterprise.resubmit"
             } else {
                 "enterprise.update"
             };
-            record(conn, id, &who, action, &before, &after, None)?;
+            record(conn, now, id, &who, action, &before, &after, None)?;
             Ok(UpdateOutcome {
                 enterprise: after,
                 proposed_change: None,
@@ -457,9 +463,18 @@ pub fn update_own(
         Status::Active | Status::Suspended => {
             let (key, rest) = update.split();
             if !rest.is_empty() {
-                apply(conn, id, &rest, None)?;
+                apply(conn, now, id, &rest, None)?;
                 let after = load_enterprise(conn, id)?;
-                record(conn, id, &who, "enterprise.update", &before, &after, None)?;
+                record(
+                    conn,
+                    now,
+                    id,
+                    &who,
+                    "enterprise.update",
+                    &before,
+                    &after,
+                    None,
+                )?;
             }
             let proposed_change = if key.is_empty() {
                 None
@@ -470,7 +485,14 @@ pub fn update_own(
                     key.credit_code.as_deref(),
                     key.company_prefix.as_deref(),
                 )?;
-                Some(changes::propose(conn, id, &who, ChangeKind::Update, &key)?)
+                Some(changes::propose(
+                    conn,
+                    now,
+                    id,
+                    &who,
+                    ChangeKind::Update,
+                    &key,
+                )?)
             };
             Ok(UpdateOutcome {
                 enterprise: load_enterprise(conn, id)?,

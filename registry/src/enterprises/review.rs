@@ -1,6 +1,7 @@
 //! The review workflow: the competent department approves or rejects a registration, and
 //! suspends, revokes or reinstates an enterprise.
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -10,7 +11,6 @@ use crate::db::DbConn;
 use crate::error::{RegistryError, Result};
 use crate::identity::Actor;
 use crate::schema::enterprises;
-use crate::time;
 
 /// A decision on an enterprise's status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -64,6 +64,7 @@ impl Decision {
 /// with the history entry, in the caller's transaction.
 pub fn decide(
     conn: &mut DbConn,
+    now: NaiveDateTime,
     actor: &Actor,
     id: i64,
     decision: Decision,
@@ -86,12 +87,13 @@ pub fn decide(
         .set((
             enterprises::status.eq(to.as_str()),
             enterprises::status_reason.eq(reason),
-            enterprises::updated_at.eq(time::now()),
+            enterprises::updated_at.eq(now),
         ))
         .execute(conn)?;
     let after = load_enterprise(conn, id)?;
     record(
         conn,
+        now,
         id,
         &actor.audit_name(),
         decision.action(),
@@ -126,6 +128,7 @@ fn check_reason(reason: Option<&str>, required: bool) -> Result<Option<&str>> {
 /// competent department.
 pub fn set_credit_tier(
     conn: &mut DbConn,
+    now: NaiveDateTime,
     actor: &Actor,
     id: i64,
     tier: CreditTier,
@@ -137,12 +140,13 @@ pub fn set_credit_tier(
     diesel::update(enterprises::table.find(id))
         .set((
             enterprises::credit_tier.eq(tier.as_str()),
-            enterprises::updated_at.eq(time::now()),
+            enterprises::updated_at.eq(now),
         ))
         .execute(conn)?;
     let after = load_enterprise(conn, id)?;
     record(
         conn,
+        now,
         id,
         &actor.audit_name(),
         "enterprise.credit_tier",

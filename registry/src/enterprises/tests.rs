@@ -5,6 +5,7 @@ use crate::RegistryError;
 use crate::departments::{Category, NewDepartment, create_department};
 use crate::identity::{Actor, AuthMethod, NewUser, Role, create_user};
 use crate::testing::TestDb;
+use crate::testing::now;
 
 fn new_enterprise(code: &str, username: &str) -> NewEnterprise {
     NewEnterprise {
@@ -28,6 +29,7 @@ fn new_enterprise(code: &str, username: &str) -> NewEnterprise {
 fn officer(conn: &mut crate::db::DbConn, name: &str, region: &str, cat: Category) -> Actor {
     let dept = create_department(
         conn,
+        now(),
         &NewDepartment {
             code: name.into(),
             name: name.into(),
@@ -39,6 +41,7 @@ fn officer(conn: &mut crate::db::DbConn, name: &str, region: &str, cat: Category
     .unwrap();
     let user = create_user(
         conn,
+        now(),
         &NewUser {
             username: name.into(),
             display_name: name.into(),
@@ -60,7 +63,12 @@ fn review_changes_and_filing_rules() {
     let test = TestDb::new();
     let mut conn = test.db().conn().unwrap();
     let conn = &mut *conn;
-    let (ent, user) = register(conn, &new_enterprise("91110000600037341L", "bj-test")).unwrap();
+    let (ent, user) = register(
+        conn,
+        now(),
+        &new_enterprise("91110000600037341L", "bj-test"),
+    )
+    .unwrap();
     let me = Actor::for_user(&user, AuthMethod::Session);
     assert_eq!(ent.status, Status::Pending);
     assert_eq!(ent.credit_tier, CreditTier::B);
@@ -77,14 +85,14 @@ fn review_changes_and_filing_rules() {
     let henan = officer(conn, "ha-drugs", "410000", Category::Drugs);
     for stranger in [&food, &henan] {
         assert!(matches!(
-            decide(conn, stranger, ent.id, Decision::Approve, None),
+            decide(conn, now(), stranger, ent.id, Decision::Approve, None),
             Err(RegistryError::Denied {
                 code: "outside_jurisdiction",
                 ..
             })
         ));
     }
-    decide(conn, &beijing, ent.id, Decision::Approve, None).unwrap();
+    decide(conn, now(), &beijing, ent.id, Decision::Approve, None).unwrap();
     assert_eq!(require_active(conn, ent.id).unwrap().status, Status::Active);
 
     // A key-data change waits for review; a rejected one changes nothing.
@@ -92,44 +100,61 @@ fn review_changes_and_filing_rules() {
         name: Some("北京新名".into()),
         ..Default::default()
     };
-    let outcome = update_own(conn, &me, ent.id, &update).unwrap();
+    let outcome = update_own(conn, now(), &me, ent.id, &update).unwrap();
     let change = outcome.proposed_change.unwrap();
     assert_eq!(outcome.enterprise.name, "北京测试");
-    decide_change(conn, &beijing, ent.id, change.id, false, Some("no proof")).unwrap();
+    decide_change(
+        conn,
+        now(),
+        &beijing,
+        ent.id,
+        change.id,
+        false,
+        Some("no proof"),
+    )
+    .unwrap();
     assert_eq!(load_enterprise(conn, ent.id).unwrap().name, "北京测试");
     assert!(matches!(
-        decide_change(conn, &beijing, ent.id, change.id, true, None),
+        decide_change(conn, now(), &beijing, ent.id, change.id, true, None),
         Err(RegistryError::Conflict {
             code: "change_decided",
             ..
         })
     ));
-    let change = update_own(conn, &me, ent.id, &update)
+    let change = update_own(conn, now(), &me, ent.id, &update)
         .unwrap()
         .proposed_change
         .unwrap();
-    decide_change(conn, &beijing, ent.id, change.id, true, None).unwrap();
+    decide_change(conn, now(), &beijing, ent.id, change.id, true, None).unwrap();
     assert_eq!(load_enterprise(conn, ent.id).unwrap().name, "北京新名");
     let bad = EnterpriseUpdate {
         categories: Some(vec![]),
         ..Default::default()
     };
     assert!(matches!(
-        update_own(conn, &me, ent.id, &bad),
+        update_own(conn, now(), &me, ent.id, &bad),
         Err(RegistryError::Invalid { field, .. }) if field == "categories"
     ));
 
     // Revoked is final.
-    decide(conn, &beijing, ent.id, Decision::Revoke, Some("fraud")).unwrap();
+    decide(
+        conn,
+        now(),
+        &beijing,
+        ent.id,
+        Decision::Revoke,
+        Some("fraud"),
+    )
+    .unwrap();
     assert!(matches!(
-        decide(conn, &beijing, ent.id, Decision::Reinstate, None),
+        decide(conn, now(), &beijing, ent.id, Decision::Reinstate, None),
         Err(RegistryError::Conflict {
             code: "invalid_transition",
             ..
         })
     ));
     assert!(matches!(
-        update_own(conn, &me, ent.id, &update),
+        update_own(conn, now(), &me, ent.id, &update),
         Err(RegistryError::Conflict {
             code: "enterprise_revoked",
             ..
@@ -159,8 +184,8 @@ fn credit_codes_and_company_prefixes_are_unique() {
     let test = TestDb::new();
     let mut conn = test.db().conn().unwrap();
     let conn = &mut *conn;
-    register(conn, &new_enterprise("91110000600037341L", "first")).unwrap();
-    let again = register(conn, &new_enterprise("91110000600037341L", "second"));
+    register(conn, now(), &new_enterprise("91110000600037341L", "first")).unwrap();
+    let again = register(conn, now(), &new_enterprise("91110000600037341L", "second"));
     assert!(matches!(
         again,
         Err(RegistryError::Conflict {
@@ -171,7 +196,7 @@ fn credit_codes_and_company_prefixes_are_unique() {
     let mut other = new_enterprise("91110000600037341L", "second");
     other.credit_code = "91110000600037341X".into();
     assert!(matches!(
-        register(conn, &other),
+        register(conn, now(), &other),
         Err(RegistryError::Invalid { field, .. }) if field == "credit_code"
     ));
     let org = format!(
@@ -184,12 +209,12 @@ fn credit_codes_and_company_prefixes_are_unique() {
         crate::ids::uscc::uscc_check_char(&body).unwrap()
     );
     assert!(matches!(
-        register(conn, &other),
+        register(conn, now(), &other),
         Err(RegistryError::Conflict {
             code: "company_prefix_taken",
             ..
         })
     ));
     other.company_prefix = None;
-    assert!(register(conn, &other).is_ok());
+    assert!(register(conn, now(), &other).is_ok());
 }

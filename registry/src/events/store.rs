@@ -16,7 +16,6 @@ use crate::db::DbConn;
 use crate::epcis::{Event, event_hash};
 use crate::error::{RegistryError, Result};
 use crate::schema::{capture_jobs, epcis_event_nodes, epcis_events};
-use crate::time;
 
 /// A capture job: what one capture request did.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema, Queryable, Selectable)]
@@ -106,12 +105,11 @@ impl PreparedEvents {
 
 /// Prepares `events` (already parsed and validated) for [`capture`]; CPU only.
 ///
-/// Each event's `recordTime` is set to now (EPCIS: the repository records it). A repeat within
+/// Each event's `recordTime` is set to `received` (EPCIS: the repository records it). A repeat within
 /// `events` (same GS1 event hash, or same `eventID`; the same for an error declaration among
 /// error declarations) is dropped.
-pub fn prepare(mut events: Vec<Event>) -> Result<PreparedEvents> {
+pub fn prepare(mut events: Vec<Event>, received: NaiveDateTime) -> Result<PreparedEvents> {
     let t = Instant::now();
-    let received = time::now();
     let record_time = Utc.from_utc_datetime(&received).fixed_offset();
     let mut seen_hash: HashSet<(String, bool)> = HashSet::new();
     let mut seen_id: HashSet<(String, bool)> = HashSet::new();

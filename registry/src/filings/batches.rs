@@ -15,7 +15,6 @@ use crate::enterprises::{find_enterprise, own_enterprise, require_active};
 use crate::error::{RegistryError, Result};
 use crate::identity::Actor;
 use crate::schema::{batch_inputs, batches};
-use crate::time;
 
 /// A batch to file.
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
@@ -117,6 +116,7 @@ fn validate(new: &NewBatch) -> Result<()> {
 /// Files a batch of one of the actor's products, for its own active enterprise.
 pub fn create_batch(
     conn: &mut DbConn,
+    now: NaiveDateTime,
     actor: &Actor,
     enterprise_id: i64,
     new: &NewBatch,
@@ -193,7 +193,7 @@ pub fn create_batch(
             batches::quantity.eq(new.quantity),
             batches::unit.eq(new.unit.trim()),
             batches::site_id.eq(new.site_id),
-            batches::created_at.eq(time::now()),
+            batches::created_at.eq(now),
             batches::flagged.eq(filing_flag(conn, enterprise_id)?),
         ))
         .returning(batches::id)

@@ -11,7 +11,6 @@ use crate::enterprises::{self, Change, ChangeKind, Status, find_enterprise, own_
 use crate::error::{RegistryError, Result};
 use crate::identity::Actor;
 use crate::schema::licences;
-use crate::time;
 
 /// Days before `valid_to` from which a licence is flagged `expires_soon`.
 pub const EXPIRY_WARNING_DAYS: i64 = 30;
@@ -91,6 +90,7 @@ fn check_unique(conn: &mut DbConn, new: &NewLicence) -> Result<()> {
 /// Inserts a validated licence (also used when a proposed licence is approved).
 pub(crate) fn insert_licence(
     conn: &mut DbConn,
+    now: NaiveDateTime,
     enterprise_id: i64,
     new: &NewLicence,
 ) -> Result<i64> {
@@ -103,7 +103,7 @@ pub(crate) fn insert_licence(
             licences::valid_from.eq(new.valid_from),
             licences::valid_to.eq(new.valid_to),
             licences::authority.eq(&new.authority),
-            licences::created_at.eq(time::now()),
+            licences::created_at.eq(now),
         ))
         .returning(licences::id)
         .get_result(conn)?)
@@ -112,6 +112,7 @@ pub(crate) fn insert_licence(
 /// Files a licence for the actor's own enterprise.
 pub fn file_licence(
     conn: &mut DbConn,
+    now: NaiveDateTime,
     actor: &Actor,
     enterprise_id: i64,
     new: &NewLicence,
@@ -125,9 +126,10 @@ pub fn file_licence(
             "a revoked enterprise cannot file licences",
         )),
         Status::Pending | Status::Rejected => {
-            let id = insert_licence(conn, enterprise_id, &new)?;
+            let id = insert_licence(conn, now, enterprise_id, &new)?;
             enterprises::record_history(
                 conn,
+                now,
                 enterprise_id,
                 &actor.audit_name(),
                 "licence.add",
@@ -135,7 +137,7 @@ pub fn file_licence(
                 &new,
                 None,
             )?;
-            let today = time::now().date();
+            let today = now.date();
             let licence = list(conn, enterprise_id, today)?
                 .into_iter()
                 .find(|l| l.id == id);
@@ -147,6 +149,7 @@ pub fn file_licence(
         Status::Active | Status::Suspended => {
             let change = enterprises::propose_change(
                 conn,
+                now,
                 enterprise_id,
                 &actor.audit_name(),
                 ChangeKind::Licence,

@@ -16,7 +16,6 @@ use crate::error::{RegistryError, Result};
 use crate::identity::Actor;
 use crate::ids::gs1::{CompanyPrefix, Gtin};
 use crate::schema::products;
-use crate::time;
 
 /// A product to file.
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
@@ -104,6 +103,7 @@ fn from_row(row: Row) -> Result<Product> {
 /// Files a product for the actor's own, active enterprise.
 pub fn create_product(
     conn: &mut DbConn,
+    now: NaiveDateTime,
     actor: &Actor,
     enterprise_id: i64,
     new: &NewProduct,
@@ -189,7 +189,7 @@ pub fn create_product(
             products::specification.eq(new.specification.trim()),
             products::shelf_life_days.eq(new.shelf_life_days),
             products::target_markets.eq(markets.join(",")),
-            products::created_at.eq(time::now()),
+            products::created_at.eq(now),
             products::flagged.eq(filing_flag(conn, enterprise_id)?),
         ))
         .returning(products::id)

@@ -10,7 +10,6 @@ use crate::error::{RegistryError, Result};
 use crate::identity::Actor;
 use crate::ids::gs1::Gln;
 use crate::schema::sites;
-use crate::time;
 
 /// What kind of place a site is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -105,6 +104,7 @@ fn from_row(row: Row) -> Site {
 /// Adds a site to the actor's own enterprise (any status but revoked).
 pub fn add_site(
     conn: &mut DbConn,
+    now: NaiveDateTime,
     actor: &Actor,
     enterprise_id: i64,
     new: &NewSite,
@@ -141,13 +141,14 @@ pub fn add_site(
             sites::address.eq(address),
             sites::latitude.eq(new.latitude),
             sites::longitude.eq(new.longitude),
-            sites::created_at.eq(time::now()),
+            sites::created_at.eq(now),
         ))
         .returning(sites::id)
         .get_result::<i64>(conn)?;
     let site = find_site(conn, enterprise_id, id)?;
     enterprises::record_history(
         conn,
+        now,
         enterprise_id,
         &actor.audit_name(),
         "site.add",

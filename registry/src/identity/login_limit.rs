@@ -2,13 +2,12 @@
 //! a window, and further attempts are refused until the window has passed. Kept in the database
 //! so that every replica enforces the same limit.
 
-use chrono::Duration;
+use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::DbConn;
 use crate::error::{RegistryError, Result};
 use crate::schema::login_attempts;
-use crate::time;
 
 /// How many failures are allowed within how long.
 #[derive(Debug, Clone, Copy)]
@@ -30,11 +29,12 @@ impl Default for LoginPolicy {
 /// often within the window.
 pub fn check_login_allowed(
     conn: &mut DbConn,
+    now: NaiveDateTime,
     policy: &LoginPolicy,
     username: &str,
     client_hash: &str,
 ) -> Result<()> {
-    let since = time::now() - policy.window;
+    let since = now - policy.window;
     let failures = |conn: &mut DbConn, by_user: bool| -> Result<i64> {
         let query = login_attempts::table
             .filter(login_attempts::succeeded.eq(false))
@@ -59,6 +59,7 @@ pub fn check_login_allowed(
 /// Records an attempt; a success clears the username's earlier failures.
 pub fn record_login_attempt(
     conn: &mut DbConn,
+    now: NaiveDateTime,
     username: &str,
     client_hash: &str,
     succeeded: bool,
@@ -76,7 +77,7 @@ pub fn record_login_attempt(
             login_attempts::username.eq(username),
             login_attempts::client_hash.eq(client_hash),
             login_attempts::succeeded.eq(succeeded),
-            login_attempts::at.eq(time::now()),
+            login_attempts::at.eq(now),
         ))
         .execute(conn)?;
     Ok(())

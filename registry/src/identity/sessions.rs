@@ -9,7 +9,6 @@ use crate::db::DbConn;
 use crate::error::Result;
 use crate::schema::sessions;
 use crate::secret::{random_token, sha256_hex};
-use crate::time;
 
 /// A new session: the cookie value (shown once) and when it ends.
 #[derive(Debug, Clone)]
@@ -19,9 +18,13 @@ pub struct Session {
 }
 
 /// Opens a session for `user`, valid for `ttl`.
-pub fn create_session(conn: &mut DbConn, user: &User, ttl: Duration) -> Result<Session> {
+pub fn create_session(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    user: &User,
+    ttl: Duration,
+) -> Result<Session> {
     let cookie_value = random_token("ths_");
-    let now = time::now();
     let expires_at = now + ttl;
     diesel::insert_into(sessions::table)
         .values((
@@ -41,7 +44,11 @@ pub fn create_session(conn: &mut DbConn, user: &User, ttl: Duration) -> Result<S
 
 /// The actor behind a session cookie, if the session exists, has not expired and its user is
 /// still active.
-pub fn session_user(conn: &mut DbConn, cookie_value: &str) -> Result<Option<Actor>> {
+pub fn session_user(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    cookie_value: &str,
+) -> Result<Option<Actor>> {
     let found: Option<(i64, NaiveDateTime)> = sessions::table
         .filter(sessions::token_hash.eq(sha256_hex(cookie_value.as_bytes())))
         .select((sessions::user_id, sessions::expires_at))
@@ -50,7 +57,7 @@ pub fn session_user(conn: &mut DbConn, cookie_value: &str) -> Result<Option<Acto
     let Some((user_id, expires_at)) = found else {
         return Ok(None);
     };
-    if expires_at <= time::now() {
+    if expires_at <= now {
         return Ok(None);
     }
     let user = find_user(conn, user_id)?;

@@ -7,6 +7,7 @@ use super::*;
 use crate::RegistryError;
 use crate::schema::{api_tokens, departments, sessions};
 use crate::testing::TestDb;
+use crate::testing::now;
 
 fn department(test: &TestDb) -> i64 {
     diesel::insert_into(departments::table)
@@ -14,7 +15,7 @@ fn department(test: &TestDb) -> i64 {
             departments::code.eq("AGRI-HN"),
             departments::name.eq("河南省农业农村厅"),
             departments::region_code.eq("410000"),
-            departments::created_at.eq(crate::time::now()),
+            departments::created_at.eq(now()),
         ))
         .returning(departments::id)
         .get_result(&mut *test.db().conn().unwrap())
@@ -40,7 +41,7 @@ fn users_are_created_with_valid_bindings_only() {
     let test = TestDb::new();
     let mut conn = test.db().conn().unwrap();
     let dept = department(&test);
-    let admin = create_user(&mut conn, &new_user("root", Role::Admin)).unwrap();
+    let admin = create_user(&mut conn, now(), &new_user("root", Role::Admin)).unwrap();
     assert_eq!(admin.role, Role::Admin);
     assert!(admin.has_password);
 
@@ -49,36 +50,53 @@ fn users_are_created_with_valid_bindings_only() {
         other => panic!("expected a validation error, got {other:?}"),
     };
     assert_eq!(
-        field_of(create_user(&mut conn, &new_user("officer1", Role::Officer))),
+        field_of(create_user(
+            &mut conn,
+            now(),
+            &new_user("officer1", Role::Officer)
+        )),
         "department_id"
     );
     let mut officer = new_user("officer1", Role::Officer);
     officer.department_id = Some(dept + 100);
-    assert_eq!(field_of(create_user(&mut conn, &officer)), "department_id");
+    assert_eq!(
+        field_of(create_user(&mut conn, now(), &officer)),
+        "department_id"
+    );
     officer.department_id = Some(dept);
     assert_eq!(
-        create_user(&mut conn, &officer).unwrap().department_id,
+        create_user(&mut conn, now(), &officer)
+            .unwrap()
+            .department_id,
         Some(dept)
     );
     assert_eq!(
-        field_of(create_user(&mut conn, &new_user("ent", Role::Enterprise))),
+        field_of(create_user(
+            &mut conn,
+            now(),
+            &new_user("ent", Role::Enterprise)
+        )),
         "enterprise_id"
     );
     let mut inspector = new_user("insp", Role::Inspector);
     inspector.enterprise_id = Some(1);
     assert_eq!(
-        field_of(create_user(&mut conn, &inspector)),
+        field_of(create_user(&mut conn, now(), &inspector)),
         "enterprise_id"
     );
     assert_eq!(
-        field_of(create_user(&mut conn, &new_user("Bad Name", Role::Admin))),
+        field_of(create_user(
+            &mut conn,
+            now(),
+            &new_user("Bad Name", Role::Admin)
+        )),
         "username"
     );
     let mut weak = new_user("weak", Role::Admin);
     weak.password = Some("short".into());
-    assert_eq!(field_of(create_user(&mut conn, &weak)), "password");
+    assert_eq!(field_of(create_user(&mut conn, now(), &weak)), "password");
 
-    match create_user(&mut conn, &new_user("root", Role::Ministry)) {
+    match create_user(&mut conn, now(), &new_user("root", Role::Ministry)) {
         Err(RegistryError::Conflict {
             code: "username_taken",
             ..
@@ -91,7 +109,7 @@ fn users_are_created_with_valid_bindings_only() {
 fn password_sign_in_says_nothing_about_which_part_was_wrong() {
     let test = TestDb::new();
     let mut conn = test.db().conn().unwrap();
-    let user = create_user(&mut conn, &new_user("alice", Role::Admin)).unwrap();
+    let user = create_user(&mut conn, now(), &new_user("alice", Role::Admin)).unwrap();
     assert_eq!(
         authenticate(&mut conn, "alice", "a long enough password")
             .unwrap()
@@ -105,7 +123,7 @@ fn password_sign_in_says_nothing_about_which_part_was_wrong() {
         .unwrap_err()
         .to_string();
     assert_eq!(wrong, unknown);
-    set_user_active(&mut conn, user.id, false).unwrap();
+    set_user_active(&mut conn, now(), user.id, false).unwrap();
     assert!(authenticate(&mut conn, "alice", "a long enough password").is_err());
 }
 
@@ -113,9 +131,10 @@ fn password_sign_in_says_nothing_about_which_part_was_wrong() {
 fn tokens_are_stored_hashed_and_refused_when_expired_or_revoked() {
     let test = TestDb::new();
     let mut conn = test.db().conn().unwrap();
-    let user = create_user(&mut conn, &new_user("agri-adapter", Role::System)).unwrap();
+    let user = create_user(&mut conn, now(), &new_user("agri-adapter", Role::System)).unwrap();
     let (token, secret) = create_token(
         &mut conn,
+        now(),
         &user,
         &NewToken {
             name: "agri".into(),
@@ -134,31 +153,36 @@ fn tokens_are_stored_hashed_and_refused_when_expired_or_revoked() {
         "the secret itself is not stored"
     );
 
-    let actor = token_user(&mut conn, &secret).unwrap().unwrap();
+    let actor = token_user(&mut conn, now(), &secret).unwrap().unwrap();
     assert_eq!(actor.user_id, user.id);
     assert!(actor.has_scope(Scope::Read) && !actor.has_scope(Scope::Write));
     assert_eq!(
-        token_user(&mut conn, "thk_0000").unwrap().unwrap_err(),
+        token_user(&mut conn, now(), "thk_0000")
+            .unwrap()
+            .unwrap_err(),
         TokenRefusal::Unknown
     );
     assert_eq!(
-        token_user(&mut conn, "nonsense").unwrap().unwrap_err(),
+        token_user(&mut conn, now(), "nonsense")
+            .unwrap()
+            .unwrap_err(),
         TokenRefusal::Unknown
     );
 
-    revoke_token(&mut conn, token.id, Some(user.id)).unwrap();
+    revoke_token(&mut conn, now(), token.id, Some(user.id)).unwrap();
     assert_eq!(
-        token_user(&mut conn, &secret).unwrap().unwrap_err(),
+        token_user(&mut conn, now(), &secret).unwrap().unwrap_err(),
         TokenRefusal::Revoked
     );
     assert!(matches!(
-        revoke_token(&mut conn, token.id, Some(user.id + 1)),
+        revoke_token(&mut conn, now(), token.id, Some(user.id + 1)),
         Err(RegistryError::NotFound { .. })
     ));
 
-    let soon = crate::time::now() + Duration::seconds(60);
+    let soon = now() + Duration::seconds(60);
     let (expiring, secret) = create_token(
         &mut conn,
+        now(),
         &user,
         &NewToken {
             name: "short".into(),
@@ -167,37 +191,37 @@ fn tokens_are_stored_hashed_and_refused_when_expired_or_revoked() {
         },
     )
     .unwrap();
-    assert!(token_user(&mut conn, &secret).unwrap().is_ok());
+    assert!(token_user(&mut conn, now(), &secret).unwrap().is_ok());
     diesel::update(api_tokens::table.find(expiring.id))
-        .set(api_tokens::expires_at.eq(crate::time::now() - Duration::seconds(1)))
+        .set(api_tokens::expires_at.eq(now() - Duration::seconds(1)))
         .execute(&mut *conn)
         .unwrap();
     assert_eq!(
-        token_user(&mut conn, &secret).unwrap().unwrap_err(),
+        token_user(&mut conn, now(), &secret).unwrap().unwrap_err(),
         TokenRefusal::Expired
     );
     let past = NewToken {
         name: "past".into(),
         scopes: vec![Scope::Read],
-        expires_at: Some(crate::time::now()),
+        expires_at: Some(now()),
     };
-    assert!(create_token(&mut conn, &user, &past).is_err());
+    assert!(create_token(&mut conn, now(), &user, &past).is_err());
     let none = NewToken {
         name: "none".into(),
         scopes: vec![],
         expires_at: None,
     };
-    assert!(create_token(&mut conn, &user, &none).is_err());
+    assert!(create_token(&mut conn, now(), &user, &none).is_err());
 }
 
 #[test]
 fn sessions_end_at_expiry_logout_and_deactivation() {
     let test = TestDb::new();
     let mut conn = test.db().conn().unwrap();
-    let user = create_user(&mut conn, &new_user("carol", Role::Inspector)).unwrap();
-    let session = create_session(&mut conn, &user, Duration::hours(1)).unwrap();
+    let user = create_user(&mut conn, now(), &new_user("carol", Role::Inspector)).unwrap();
+    let session = create_session(&mut conn, now(), &user, Duration::hours(1)).unwrap();
     assert_eq!(
-        session_user(&mut conn, &session.cookie_value)
+        session_user(&mut conn, now(), &session.cookie_value)
             .unwrap()
             .unwrap()
             .user_id,
@@ -205,26 +229,26 @@ fn sessions_end_at_expiry_logout_and_deactivation() {
     );
     delete_session(&mut conn, &session.cookie_value).unwrap();
     assert!(
-        session_user(&mut conn, &session.cookie_value)
+        session_user(&mut conn, now(), &session.cookie_value)
             .unwrap()
             .is_none()
     );
 
-    let session = create_session(&mut conn, &user, Duration::hours(1)).unwrap();
+    let session = create_session(&mut conn, now(), &user, Duration::hours(1)).unwrap();
     diesel::update(sessions::table)
-        .set(sessions::expires_at.eq(crate::time::now() - Duration::seconds(1)))
+        .set(sessions::expires_at.eq(now() - Duration::seconds(1)))
         .execute(&mut *conn)
         .unwrap();
     assert!(
-        session_user(&mut conn, &session.cookie_value)
+        session_user(&mut conn, now(), &session.cookie_value)
             .unwrap()
             .is_none()
     );
 
-    let session = create_session(&mut conn, &user, Duration::hours(1)).unwrap();
-    set_user_active(&mut conn, user.id, false).unwrap();
+    let session = create_session(&mut conn, now(), &user, Duration::hours(1)).unwrap();
+    set_user_active(&mut conn, now(), user.id, false).unwrap();
     assert!(
-        session_user(&mut conn, &session.cookie_value)
+        session_user(&mut conn, now(), &session.cookie_value)
             .unwrap()
             .is_none()
     );
@@ -239,16 +263,16 @@ fn repeated_login_failures_are_limited_per_user_and_per_client() {
         window: Duration::minutes(15),
     };
     for _ in 0..3 {
-        check_login_allowed(&mut conn, &policy, "dave", "client-a").unwrap();
-        record_login_attempt(&mut conn, "dave", "client-a", false).unwrap();
+        check_login_allowed(&mut conn, now(), &policy, "dave", "client-a").unwrap();
+        record_login_attempt(&mut conn, now(), "dave", "client-a", false).unwrap();
     }
     assert!(matches!(
-        check_login_allowed(&mut conn, &policy, "dave", "client-b"),
+        check_login_allowed(&mut conn, now(), &policy, "dave", "client-b"),
         Err(RegistryError::RateLimited { .. })
     ));
-    check_login_allowed(&mut conn, &policy, "erin", "client-b").unwrap();
+    check_login_allowed(&mut conn, now(), &policy, "erin", "client-b").unwrap();
     for i in 0..12 {
-        record_login_attempt(&mut conn, &format!("u{i}"), "client-c", false).unwrap();
+        record_login_attempt(&mut conn, now(), &format!("u{i}"), "client-c", false).unwrap();
     }
-    assert!(check_login_allowed(&mut conn, &policy, "frank", "client-c").is_err());
+    assert!(check_login_allowed(&mut conn, now(), &policy, "frank", "client-c").is_err());
 }

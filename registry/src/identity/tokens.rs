@@ -12,7 +12,6 @@ use crate::db::DbConn;
 use crate::error::{RegistryError, Result};
 use crate::schema::api_tokens;
 use crate::secret::{random_token, sha256_hex};
-use crate::time;
 
 /// Every token starts with this, so that a leaked one is easy to recognise and scan for.
 pub const TOKEN_PREFIX: &str = "thk_";
@@ -72,7 +71,12 @@ pub struct NewToken {
 }
 
 /// Creates a token for `user`; returns it with the secret, which is never shown again.
-pub fn create_token(conn: &mut DbConn, user: &User, new: &NewToken) -> Result<(ApiToken, String)> {
+pub fn create_token(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    user: &User,
+    new: &NewToken,
+) -> Result<(ApiToken, String)> {
     let name = new.name.trim();
     if name.is_empty() || name.len() > 200 {
         return Err(RegistryError::invalid(
@@ -82,7 +86,6 @@ pub fn create_token(conn: &mut DbConn, user: &User, new: &NewToken) -> Result<(A
         ));
     }
     let scopes = Scope::parse_list(&Scope::join(&new.scopes))?;
-    let now = time::now();
     if new.expires_at.is_some_and(|at| at <= now) {
         return Err(RegistryError::invalid(
             "invalid_expiry",
@@ -130,7 +133,12 @@ pub fn list_tokens(conn: &mut DbConn, user_id: Option<i64>) -> Result<Vec<ApiTok
 
 /// Revokes a token. `owner`, when given, must own it (otherwise it is "not found").
 /// Revoking an already revoked token keeps its first revocation time.
-pub fn revoke_token(conn: &mut DbConn, id: i64, owner: Option<i64>) -> Result<ApiToken> {
+pub fn revoke_token(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    id: i64,
+    owner: Option<i64>,
+) -> Result<ApiToken> {
     let row: TokenRow = api_tokens::table
         .find(id)
         .select(TokenRow::as_select())
@@ -140,7 +148,7 @@ pub fn revoke_token(conn: &mut DbConn, id: i64, owner: Option<i64>) -> Result<Ap
         .ok_or(RegistryError::NotFound { entity: "token" })?;
     if row.revoked_at.is_none() {
         diesel::update(api_tokens::table.find(id))
-            .set(api_tokens::revoked_at.eq(time::now()))
+            .set(api_tokens::revoked_at.eq(now))
             .execute(conn)?;
     }
     find_token(conn, id)
@@ -166,6 +174,7 @@ pub enum TokenRefusal {
 /// The actor behind a presented token, or why it is refused.
 pub fn token_user(
     conn: &mut DbConn,
+    now: NaiveDateTime,
     presented: &str,
 ) -> Result<std::result::Result<Actor, TokenRefusal>> {
     if !presented.starts_with(TOKEN_PREFIX) {
@@ -182,7 +191,7 @@ pub fn token_user(
     if row.revoked_at.is_some() {
         return Ok(Err(TokenRefusal::Revoked));
     }
-    if row.expires_at.is_some_and(|at| at <= time::now()) {
+    if row.expires_at.is_some_and(|at| at <= now) {
         return Ok(Err(TokenRefusal::Expired));
     }
     let token = row.into_token()?;

@@ -11,7 +11,6 @@ use crate::db::DbConn;
 use crate::departments::Category;
 use crate::error::{RegistryError, Result};
 use crate::schema::{departments, users};
-use crate::time;
 
 /// A user account.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -199,10 +198,9 @@ impl NewUser {
 }
 
 /// Creates a user (call inside a transaction, with the audit entry).
-pub fn create_user(conn: &mut DbConn, new: &NewUser) -> Result<User> {
+pub fn create_user(conn: &mut DbConn, now: NaiveDateTime, new: &NewUser) -> Result<User> {
     new.validate(conn)?;
     let password_hash = new.password.as_deref().map(hash_password).transpose()?;
-    let now = time::now();
     let inserted = diesel::insert_into(users::table)
         .values((
             users::username.eq(&new.username),
@@ -290,9 +288,14 @@ pub fn list_users(conn: &mut DbConn, filter: &UserFilter) -> Result<Vec<User>> {
 }
 
 /// Activates or deactivates a user; a deactivated user's sessions end.
-pub fn set_user_active(conn: &mut DbConn, id: i64, active: bool) -> Result<User> {
+pub fn set_user_active(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    id: i64,
+    active: bool,
+) -> Result<User> {
     let updated = diesel::update(users::table.find(id))
-        .set((users::active.eq(active), users::updated_at.eq(time::now())))
+        .set((users::active.eq(active), users::updated_at.eq(now)))
         .execute(conn)?;
     if updated == 0 {
         return Err(RegistryError::NotFound { entity: "user" });
@@ -307,11 +310,16 @@ pub fn set_user_active(conn: &mut DbConn, id: i64, active: bool) -> Result<User>
 }
 
 /// Sets the language of a user's notices (none: the hub's default).
-pub fn set_user_locale(conn: &mut DbConn, id: i64, locale: Option<Locale>) -> Result<User> {
+pub fn set_user_locale(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    id: i64,
+    locale: Option<Locale>,
+) -> Result<User> {
     let updated = diesel::update(users::table.find(id))
         .set((
             users::locale.eq(locale.map(Locale::tag)),
-            users::updated_at.eq(time::now()),
+            users::updated_at.eq(now),
         ))
         .execute(conn)?;
     if updated == 0 {

@@ -11,7 +11,6 @@ use crate::filings::Paging;
 use crate::identity::Locale;
 use crate::outbox::{self, NewJob};
 use crate::schema::notices;
-use crate::time;
 
 /// The outbox kind of one e-mail to one recipient.
 pub const EMAIL_JOB: &str = "notice.email";
@@ -54,6 +53,7 @@ pub struct Delivery {
 /// nothing: one row per user, topic and source; one e-mail job per notice and recipient.
 pub fn deliver(
     conn: &mut DbConn,
+    now: NaiveDateTime,
     notice: &Notice,
     default_locale: Locale,
     mail: bool,
@@ -67,7 +67,7 @@ pub fn deliver(
     for person in people {
         let locale = person.locale.unwrap_or(default_locale);
         let text = render(notice, locale);
-        let Some(notice_id) = write_row(conn, person.user_id, notice, &text, locale)? else {
+        let Some(notice_id) = write_row(conn, now, person.user_id, notice, &text, locale)? else {
             continue;
         };
         done.written += 1;
@@ -84,6 +84,7 @@ pub fn deliver(
         let key = format!("{}:user:{}", notice.dedupe_key(), person.user_id);
         let queued = outbox::enqueue(
             conn,
+            now,
             &NewJob {
                 kind: EMAIL_JOB,
                 payload: serde_json::to_value(&job).unwrap_or_default(),
@@ -101,6 +102,7 @@ pub fn deliver(
 /// Inserts one inbox row; `None` when this user has this notice already.
 fn write_row(
     conn: &mut DbConn,
+    now: NaiveDateTime,
     user_id: i64,
     notice: &Notice,
     text: &Rendered,
@@ -113,7 +115,7 @@ fn write_row(
         notices::subject.eq(&text.subject),
         notices::body.eq(&text.body),
         notices::locale.eq(locale.tag()),
-        notices::created_at.eq(time::now()),
+        notices::created_at.eq(now),
     );
     // A repeat must not abort the transaction, so the conflict is avoided in SQL.
     let id = match conn {
@@ -227,12 +229,17 @@ pub fn find_own_notice(conn: &mut DbConn, user_id: i64, id: i64) -> Result<Inbox
 
 /// Marks one of the user's notices read (once: a second call keeps the first time). Another
 /// user's notice does not exist for them.
-pub fn mark_read(conn: &mut DbConn, user_id: i64, id: i64) -> Result<InboxNotice> {
+pub fn mark_read(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    user_id: i64,
+    id: i64,
+) -> Result<InboxNotice> {
     let own = notices::table
         .filter(notices::id.eq(id))
         .filter(notices::user_id.eq(user_id));
     diesel::update(own.filter(notices::read_at.is_null()))
-        .set(notices::read_at.eq(time::now()))
+        .set(notices::read_at.eq(now))
         .execute(conn)?;
     own.select(InboxNotice::as_select())
         .first(conn)

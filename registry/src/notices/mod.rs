@@ -11,6 +11,7 @@
 mod audience;
 mod inbox;
 
+use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use crate::db::DbConn;
@@ -70,10 +71,16 @@ impl Notice {
 
 /// Enqueues `notice` inside the caller's transaction. `None` when the same notice (topic and
 /// source) was enqueued before.
-pub fn enqueue(conn: &mut DbConn, notice: &Notice, company_prefix: &str) -> Result<Option<i64>> {
+pub fn enqueue(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    notice: &Notice,
+    company_prefix: &str,
+) -> Result<Option<i64>> {
     let key = notice.dedupe_key();
     outbox::enqueue(
         conn,
+        now,
         &NewJob {
             kind: NOTICE_JOB,
             payload: serde_json::to_value(notice).unwrap_or_default(),

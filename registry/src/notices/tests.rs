@@ -11,10 +11,12 @@ use crate::departments::{NewDepartment, create_department};
 use crate::identity::{Locale, NewUser, Role, create_user, set_user_active};
 use crate::schema::{notices, outbox as outbox_table};
 use crate::testing::TestDb;
+use crate::testing::now;
 
 fn department(conn: &mut DbConn, code: &str, region: &str, cat: Category) -> i64 {
     create_department(
         conn,
+        now(),
         &NewDepartment {
             code: code.into(),
             name: code.into(),
@@ -39,6 +41,7 @@ struct Person<'a> {
 fn user(conn: &mut DbConn, p: &Person<'_>) -> i64 {
     create_user(
         conn,
+        now(),
         &NewUser {
             username: format!("user-{}", p.name),
             display_name: p.name.into(),
@@ -103,7 +106,7 @@ fn audiences_resolve_to_active_users_once() {
     let c = officer(conn, "c", ha_drugs, true);
     let d = officer(conn, "d", ly_food, true);
     let gone = officer(conn, "gone", zz_food, true);
-    set_user_active(conn, gone, false).unwrap();
+    set_user_active(conn, now(), gone, false).unwrap();
     let ministry = user(
         conn,
         &Person {
@@ -177,7 +180,7 @@ fn delivery_writes_each_inbox_row_and_email_once() {
     let unmailed = officer(conn, "unmailed", dept, false);
     let n = notice("alert:1", vec![Audience::Department { id: dept }]);
 
-    let first = deliver(conn, &n, Locale::ZhCn, true, &render).unwrap();
+    let first = deliver(conn, now(), &n, Locale::ZhCn, true, &render).unwrap();
     assert_eq!(
         first,
         Delivery {
@@ -186,7 +189,7 @@ fn delivery_writes_each_inbox_row_and_email_once() {
             emails: 1
         }
     );
-    let again = deliver(conn, &n, Locale::ZhCn, true, &render).unwrap();
+    let again = deliver(conn, now(), &n, Locale::ZhCn, true, &render).unwrap();
     assert_eq!((again.written, again.emails), (0, 0), "delivered once");
 
     let inbox = list_inbox(conn, mailed, &InboxFilter::default()).unwrap();
@@ -207,6 +210,7 @@ fn delivery_writes_each_inbox_row_and_email_once() {
     // Mail off: the inbox only.
     let quiet = deliver(
         conn,
+        now(),
         &notice("alert:2", vec![Audience::Department { id: dept }]),
         Locale::En,
         false,
@@ -218,13 +222,15 @@ fn delivery_writes_each_inbox_row_and_email_once() {
     // Reading: own notices only, once.
     let theirs = list_inbox(conn, unmailed, &InboxFilter::default()).unwrap();
     assert!(matches!(
-        mark_read(conn, mailed, theirs[0].id),
+        mark_read(conn, now(), mailed, theirs[0].id),
         Err(crate::RegistryError::NotFound { .. })
     ));
-    let read = mark_read(conn, unmailed, theirs[0].id).unwrap();
+    let read = mark_read(conn, now(), unmailed, theirs[0].id).unwrap();
     let first_read = read.read_at.unwrap();
     assert_eq!(
-        mark_read(conn, unmailed, theirs[0].id).unwrap().read_at,
+        mark_read(conn, now(), unmailed, theirs[0].id)
+            .unwrap()
+            .read_at,
         Some(first_read)
     );
     let unread = InboxFilter {
@@ -273,7 +279,9 @@ fn racing_workers_deliver_every_notice_exactly_once() {
             &format!("alert:{i}"),
             vec![Audience::Department { id: dept }],
         );
-        test.db().transaction(|c| enqueue(c, &n, "")).unwrap();
+        test.db()
+            .transaction(|c| enqueue(c, now(), &n, ""))
+            .unwrap();
     }
     // Separate pools stand for separate replicas; a short lease makes each also take over jobs
     // whose lease ran out, so a notice can be delivered twice and must still land once.
@@ -281,6 +289,7 @@ fn racing_workers_deliver_every_notice_exactly_once() {
     let workers: Vec<_> = (0..2)
         .map(|_| {
             let url = Arc::clone(&url);
+            let clock = test.clock().clone();
             std::thread::spawn(move || {
                 let db = Db::open(
                     &url,
@@ -289,15 +298,16 @@ fn racing_workers_deliver_every_notice_exactly_once() {
                         ..Default::default()
                     },
                 )
-                .unwrap();
+                .unwrap()
+                .with_clock(clock);
                 while let Some(job) =
                     outbox::claim(&db, &[NOTICE_JOB], Duration::minutes(1)).unwrap()
                 {
                     let n: Notice = serde_json::from_str(&job.payload).unwrap();
-                    db.transaction(|c| deliver(c, &n, Locale::ZhCn, true, &render))
+                    db.transaction(|c| deliver(c, now(), &n, Locale::ZhCn, true, &render))
                         .unwrap();
                     // Delivered again, as by a worker that took over after a crash.
-                    db.transaction(|c| deliver(c, &n, Locale::ZhCn, true, &render))
+                    db.transaction(|c| deliver(c, now(), &n, Locale::ZhCn, true, &render))
                         .unwrap();
                     outbox::complete(&db, job.id).unwrap();
                 }

@@ -9,6 +9,7 @@ use serde_json::json;
 
 use super::*;
 use crate::testing::TestDb;
+use crate::testing::now;
 
 fn job<'a>(kind: &'a str, key: Option<&'a str>) -> NewJob<'a> {
     NewJob {
@@ -22,7 +23,9 @@ fn job<'a>(kind: &'a str, key: Option<&'a str>) -> NewJob<'a> {
 }
 
 fn enqueue_one(test: &TestDb, new: &NewJob<'_>) -> Option<i64> {
-    test.db().transaction(|conn| enqueue(conn, new)).unwrap()
+    test.db()
+        .transaction(|conn| enqueue(conn, now(), new))
+        .unwrap()
 }
 
 #[test]
@@ -40,7 +43,7 @@ fn jobs_are_enqueued_once_per_key_and_only_with_their_transaction() {
     );
     // A rolled-back change sends nothing.
     let rolled_back: Result<()> = test.db().transaction(|conn| {
-        enqueue(conn, &job("notice.email", Some("never")))?;
+        enqueue(conn, now(), &job("notice.email", Some("never")))?;
         Err(RegistryError::conflict("test", "abort"))
     });
     assert!(rolled_back.is_err());
@@ -54,7 +57,7 @@ fn claims_take_ready_jobs_in_order_and_retry_with_backoff_until_dead() {
     let test = TestDb::new();
     let db = test.db();
     let later = NewJob {
-        run_after: Some(time::now() + Duration::hours(1)),
+        run_after: Some(now() + Duration::hours(1)),
         ..job("exchange.push", None)
     };
     enqueue_one(&test, &later);
@@ -90,7 +93,7 @@ fn claims_take_ready_jobs_in_order_and_retry_with_backoff_until_dead() {
     assert_eq!(find(&mut test.raw(), b).unwrap().status, "done");
 
     match fail(db, a, "connection refused").unwrap() {
-        AfterFailure::RetryAt(at) => assert!(at > time::now() + Duration::seconds(25)),
+        AfterFailure::RetryAt(at) => assert!(at > now() + Duration::seconds(25)),
         AfterFailure::Dead => panic!("two attempts are left"),
     }
     assert!(
@@ -101,7 +104,7 @@ fn claims_take_ready_jobs_in_order_and_retry_with_backoff_until_dead() {
     );
     for attempt in 2..=3 {
         diesel::update(outbox::table.find(a))
-            .set(outbox::run_after.eq(time::now()))
+            .set(outbox::run_after.eq(now()))
             .execute(&mut test.raw())
             .unwrap();
         let again = claim(db, &["exchange.push"], Duration::minutes(1))
@@ -130,7 +133,7 @@ fn a_job_whose_worker_died_is_claimed_again_after_its_lease() {
         .unwrap();
     assert_eq!(first.id, id);
     diesel::update(outbox::table.find(id))
-        .set(outbox::locked_until.eq(time::now() - Duration::seconds(1)))
+        .set(outbox::locked_until.eq(now() - Duration::seconds(1)))
         .execute(&mut test.raw())
         .unwrap();
     let again = claim(test.db(), &["notice.email"], Duration::minutes(5))
@@ -156,7 +159,8 @@ fn concurrent_workers_never_share_a_job() {
                     ..Default::default()
                 },
             )
-            .unwrap();
+            .unwrap()
+            .with_clock(test.clock().clone());
             let seen = Arc::clone(&seen);
             std::thread::spawn(move || {
                 while let Some(job) = claim(&db, &["exchange.push"], Duration::minutes(1)).unwrap()

@@ -1,5 +1,6 @@
 use super::*;
 use crate::testing::TestDb;
+use crate::testing::now;
 
 /// The committed data says what the generator promised: the header's counts, codes of the
 /// country's form, unique, every parent present and of a higher level.
@@ -145,6 +146,7 @@ fn the_country_is_stored_and_validates_codes() {
     // Once regions are in use, the country cannot change.
     crate::departments::create_department(
         &mut conn,
+        now(),
         &crate::departments::NewDepartment {
             code: "HN".into(),
             name: "Sở Nông nghiệp Hà Nội".into(),

@@ -14,7 +14,7 @@ use crate::schema::stamp_fake_reports;
 
 use super::alert_kind;
 use super::resolve::{find_stamp, subject_of_stamp};
-use super::scans::{alert_with_key, raise_alert};
+use super::scans::{StampAlert, alert_with_key, raise_alert};
 
 /// Longest description kept.
 pub const MAX_DESCRIPTION: usize = 4000;
@@ -106,12 +106,15 @@ pub fn report_fake(
     });
     let alert_id = match raise_alert(
         conn,
-        alert_kind::FAKE_REPORT,
-        Severity::Warning,
-        subject.as_ref(),
-        &format!("stamp:{serial}"),
-        detail,
-        &key,
+        &StampAlert {
+            at: now,
+            kind: alert_kind::FAKE_REPORT,
+            severity: Severity::Warning,
+            subject: subject.as_ref(),
+            target: &format!("stamp:{serial}"),
+            detail,
+            key: &key,
+        },
     )? {
         Some(id) => Some(id),
         None => alert_with_key(conn, &key)?,

@@ -10,6 +10,7 @@ use crate::filings::batches::{NewBatch, create_batch};
 use crate::filings::products::{NewProduct, create_product};
 use crate::identity::{Actor, AuthMethod, NewUser, Role, create_user};
 use crate::ids::uscc::{organisation_code_check_char, uscc_check_char};
+use crate::testing::now;
 
 pub const HOST: &str = "trace.example.gov.cn";
 
@@ -17,6 +18,7 @@ pub const HOST: &str = "trace.example.gov.cn";
 pub fn officer(conn: &mut DbConn, name: &str, region: &str, cat: Category) -> Actor {
     let dept = create_department(
         conn,
+        now(),
         &NewDepartment {
             code: name.into(),
             name: name.into(),
@@ -28,6 +30,7 @@ pub fn officer(conn: &mut DbConn, name: &str, region: &str, cat: Category) -> Ac
     .unwrap();
     let user = create_user(
         conn,
+        now(),
         &NewUser {
             username: name.into(),
             display_name: name.into(),
@@ -56,6 +59,7 @@ fn credit_code(n: u32) -> String {
 pub fn pending_enterprise(conn: &mut DbConn, n: u32) -> (i64, Actor) {
     let (ent, user) = register(
         conn,
+        now(),
         &NewEnterprise {
             credit_code: credit_code(n),
             name: format!("郑州食品{n}"),
@@ -80,7 +84,7 @@ pub fn pending_enterprise(conn: &mut DbConn, n: u32) -> (i64, Actor) {
 /// An active enterprise numbered `n` (1 to 9), approved by `approver`.
 pub fn active_enterprise(conn: &mut DbConn, approver: &Actor, n: u32) -> (i64, Actor) {
     let (ent, user) = pending_enterprise(conn, n);
-    decide(conn, approver, ent, Decision::Approve, None).unwrap();
+    decide(conn, now(), approver, ent, Decision::Approve, None).unwrap();
     (ent, user)
 }
 
@@ -96,6 +100,7 @@ pub fn product(conn: &mut DbConn, user: &Actor, ent: i64, n: u32, item: u32) -> 
     let gtin = format!("{body}{}", (10 - sum % 10) % 10);
     create_product(
         conn,
+        now(),
         user,
         ent,
         &NewProduct {
@@ -115,6 +120,7 @@ pub fn product(conn: &mut DbConn, user: &Actor, ent: i64, n: u32, item: u32) -> 
 pub fn batch(conn: &mut DbConn, user: &Actor, ent: i64, product_id: i64, lot: &str) -> i64 {
     create_batch(
         conn,
+        now(),
         user,
         ent,
         &NewBatch {

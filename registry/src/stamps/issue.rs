@@ -23,7 +23,6 @@ use crate::filings::products::find_product;
 use crate::identity::{Actor, Role};
 use crate::schema::{stamp_orders, stamps};
 use crate::stamps::HiddenCodeKeyRing;
-use crate::time;
 
 /// Most stamps in one order.
 pub const MAX_ORDER_QUANTITY: i64 = 1_000_000;
@@ -121,6 +120,7 @@ pub(crate) fn stamp_error(e: StampError) -> RegistryError {
 /// audit entry). See [`issue_order_with`].
 pub fn issue_order(
     conn: &mut DbConn,
+    now: NaiveDateTime,
     actor: &Actor,
     new: &NewStampOrder,
     ring: &HiddenCodeKeyRing,
@@ -129,6 +129,7 @@ pub fn issue_order(
     let mut serials = SerialGenerator::from_thread_rng();
     issue_order_with(
         conn,
+        now,
         actor,
         new,
         ring,
@@ -142,8 +143,10 @@ pub fn issue_order(
 /// `progress`. Refusals: 422 `invalid_quantity`, `unknown_enterprise`, `unknown_product`;
 /// 403 `outside_jurisdiction` (not an officer of the competent department); 409
 /// `enterprise_blacklisted`, `enterprise_suspended` or `enterprise_not_active`.
+#[allow(clippy::too_many_arguments, reason = "who, when, what, the keys, and the serial source")]
 pub fn issue_order_with(
     conn: &mut DbConn,
+    now: NaiveDateTime,
     actor: &Actor,
     new: &NewStampOrder,
     ring: &HiddenCodeKeyRing,
@@ -198,7 +201,7 @@ pub fn issue_order_with(
             stamp_orders::quantity.eq(new.quantity),
             stamp_orders::resolver_host.eq(resolver_host),
             stamp_orders::issued_by.eq(actor.audit_name()),
-            stamp_orders::issued_at.eq(time::now()),
+            stamp_orders::issued_at.eq(now),
         ))
         .returning(stamp_orders::id)
         .get_result::<i64>(conn)?;

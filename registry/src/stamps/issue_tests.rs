@@ -13,6 +13,7 @@ use crate::enterprises::{Decision, decide};
 use crate::error::RegistryError;
 use crate::schema::stamps;
 use crate::testing::TestDb;
+use crate::testing::now;
 
 fn order(enterprise_id: i64, product_id: i64, quantity: i64, kind: StampKind) -> NewStampOrder {
     NewStampOrder {
@@ -56,6 +57,7 @@ fn an_officer_of_the_competent_department_issues_to_an_active_enterprise() {
         assert!(matches!(
             issue_order(
                 conn,
+                now(),
                 stranger,
                 &order(ent, milk, 10, StampKind::Qr),
                 &ring,
@@ -74,13 +76,14 @@ fn an_officer_of_the_competent_department_issues_to_an_active_enterprise() {
         (order(ent, 999, 1, StampKind::Qr), "product_id"),
     ] {
         assert!(matches!(
-            issue_order(conn, &competent, &bad, &ring, HOST),
+            issue_order(conn, now(), &competent, &bad, &ring, HOST),
             Err(RegistryError::Invalid { field: f, .. }) if f == field
         ));
     }
 
     let issued = issue_order(
         conn,
+        now(),
         &competent,
         &order(ent, milk, 250, StampKind::Qr),
         &ring,
@@ -122,6 +125,7 @@ fn blacklisted_suspended_and_not_yet_active_enterprises_get_no_stamps() {
     let milk = product(conn, &user, listed, 1, 1);
     list_enterprise(
         conn,
+        now(),
         &competent,
         &NewListing {
             enterprise_id: listed,
@@ -133,7 +137,7 @@ fn blacklisted_suspended_and_not_yet_active_enterprises_get_no_stamps() {
     .unwrap();
     let new = order(listed, milk, 5, StampKind::Qr);
     assert_eq!(
-        conflict_code(issue_order(conn, &competent, &new, &ring, HOST)),
+        conflict_code(issue_order(conn, now(), &competent, &new, &ring, HOST)),
         "enterprise_blacklisted"
     );
 
@@ -141,6 +145,7 @@ fn blacklisted_suspended_and_not_yet_active_enterprises_get_no_stamps() {
     let milk = product(conn, &user, suspended, 2, 1);
     decide(
         conn,
+        now(),
         &competent,
         suspended,
         Decision::Suspend,
@@ -149,24 +154,33 @@ fn blacklisted_suspended_and_not_yet_active_enterprises_get_no_stamps() {
     .unwrap();
     let new = order(suspended, milk, 5, StampKind::Qr);
     assert_eq!(
-        conflict_code(issue_order(conn, &competent, &new, &ring, HOST)),
+        conflict_code(issue_order(conn, now(), &competent, &new, &ring, HOST)),
         "enterprise_suspended"
     );
-    decide(conn, &competent, suspended, Decision::Revoke, Some("吊销")).unwrap();
+    decide(
+        conn,
+        now(),
+        &competent,
+        suspended,
+        Decision::Revoke,
+        Some("吊销"),
+    )
+    .unwrap();
     assert_eq!(
-        conflict_code(issue_order(conn, &competent, &new, &ring, HOST)),
+        conflict_code(issue_order(conn, now(), &competent, &new, &ring, HOST)),
         "enterprise_not_active"
     );
 
     let (pending, _) = pending_enterprise(conn, 3);
     let new = order(pending, 1, 5, StampKind::Qr);
     assert_eq!(
-        conflict_code(issue_order(conn, &competent, &new, &ring, HOST)),
+        conflict_code(issue_order(conn, now(), &competent, &new, &ring, HOST)),
         "enterprise_not_active"
     );
     let (rejected, _) = pending_enterprise(conn, 4);
     decide(
         conn,
+        now(),
         &competent,
         rejected,
         Decision::Reject,
@@ -175,7 +189,7 @@ fn blacklisted_suspended_and_not_yet_active_enterprises_get_no_stamps() {
     .unwrap();
     let new = order(rejected, 1, 5, StampKind::Qr);
     assert_eq!(
-        conflict_code(issue_order(conn, &competent, &new, &ring, HOST)),
+        conflict_code(issue_order(conn, now(), &competent, &new, &ring, HOST)),
         "enterprise_not_active"
     );
 
@@ -194,13 +208,13 @@ fn hidden_codes_verify_only_for_their_serial_and_key_version_across_rotation() {
     let new = order(ent, milk, 20, StampKind::AntiCounterfeit);
 
     let v1 = ring_v1();
-    let before = issue_order(conn, &competent, &new, &v1, HOST).unwrap();
+    let before = issue_order(conn, now(), &competent, &new, &v1, HOST).unwrap();
     assert_eq!(before.kind, "anti_counterfeit");
     let old = stored(conn, before.id);
     assert!(old.iter().all(|r| r.2 == Some(1)));
 
     let v2 = ring_v2();
-    let after = issue_order(conn, &competent, &new, &v2, HOST).unwrap();
+    let after = issue_order(conn, now(), &competent, &new, &v2, HOST).unwrap();
     let new_rows = stored(conn, after.id);
     assert!(new_rows.iter().all(|r| r.2 == Some(2)));
 
@@ -229,7 +243,7 @@ fn a_serial_already_taken_is_drawn_again() {
     let milk = product(conn, &user, ent, 1, 1);
     let ring = ring_v1();
     let new = order(ent, milk, 30, StampKind::Qr);
-    let first = issue_order(conn, &competent, &new, &ring, HOST).unwrap();
+    let first = issue_order(conn, now(), &competent, &new, &ring, HOST).unwrap();
     let taken = Serial::parse(&stored(conn, first.id)[7].0).unwrap();
 
     // A generator that repeats a serial of the first order (twice) and one of its own.
@@ -240,6 +254,7 @@ fn a_serial_already_taken_is_drawn_again() {
     let mut seen = Vec::new();
     let second = issue_order_with(
         conn,
+        now(),
         &competent,
         &new,
         &ring,
@@ -275,6 +290,7 @@ fn issued_serials_are_distinct_and_short(n: i64) {
     let milk = product(conn, &user, ent, 1, 1);
     let issued = issue_order(
         conn,
+        now(),
         &competent,
         &order(ent, milk, n, StampKind::AntiCounterfeit),
         &ring_v1(),

@@ -14,7 +14,6 @@ use crate::enterprises::{load_enterprise, text};
 use crate::error::{RegistryError, Result};
 use crate::identity::{Actor, Role};
 use crate::schema::{batches, stamp_activations, stamp_revocations, stamps};
-use crate::time;
 
 /// Activation of an order's stamps: all of them, or `first_seq..=last_seq`.
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
@@ -130,29 +129,32 @@ fn own_order(actor: &Actor, order: StampOrder) -> Result<StampOrder> {
 /// nothing is written).
 pub fn activate_order(
     conn: &mut DbConn,
+    now: NaiveDateTime,
     actor: &Actor,
     order_id: i64,
     activation: &OrderActivation,
 ) -> Result<ActivationRecord> {
     let order = own_order(actor, load_order(conn, order_id)?)?;
     let (first, last) = range(&order, activation.first_seq, activation.last_seq)?;
-    activate(conn, actor, &order, first, last, activation.batch_id)
+    activate(conn, now, actor, &order, first, last, activation.batch_id)
 }
 
 /// Activates one stamp by serial (see [`activate_order`]).
 pub fn activate_stamp(
     conn: &mut DbConn,
+    now: NaiveDateTime,
     actor: &Actor,
     serial: &str,
     activation: &StampActivation,
 ) -> Result<ActivationRecord> {
     let (order, seq, _) = locate(conn, serial)?;
     let order = own_order(actor, order).map_err(|_| RegistryError::NotFound { entity: "stamp" })?;
-    activate(conn, actor, &order, seq, seq, activation.batch_id)
+    activate(conn, now, actor, &order, seq, seq, activation.batch_id)
 }
 
 fn activate(
     conn: &mut DbConn,
+    now: NaiveDateTime,
     actor: &Actor,
     order: &StampOrder,
     first: i64,
@@ -204,7 +206,6 @@ fn activate(
     if let Some((serial, revoked)) = offending {
         return Err(stamp_conflict(&serial, revoked));
     }
-    let now = time::now();
     let id = diesel::insert_into(stamp_activations::table)
         .values((
             stamp_activations::order_id.eq(order.id),
@@ -276,29 +277,32 @@ fn issued_by_department(actor: &Actor, order: StampOrder) -> Result<StampOrder> 
 /// revoked before keep their first revocation and are counted as `already_revoked`.
 pub fn revoke_order(
     conn: &mut DbConn,
+    now: NaiveDateTime,
     actor: &Actor,
     order_id: i64,
     revocation: &OrderRevocation,
 ) -> Result<RevocationRecord> {
     let order = issued_by_department(actor, load_order(conn, order_id)?)?;
     let (first, last) = range(&order, revocation.first_seq, revocation.last_seq)?;
-    revoke(conn, actor, &order, first, last, &revocation.reason)
+    revoke(conn, now, actor, &order, first, last, &revocation.reason)
 }
 
 /// Revokes one stamp by serial (see [`revoke_order`]).
 pub fn revoke_stamp(
     conn: &mut DbConn,
+    now: NaiveDateTime,
     actor: &Actor,
     serial: &str,
     revocation: &StampRevocation,
 ) -> Result<RevocationRecord> {
     let (order, seq, _) = locate(conn, serial)?;
     let order = issued_by_department(actor, order)?;
-    revoke(conn, actor, &order, seq, seq, &revocation.reason)
+    revoke(conn, now, actor, &order, seq, seq, &revocation.reason)
 }
 
 fn revoke(
     conn: &mut DbConn,
+    now: NaiveDateTime,
     actor: &Actor,
     order: &StampOrder,
     first: i64,
@@ -306,7 +310,6 @@ fn revoke(
     reason: &str,
 ) -> Result<RevocationRecord> {
     let reason = text("reason", reason, 2000)?;
-    let now = time::now();
     let id = diesel::insert_into(stamp_revocations::table)
         .values((
             stamp_revocations::order_id.eq(order.id),

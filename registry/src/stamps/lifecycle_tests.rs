@@ -21,6 +21,7 @@ struct World {
 }
 
 use crate::identity::Actor;
+use crate::testing::now;
 
 fn world(conn: &mut DbConn) -> World {
     let competent = officer(conn, "zz-food", "410100", Category::Food);
@@ -32,6 +33,7 @@ fn world(conn: &mut DbConn) -> World {
     let other_milk = product(conn, &other_user, other, 2, 1);
     let order = issue_order(
         conn,
+        now(),
         &competent,
         &NewStampOrder {
             enterprise_id: ent,
@@ -86,6 +88,7 @@ fn the_enterprise_activates_its_stamps_on_its_batches_of_the_same_product() {
     assert_eq!(
         code(activate_order(
             conn,
+            now(),
             &w.other_user,
             id,
             &range(w.other_lot, 1, 5)
@@ -93,19 +96,33 @@ fn the_enterprise_activates_its_stamps_on_its_batches_of_the_same_product() {
         "not_found"
     );
     assert_eq!(
-        code(activate_order(conn, &w.competent, id, &range(w.lot, 1, 5))),
+        code(activate_order(
+            conn,
+            now(),
+            &w.competent,
+            id,
+            &range(w.lot, 1, 5)
+        )),
         "not_found"
-    );
-    assert!(
-        code(activate_order(conn, &w.user, id, &range(w.other_lot, 1, 5)))
-            .starts_with("batch_not_own")
-    );
-    assert!(
-        code(activate_order(conn, &w.user, id, &range(999, 1, 5))).starts_with("batch_not_own")
     );
     assert!(
         code(activate_order(
             conn,
+            now(),
+            &w.user,
+            id,
+            &range(w.other_lot, 1, 5)
+        ))
+        .starts_with("batch_not_own")
+    );
+    assert!(
+        code(activate_order(conn, now(), &w.user, id, &range(999, 1, 5)))
+            .starts_with("batch_not_own")
+    );
+    assert!(
+        code(activate_order(
+            conn,
+            now(),
             &w.user,
             id,
             &range(w.cheese_lot, 1, 5)
@@ -113,19 +130,37 @@ fn the_enterprise_activates_its_stamps_on_its_batches_of_the_same_product() {
         .starts_with("batch_other_product")
     );
     assert_eq!(
-        code(activate_order(conn, &w.user, id, &range(w.lot, 0, 5))),
+        code(activate_order(
+            conn,
+            now(),
+            &w.user,
+            id,
+            &range(w.lot, 0, 5)
+        )),
         "invalid first_seq"
     );
     assert_eq!(
-        code(activate_order(conn, &w.user, id, &range(w.lot, 6, 5))),
+        code(activate_order(
+            conn,
+            now(),
+            &w.user,
+            id,
+            &range(w.lot, 6, 5)
+        )),
         "invalid last_seq"
     );
     assert_eq!(
-        code(activate_order(conn, &w.user, id, &range(w.lot, 1, 101))),
+        code(activate_order(
+            conn,
+            now(),
+            &w.user,
+            id,
+            &range(w.lot, 1, 101)
+        )),
         "invalid last_seq"
     );
 
-    let done = activate_order(conn, &w.user, id, &range(w.lot, 11, 20)).unwrap();
+    let done = activate_order(conn, now(), &w.user, id, &range(w.lot, 11, 20)).unwrap();
     assert_eq!(
         (done.first_seq, done.last_seq, done.activated),
         (11, 20, 10)
@@ -135,7 +170,13 @@ fn the_enterprise_activates_its_stamps_on_its_batches_of_the_same_product() {
     // Overlapping 1..=15 refuses wholly, naming stamp 11.
     let page = order_stamps(conn, &w.user, id, Some(1), Some(100)).unwrap();
     let eleventh = page.items[10].serial.clone();
-    let refused = code(activate_order(conn, &w.user, id, &range(w.lot, 1, 15)));
+    let refused = code(activate_order(
+        conn,
+        now(),
+        &w.user,
+        id,
+        &range(w.lot, 1, 15),
+    ));
     assert!(
         refused.starts_with("stamp_already_activated") && refused.contains(&eleventh),
         "{refused}"
@@ -148,11 +189,19 @@ fn the_enterprise_activates_its_stamps_on_its_batches_of_the_same_product() {
 
     // One stamp by serial (any case), then the rest of the order except what is taken fails.
     let first = page.items[0].serial.to_lowercase();
-    let one = activate_stamp(conn, &w.user, &first, &StampActivation { batch_id: w.lot }).unwrap();
+    let one = activate_stamp(
+        conn,
+        now(),
+        &w.user,
+        &first,
+        &StampActivation { batch_id: w.lot },
+    )
+    .unwrap();
     assert_eq!((one.first_seq, one.last_seq), (1, 1));
     assert!(
         code(activate_stamp(
             conn,
+            now(),
             &w.user,
             &first,
             &StampActivation { batch_id: w.lot }
@@ -162,6 +211,7 @@ fn the_enterprise_activates_its_stamps_on_its_batches_of_the_same_product() {
     assert_eq!(
         code(activate_stamp(
             conn,
+            now(),
             &w.other_user,
             &first,
             &StampActivation {
@@ -173,13 +223,14 @@ fn the_enterprise_activates_its_stamps_on_its_batches_of_the_same_product() {
     assert_eq!(
         code(activate_stamp(
             conn,
+            now(),
             &w.user,
             "NOSUCHSERIAL22",
             &StampActivation { batch_id: w.lot }
         )),
         "not_found"
     );
-    let rest = activate_order(conn, &w.user, id, &range(w.lot, 21, 100)).unwrap();
+    let rest = activate_order(conn, now(), &w.user, id, &range(w.lot, 21, 100)).unwrap();
     assert_eq!(rest.activated, 80);
     let page = order_stamps(conn, &w.user, id, Some(1), Some(5)).unwrap();
     assert_eq!(page.items.len(), 5);
@@ -204,11 +255,11 @@ fn the_issuing_department_revokes_idempotently_and_revoked_stamps_never_activate
     };
 
     assert_eq!(
-        code(revoke_order(conn, &w.elsewhere, id, &why(1, 10))),
+        code(revoke_order(conn, now(), &w.elsewhere, id, &why(1, 10))),
         "not_issuing_department"
     );
     assert_eq!(
-        code(revoke_order(conn, &w.user, id, &why(1, 10))),
+        code(revoke_order(conn, now(), &w.user, id, &why(1, 10))),
         "not_issuing_department"
     );
     let blank = OrderRevocation {
@@ -216,20 +267,21 @@ fn the_issuing_department_revokes_idempotently_and_revoked_stamps_never_activate
         ..why(1, 10)
     };
     assert_eq!(
-        code(revoke_order(conn, &w.competent, id, &blank)),
+        code(revoke_order(conn, now(), &w.competent, id, &blank)),
         "invalid reason"
     );
 
-    activate_order(conn, &w.user, id, &range(w.lot, 1, 5)).unwrap();
-    let first = revoke_order(conn, &w.competent, id, &why(1, 10)).unwrap();
+    activate_order(conn, now(), &w.user, id, &range(w.lot, 1, 5)).unwrap();
+    let first = revoke_order(conn, now(), &w.competent, id, &why(1, 10)).unwrap();
     assert_eq!((first.revoked, first.already_revoked), (10, 0));
-    let again = revoke_order(conn, &w.competent, id, &why(5, 20)).unwrap();
+    let again = revoke_order(conn, now(), &w.competent, id, &why(5, 20)).unwrap();
     assert_eq!((again.revoked, again.already_revoked), (10, 6));
     let page = order_stamps(conn, &w.competent, id, Some(1), Some(20)).unwrap();
     assert!(page.items.iter().all(|s| s.state == "revoked"));
     let serial = page.items[0].serial.clone();
     let one = revoke_stamp(
         conn,
+        now(),
         &w.competent,
         &serial,
         &StampRevocation {
@@ -240,7 +292,13 @@ fn the_issuing_department_revokes_idempotently_and_revoked_stamps_never_activate
     assert_eq!((one.revoked, one.already_revoked), (0, 1));
 
     // Activation over a revoked stamp refuses wholly, naming it.
-    let refused = code(activate_order(conn, &w.user, id, &range(w.lot, 15, 30)));
+    let refused = code(activate_order(
+        conn,
+        now(),
+        &w.user,
+        id,
+        &range(w.lot, 15, 30),
+    ));
     assert!(
         refused.starts_with("stamp_revoked") && refused.contains(&page.items[14].serial),
         "{refused}"
@@ -250,6 +308,7 @@ fn the_issuing_department_revokes_idempotently_and_revoked_stamps_never_activate
 
     let whole = revoke_order(
         conn,
+        now(),
         &w.competent,
         id,
         &OrderRevocation {
@@ -322,19 +381,27 @@ fn an_enterprise_listed_or_suspended_after_issuance_cannot_activate() {
 
     decide(
         conn,
+        now(),
         &w.competent,
         w.ent,
         Decision::Suspend,
         Some("抽检不合格"),
     )
     .unwrap();
-    let refused = code(activate_order(conn, &w.user, id, &range(w.lot, 1, 5)));
+    let refused = code(activate_order(
+        conn,
+        now(),
+        &w.user,
+        id,
+        &range(w.lot, 1, 5),
+    ));
     assert!(refused.starts_with("enterprise_suspended"), "{refused}");
-    decide(conn, &w.competent, w.ent, Decision::Reinstate, None).unwrap();
-    activate_order(conn, &w.user, id, &range(w.lot, 1, 5)).unwrap();
+    decide(conn, now(), &w.competent, w.ent, Decision::Reinstate, None).unwrap();
+    activate_order(conn, now(), &w.user, id, &range(w.lot, 1, 5)).unwrap();
 
     list_enterprise(
         conn,
+        now(),
         &w.competent,
         &NewListing {
             enterprise_id: w.ent,
@@ -344,7 +411,13 @@ fn an_enterprise_listed_or_suspended_after_issuance_cannot_activate() {
         },
     )
     .unwrap();
-    let refused = code(activate_order(conn, &w.user, id, &range(w.lot, 6, 10)));
+    let refused = code(activate_order(
+        conn,
+        now(),
+        &w.user,
+        id,
+        &range(w.lot, 6, 10),
+    ));
     assert!(refused.starts_with("enterprise_blacklisted"), "{refused}");
     let serial = order_stamps(conn, &w.user, id, Some(1), Some(10))
         .unwrap()
@@ -353,6 +426,7 @@ fn an_enterprise_listed_or_suspended_after_issuance_cannot_activate() {
         .clone();
     let refused = code(activate_stamp(
         conn,
+        now(),
         &w.user,
         &serial,
         &StampActivation { batch_id: w.lot },

@@ -525,6 +525,7 @@ pub fn subject_of_stamp(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::now;
 
     fn stamp() -> StampRecord {
         StampRecord {
@@ -570,7 +571,7 @@ mod tests {
             Verdict::NotActivated
         );
         let revoked = StampRecord {
-            revoked_at: Some(crate::time::now()),
+            revoked_at: Some(now()),
             ..stamp()
         };
         assert_eq!(

@@ -458,34 +458,54 @@ fn raise_with(
     }
     let subject = scan.subject.as_deref();
     let target = format!("stamp:{}", scan.serial);
-    let raised = raise_alert(conn, kind, severity, subject, &target, detail, key)?;
+    let raised = raise_alert(
+        conn,
+        &StampAlert {
+            at: scan.scanned_at,
+            kind,
+            severity,
+            subject,
+            target: &target,
+            detail,
+            key,
+        },
+    )?;
     memo.remember(key.to_owned());
     Ok(usize::from(raised.is_some()))
 }
 
-/// Raises a stamp alert about `subject` (the producer; `None`: for administrators), deduped by
-/// `key`. Returns the id of the alert raised, `None` when one with that key existed.
-pub fn raise_alert(
-    conn: &mut DbConn,
-    kind: &str,
-    severity: Severity,
-    subject: Option<&AlertSubject>,
-    target: &str,
-    detail: serde_json::Value,
-    key: &str,
-) -> Result<Option<i64>> {
+/// A stamp alert to raise.
+pub struct StampAlert<'a> {
+    /// When what it reports happened.
+    pub at: NaiveDateTime,
+    pub kind: &'a str,
+    pub severity: Severity,
+    /// The producer (`None`: for administrators).
+    pub subject: Option<&'a AlertSubject>,
+    /// What it is about: `stamp:{serial}`.
+    pub target: &'a str,
+    pub detail: serde_json::Value,
+    /// At most one alert per key.
+    pub key: &'a str,
+}
+
+/// Raises a stamp alert. Returns the id of the alert raised, `None` when one with its key
+/// existed.
+pub fn raise_alert(conn: &mut DbConn, alert: &StampAlert<'_>) -> Result<Option<i64>> {
+    let subject = alert.subject;
     let alert = alerts::raise(
         conn,
+        alert.at,
         &NewAlert {
-            kind,
-            severity,
+            kind: alert.kind,
+            severity: alert.severity,
             enterprise_id: subject.map(|s| s.enterprise_id),
             region_code: subject.map_or("", |s| s.region_code.as_str()),
             category: subject.and_then(|s| s.category),
             company_prefix: subject.map_or("", |s| s.company_prefix.as_str()),
-            subject: target,
-            detail,
-            dedupe_key: Some(key),
+            subject: alert.target,
+            detail: alert.detail.clone(),
+            dedupe_key: Some(alert.key),
         },
     )?;
     Ok(alert.map(|a| a.id))

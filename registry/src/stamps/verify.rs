@@ -18,7 +18,7 @@ use crate::schema::stamp_verify_failures;
 
 use super::alert_kind;
 use super::resolve::{StampRecord, find_stamp, subject_of_stamp};
-use super::scans::raise_alert;
+use super::scans::{StampAlert, raise_alert};
 use super::{HiddenCodeKeyRing, Serial};
 
 /// The limits on wrong codes (from `[stamps]`).
@@ -149,18 +149,21 @@ pub fn verify(
         let subject = subject_of_stamp(conn, &stamp)?;
         raise_alert(
             conn,
-            alert_kind::WRONG_CODE,
-            Severity::Warning,
-            Some(&subject),
-            &format!("stamp:{serial}"),
-            json!({
-                "serial": serial,
-                "gtin": stamp.gtin,
-                "product": subject.product_name,
-                "failures_in_window": per_stamp + 1,
-                "at": now,
-            }),
-            &format!("stamp_wrong_code:{serial}"),
+            &StampAlert {
+                at: now,
+                kind: alert_kind::WRONG_CODE,
+                severity: Severity::Warning,
+                subject: Some(&subject),
+                target: &format!("stamp:{serial}"),
+                detail: json!({
+                    "serial": serial,
+                    "gtin": stamp.gtin,
+                    "product": subject.product_name,
+                    "failures_in_window": per_stamp + 1,
+                    "at": now,
+                }),
+                key: &format!("stamp_wrong_code:{serial}"),
+            },
         )?;
         return Ok(Verification::NotGenuine(NotGenuine::WrongCode, Some(stamp)));
     }

@@ -82,7 +82,7 @@ impl<W: Write> JsonEpcisWriter<W> {
         out.write_all(b",\"creationDate\":")?;
         let created = header
             .creation_date
-            .unwrap_or_else(|| chrono::Utc::now().fixed_offset());
+            .ok_or(EpcisWriteError::NoCreationDate)?;
         serde_json::to_writer(&mut out, &time(&created))?;
         for x in header
             .extras

@@ -22,6 +22,9 @@ pub enum EpcisWriteError {
     /// Serialising JSON failed.
     #[error("JSON serialisation failed: {0}")]
     Json(#[from] serde_json::Error),
+    /// The header has no `creationDate` (the caller sets it from its clock: reports keep none).
+    #[error("the document header has no creationDate")]
+    NoCreationDate,
 }
 
 /// Writes `events` as one document in XML or JSON-LD (see [`xml::write_xml`], [`json::write_json`]).

@@ -75,9 +75,11 @@ impl<W: Write> XmlEpcisWriter<W> {
             "schemaVersion",
             header.schema_version.as_deref().unwrap_or("2.0"),
         ));
-        let created = header
-            .creation_date
-            .map_or_else(|| time(&chrono::Utc::now().fixed_offset()), |t| time(&t));
+        let created = time(
+            &header
+                .creation_date
+                .ok_or(EpcisWriteError::NoCreationDate)?,
+        );
         start.push_attribute(("creationDate", created.as_str()));
         me.w.write_event(XmlEvent::Start(start))?;
         for x in header.extras.iter().filter(|x| x.local == "EPCISHeader") {

@@ -110,7 +110,7 @@ async fn store(
         };
         // Hashing, compressing and deriving happen before the transaction (SQLite's write
         // turn); a retry reuses them.
-        let events = prepare(doc.events)?;
+        let events = prepare(doc.events, state.now())?;
         let mut attempt = 0;
         loop {
             attempt += 1;

@@ -268,6 +268,7 @@ async fn answer(
                 query_name: Some("SimpleEventQuery".into()),
                 subscription_id: None,
             },
+            creation_date: Some(db.clock().now_utc().fixed_offset()),
             ..DocumentHeader::default()
         };
         let bytes = if xml {

@@ -64,7 +64,7 @@ pub async fn issue_audited(
         .map_err(ApiError::internal)?;
     blocking(move || {
         state.db.transaction(|conn| {
-            let order = stamps::issue_order(conn, &actor, &new, &ring, &host)?;
+            let order = stamps::issue_order(conn, state.now(), &actor, &new, &ring, &host)?;
             audit(
                 conn,
                 &state,
@@ -176,8 +176,8 @@ pub async fn activate_order(
 ) -> Result<web::Json<ActivationRecord>, ApiError> {
     let id = id.into_inner();
     let activation = body.0;
-    let record = activate_audited(state, actor, request_id, move |conn, actor| {
-        stamps::activate_order(conn, actor, id, &activation)
+    let record = activate_audited(state, actor, request_id, move |conn, now, actor| {
+        stamps::activate_order(conn, now, actor, id, &activation)
     })
     .await?;
     Ok(web::Json(record))
@@ -198,8 +198,8 @@ pub async fn activate_stamp(
 ) -> Result<web::Json<ActivationRecord>, ApiError> {
     let serial = serial.into_inner();
     let activation = body.0;
-    let record = activate_audited(state, actor, request_id, move |conn, actor| {
-        stamps::activate_stamp(conn, actor, &serial, &activation)
+    let record = activate_audited(state, actor, request_id, move |conn, now, actor| {
+        stamps::activate_stamp(conn, now, actor, &serial, &activation)
     })
     .await?;
     Ok(web::Json(record))
@@ -210,13 +210,17 @@ pub async fn activate_audited(
     state: web::Data<AppState>,
     actor: Actor,
     request_id: RequestId,
-    activate: impl FnOnce(&mut registry::db::DbConn, &Actor) -> registry::Result<ActivationRecord>
+    activate: impl FnOnce(
+        &mut registry::db::DbConn,
+        chrono::NaiveDateTime,
+        &Actor,
+    ) -> registry::Result<ActivationRecord>
     + Send
     + 'static,
 ) -> Result<ActivationRecord, ApiError> {
     blocking(move || {
         state.db.transaction(|conn| {
-            let record = activate(conn, &actor)?;
+            let record = activate(conn, state.now(), &actor)?;
             let detail = json!({ "order_id": record.order_id, "first_seq": record.first_seq, "last_seq": record.last_seq, "batch_id": record.batch_id, "activated": record.activated });
             audit(conn, &state, &actor, &request_id, "stamps.activate", &format!("stamp_order:{}", record.order_id), detail)?;
             Ok(record)
@@ -241,8 +245,8 @@ pub async fn revoke_order(
 ) -> Result<web::Json<RevocationRecord>, ApiError> {
     let id = id.into_inner();
     let revocation = body.0;
-    let record = revoke_audited(state, actor, request_id, move |conn, actor| {
-        stamps::revoke_order(conn, actor, id, &revocation)
+    let record = revoke_audited(state, actor, request_id, move |conn, now, actor| {
+        stamps::revoke_order(conn, now, actor, id, &revocation)
     })
     .await?;
     Ok(web::Json(record))
@@ -263,8 +267,8 @@ pub async fn revoke_stamp(
 ) -> Result<web::Json<RevocationRecord>, ApiError> {
     let serial = serial.into_inner();
     let revocation = body.0;
-    let record = revoke_audited(state, actor, request_id, move |conn, actor| {
-        stamps::revoke_stamp(conn, actor, &serial, &revocation)
+    let record = revoke_audited(state, actor, request_id, move |conn, now, actor| {
+        stamps::revoke_stamp(conn, now, actor, &serial, &revocation)
     })
     .await?;
     Ok(web::Json(record))
@@ -275,13 +279,17 @@ pub async fn revoke_audited(
     state: web::Data<AppState>,
     actor: Actor,
     request_id: RequestId,
-    revoke: impl FnOnce(&mut registry::db::DbConn, &Actor) -> registry::Result<RevocationRecord>
+    revoke: impl FnOnce(
+        &mut registry::db::DbConn,
+        chrono::NaiveDateTime,
+        &Actor,
+    ) -> registry::Result<RevocationRecord>
     + Send
     + 'static,
 ) -> Result<RevocationRecord, ApiError> {
     blocking(move || {
         state.db.transaction(|conn| {
-            let record = revoke(conn, &actor)?;
+            let record = revoke(conn, state.now(), &actor)?;
             audit(
                 conn,
                 &state,

@@ -33,6 +33,7 @@ pub(super) fn capture_bench(
     threads: usize,
 ) -> anyhow::Result<ExitCode> {
     let db = open_database(config)?;
+    let now = db.clock().now();
     let key = AuditKey::from_secret(&config.secret_key()?);
     let policy = config.epcis.policy();
     let actor = Actor::cli_admin("bench");
@@ -75,7 +76,7 @@ pub(super) fn capture_bench(
                             format: if xml { "xml" } else { "json" },
                         };
                         let tx_start = Instant::now();
-                        let events = prepare(doc.events)?;
+                        let events = prepare(doc.events, now)?;
                         let mut in_capture = tx_start.elapsed();
                         let job = db.transaction(|conn| {
                             let c = Instant::now();
@@ -85,6 +86,7 @@ pub(super) fn capture_bench(
                                 conn,
                                 &key,
                                 &AuditEvent {
+                                    at: now,
                                     actor: &actor.audit_name(),
                                     action: "epcis.capture",
                                     target: &format!("capture_job:{}", job.id),
@@ -166,6 +168,7 @@ pub(super) fn recall_bench(
     runs: usize,
 ) -> anyhow::Result<ExitCode> {
     let db = open_database(config)?;
+    let now = db.clock().now();
     let (world, _) = synth::world_for(seed);
     let mut conn = db.conn()?;
     let conn = &mut *conn;
@@ -197,7 +200,7 @@ pub(super) fn recall_bench(
         let mut shape = (0, 0, 0, 0);
         for _ in 0..runs {
             let t = Instant::now();
-            let report = recall(conn, lot, &sort)?;
+            let report = recall(conn, now, lot, &sort)?;
             let body = serde_json::to_vec(&report)?;
             times.push(t.elapsed());
             shape = (

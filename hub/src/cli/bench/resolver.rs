@@ -37,22 +37,22 @@ pub fn resolver_data(
     out: &Path,
 ) -> anyhow::Result<ExitCode> {
     let db = open_database(config)?;
+    let now = db.clock().now();
     let ring = config.stamps.key_ring(&config.secret_key()?)?;
     let started = Instant::now();
     let serials = generate_serials(n);
     db.transaction(|conn| -> anyhow::Result<()> {
-        let (enterprise_id, product_id, batch_ids) = producer(conn, lots.max(1))?;
+        let (enterprise_id, product_id, batch_ids) = producer(conn, now, lots.max(1))?;
         let department_id: i64 = diesel::insert_into(departments::table)
             .values((
                 departments::code.eq("BENCH-410000"),
                 departments::name.eq("河南省市场监督管理局"),
                 departments::region_code.eq("410000"),
                 departments::categories.eq("food"),
-                departments::created_at.eq(registry::time::now()),
+                departments::created_at.eq(now),
             ))
             .returning(departments::id)
             .get_result(conn)?;
-        let now = registry::time::now();
         let order_id: i64 = diesel::insert_into(stamp_orders::table)
             .values((
                 stamp_orders::enterprise_id.eq(enterprise_id),
@@ -121,9 +121,14 @@ fn credit_code() -> String {
 }
 
 /// The producer, approved, with a factory, the product and `lots` batches.
-fn producer(conn: &mut DbConn, lots: usize) -> anyhow::Result<(i64, i64, Vec<i64>)> {
+fn producer(
+    conn: &mut DbConn,
+    now: chrono::NaiveDateTime,
+    lots: usize,
+) -> anyhow::Result<(i64, i64, Vec<i64>)> {
     let (ent, user) = register(
         conn,
+        now,
         &NewEnterprise {
             credit_code: credit_code(),
             name: "郑州思念食品有限公司".into(),
@@ -143,6 +148,7 @@ fn producer(conn: &mut DbConn, lots: usize) -> anyhow::Result<(i64, i64, Vec<i64
     )?;
     decide(
         conn,
+        now,
         &Actor::cli_admin("bench"),
         ent.id,
         Decision::Approve,
@@ -151,6 +157,7 @@ fn producer(conn: &mut DbConn, lots: usize) -> anyhow::Result<(i64, i64, Vec<i64
     let actor = Actor::for_user(&user, AuthMethod::Cli);
     let site = add_site(
         conn,
+        now,
         &actor,
         ent.id,
         &NewSite {
@@ -164,6 +171,7 @@ fn producer(conn: &mut DbConn, lots: usize) -> anyhow::Result<(i64, i64, Vec<i64
     )?;
     let product = create_product(
         conn,
+        now,
         &actor,
         ent.id,
         &NewProduct {
@@ -179,6 +187,7 @@ fn producer(conn: &mut DbConn, lots: usize) -> anyhow::Result<(i64, i64, Vec<i64
     for i in 0..lots {
         let batch = create_batch(
             conn,
+            now,
             &actor,
             ent.id,
             &NewBatch {

@@ -93,10 +93,12 @@ fn scratch(postgres: Option<&str>) -> anyhow::Result<Scratch> {
 
 /// An administrator and an officer of Henan's food department.
 fn actors(db: &Db) -> anyhow::Result<(Actor, Actor)> {
+    let now = db.clock().now();
     let conn = &mut *db.conn()?;
     set_country(conn, Country::Cn)?;
     let dept = create_department(
         conn,
+        now,
         &NewDepartment {
             code: "HA-FOOD".into(),
             name: "河南省市场监督管理局".into(),
@@ -116,8 +118,12 @@ fn actors(db: &Db) -> anyhow::Result<(Actor, Actor)> {
         locale: None,
         category: None,
     };
-    let admin = create_user(conn, &user("bench-admin", Role::Admin, None))?;
-    let officer = create_user(conn, &user("bench-officer", Role::Officer, Some(dept.id)))?;
+    let admin = create_user(conn, now, &user("bench-admin", Role::Admin, None))?;
+    let officer = create_user(
+        conn,
+        now,
+        &user("bench-officer", Role::Officer, Some(dept.id)),
+    )?;
     Ok((
         Actor::for_user(&admin, AuthMethod::Cli),
         Actor::for_user(&officer, AuthMethod::Cli),

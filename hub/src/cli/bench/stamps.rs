@@ -40,6 +40,7 @@ pub(super) fn stamps_bench(
     let kind =
         StampKind::parse(kind).ok_or_else(|| anyhow::anyhow!("--kind: qr or anti_counterfeit"))?;
     let db = open_database(config)?;
+    let now = db.clock().now();
     let secret = config.secret_key()?;
     let key = AuditKey::from_secret(&secret);
     let ring = config.stamps.key_ring(&secret)?;
@@ -51,6 +52,7 @@ pub(super) fn stamps_bench(
     let (officer, enterprise_id, product_id) = db.transaction(|conn| {
         let dept = create_department(
             conn,
+            now,
             &NewDepartment {
                 code: format!("bench-{tag}"),
                 name: format!("bench stamps {tag}"),
@@ -61,6 +63,7 @@ pub(super) fn stamps_bench(
         )?;
         let user = create_user(
             conn,
+            now,
             &NewUser {
                 username: format!("bench-officer-{tag}"),
                 display_name: "bench".into(),
@@ -81,6 +84,7 @@ pub(super) fn stamps_bench(
         let prefix = format!("69{:05}", number % 100_000);
         let (ent, ent_user) = register(
             conn,
+            now,
             &NewEnterprise {
                 credit_code,
                 name: format!("基准食品 {tag}"),
@@ -98,10 +102,11 @@ pub(super) fn stamps_bench(
                 password: "a long enough bench password".into(),
             },
         )?;
-        decide(conn, &officer, ent.id, Decision::Approve, None)?;
+        decide(conn, now, &officer, ent.id, Decision::Approve, None)?;
         let ent_actor = Actor::for_user(&ent_user, AuthMethod::Cli);
         let product = create_product(
             conn,
+            now,
             &ent_actor,
             ent.id,
             &NewProduct {
@@ -126,10 +131,18 @@ pub(super) fn stamps_bench(
     let started = Instant::now();
     let order = audited_as(&db, &key, &officer, "stamps.issue", |conn| {
         let mut serials = stamps::SerialGenerator::from_thread_rng();
-        let order =
-            stamps::issue_order_with(conn, &officer, &new, &ring, &host, &mut serials, &mut |n| {
+        let order = stamps::issue_order_with(
+            conn,
+            now,
+            &officer,
+            &new,
+            &ring,
+            &host,
+            &mut serials,
+            &mut |n| {
                 bar.set_position(n);
-            })?;
+            },
+        )?;
         let detail = issue_detail(&order);
         Ok((order.clone(), format!("stamp_order:{}", order.id), detail))
     })?;

@@ -83,7 +83,7 @@ fn record(ctx: &Ctx, shown: &Shown) -> Markup {
 /// The removal section: the form once the listing may be removed, before that the day it may.
 fn removal(ctx: &Ctx, shown: &Shown, posted: Option<&Posted>) -> Markup {
     let l = &shown.listing;
-    let removable = registry::time::now().date() >= l.removable_from;
+    let removable = ctx.state.now().date() >= l.removable_from;
     let date = l.removable_from.to_string();
     let view = FormView::new(ctx, FORM, posted);
     let confirm = |key: &str| vec![("true".to_owned(), ctx.t(key))];
@@ -106,8 +106,7 @@ fn removal(ctx: &Ctx, shown: &Shown, posted: Option<&Posted>) -> Markup {
 
 fn render(ctx: &Ctx, shown: &Shown, posted: Option<&Posted>) -> Markup {
     let open = shown.listing.removed_at.is_none();
-    let drawn =
-        shown.competent && open && registry::time::now().date() >= shown.listing.removable_from;
+    let drawn = shown.competent && open && ctx.state.now().date() >= shown.listing.removable_from;
     let orphan = posted.filter(|_| !drawn);
     html! {
         h1 { (ctx.lang.t_args("listing-title", &[("name", &shown.enterprise.name)])) }

@@ -101,9 +101,13 @@ pub fn size_text(bytes: i64) -> String {
     }
 }
 
-/// From when to when a document is valid, with "expired" (or "not yet valid") flagged.
-pub fn validity(lang: Lang, from: chrono::NaiveDate, to: Option<chrono::NaiveDate>) -> Markup {
-    let today = registry::time::now().date();
+/// From when to when a document is valid, with "expired" (or "not yet valid") on `today` flagged.
+pub fn validity(
+    lang: Lang,
+    today: chrono::NaiveDate,
+    from: chrono::NaiveDate,
+    to: Option<chrono::NaiveDate>,
+) -> Markup {
     html! {
         (from) " – " (to.map(|d| d.to_string()).unwrap_or_else(|| lang.t("no-expiry")))
         @if to.is_some_and(|to| to < today) {
@@ -176,7 +180,7 @@ fn render(
                         td { (doc_type_text(lang, d.doc_type)) }
                         td { (d.issuer) }
                         td { (d.number) }
-                        td { (validity(lang, d.valid_from, d.valid_to)) }
+                        td { (validity(lang, ctx.state.now().date(), d.valid_from, d.valid_to)) }
                         td { (size_text(d.size_bytes)) }
                         td { a href={ "/verify?sha256=" (d.sha256) } title=(d.sha256) { code { (d.sha256[..12]) "…" } } }
                         td { (link(d)) }

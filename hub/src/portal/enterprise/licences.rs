@@ -25,7 +25,7 @@ struct Licences {
 
 async fn load(ctx: &Ctx, actor: &Actor, id: i64) -> Result<Licences, Refusal> {
     let actor = actor.clone();
-    let today = registry::time::now().date();
+    let today = ctx.state.now().date();
     read(&ctx.state, move |conn| {
         let enterprise = enterprises::find_enterprise(conn, &actor, id)?;
         let pending = enterprises::list_changes(conn, id)?

@@ -26,7 +26,7 @@ pub struct Overview {
 /// Reads enterprise `id` as `actor` may see it, with its changes, licences and open listing.
 pub async fn load(ctx: &Ctx, actor: &Actor, id: i64) -> Result<Overview, Refusal> {
     let actor = actor.clone();
-    let today = registry::time::now().date();
+    let today = ctx.state.now().date();
     read(&ctx.state, move |conn| {
         let enterprise = enterprises::find_enterprise(conn, &actor, id)?;
         Ok(Overview {

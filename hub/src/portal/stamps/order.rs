@@ -296,7 +296,7 @@ pub async fn activate(ctx: Ctx, Auth(actor): Auth, id: web::Path<i64>, data: For
                 ctx.state.clone(),
                 actor.clone(),
                 ctx.request_id,
-                move |conn, actor| stamps::activate_order(conn, actor, id, &activation),
+                move |conn, now, actor| stamps::activate_order(conn, now, actor, id, &activation),
             )
             .await
         }
@@ -318,7 +318,7 @@ pub async fn revoke(ctx: Ctx, Auth(actor): Auth, id: web::Path<i64>, data: FormD
                 ctx.state.clone(),
                 actor.clone(),
                 ctx.request_id,
-                move |conn, actor| stamps::revoke_order(conn, actor, id, &revocation),
+                move |conn, now, actor| stamps::revoke_order(conn, now, actor, id, &revocation),
             )
             .await
         }

@@ -15,7 +15,7 @@
 
 use std::collections::HashSet;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
 mod write;
@@ -159,6 +159,8 @@ struct Licence {
 /// An import in progress (see the module note).
 pub struct Importer {
     actor: String,
+    /// When the import began: the time of every row it writes.
+    now: NaiveDateTime,
     department: Option<Department>,
     country: Country,
     skip_bad: bool,
@@ -221,7 +223,12 @@ fn date(line: u64, column: &str, value: &str) -> Result<NaiveDate, LineError> {
 impl Importer {
     /// Starts an import by `actor`: an officer (within their department's jurisdiction) or an
     /// administrator.
-    pub fn begin(conn: &mut DbConn, actor: &Actor, skip_bad: bool) -> Result<Importer> {
+    pub fn begin(
+        conn: &mut DbConn,
+        now: NaiveDateTime,
+        actor: &Actor,
+        skip_bad: bool,
+    ) -> Result<Importer> {
         if let DbConn::Pg(pg) = conn {
             // The tables grow within this one transaction, where statistics do not follow: a
             // plan cached while they were small (a scan of `licences`) would stay and make the
@@ -243,6 +250,7 @@ impl Importer {
         };
         Ok(Importer {
             actor: actor.audit_name(),
+            now,
             department,
             country: stored_country(conn)?,
             skip_bad,
@@ -472,7 +480,7 @@ impl Importer {
             }
         }
         if self.writing() {
-            write::write_chunk(conn, &self.actor, &good)?;
+            write::write_chunk(conn, self.now, &self.actor, &good)?;
             self.report.imported += good.len() as u64;
         }
         Ok(())

@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{LineError, Valid};
@@ -13,7 +14,6 @@ use crate::error::{RegistryError, Result};
 use crate::schema::{
     enterprise_categories, enterprise_history, enterprise_search, enterprises, licences,
 };
-use crate::time;
 
 /// Runs a multi-row insert on the concrete connection (diesel's batch insert is not available
 /// through the multi-connection backend), as `events` does.
@@ -96,11 +96,15 @@ pub(super) fn clashes(conn: &mut DbConn, lines: &[Valid]) -> Result<Vec<LineErro
 
 /// Writes validated lines: enterprises (multi-row, ids returned by credit code), their search
 /// names, categories, licences and history entries.
-pub(super) fn write_chunk(conn: &mut DbConn, actor: &str, lines: &[Valid]) -> Result<()> {
+pub(super) fn write_chunk(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    actor: &str,
+    lines: &[Valid],
+) -> Result<()> {
     if lines.is_empty() {
         return Ok(());
     }
-    let now = time::now();
     let rows: Vec<_> = lines
         .iter()
         .map(|v| {

@@ -112,7 +112,7 @@ impl<'a> Builder<'a> {
             .unwrap_or_default()
     }
 
-    pub(super) fn build(&self, conn: &mut DbConn) -> Result<RecallReport> {
+    pub(super) fn build(&self, conn: &mut DbConn, now: NaiveDateTime) -> Result<RecallReport> {
         let events = trace_events(self.t);
         let lot_nodes: Vec<i64> = self
             .t
@@ -229,7 +229,7 @@ impl<'a> Builder<'a> {
                 });
             }
         }
-        Ok(self.assemble(lots, rows, reach, item_seen, unit_places))
+        Ok(self.assemble(now, lots, rows, reach, item_seen, unit_places))
     }
 
     fn lots(
@@ -289,6 +289,7 @@ impl<'a> Builder<'a> {
 
     fn assemble(
         &self,
+        generated_at: NaiveDateTime,
         lots: Vec<AffectedLot>,
         rows: Vec<RecallRow>,
         reach: BTreeMap<String, ReachAcc>,
@@ -403,7 +404,7 @@ impl<'a> Builder<'a> {
             .collect();
         RecallReport {
             lot: String::new(),
-            generated_at: crate::time::now(),
+            generated_at,
             lots,
             items,
             logistic_units,

@@ -208,8 +208,14 @@ pub fn sort_rows(rows: &mut [RecallRow], keys: &[(String, bool)]) {
     });
 }
 
-/// The recall report for `lot` (canonical lot identifier, after [`trace::authorize`]).
-pub fn recall(conn: &mut DbConn, lot: &str, sort: &[(String, bool)]) -> Result<RecallReport> {
+/// The recall report for `lot` (canonical lot identifier, after [`trace::authorize`]), as
+/// known `now`.
+pub fn recall(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    lot: &str,
+    sort: &[(String, bool)],
+) -> Result<RecallReport> {
     if object_kind(lot) != ObjectKind::Lot {
         return Err(RegistryError::invalid(
             "invalid_lot",
@@ -218,7 +224,7 @@ pub fn recall(conn: &mut DbConn, lot: &str, sort: &[(String, bool)]) -> Result<R
         ));
     }
     let traced = trace::run(conn, &Start::Object(lot.to_owned()), Direction::Forward)?;
-    let mut report = build::Builder::new(&traced).build(conn)?;
+    let mut report = build::Builder::new(&traced).build(conn, now)?;
     report.lot = lot.to_owned();
     sort_rows(&mut report.rows, sort);
     Ok(report)

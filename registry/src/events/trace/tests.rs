@@ -12,6 +12,7 @@ use crate::events::recall::{parse_sort, recall};
 use crate::events::{CaptureMeta, capture, prepare};
 use crate::identity::{Actor, AuthMethod, NewUser, Role, create_user};
 use crate::testing::TestDb;
+use crate::testing::now;
 
 fn ids(t: &Trace) -> Vec<&str> {
     t.nodes.iter().map(|n| n.id.as_str()).collect()
@@ -143,6 +144,7 @@ fn the_recall_groups_sites_and_lists_rows() {
     let conn = &mut *test.db().conn().unwrap();
     let r = recall(
         conn,
+        now(),
         &lot(&w.farm_gtin, "A1"),
         &parse_sort("-event_time").unwrap(),
     )
@@ -189,7 +191,7 @@ fn the_recall_groups_sites_and_lists_rows() {
     assert_eq!((farmed.quantity, farmed.uom.as_str()), (Some(100.0), "KGM"));
     assert!(parse_sort("colour").is_err());
     assert!(
-        matches!(recall(conn, &item(&w.proc_gtin, "1"), &[]), Err(RegistryError::Invalid { field, .. }) if field == "lot")
+        matches!(recall(conn, now(), &item(&w.proc_gtin, "1"), &[]), Err(RegistryError::Invalid { field, .. }) if field == "lot")
     );
 }
 
@@ -201,6 +203,7 @@ fn access_by_role_and_jurisdiction() {
     let officer = |conn: &mut DbConn, code: &str, region: &str| {
         let dept = create_department(
             conn,
+            now(),
             &NewDepartment {
                 code: code.into(),
                 name: code.into(),
@@ -212,6 +215,7 @@ fn access_by_role_and_jurisdiction() {
         .unwrap();
         let user = create_user(
             conn,
+            now(),
             &NewUser {
                 username: code.into(),
                 display_name: code.into(),
@@ -279,7 +283,7 @@ fn a_container_emptied_twice_in_one_capture_closes_each_edge_at_its_delete() {
         enterprise_id: None,
         format: "json",
     };
-    capture(conn, &prepare(events).unwrap(), &meta).unwrap();
+    capture(conn, &prepare(events, now()).unwrap(), &meta).unwrap();
     let mut spans: Vec<(chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)> =
         lineage_edges::table
             .select((lineage_edges::valid_from, lineage_edges::valid_to))

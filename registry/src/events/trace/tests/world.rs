@@ -17,6 +17,7 @@ use crate::filings::sites::{NewSite, SiteKind, add_site};
 use crate::identity::{Actor, AuthMethod, Role};
 use crate::ids::gs1::check_digit;
 use crate::testing::TestDb;
+use crate::testing::now;
 
 pub(super) const FARM: &str = "6905678";
 pub(super) const PROC: &str = "6901234";
@@ -144,6 +145,7 @@ pub(super) fn enterprise(
     };
     let (ent, user) = register(
         conn,
+        now(),
         &NewEnterprise {
             credit_code: code,
             name: format!("企业{n}"),
@@ -162,13 +164,14 @@ pub(super) fn enterprise(
         },
     )
     .unwrap();
-    decide(conn, &admin(), ent.id, Decision::Approve, None).unwrap();
+    decide(conn, now(), &admin(), ent.id, Decision::Approve, None).unwrap();
     (ent.id, Actor::for_user(&user, AuthMethod::Session))
 }
 
 pub(super) fn site(conn: &mut DbConn, who: &Actor, id: i64, gln: &str, kind: SiteKind) {
     add_site(
         conn,
+        now(),
         who,
         id,
         &NewSite {
@@ -186,6 +189,7 @@ pub(super) fn site(conn: &mut DbConn, who: &Actor, id: i64, gln: &str, kind: Sit
 pub(super) fn product(conn: &mut DbConn, who: &Actor, id: i64, gtin: &str, cat: Category) -> i64 {
     create_product(
         conn,
+        now(),
         who,
         id,
         &NewProduct {
@@ -211,6 +215,7 @@ pub(super) fn batch(
 ) -> i64 {
     create_batch(
         conn,
+        now(),
         who,
         id,
         &NewBatch {
@@ -339,7 +344,7 @@ pub(super) fn setup() -> (TestDb, World) {
             enterprise_id: None,
             format: "json",
         };
-        capture(conn, &prepare(events(&w)).unwrap(), &meta).unwrap();
+        capture(conn, &prepare(events(&w), now()).unwrap(), &meta).unwrap();
         w
     };
     (test, w)
