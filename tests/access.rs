@@ -6,7 +6,7 @@
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
 
-use hub::server::routes::{Access, RouteSpec, RouteTable, Surface};
+use hub::http::routes::{Access, RouteSpec, RouteTable, Surface};
 use registry::identity::{Role, Scope};
 use reqwest::Method;
 use tracehub_tests::portal::page_error_code;

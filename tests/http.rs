@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use hub::server::routes::{RouteTable, Surface};
+use hub::http::routes::{RouteTable, Surface};
 use registry::identity::Role;
 use tracehub_tests::{TestApp, assert_error, body};
 

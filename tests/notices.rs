@@ -250,7 +250,7 @@ fn two_workers_racing_mail_each_message_once() {
     let pool = registry::db::Db::open(app.test_db().url(), Default::default())
         .unwrap()
         .with_clock(app.clock().clone());
-    let replica = hub::jobs::Background::start(&hub::server::AppState::new(pool, config, &secret));
+    let replica = hub::jobs::Background::start(&hub::app::AppState::new(pool, config, &secret));
 
     let dept = department(&app);
     for name in ["off1", "off2", "off3"] {

@@ -76,7 +76,7 @@ impl Modify for Security {
         components.add_security_scheme(
             "session",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
-                crate::server::auth::SESSION_COOKIE,
+                crate::app::SESSION_COOKIE,
                 "portal session; writes also need the X-CSRF-Token header",
             ))),
         );

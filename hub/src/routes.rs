@@ -4,7 +4,7 @@
 use actix_web::http::Method;
 use registry::identity::Role;
 
-use crate::server::routes::{Access, RouteTable};
+use crate::http::routes::{Access, RouteTable};
 use crate::{api, openapi, portal};
 
 const ADMIN: Access = Access::Roles(&[Role::Admin]);

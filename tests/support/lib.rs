@@ -8,8 +8,9 @@ use std::thread::JoinHandle;
 
 use actix_web::dev::ServerHandle;
 use diesel::prelude::*;
+use hub::app::AppState;
 use hub::config::Config;
-use hub::server::{self, AppState, ServeOptions};
+use hub::server::{self, ServeOptions};
 use registry::identity::{self, NewToken, NewUser, Role, Scope, User};
 use registry::schema::departments;
 use registry::secret::SecretKey;

@@ -8,8 +8,8 @@ use serde_json::json;
 use tracing_actix_web::RequestId;
 
 use super::{ApiError, Json, audit, blocking};
-use crate::server::AppState;
-use crate::server::auth::Auth;
+use crate::app::AppState;
+use crate::app::Auth;
 
 /// The alerts the caller may see, newest first: officers those of their jurisdiction (region
 /// under their department's, category regulated by it or none), enterprises their own,

@@ -5,7 +5,7 @@ use registry::audit::{self, AuditEntry, ChainBreak};
 use serde::{Deserialize, Serialize};
 
 use super::{ApiError, blocking};
-use crate::server::AppState;
+use crate::app::AppState;
 
 /// A page of the log.
 #[derive(Deserialize, utoipa::IntoParams)]

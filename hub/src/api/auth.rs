@@ -8,8 +8,8 @@ use serde_json::json;
 use tracing_actix_web::RequestId;
 
 use super::{ApiError, Json, audit, blocking};
-use crate::server::AppState;
-use crate::server::auth::{Auth, SESSION_COOKIE};
+use crate::app::AppState;
+use crate::app::{Auth, SESSION_COOKIE};
 
 /// Credentials for signing in.
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -9,8 +9,8 @@ use serde_json::json;
 use tracing_actix_web::RequestId;
 
 use super::{ApiError, Json, audit, blocking};
-use crate::server::AppState;
-use crate::server::auth::Auth;
+use crate::app::AppState;
+use crate::app::Auth;
 
 /// The open listings as published (no sign-in): enterprise name, credit code, reason, penalty,
 /// decision number and the day of listing, newest first.

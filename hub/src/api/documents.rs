@@ -16,9 +16,9 @@ use serde_json::json;
 use tracing_actix_web::RequestId;
 
 use super::{ApiError, Json, Kind, audit, blocking};
-use crate::server::AppState;
-use crate::server::auth::Auth;
-use crate::server::csrf::CSRF_FIELD;
+use crate::app::AppState;
+use crate::app::Auth;
+use crate::http::csrf::CSRF_FIELD;
 
 /// The multipart form of an upload: the file and its description.
 #[derive(utoipa::ToSchema)]

@@ -12,8 +12,8 @@ use serde_json::json;
 use tracing_actix_web::RequestId;
 
 use super::{ApiError, Json, audit, blocking};
-use crate::server::AppState;
-use crate::server::auth::Auth;
+use crate::app::AppState;
+use crate::app::Auth;
 
 /// A registration's answer: the pending enterprise and its first user.
 #[derive(Serialize, utoipa::ToSchema)]

@@ -11,8 +11,8 @@ use serde_json::json;
 use tracing_actix_web::RequestId;
 
 use super::{ApiError, Json, audit, blocking};
-use crate::server::AppState;
-use crate::server::auth::Auth;
+use crate::app::AppState;
+use crate::app::Auth;
 
 /// The licences of an enterprise, with expiry flagged.
 #[utoipa::path(get, path = "/api/v1/enterprises/{id}/licences", tag = "registry", params(("id" = i64, Path)),

@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 use serde::Serialize;
 
 use super::{ApiError, Kind, blocking};
-use crate::server::AppState;
+use crate::app::AppState;
 
 /// The answer of the health endpoints.
 #[derive(Serialize, utoipa::ToSchema)]

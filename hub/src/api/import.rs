@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 use tracing_actix_web::RequestId;
 
 use super::{ApiError, Kind, blocking};
+use crate::app::AppState;
+use crate::app::Auth;
 use crate::import::{ImportFailure, import_enterprises};
-use crate::server::AppState;
-use crate::server::auth::Auth;
 
 /// Import options.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -8,12 +8,9 @@ pub mod departments;
 pub mod documents;
 pub mod enterprises;
 pub mod epcis;
-mod error;
 pub mod filings;
 pub mod health;
 pub mod import;
-mod json;
-pub mod locale;
 pub mod notices;
 pub mod regions;
 pub mod stamps;
@@ -21,36 +18,16 @@ pub mod tokens;
 pub mod trace;
 pub mod users;
 
-use actix_web::{HttpRequest, HttpResponse, ResponseError};
+use actix_web::HttpResponse;
 use registry::audit::AuditEvent;
 use registry::db::DbConn;
 use registry::identity::Actor;
 use tracing_actix_web::RequestId;
 
-pub use error::{ApiError, ErrorBody, Kind, blocking};
-pub use json::Json;
+pub use crate::error::{ApiError, ErrorBody, Kind, blocking};
+pub use crate::http::json::Json;
 
-use crate::server::AppState;
-
-/// Any path no route declares.
-pub async fn not_found(req: HttpRequest) -> HttpResponse {
-    ApiError::new(
-        Kind::NotFound,
-        "not_found",
-        format!("no route for {}", req.path()),
-    )
-    .error_response()
-}
-
-/// A declared path called with a method it does not take.
-pub async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
-    ApiError::new(
-        Kind::MethodNotAllowed,
-        "method_not_allowed",
-        format!("{} is not allowed on {}", req.method(), req.path()),
-    )
-    .error_response()
-}
+use crate::app::AppState;
 
 /// Records a change in the audit log, inside the caller's transaction.
 pub fn audit(

@@ -8,8 +8,8 @@ use serde_json::json;
 use tracing_actix_web::RequestId;
 
 use super::{ApiError, Json, audit, blocking};
-use crate::server::AppState;
-use crate::server::auth::Auth;
+use crate::app::AppState;
+use crate::app::Auth;
 
 /// The caller's notices, newest first; `unread=true` for those not yet read.
 #[utoipa::path(get, path = "/api/v1/notices", tag = "notices", params(InboxFilter),

@@ -5,7 +5,7 @@ use registry::regions::{self, RegionEntry};
 use serde::Deserialize;
 
 use super::{ApiError, blocking};
-use crate::server::AppState;
+use crate::app::AppState;
 
 /// Which level to list.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

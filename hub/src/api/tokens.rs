@@ -7,8 +7,8 @@ use serde_json::json;
 use tracing_actix_web::RequestId;
 
 use super::{ApiError, Json, audit, blocking};
-use crate::server::AppState;
-use crate::server::auth::Auth;
+use crate::app::AppState;
+use crate::app::Auth;
 
 /// Which tokens to list.
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -12,8 +12,8 @@ use registry::events::trace::{self, Direction, Start, Trace, authorize, parse_st
 use registry::identity::Actor;
 
 use super::{ApiError, blocking};
-use crate::server::AppState;
-use crate::server::auth::Auth;
+use crate::app::AppState;
+use crate::app::Auth;
 
 /// Parameters of `GET /api/v1/trace` (for the OpenAPI document; the handler reads the query
 /// string itself so that an unknown parameter is refused by name).

@@ -6,8 +6,8 @@ use serde_json::json;
 use tracing_actix_web::RequestId;
 
 use super::{ApiError, Json, audit, blocking};
-use crate::server::AppState;
-use crate::server::auth::Auth;
+use crate::app::AppState;
+use crate::app::Auth;
 
 /// Lists users, filtered by role, department or enterprise.
 #[utoipa::path(get, path = "/api/v1/users", tag = "identity", params(UserFilter),

@@ -5,8 +5,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use registry::db::{Db, PoolOptions, run_migrations};
 
+use crate::app::AppState;
 use crate::config::Config;
-use crate::server::{self, AppState, ServeOptions};
+use crate::server::{self, ServeOptions};
 
 /// Opens the pool and runs pending migrations (under the advisory lock on PostgreSQL).
 pub fn open_database(config: &Config) -> anyhow::Result<Db> {

@@ -235,12 +235,12 @@ pub(super) fn stamps_command(config: &Config, command: StampsCommand) -> anyhow:
         } => {
             let actor = actor(&db, &username)?;
             let order = stamps::find_order(&mut *db.conn()?, &actor, order)?;
-            let ring = crate::stamps::may_see_hidden_codes(&actor, &order).then_some(&ring);
+            let ring = crate::sheets::may_see_hidden_codes(&actor, &order).then_some(&ring);
             let layout = grid.layout();
-            crate::stamps::check_layout(&layout)?;
+            crate::sheets::check_layout(&layout)?;
             let file = File::create(&out).with_context(|| format!("creating {}", out.display()))?;
             let bar = stamp_bar(u64::try_from(order.quantity).unwrap_or(0), "printing")?;
-            let written = crate::stamps::write_order_sheet(
+            let written = crate::sheets::write_order_sheet(
                 &db,
                 &order,
                 ring,

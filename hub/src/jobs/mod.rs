@@ -14,8 +14,8 @@ use registry::notices::{EMAIL_JOB, NOTICE_JOB};
 use registry::outbox::{self, NewJob};
 use serde_json::json;
 
+use crate::app::AppState;
 use crate::mail::Mailer;
-use crate::server::AppState;
 
 /// Job kind: verify the audit chain.
 pub const AUDIT_VERIFY: &str = "audit.verify";

@@ -6,8 +6,8 @@ use registry::notices::{self, EmailJob, Notice};
 use registry::outbox::Job;
 
 use super::Failure;
+use crate::app::AppState;
 use crate::mail::{Mail, Mailer, SendFailure};
-use crate::server::AppState;
 
 /// Delivers one `notice.send` job. Delivering twice writes nothing new.
 pub(super) fn deliver(state: &AppState, job: &Job) -> Result<(), Failure> {

@@ -8,10 +8,10 @@ use registry::identity::{self, Actor, Locale, User};
 use super::frame::{
     Ctx, Field, Flash, FormData, FormView, Input, Page, Posted, Refusal, messages, read,
 };
-use crate::api::ApiError;
 use crate::api::notices::set_locale_audited;
+use crate::app::Auth;
+use crate::error::ApiError;
 use crate::i18n::Lang;
-use crate::server::auth::Auth;
 
 const PATH: &str = "/portal/account";
 const FORM: &str = "locale";

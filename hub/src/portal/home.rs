@@ -8,7 +8,7 @@ use registry::identity::Role;
 
 use super::enterprise::status_badge;
 use super::frame::{Ctx, Page, messages};
-use crate::server::auth::Auth;
+use crate::app::Auth;
 
 /// What the home page summarises for the role.
 enum Summary {

@@ -7,12 +7,12 @@ use serde::Deserialize;
 use tracing_actix_web::RequestId;
 
 use super::frame::Ctx;
-use crate::api::ApiError;
 use crate::api::auth::{end_session, sign_in};
+use crate::app::AppState;
+use crate::app::Auth;
+use crate::error::ApiError;
+use crate::http::csrf::CSRF_FIELD;
 use crate::i18n::{LANG_COOKIE, Lang};
-use crate::server::AppState;
-use crate::server::auth::Auth;
-use crate::server::csrf::CSRF_FIELD;
 
 /// Query of the login page.
 #[derive(Deserialize)]

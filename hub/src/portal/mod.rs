@@ -20,7 +20,7 @@
 //!
 //! 1. Write the handler in a module here. Its first argument is [`frame::Ctx`] (language, who
 //!    is signed in, the CSRF token, the flash, the state and the request id); take
-//!    [`Auth`](crate::server::auth::Auth) as well when the route needs a user. Return
+//!    [`Auth`](crate::app::Auth) as well when the route needs a user. Return
 //!    [`frame::Page`]; turn an `ApiError` into an error page with `.map_err(|e| ctx.refuse(e))?`.
 //! 2. Read through registry functions inside [`frame::read`] (one pooled connection, off the
 //!    async workers), scoped by the actor as the API's reads are (`find_enterprise`...). Write

@@ -9,7 +9,7 @@ use registry::notices::{self, InboxFilter, InboxNotice};
 
 use super::frame::{Ctx, FormData, Page, Params, Position, messages, pager, read};
 use crate::api::notices::read_audited;
-use crate::server::auth::Auth;
+use crate::app::Auth;
 
 const PATH: &str = "/portal/notices";
 const PER_PAGE: i64 = 20;

@@ -9,8 +9,8 @@ use registry::events::recall::{Group, Reach, RecallReport, SORT_KEYS};
 
 use super::frame::{Ctx, Page};
 use crate::api::trace::{recall_report, recall_request};
+use crate::app::Auth;
 use crate::i18n::Lang;
-use crate::server::auth::Auth;
 
 /// Rows shown on the page; the spreadsheet has them all.
 const SHOWN_ROWS: usize = 500;

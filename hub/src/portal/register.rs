@@ -6,8 +6,8 @@ use registry::departments::Category;
 use registry::enterprises::NewEnterprise;
 
 use super::frame::{Ctx, Field, Flash, FormData, FormView, Input, Page, Posted, messages};
-use crate::api::ApiError;
 use crate::api::enterprises::register_audited;
+use crate::error::ApiError;
 
 const FORM: &str = "register";
 

@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 
 use super::enterprise::documents::{doc_type_text, size_text, validity};
 use super::frame::{Ctx, Field, FormData, FormView, Input, Page, Posted, read};
-use crate::api::{ApiError, Kind};
+use crate::error::{ApiError, Kind};
 
 /// Where the page is.
 pub const PATH: &str = "/verify";

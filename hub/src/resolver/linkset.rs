@@ -7,8 +7,8 @@ use actix_web::http::header;
 use serde_json::{Map, Value, json};
 
 use super::Resolution;
-use crate::api::{ApiError, Kind};
-use crate::server::AppState;
+use crate::app::AppState;
+use crate::error::{ApiError, Kind};
 
 /// The GS1 web vocabulary, which `gs1:` abbreviates.
 pub const GS1_VOC: &str = "https://gs1.org/voc/";

@@ -13,11 +13,8 @@
 //! short cache ([`runtime`]).
 
 pub mod linkset;
-pub mod lookup;
 pub mod page;
 pub mod public;
-pub mod runtime;
-pub mod scanlog;
 
 use std::sync::Arc;
 
@@ -30,12 +27,11 @@ use registry::stamps::resolve::{self, StampRecord, Story, Verdict};
 use registry::stamps::scans::{self, NewScan};
 use serde::{Deserialize, Serialize};
 
-pub use runtime::Resolver;
+use crate::resolution::lookup::Looked;
+use crate::resolution::{CachedStory, Resolver};
 
-use lookup::Looked;
-
-use crate::api::{ApiError, Kind, blocking};
-use crate::server::AppState;
+use crate::app::AppState;
+use crate::error::{ApiError, Kind, blocking};
 
 /// The query a resolver link may carry (other keys, such as further AIs, are ignored).
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -81,7 +77,7 @@ pub struct ResolutionLinks {
 
 /// A shared story, serialised as [`Story`].
 #[derive(Debug, Clone)]
-pub struct StoryRef(Arc<runtime::CachedStory>);
+pub struct StoryRef(Arc<CachedStory>);
 
 impl Serialize for StoryRef {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -122,8 +118,8 @@ impl Resolution {
     responses(
         (status = 200, description = "The story and verdict (HTML, JSON or linkset by Accept)", body = Resolution),
         (status = 307, description = "Redirect to the configured link of `linkType`"),
-        (status = 400, body = crate::api::ErrorBody),
-        (status = 404, description = "No link of that type, or no linkset for an unknown serial", body = crate::api::ErrorBody)))]
+        (status = 400, body = crate::error::ErrorBody),
+        (status = 404, description = "No link of that type, or no linkset for an unknown serial", body = crate::error::ErrorBody)))]
 pub async fn resolve_short(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -139,8 +135,8 @@ pub async fn resolve_short(
     responses(
         (status = 200, description = "The story and verdict (HTML, JSON or linkset by Accept)", body = Resolution),
         (status = 307, description = "Redirect to the configured link of `linkType`"),
-        (status = 400, body = crate::api::ErrorBody),
-        (status = 404, body = crate::api::ErrorBody)))]
+        (status = 400, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody)))]
 pub async fn resolve_with_lot(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -275,7 +271,7 @@ struct Facts {
     stamp: Option<StampRecord>,
     /// Why the stamp was revoked, if it was.
     reason: Option<String>,
-    story: Option<Arc<runtime::CachedStory>>,
+    story: Option<Arc<CachedStory>>,
     /// The GTIN's producer, for alerts when there is no story.
     gtin_subject: Option<Arc<registry::stamps::scans::AlertSubject>>,
 }
@@ -437,7 +433,7 @@ fn log_scan(
     state: &AppState,
     scan: &Scan,
     stamp: Option<&StampRecord>,
-    story: Option<&Arc<runtime::CachedStory>>,
+    story: Option<&Arc<CachedStory>>,
     gtin_subject: Option<Arc<registry::stamps::scans::AlertSubject>>,
     verdict: &str,
 ) {

@@ -12,9 +12,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tracing_actix_web::RequestId;
 
-use crate::api::{ApiError, Json, Kind, blocking};
+use crate::app::AppState;
+use crate::error::{ApiError, Kind, blocking};
+use crate::http::json::Json;
 use crate::portal::frame::{Ctx, Field, Flash, FormData, FormView, Input, Page, Posted};
-use crate::server::AppState;
 
 /// Verification, JSON.
 pub const VERIFY_API: &str = "/api/v1/public/stamps/verify";
@@ -206,8 +207,8 @@ pub async fn verify_core(
 /// Verifies a hidden code: genuine only for an activated, unrevoked anti-counterfeit stamp and
 /// the code of its own serial. Wrong codes are limited per stamp and per client address.
 #[utoipa::path(post, path = "/api/v1/public/stamps/verify", tag = "stamps", request_body = VerifyRequest,
-    responses((status = 200, body = VerifyResult), (status = 422, body = crate::api::ErrorBody),
-        (status = 429, description = "Too many wrong codes (field `serial` or `client`)", body = crate::api::ErrorBody)))]
+    responses((status = 200, body = VerifyResult), (status = 422, body = crate::error::ErrorBody),
+        (status = 429, description = "Too many wrong codes (field `serial` or `client`)", body = crate::error::ErrorBody)))]
 pub async fn verify_api(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -312,7 +313,7 @@ pub async fn report_audited(
 /// Reports a suspected fake: stored, and raised as a `stamp_fake_report` alert to the
 /// producer's competent department.
 #[utoipa::path(post, path = "/api/v1/public/stamps/fake-reports", tag = "stamps", request_body = NewFakeReport,
-    responses((status = 201, body = FakeReport), (status = 422, body = crate::api::ErrorBody)))]
+    responses((status = 201, body = FakeReport), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn report_api(
     req: HttpRequest,
     state: web::Data<AppState>,

@@ -257,7 +257,10 @@ fn check(conn: &mut DbConn, enterprise_id: i64, new: &NewDocument) -> Result<Opt
 
 /// Files a document for the actor's own enterprise (not revoked): validates the description,
 /// places the staged content and writes the row, in the caller's transaction.
-#[allow(clippy::too_many_arguments, reason = "who, when, for whom, and the upload's parts")]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "who, when, for whom, and the upload's parts"
+)]
 pub fn file_document(
     conn: &mut DbConn,
     now: NaiveDateTime,

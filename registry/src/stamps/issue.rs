@@ -143,7 +143,10 @@ pub fn issue_order(
 /// `progress`. Refusals: 422 `invalid_quantity`, `unknown_enterprise`, `unknown_product`;
 /// 403 `outside_jurisdiction` (not an officer of the competent department); 409
 /// `enterprise_blacklisted`, `enterprise_suspended` or `enterprise_not_active`.
-#[allow(clippy::too_many_arguments, reason = "who, when, what, the keys, and the serial source")]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "who, when, what, the keys, and the serial source"
+)]
 pub fn issue_order_with(
     conn: &mut DbConn,
     now: NaiveDateTime,

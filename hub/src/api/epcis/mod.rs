@@ -22,8 +22,8 @@ use serde_json::json;
 use tracing_actix_web::RequestId;
 
 use super::{ApiError, Kind, audit, blocking};
-use crate::server::AppState;
-use crate::server::auth::Auth;
+use crate::app::AppState;
+use crate::app::Auth;
 
 /// The two bindings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

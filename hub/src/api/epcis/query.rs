@@ -11,8 +11,8 @@ use registry::ids::epc::{self, Canonical};
 use reports::epcis::{json::JsonEpcisWriter, xml::XmlEpcisWriter};
 
 use super::super::{ApiError, blocking};
-use crate::server::AppState;
-use crate::server::auth::Auth;
+use crate::app::AppState;
+use crate::app::Auth;
 
 /// Default page size.
 const DEFAULT_PER_PAGE: i64 = 30;

@@ -17,9 +17,9 @@ use serde_json::json;
 use tracing_actix_web::RequestId;
 
 use super::{ApiError, Json, Kind, audit, blocking};
+use crate::app::AppState;
+use crate::app::Auth;
 use crate::cli::stamps::{issue_detail, revoke_detail};
-use crate::server::AppState;
-use crate::server::auth::Auth;
 
 /// The hidden-code keys, or 503 when `[stamps]` could not give them.
 pub(crate) fn keys(state: &AppState) -> Result<Arc<HiddenCodeKeyRing>, ApiError> {

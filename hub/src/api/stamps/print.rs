@@ -11,9 +11,9 @@ use reports::stamps::{SheetLayout, StampQr};
 use serde::Deserialize;
 
 use super::keys;
-use crate::api::{ApiError, Kind, blocking};
-use crate::server::AppState;
-use crate::server::auth::Auth;
+use crate::app::AppState;
+use crate::app::Auth;
+use crate::error::{ApiError, Kind, blocking};
 
 /// The label grid of a sheet on A4, centred (defaults: 5 × 7 labels of 36 mm, 3 mm gutters).
 #[derive(Debug, Clone, Copy, Deserialize, utoipa::IntoParams)]
@@ -60,7 +60,7 @@ impl SheetQuery {
         let layout =
             SheetLayout::centered(210.0, 297.0, columns, rows, label, label, gutter, gutter);
         // What remains is the grid not fitting the page or labels too small to scan.
-        crate::stamps::check_layout(&layout)
+        crate::sheets::check_layout(&layout)
             .map_err(|e| invalid("label_mm", format!("the grid does not print: {e}")))?;
         Ok(layout)
     }
@@ -106,8 +106,8 @@ impl std::io::Write for ChannelWriter {
 #[utoipa::path(get, path = "/api/v1/stamp-orders/{id}/sheet.pdf", tag = "stamps",
     params(("id" = i64, Path), SheetQuery),
     responses((status = 200, description = "the sheet", content_type = "application/pdf"),
-        (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody),
-        (status = 422, body = crate::api::ErrorBody)),
+        (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn sheet(
     state: web::Data<AppState>,
@@ -132,7 +132,7 @@ pub async fn sheet_response(
     let db = state.db.clone();
     let (order, hidden) = blocking(move || {
         let order = stamps::find_order(&mut *db.conn()?, &actor, id)?;
-        let hidden = crate::stamps::may_see_hidden_codes(&actor, &order);
+        let hidden = crate::sheets::may_see_hidden_codes(&actor, &order);
         Ok((order, hidden))
     })
     .await?;
@@ -146,7 +146,7 @@ pub async fn sheet_response(
             buf: Vec::with_capacity(CHUNK),
         };
         let drawn =
-            crate::stamps::write_order_sheet(&db, &order, ring, &layout, &mut out, &mut |_| {})
+            crate::sheets::write_order_sheet(&db, &order, ring, &layout, &mut out, &mut |_| {})
                 .map(|_| ())
                 .map_err(|e| e.to_string());
         let drawn = drawn.and_then(|()| out.send().map_err(|e| e.to_string()));
@@ -169,7 +169,7 @@ pub async fn sheet_response(
 #[utoipa::path(get, path = "/api/v1/stamps/{serial}/qr.svg", tag = "stamps",
     params(("serial" = String, Path)),
     responses((status = 200, description = "the QR code", content_type = "image/svg+xml"),
-        (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody)),
+        (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn qr_svg(
     state: web::Data<AppState>,
@@ -186,7 +186,7 @@ pub async fn qr_svg(
 #[utoipa::path(get, path = "/api/v1/stamps/{serial}/qr.png", tag = "stamps",
     params(("serial" = String, Path)),
     responses((status = 200, description = "the QR code", content_type = "image/png"),
-        (status = 403, body = crate::api::ErrorBody), (status = 404, body = crate::api::ErrorBody)),
+        (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn qr_png(
     state: web::Data<AppState>,

@@ -162,7 +162,7 @@ pub(super) fn stamps_bench(
         part.quantity = i64::try_from(pdf).unwrap_or(i64::MAX).min(order.quantity);
         let started = Instant::now();
         let mut bytes = CountingSink(0);
-        crate::stamps::write_order_sheet(
+        crate::sheets::write_order_sheet(
             &db,
             &part,
             Some(&ring),

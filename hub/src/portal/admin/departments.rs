@@ -3,13 +3,13 @@
 use maud::{Markup, html};
 use registry::departments::{self, Department, NewDepartment};
 
-use crate::api::ApiError;
 use crate::api::departments::create_audited;
+use crate::app::Auth;
+use crate::error::ApiError;
 use crate::portal::frame::{
     Ctx, Field, Flash, FormData, FormView, Input, Page, Posted, messages, read,
 };
 use crate::portal::register::category_options;
-use crate::server::auth::Auth;
 
 const FORM: &str = "department";
 const PATH: &str = "/portal/admin/departments";

@@ -6,13 +6,13 @@ use maud::{Markup, html};
 use registry::departments::{self, Department};
 use registry::identity::{self, NewUser, Role, User, UserFilter};
 
-use crate::api::ApiError;
 use crate::api::users::{create_audited, set_active_audited};
+use crate::app::Auth;
+use crate::error::ApiError;
+use crate::http::csrf::CSRF_FIELD;
 use crate::portal::frame::{
     Ctx, Field, Flash, FormData, FormView, Input, Page, Posted, Refusal, messages, read,
 };
-use crate::server::auth::Auth;
-use crate::server::csrf::CSRF_FIELD;
 
 const FORM: &str = "user";
 const PATH: &str = "/portal/admin/users";

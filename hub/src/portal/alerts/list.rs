@@ -7,12 +7,12 @@ use maud::{Markup, html};
 use registry::alerts::{self, Alert, AlertFilter};
 
 use super::{KINDS, SEVERITIES, STATUSES, path, severity_badge, status_badge};
-use crate::api::ApiError;
+use crate::app::Auth;
+use crate::error::ApiError;
 use crate::portal::frame::{
     Ctx, Field, FormData, FormView, Input, Page, Params, Position, Posted, messages, pager, read,
     sortable,
 };
-use crate::server::auth::Auth;
 
 const FORM: &str = "alert-filters";
 const PATH: &str = "/portal/alerts";

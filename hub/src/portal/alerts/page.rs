@@ -11,10 +11,10 @@ use registry::identity::{Actor, Role};
 
 use super::{detail_view, path, severity_badge, status_badge};
 use crate::api::alerts::{Handling, handle_audited};
+use crate::app::Auth;
 use crate::portal::frame::{
     Ctx, Field, Flash, FormData, FormView, Input, Page, Posted, Refusal, messages, read,
 };
-use crate::server::auth::Auth;
 
 /// An alert with the name of its enterprise, when the reader may see that enterprise.
 struct Shown {

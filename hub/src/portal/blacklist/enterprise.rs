@@ -9,12 +9,12 @@ use registry::enterprises::Enterprise;
 use registry::identity::{Actor, Role};
 
 use super::{path, penalty_options};
-use crate::api::ApiError;
 use crate::api::blacklist::list_audited;
+use crate::app::Auth;
+use crate::error::ApiError;
 use crate::portal::enterprise::overview;
 use crate::portal::enterprise::{Tab, is_officer, title};
 use crate::portal::frame::{Ctx, Field, Flash, FormData, FormView, Input, Page, Posted, messages};
-use crate::server::auth::Auth;
 
 /// The id of the listing form.
 pub const FORM: &str = "blacklist";

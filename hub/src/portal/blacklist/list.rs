@@ -6,7 +6,7 @@ use maud::{Markup, html};
 use registry::blacklist::{self, ListedEnterprise, ListingFilter};
 
 use super::{listing_badge, path};
-use crate::api::ApiError;
+use crate::error::ApiError;
 use crate::portal::frame::{
     Ctx, FormData, FormView, Page, Params, Position, Posted, messages, pager, read,
 };

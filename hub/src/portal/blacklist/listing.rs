@@ -12,10 +12,10 @@ use registry::identity::{Actor, Role};
 
 use super::{listing_badge, path};
 use crate::api::blacklist::remove_audited;
+use crate::app::Auth;
 use crate::portal::frame::{
     Ctx, Field, Flash, FormData, FormView, Input, Page, Posted, Refusal, messages, read,
 };
-use crate::server::auth::Auth;
 
 const FORM: &str = "removal";
 

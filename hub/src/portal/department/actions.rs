@@ -7,15 +7,15 @@ use actix_web::web;
 use registry::enterprises::Decision;
 use registry::identity::Actor;
 
-use crate::api::ApiError;
 use crate::api::enterprises::{
     TierChange, credit_tier_audited, decide_audited, decide_change_audited,
 };
+use crate::app::Auth;
+use crate::error::ApiError;
 use crate::portal::enterprise::overview::{self, decision_name};
 use crate::portal::enterprise::{Tab, title};
 use crate::portal::frame::{Ctx, Flash, FormData, Page};
 use crate::portal::login::safe_next;
-use crate::server::auth::Auth;
 
 /// Where to go after the action: the form's `back` (a portal path) or the dashboard.
 fn back(data: &FormData, id: i64) -> String {

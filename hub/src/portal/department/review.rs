@@ -6,12 +6,12 @@ use maud::{Markup, html};
 use registry::enterprises::{self, EnterprisePage, EnterpriseQuery, PendingChangePage, Status};
 use registry::identity::Actor;
 
+use crate::app::Auth;
+use crate::http::csrf::CSRF_FIELD;
 use crate::portal::enterprise::{is_officer, values_list};
 use crate::portal::frame::{
     Ctx, FormData, Page, Params, Position, messages, pager, pager_on, read,
 };
-use crate::server::auth::Auth;
-use crate::server::csrf::CSRF_FIELD;
 
 const PER_PAGE: i64 = 20;
 const PATH: &str = "/portal/review";

@@ -7,14 +7,14 @@ use maud::{Markup, html};
 use registry::departments::Category;
 use registry::enterprises::{self, EnterprisePage, EnterpriseQuery, Status};
 
-use crate::api::ApiError;
+use crate::app::Auth;
+use crate::error::ApiError;
 use crate::portal::enterprise::{status_badge, tier_badge};
 use crate::portal::frame::{
     Ctx, Field, FormData, FormView, Input, Page, Params, Position, Posted, messages, pager, read,
     sortable,
 };
 use crate::portal::register::category_options;
-use crate::server::auth::Auth;
 
 const FORM: &str = "search";
 const PATH: &str = "/portal/enterprises";

@@ -11,13 +11,13 @@ use registry::filings::sites::{self, Site};
 use registry::identity::Actor;
 
 use super::{PER_PAGE, Tab, heading, is_own, page_number, title};
-use crate::api::ApiError;
 use crate::api::filings::create_batch_audited;
+use crate::app::Auth;
+use crate::error::ApiError;
 use crate::portal::frame::{
     Ctx, Field, Flash, FormData, FormView, Input, Page, Params, Position, Posted, Refusal, pager,
     read,
 };
-use crate::server::auth::Auth;
 
 const FORM: &str = "batch";
 

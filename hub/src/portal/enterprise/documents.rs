@@ -15,17 +15,17 @@ use registry::filings::products::{self, Product};
 use registry::identity::Actor;
 
 use super::{PER_PAGE, Tab, heading, is_own, page_number, title};
-use crate::api::ApiError;
 use crate::api::documents::{
     file_document_audited, receive, require_own, serve, set_published_audited,
 };
+use crate::app::Auth;
+use crate::error::ApiError;
+use crate::http::csrf::CSRF_FIELD;
 use crate::i18n::Lang;
 use crate::portal::frame::{
     Ctx, Field, Flash, FormData, FormView, Input, Page, Params, Position, Posted, Refusal, pager,
     read, sortable,
 };
-use crate::server::auth::Auth;
-use crate::server::csrf::CSRF_FIELD;
 
 /// Products and batches offered by the form's pickers: the newest this many of each.
 const PICKER: i64 = 500;

@@ -9,13 +9,13 @@ use registry::enterprises::{self, Change, ChangeKind, ChangeStatus, Enterprise, 
 use registry::identity::Actor;
 
 use super::{Tab, heading, values_list};
-use crate::api::ApiError;
 use crate::api::enterprises::update_audited;
+use crate::app::Auth;
+use crate::error::ApiError;
 use crate::portal::frame::{
     Ctx, Field, Flash, FormData, FormView, Input, Page, Posted, Refusal, messages, read,
 };
 use crate::portal::register::category_options;
-use crate::server::auth::Auth;
 
 const FORM: &str = "edit";
 

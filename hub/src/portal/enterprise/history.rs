@@ -6,9 +6,9 @@ use registry::enterprises::{self, HistoryEntry};
 use serde_json::{Map, Value};
 
 use super::{Tab, heading, title, value_text};
+use crate::app::Auth;
 use crate::i18n::Lang;
 use crate::portal::frame::{Ctx, Page, messages, read};
-use crate::server::auth::Auth;
 
 /// Bookkeeping fields not worth showing in a change.
 const QUIET: [&str; 4] = ["id", "enterprise_id", "created_at", "updated_at"];

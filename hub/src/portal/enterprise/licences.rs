@@ -8,12 +8,12 @@ use registry::filings::licences::{self, Licence, NewLicence};
 use registry::identity::Actor;
 
 use super::{Tab, heading, is_own, title, values_list};
-use crate::api::ApiError;
 use crate::api::filings::file_licence_audited;
+use crate::app::Auth;
+use crate::error::ApiError;
 use crate::portal::frame::{
     Ctx, Field, Flash, FormData, FormView, Input, Page, Posted, Refusal, messages, read,
 };
-use crate::server::auth::Auth;
 
 const FORM: &str = "licence";
 

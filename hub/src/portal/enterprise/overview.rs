@@ -9,9 +9,9 @@ use registry::filings::licences::{self, Licence};
 use registry::identity::Actor;
 
 use super::{Tab, heading, is_officer, is_own, title, values_list};
+use crate::app::Auth;
 use crate::portal::blacklist::enterprise as blacklisting;
 use crate::portal::frame::{Ctx, Field, FormView, Input, Page, Posted, Refusal, messages, read};
-use crate::server::auth::Auth;
 use actix_web::web;
 
 /// What the dashboard shows.

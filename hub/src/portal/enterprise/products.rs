@@ -9,13 +9,13 @@ use registry::filings::products::{self, NewProduct, Product};
 use registry::identity::Actor;
 
 use super::{PER_PAGE, Tab, heading, is_own, page_number, title};
-use crate::api::ApiError;
 use crate::api::filings::create_product_audited;
+use crate::app::Auth;
+use crate::error::ApiError;
 use crate::portal::frame::{
     Ctx, Field, Flash, FormData, FormView, Input, Page, Params, Position, Posted, Refusal,
     messages, pager, read,
 };
-use crate::server::auth::Auth;
 
 const FORM: &str = "product";
 

@@ -8,12 +8,12 @@ use registry::filings::sites::{self, NewSite, Site, SiteKind};
 use registry::identity::Actor;
 
 use super::{Tab, heading, is_own, title};
-use crate::api::ApiError;
 use crate::api::filings::add_site_audited;
+use crate::app::Auth;
+use crate::error::ApiError;
 use crate::portal::frame::{
     Ctx, Field, Flash, FormData, FormView, Input, Page, Posted, Refusal, messages, read,
 };
-use crate::server::auth::Auth;
 
 const FORM: &str = "site";
 const KINDS: [SiteKind; 5] = [

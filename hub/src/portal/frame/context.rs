@@ -15,11 +15,11 @@ use tracing_actix_web::RequestId;
 
 use super::layout;
 use super::messages::error_message;
-use crate::api::{ApiError, Kind};
+use crate::app::AppState;
+use crate::app::SESSION_COOKIE;
+use crate::error::{ApiError, Kind};
+use crate::http::csrf::CSRF_COOKIE;
 use crate::i18n::Lang;
-use crate::server::AppState;
-use crate::server::auth::SESSION_COOKIE;
-use crate::server::csrf::CSRF_COOKIE;
 
 /// The cookie that carries a flash message to the next page.
 const FLASH_COOKIE: &str = "th_flash";

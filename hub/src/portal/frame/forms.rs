@@ -16,8 +16,8 @@ use serde::de::DeserializeOwned;
 
 use super::context::{Ctx, Refusal};
 use super::messages::error_message;
-use crate::api::{ApiError, Kind};
-use crate::server::csrf::CSRF_FIELD;
+use crate::error::{ApiError, Kind};
+use crate::http::csrf::CSRF_FIELD;
 
 /// The fields of a posted form (or of a query string), in the order sent; a name may repeat
 /// (checkboxes).

@@ -6,8 +6,8 @@ use registry::identity::{Actor, Role};
 
 use super::context::Ctx;
 use super::messages;
+use crate::http::csrf::CSRF_FIELD;
 use crate::i18n::Lang;
-use crate::server::csrf::CSRF_FIELD;
 
 /// One link of the main navigation: its message key, its path (`{enterprise}` stands for the
 /// signed-in enterprise user's enterprise id) and the roles that see it. Add a page's entry
@@ -238,7 +238,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::routes::{Access, RouteTable};
+    use crate::http::routes::{Access, RouteTable};
 
     #[test]
     fn every_navigation_link_leads_to_a_page_its_roles_may_open() {

@@ -8,7 +8,7 @@ use registry::enterprises::{ChangeKind, ChangeStatus, CreditTier, Status};
 use registry::filings::sites::SiteKind;
 use registry::identity::Role;
 
-use crate::api::ApiError;
+use crate::error::ApiError;
 use crate::i18n::Lang;
 
 /// The message for an error: `error-<code>` in the language when there is one, else the

@@ -15,8 +15,8 @@ pub use forms::{Field, FormData, FormView, Input, Posted};
 pub use layout::{NAV, NavEntry};
 pub use tables::{Params, Position, pager, pager_on, sortable};
 
-use crate::api::{ApiError, blocking};
-use crate::server::AppState;
+use crate::app::AppState;
+use crate::error::{ApiError, blocking};
 
 /// Where the stylesheet is served.
 pub const STYLESHEET_PATH: &str = "/portal/assets/portal.css";

@@ -15,13 +15,13 @@ use registry::identity::Actor;
 use registry::stamps::{MAX_ORDER_QUANTITY, NewStampOrder, StampKind};
 
 use super::{NEW_PATH, PATH, count_text, path};
-use crate::api::ApiError;
 use crate::api::stamps::issue_audited;
+use crate::app::Auth;
+use crate::error::ApiError;
 use crate::portal::enterprise::status_badge;
 use crate::portal::frame::{
     Ctx, Field, Flash, FormData, FormView, Input, Page, Posted, Refusal, messages, read,
 };
-use crate::server::auth::Auth;
 
 /// The enterprise chooser's id (a `GET` form).
 const CHOOSE: &str = "stamp-enterprise";

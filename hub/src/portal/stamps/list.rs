@@ -8,9 +8,9 @@ use registry::identity::{Actor, Role};
 use registry::stamps::{self, OrderFilter, OrderNames, StampOrder};
 
 use super::{NEW_PATH, PATH, count_text, kind_badge, path};
-use crate::api::ApiError;
+use crate::app::Auth;
+use crate::error::ApiError;
 use crate::portal::frame::{Ctx, FormData, Page, Params, Position, messages, pager, read};
-use crate::server::auth::Auth;
 
 /// Orders per page.
 const PER_PAGE: i64 = 20;

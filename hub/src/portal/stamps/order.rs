@@ -15,14 +15,14 @@ use registry::stamps::{
 };
 
 use super::{PATH, count_text, kind_badge, path, state_badge};
-use crate::api::ApiError;
 use crate::api::stamps::print::{SheetQuery, sheet_response};
 use crate::api::stamps::{activate_audited, revoke_audited};
+use crate::app::Auth;
+use crate::error::ApiError;
 use crate::portal::frame::{
     Ctx, Field, Flash, FormData, FormView, Input, Page, Params, Position, Posted, Refusal,
     messages, pager, read,
 };
-use crate::server::auth::Auth;
 
 const ACTIVATE: &str = "activate";
 const REVOKE: &str = "revoke";
@@ -51,7 +51,7 @@ impl Shown {
 
     /// Whether `actor` is an officer of the issuing department (revokes, gets hidden codes).
     fn issuing(&self, actor: &Actor) -> bool {
-        crate::stamps::may_see_hidden_codes(actor, &self.summary.order)
+        crate::sheets::may_see_hidden_codes(actor, &self.summary.order)
     }
 }
 

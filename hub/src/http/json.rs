@@ -8,7 +8,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 
-use super::{ApiError, Kind};
+use crate::error::{ApiError, Kind};
 
 /// A request body read as JSON into `T`.
 #[derive(Debug)]

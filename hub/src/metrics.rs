@@ -10,9 +10,6 @@ use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
 };
 
-use super::routes::MatchedRoute;
-use super::state::AppState;
-
 /// The hub's metric families.
 #[derive(Clone)]
 pub struct Metrics {
@@ -104,6 +101,11 @@ impl Metrics {
     }
 }
 
+/// The declared pattern of the route a request matched (set by the route's middleware), so
+/// that the metrics need not match the path against every route again.
+#[derive(Debug, Clone, Copy)]
+pub struct MatchedRoute(pub &'static str);
+
 /// The route pattern a request matched: as its route recorded it, else (a 405 answered by a
 /// resource's default service) as the router finds it.
 fn matched_route(req: &actix_web::HttpRequest) -> Option<String> {
@@ -122,9 +124,7 @@ pub async fn track(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
     let method = req.method().to_string();
-    let metrics = req
-        .app_data::<web::Data<AppState>>()
-        .map(|s| s.metrics.clone());
+    let metrics = req.app_data::<web::Data<Metrics>>().cloned();
     let result = next.call(req).await;
     if let Some(metrics) = metrics {
         let (route, status) = match &result {

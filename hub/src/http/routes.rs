@@ -50,11 +50,6 @@ pub struct RouteSpec {
     pub surface: Surface,
 }
 
-/// The declared pattern of the route a request matched (set by the route's middleware), so
-/// that the metrics need not match the path against every route again.
-#[derive(Debug, Clone, Copy)]
-pub struct MatchedRoute(pub &'static str);
-
 /// The table being declared, and the actix routes built from it.
 #[derive(Default)]
 pub struct RouteTable {
@@ -148,7 +143,7 @@ impl RouteTable {
         let mut routes = self.routes;
         for path in paths {
             let mut resource =
-                Resource::new(path).default_service(web::to(crate::api::method_not_allowed));
+                Resource::new(path).default_service(web::to(super::method_not_allowed));
             let (mine, rest): (Vec<_>, Vec<_>) = routes.into_iter().partition(|(p, _)| *p == path);
             routes = rest;
             for (_, route) in mine {

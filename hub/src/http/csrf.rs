@@ -16,8 +16,8 @@ use actix_web::{FromRequest, HttpMessage};
 
 use futures_util::StreamExt;
 
-use super::state::AppState;
-use crate::api::ApiError;
+use crate::app::AppState;
+use crate::error::ApiError;
 
 /// The header a script sends the token in.
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -92,7 +92,7 @@ async fn presented_token(
         let status = e.as_response_error().status_code();
         if status == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::new(
-                crate::api::Kind::PayloadTooLarge,
+                crate::error::Kind::PayloadTooLarge,
                 "payload_too_large",
                 format!("the body exceeds {limit} bytes"),
             )

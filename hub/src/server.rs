@@ -1,11 +1,5 @@
-//! The HTTP server: the app with its middleware, limits and error handlers, plain or TLS.
-
-pub mod auth;
-pub mod csrf;
-pub mod metrics;
-pub mod routes;
-mod state;
-mod tls;
+//! The HTTP server, the roof of the house: the app assembled from the route table
+//! (`crate::routes`), the middleware, limits and error handlers, plain or TLS.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -16,9 +10,11 @@ use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{App, HttpMessage, HttpServer, web};
 use tracing_actix_web::{RequestId, TracingLogger};
 
-pub use state::AppState;
-
-use crate::api::{self, ApiError, Kind};
+use crate::app::AppState;
+use crate::error::{ApiError, Kind};
+use crate::http::auth::PortalRefusal;
+use crate::http::{self, locale, routes, tls};
+use crate::metrics;
 
 /// Options that tests (and embedding) set; the binary uses the defaults.
 #[derive(Debug, Clone, Copy, Default)]
@@ -47,7 +43,11 @@ pub fn record_settings(
 /// Builds the app and binds it to the configured address.
 pub fn bind(state: AppState, options: ServeOptions) -> anyhow::Result<Bound> {
     let config = state.config.clone();
+    let metrics = web::Data::new(state.metrics.clone());
     let data = web::Data::new(state);
+    let refusal = web::Data::new(PortalRefusal(|req, error| {
+        Box::pin(async move { crate::portal::frame::refusal_page(&req, error).await })
+    }));
     let openapi = web::Data::new(<crate::openapi::ApiDoc as utoipa::OpenApi>::openapi());
     let limit = config.server.body_limit_bytes;
     let mut server =
@@ -56,6 +56,8 @@ pub fn bind(state: AppState, options: ServeOptions) -> anyhow::Result<Bound> {
             crate::routes::declare(&mut table);
             App::new()
                 .app_data(data.clone())
+                .app_data(metrics.clone())
+                .app_data(refusal.clone())
                 .app_data(openapi.clone())
                 .app_data(web::PayloadConfig::new(limit))
                 .app_data(
@@ -71,13 +73,13 @@ pub fn bind(state: AppState, options: ServeOptions) -> anyhow::Result<Bound> {
                 }))
                 .configure(|cfg| table.configure(cfg))
                 .service(crate::openapi::docs_ui())
-                .default_service(web::to(api::not_found))
+                .default_service(web::to(http::not_found))
                 .wrap(
                     DefaultHeaders::new()
                         .add(("x-content-type-options", "nosniff"))
                         .add(("referrer-policy", "same-origin")),
                 )
-                .wrap(from_fn(api::locale::localise_errors))
+                .wrap(from_fn(locale::localise_errors))
                 .wrap(from_fn(metrics::track))
                 .wrap(from_fn(echo_request_id))
                 .wrap(TracingLogger::default())

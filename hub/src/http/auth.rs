@@ -7,20 +7,16 @@
 //! same status (its `data-error` attribute carries the code).
 
 use actix_web::body::BoxBody;
-use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, header};
 use actix_web::middleware::Next;
-use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError, web};
-use futures_util::future::{Ready, ready};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, ResponseError, web};
 use registry::identity::{self, Actor, Scope, TokenRefusal};
 
 use super::csrf;
 use super::routes::{Access, RouteSpec, Surface};
-use super::state::AppState;
-use crate::api::{ApiError, blocking};
-
-/// The session cookie's name.
-pub const SESSION_COOKIE: &str = "th_session";
+use crate::app::{AppState, SESSION_COOKIE};
+use crate::error::{ApiError, Kind, blocking};
 
 /// What the request presented.
 enum Credential {
@@ -101,6 +97,12 @@ async fn resolve(state: &AppState, credential: &Credential) -> Result<Option<Act
     }
 }
 
+/// How a refused portal request is answered (the portal's error page in its frame). The server
+/// registers it as app data, so that this module, below the portal, need not know the portal.
+pub struct PortalRefusal(
+    pub fn(HttpRequest, ApiError) -> futures_util::future::LocalBoxFuture<'static, HttpResponse>,
+);
+
 fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
@@ -115,13 +117,10 @@ pub async fn authorize(
         return Err(ApiError::internal("application state missing").into());
     };
     req.extensions_mut()
-        .insert(super::routes::MatchedRoute(spec.path));
+        .insert(crate::metrics::MatchedRoute(spec.path));
     match check(&state, &spec, &mut req).await {
         Ok(()) => next.call(req).await,
-        Err(error)
-            if spec.surface == Surface::Portal
-                && error.kind() == crate::api::Kind::Unauthenticated =>
-        {
+        Err(error) if spec.surface == Surface::Portal && error.kind() == Kind::Unauthenticated => {
             let target = format!("/portal/login?next={}", urlencode(req.path()));
             let response = HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, target))
@@ -129,7 +128,10 @@ pub async fn authorize(
             Ok(req.into_response(response))
         }
         Err(error) if spec.surface == Surface::Portal => {
-            let page = crate::portal::frame::refusal_page(req.request(), error).await;
+            let page = match req.app_data::<web::Data<PortalRefusal>>() {
+                Some(refusal) => (refusal.0)(req.request().clone(), error).await,
+                None => error.error_response(),
+            };
             Ok(req.into_response(page))
         }
         Err(error) => Ok(req.into_response(error.error_response())),
@@ -204,41 +206,4 @@ fn urlencode(path: &str) -> String {
     serde_urlencoded::to_string([("", path)])
         .map(|s| s[1..].to_owned())
         .unwrap_or_default()
-}
-
-/// The signed-in caller; a handler that takes it refuses anonymous calls with 401.
-#[derive(Debug, Clone)]
-pub struct Auth(pub Actor);
-
-impl FromRequest for Auth {
-    type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(
-            req.extensions()
-                .get::<Actor>()
-                .cloned()
-                .map(Auth)
-                .ok_or_else(|| {
-                    ApiError::unauthenticated(
-                        "unauthenticated",
-                        "sign in or present a bearer token",
-                    )
-                }),
-        )
-    }
-}
-
-/// The caller if signed in (on public portal pages).
-#[derive(Debug, Clone)]
-pub struct MaybeAuth(pub Option<Actor>);
-
-impl FromRequest for MaybeAuth {
-    type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(Ok(MaybeAuth(req.extensions().get::<Actor>().cloned())))
-    }
 }

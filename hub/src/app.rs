@@ -1,14 +1,23 @@
-//! What every request handler can reach: the database, the configuration and the keys.
+//! The application's state, below every handler and operation: [`Core`] (the database, the
+//! configuration and the keys: what every operation needs, also from the command line and
+//! jobs) and [`AppState`] (the core plus what only the HTTP server holds), and the extractors
+//! that hand a handler its caller ([`Auth`], [`MaybeAuth`]).
 
 use std::sync::Arc;
 
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest};
+use futures_util::future::{Ready, ready};
 use registry::audit::AuditKey;
 use registry::db::Db;
+use registry::identity::Actor;
 use registry::secret::SecretKey;
 use registry::stamps::HiddenCodeKeyRing;
 
-use super::metrics::Metrics;
 use crate::config::Config;
+use crate::error::ApiError;
+use crate::metrics::Metrics;
+use crate::resolution::Resolver;
 
 /// Shared application state, built once at start-up.
 #[derive(Clone)]
@@ -24,7 +33,7 @@ pub struct AppState {
     /// The hidden-code keys of stamps (`None` only if `[stamps]` failed validation).
     pub stamp_keys: Option<Arc<HiddenCodeKeyRing>>,
     /// The public stamp resolver: keys, story cache, scan log.
-    pub resolver: Arc<crate::resolver::Resolver>,
+    pub resolver: Arc<Resolver>,
 }
 
 impl AppState {
@@ -37,7 +46,7 @@ impl AppState {
                 None
             }
         };
-        let resolver = crate::resolver::Resolver::new(db.clone(), &config, stamp_keys.clone());
+        let resolver = Resolver::new(db.clone(), &config, stamp_keys.clone());
         Self {
             stamp_keys,
             resolver: Arc::new(resolver),
@@ -89,5 +98,45 @@ impl AppState {
     /// The CSRF token that goes with a session cookie.
     pub fn csrf_for_session(&self, session_cookie: &str) -> String {
         self.csrf_key.mac_hex(&[session_cookie.as_bytes()])
+    }
+}
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "th_session";
+
+/// The signed-in caller; a handler that takes it refuses anonymous calls with 401.
+#[derive(Debug, Clone)]
+pub struct Auth(pub Actor);
+
+impl FromRequest for Auth {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(
+            req.extensions()
+                .get::<Actor>()
+                .cloned()
+                .map(Auth)
+                .ok_or_else(|| {
+                    ApiError::unauthenticated(
+                        "unauthenticated",
+                        "sign in or present a bearer token",
+                    )
+                }),
+        )
+    }
+}
+
+/// The caller if signed in (on public portal pages).
+#[derive(Debug, Clone)]
+pub struct MaybeAuth(pub Option<Actor>);
+
+impl FromRequest for MaybeAuth {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(MaybeAuth(req.extensions().get::<Actor>().cloned())))
     }
 }
