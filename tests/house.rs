@@ -77,3 +77,162 @@ fn the_wall_clock_is_read_only_by_the_clock() {
         offenders.join("\n")
     );
 }
+
+/// Architecture invariant: audit rows are appended only by the operations layer
+/// (`hub/src/ops/mod.rs`, `audited`), inside the transaction of the change they record.
+#[test]
+fn audit_rows_are_appended_only_by_the_operations_layer() {
+    let root = root();
+    let allowed = [root.join("hub/src/ops/mod.rs")];
+    let needles = [concat!("audit::", "append("), concat!("AuditEvent", " {")];
+    let offenders: Vec<String> = ["hub/src", "adapters/src", "reports/src"]
+        .iter()
+        .flat_map(|dir| rust_files(&root.join(dir)))
+        .filter(|path| !allowed.contains(path))
+        .flat_map(|path| lines_with(&path, &needles))
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "append audit rows through hub::ops::audited instead:\n{}",
+        offenders.join("\n")
+    );
+}
+
+/// The hub's top-level modules (`hub/src/<module>.rs` or `hub/src/<module>/`) and, for each,
+/// the other top-level modules its files name as `crate::<module>`.
+fn hub_imports() -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    let src = root().join("hub/src");
+    let mut graph = std::collections::BTreeMap::<String, std::collections::BTreeSet<String>>::new();
+    for path in rust_files(&src) {
+        let relative = path.strip_prefix(&src).expect("under hub/src");
+        let first = relative.components().next().expect("a component");
+        let module = first
+            .as_os_str()
+            .to_string_lossy()
+            .trim_end_matches(".rs")
+            .to_owned();
+        if module == "lib" || module == "main" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("readable source file");
+        let names = graph.entry(module.clone()).or_default();
+        for (at, _) in text.match_indices("crate::") {
+            let after = &text[at + "crate::".len()..];
+            let name: String = after
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() && name != module {
+                names.insert(name);
+            }
+        }
+    }
+    graph
+}
+
+/// The modules on a circle of `graph`, if any (depth-first search).
+fn find_circle(
+    graph: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        graph: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut std::collections::BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(start) = path.iter().position(|n| n == node) {
+            let mut circle = path[start..].to_vec();
+            circle.push(node.to_owned());
+            return Some(circle);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_owned());
+        for next in graph.get(node).into_iter().flatten() {
+            if let Some(circle) = visit(next, graph, path, done) {
+                return Some(circle);
+            }
+        }
+        path.pop();
+        done.insert(node.to_owned());
+        None
+    }
+    let mut done = std::collections::BTreeSet::new();
+    graph
+        .keys()
+        .find_map(|node| visit(node, graph, &mut Vec::new(), &mut done))
+}
+
+/// Architecture invariant: the hub reads bottom-up. No circle among its top-level modules;
+/// the rooms (the API, the portal, the resolver) do not import one another's handlers, except
+/// the public resolver's pages drawn with the portal's frame; the floor imports no room.
+#[test]
+fn the_hub_has_no_import_circles() {
+    let graph = hub_imports();
+    assert!(
+        graph.contains_key("ops") && graph.contains_key("api"),
+        "{graph:?}"
+    );
+    if let Some(circle) = find_circle(&graph) {
+        panic!("an import circle in hub/src: {}", circle.join(" -> "));
+    }
+    let forbidden: &[(&str, &[&str])] = &[
+        ("portal", &["api", "cli", "resolver", "server", "routes"]),
+        ("resolver", &["api", "cli", "server", "routes"]),
+        ("api", &["portal", "resolver", "cli", "server", "routes"]),
+        ("cli", &["api", "portal", "resolver"]),
+        ("jobs", &["api", "portal", "resolver", "cli"]),
+        (
+            "ops",
+            &[
+                "api", "portal", "resolver", "cli", "http", "server", "routes", "jobs",
+            ],
+        ),
+        (
+            "http",
+            &[
+                "api", "portal", "resolver", "cli", "server", "routes", "jobs",
+            ],
+        ),
+        (
+            "app",
+            &[
+                "api", "portal", "resolver", "cli", "http", "ops", "server", "routes",
+            ],
+        ),
+        (
+            "error",
+            &[
+                "api", "portal", "resolver", "cli", "http", "ops", "app", "server",
+            ],
+        ),
+    ];
+    let broken: Vec<String> = forbidden
+        .iter()
+        .flat_map(|(module, banned)| {
+            let names = graph.get(*module).cloned().unwrap_or_default();
+            banned
+                .iter()
+                .filter(move |b| names.contains(**b))
+                .map(move |b| format!("{module} imports {b}"))
+        })
+        .collect();
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
+
+#[test]
+fn the_circle_finder_finds_a_circle() {
+    let graph = [("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")]
+        .iter()
+        .fold(std::collections::BTreeMap::new(), |mut g, (from, to)| {
+            g.entry(from.to_string())
+                .or_insert_with(std::collections::BTreeSet::new)
+                .insert(to.to_string());
+            g
+        });
+    assert_eq!(
+        find_circle(&graph),
+        Some(vec!["a".into(), "b".into(), "c".into(), "a".into()])
+    );
+}

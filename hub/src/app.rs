@@ -15,29 +15,23 @@ use registry::secret::SecretKey;
 use registry::stamps::HiddenCodeKeyRing;
 
 use crate::config::Config;
-use crate::error::ApiError;
+use crate::error::{ApiError, Kind};
 use crate::metrics::Metrics;
 use crate::resolution::Resolver;
 
-/// Shared application state, built once at start-up.
+/// What every operation needs, from the server, the command line and the jobs alike: the
+/// database (with its clock), the configuration and the keys.
 #[derive(Clone)]
-pub struct AppState {
+pub struct Core {
     pub db: Db,
     pub config: Arc<Config>,
     pub audit_key: AuditKey,
-    /// MACs CSRF tokens from session cookies.
-    pub csrf_key: SecretKey,
-    /// Hashes client addresses before they are stored (login attempts, scans).
-    pub client_key: SecretKey,
-    pub metrics: Metrics,
     /// The hidden-code keys of stamps (`None` only if `[stamps]` failed validation).
     pub stamp_keys: Option<Arc<HiddenCodeKeyRing>>,
-    /// The public stamp resolver: keys, story cache, scan log.
-    pub resolver: Arc<Resolver>,
 }
 
-impl AppState {
-    /// Derives the purpose keys from the server secret.
+impl Core {
+    /// Derives the keys from the server secret.
     pub fn new(db: Db, config: Config, secret: &SecretKey) -> Self {
         let stamp_keys = match config.stamps.key_ring(secret) {
             Ok(ring) => Some(Arc::new(ring)),
@@ -46,22 +40,66 @@ impl AppState {
                 None
             }
         };
-        let resolver = Resolver::new(db.clone(), &config, stamp_keys.clone());
         Self {
-            stamp_keys,
-            resolver: Arc::new(resolver),
             db,
             config: Arc::new(config),
             audit_key: AuditKey::from_secret(secret),
-            csrf_key: secret.derive("csrf"),
-            client_key: secret.derive("client-address"),
-            metrics: Metrics::new(),
+            stamp_keys,
         }
     }
 
     /// Now, on the clock of the hub's database (wall time in production).
     pub fn now(&self) -> chrono::NaiveDateTime {
         self.db.clock().now()
+    }
+
+    /// The hidden-code keys of stamps, or 503 `stamps_unconfigured` when `[stamps]` could not
+    /// give them.
+    pub fn stamp_key_ring(&self) -> Result<Arc<HiddenCodeKeyRing>, ApiError> {
+        self.stamp_keys.clone().ok_or_else(|| {
+            ApiError::new(
+                Kind::Unavailable,
+                "stamps_unconfigured",
+                "the hidden-code keys of stamps are not configured",
+            )
+        })
+    }
+}
+
+/// The state of the HTTP server, built once at start-up: the [`Core`] (reached through
+/// `Deref`) and what only the server holds.
+#[derive(Clone)]
+pub struct AppState {
+    pub core: Core,
+    /// MACs CSRF tokens from session cookies.
+    pub csrf_key: SecretKey,
+    /// Hashes client addresses before they are stored (login attempts, scans).
+    pub client_key: SecretKey,
+    pub metrics: Metrics,
+    /// The public stamp resolver: keys, story cache, scan log.
+    pub resolver: Arc<Resolver>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Core;
+
+    fn deref(&self) -> &Core {
+        &self.core
+    }
+}
+
+impl AppState {
+    /// Derives the purpose keys from the server secret.
+    pub fn new(db: Db, config: Config, secret: &SecretKey) -> Self {
+        let core = Core::new(db, config, secret);
+        let resolver = Resolver::new(core.db.clone(), &core.config, core.stamp_keys.clone());
+        Self {
+            resolver: Arc::new(resolver),
+            csrf_key: secret.derive("csrf"),
+            client_key: secret.derive("client-address"),
+            metrics: Metrics::new(),
+            core,
+        }
     }
 
     /// The client's address: the connection's peer, or, when the peer is a trusted proxy, the
@@ -104,6 +142,13 @@ impl AppState {
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "th_session";
 
+/// The actor the authorization middleware resolved, or 401.
+pub fn signed_in(req: &HttpRequest) -> Result<Actor, ApiError> {
+    req.extensions().get::<Actor>().cloned().ok_or_else(|| {
+        ApiError::unauthenticated("unauthenticated", "sign in or present a bearer token")
+    })
+}
+
 /// The signed-in caller; a handler that takes it refuses anonymous calls with 401.
 #[derive(Debug, Clone)]
 pub struct Auth(pub Actor);
@@ -113,18 +158,7 @@ impl FromRequest for Auth {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(
-            req.extensions()
-                .get::<Actor>()
-                .cloned()
-                .map(Auth)
-                .ok_or_else(|| {
-                    ApiError::unauthenticated(
-                        "unauthenticated",
-                        "sign in or present a bearer token",
-                    )
-                }),
-        )
+        ready(signed_in(req).map(Auth))
     }
 }
 

@@ -235,3 +235,34 @@ pub fn declare(t: &mut RouteTable) {
     t.portal(M::GET, portal::verify::PATH, Public, portal::verify::page)
         .portal(M::POST, portal::verify::UPLOAD_PATH, Public, portal::verify::by_file);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::routes::{Access, RouteTable};
+    use crate::i18n::Lang;
+    use crate::portal::frame::NAV;
+
+    #[test]
+    fn every_navigation_link_leads_to_a_page_its_roles_may_open() {
+        let mut table = RouteTable::new();
+        declare(&mut table);
+        for entry in NAV {
+            let path = entry.path.replace("{enterprise}", "{id}");
+            let spec = table
+                .specs()
+                .iter()
+                .find(|s| s.path == path && s.method == actix_web::http::Method::GET)
+                .unwrap_or_else(|| panic!("no GET route for {path}"));
+            for role in entry.roles {
+                assert!(
+                    spec.access.admits(*role) && spec.access != Access::Public,
+                    "{path} does not admit {role}"
+                );
+            }
+            for lang in Lang::ALL {
+                assert!(lang.try_t(entry.key).is_some(), "{} in {lang:?}", entry.key);
+            }
+        }
+    }
+}

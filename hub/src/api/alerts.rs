@@ -3,13 +3,11 @@
 
 use actix_web::web;
 use registry::alerts::{self, Alert, AlertFilter, HandlingNote};
-use registry::identity::Actor;
-use serde_json::json;
-use tracing_actix_web::RequestId;
 
-use super::{ApiError, Json, audit, blocking};
-use crate::app::AppState;
-use crate::app::Auth;
+use super::{ApiError, Json, blocking};
+use crate::app::{AppState, Auth};
+use crate::ops::alerts::Handling;
+use crate::ops::{self, Caller};
 
 /// The alerts the caller may see, newest first: officers those of their jurisdiction (region
 /// under their department's, category regulated by it or none), enterprises their own,
@@ -45,68 +43,6 @@ pub async fn get(
     Ok(web::Json(alert))
 }
 
-/// What an officer does with an alert.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Handling {
-    /// Takes it up (open alerts only).
-    Acknowledge,
-    /// Closes it (open or acknowledged).
-    Close,
-}
-
-impl Handling {
-    /// The audit action.
-    pub fn action(self) -> &'static str {
-        match self {
-            Handling::Acknowledge => "alert.acknowledge",
-            Handling::Close => "alert.close",
-        }
-    }
-
-    fn apply(
-        self,
-        conn: &mut registry::db::DbConn,
-        now: chrono::NaiveDateTime,
-        actor: &Actor,
-        id: i64,
-        note: &HandlingNote,
-    ) -> registry::Result<Alert> {
-        match self {
-            Handling::Acknowledge => alerts::acknowledge(conn, now, actor, id, note),
-            Handling::Close => alerts::close(conn, now, actor, id, note),
-        }
-    }
-}
-
-/// The audited handling behind `POST /api/v1/alerts/{id}/{acknowledge,close}`, shared with the
-/// portal: the new status and the audit row in one transaction.
-pub async fn handle_audited(
-    state: web::Data<AppState>,
-    actor: Actor,
-    request_id: RequestId,
-    id: i64,
-    note: HandlingNote,
-    handling: Handling,
-) -> Result<Alert, ApiError> {
-    blocking(move || {
-        state.db.transaction(|conn| {
-            let alert = handling.apply(conn, state.now(), &actor, id, &note)?;
-            let detail = json!({ "kind": alert.kind, "status": alert.status, "note": note.note });
-            audit(
-                conn,
-                &state,
-                &actor,
-                &request_id,
-                handling.action(),
-                &format!("alert:{id}"),
-                detail,
-            )?;
-            Ok(alert)
-        })
-    })
-    .await
-}
-
 /// Takes up an open alert, with a note (officers of the competent department).
 #[utoipa::path(post, path = "/api/v1/alerts/{id}/acknowledge", tag = "alerts", params(("id" = i64, Path)),
     request_body = HandlingNote,
@@ -115,21 +51,18 @@ pub async fn handle_audited(
     security(("bearer" = []), ("session" = [])))]
 pub async fn acknowledge(
     state: web::Data<AppState>,
-    Auth(actor): Auth,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
     body: Json<HandlingNote>,
 ) -> Result<web::Json<Alert>, ApiError> {
-    let alert = handle_audited(
+    handle(
         state,
-        actor,
-        request_id,
+        caller,
         id.into_inner(),
         body.0,
         Handling::Acknowledge,
     )
-    .await?;
-    Ok(web::Json(alert))
+    .await
 }
 
 /// Closes an alert, with a note saying how it was dealt with (officers of the competent
@@ -141,19 +74,20 @@ pub async fn acknowledge(
     security(("bearer" = []), ("session" = [])))]
 pub async fn close(
     state: web::Data<AppState>,
-    Auth(actor): Auth,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
     body: Json<HandlingNote>,
 ) -> Result<web::Json<Alert>, ApiError> {
-    let alert = handle_audited(
-        state,
-        actor,
-        request_id,
-        id.into_inner(),
-        body.0,
-        Handling::Close,
-    )
-    .await?;
+    handle(state, caller, id.into_inner(), body.0, Handling::Close).await
+}
+
+async fn handle(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: i64,
+    note: HandlingNote,
+    handling: Handling,
+) -> Result<web::Json<Alert>, ApiError> {
+    let alert = blocking(move || ops::alerts::handle(&state, &caller, id, &note, handling)).await?;
     Ok(web::Json(alert))
 }

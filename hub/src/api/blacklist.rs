@@ -4,13 +4,10 @@
 use actix_web::{HttpResponse, web};
 use registry::blacklist::{self, Listing, ListingFilter, NewListing, PublicListing, Removal};
 use registry::filings::Paging;
-use registry::identity::Actor;
-use serde_json::json;
-use tracing_actix_web::RequestId;
 
-use super::{ApiError, Json, audit, blocking};
+use super::{ApiError, Json, blocking};
 use crate::app::AppState;
-use crate::app::Auth;
+use crate::ops::{self, Caller};
 
 /// The open listings as published (no sign-in): enterprise name, credit code, reason, penalty,
 /// decision number and the day of listing, newest first.
@@ -63,11 +60,11 @@ pub async fn get(
     security(("bearer" = []), ("session" = [])))]
 pub async fn create(
     state: web::Data<AppState>,
-    Auth(actor): Auth,
-    request_id: RequestId,
+    caller: Caller,
     body: Json<NewListing>,
 ) -> Result<HttpResponse, ApiError> {
-    let listing = list_audited(state, actor, request_id, body.0).await?;
+    let new = body.0;
+    let listing = blocking(move || ops::blacklist::list(&state, &caller, &new)).await?;
     Ok(HttpResponse::Created().json(listing))
 }
 
@@ -81,49 +78,11 @@ pub async fn create(
     security(("bearer" = []), ("session" = [])))]
 pub async fn remove(
     state: web::Data<AppState>,
-    Auth(actor): Auth,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
     body: Json<Removal>,
 ) -> Result<web::Json<Listing>, ApiError> {
-    let listing = remove_audited(state, actor, request_id, id.into_inner(), body.0).await?;
+    let (id, removal) = (id.into_inner(), body.0);
+    let listing = blocking(move || ops::blacklist::remove(&state, &caller, id, &removal)).await?;
     Ok(web::Json(listing))
-}
-
-/// The audited listing behind `POST /api/v1/blacklist`, shared with the portal: the listing, its
-/// notices and the audit row in one transaction.
-pub async fn list_audited(
-    state: web::Data<AppState>,
-    actor: Actor,
-    request_id: RequestId,
-    new: NewListing,
-) -> Result<Listing, ApiError> {
-    blocking(move || {
-        state.db.transaction(|conn| {
-            let listing = blacklist::list_enterprise(conn, state.now(), &actor, &new)?;
-            let detail = json!({ "enterprise_id": listing.enterprise_id, "penalty": listing.penalty, "decision_number": listing.decision_number, "reason": listing.reason });
-            audit(conn, &state, &actor, &request_id, "blacklist.list", &format!("blacklist:{}", listing.id), detail)?;
-            Ok(listing)
-        })
-    })
-    .await
-}
-
-/// The audited removal behind `POST /api/v1/blacklist/{id}/remove`, shared with the portal.
-pub async fn remove_audited(
-    state: web::Data<AppState>,
-    actor: Actor,
-    request_id: RequestId,
-    id: i64,
-    removal: Removal,
-) -> Result<Listing, ApiError> {
-    blocking(move || {
-        state.db.transaction(|conn| {
-            let listing = blacklist::remove_listing(conn, state.now(), &actor, id, &removal)?;
-            let detail = json!({ "enterprise_id": listing.enterprise_id, "reason": removal.reason, "penalties_fulfilled": removal.penalties_fulfilled, "no_new_heavy_penalty": removal.no_new_heavy_penalty });
-            audit(conn, &state, &actor, &request_id, "blacklist.remove", &format!("blacklist:{id}"), detail)?;
-            Ok(listing)
-        })
-    })
-    .await
 }

@@ -1,24 +1,18 @@
 //! Documents: upload (multipart form or raw body), list, read, download, publication, and the
 //! public verification by content hash.
 
-use actix_multipart::Multipart;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDate;
-use futures_util::{Stream, StreamExt};
-use registry::documents::{
-    self, Document, DocumentType, NewDocument, StageError, Staged, Stager, Verification,
-};
+use registry::documents::{self, Document, DocumentType, NewDocument, Staged, Verification};
 use registry::filings::Paging;
-use registry::identity::{Actor, Role};
 use serde::Deserialize;
-use serde_json::json;
-use tracing_actix_web::RequestId;
 
-use super::{ApiError, Json, Kind, audit, blocking};
-use crate::app::AppState;
-use crate::app::Auth;
+use super::{ApiError, Json, blocking};
+use crate::app::{AppState, Auth};
 use crate::http::csrf::CSRF_FIELD;
+use crate::http::upload::{invalid_field, receive, require_own, serve, stage};
+use crate::ops::{self, Caller};
 
 /// The multipart form of an upload: the file and its description.
 #[derive(utoipa::ToSchema)]
@@ -47,10 +41,6 @@ pub struct DocumentForm {
 #[serde(deny_unknown_fields)]
 pub struct Publication {
     pub published: bool,
-}
-
-fn invalid_field(field: &str, message: impl Into<String>) -> ApiError {
-    ApiError::bad_request("invalid_field", message).with_field(field)
 }
 
 /// The description from text fields (form parts or query parameters), each named in errors
@@ -124,148 +114,24 @@ fn describe(fields: &[(String, String)]) -> Result<NewDocument, ApiError> {
     })
 }
 
-fn stage_error(e: StageError) -> ApiError {
-    match e {
-        StageError::TooLarge { limit } => ApiError::new(
-            Kind::PayloadTooLarge,
-            "payload_too_large",
-            format!("the document exceeds the limit of {limit} bytes"),
-        ),
-        StageError::Io(cause) => ApiError::internal(cause),
-    }
-}
-
-/// Streams `body` into a new staged upload, within the configured limit.
-async fn stage<S, E>(state: &AppState, mut body: S) -> Result<Staged, ApiError>
-where
-    S: Stream<Item = Result<web::Bytes, E>> + Unpin,
-    E: std::fmt::Display,
-{
-    let mut stager: Stager = state.config.document_store().stage().map_err(stage_error)?;
-    while let Some(chunk) = body.next().await {
-        let chunk = chunk.map_err(|e| ApiError::bad_request("unreadable_body", e.to_string()))?;
-        stager.write(&chunk).map_err(stage_error)?;
-    }
-    stager.finish().map_err(stage_error)
-}
-
-/// Uploads go to one's own enterprise only: refuse others before receiving the bytes.
-pub(crate) fn require_own(actor: &Actor, id: i64) -> Result<(), ApiError> {
-    if actor.role == Role::Enterprise && actor.enterprise_id == Some(id) {
-        Ok(())
-    } else {
-        Err(ApiError::not_found("enterprise"))
-    }
-}
-
 /// Files the staged document with its audit entry, in one transaction: 201 with the document.
 async fn file(
     state: web::Data<AppState>,
-    actor: Actor,
-    request_id: RequestId,
+    caller: Caller,
     id: i64,
     new: NewDocument,
     content_type: String,
     staged: Staged,
 ) -> Result<HttpResponse, ApiError> {
     let document =
-        file_document_audited(state, actor, request_id, id, new, content_type, staged).await?;
+        blocking(move || ops::documents::file(&state, &caller, id, &new, &content_type, staged))
+            .await?;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
             format!("/api/v1/documents/{}", document.id),
         ))
         .json(document))
-}
-
-/// The audited filing behind the uploads, shared with the portal: the staged content placed,
-/// the row and the audit entry written in one transaction.
-pub async fn file_document_audited(
-    state: web::Data<AppState>,
-    actor: Actor,
-    request_id: RequestId,
-    id: i64,
-    new: NewDocument,
-    content_type: String,
-    staged: Staged,
-) -> Result<Document, ApiError> {
-    let store = state.config.document_store();
-    blocking(move || {
-        state.db.transaction(|conn| {
-            let document = documents::file_document(
-                conn, state.now(),
-                &actor,
-                id,
-                &new,
-                &content_type,
-                staged,
-                &store,
-            )?;
-            let detail = json!({ "enterprise_id": id, "doc_type": document.doc_type, "number": document.number, "sha256": document.sha256, "size_bytes": document.size_bytes, "published": document.published });
-            audit(conn, &state, &actor, &request_id, "document.file", &format!("document:{}", document.id), detail)?;
-            Ok(document)
-        })
-    })
-    .await
-}
-
-/// A multipart upload as received: its text fields, and the file part staged (with the part's
-/// content type and file name) when there is one.
-pub struct Received {
-    pub fields: Vec<(String, String)>,
-    pub file: Option<(Staged, Option<String>, Option<String>)>,
-}
-
-/// Reads a `multipart/form-data` upload: text fields up to 4096 bytes each, one `file` part
-/// streamed into the store's staging within `documents.max_bytes` (413 past it).
-pub async fn receive(
-    state: &AppState,
-    req: &HttpRequest,
-    payload: web::Payload,
-) -> Result<Received, ApiError> {
-    let is_form = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
-    if !is_form {
-        return Err(ApiError::new(
-            Kind::UnsupportedMediaType,
-            "unsupported_media_type",
-            "the body must be multipart/form-data (or use .../documents/raw)",
-        ));
-    }
-    let mut form = Multipart::new(req.headers(), payload);
-    let mut received = Received {
-        fields: Vec::new(),
-        file: None,
-    };
-    while let Some(part) = form.next().await {
-        let mut part =
-            part.map_err(|e| ApiError::bad_request("invalid_multipart", e.to_string()))?;
-        let name = part.name().unwrap_or_default().to_owned();
-        if name == "file" {
-            if received.file.is_some() {
-                return Err(invalid_field("file", "file: more than one file part"));
-            }
-            let content_type = part.content_type().map(ToString::to_string);
-            let filename = part
-                .content_disposition()
-                .and_then(|d| d.get_filename())
-                .map(str::to_owned);
-            received.file = Some((stage(state, &mut part).await?, content_type, filename));
-        } else {
-            let value = part
-                .bytes(4096)
-                .await
-                .map_err(|_| invalid_field(&name, format!("{name}: longer than 4096 bytes")))?
-                .map_err(|e| ApiError::bad_request("invalid_multipart", e.to_string()))?;
-            let value = String::from_utf8(value.to_vec())
-                .map_err(|_| invalid_field(&name, format!("{name}: not UTF-8")))?;
-            received.fields.push((name, value));
-        }
-    }
-    Ok(received)
 }
 
 /// Uploads a document as a multipart form: the `file` part and the description's fields.
@@ -277,14 +143,13 @@ pub async fn receive(
     security(("bearer" = []), ("session" = [])))]
 pub async fn upload(
     state: web::Data<AppState>,
-    Auth(actor): Auth,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    require_own(&actor, id)?;
+    require_own(&caller.actor, id)?;
     let received = receive(&state, &req, payload).await?;
     let Some((staged, part_type, part_name)) = received.file else {
         return Err(invalid_field("file", "file: missing"));
@@ -294,7 +159,7 @@ pub async fn upload(
         new.filename = part_name;
     }
     let content_type = documents::content_type(part_type.as_deref())?;
-    file(state, actor, request_id, id, new, content_type, staged).await
+    file(state, caller, id, new, content_type, staged).await
 }
 
 /// Uploads a document as the raw body (its Content-Type is the document's), described by the
@@ -306,14 +171,13 @@ pub async fn upload(
     security(("bearer" = []), ("session" = [])))]
 pub async fn upload_raw(
     state: web::Data<AppState>,
-    Auth(actor): Auth,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
-    require_own(&actor, id)?;
+    require_own(&caller.actor, id)?;
     let fields: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string())
         .map_err(|e| ApiError::bad_request("invalid_query", e.to_string()))?;
     let new = describe(&fields)?;
@@ -323,7 +187,7 @@ pub async fn upload_raw(
             .and_then(|v| v.to_str().ok()),
     )?;
     let staged = stage(&state, payload).await?;
-    file(state, actor, request_id, id, new, content_type, staged).await
+    file(state, caller, id, new, content_type, staged).await
 }
 
 /// How to order an enterprise's documents.
@@ -412,47 +276,14 @@ pub async fn content(
     security(("bearer" = []), ("session" = [])))]
 pub async fn publish(
     state: web::Data<AppState>,
-    Auth(actor): Auth,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
     body: Json<Publication>,
 ) -> Result<web::Json<Document>, ApiError> {
+    let (id, published) = (id.into_inner(), body.0.published);
     let document =
-        set_published_audited(state, actor, request_id, id.into_inner(), body.0.published).await?;
+        blocking(move || ops::documents::set_published(&state, &caller, id, published)).await?;
     Ok(web::Json(document))
-}
-
-/// The audited publication behind `PATCH /api/v1/documents/{id}`, shared with the portal.
-pub async fn set_published_audited(
-    state: web::Data<AppState>,
-    actor: Actor,
-    request_id: RequestId,
-    id: i64,
-    published: bool,
-) -> Result<Document, ApiError> {
-    blocking(move || {
-        state.db.transaction(|conn| {
-            let document = documents::set_published(conn, state.now(), &actor, id, published)?;
-            let action = if published {
-                "document.publish"
-            } else {
-                "document.withdraw"
-            };
-            let detail =
-                json!({ "enterprise_id": document.enterprise_id, "sha256": document.sha256 });
-            audit(
-                conn,
-                &state,
-                &actor,
-                &request_id,
-                action,
-                &format!("document:{id}"),
-                detail,
-            )?;
-            Ok(document)
-        })
-    })
-    .await
 }
 
 /// Verification for customs and inspectors: whether a document with this SHA-256 is on file,
@@ -493,53 +324,4 @@ pub async fn public_content(
     })
     .await?;
     Ok(serve(&document, bytes))
-}
-
-/// The response carrying a document: its type, its name, and its hash as `ETag` and as an
-/// RFC 9530 `Repr-Digest`. Only PDFs and images are shown inline.
-pub(crate) fn serve(document: &Document, bytes: Vec<u8>) -> HttpResponse {
-    use base64::Engine;
-    let digest = hex::decode(&document.sha256).unwrap_or_default();
-    let inline =
-        document.content_type == "application/pdf" || document.content_type.starts_with("image/");
-    let disposition = format!(
-        "{}; filename=\"{}\"; filename*=UTF-8''{}",
-        if inline { "inline" } else { "attachment" },
-        document
-            .filename
-            .chars()
-            .map(|c| if c.is_ascii_graphic() || c == ' ' {
-                c
-            } else {
-                '_'
-            })
-            .collect::<String>(),
-        percent_encode(&document.filename)
-    );
-    HttpResponse::Ok()
-        .content_type(document.content_type.as_str())
-        .insert_header((header::CONTENT_DISPOSITION, disposition))
-        .insert_header((header::ETAG, format!("\"{}\"", document.sha256)))
-        .insert_header((
-            "repr-digest",
-            format!(
-                "sha-256=:{}:",
-                base64::engine::general_purpose::STANDARD.encode(digest)
-            ),
-        ))
-        .insert_header(("x-content-sha256", document.sha256.as_str()))
-        .body(bytes)
-}
-
-/// RFC 5987 value characters kept, everything else percent-encoded as UTF-8.
-fn percent_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                char::from(b).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }

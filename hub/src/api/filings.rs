@@ -6,13 +6,10 @@ use registry::filings::batches::{self, Batch, NewBatch};
 use registry::filings::licences::{self, Licence, LicenceOutcome, NewLicence};
 use registry::filings::products::{self, NewProduct, Product};
 use registry::filings::sites::{self, NewSite, Site};
-use registry::identity::Actor;
-use serde_json::json;
-use tracing_actix_web::RequestId;
 
-use super::{ApiError, Json, audit, blocking};
-use crate::app::AppState;
-use crate::app::Auth;
+use super::{ApiError, Json, blocking};
+use crate::app::{AppState, Auth};
+use crate::ops::{self, Caller};
 
 /// The licences of an enterprise, with expiry flagged.
 #[utoipa::path(get, path = "/api/v1/enterprises/{id}/licences", tag = "registry", params(("id" = i64, Path)),
@@ -45,32 +42,13 @@ pub async fn list_licences(
     security(("bearer" = []), ("session" = [])))]
 pub async fn file_licence(
     state: web::Data<AppState>,
-    Auth(actor): Auth,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
     body: Json<NewLicence>,
 ) -> Result<HttpResponse, ApiError> {
-    let outcome = file_licence_audited(state, actor, request_id, id.into_inner(), body.0).await?;
+    let (id, new) = (id.into_inner(), body.0);
+    let outcome = blocking(move || ops::filings::file_licence(&state, &caller, id, &new)).await?;
     Ok(HttpResponse::Created().json(outcome))
-}
-
-/// The audited filing behind `POST /api/v1/enterprises/{id}/licences`, shared with the portal.
-pub async fn file_licence_audited(
-    state: web::Data<AppState>,
-    actor: Actor,
-    request_id: RequestId,
-    id: i64,
-    new: NewLicence,
-) -> Result<LicenceOutcome, ApiError> {
-    blocking(move || {
-        state.db.transaction(|conn| {
-            let outcome = licences::file_licence(conn, state.now(), &actor, id, &new)?;
-            let detail = json!({ "licence": new, "licence_id": outcome.licence.as_ref().map(|l| l.id), "proposed_change": outcome.proposed_change.as_ref().map(|c| c.id) });
-            audit(conn, &state, &actor, &request_id, "licence.file", &format!("enterprise:{id}"), detail)?;
-            Ok(outcome)
-        })
-    })
-    .await
 }
 
 /// The sites of an enterprise.
@@ -95,40 +73,13 @@ pub async fn list_sites(
     security(("bearer" = []), ("session" = [])))]
 pub async fn add_site(
     state: web::Data<AppState>,
-    Auth(actor): Auth,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
     body: Json<NewSite>,
 ) -> Result<HttpResponse, ApiError> {
-    let site = add_site_audited(state, actor, request_id, id.into_inner(), body.0).await?;
+    let (id, new) = (id.into_inner(), body.0);
+    let site = blocking(move || ops::filings::add_site(&state, &caller, id, &new)).await?;
     Ok(HttpResponse::Created().json(site))
-}
-
-/// The audited filing behind `POST /api/v1/enterprises/{id}/sites`, shared with the portal.
-pub async fn add_site_audited(
-    state: web::Data<AppState>,
-    actor: Actor,
-    request_id: RequestId,
-    id: i64,
-    new: NewSite,
-) -> Result<Site, ApiError> {
-    blocking(move || {
-        state.db.transaction(|conn| {
-            let site = sites::add_site(conn, state.now(), &actor, id, &new)?;
-            let detail = json!({ "enterprise_id": id, "gln": site.gln, "kind": site.kind });
-            audit(
-                conn,
-                &state,
-                &actor,
-                &request_id,
-                "site.add",
-                &format!("site:{}", site.id),
-                detail,
-            )?;
-            Ok(site)
-        })
-    })
-    .await
 }
 
 /// The products of an enterprise, by id.
@@ -163,41 +114,13 @@ pub async fn list_products(
     security(("bearer" = []), ("session" = [])))]
 pub async fn create_product(
     state: web::Data<AppState>,
-    Auth(actor): Auth,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
     body: Json<NewProduct>,
 ) -> Result<HttpResponse, ApiError> {
-    let product = create_product_audited(state, actor, request_id, id.into_inner(), body.0).await?;
+    let (id, new) = (id.into_inner(), body.0);
+    let product = blocking(move || ops::filings::create_product(&state, &caller, id, &new)).await?;
     Ok(HttpResponse::Created().json(product))
-}
-
-/// The audited filing behind `POST /api/v1/enterprises/{id}/products`, shared with the portal.
-pub async fn create_product_audited(
-    state: web::Data<AppState>,
-    actor: Actor,
-    request_id: RequestId,
-    id: i64,
-    new: NewProduct,
-) -> Result<Product, ApiError> {
-    blocking(move || {
-        state.db.transaction(|conn| {
-            let product = products::create_product(conn, state.now(), &actor, id, &new)?;
-            let detail =
-                json!({ "enterprise_id": id, "gtin": product.gtin, "category": product.category });
-            audit(
-                conn,
-                &state,
-                &actor,
-                &request_id,
-                "product.create",
-                &format!("product:{}", product.id),
-                detail,
-            )?;
-            Ok(product)
-        })
-    })
-    .await
 }
 
 /// The batches of an enterprise, by id.
@@ -225,30 +148,11 @@ pub async fn list_batches(
     security(("bearer" = []), ("session" = [])))]
 pub async fn create_batch(
     state: web::Data<AppState>,
-    Auth(actor): Auth,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
     body: Json<NewBatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let batch = create_batch_audited(state, actor, request_id, id.into_inner(), body.0).await?;
+    let (id, new) = (id.into_inner(), body.0);
+    let batch = blocking(move || ops::filings::create_batch(&state, &caller, id, &new)).await?;
     Ok(HttpResponse::Created().json(batch))
-}
-
-/// The audited filing behind `POST /api/v1/enterprises/{id}/batches`, shared with the portal.
-pub async fn create_batch_audited(
-    state: web::Data<AppState>,
-    actor: Actor,
-    request_id: RequestId,
-    id: i64,
-    new: NewBatch,
-) -> Result<Batch, ApiError> {
-    blocking(move || {
-        state.db.transaction(|conn| {
-            let batch = batches::create_batch(conn, state.now(), &actor, id, &new)?;
-            let detail = json!({ "enterprise_id": id, "product_id": batch.product_id, "lot": batch.lot, "inputs": batch.inputs });
-            audit(conn, &state, &actor, &request_id, "batch.create", &format!("batch:{}", batch.id), detail)?;
-            Ok(batch)
-        })
-    })
-    .await
 }

@@ -5,12 +5,11 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
 use registry::enterprises::ImportReport;
 use serde::{Deserialize, Serialize};
-use tracing_actix_web::RequestId;
 
 use super::{ApiError, Kind, blocking};
 use crate::app::AppState;
-use crate::app::Auth;
-use crate::import::{ImportFailure, import_enterprises};
+use crate::ops::Caller;
+use crate::ops::import::{ImportFailure, import_enterprises};
 
 /// Import options.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -45,8 +44,7 @@ pub struct ImportRejected {
     security(("bearer" = []), ("session" = [])))]
 pub async fn import(
     state: web::Data<AppState>,
-    Auth(actor): Auth,
-    request_id: RequestId,
+    caller: Caller,
     req: HttpRequest,
     params: web::Query<ImportParams>,
     mut payload: web::Payload,
@@ -86,10 +84,8 @@ pub async fn import(
     let skip_bad = params.skip_bad;
     let outcome = blocking(move || {
         Ok(import_enterprises(
-            &state.db,
-            &state.audit_key,
-            &actor,
-            &request_id.to_string(),
+            &state,
+            &caller,
             body.as_slice(),
             skip_bad,
         ))

@@ -1,4 +1,5 @@
-//! The JSON API: handlers, the error type, and the extractors they share.
+//! The JSON API: thin handlers that read a request, call an operation (`crate::ops`) or a
+//! registry read, and answer JSON.
 
 pub mod alerts;
 pub mod audit;
@@ -19,40 +20,9 @@ pub mod trace;
 pub mod users;
 
 use actix_web::HttpResponse;
-use registry::audit::AuditEvent;
-use registry::db::DbConn;
-use registry::identity::Actor;
-use tracing_actix_web::RequestId;
 
 pub use crate::error::{ApiError, ErrorBody, Kind, blocking};
 pub use crate::http::json::Json;
-
-use crate::app::AppState;
-
-/// Records a change in the audit log, inside the caller's transaction.
-pub fn audit(
-    conn: &mut DbConn,
-    state: &AppState,
-    actor: &Actor,
-    request_id: &RequestId,
-    action: &str,
-    target: &str,
-    detail: serde_json::Value,
-) -> Result<(), ApiError> {
-    registry::audit::append(
-        conn,
-        &state.audit_key,
-        &AuditEvent {
-            at: state.now(),
-            actor: &actor.audit_name(),
-            action,
-            target,
-            request_id: &request_id.to_string(),
-            detail,
-        },
-    )?;
-    Ok(())
-}
 
 /// An empty 204.
 pub fn no_content() -> HttpResponse {

@@ -1,15 +1,13 @@
 //! The caller's inbox of notices, and the language they are written in.
 
 use actix_web::web;
-use registry::identity::{self, Actor, Locale, User};
+use registry::identity::{Locale, User};
 use registry::notices::{self, InboxFilter, InboxNotice};
 use serde::Deserialize;
-use serde_json::json;
-use tracing_actix_web::RequestId;
 
-use super::{ApiError, Json, audit, blocking};
-use crate::app::AppState;
-use crate::app::Auth;
+use super::{ApiError, Json, blocking};
+use crate::app::{AppState, Auth};
+use crate::ops::{self, Caller};
 
 /// The caller's notices, newest first; `unread=true` for those not yet read.
 #[utoipa::path(get, path = "/api/v1/notices", tag = "notices", params(InboxFilter),
@@ -39,11 +37,11 @@ pub async fn list(
     security(("bearer" = []), ("session" = [])))]
 pub async fn read(
     state: web::Data<AppState>,
-    Auth(actor): Auth,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
 ) -> Result<web::Json<InboxNotice>, ApiError> {
-    let notice = read_audited(state, actor, request_id, id.into_inner()).await?;
+    let id = id.into_inner();
+    let notice = blocking(move || ops::notices::read(&state, &caller, id)).await?;
     Ok(web::Json(notice))
 }
 
@@ -61,63 +59,10 @@ pub struct LocaleChoice {
     security(("bearer" = []), ("session" = [])))]
 pub async fn set_locale(
     state: web::Data<AppState>,
-    Auth(actor): Auth,
-    request_id: RequestId,
+    caller: Caller,
     body: Json<LocaleChoice>,
 ) -> Result<web::Json<User>, ApiError> {
-    let user = set_locale_audited(state, actor, request_id, body.0.locale).await?;
+    let locale = body.0.locale;
+    let user = blocking(move || ops::notices::set_locale(&state, &caller, locale)).await?;
     Ok(web::Json(user))
-}
-
-/// The audited marking behind `POST /api/v1/notices/{id}/read`, shared with the portal (another
-/// user's notice is 404).
-pub async fn read_audited(
-    state: web::Data<AppState>,
-    actor: Actor,
-    request_id: RequestId,
-    id: i64,
-) -> Result<InboxNotice, ApiError> {
-    blocking(move || {
-        state.db.transaction(|conn| {
-            let notice = notices::mark_read(conn, state.now(), actor.user_id, id)?;
-            let detail = json!({ "topic": notice.topic, "source": notice.source });
-            audit(
-                conn,
-                &state,
-                &actor,
-                &request_id,
-                "notice.read",
-                &format!("notice:{id}"),
-                detail,
-            )?;
-            Ok(notice)
-        })
-    })
-    .await
-}
-
-/// The audited change behind `PUT /api/v1/me/locale`, shared with the portal's account page.
-pub async fn set_locale_audited(
-    state: web::Data<AppState>,
-    actor: Actor,
-    request_id: RequestId,
-    locale: Option<Locale>,
-) -> Result<User, ApiError> {
-    blocking(move || {
-        state.db.transaction(|conn| {
-            let user = identity::set_user_locale(conn, state.now(), actor.user_id, locale)?;
-            let target = format!("user:{}", user.id);
-            audit(
-                conn,
-                &state,
-                &actor,
-                &request_id,
-                "user.locale",
-                &target,
-                json!({ "locale": locale }),
-            )?;
-            Ok(user)
-        })
-    })
-    .await
 }

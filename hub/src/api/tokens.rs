@@ -3,12 +3,11 @@
 use actix_web::{HttpResponse, web};
 use registry::identity::{self, ApiToken, NewToken, Role};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
-use tracing_actix_web::RequestId;
 
-use super::{ApiError, Json, audit, blocking};
-use crate::app::AppState;
-use crate::app::Auth;
+use super::{ApiError, Json, blocking};
+use crate::app::{AppState, Auth};
+use crate::ops::tokens::Owner;
+use crate::ops::{self, Caller};
 
 /// Which tokens to list.
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -68,23 +67,15 @@ pub async fn list(
     responses((status = 201, body = CreatedToken), (status = 422, body = super::ErrorBody)), security(("bearer" = []), ("session" = [])))]
 pub async fn create(
     state: web::Data<AppState>,
-    Auth(actor): Auth,
-    request_id: RequestId,
+    caller: Caller,
     body: Json<CreateToken>,
 ) -> Result<HttpResponse, ApiError> {
-    let user_id = subject(&actor, body.0.user_id)?;
+    let user_id = subject(&caller.actor, body.0.user_id)?;
     let new = body.0.token;
-    let created = blocking(move || {
-        state.db.transaction(|conn| {
-            let user = identity::find_user(conn, user_id)?;
-            let (token, secret) = identity::create_token(conn, state.now(), &user, &new)?;
-            let detail = json!({ "name": token.name, "user_id": user.id, "scopes": token.scopes, "expires_at": token.expires_at, "prefix": token.token_prefix });
-            audit(conn, &state, &actor, &request_id, "token.create", &format!("token:{}", token.id), detail)?;
-            Ok(CreatedToken { token, secret })
-        })
-    })
-    .await?;
-    Ok(HttpResponse::Created().json(created))
+    let (token, secret) =
+        blocking(move || ops::tokens::create(&state, &caller.origin(), Owner::Id(user_id), &new))
+            .await?;
+    Ok(HttpResponse::Created().json(CreatedToken { token, secret }))
 }
 
 /// Revokes a token: the caller's own, or any for administrators.
@@ -92,27 +83,11 @@ pub async fn create(
     responses((status = 200, body = ApiToken), (status = 404, body = super::ErrorBody)), security(("bearer" = []), ("session" = [])))]
 pub async fn revoke(
     state: web::Data<AppState>,
-    Auth(actor): Auth,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
 ) -> Result<web::Json<ApiToken>, ApiError> {
     let id = id.into_inner();
-    let owner = (actor.role != Role::Admin).then_some(actor.user_id);
-    let token = blocking(move || {
-        state.db.transaction(|conn| {
-            let token = identity::revoke_token(conn, state.now(), id, owner)?;
-            audit(
-                conn,
-                &state,
-                &actor,
-                &request_id,
-                "token.revoke",
-                &format!("token:{id}"),
-                json!({ "user_id": token.user_id }),
-            )?;
-            Ok(token)
-        })
-    })
-    .await?;
+    let owner = (caller.actor.role != Role::Admin).then_some(caller.actor.user_id);
+    let token = blocking(move || ops::tokens::revoke(&state, &caller.origin(), id, owner)).await?;
     Ok(web::Json(token))
 }

@@ -7,13 +7,13 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
-use registry::events::recall::{self, RecallReport, parse_sort};
-use registry::events::trace::{self, Direction, Start, Trace, authorize, parse_start};
-use registry::identity::Actor;
+use registry::events::recall::RecallReport;
+use registry::events::trace::Trace;
 
 use super::{ApiError, blocking};
-use crate::app::AppState;
-use crate::app::Auth;
+use crate::app::{AppState, Auth};
+use crate::http::trace::{RecallRequest, recall_request, trace_request};
+use crate::ops;
 
 /// Parameters of `GET /api/v1/trace` (for the OpenAPI document; the handler reads the query
 /// string itself so that an unknown parameter is refused by name).
@@ -46,76 +46,6 @@ pub struct RecallParams {
     format: Option<String>,
 }
 
-fn bad(field: &str, message: impl Into<String>) -> ApiError {
-    ApiError::bad_request("invalid_query", format!("{field}: {}", message.into())).with_field(field)
-}
-
-/// The query string's pairs, refusing names not in `known` and repeated names.
-fn pairs(req: &HttpRequest, known: &[&str]) -> Result<Vec<(String, String)>, ApiError> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string())
-        .map_err(|e| ApiError::bad_request("invalid_query", e.to_string()))?;
-    for (i, (k, _)) in pairs.iter().enumerate() {
-        if !known.contains(&k.as_str()) {
-            return Err(bad(
-                k,
-                format!("unknown parameter; expected one of {}", known.join(", ")),
-            ));
-        }
-        if pairs[..i].iter().any(|(other, _)| other == k) {
-            return Err(bad(k, "given more than once"));
-        }
-    }
-    Ok(pairs)
-}
-
-fn get<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    pairs
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.as_str())
-}
-
-/// Where a trace starts and which way, from the query.
-fn trace_request(req: &HttpRequest) -> Result<(Start, Direction), ApiError> {
-    let pairs = pairs(req, &["id", "enterprise", "direction"])?;
-    let direction = match get(&pairs, "direction").unwrap_or("forward") {
-        "forward" => Direction::Forward,
-        "backward" => Direction::Backward,
-        other => {
-            return Err(bad(
-                "direction",
-                format!("{other:?}: expected forward or backward"),
-            ));
-        }
-    };
-    let start = match (get(&pairs, "id"), get(&pairs, "enterprise")) {
-        (Some(id), None) => Start::Object(parse_start(id, "id")?),
-        (None, Some(e)) => Start::Enterprise(
-            e.parse()
-                .map_err(|_| bad("enterprise", format!("{e:?} is not an enterprise id")))?,
-        ),
-        (Some(_), Some(_)) => return Err(bad("id", "give id or enterprise, not both")),
-        (None, None) => return Err(bad("id", "required (or enterprise)")),
-    };
-    Ok((start, direction))
-}
-
-/// Runs `f` on a connection after checking that `actor` may start from `start`.
-async fn scoped<T: Send + 'static>(
-    state: web::Data<AppState>,
-    actor: Actor,
-    start: Start,
-    f: impl FnOnce(&mut registry::db::DbConn, &Start) -> registry::Result<T> + Send + 'static,
-) -> Result<T, ApiError> {
-    let db = state.db.clone();
-    blocking(move || {
-        let mut conn = db.conn()?;
-        authorize(&mut conn, &actor, &start)?;
-        Ok(f(&mut conn, &start)?)
-    })
-    .await
-}
-
 /// Traces forward (where did it go) or backward (where did it come from) from an item, a lot,
 /// a logistic unit or an enterprise: the objects reached with when they carried what is traced,
 /// the edges with their events and times, the events, and the sites and parties reached.
@@ -130,67 +60,8 @@ pub async fn trace(
     Auth(actor): Auth,
 ) -> Result<web::Json<Trace>, ApiError> {
     let (start, direction) = trace_request(&req)?;
-    let found = scoped(state, actor, start, move |conn, start| {
-        trace::trace(conn, start, direction)
-    })
-    .await?;
+    let found = blocking(move || ops::trace::trace(&state, &actor, &start, direction)).await?;
     Ok(web::Json(found))
-}
-
-/// What a recall request asks for.
-pub struct RecallRequest {
-    /// The canonical lot.
-    pub lot: String,
-    /// The row order.
-    pub sort: Vec<(String, bool)>,
-    /// True for CSV.
-    pub csv: bool,
-}
-
-/// Reads a recall request from the query (and `Accept`).
-pub fn recall_request(req: &HttpRequest) -> Result<RecallRequest, ApiError> {
-    let pairs = pairs(req, &["lot", "sort", "format"])?;
-    let lot = get(&pairs, "lot").ok_or_else(|| bad("lot", "required"))?;
-    let lot = parse_start(lot, "lot")?;
-    let sort = parse_sort(get(&pairs, "sort").unwrap_or("event_time"))?;
-    let accept_csv = req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/csv"));
-    let csv = match get(&pairs, "format") {
-        None => accept_csv || req.path().ends_with(".csv"),
-        Some("csv") => true,
-        Some("json") => false,
-        Some(other) => return Err(bad("format", format!("{other:?}: expected json or csv"))),
-    };
-    Ok(RecallRequest { lot, sort, csv })
-}
-
-/// Builds the recall report for a request, as `actor` may.
-pub async fn recall_report(
-    state: web::Data<AppState>,
-    actor: Actor,
-    request: &RecallRequest,
-) -> Result<RecallReport, ApiError> {
-    let sort = request.sort.clone();
-    let now = state.now();
-    scoped(
-        state,
-        actor,
-        Start::Object(request.lot.clone()),
-        move |conn, start| {
-            let Start::Object(lot) = start else {
-                return Err(registry::RegistryError::invalid(
-                    "invalid_lot",
-                    "lot",
-                    "a lot is required",
-                ));
-            };
-            recall::recall(conn, now, lot, &sort)
-        },
-    )
-    .await
 }
 
 /// The recall report for a lot: every affected lot and item, the logistic units that carried
@@ -209,7 +80,8 @@ pub async fn recall(
     Auth(actor): Auth,
 ) -> Result<HttpResponse, ApiError> {
     let request = recall_request(&req)?;
-    let report = recall_report(state, actor, &request).await?;
+    let (lot, sort) = (request.lot.clone(), request.sort.clone());
+    let report = blocking(move || ops::trace::recall(&state, &actor, &lot, &sort)).await?;
     respond(&request, &report)
 }
 

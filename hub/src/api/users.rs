@@ -1,13 +1,11 @@
 //! User accounts (administrators only, but for reading oneself).
 
 use actix_web::{HttpResponse, web};
-use registry::identity::{self, Actor, NewUser, Role, User, UserFilter};
-use serde_json::json;
-use tracing_actix_web::RequestId;
+use registry::identity::{self, NewUser, Role, User, UserFilter};
 
-use super::{ApiError, Json, audit, blocking};
-use crate::app::AppState;
-use crate::app::Auth;
+use super::{ApiError, Json, blocking};
+use crate::app::{AppState, Auth};
+use crate::ops::{self, Caller};
 
 /// Lists users, filtered by role, department or enterprise.
 #[utoipa::path(get, path = "/api/v1/users", tag = "identity", params(UserFilter),
@@ -27,30 +25,12 @@ pub async fn list(
     security(("bearer" = []), ("session" = [])))]
 pub async fn create(
     state: web::Data<AppState>,
-    Auth(actor): Auth,
-    request_id: RequestId,
+    caller: Caller,
     body: Json<NewUser>,
 ) -> Result<HttpResponse, ApiError> {
-    let user = create_audited(state, actor, request_id, body.0).await?;
+    let new = body.0;
+    let user = blocking(move || ops::users::create(&state, &caller.origin(), &new)).await?;
     Ok(HttpResponse::Created().json(user))
-}
-
-/// The audited creation behind `POST /api/v1/users`, shared with the portal.
-pub async fn create_audited(
-    state: web::Data<AppState>,
-    actor: Actor,
-    request_id: RequestId,
-    new: NewUser,
-) -> Result<User, ApiError> {
-    blocking(move || {
-        state.db.transaction(|conn| {
-            let user = identity::create_user(conn, state.now(), &new)?;
-            let detail = json!({ "username": user.username, "role": user.role, "department_id": user.department_id, "enterprise_id": user.enterprise_id, "category": user.category });
-            audit(conn, &state, &actor, &request_id, "user.create", &format!("user:{}", user.id), detail)?;
-            Ok(user)
-        })
-    })
-    .await
 }
 
 /// One user. Anyone may read their own account; administrators any.
@@ -71,57 +51,15 @@ pub async fn get(
     ))
 }
 
-/// The audited (de)activation behind `POST /api/v1/users/{id}/{deactivate,activate}`, shared
-/// with the portal. Administrators cannot deactivate themselves.
-pub async fn set_active_audited(
-    state: web::Data<AppState>,
-    actor: Actor,
-    request_id: RequestId,
-    id: i64,
-    active: bool,
-) -> Result<User, ApiError> {
-    if actor.user_id == id && !active {
-        return Err(ApiError::new(
-            super::Kind::Conflict,
-            "cannot_deactivate_self",
-            "administrators cannot deactivate themselves",
-        ));
-    }
-    blocking(move || {
-        state.db.transaction(|conn| {
-            let user = identity::set_user_active(conn, state.now(), id, active)?;
-            let action = if active {
-                "user.activate"
-            } else {
-                "user.deactivate"
-            };
-            audit(
-                conn,
-                &state,
-                &actor,
-                &request_id,
-                action,
-                &format!("user:{id}"),
-                json!({ "active": active }),
-            )?;
-            Ok(user)
-        })
-    })
-    .await
-}
-
 /// Deactivates a user: their sessions end and their tokens stop working.
 #[utoipa::path(post, path = "/api/v1/users/{id}/deactivate", tag = "identity", params(("id" = i64, Path)),
     responses((status = 200, body = User), (status = 404, body = super::ErrorBody)), security(("bearer" = []), ("session" = [])))]
 pub async fn deactivate(
     state: web::Data<AppState>,
-    Auth(actor): Auth,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
 ) -> Result<web::Json<User>, ApiError> {
-    set_active_audited(state, actor, request_id, id.into_inner(), false)
-        .await
-        .map(web::Json)
+    set_active(state, caller, id.into_inner(), false).await
 }
 
 /// Reactivates a user.
@@ -129,11 +67,18 @@ pub async fn deactivate(
     responses((status = 200, body = User), (status = 404, body = super::ErrorBody)), security(("bearer" = []), ("session" = [])))]
 pub async fn activate(
     state: web::Data<AppState>,
-    Auth(actor): Auth,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
 ) -> Result<web::Json<User>, ApiError> {
-    set_active_audited(state, actor, request_id, id.into_inner(), true)
-        .await
-        .map(web::Json)
+    set_active(state, caller, id.into_inner(), true).await
+}
+
+async fn set_active(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: i64,
+    active: bool,
+) -> Result<web::Json<User>, ApiError> {
+    let user = blocking(move || ops::users::set_active(&state, &caller, id, active)).await?;
+    Ok(web::Json(user))
 }

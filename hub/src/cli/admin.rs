@@ -6,14 +6,14 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::Subcommand;
-use registry::audit::{self, AuditEvent, AuditKey};
-use registry::db::{Db, DbConn};
+use registry::audit::{self, AuditKey};
 use registry::departments::Category;
 use registry::identity::{self, Locale, NewToken, NewUser, Role, Scope, UserFilter};
-use serde_json::json;
 
-use super::serve::open_database;
+use super::serve::{core, open_database};
 use crate::config::Config;
+use crate::ops::tokens::Owner;
+use crate::ops::{self, Origin};
 
 /// `hub user ...`.
 #[derive(Debug, Subcommand)]
@@ -83,41 +83,6 @@ pub enum AuditCommand {
     Verify,
 }
 
-/// The operator as the audit log names them: `cli:<login>`.
-fn operator() -> String {
-    std::env::var("SUDO_USER")
-        .or_else(|_| std::env::var("USER"))
-        .unwrap_or_else(|_| "operator".into())
-}
-
-/// Runs `change` in a transaction together with its audit record.
-pub(super) fn audited<T>(
-    db: &Db,
-    key: &AuditKey,
-    action: &str,
-    change: impl FnOnce(&mut DbConn) -> registry::Result<(T, String, serde_json::Value)>,
-) -> anyhow::Result<T> {
-    let actor = format!("cli:{}", operator());
-    let request_id = format!("cli-{}", &registry::secret::random_token("")[..16]);
-    let value = db.transaction(|conn| {
-        let (value, target, detail) = change(conn)?;
-        audit::append(
-            conn,
-            key,
-            &AuditEvent {
-                at: db.clock().now(),
-                actor: &actor,
-                action,
-                target: &target,
-                request_id: &request_id,
-                detail,
-            },
-        )?;
-        Ok::<_, registry::RegistryError>(value)
-    })?;
-    Ok(value)
-}
-
 pub(super) fn migrate(config: &Config) -> anyhow::Result<ExitCode> {
     let db = open_database(config)?;
     println!("database {} is up to date", db.url());
@@ -147,9 +112,7 @@ fn read_password(username: &str) -> anyhow::Result<String> {
 }
 
 pub(super) fn user(config: &Config, command: UserCommand) -> anyhow::Result<ExitCode> {
-    let db = open_database(config)?;
-    let now = db.clock().now();
-    let key = AuditKey::from_secret(&config.secret_key()?);
+    let core = core(config)?;
     match command {
         UserCommand::Create {
             username,
@@ -183,20 +146,14 @@ pub(super) fn user(config: &Config, command: UserCommand) -> anyhow::Result<Exit
                 locale,
                 category,
             };
-            let user = audited(&db, &key, "user.create", |conn| {
-                let user = identity::create_user(conn, now, &new)?;
-                let detail = json!({
-                    "username": user.username, "role": user.role, "category": user.category,
-                });
-                Ok((user.clone(), format!("user:{}", user.id), detail))
-            })?;
+            let user = ops::users::create(&core, &Origin::operator(&core), &new)?;
             println!(
                 "created user {} (id {}, role {})",
                 user.username, user.id, user.role
             );
         }
         UserCommand::List => {
-            for user in identity::list_users(&mut *db.conn()?, &UserFilter::default())? {
+            for user in identity::list_users(&mut *core.db.conn()?, &UserFilter::default())? {
                 let state = if user.active { "active" } else { "inactive" };
                 println!("{}\t{}\t{}\t{}", user.id, user.username, user.role, state);
             }
@@ -206,9 +163,8 @@ pub(super) fn user(config: &Config, command: UserCommand) -> anyhow::Result<Exit
 }
 
 pub(super) fn token(config: &Config, command: TokenCommand) -> anyhow::Result<ExitCode> {
-    let db = open_database(config)?;
-    let now = db.clock().now();
-    let key = AuditKey::from_secret(&config.secret_key()?);
+    let core = core(config)?;
+    let now = core.now();
     match command {
         TokenCommand::Create {
             username,
@@ -223,16 +179,12 @@ pub(super) fn token(config: &Config, command: TokenCommand) -> anyhow::Result<Ex
                 scopes,
                 expires_at,
             };
-            let (token, secret) = audited(&db, &key, "token.create", |conn| {
-                let user = identity::find_user_by_name(conn, &username)?;
-                let (token, secret) = identity::create_token(conn, now, &user, &new)?;
-                let detail = json!({ "name": token.name, "user_id": user.id, "scopes": token.scopes, "prefix": token.token_prefix });
-                Ok((
-                    (token.clone(), secret),
-                    format!("token:{}", token.id),
-                    detail,
-                ))
-            })?;
+            let (token, secret) = ops::tokens::create(
+                &core,
+                &Origin::operator(&core),
+                Owner::Name(&username),
+                &new,
+            )?;
             eprintln!(
                 "token {} created for {username}; it is shown once:",
                 token.id
@@ -240,18 +192,11 @@ pub(super) fn token(config: &Config, command: TokenCommand) -> anyhow::Result<Ex
             println!("{secret}");
         }
         TokenCommand::Revoke { id } => {
-            audited(&db, &key, "token.revoke", |conn| {
-                let token = identity::revoke_token(conn, now, id, None)?;
-                Ok((
-                    (),
-                    format!("token:{id}"),
-                    json!({ "user_id": token.user_id }),
-                ))
-            })?;
+            ops::tokens::revoke(&core, &Origin::operator(&core), id, None)?;
             println!("token {id} revoked");
         }
         TokenCommand::List { username } => {
-            let mut conn = db.conn()?;
+            let mut conn = core.db.conn()?;
             let user_id = username
                 .map(|u| identity::find_user_by_name(&mut conn, &u).map(|u| u.id))
                 .transpose()?;
@@ -302,12 +247,8 @@ pub(super) fn backup(config: &Config, file: &Path) -> anyhow::Result<ExitCode> {
     }
     let target = file.to_str().context("the backup path must be UTF-8")?;
     let db = open_database(config)?;
-    // VACUUM INTO writes a consistent snapshot while other connections keep reading and writing.
-    diesel::connection::SimpleConnection::batch_execute(
-        &mut *db.conn()?,
-        &format!("VACUUM INTO '{}'", target.replace('\'', "''")),
-    )
-    .with_context(|| format!("cannot write {}", file.display()))?;
+    db.backup_sqlite(target)
+        .with_context(|| format!("cannot write {}", file.display()))?;
     println!("backed up {url} to {}", file.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -10,16 +10,14 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
-use registry::audit::AuditKey;
 use registry::db::Db;
 use registry::epcis::{DocumentHeader, Event};
 use registry::events::{CaptureMeta, capture, prepare};
-use serde_json::json;
 
-use super::admin::audited;
-use super::serve::open_database;
+use super::serve::core;
 use crate::config::Config;
-use crate::synth::{self, Chains, file_lots, register_world};
+use crate::ops::{self, Origin};
+use crate::synth::{self, Chains, file_lots};
 
 /// `hub gen ...`.
 #[derive(Debug, Subcommand)]
@@ -67,26 +65,24 @@ pub(super) fn gen_command(config: &Config, command: GenCommand) -> anyhow::Resul
     if let Some(dir) = &args.out {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
-    let db = if args.no_store {
+    let core = if args.no_store {
         None
     } else {
-        Some(open_database(config)?)
+        Some(core(config)?)
     };
     let started = Instant::now();
     let (world, rng) = synth::world_for(args.seed);
-    let mut registered = match &db {
-        Some(db) => Some(audited(
-            db,
-            &AuditKey::from_secret(&config.secret_key()?),
-            "gen.supply_chain",
-            |conn| {
-                let r = register_world(conn, db.clock().now(), &world)?;
-                let detail = json!({ "seed": args.seed, "events": args.events, "enterprises": r.enterprises() });
-                Ok((r, format!("seed:{}", args.seed), detail))
-            },
+    let mut registered = match &core {
+        Some(core) => Some(ops::world::register(
+            core,
+            &Origin::operator(core),
+            &world,
+            args.seed,
+            args.events,
         )?),
         None => None,
     };
+    let db = core.map(|core| core.db);
     let (tx, rx) = sync_channel::<Vec<Event>>(4);
     let limit = args.events;
     let producer = std::thread::spawn(

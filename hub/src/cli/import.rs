@@ -7,13 +7,11 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
-use registry::audit::AuditKey;
 use registry::enterprises::ImportReport;
-use registry::identity::{self, Actor, AuthMethod};
 
-use super::serve::open_database;
+use super::serve::{caller, core};
 use crate::config::Config;
-use crate::import::{ImportFailure, import_enterprises};
+use crate::ops::import::{ImportFailure, import_enterprises};
 
 /// `hub import ...`.
 #[derive(Debug, Subcommand)]
@@ -39,11 +37,8 @@ pub(super) fn import(config: &Config, command: ImportCommand) -> anyhow::Result<
         username,
         skip_bad,
     } = command;
-    let db = open_database(config)?;
-    let key = AuditKey::from_secret(&config.secret_key()?);
-    let user = identity::find_user_by_name(&mut *db.conn()?, &username)
-        .with_context(|| format!("no user {username:?}"))?;
-    let actor = Actor::for_user(&user, AuthMethod::Cli);
+    let core = core(config)?;
+    let caller = caller(&core, &username)?;
     let input =
         std::fs::File::open(&file).with_context(|| format!("cannot open {}", file.display()))?;
     let size = input.metadata().map(|m| m.len()).unwrap_or(0);
@@ -53,13 +48,10 @@ pub(super) fn import(config: &Config, command: ImportCommand) -> anyhow::Result<
         )?
         .progress_chars("=> "),
     );
-    let request_id = format!("cli-{}", &registry::secret::random_token("")[..16]);
     let started = std::time::Instant::now();
     let outcome = import_enterprises(
-        &db,
-        &key,
-        &actor,
-        &request_id,
+        &core,
+        &caller,
         bar.wrap_read(std::io::BufReader::new(input)),
         skip_bad,
     );

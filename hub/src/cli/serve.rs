@@ -4,9 +4,11 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use registry::db::{Db, PoolOptions, run_migrations};
+use registry::identity::{self, Actor, AuthMethod};
 
-use crate::app::AppState;
+use crate::app::{AppState, Core};
 use crate::config::Config;
+use crate::ops::{Caller, Request};
 use crate::server::{self, ServeOptions};
 
 /// Opens the pool and runs pending migrations (under the advisory lock on PostgreSQL).
@@ -32,6 +34,24 @@ pub fn open_database(config: &Config) -> anyhow::Result<Db> {
     }
     server::record_settings(&db, config)?;
     Ok(db)
+}
+
+/// The operations' core for a command on `config`: the database opened (and migrated) and the
+/// keys derived from the server secret.
+pub fn core(config: &Config) -> anyhow::Result<Core> {
+    let db = open_database(config)?;
+    Ok(Core::new(db, config.clone(), &config.secret_key()?))
+}
+
+/// User `username` acting at the command line (its role and scope apply as in the API), in a
+/// request of its own.
+pub fn caller(core: &Core, username: &str) -> anyhow::Result<Caller> {
+    let user = identity::find_user_by_name(&mut *core.db.conn()?, username)
+        .with_context(|| format!("no user {username:?}"))?;
+    Ok(Caller::new(
+        Actor::for_user(&user, AuthMethod::Cli),
+        Request::cli(core),
+    ))
 }
 
 /// Builds the shared state for a server on `config`.

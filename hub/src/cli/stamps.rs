@@ -9,18 +9,16 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use registry::audit::{self, AuditEvent, AuditKey};
-use registry::db::{Db, DbConn};
-use registry::identity::{self, Actor, AuthMethod};
 use registry::stamps::{
     self, HiddenCodeKey, NewStampOrder, OrderActivation, OrderRevocation, StampActivation,
     StampKind, StampRevocation,
 };
 use reports::stamps::SheetLayout;
-use serde_json::json;
 
-use crate::cli::serve::open_database;
+use crate::cli::serve::{caller, core};
 use crate::config::Config;
+use crate::ops;
+use crate::ops::stamps::{Activation, Revocation};
 
 /// `hub stamps ...`.
 #[derive(Debug, Subcommand)]
@@ -93,6 +91,30 @@ pub struct Which {
     last: Option<i64>,
 }
 
+/// What `--serial`/`--order` name.
+enum Target {
+    Serial(String),
+    Order {
+        id: i64,
+        first_seq: Option<i64>,
+        last_seq: Option<i64>,
+    },
+}
+
+impl Which {
+    fn target(self) -> anyhow::Result<Target> {
+        match (self.serial, self.order) {
+            (Some(serial), _) => Ok(Target::Serial(serial)),
+            (None, Some(id)) => Ok(Target::Order {
+                id,
+                first_seq: self.first,
+                last_seq: self.last,
+            }),
+            (None, None) => anyhow::bail!("give --serial or --order"),
+        }
+    }
+}
+
 /// The label grid of a sheet (millimetres).
 #[derive(Debug, Clone, Copy, Args)]
 pub struct Grid {
@@ -132,40 +154,6 @@ pub(super) fn stamp_bar(len: u64, what: &str) -> anyhow::Result<ProgressBar> {
     ))
 }
 
-fn actor(db: &Db, username: &str) -> anyhow::Result<Actor> {
-    let user = identity::find_user_by_name(&mut *db.conn()?, username)
-        .with_context(|| format!("no user {username:?}"))?;
-    Ok(Actor::for_user(&user, AuthMethod::Cli))
-}
-
-/// Runs `change` as `actor` in one transaction with its audit row.
-pub(super) fn audited_as<T>(
-    db: &Db,
-    key: &AuditKey,
-    actor: &Actor,
-    action: &str,
-    change: impl FnOnce(&mut DbConn) -> registry::Result<(T, String, serde_json::Value)>,
-) -> anyhow::Result<T> {
-    let request_id = format!("cli-{}", &registry::secret::random_token("")[..16]);
-    let value = db.transaction(|conn| {
-        let (value, target, detail) = change(conn)?;
-        audit::append(
-            conn,
-            key,
-            &AuditEvent {
-                at: db.clock().now(),
-                actor: &actor.audit_name(),
-                action,
-                target: &target,
-                request_id: &request_id,
-                detail,
-            },
-        )?;
-        Ok::<_, registry::RegistryError>(value)
-    })?;
-    Ok(value)
-}
-
 /// Runs `hub stamps`.
 pub(super) fn stamps_command(config: &Config, command: StampsCommand) -> anyhow::Result<ExitCode> {
     if let StampsCommand::Keygen { version } = command {
@@ -173,11 +161,7 @@ pub(super) fn stamps_command(config: &Config, command: StampsCommand) -> anyhow:
         println!("{version}:{}", key.expose_hex());
         return Ok(ExitCode::SUCCESS);
     }
-    let db = open_database(config)?;
-    let now = db.clock().now();
-    let secret = config.secret_key()?;
-    let key = AuditKey::from_secret(&secret);
-    let ring = config.stamps.key_ring(&secret)?;
+    let core = core(config)?;
     match command {
         StampsCommand::Keygen { .. } => unreachable!("handled above"),
         StampsCommand::Issue {
@@ -187,10 +171,9 @@ pub(super) fn stamps_command(config: &Config, command: StampsCommand) -> anyhow:
             count,
             kind,
         } => {
-            let actor = actor(&db, &username)?;
+            let caller = caller(&core, &username)?;
             let kind = StampKind::parse(&kind)
                 .with_context(|| format!("--kind {kind:?}: qr or anti_counterfeit"))?;
-            let host = config.stamps.resolver_host(&config.server.public_url)?;
             let new = NewStampOrder {
                 enterprise_id: enterprise,
                 product_id: product,
@@ -199,23 +182,7 @@ pub(super) fn stamps_command(config: &Config, command: StampsCommand) -> anyhow:
             };
             let bar = stamp_bar(u64::try_from(count).unwrap_or(0), "issuing")?;
             let started = std::time::Instant::now();
-            let order = audited_as(&db, &key, &actor, "stamps.issue", |conn| {
-                let mut serials = stamps::SerialGenerator::from_thread_rng();
-                let order = stamps::issue_order_with(
-                    conn,
-                    now,
-                    &actor,
-                    &new,
-                    &ring,
-                    &host,
-                    &mut serials,
-                    &mut |n| {
-                        bar.set_position(n);
-                    },
-                )?;
-                let detail = issue_detail(&order);
-                Ok((order.clone(), format!("stamp_order:{}", order.id), detail))
-            });
+            let order = ops::stamps::issue(&core, &caller, &new, &mut |n| bar.set_position(n));
             bar.finish_and_clear();
             let order = order?;
             eprintln!(
@@ -233,15 +200,16 @@ pub(super) fn stamps_command(config: &Config, command: StampsCommand) -> anyhow:
             out,
             grid,
         } => {
-            let actor = actor(&db, &username)?;
-            let order = stamps::find_order(&mut *db.conn()?, &actor, order)?;
-            let ring = crate::sheets::may_see_hidden_codes(&actor, &order).then_some(&ring);
+            let actor = caller(&core, &username)?.actor;
+            let order = stamps::find_order(&mut *core.db.conn()?, &actor, order)?;
+            let ring = core.stamp_key_ring()?;
+            let ring = crate::sheets::may_see_hidden_codes(&actor, &order).then_some(&*ring);
             let layout = grid.layout();
             crate::sheets::check_layout(&layout)?;
             let file = File::create(&out).with_context(|| format!("creating {}", out.display()))?;
             let bar = stamp_bar(u64::try_from(order.quantity).unwrap_or(0), "printing")?;
             let written = crate::sheets::write_order_sheet(
-                &db,
+                &core.db,
                 &order,
                 ring,
                 &layout,
@@ -269,42 +237,25 @@ pub(super) fn stamps_command(config: &Config, command: StampsCommand) -> anyhow:
             batch,
             which,
         } => {
-            let actor = actor(&db, &username)?;
-            let record = audited_as(&db, &key, &actor, "stamps.activate", |conn| {
-                let record = match (&which.serial, which.order) {
-                    (Some(serial), _) => stamps::activate_stamp(
-                        conn,
-                        now,
-                        &actor,
-                        serial,
-                        &StampActivation { batch_id: batch },
-                    )?,
-                    (None, Some(order)) => stamps::activate_order(
-                        conn,
-                        now,
-                        &actor,
-                        order,
-                        &OrderActivation {
-                            batch_id: batch,
-                            first_seq: which.first,
-                            last_seq: which.last,
-                        },
-                    )?,
-                    (None, None) => {
-                        return Err(registry::RegistryError::invalid(
-                            "missing_target",
-                            "order",
-                            "give --serial or --order",
-                        ));
-                    }
-                };
-                let detail = json!({ "order_id": record.order_id, "first_seq": record.first_seq, "last_seq": record.last_seq, "batch_id": record.batch_id });
-                Ok((
-                    record.clone(),
-                    format!("stamp_order:{}", record.order_id),
-                    detail,
-                ))
-            })?;
+            let caller = caller(&core, &username)?;
+            let which = match which.target()? {
+                Target::Serial(serial) => {
+                    Activation::Stamp(serial, StampActivation { batch_id: batch })
+                }
+                Target::Order {
+                    id,
+                    first_seq,
+                    last_seq,
+                } => Activation::Order(
+                    id,
+                    OrderActivation {
+                        batch_id: batch,
+                        first_seq,
+                        last_seq,
+                    },
+                ),
+            };
+            let record = ops::stamps::activate(&core, &caller, &which)?;
             eprintln!(
                 "activated {} stamps of order {} (seq {} to {}) on lot {}",
                 record.activated, record.order_id, record.first_seq, record.last_seq, record.lot
@@ -315,44 +266,23 @@ pub(super) fn stamps_command(config: &Config, command: StampsCommand) -> anyhow:
             reason,
             which,
         } => {
-            let actor = actor(&db, &username)?;
-            let record = audited_as(&db, &key, &actor, "stamps.revoke", |conn| {
-                let record = match (&which.serial, which.order) {
-                    (Some(serial), _) => stamps::revoke_stamp(
-                        conn,
-                        now,
-                        &actor,
-                        serial,
-                        &StampRevocation {
-                            reason: reason.clone(),
-                        },
-                    )?,
-                    (None, Some(order)) => stamps::revoke_order(
-                        conn,
-                        now,
-                        &actor,
-                        order,
-                        &OrderRevocation {
-                            reason: reason.clone(),
-                            first_seq: which.first,
-                            last_seq: which.last,
-                        },
-                    )?,
-                    (None, None) => {
-                        return Err(registry::RegistryError::invalid(
-                            "missing_target",
-                            "order",
-                            "give --serial or --order",
-                        ));
-                    }
-                };
-                let detail = revoke_detail(&record);
-                Ok((
-                    record.clone(),
-                    format!("stamp_order:{}", record.order_id),
-                    detail,
-                ))
-            })?;
+            let caller = caller(&core, &username)?;
+            let which = match which.target()? {
+                Target::Serial(serial) => Revocation::Stamp(serial, StampRevocation { reason }),
+                Target::Order {
+                    id,
+                    first_seq,
+                    last_seq,
+                } => Revocation::Order(
+                    id,
+                    OrderRevocation {
+                        reason,
+                        first_seq,
+                        last_seq,
+                    },
+                ),
+            };
+            let record = ops::stamps::revoke(&core, &caller, &which)?;
             eprintln!(
                 "revoked {} stamps of order {} ({} were revoked already)",
                 record.revoked, record.order_id, record.already_revoked
@@ -360,14 +290,4 @@ pub(super) fn stamps_command(config: &Config, command: StampsCommand) -> anyhow:
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The audit detail of an issue.
-pub fn issue_detail(order: &stamps::StampOrder) -> serde_json::Value {
-    json!({ "enterprise_id": order.enterprise_id, "product_id": order.product_id, "kind": order.kind, "quantity": order.quantity, "gtin": order.gtin })
-}
-
-/// The audit detail of a revocation.
-pub fn revoke_detail(record: &stamps::RevocationRecord) -> serde_json::Value {
-    json!({ "order_id": record.order_id, "first_seq": record.first_seq, "last_seq": record.last_seq, "reason": record.reason, "revoked": record.revoked })
 }

@@ -12,12 +12,13 @@ use registry::documents::DocumentStore;
 use registry::secret::SecretKey;
 use serde::{Deserialize, Serialize};
 
-pub use crate::mail::{MailConfig, MailTls};
 pub use epcis::EpcisConfig;
+pub use mail::{MailConfig, MailTls};
 pub use sections::*;
 pub use stamps::StampsConfig;
 
 mod epcis;
+mod mail;
 mod sections;
 mod stamps;
 

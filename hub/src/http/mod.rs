@@ -4,11 +4,16 @@
 //! refusal page is handed in by the server ([`auth::PortalRefusal`]).
 
 pub mod auth;
+pub mod caller;
 pub mod csrf;
 pub mod json;
 pub mod locale;
 pub mod routes;
+pub mod session;
+pub mod sheet;
 pub mod tls;
+pub mod trace;
+pub mod upload;
 
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 

@@ -1,8 +1,6 @@
 //! Outgoing mail over SMTP (lettre): STARTTLS or TLS through the system's OpenSSL, or plain to a
 //! server on loopback. One connection per message; the outbox does the retrying.
 
-mod config;
-
 use std::time::Duration;
 
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
@@ -11,7 +9,7 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{SmtpTransport, Transport};
 
-pub use config::{MailConfig, MailTls};
+pub use crate::config::{MailConfig, MailTls};
 
 /// Why a message was not sent.
 #[derive(Debug, Clone, PartialEq, Eq)]

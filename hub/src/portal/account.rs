@@ -8,10 +8,10 @@ use registry::identity::{self, Actor, Locale, User};
 use super::frame::{
     Ctx, Field, Flash, FormData, FormView, Input, Page, Posted, Refusal, messages, read,
 };
-use crate::api::notices::set_locale_audited;
 use crate::app::Auth;
 use crate::error::ApiError;
 use crate::i18n::Lang;
+use crate::ops;
 
 const PATH: &str = "/portal/account";
 const FORM: &str = "locale";
@@ -78,7 +78,10 @@ fn locale_of(data: &FormData) -> Result<Option<Locale>, ApiError> {
 pub async fn set_locale(ctx: Ctx, Auth(actor): Auth, data: FormData) -> Page {
     let saved = match locale_of(&data) {
         Ok(locale) => {
-            set_locale_audited(ctx.state.clone(), actor.clone(), ctx.request_id, locale).await
+            ctx.act(&actor, move |core, caller| {
+                ops::notices::set_locale(core, caller, locale)
+            })
+            .await
         }
         Err(error) => Err(error),
     };

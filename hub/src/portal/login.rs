@@ -4,15 +4,14 @@ use actix_web::cookie::{Cookie, SameSite};
 use actix_web::{HttpRequest, HttpResponse, ResponseError, http::header, web};
 use maud::{Markup, html};
 use serde::Deserialize;
-use tracing_actix_web::RequestId;
 
 use super::frame::Ctx;
-use crate::api::auth::{end_session, sign_in};
 use crate::app::AppState;
-use crate::app::Auth;
 use crate::error::ApiError;
 use crate::http::csrf::CSRF_FIELD;
+use crate::http::session::{end_session, sign_in};
 use crate::i18n::{LANG_COOKIE, Lang};
+use crate::ops::Caller;
 
 /// Query of the login page.
 #[derive(Deserialize)]
@@ -93,7 +92,7 @@ pub async fn submit(
         next,
     } = form.into_inner();
     let next = safe_next(next.as_deref()).to_owned();
-    match sign_in(&ctx.state, &req, &ctx.request_id, username, password).await {
+    match sign_in(&ctx.state, &req, ctx.request(), username, password).await {
         Ok(signed) => Ok(HttpResponse::SeeOther()
             .cookie(signed.cookie)
             .insert_header((header::LOCATION, next))
@@ -118,10 +117,9 @@ pub async fn submit(
 pub async fn logout(
     state: web::Data<AppState>,
     req: HttpRequest,
-    request_id: RequestId,
-    Auth(actor): Auth,
+    caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
-    let gone = end_session(&state, &req, &actor, &request_id).await?;
+    let gone = end_session(&state, &req, caller).await?;
     Ok(HttpResponse::SeeOther()
         .cookie(gone)
         .insert_header((header::LOCATION, "/portal/login"))

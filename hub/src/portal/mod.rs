@@ -24,8 +24,9 @@
 //!    [`frame::Page`]; turn an `ApiError` into an error page with `.map_err(|e| ctx.refuse(e))?`.
 //! 2. Read through registry functions inside [`frame::read`] (one pooled connection, off the
 //!    async workers), scoped by the actor as the API's reads are (`find_enterprise`...). Write
-//!    through the audited function the API handler uses (`api::<module>::*_audited`), so the
-//!    change and its audit row share one transaction; never call the API over HTTP.
+//!    through the operation the API handler uses (`ctx.act(&actor, |core, caller|
+//!    ops::<area>::<change>(core, caller, ...))`), so the change and its audit row share one
+//!    transaction; never import an API handler, never call the API over HTTP.
 //! 3. Draw the body with maud and answer `ctx.render(title, body)`: the frame adds the header,
 //!    the navigation and the flash. A form is a [`frame::FormView`]:
 //!    `view.form(action, submit_label, fields)` with `view.field(Field::new("gln", label,

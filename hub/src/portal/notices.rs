@@ -8,8 +8,8 @@ use registry::identity::{Actor, Role};
 use registry::notices::{self, InboxFilter, InboxNotice};
 
 use super::frame::{Ctx, FormData, Page, Params, Position, messages, pager, read};
-use crate::api::notices::read_audited;
 use crate::app::Auth;
+use crate::ops;
 
 const PATH: &str = "/portal/notices";
 const PER_PAGE: i64 = 20;
@@ -139,7 +139,10 @@ pub async fn page(mut ctx: Ctx, Auth(actor): Auth, id: web::Path<i64>) -> Page {
     .await
     .map_err(|e| ctx.refuse(e))?;
     let notice = if found.read_at.is_none() {
-        let marked = read_audited(ctx.state.clone(), actor.clone(), ctx.request_id, id)
+        let marked = ctx
+            .act(&actor, move |core, caller| {
+                ops::notices::read(core, caller, id)
+            })
             .await
             .map_err(|e| ctx.refuse(e))?;
         ctx.mark_one_read();

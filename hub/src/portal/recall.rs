@@ -8,9 +8,11 @@ use maud::{Markup, html};
 use registry::events::recall::{Group, Reach, RecallReport, SORT_KEYS};
 
 use super::frame::{Ctx, Page};
-use crate::api::trace::{recall_report, recall_request};
 use crate::app::Auth;
+use crate::error::blocking;
+use crate::http::trace::recall_request;
 use crate::i18n::Lang;
+use crate::ops;
 
 /// Rows shown on the page; the spreadsheet has them all.
 const SHOWN_ROWS: usize = 500;
@@ -29,7 +31,12 @@ pub async fn page(ctx: Ctx, req: HttpRequest, Auth(actor): Auth) -> Page {
         .unwrap_or_else(|| "event_time".into());
     let (status, result) = if asked {
         match recall_request(&req) {
-            Ok(request) => match recall_report(ctx.state.clone(), actor, &request).await {
+            Ok(request) => match blocking({
+                let state = ctx.state.clone();
+                move || ops::trace::recall(&state, &actor, &request.lot, &request.sort)
+            })
+            .await
+            {
                 Ok(report) => (StatusCode::OK, Some(Ok(report))),
                 Err(e) => (e.kind().status(), Some(Err(e.to_string()))),
             },

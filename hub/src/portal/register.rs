@@ -6,8 +6,8 @@ use registry::departments::Category;
 use registry::enterprises::NewEnterprise;
 
 use super::frame::{Ctx, Field, Flash, FormData, FormView, Input, Page, Posted, messages};
-use crate::api::enterprises::register_audited;
-use crate::error::ApiError;
+use crate::error::{ApiError, blocking};
+use crate::ops;
 
 const FORM: &str = "register";
 
@@ -74,7 +74,10 @@ fn new_enterprise(data: &FormData) -> Result<NewEnterprise, ApiError> {
 /// Registers the enterprise and its user, then sends them to sign in.
 pub async fn submit(ctx: Ctx, data: FormData) -> Page {
     let registered = match new_enterprise(&data) {
-        Ok(new) => register_audited(ctx.state.clone(), ctx.request_id, new).await,
+        Ok(new) => {
+            let (state, request) = (ctx.state.clone(), ctx.request());
+            blocking(move || ops::enterprises::register(&state, &request, &new)).await
+        }
         Err(error) => Err(error),
     };
     match registered {

@@ -4,17 +4,15 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use maud::{Markup, html};
-use registry::audit::{self, AuditEvent};
-use registry::stamps::fakes::{self, FakeReport, NewFakeReport};
+use registry::stamps::fakes::{FakeReport, NewFakeReport};
 use registry::stamps::scans::{self, NewScan};
 use registry::stamps::verify::{self, LimitScope, NotGenuine, Verification};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
-use tracing_actix_web::RequestId;
 
 use crate::app::AppState;
 use crate::error::{ApiError, Kind, blocking};
 use crate::http::json::Json;
+use crate::ops::{self, Request};
 use crate::portal::frame::{Ctx, Field, Flash, FormData, FormView, Input, Page, Posted};
 
 /// Verification, JSON.
@@ -276,38 +274,16 @@ fn verify_again(ctx: &Ctx, posted: &Posted) -> Markup {
     view.form(VERIFY_PAGE, &t("stamp-verify-submit"), fields)
 }
 
-/// Stores a fake report with its audit entry (actor `public`) in one transaction.
-pub async fn report_audited(
+/// Stores a fake report from `req`'s client (its address hashed), recorded as the public.
+async fn report(
     state: &web::Data<AppState>,
     req: &HttpRequest,
-    request_id: RequestId,
+    request: Request,
     new: NewFakeReport,
 ) -> Result<FakeReport, ApiError> {
     let client_hash = state.client_hash(&state.client_address(req));
     let st = state.clone();
-    blocking(move || {
-        st.db.transaction(|conn| {
-            let report = fakes::report_fake(conn, &new, &client_hash, st.now())?;
-            audit::append(
-                conn,
-                &st.audit_key,
-                &AuditEvent {
-                    at: st.now(),
-                    actor: "public",
-                    action: "stamp.fake_report",
-                    target: &format!("stamp_fake_report:{}", report.id),
-                    request_id: &request_id.to_string(),
-                    detail: json!({
-                        "serial": report.serial,
-                        "known_serial": report.known_serial,
-                        "alert_id": report.alert_id,
-                    }),
-                },
-            )?;
-            Ok(report)
-        })
-    })
-    .await
+    blocking(move || ops::stamps::report_fake(&st, &request, &new, &client_hash)).await
 }
 
 /// Reports a suspected fake: stored, and raised as a `stamp_fake_report` alert to the
@@ -317,10 +293,10 @@ pub async fn report_audited(
 pub async fn report_api(
     req: HttpRequest,
     state: web::Data<AppState>,
-    request_id: RequestId,
+    request: Request,
     body: Json<NewFakeReport>,
 ) -> Result<HttpResponse, ApiError> {
-    let report = report_audited(&state, &req, request_id, body.0).await?;
+    let report = report(&state, &req, request, body.0).await?;
     Ok(HttpResponse::Created().json(report))
 }
 
@@ -361,7 +337,7 @@ pub async fn report_submit(req: HttpRequest, ctx: Ctx, data: FormData) -> Page {
         place: data.text("place"),
         contact: data.text("contact"),
     };
-    match report_audited(&ctx.state, &req, ctx.request_id, new).await {
+    match report(&ctx.state, &req, ctx.request(), new).await {
         Ok(_) => Ok(ctx.redirect(REPORT_PAGE, Flash::success("flash-fake-reported"))),
         Err(error) => {
             let serial = data.text("serial");

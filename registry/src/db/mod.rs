@@ -286,6 +286,20 @@ impl Db {
         &self.url
     }
 
+    /// Writes a consistent snapshot of an embedded SQLite database to the new file `target`
+    /// (`VACUUM INTO`, while other connections keep reading and writing). PostgreSQL has
+    /// `pg_dump` for this: refused as a configuration error.
+    pub fn backup_sqlite(&self, target: &str) -> Result<()> {
+        if self.backend() != Backend::Sqlite {
+            return Err(RegistryError::Config(
+                "a backup copies the embedded SQLite database; use pg_dump for PostgreSQL".into(),
+            ));
+        }
+        self.conn()?
+            .batch_execute(&format!("VACUUM INTO '{}'", target.replace('\'', "''")))?;
+        Ok(())
+    }
+
     /// A connection from the pool, for reads.
     pub fn conn(&self) -> Result<PooledConn> {
         Ok(self.pool.get()?)

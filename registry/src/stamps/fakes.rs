@@ -60,9 +60,9 @@ fn normalise_serial(typed: &str) -> String {
 /// Stores a report from the client with `client_hash` and raises (or joins) its alert.
 pub fn report_fake(
     conn: &mut DbConn,
+    now: NaiveDateTime,
     new: &NewFakeReport,
     client_hash: &str,
-    now: NaiveDateTime,
 ) -> Result<FakeReport> {
     let serial = normalise_serial(&new.serial);
     if serial.is_empty() || serial.chars().count() > 20 {

@@ -16,14 +16,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use adapters::epcis::{EpcisDocument, EpcisError, ErrorKind, json, xml};
 use registry::epcis::DocumentKind;
 use registry::events::policy::{self, CaptureOutcome};
-use registry::events::{CaptureMeta, prepare};
-use registry::identity::Actor;
-use serde_json::json;
-use tracing_actix_web::RequestId;
 
-use super::{ApiError, Kind, audit, blocking};
-use crate::app::AppState;
-use crate::app::Auth;
+use super::{ApiError, Kind, blocking};
+use crate::app::{AppState, Auth};
+use crate::ops::{self, Caller};
 
 /// The two bindings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,59 +87,14 @@ fn parse(binding: Binding, body: &[u8]) -> Result<EpcisDocument, ApiError> {
     .map_err(|e| epcis_error(&e))
 }
 
-/// Times a capture is retried when a concurrent capture stored the same event first.
-const CAPTURE_ATTEMPTS: usize = 3;
-
 async fn store(
     state: web::Data<AppState>,
-    actor: Actor,
-    request_id: RequestId,
+    caller: Caller,
     binding: Binding,
     doc: EpcisDocument,
 ) -> Result<HttpResponse, ApiError> {
-    let policy = state.config.epcis.policy();
-    let outcome = blocking(move || {
-        let meta = CaptureMeta {
-            created_by: Some(actor.user_id),
-            enterprise_id: actor.enterprise_id,
-            format: binding.name(),
-        };
-        // Hashing, compressing and deriving happen before the transaction (SQLite's write
-        // turn); a retry reuses them.
-        let events = prepare(doc.events, state.now())?;
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let result = state.db.transaction(|conn| {
-                let outcome = policy::capture_checked(conn, &actor, &events, &meta, policy)?;
-                let job = &outcome.job;
-                let detail = json!({
-                    "job_id": job.id,
-                    "format": job.format,
-                    "events": job.event_count,
-                    "stored": job.stored_count,
-                    "duplicates": job.duplicate_count,
-                    "warnings": outcome.warning_count,
-                });
-                let target = format!("capture_job:{}", job.id);
-                audit(
-                    conn,
-                    &state,
-                    &actor,
-                    &request_id,
-                    "epcis.capture",
-                    &target,
-                    detail,
-                )?;
-                Ok::<CaptureOutcome, ApiError>(outcome)
-            });
-            match result {
-                Err(e) if e.code() == "conflict" && attempt < CAPTURE_ATTEMPTS => continue,
-                other => break other,
-            }
-        }
-    })
-    .await?;
+    let outcome =
+        blocking(move || ops::epcis::capture(&state, &caller, binding.name(), doc.events)).await?;
     Ok(HttpResponse::Accepted()
         .insert_header((
             header::LOCATION,
@@ -168,13 +119,12 @@ async fn store(
 pub async fn capture(
     req: HttpRequest,
     state: web::Data<AppState>,
-    Auth(actor): Auth,
-    request_id: RequestId,
+    caller: Caller,
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let binding = Binding::of(&req)?;
     let doc = blocking(move || parse(binding, &body)).await?;
-    store(state, actor, request_id, binding, doc).await
+    store(state, caller, binding, doc).await
 }
 
 /// Captures one event (a bare JSON-LD event object or XML event element), as `/epcis/capture`.
@@ -187,8 +137,7 @@ pub async fn capture(
 pub async fn capture_event(
     req: HttpRequest,
     state: web::Data<AppState>,
-    Auth(actor): Auth,
-    request_id: RequestId,
+    caller: Caller,
     body: Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let binding = Binding::of(&req)?;
@@ -201,7 +150,7 @@ pub async fn capture_event(
         )
         .with_field("type"));
     }
-    store(state, actor, request_id, binding, doc).await
+    store(state, caller, binding, doc).await
 }
 
 /// A capture job and its warnings. Enterprises see their own, regulator systems those they

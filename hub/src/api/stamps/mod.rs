@@ -3,34 +3,17 @@
 
 pub mod print;
 
-use std::sync::Arc;
-
 use actix_web::{HttpResponse, web};
-use registry::identity::Actor;
 use registry::stamps::{
-    self, ActivationRecord, HiddenCodeKeyRing, NewStampOrder, OrderActivation, OrderFilter,
-    OrderPage, OrderRevocation, OrderSummary, RevocationRecord, StampActivation, StampPage,
-    StampRevocation,
+    self, ActivationRecord, NewStampOrder, OrderActivation, OrderFilter, OrderPage,
+    OrderRevocation, OrderSummary, RevocationRecord, StampActivation, StampPage, StampRevocation,
 };
 use serde::Deserialize;
-use serde_json::json;
-use tracing_actix_web::RequestId;
 
-use super::{ApiError, Json, Kind, audit, blocking};
-use crate::app::AppState;
-use crate::app::Auth;
-use crate::cli::stamps::{issue_detail, revoke_detail};
-
-/// The hidden-code keys, or 503 when `[stamps]` could not give them.
-pub(crate) fn keys(state: &AppState) -> Result<Arc<HiddenCodeKeyRing>, ApiError> {
-    state.stamp_keys.clone().ok_or_else(|| {
-        ApiError::new(
-            Kind::Unavailable,
-            "stamps_unconfigured",
-            "the hidden-code keys of stamps are not configured",
-        )
-    })
-}
+use super::{ApiError, Json, blocking};
+use crate::app::{AppState, Auth};
+use crate::ops::stamps::{Activation, Revocation};
+use crate::ops::{self, Caller};
 
 /// Issues an order of 1 to 1,000,000 stamps to an active enterprise for one of its products
 /// (officers of the competent department). 409 `enterprise_blacklisted`,
@@ -41,48 +24,18 @@ pub(crate) fn keys(state: &AppState) -> Result<Arc<HiddenCodeKeyRing>, ApiError>
     security(("bearer" = []), ("session" = [])))]
 pub async fn create(
     state: web::Data<AppState>,
-    Auth(actor): Auth,
-    request_id: RequestId,
+    caller: Caller,
     body: Json<NewStampOrder>,
 ) -> Result<HttpResponse, ApiError> {
-    let order = issue_audited(state, actor, request_id, body.0).await?;
+    let new = body.0;
+    let order = blocking(move || ops::stamps::issue(&state, &caller, &new, &mut |_| {})).await?;
+    let order = OrderSummary {
+        issued: order.quantity,
+        activated: 0,
+        revoked: 0,
+        order,
+    };
     Ok(HttpResponse::Created().json(order))
-}
-
-/// The audited issuance behind `POST /api/v1/stamp-orders`, shared with the portal.
-pub async fn issue_audited(
-    state: web::Data<AppState>,
-    actor: Actor,
-    request_id: RequestId,
-    new: NewStampOrder,
-) -> Result<OrderSummary, ApiError> {
-    let ring = keys(&state)?;
-    let host = state
-        .config
-        .stamps
-        .resolver_host(&state.config.server.public_url)
-        .map_err(ApiError::internal)?;
-    blocking(move || {
-        state.db.transaction(|conn| {
-            let order = stamps::issue_order(conn, state.now(), &actor, &new, &ring, &host)?;
-            audit(
-                conn,
-                &state,
-                &actor,
-                &request_id,
-                "stamps.issue",
-                &format!("stamp_order:{}", order.id),
-                issue_detail(&order),
-            )?;
-            Ok(OrderSummary {
-                issued: order.quantity,
-                activated: 0,
-                revoked: 0,
-                order,
-            })
-        })
-    })
-    .await
 }
 
 /// Orders, newest first: an officer's jurisdiction, an enterprise's own, all for administrators.
@@ -169,18 +122,11 @@ pub async fn list_stamps(
     security(("bearer" = []), ("session" = [])))]
 pub async fn activate_order(
     state: web::Data<AppState>,
-    Auth(actor): Auth,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
     body: Json<OrderActivation>,
 ) -> Result<web::Json<ActivationRecord>, ApiError> {
-    let id = id.into_inner();
-    let activation = body.0;
-    let record = activate_audited(state, actor, request_id, move |conn, now, actor| {
-        stamps::activate_order(conn, now, actor, id, &activation)
-    })
-    .await?;
-    Ok(web::Json(record))
+    activate(state, caller, Activation::Order(id.into_inner(), body.0)).await
 }
 
 /// Binds one stamp to one of the enterprise's batches of its product (409 as for an order).
@@ -191,41 +137,15 @@ pub async fn activate_order(
     security(("bearer" = []), ("session" = [])))]
 pub async fn activate_stamp(
     state: web::Data<AppState>,
-    Auth(actor): Auth,
-    request_id: RequestId,
+    caller: Caller,
     serial: web::Path<String>,
     body: Json<StampActivation>,
 ) -> Result<web::Json<ActivationRecord>, ApiError> {
-    let serial = serial.into_inner();
-    let activation = body.0;
-    let record = activate_audited(state, actor, request_id, move |conn, now, actor| {
-        stamps::activate_stamp(conn, now, actor, &serial, &activation)
-    })
-    .await?;
-    Ok(web::Json(record))
-}
-
-/// The audited activation behind both activation routes, shared with the portal.
-pub async fn activate_audited(
-    state: web::Data<AppState>,
-    actor: Actor,
-    request_id: RequestId,
-    activate: impl FnOnce(
-        &mut registry::db::DbConn,
-        chrono::NaiveDateTime,
-        &Actor,
-    ) -> registry::Result<ActivationRecord>
-    + Send
-    + 'static,
-) -> Result<ActivationRecord, ApiError> {
-    blocking(move || {
-        state.db.transaction(|conn| {
-            let record = activate(conn, state.now(), &actor)?;
-            let detail = json!({ "order_id": record.order_id, "first_seq": record.first_seq, "last_seq": record.last_seq, "batch_id": record.batch_id, "activated": record.activated });
-            audit(conn, &state, &actor, &request_id, "stamps.activate", &format!("stamp_order:{}", record.order_id), detail)?;
-            Ok(record)
-        })
-    })
+    activate(
+        state,
+        caller,
+        Activation::Stamp(serial.into_inner(), body.0),
+    )
     .await
 }
 
@@ -238,18 +158,11 @@ pub async fn activate_audited(
     security(("bearer" = []), ("session" = [])))]
 pub async fn revoke_order(
     state: web::Data<AppState>,
-    Auth(actor): Auth,
-    request_id: RequestId,
+    caller: Caller,
     id: web::Path<i64>,
     body: Json<OrderRevocation>,
 ) -> Result<web::Json<RevocationRecord>, ApiError> {
-    let id = id.into_inner();
-    let revocation = body.0;
-    let record = revoke_audited(state, actor, request_id, move |conn, now, actor| {
-        stamps::revoke_order(conn, now, actor, id, &revocation)
-    })
-    .await?;
-    Ok(web::Json(record))
+    revoke(state, caller, Revocation::Order(id.into_inner(), body.0)).await
 }
 
 /// Revokes one stamp with a reason (officers of the issuing department).
@@ -260,47 +173,32 @@ pub async fn revoke_order(
     security(("bearer" = []), ("session" = [])))]
 pub async fn revoke_stamp(
     state: web::Data<AppState>,
-    Auth(actor): Auth,
-    request_id: RequestId,
+    caller: Caller,
     serial: web::Path<String>,
     body: Json<StampRevocation>,
 ) -> Result<web::Json<RevocationRecord>, ApiError> {
-    let serial = serial.into_inner();
-    let revocation = body.0;
-    let record = revoke_audited(state, actor, request_id, move |conn, now, actor| {
-        stamps::revoke_stamp(conn, now, actor, &serial, &revocation)
-    })
-    .await?;
+    revoke(
+        state,
+        caller,
+        Revocation::Stamp(serial.into_inner(), body.0),
+    )
+    .await
+}
+
+async fn activate(
+    state: web::Data<AppState>,
+    caller: Caller,
+    which: Activation,
+) -> Result<web::Json<ActivationRecord>, ApiError> {
+    let record = blocking(move || ops::stamps::activate(&state, &caller, &which)).await?;
     Ok(web::Json(record))
 }
 
-/// The audited revocation behind both revocation routes, shared with the portal.
-pub async fn revoke_audited(
+async fn revoke(
     state: web::Data<AppState>,
-    actor: Actor,
-    request_id: RequestId,
-    revoke: impl FnOnce(
-        &mut registry::db::DbConn,
-        chrono::NaiveDateTime,
-        &Actor,
-    ) -> registry::Result<RevocationRecord>
-    + Send
-    + 'static,
-) -> Result<RevocationRecord, ApiError> {
-    blocking(move || {
-        state.db.transaction(|conn| {
-            let record = revoke(conn, state.now(), &actor)?;
-            audit(
-                conn,
-                &state,
-                &actor,
-                &request_id,
-                "stamps.revoke",
-                &format!("stamp_order:{}", record.order_id),
-                revoke_detail(&record),
-            )?;
-            Ok(record)
-        })
-    })
-    .await
+    caller: Caller,
+    which: Revocation,
+) -> Result<web::Json<RevocationRecord>, ApiError> {
+    let record = blocking(move || ops::stamps::revoke(&state, &caller, &which)).await?;
+    Ok(web::Json(record))
 }

@@ -13,7 +13,6 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use registry::audit::AuditKey;
 use registry::db::{Db, DbUrl, PoolOptions, run_migrations};
 use registry::departments::{Category, NewDepartment, create_department};
 use registry::enterprises::{EnterpriseQuery, search};
@@ -22,7 +21,10 @@ use registry::regions::{Country, set_country};
 use registry::secret::SecretKey;
 use registry::synthetic::Synthetic;
 
-use crate::import::import_enterprises;
+use crate::app::Core;
+use crate::config::Config;
+use crate::ops::import::import_enterprises;
+use crate::ops::{Caller, Request};
 
 /// `hub bench generate`: generated enterprises written as an import file.
 pub(super) fn generate(
@@ -165,10 +167,11 @@ pub(super) fn search_bench(
         std::io::BufWriter::new(std::fs::File::create(&file)?),
     )?;
     let generated = started.elapsed();
-    let key = AuditKey::from_secret(&SecretKey::generate());
+    let core = Core::new(db.clone(), Config::default(), &SecretKey::generate());
+    let caller = Caller::new(admin.clone(), Request::new(&core, "bench"));
     let started = Instant::now();
     let input = std::io::BufReader::new(std::fs::File::open(&file)?);
-    let report = import_enterprises(db, &key, &admin, "bench", input, false)
+    let report = import_enterprises(&core, &caller, input, false)
         .map_err(|e| anyhow::anyhow!("import failed: {e}"))?;
     let imported = started.elapsed();
     println!(

@@ -6,18 +6,18 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use registry::audit::AuditKey;
 use registry::departments::{Category, NewDepartment, create_department};
 use registry::enterprises::{Decision, NewEnterprise, decide, register};
 use registry::filings::products::{NewProduct, create_product};
 use registry::identity::{Actor, AuthMethod, NewUser, Role, create_user};
 use registry::ids::uscc::{organisation_code_check_char, uscc_check_char};
-use registry::stamps::{self, NewStampOrder, StampKind};
+use registry::stamps::{NewStampOrder, StampKind};
 use reports::stamps::SheetLayout;
 
-use crate::cli::serve::open_database;
-use crate::cli::stamps::{audited_as, issue_detail, stamp_bar};
+use crate::cli::serve::core;
+use crate::cli::stamps::stamp_bar;
 use crate::config::Config;
+use crate::ops::{self, Caller, Request};
 
 /// A GTIN-14 under `prefix` with item `item`, check digit computed.
 fn gtin(prefix: &str, item: u32) -> String {
@@ -39,12 +39,10 @@ pub(super) fn stamps_bench(
 ) -> anyhow::Result<ExitCode> {
     let kind =
         StampKind::parse(kind).ok_or_else(|| anyhow::anyhow!("--kind: qr or anti_counterfeit"))?;
-    let db = open_database(config)?;
-    let now = db.clock().now();
-    let secret = config.secret_key()?;
-    let key = AuditKey::from_secret(&secret);
-    let ring = config.stamps.key_ring(&secret)?;
-    let host = config.stamps.resolver_host(&config.server.public_url)?;
+    let core = core(config)?;
+    let db = core.db.clone();
+    let now = core.now();
+    let ring = core.stamp_key_ring()?;
     let tag = &registry::secret::random_token("")[..8].to_ascii_lowercase();
     let number: u32 = rand::random_range(0..10_000_000);
 
@@ -129,23 +127,8 @@ pub(super) fn stamps_bench(
     };
     let bar = stamp_bar(u64::try_from(count).unwrap_or(0), "issuing")?;
     let started = Instant::now();
-    let order = audited_as(&db, &key, &officer, "stamps.issue", |conn| {
-        let mut serials = stamps::SerialGenerator::from_thread_rng();
-        let order = stamps::issue_order_with(
-            conn,
-            now,
-            &officer,
-            &new,
-            &ring,
-            &host,
-            &mut serials,
-            &mut |n| {
-                bar.set_position(n);
-            },
-        )?;
-        let detail = issue_detail(&order);
-        Ok((order.clone(), format!("stamp_order:{}", order.id), detail))
-    })?;
+    let caller = Caller::new(officer, Request::new(&core, "bench"));
+    let order = ops::stamps::issue(&core, &caller, &new, &mut |n| bar.set_position(n))?;
     let issued = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
     println!(
@@ -165,7 +148,7 @@ pub(super) fn stamps_bench(
         crate::sheets::write_order_sheet(
             &db,
             &part,
-            Some(&ring),
+            Some(&*ring),
             &SheetLayout::default(),
             &mut bytes,
             &mut |_| {},

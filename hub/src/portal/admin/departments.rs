@@ -3,9 +3,9 @@
 use maud::{Markup, html};
 use registry::departments::{self, Department, NewDepartment};
 
-use crate::api::departments::create_audited;
 use crate::app::Auth;
 use crate::error::ApiError;
+use crate::ops;
 use crate::portal::frame::{
     Ctx, Field, Flash, FormData, FormView, Input, Page, Posted, messages, read,
 };
@@ -76,7 +76,12 @@ fn new_department(data: &FormData) -> Result<NewDepartment, ApiError> {
 /// `POST /portal/admin/departments`.
 pub async fn create(ctx: Ctx, Auth(actor): Auth, data: FormData) -> Page {
     let created = match new_department(&data) {
-        Ok(new) => create_audited(ctx.state.clone(), actor, ctx.request_id, new).await,
+        Ok(new) => {
+            ctx.act(&actor, move |core, caller| {
+                ops::departments::create(core, &caller.origin(), &new)
+            })
+            .await
+        }
         Err(error) => Err(error),
     };
     match created {

@@ -6,10 +6,10 @@ use maud::{Markup, html};
 use registry::departments::{self, Department};
 use registry::identity::{self, NewUser, Role, User, UserFilter};
 
-use crate::api::users::{create_audited, set_active_audited};
 use crate::app::Auth;
 use crate::error::ApiError;
 use crate::http::csrf::CSRF_FIELD;
+use crate::ops;
 use crate::portal::frame::{
     Ctx, Field, Flash, FormData, FormView, Input, Page, Posted, Refusal, messages, read,
 };
@@ -132,7 +132,12 @@ fn new_user(data: &FormData) -> Result<NewUser, ApiError> {
 /// `POST /portal/admin/users`.
 pub async fn create(ctx: Ctx, Auth(actor): Auth, data: FormData) -> Page {
     let created = match new_user(&data) {
-        Ok(new) => create_audited(ctx.state.clone(), actor, ctx.request_id, new).await,
+        Ok(new) => {
+            ctx.act(&actor, move |core, caller| {
+                ops::users::create(core, &caller.origin(), &new)
+            })
+            .await
+        }
         Err(error) => Err(error),
     };
     match created {
@@ -150,9 +155,11 @@ pub async fn create(ctx: Ctx, Auth(actor): Auth, data: FormData) -> Page {
 }
 
 async fn set_active(ctx: Ctx, actor: registry::identity::Actor, id: i64, active: bool) -> Page {
-    set_active_audited(ctx.state.clone(), actor, ctx.request_id, id, active)
-        .await
-        .map_err(|e| ctx.refuse(e))?;
+    ctx.act(&actor, move |core, caller| {
+        ops::users::set_active(core, caller, id, active)
+    })
+    .await
+    .map_err(|e| ctx.refuse(e))?;
     let flash = if active {
         "flash-user-activated"
     } else {

@@ -10,8 +10,9 @@ use registry::enterprises;
 use registry::identity::{Actor, Role};
 
 use super::{detail_view, path, severity_badge, status_badge};
-use crate::api::alerts::{Handling, handle_audited};
 use crate::app::Auth;
+use crate::ops;
+use crate::ops::alerts::Handling;
 use crate::portal::frame::{
     Ctx, Field, Flash, FormData, FormView, Input, Page, Posted, Refusal, messages, read,
 };
@@ -154,15 +155,11 @@ async fn handle(ctx: Ctx, actor: Actor, id: i64, data: FormData, handling: Handl
     let note = HandlingNote {
         note: data.text("note"),
     };
-    let handled = handle_audited(
-        ctx.state.clone(),
-        actor.clone(),
-        ctx.request_id,
-        id,
-        note,
-        handling,
-    )
-    .await;
+    let handled = ctx
+        .act(&actor, move |core, caller| {
+            ops::alerts::handle(core, caller, id, &note, handling)
+        })
+        .await;
     match handled {
         Ok(_) => {
             let flash = match handling {

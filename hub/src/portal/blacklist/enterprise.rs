@@ -9,9 +9,9 @@ use registry::enterprises::Enterprise;
 use registry::identity::{Actor, Role};
 
 use super::{path, penalty_options};
-use crate::api::blacklist::list_audited;
 use crate::app::Auth;
 use crate::error::ApiError;
+use crate::ops;
 use crate::portal::enterprise::overview;
 use crate::portal::enterprise::{Tab, is_officer, title};
 use crate::portal::frame::{Ctx, Field, Flash, FormData, FormView, Input, Page, Posted, messages};
@@ -74,7 +74,12 @@ fn new_listing(id: i64, data: &FormData) -> Result<NewListing, ApiError> {
 pub async fn list(ctx: Ctx, Auth(actor): Auth, id: web::Path<i64>, data: FormData) -> Page {
     let id = id.into_inner();
     let listed = match new_listing(id, &data) {
-        Ok(new) => list_audited(ctx.state.clone(), actor.clone(), ctx.request_id, new).await,
+        Ok(new) => {
+            ctx.act(&actor, move |core, caller| {
+                ops::blacklist::list(core, caller, &new)
+            })
+            .await
+        }
         Err(error) => Err(error),
     };
     match listed {

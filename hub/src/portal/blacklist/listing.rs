@@ -11,8 +11,8 @@ use registry::enterprises::{self, Enterprise};
 use registry::identity::{Actor, Role};
 
 use super::{listing_badge, path};
-use crate::api::blacklist::remove_audited;
 use crate::app::Auth;
+use crate::ops;
 use crate::portal::frame::{
     Ctx, Field, Flash, FormData, FormView, Input, Page, Posted, Refusal, messages, read,
 };
@@ -136,14 +136,11 @@ pub async fn remove(ctx: Ctx, Auth(actor): Auth, id: web::Path<i64>, data: FormD
         penalties_fulfilled: data.optional("penalties_fulfilled").is_some(),
         no_new_heavy_penalty: data.optional("no_new_heavy_penalty").is_some(),
     };
-    match remove_audited(
-        ctx.state.clone(),
-        actor.clone(),
-        ctx.request_id,
-        id,
-        removal,
-    )
-    .await
+    match ctx
+        .act(&actor, move |core, caller| {
+            ops::blacklist::remove(core, caller, id, &removal)
+        })
+        .await
     {
         Ok(_) => Ok(ctx.redirect(&path(id), Flash::success("flash-listing-removed"))),
         Err(error) => {

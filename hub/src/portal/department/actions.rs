@@ -7,11 +7,10 @@ use actix_web::web;
 use registry::enterprises::Decision;
 use registry::identity::Actor;
 
-use crate::api::enterprises::{
-    TierChange, credit_tier_audited, decide_audited, decide_change_audited,
-};
 use crate::app::Auth;
 use crate::error::ApiError;
+use crate::ops;
+use crate::ops::enterprises::TierChange;
 use crate::portal::enterprise::overview::{self, decision_name};
 use crate::portal::enterprise::{Tab, title};
 use crate::portal::frame::{Ctx, Flash, FormData, Page};
@@ -51,14 +50,9 @@ pub async fn decide(ctx: Ctx, Auth(actor): Auth, id: web::Path<i64>, data: FormD
     let decided = match decision {
         Ok(decision) => {
             let reason = data.optional("reason");
-            decide_audited(
-                ctx.state.clone(),
-                actor.clone(),
-                ctx.request_id,
-                id,
-                decision,
-                reason,
-            )
+            ctx.act(&actor, move |core, caller| {
+                ops::enterprises::decide(core, caller, id, decision, reason.as_deref())
+            })
             .await
             .map(|_| decision)
         }
@@ -88,7 +82,10 @@ pub async fn credit_tier(ctx: Ctx, Auth(actor): Auth, id: web::Path<i64>, data: 
                 credit_tier,
                 reason: data.text("reason"),
             };
-            credit_tier_audited(ctx.state.clone(), actor.clone(), ctx.request_id, id, change).await
+            ctx.act(&actor, move |core, caller| {
+                ops::enterprises::set_credit_tier(core, caller, id, &change)
+            })
+            .await
         }
         Err(error) => Err(error),
     };
@@ -121,16 +118,20 @@ pub async fn decide_change(
         _ => format!("change-{change_id}-reject"),
     };
     let decided = match approve {
-        Ok(approve) => decide_change_audited(
-            ctx.state.clone(),
-            actor.clone(),
-            ctx.request_id,
-            (id, change_id),
-            approve,
-            data.optional("reason"),
-        )
-        .await
-        .map(|_| approve),
+        Ok(approve) => {
+            let reason = data.optional("reason");
+            ctx.act(&actor, move |core, caller| {
+                ops::enterprises::decide_change(
+                    core,
+                    caller,
+                    (id, change_id),
+                    approve,
+                    reason.as_deref(),
+                )
+            })
+            .await
+            .map(|_| approve)
+        }
         Err(error) => Err(error),
     };
     match decided {

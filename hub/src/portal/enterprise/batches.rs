@@ -11,9 +11,9 @@ use registry::filings::sites::{self, Site};
 use registry::identity::Actor;
 
 use super::{PER_PAGE, Tab, heading, is_own, page_number, title};
-use crate::api::filings::create_batch_audited;
 use crate::app::Auth;
 use crate::error::ApiError;
+use crate::ops;
 use crate::portal::frame::{
     Ctx, Field, Flash, FormData, FormView, Input, Page, Params, Position, Posted, Refusal, pager,
     read,
@@ -213,7 +213,10 @@ pub async fn create(ctx: Ctx, Auth(actor): Auth, id: web::Path<i64>, data: FormD
     let id = id.into_inner();
     let created = match new_batch(&data) {
         Ok(new) => {
-            create_batch_audited(ctx.state.clone(), actor.clone(), ctx.request_id, id, new).await
+            ctx.act(&actor, move |core, caller| {
+                ops::filings::create_batch(core, caller, id, &new)
+            })
+            .await
         }
         Err(error) => Err(error),
     };

@@ -15,13 +15,12 @@ use registry::filings::products::{self, Product};
 use registry::identity::Actor;
 
 use super::{PER_PAGE, Tab, heading, is_own, page_number, title};
-use crate::api::documents::{
-    file_document_audited, receive, require_own, serve, set_published_audited,
-};
 use crate::app::Auth;
 use crate::error::ApiError;
 use crate::http::csrf::CSRF_FIELD;
+use crate::http::upload::{receive, require_own, serve};
 use crate::i18n::Lang;
+use crate::ops;
 use crate::portal::frame::{
     Ctx, Field, Flash, FormData, FormView, Input, Page, Params, Position, Posted, Refusal, pager,
     read, sortable,
@@ -327,15 +326,9 @@ pub async fn upload(
                 // The content type is the file's: its error belongs next to the file input.
                 Err(error) => Err(ApiError::from(error).with_field("file")),
                 Ok(content_type) => {
-                    file_document_audited(
-                        ctx.state.clone(),
-                        actor.clone(),
-                        ctx.request_id,
-                        id,
-                        new,
-                        content_type,
-                        staged,
-                    )
+                    ctx.act(&actor, move |core, caller| {
+                        ops::documents::file(core, caller, id, &new, &content_type, staged)
+                    })
                     .await
                 }
             }
@@ -404,15 +397,12 @@ pub async fn publish(
         ))),
     };
     let done = match outcome {
-        Ok(published) => set_published_audited(
-            ctx.state.clone(),
-            actor.clone(),
-            ctx.request_id,
-            document_id,
-            published,
-        )
-        .await
-        .map(|d| d.published),
+        Ok(published) => ctx
+            .act(&actor, move |core, caller| {
+                ops::documents::set_published(core, caller, document_id, published)
+            })
+            .await
+            .map(|d| d.published),
         Err(error) => Err(error),
     };
     match done {

@@ -9,9 +9,9 @@ use registry::enterprises::{self, Change, ChangeKind, ChangeStatus, Enterprise, 
 use registry::identity::Actor;
 
 use super::{Tab, heading, values_list};
-use crate::api::enterprises::update_audited;
 use crate::app::Auth;
 use crate::error::ApiError;
+use crate::ops;
 use crate::portal::frame::{
     Ctx, Field, Flash, FormData, FormView, Input, Page, Posted, Refusal, messages, read,
 };
@@ -116,7 +116,10 @@ pub async fn submit(ctx: Ctx, Auth(actor): Auth, id: web::Path<i64>, data: FormD
     let (enterprise, pending) = load(&ctx, &actor, id).await?;
     let outcome = match update_of(&data, &enterprise) {
         Ok(update) => {
-            update_audited(ctx.state.clone(), actor.clone(), ctx.request_id, id, update).await
+            ctx.act(&actor, move |core, caller| {
+                ops::enterprises::update(core, caller, id, &update)
+            })
+            .await
         }
         Err(error) => Err(error),
     };

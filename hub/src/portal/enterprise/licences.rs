@@ -8,9 +8,9 @@ use registry::filings::licences::{self, Licence, NewLicence};
 use registry::identity::Actor;
 
 use super::{Tab, heading, is_own, title, values_list};
-use crate::api::filings::file_licence_audited;
 use crate::app::Auth;
 use crate::error::ApiError;
+use crate::ops;
 use crate::portal::frame::{
     Ctx, Field, Flash, FormData, FormView, Input, Page, Posted, Refusal, messages, read,
 };
@@ -127,7 +127,10 @@ pub async fn file(ctx: Ctx, Auth(actor): Auth, id: web::Path<i64>, data: FormDat
     let id = id.into_inner();
     let filed = match new_licence(&data) {
         Ok(new) => {
-            file_licence_audited(ctx.state.clone(), actor.clone(), ctx.request_id, id, new).await
+            ctx.act(&actor, move |core, caller| {
+                ops::filings::file_licence(core, caller, id, &new)
+            })
+            .await
         }
         Err(error) => Err(error),
     };

@@ -9,9 +9,9 @@ use registry::filings::products::{self, NewProduct, Product};
 use registry::identity::Actor;
 
 use super::{PER_PAGE, Tab, heading, is_own, page_number, title};
-use crate::api::filings::create_product_audited;
 use crate::app::Auth;
 use crate::error::ApiError;
+use crate::ops;
 use crate::portal::frame::{
     Ctx, Field, Flash, FormData, FormView, Input, Page, Params, Position, Posted, Refusal,
     messages, pager, read,
@@ -151,7 +151,10 @@ pub async fn create(ctx: Ctx, Auth(actor): Auth, id: web::Path<i64>, data: FormD
     let id = id.into_inner();
     let created = match new_product(&data) {
         Ok(new) => {
-            create_product_audited(ctx.state.clone(), actor.clone(), ctx.request_id, id, new).await
+            ctx.act(&actor, move |core, caller| {
+                ops::filings::create_product(core, caller, id, &new)
+            })
+            .await
         }
         Err(error) => Err(error),
     };

@@ -8,9 +8,9 @@ use registry::filings::sites::{self, NewSite, Site, SiteKind};
 use registry::identity::Actor;
 
 use super::{Tab, heading, is_own, title};
-use crate::api::filings::add_site_audited;
 use crate::app::Auth;
 use crate::error::ApiError;
+use crate::ops;
 use crate::portal::frame::{
     Ctx, Field, Flash, FormData, FormView, Input, Page, Posted, Refusal, messages, read,
 };
@@ -111,7 +111,10 @@ pub async fn add(ctx: Ctx, Auth(actor): Auth, id: web::Path<i64>, data: FormData
     let id = id.into_inner();
     let added = match new_site(&data) {
         Ok(new) => {
-            add_site_audited(ctx.state.clone(), actor.clone(), ctx.request_id, id, new).await
+            ctx.act(&actor, move |core, caller| {
+                ops::filings::add_site(core, caller, id, &new)
+            })
+            .await
         }
         Err(error) => Err(error),
     };

@@ -15,11 +15,12 @@ use tracing_actix_web::RequestId;
 
 use super::layout;
 use super::messages::error_message;
-use crate::app::AppState;
 use crate::app::SESSION_COOKIE;
-use crate::error::{ApiError, Kind};
+use crate::app::{AppState, Core};
+use crate::error::{ApiError, Kind, blocking};
 use crate::http::csrf::CSRF_COOKIE;
 use crate::i18n::Lang;
+use crate::ops::{Caller, Request};
 
 /// The cookie that carries a flash message to the next page.
 const FLASH_COOKIE: &str = "th_flash";
@@ -138,6 +139,26 @@ impl Ctx {
             request_id,
             unread: None,
         })
+    }
+
+    /// The operations' request for this page: its id, now on the hub's clock.
+    pub fn request(&self) -> Request {
+        Request::new(&self.state, self.request_id.to_string())
+    }
+
+    /// `actor` acting in this page's request.
+    pub fn caller(&self, actor: &Actor) -> Caller {
+        Caller::new(actor.clone(), self.request())
+    }
+
+    /// Runs an operation as `actor` in this page's request, off the async runtime.
+    pub async fn act<T: Send + 'static>(
+        &self,
+        actor: &Actor,
+        operation: impl FnOnce(&Core, &Caller) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let (state, caller) = (self.state.clone(), self.caller(actor));
+        blocking(move || operation(&state, &caller)).await
     }
 
     /// The signed-in user's unread notices, when counted.

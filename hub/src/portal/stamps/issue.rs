@@ -1,7 +1,7 @@
 //! The issue form of the competent department, in two steps without scripts: choose the
 //! enterprise (the active enterprises of the jurisdiction, or the one whose dashboard linked
 //! here, `?enterprise_id=`), then its product, the quantity (1 to 1,000,000) and the kind. The
-//! order is issued through `api::stamps::issue_audited`, the function behind
+//! order is issued through `ops::stamps::issue`, the operation behind
 //! `POST /api/v1/stamp-orders`: the same refusals (an enterprise on the blacklist, suspended
 //! or not active is a 409 shown on the form; a quantity out of range a 422 next to its input),
 //! the same audit entry in the same transaction.
@@ -15,9 +15,9 @@ use registry::identity::Actor;
 use registry::stamps::{MAX_ORDER_QUANTITY, NewStampOrder, StampKind};
 
 use super::{NEW_PATH, PATH, count_text, path};
-use crate::api::stamps::issue_audited;
 use crate::app::Auth;
 use crate::error::ApiError;
+use crate::ops;
 use crate::portal::enterprise::status_badge;
 use crate::portal::frame::{
     Ctx, Field, Flash, FormData, FormView, Input, Page, Posted, Refusal, messages, read,
@@ -180,14 +180,16 @@ fn new_order(data: &FormData) -> Result<NewStampOrder, ApiError> {
 /// `POST /portal/stamp-orders`: `enterprise_id`, `product_id`, `quantity`, `kind`.
 pub async fn submit(ctx: Ctx, Auth(actor): Auth, data: FormData) -> Page {
     let issued = match new_order(&data) {
-        Ok(new) => issue_audited(ctx.state.clone(), actor.clone(), ctx.request_id, new).await,
+        Ok(new) => {
+            ctx.act(&actor, move |core, caller| {
+                ops::stamps::issue(core, caller, &new, &mut |_| {})
+            })
+            .await
+        }
         Err(error) => Err(error),
     };
     match issued {
-        Ok(summary) => Ok(ctx.redirect(
-            &path(summary.order.id),
-            Flash::success("flash-stamps-issued"),
-        )),
+        Ok(order) => Ok(ctx.redirect(&path(order.id), Flash::success("flash-stamps-issued"))),
         Err(error) => {
             let posted = ctx.posted(FORM, data, error)?;
             let chosen = posted.data.number::<i64>("enterprise_id").ok().flatten();

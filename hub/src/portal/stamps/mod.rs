@@ -3,7 +3,7 @@
 //! (`issue`), and an order's page (`order`) with its counts, its stamps page by page, the
 //! revocation form for the issuing department, the activation form for the enterprise and the
 //! download of its PDF sheet (hidden codes only for the issuing department, as the API decides).
-//! Every change goes through the API's audited functions (`api::stamps::*_audited`).
+//! Every change goes through the operations the API uses (`ops::stamps`).
 
 pub mod issue;
 pub mod list;

@@ -15,10 +15,11 @@ use registry::stamps::{
 };
 
 use super::{PATH, count_text, kind_badge, path, state_badge};
-use crate::api::stamps::print::{SheetQuery, sheet_response};
-use crate::api::stamps::{activate_audited, revoke_audited};
 use crate::app::Auth;
 use crate::error::ApiError;
+use crate::http::sheet::{SheetQuery, sheet_response};
+use crate::ops;
+use crate::ops::stamps::{Activation, Revocation};
 use crate::portal::frame::{
     Ctx, Field, Flash, FormData, FormView, Input, Page, Params, Position, Posted, Refusal,
     messages, pager, read,
@@ -292,12 +293,10 @@ pub async fn activate(ctx: Ctx, Auth(actor): Auth, id: web::Path<i64>, data: For
     let typed = activation_of(&data);
     let done = match typed {
         Ok(activation) => {
-            activate_audited(
-                ctx.state.clone(),
-                actor.clone(),
-                ctx.request_id,
-                move |conn, now, actor| stamps::activate_order(conn, now, actor, id, &activation),
-            )
+            let which = Activation::Order(id, activation);
+            ctx.act(&actor, move |core, caller| {
+                ops::stamps::activate(core, caller, &which)
+            })
             .await
         }
         Err(error) => Err(error),
@@ -314,12 +313,10 @@ pub async fn revoke(ctx: Ctx, Auth(actor): Auth, id: web::Path<i64>, data: FormD
     let typed = revocation_of(&data);
     let done = match typed {
         Ok(revocation) => {
-            revoke_audited(
-                ctx.state.clone(),
-                actor.clone(),
-                ctx.request_id,
-                move |conn, now, actor| stamps::revoke_order(conn, now, actor, id, &revocation),
-            )
+            let which = Revocation::Order(id, revocation);
+            ctx.act(&actor, move |core, caller| {
+                ops::stamps::revoke(core, caller, &which)
+            })
             .await
         }
         Err(error) => Err(error),

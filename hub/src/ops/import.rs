@@ -8,11 +8,11 @@ use std::io::Read;
 
 use adapters::enterprise_csv::{self, HeaderError};
 use registry::RegistryError;
-use registry::audit::{self, AuditEvent, AuditKey};
-use registry::db::Db;
 use registry::enterprises::{ImportReport, Importer};
-use registry::identity::Actor;
 use sha2::{Digest, Sha256};
+
+use super::{Caller, Change, audited_as};
+use crate::app::Core;
 
 /// Why an import wrote nothing.
 #[derive(Debug, thiserror::Error)]
@@ -48,24 +48,22 @@ impl<R: Read> Read for Hashing<'_, R> {
     }
 }
 
-/// Imports the CSV in `reader` as `actor` (see `registry::enterprises::Importer`), audited as
-/// `enterprise.import` with the request id.
+/// Imports the CSV in `reader` as the caller (see `registry::enterprises::Importer`),
+/// audited once as `enterprise.import`.
 pub fn import_enterprises<R: Read>(
-    db: &Db,
-    key: &AuditKey,
-    actor: &Actor,
-    request_id: &str,
+    core: &Core,
+    caller: &Caller,
     reader: R,
     skip_bad: bool,
 ) -> Result<ImportReport, ImportFailure> {
-    db.transaction(|conn| {
+    audited_as(core, caller, "enterprise.import", |conn, now, actor| {
         let mut hasher = Sha256::new();
         let records = enterprise_csv::read(Hashing {
             inner: reader,
             hasher: &mut hasher,
         })
         .map_err(ImportFailure::Header)?;
-        let mut importer = Importer::begin(conn, db.clock().now(), actor, skip_bad)?;
+        let mut importer = Importer::begin(conn, now, actor, skip_bad)?;
         for record in records {
             importer.add(conn, record)?;
         }
@@ -73,22 +71,13 @@ pub fn import_enterprises<R: Read>(
         if !report.errors.is_empty() && !skip_bad {
             return Err(ImportFailure::Rejected(report));
         }
-        if report.written {
-            let sha256 = hex::encode(hasher.finalize());
-            let skipped: Vec<u64> = report.errors.iter().map(|e| e.line).take(100).collect();
-            audit::append(
-                conn,
-                key,
-                &AuditEvent {
-                    at: db.clock().now(),
-                    actor: &actor.audit_name(),
-                    action: "enterprise.import",
-                    target: &format!("import:{}", &sha256[..16]),
-                    request_id,
-                    detail: serde_json::json!({ "sha256": sha256, "lines": report.lines, "imported": report.imported, "skipped": report.errors.len(), "skipped_lines": skipped, "skip_bad": skip_bad }),
-                },
-            )?;
+        if !report.written {
+            return Ok(Change::unwritten(report));
         }
-        Ok(report)
+        let sha256 = hex::encode(hasher.finalize());
+        let skipped: Vec<u64> = report.errors.iter().map(|e| e.line).take(100).collect();
+        let detail = serde_json::json!({ "sha256": sha256, "lines": report.lines, "imported": report.imported, "skipped": report.errors.len(), "skipped_lines": skipped, "skip_bad": skip_bad });
+        let target = format!("import:{}", &sha256[..16]);
+        Ok(Change::recorded(report, target, detail))
     })
 }
