@@ -11,13 +11,7 @@
 
 #![allow(clippy::panic, reason = "test support: a failed setup fails the test")]
 
-use std::sync::atomic::{AtomicU32, Ordering};
-
-use diesel::connection::SimpleConnection;
-use diesel::pg::PgConnection;
-use diesel::prelude::*;
-
-use crate::db::{Backend, Db, DbUrl, PoolOptions, run_migrations};
+use crate::db::{Backend, Db, DbUrl, PoolOptions, ScratchDb, run_migrations};
 use crate::time::Clock;
 
 /// The environment variable that selects PostgreSQL for tests.
@@ -71,23 +65,15 @@ fn parse_clock(setting: &str) -> Option<Clock> {
 
 /// A database that exists for one test.
 pub struct TestDb {
-    url: DbUrl,
     db: Db,
-    cleanup: Cleanup,
-}
-
-enum Cleanup {
-    SqliteDir(#[allow(dead_code)] tempfile::TempDir),
-    PgDatabase { admin_url: String, name: String },
+    scratch: ScratchDb,
 }
 
 impl std::fmt::Debug for TestDb {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "TestDb({:?})", self.url)
+        write!(f, "TestDb({:?})", self.scratch.url())
     }
 }
-
-static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 impl TestDb {
     /// A fresh, migrated database. Panics (failing the test) when the selected server is down:
@@ -102,19 +88,14 @@ impl TestDb {
 
     /// A fresh database with no tables yet (for tests of migrating itself).
     pub fn unmigrated() -> Self {
-        let (url, cleanup) = match std::env::var(TEST_DATABASE_ENV)
+        let admin_url = std::env::var(TEST_DATABASE_ENV)
             .ok()
-            .filter(|s| !s.trim().is_empty())
-        {
-            Some(admin_url) => create_pg_database(&admin_url),
-            None => {
-                let dir = tempfile::tempdir().expect("temporary directory");
-                let url = DbUrl::sqlite_file(dir.path().join("test.db"));
-                (url, Cleanup::SqliteDir(dir))
-            }
-        };
+            .filter(|s| !s.trim().is_empty());
+        let scratch = ScratchDb::create("test", admin_url.as_deref())
+            .unwrap_or_else(|e| panic!("{TEST_DATABASE_ENV}: cannot create a test database: {e}"));
+        let url = scratch.url();
         let db = Db::open(
-            &url,
+            url,
             PoolOptions {
                 max_size: 4,
                 ..PoolOptions::default()
@@ -122,7 +103,7 @@ impl TestDb {
         )
         .unwrap_or_else(|e| panic!("cannot open test database {url}: {e}"))
         .with_clock(test_clock());
-        Self { url, db, cleanup }
+        Self { db, scratch }
     }
 
     /// The pool.
@@ -138,59 +119,22 @@ impl TestDb {
 
     /// The URL, to hand to a hub under test.
     pub fn url(&self) -> &DbUrl {
-        &self.url
+        self.scratch.url()
     }
 
     /// Which backend this test runs on.
     pub fn backend(&self) -> Backend {
-        self.url.backend()
+        self.url().backend()
     }
 
     /// A plain connection that bypasses the hub, for tests that tamper with rows.
     pub fn raw(&self) -> crate::db::DbConn {
-        self.url.connect().expect("raw test connection")
+        self.url().connect().expect("raw test connection")
     }
 }
 
 impl Default for TestDb {
     fn default() -> Self {
         Self::new()
-    }
-}
-
-fn create_pg_database(admin_url: &str) -> (DbUrl, Cleanup) {
-    let name = format!(
-        "th_test_{}_{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed),
-        rand::random::<u32>()
-    );
-    let mut admin = PgConnection::establish(admin_url).unwrap_or_else(|e| {
-        panic!("{TEST_DATABASE_ENV} is set but PostgreSQL cannot be reached: {e}")
-    });
-    admin
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .unwrap_or_else(|e| panic!("cannot create test database {name}: {e}"));
-    let base = admin_url
-        .rsplit_once('/')
-        .map_or(admin_url, |(base, _)| base);
-    let url = DbUrl::parse(&format!("{base}/{name}")).expect("PostgreSQL URL");
-    (
-        url,
-        Cleanup::PgDatabase {
-            admin_url: admin_url.to_owned(),
-            name,
-        },
-    )
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Cleanup::PgDatabase { admin_url, name } = &self.cleanup {
-            if let Ok(mut admin) = PgConnection::establish(admin_url) {
-                let _ =
-                    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-            }
-        }
     }
 }

@@ -5,6 +5,7 @@
 //! `sqlite://PATH` (or a bare path) for SQLite.
 
 pub(crate) mod migrate;
+mod scratch;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -20,6 +21,7 @@ use crate::error::{RegistryError, Result};
 use crate::time::Clock;
 
 pub use migrate::{migration_names, run_migrations};
+pub use scratch::ScratchDb;
 
 /// One database connection, to either backend.
 #[derive(diesel::MultiConnection)]
@@ -300,6 +302,17 @@ impl Db {
         Ok(())
     }
 
+    /// Refreshes the planner's statistics (on PostgreSQL also the visibility map that
+    /// index-only scans need): what a routine autovacuum does after a bulk load.
+    pub fn analyze(&self) -> Result<()> {
+        let sql = match self.backend() {
+            Backend::Postgres => "VACUUM ANALYZE",
+            Backend::Sqlite => "ANALYZE",
+        };
+        self.conn()?.batch_execute(sql)?;
+        Ok(())
+    }
+
     /// A connection from the pool, for reads.
     pub fn conn(&self) -> Result<PooledConn> {
         Ok(self.pool.get()?)
@@ -339,6 +352,31 @@ impl Db {
     pub fn pool_max(&self) -> u32 {
         self.pool.max_size()
     }
+}
+
+/// `s` with the LIKE wildcards (and the escape character) escaped by a backslash.
+pub(crate) fn like_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The least string greater than every string that starts with `prefix` (in byte order):
+/// `prefix` with its last character incremented.
+pub(crate) fn prefix_end(prefix: &str) -> String {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        if let Some(next) = char::from_u32(u32::from(last) + 1) {
+            chars.push(next);
+            return chars.into_iter().collect();
+        }
+    }
+    String::from(char::MAX)
 }
 
 #[cfg(test)]

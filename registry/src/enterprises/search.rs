@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::model::{Enterprise, EnterpriseRow, Status};
-use crate::db::DbConn;
+use crate::db::{DbConn, like_escape};
 use crate::departments::{Category, find_department};
 use crate::error::{RegistryError, Result};
 use crate::identity::{Actor, Role};
@@ -104,12 +104,6 @@ impl Jurisdiction {
     pub(crate) fn categories(&self) -> Option<&[String]> {
         self.categories.as_deref()
     }
-}
-
-fn like_escape(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }
 
 fn validate(query: &EnterpriseQuery) -> Result<(i64, i64)> {

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Text};
 
 use super::company_prefix;
-use crate::db::DbConn;
+use crate::db::{DbConn, like_escape, prefix_end};
 use crate::error::Result;
 use crate::schema::lineage_nodes;
 
@@ -22,6 +22,32 @@ struct NodeRow {
     id: i64,
     #[diesel(sql_type = Text)]
     identifier: String,
+}
+
+/// The first `limit` known identifiers that start with `prefix`, in order (from the index on
+/// both databases: PostgreSQL's `text_pattern_ops` answers `LIKE 'prefix%'`, SQLite gets the
+/// equivalent byte range).
+pub fn starting_with(conn: &mut DbConn, prefix: &str, limit: i64) -> Result<Vec<String>> {
+    let found = match conn {
+        DbConn::Pg(_) => lineage_nodes::table
+            .filter(
+                lineage_nodes::identifier
+                    .like(format!("{}%", like_escape(prefix)))
+                    .escape('\\'),
+            )
+            .select(lineage_nodes::identifier)
+            .order(lineage_nodes::identifier)
+            .limit(limit)
+            .load(conn)?,
+        DbConn::Sqlite(_) => lineage_nodes::table
+            .filter(lineage_nodes::identifier.ge(prefix))
+            .filter(lineage_nodes::identifier.lt(prefix_end(prefix)))
+            .select(lineage_nodes::identifier)
+            .order(lineage_nodes::identifier)
+            .limit(limit)
+            .load(conn)?,
+    };
+    Ok(found)
 }
 
 /// The ids of those of `identifiers` that are known; unknown ones are left out.

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::body;
-use crate::db::DbConn;
+use crate::db::{DbConn, like_escape, prefix_end};
 use crate::epcis::Event;
 use crate::error::{RegistryError, Result};
 use crate::schema::{capture_jobs, epcis_event_nodes, epcis_events, lineage_nodes};
@@ -115,31 +115,6 @@ pub struct EventPage {
     pub events: Vec<StoredEvent>,
     /// Where the next page starts, when there is one.
     pub next: Option<PageToken>,
-}
-
-/// `s` with the LIKE wildcards (and the escape character) escaped by a backslash.
-fn like_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// The least string greater than every string that starts with `prefix` (in byte order):
-/// `prefix` with its last character incremented.
-fn prefix_end(prefix: &str) -> String {
-    let mut chars: Vec<char> = prefix.chars().collect();
-    while let Some(last) = chars.pop() {
-        if let Some(next) = char::from_u32(u32::from(last) + 1) {
-            chars.push(next);
-            return chars.into_iter().collect();
-        }
-    }
-    String::from(char::MAX)
 }
 
 /// Runs `q`.

@@ -14,11 +14,9 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use diesel::prelude::*;
 use registry::events::recall::{parse_sort, recall};
-use registry::events::{CaptureMeta, prepare, profile};
+use registry::events::{CaptureMeta, nodes, prepare, profile};
 use registry::identity::Actor;
-use registry::schema::lineage_nodes;
 
 use crate::cli::serve::{core, open_database};
 use crate::config::Config;
@@ -147,13 +145,7 @@ pub(super) fn recall_bench(
         for e in world.with_role(role) {
             for p in &world.enterprises[e].products {
                 let prefix = format!("https://id.gs1.org/01/{}/10/", p.gtin);
-                let found: Vec<String> = lineage_nodes::table
-                    .filter(lineage_nodes::identifier.like(format!("{prefix}%")))
-                    .select(lineage_nodes::identifier)
-                    .order(lineage_nodes::identifier)
-                    .limit(50)
-                    .load(conn)?;
-                raw.extend(found);
+                raw.extend(nodes::starting_with(conn, &prefix, 50)?);
             }
         }
     }

@@ -11,9 +11,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use diesel::connection::SimpleConnection;
-use diesel::prelude::*;
-use registry::db::{Db, DbUrl, PoolOptions, run_migrations};
+use registry::db::{Db, PoolOptions, ScratchDb, run_migrations};
 use registry::departments::{Category, NewDepartment, create_department};
 use registry::enterprises::{EnterpriseQuery, search};
 use registry::identity::{Actor, AuthMethod, NewUser, Role, create_user};
@@ -45,52 +43,18 @@ pub(super) fn generate(
     Ok(ExitCode::SUCCESS)
 }
 
-/// A database that exists for one benchmark run.
-struct Scratch {
-    db: Db,
-    _dir: tempfile::TempDir,
-    drop_pg: Option<(String, String)>,
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        if let Some((admin, name)) = &self.drop_pg {
-            if let Ok(mut conn) = diesel::PgConnection::establish(admin) {
-                let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-            }
-        }
-    }
-}
-
-fn scratch(postgres: Option<&str>) -> anyhow::Result<Scratch> {
-    let dir = tempfile::tempdir()?;
-    let (url, drop_pg) = match postgres {
-        None => (DbUrl::sqlite_file(dir.path().join("bench.db")), None),
-        Some(admin) => {
-            let name = format!("th_bench_{}", std::process::id());
-            let mut conn = diesel::PgConnection::establish(admin)
-                .with_context(|| format!("cannot reach {}", registry::db::redact(admin)))?;
-            conn.batch_execute(&format!("CREATE DATABASE {name}"))?;
-            let base = admin.rsplit_once('/').map_or(admin, |(base, _)| base);
-            (
-                DbUrl::parse(&format!("{base}/{name}"))?,
-                Some((admin.to_owned(), name)),
-            )
-        }
-    };
+/// A migrated database that exists for one benchmark run.
+fn scratch(postgres: Option<&str>) -> anyhow::Result<(ScratchDb, Db)> {
+    let scratch = ScratchDb::create("bench", postgres)?;
     let db = Db::open(
-        &url,
+        scratch.url(),
         PoolOptions {
             max_size: 2,
             ..PoolOptions::default()
         },
     )?;
     run_migrations(&mut *db.conn()?)?;
-    Ok(Scratch {
-        db,
-        _dir: dir,
-        drop_pg,
-    })
+    Ok((scratch, db))
 }
 
 /// An administrator and an officer of Henan's food department.
@@ -147,8 +111,8 @@ pub(super) fn search_bench(
     rounds: usize,
     seed: u64,
 ) -> anyhow::Result<ExitCode> {
-    let scratch = scratch(postgres)?;
-    let db = &scratch.db;
+    let (_scratch, db) = scratch(postgres)?;
+    let db = &db;
     let (admin, officer) = actors(db)?;
     println!(
         "database: {} ({}); {count} enterprises, seed {seed}",
@@ -156,7 +120,8 @@ pub(super) fn search_bench(
         db.url()
     );
 
-    let file = scratch._dir.path().join("enterprises.csv");
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("enterprises.csv");
     let started = Instant::now();
     let sample: Vec<_> = Synthetic::new(Country::Cn, seed)
         .skip(count as usize / 2)
@@ -181,7 +146,7 @@ pub(super) fn search_bench(
         imported.as_secs_f64(),
         report.imported as f64 / imported.as_secs_f64()
     );
-    analyse(db)?;
+    db.analyze()?;
 
     let code = sample
         .first()
@@ -300,15 +265,4 @@ pub(super) fn search_bench(
         rounds
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// The state a routine autovacuum leaves after a bulk load (planner statistics; on PostgreSQL
-/// also the visibility map that index-only scans need).
-fn analyse(db: &Db) -> anyhow::Result<()> {
-    let sql = match db.backend() {
-        registry::db::Backend::Postgres => "VACUUM ANALYZE",
-        registry::db::Backend::Sqlite => "ANALYZE",
-    };
-    db.conn()?.batch_execute(sql)?;
-    Ok(())
 }
