@@ -13,7 +13,7 @@ use tracing_actix_web::{RequestId, TracingLogger};
 use crate::app::AppState;
 use crate::error::{ApiError, Kind};
 use crate::http::auth::PortalRefusal;
-use crate::http::{self, locale, routes, tls};
+use crate::http::{self, body, locale, routes, tls};
 use crate::metrics;
 
 /// Options that tests (and embedding) set; the binary uses the defaults.
@@ -50,42 +50,42 @@ pub fn bind(state: AppState, options: ServeOptions) -> anyhow::Result<Bound> {
     }));
     let openapi = web::Data::new(<crate::openapi::ApiDoc as utoipa::OpenApi>::openapi());
     let limit = config.server.body_limit_bytes;
-    let mut server =
-        HttpServer::new(move || {
-            let mut table = routes::RouteTable::new();
-            crate::routes::declare(&mut table);
-            App::new()
-                .app_data(data.clone())
-                .app_data(metrics.clone())
-                .app_data(refusal.clone())
-                .app_data(openapi.clone())
-                .app_data(web::PayloadConfig::new(limit))
-                .app_data(
-                    web::FormConfig::default()
-                        .limit(limit)
-                        .error_handler(|e, _| form_error(e).into()),
-                )
-                .app_data(web::QueryConfig::default().error_handler(|e, _| {
+    let mut server = HttpServer::new(move || {
+        let mut table = routes::RouteTable::new();
+        crate::routes::declare(&mut table);
+        App::new()
+            .app_data(data.clone())
+            .app_data(metrics.clone())
+            .app_data(refusal.clone())
+            .app_data(openapi.clone())
+            .app_data(web::PayloadConfig::new(limit))
+            .app_data(
+                web::FormConfig::default()
+                    .limit(limit)
+                    .error_handler(|e, _| form_error(e).into()),
+            )
+            .app_data(
+                web::QueryConfig::default().error_handler(|e, _| {
                     ApiError::bad_request("invalid_query", e.to_string()).into()
-                }))
-                .app_data(web::PathConfig::default().error_handler(|e, _| {
-                    ApiError::new(Kind::NotFound, "not_found", e.to_string()).into()
-                }))
-                .configure(|cfg| table.configure(cfg))
-                .service(crate::openapi::docs_ui())
-                .default_service(web::to(http::not_found))
-                .wrap(
-                    DefaultHeaders::new()
-                        .add(("x-content-type-options", "nosniff"))
-                        .add(("referrer-policy", "same-origin")),
-                )
-                .wrap(from_fn(locale::localise_errors))
-                .wrap(from_fn(metrics::track))
-                .wrap(from_fn(echo_request_id))
-                .wrap(TracingLogger::default())
-        })
-        .shutdown_timeout(config.server.shutdown_timeout_secs)
-        .client_request_timeout(Duration::from_secs(30));
+                }),
+            )
+            .app_data(web::PathConfig::default().error_handler(|e, req| path_error(&e, req).into()))
+            .configure(|cfg| table.configure(cfg))
+            .service(crate::openapi::docs_ui())
+            .default_service(web::to(http::not_found))
+            .wrap(
+                DefaultHeaders::new()
+                    .add(("x-content-type-options", "nosniff"))
+                    .add(("referrer-policy", "same-origin")),
+            )
+            .wrap(from_fn(locale::localise_errors))
+            .wrap(from_fn(body::idle_timeout))
+            .wrap(from_fn(metrics::track))
+            .wrap(from_fn(echo_request_id))
+            .wrap(TracingLogger::default())
+    })
+    .shutdown_timeout(config.server.shutdown_timeout_secs)
+    .client_request_timeout(Duration::from_secs(30));
     if config.server.workers > 0 {
         server = server.workers(config.server.workers);
     }
@@ -120,6 +120,25 @@ fn form_error(e: actix_web::error::UrlencodedError) -> ApiError {
         ),
         other => ApiError::bad_request("invalid_form", other.to_string()),
     }
+}
+
+/// A path parameter that does not parse (`/api/v1/users/1e3`): 400 naming the parameter,
+/// found as the one whose value the parser quotes.
+fn path_error(e: &actix_web::error::PathError, req: &actix_web::HttpRequest) -> ApiError {
+    let cause = e.to_string();
+    let field = req
+        .match_info()
+        .iter()
+        .find(|(_, value)| cause.contains(&format!("{value:?}")))
+        .or_else(|| req.match_info().iter().next())
+        .map_or("path", |(name, _)| name)
+        .to_owned();
+    let value = req.match_info().get(&field).unwrap_or_default();
+    ApiError::bad_request(
+        "invalid_field",
+        format!("{field}: {value:?} is not a valid {field}"),
+    )
+    .with_field(field)
 }
 
 /// Puts the request id (the one in the logs) on every response as `x-request-id`.

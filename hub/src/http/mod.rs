@@ -4,6 +4,7 @@
 //! refusal page is handed in by the server ([`auth::PortalRefusal`]).
 
 pub mod auth;
+pub mod body;
 pub mod caller;
 pub mod csrf;
 pub mod json;
@@ -15,6 +16,7 @@ pub mod tls;
 pub mod trace;
 pub mod upload;
 
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 
 use crate::error::{ApiError, Kind};
@@ -29,12 +31,17 @@ pub async fn not_found(req: HttpRequest) -> HttpResponse {
     .error_response()
 }
 
-/// A declared path called with a method it does not take.
-pub async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
-    ApiError::new(
+/// A declared path called with a method it does not take; `allowed` lists those it does
+/// (RFC 9110 §15.5.6: the `Allow` header).
+pub async fn method_not_allowed(req: HttpRequest, allowed: String) -> HttpResponse {
+    let mut response = ApiError::new(
         Kind::MethodNotAllowed,
         "method_not_allowed",
         format!("{} is not allowed on {}", req.method(), req.path()),
     )
-    .error_response()
+    .error_response();
+    if let Ok(value) = HeaderValue::from_str(&allowed) {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
+    response
 }

@@ -5,7 +5,7 @@
 use actix_web::dev::Handler;
 use actix_web::http::Method;
 use actix_web::middleware::from_fn;
-use actix_web::{FromRequest, Resource, Responder, Route, web};
+use actix_web::{FromRequest, Resource, Responder, Route, guard, web};
 use registry::identity::Role;
 
 use super::auth::authorize;
@@ -118,7 +118,13 @@ impl RouteTable {
         F::Output: Responder + 'static,
     {
         let rule = spec.clone();
-        let route = web::method(spec.method.clone())
+        // RFC 9110 §9.3.2: what answers GET answers HEAD (the server sends the headers only).
+        let route = if spec.method == Method::GET {
+            web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+        } else {
+            web::method(spec.method.clone())
+        };
+        let route = route
             .to(handler)
             .wrap(from_fn(move |req, next| authorize(rule.clone(), req, next)));
         self.routes.push((spec.path, route));
@@ -132,7 +138,7 @@ impl RouteTable {
     }
 
     /// Registers the routes, one resource per path, so that a known path with another method
-    /// answers 405.
+    /// answers 405 with the methods it takes in `Allow`.
     pub fn configure(self, cfg: &mut web::ServiceConfig) {
         let mut paths: Vec<&'static str> = Vec::new();
         for (path, _) in &self.routes {
@@ -142,8 +148,20 @@ impl RouteTable {
         }
         let mut routes = self.routes;
         for path in paths {
-            let mut resource =
-                Resource::new(path).default_service(web::to(super::method_not_allowed));
+            let allowed = self
+                .specs
+                .iter()
+                .filter(|s| s.path == path)
+                .flat_map(|s| {
+                    let head = (s.method == Method::GET).then_some(Method::HEAD);
+                    std::iter::once(s.method.clone()).chain(head)
+                })
+                .map(|m| m.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let mut resource = Resource::new(path).default_service(web::to(move |req| {
+                super::method_not_allowed(req, allowed.clone())
+            }));
             let (mine, rest): (Vec<_>, Vec<_>) = routes.into_iter().partition(|(p, _)| *p == path);
             routes = rest;
             for (_, route) in mine {
