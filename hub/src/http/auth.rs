@@ -11,6 +11,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, header};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, ResponseError, web};
+use registry::identity::with_article;
 use registry::identity::{self, Actor, Scope, TokenRefusal};
 
 use super::csrf;
@@ -180,7 +181,12 @@ async fn check(
     if !spec.access.admits(actor.role) {
         return Err(ApiError::forbidden(
             "forbidden",
-            format!("a {} may not {} {}", actor.role, spec.method, spec.path),
+            format!(
+                "{} may not {} {}",
+                with_article(actor.role.as_str()),
+                spec.method,
+                spec.path
+            ),
         ));
     }
     let needed = if is_safe(&spec.method) {

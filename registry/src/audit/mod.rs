@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::DbConn;
-use crate::error::Result;
+use crate::error::{RegistryError, Result};
 use crate::schema::{audit_head, audit_log};
 use crate::secret::{SecretKey, sha256_hex};
 use crate::time;
@@ -157,12 +157,20 @@ pub fn append(conn: &mut DbConn, key: &AuditKey, event: &AuditEvent<'_>) -> Resu
     Ok(entry)
 }
 
-/// A page of the log, newest first: at most `limit` rows with `seq` below `before`.
+/// A page of the log, newest first: at most `limit` rows (1 to 1000, else 422 `invalid_page`)
+/// with `seq` below `before`.
 pub fn list(conn: &mut DbConn, before: Option<i64>, limit: i64) -> Result<Vec<AuditEntry>> {
+    if !(1..=1000).contains(&limit) {
+        return Err(RegistryError::invalid(
+            "invalid_page",
+            "limit",
+            "must be 1 to 1000",
+        ));
+    }
     let mut query = audit_log::table
         .select(AuditEntry::as_select())
         .order(audit_log::seq.desc())
-        .limit(limit.clamp(1, 1000))
+        .limit(limit)
         .into_boxed();
     if let Some(before) = before {
         query = query.filter(audit_log::seq.lt(before));

@@ -10,6 +10,7 @@ use crate::db::DbConn;
 use crate::enterprises::{self, Change, ChangeKind, Status, find_enterprise, own_enterprise, text};
 use crate::error::{RegistryError, Result};
 use crate::identity::Actor;
+use crate::identity::with_article;
 use crate::schema::licences;
 
 /// Days before `valid_to` from which a licence is flagged `expires_soon`.
@@ -79,8 +80,9 @@ fn check_unique(conn: &mut DbConn, new: &NewLicence) -> Result<()> {
             code: "licence_taken",
             field: Some("number".into()),
             message: format!(
-                "a {} licence numbered {} is on file",
-                new.licence_type, new.number
+                "{} licence numbered {} is on file",
+                with_article(&new.licence_type.to_string()),
+                new.number
             ),
         });
     }

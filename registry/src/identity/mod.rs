@@ -14,7 +14,7 @@ use serde::Serialize;
 pub use locale::Locale;
 pub use login_limit::{LoginPolicy, check_login_allowed, record_login_attempt};
 pub use password::{hash_password, verify_password};
-pub use role::{Role, Scope};
+pub use role::{Role, Scope, with_article};
 pub use sessions::{Session, create_session, delete_session, session_user};
 pub use tokens::{
     ApiToken, NewToken, TOKEN_PREFIX, TokenRefusal, create_token, list_tokens, revoke_token,

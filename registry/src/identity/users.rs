@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::locale::Locale;
 use super::password::{DUMMY_HASH, hash_password, verify_password};
-use super::role::Role;
+use super::role::{Role, with_article};
 use crate::db::DbConn;
 use crate::departments::Category;
 use crate::error::{RegistryError, Result};
@@ -174,14 +174,20 @@ impl NewUser {
                 return Err(RegistryError::invalid(
                     "binding_not_allowed",
                     "department_id",
-                    format!("a {} user is not bound to a department", self.role),
+                    format!(
+                        "{} user is not bound to a department",
+                        with_article(self.role.as_str())
+                    ),
                 ));
             }
             (_, _, Some(_)) => {
                 return Err(RegistryError::invalid(
                     "binding_not_allowed",
                     "enterprise_id",
-                    format!("a {} user is not bound to an enterprise", self.role),
+                    format!(
+                        "{} user is not bound to an enterprise",
+                        with_article(self.role.as_str())
+                    ),
                 ));
             }
             _ => {}
@@ -190,7 +196,10 @@ impl NewUser {
             return Err(RegistryError::invalid(
                 "binding_not_allowed",
                 "category",
-                format!("a {} user is not bound to a category", self.role),
+                format!(
+                    "{} user is not bound to a category",
+                    with_article(self.role.as_str())
+                ),
             ));
         }
         Ok(())

@@ -11,6 +11,7 @@ use crate::db::DbConn;
 use crate::enterprises::model::Status;
 use crate::enterprises::register::search_name;
 use crate::error::{RegistryError, Result};
+use crate::identity::with_article;
 use crate::schema::{
     enterprise_categories, enterprise_history, enterprise_search, enterprises, licences,
 };
@@ -81,8 +82,9 @@ pub(super) fn clashes(conn: &mut DbConn, lines: &[Valid]) -> Result<Vec<LineErro
                         "licence_number",
                         "licence_taken",
                         format!(
-                            "a {} licence numbered {} is on file",
-                            l.licence_type, l.number
+                            "{} licence numbered {} is on file",
+                            with_article(&l.licence_type.to_string()),
+                            l.number
                         ),
                     )
                 })
