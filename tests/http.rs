@@ -123,20 +123,46 @@ fn unknown_routes_and_methods() {
         404,
         "not_found",
     );
-    assert_error(
-        app.client().delete(app.url("/healthz")).send().unwrap(),
-        405,
-        "method_not_allowed",
-    );
+    let refused = app.client().delete(app.url("/healthz")).send().unwrap();
+    assert_eq!(refused.headers()["allow"], "GET, HEAD");
+    assert_error(refused, 405, "method_not_allowed");
+    // RFC 9110: what answers GET answers HEAD, with the headers and no body.
+    let head = app.client().head(app.url("/healthz")).send().unwrap();
+    assert_eq!(head.status(), 200);
+    assert_eq!(head.headers()["content-type"], "application/json");
+    assert!(head.bytes().unwrap().is_empty());
     let admin = app.token("root", Role::Admin);
-    assert_error(
+    let wrong_type = assert_error(
         app.client()
-            .get(app.url("/api/v1/users/not-a-number"))
+            .get(app.url("/api/v1/users/1e3"))
             .bearer_auth(&admin)
             .send()
             .unwrap(),
-        404,
-        "not_found",
+        400,
+        "invalid_field",
+    );
+    assert_eq!(wrong_type["field"], "id");
+    let limit = assert_error(
+        app.client()
+            .get(app.url("/api/v1/audit?limit=0"))
+            .bearer_auth(&admin)
+            .send()
+            .unwrap(),
+        422,
+        "invalid_page",
+    );
+    assert_eq!(limit["field"], "limit");
+    // Over the body limit: the JSON error body, not the HTTP library's text.
+    assert_error(
+        app.client()
+            .post(app.url("/epcis/capture"))
+            .bearer_auth(&admin)
+            .header("content-type", "application/ld+json")
+            .body(vec![b' '; 20 * 1024 * 1024])
+            .send()
+            .unwrap(),
+        413,
+        "payload_too_large",
     );
     assert_error(
         app.client()

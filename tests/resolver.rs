@@ -286,7 +286,30 @@ fn linksets_and_redirects_follow_the_gs1_resolver_conventions() {
             format!("https://brand.example.cn/p/{GTIN14}?s={}", stamp.serial)
         );
         assert!(entry["https://gs1.org/voc/recipeInfo"].is_array());
+        assert!(
+            entry
+                .get("https://gs1.org/voc/verificationService")
+                .is_none(),
+            "a QR stamp has no hidden code to verify: {entry}"
+        );
     }
+    // An anti-counterfeit stamp offers its verification, on the resolver's own origin.
+    let verifiable = activated(&w, "anti_counterfeit");
+    let set = body(get(
+        &w,
+        &link(&verifiable.serial),
+        "application/linkset+json",
+    ));
+    let service = set["linkset"][0]["https://gs1.org/voc/verificationService"][0]["href"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let anchor = set["linkset"][0]["anchor"].as_str().unwrap();
+    let origin = &anchor[..anchor.find("/01/").unwrap()];
+    assert!(
+        service.starts_with(origin) && origin.starts_with("https://"),
+        "{service} vs {anchor}"
+    );
 
     let client = w.r.app.client();
     for link_type in ["gs1:pip", "pip", "https://gs1.org/voc/pip"] {
@@ -311,6 +334,19 @@ fn linksets_and_redirects_follow_the_gs1_resolver_conventions() {
     assert_eq!(
         response.headers()["location"],
         format!("https://brand.example.cn/r/{GTIN14}/{LOT}").as_str()
+    );
+    // Every link type the linkset lists can be followed, the built-in ones too.
+    let traced = client
+        .get(w.r.app.url(&path))
+        .query(&[("linkType", "gs1:traceability")])
+        .send()
+        .unwrap();
+    assert_eq!(traced.status(), 307);
+    assert!(
+        traced.headers()["location"]
+            .to_str()
+            .unwrap()
+            .ends_with(&path)
     );
     let missing = assert_error(
         get(&w, &format!("{path}?linkType=gs1:certificationInfo"), "*/*"),

@@ -92,6 +92,9 @@ pub(super) fn migrate(config: &Config) -> anyhow::Result<ExitCode> {
 pub(super) fn config_check(config: &Config) -> anyhow::Result<ExitCode> {
     println!("# effective configuration (secrets masked)");
     println!("# database: {}", config.database_url()?);
+    for warning in config.warnings() {
+        println!("# warning: {warning}");
+    }
     print!("{}", config.to_masked_toml());
     Ok(ExitCode::SUCCESS)
 }

@@ -62,6 +62,9 @@ pub fn state(config: Config) -> anyhow::Result<AppState> {
 }
 
 pub(super) fn serve(config: Config) -> anyhow::Result<ExitCode> {
+    for warning in config.warnings() {
+        tracing::warn!("{warning}");
+    }
     let state = state(config)?;
     let backend = state.db.backend().as_str();
     let background = crate::jobs::Background::start(&state);

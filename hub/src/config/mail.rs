@@ -98,7 +98,7 @@ impl MailConfig {
 }
 
 /// Whether `host` names this machine: `localhost` or a loopback address.
-fn is_loopback_host(host: &str) -> bool {
+pub(super) fn is_loopback_host(host: &str) -> bool {
     let host = host.trim().trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost")
         || host

@@ -258,6 +258,29 @@ impl Config {
         })
     }
 
+    /// What in a valid configuration is probably a mistake, said at start and by `hub config
+    /// check`: stamp links pointing at a loopback host while the hub listens beyond it (the
+    /// links printed on stamps could never be scanned).
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        let links_to = self
+            .stamps
+            .resolver_host(&self.server.public_url)
+            .unwrap_or_default();
+        let name = links_to
+            .rsplit_once(':')
+            .filter(|(_, port)| port.chars().all(|c| c.is_ascii_digit()))
+            .map_or(links_to.as_str(), |(name, _)| name);
+        let bind_is_loopback = self.bind_addr().is_ok_and(|a| a.ip().is_loopback());
+        if mail::is_loopback_host(name) && !bind_is_loopback {
+            warnings.push(format!(
+                "stamp links point to {links_to} (stamps.resolver_host, else server.public_url) while the hub listens on {}: set stamps.resolver_host to the public host name before issuing stamps",
+                self.server.bind
+            ));
+        }
+        warnings
+    }
+
     /// The database to use: the configured URL, or the SQLite file in the data directory.
     pub fn database_url(&self) -> Result<DbUrl, ConfigError> {
         if self.database.url.trim().is_empty() {
@@ -443,5 +466,22 @@ mod tests {
         let mut config = Config::default();
         config.database.url = "mysql://x/y".into();
         assert_eq!(config.validate().unwrap_err().key, "database.url");
+    }
+
+    #[test]
+    fn stamp_links_to_a_loopback_host_are_warned_of_when_listening_beyond_it() {
+        let mut config = Config::default();
+        assert!(
+            config.warnings().is_empty(),
+            "the default listens on loopback"
+        );
+        config.server.bind = "0.0.0.0:8080".into();
+        let warnings = config.warnings();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("127.0.0.1:8080"), "{warnings:?}");
+        config.stamps.resolver_host = "trace.example.gov.cn".into();
+        assert!(config.warnings().is_empty());
+        config.stamps.resolver_host = "[::1]:8443".into();
+        assert_eq!(config.warnings().len(), 1);
     }
 }

@@ -53,50 +53,25 @@ fn fill(template: &str, r: &Resolution) -> String {
         .replace("{lot}", &encode(r.lot.as_deref().unwrap_or_default()))
 }
 
-/// The 307 to the link of `link_type`; 404 `link_type_not_found` when none is configured.
-pub fn redirect(
-    state: &AppState,
-    r: &Resolution,
-    link_type: &str,
-) -> Result<HttpResponse, ApiError> {
-    let key = normalise_link_type(link_type);
-    let template = state
-        .config
-        .stamps
-        .links
-        .get(&key)
-        .or_else(|| state.config.stamps.links.get(link_type))
-        .ok_or_else(|| {
-            ApiError::new(
-                Kind::NotFound,
-                "link_type_not_found",
-                format!("linkType: no link of type {link_type:?} is configured"),
-            )
-            .with_field("linkType")
-        })?;
-    Ok(HttpResponse::TemporaryRedirect()
-        .insert_header((header::LOCATION, fill(template, r)))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .finish())
+/// The origin (`https://host`) of a canonical stamp link.
+fn origin(uri: &str) -> &str {
+    let after_scheme = uri.find("://").map_or(0, |i| i + 3);
+    uri[after_scheme..]
+        .find('/')
+        .map_or(uri, |i| &uri[..after_scheme + i])
 }
 
-/// The linkset of a resolution; 404 `unknown_serial` when the stamp is not ours.
-pub fn linkset(state: &AppState, r: &Resolution) -> Result<Value, ApiError> {
-    if r.stamp.is_none() {
-        return Err(ApiError::new(
-            Kind::NotFound,
-            "unknown_serial",
-            "serial: no stamp with this serial was issued for this product",
-        )
-        .with_field("serial"));
-    }
-    let base = state.config.server.public_url.trim_end_matches('/');
+/// The links of a resolution, by relation URI, in the linkset's order: the page, the JSON
+/// (traceability), the hidden-code verification for a stamp that carries one, the published
+/// certificates, then those configured in `[stamps.links]`. Every href is on the resolver's
+/// origin or a configured URL.
+fn links(state: &AppState, r: &Resolution) -> Map<String, Value> {
+    let base = origin(&r.uri);
     let title = r
         .story()
         .map(|s| s.product.name.clone())
         .unwrap_or_default();
     let mut set = Map::new();
-    set.insert("anchor".into(), json!(r.uri));
     set.insert(
         format!("{GS1_VOC}defaultLink"),
         json!([{ "href": r.uri, "title": title, "type": "text/html" }]),
@@ -105,11 +80,13 @@ pub fn linkset(state: &AppState, r: &Resolution) -> Result<Value, ApiError> {
         format!("{GS1_VOC}traceability"),
         json!([{ "href": r.uri, "title": title, "type": "application/json" }]),
     );
-    set.insert(
-        format!("{GS1_VOC}verificationService"),
-        json!([{ "href": format!("{base}{}", super::public::VERIFY_API),
-                 "title": "hidden-code verification", "type": "application/json" }]),
-    );
+    if r.stamp.as_ref().is_some_and(|s| s.verifiable) {
+        set.insert(
+            format!("{GS1_VOC}verificationService"),
+            json!([{ "href": format!("{base}{}", super::public::VERIFY_API),
+                     "title": "hidden-code verification", "type": "application/json" }]),
+        );
+    }
     if let Some(story) = r.story() {
         let certificates: Vec<Value> = story
             .documents
@@ -139,6 +116,51 @@ pub fn linkset(state: &AppState, r: &Resolution) -> Result<Value, ApiError> {
             }
         }
     }
+    set
+}
+
+/// The 307 to the first link of `link_type` (`gs1:pip`, `pip` or the relation URI), from the
+/// same links the linkset lists; 404 `link_type_not_found` when there is none.
+pub fn redirect(
+    state: &AppState,
+    r: &Resolution,
+    link_type: &str,
+) -> Result<HttpResponse, ApiError> {
+    let rel = relation(&normalise_link_type(link_type));
+    let links = links(state, r);
+    let href = links
+        .get(&rel)
+        .and_then(Value::as_array)
+        .and_then(|list| list.first())
+        .and_then(|link| link.get("href"))
+        .and_then(Value::as_str)
+        .ok_or_else(|| {
+            ApiError::new(
+                Kind::NotFound,
+                "link_type_not_found",
+                format!("linkType: this stamp has no link of type {link_type:?}"),
+            )
+            .with_field("linkType")
+        })?;
+    Ok(HttpResponse::TemporaryRedirect()
+        .insert_header((header::LOCATION, href))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .finish())
+}
+
+/// The linkset of a resolution; 404 `unknown_serial` when the stamp is not ours.
+pub fn linkset(state: &AppState, r: &Resolution) -> Result<Value, ApiError> {
+    if r.stamp.is_none() {
+        return Err(ApiError::new(
+            Kind::NotFound,
+            "unknown_serial",
+            "serial: no stamp with this serial was issued for this product",
+        )
+        .with_field("serial"));
+    }
+    let mut set = Map::new();
+    set.insert("anchor".into(), json!(r.uri));
+    set.extend(links(state, r));
     Ok(json!({ "linkset": [Value::Object(set)] }))
 }
 
