@@ -124,3 +124,29 @@ fn any_change_changes_the_hash() {
         "recordTime and eventID are not part of the hash"
     );
 }
+
+/// XML 1.0 §4.3.3: a document in UTF-16 (with its byte order mark, either byte order) reads as
+/// the same events, with the same hashes, as its UTF-8 original; a broken one is refused.
+#[test]
+fn utf16_documents_read_as_their_utf8_original() {
+    let original = parse_xml(EX1_XML.as_bytes()).unwrap();
+    let declared = format!(r#"<?xml version="1.0" encoding="UTF-16"?>{EX1_XML}"#);
+    let little: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(declared.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let big: Vec<u8> = [0xFE, 0xFF]
+        .into_iter()
+        .chain(declared.encode_utf16().flat_map(u16::to_be_bytes))
+        .collect();
+    for utf16 in [&little, &big] {
+        let read = parse_xml(utf16).unwrap();
+        assert_eq!(read.events.len(), original.events.len());
+        for (a, b) in read.events.iter().zip(&original.events) {
+            assert_eq!(event_hash(a), event_hash(b));
+        }
+    }
+    let mut broken = little.clone();
+    broken.extend_from_slice(&[0x00, 0xD8]); // a lone high surrogate
+    assert!(parse_xml(&broken).is_err());
+}
