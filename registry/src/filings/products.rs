@@ -112,6 +112,9 @@ pub fn create_product(
     let enterprise = require_active(conn, enterprise_id)?;
     let gtin = Gtin::parse(&new.gtin)
         .map_err(|e| RegistryError::invalid("invalid_gtin", "gtin", e.to_string()))?;
+    if let Some(why) = gtin.not_a_trade_item() {
+        return Err(RegistryError::invalid("restricted_gtin", "gtin", why));
+    }
     if let Some(prefix) = &enterprise.company_prefix {
         let prefix = CompanyPrefix::parse(prefix)
             .map_err(|e| RegistryError::Config(format!("stored company prefix: {e}")))?;

@@ -119,6 +119,9 @@ pub fn add_site(
     let name = text("name", &new.name, 200)?;
     let gln = Gln::parse(&new.gln)
         .map_err(|e| RegistryError::invalid("invalid_gln", "gln", e.to_string()))?;
+    if let Some(why) = gln.not_a_location() {
+        return Err(RegistryError::invalid("restricted_gln", "gln", why));
+    }
     let address = text("address", &new.address, 500)?;
     coordinates(new.latitude, new.longitude)?;
     let taken: i64 = sites::table

@@ -170,6 +170,30 @@ impl Gtin {
         &self.as_str()[14 - self.kind.digits()..]
     }
 
+    /// Why this GTIN cannot identify a trade item in a shared registry, if it cannot (GS1
+    /// General Specifications §1.4.2 and §2.1.12): a Restricted Circulation Number (GTIN-13 /
+    /// GTIN-14 prefixes 020–029, 040–049 and 200–299, that is GTIN-12 starting 2 or 4; GTIN-8
+    /// starting 0 or 2), a coupon or refund number (050–059, 980–999), or all zeros.
+    pub fn not_a_trade_item(&self) -> Option<&'static str> {
+        let body = &self.as_str()[1..13];
+        if body.bytes().all(|b| b == b'0') {
+            return Some("a GTIN of zeros identifies nothing");
+        }
+        if self.kind == GtinKind::Gtin8 {
+            return matches!(self.original().as_bytes()[0], b'0' | b'2')
+                .then_some("a GTIN-8 starting 0 or 2 is a restricted circulation number (RCN-8)");
+        }
+        match body.as_bytes() {
+            [b'0', b'2' | b'4', ..] | [b'2', ..] => Some(
+                "a restricted circulation number (prefix 02, 04 or 2) is only for use within a company or region",
+            ),
+            [b'0', b'5', ..] | [b'9', b'8' | b'9', ..] => {
+                Some("a coupon or refund number (prefix 05, 98 or 99) is not a trade item")
+            }
+            _ => None,
+        }
+    }
+
     /// True when the GS1 company prefix `prefix` starts the GTIN (after the indicator digit of the
     /// 14-digit form). GTIN-8s carry a GS1-8 prefix, not a company prefix: always false.
     pub fn has_company_prefix(&self, prefix: &CompanyPrefix) -> bool {
@@ -205,6 +229,25 @@ impl Gln {
     }
 
     /// The 13 digits.
+    /// Why this number cannot be a GLN of a registered location, if it cannot: a Restricted
+    /// Circulation Number (prefixes 02, 04, 2), a coupon or refund prefix (05, 98, 99), the
+    /// ISSN and ISBN prefixes (977–979), or all zeros.
+    pub fn not_a_location(&self) -> Option<&'static str> {
+        match &self.0 {
+            digits if digits.iter().all(|&b| b == b'0') => {
+                Some("a GLN of zeros identifies nothing")
+            }
+            [b'0', b'2' | b'4', ..] | [b'2', ..] => {
+                Some("a restricted circulation number (prefix 02, 04 or 2) is not a GLN")
+            }
+            [b'0', b'5', ..] | [b'9', b'8' | b'9', ..] => {
+                Some("a coupon or refund prefix (05, 98 or 99) is not a GLN")
+            }
+            [b'9', b'7', b'7'..=b'9', ..] => Some("prefixes 977 to 979 (ISSN, ISBN) are not GLNs"),
+            _ => None,
+        }
+    }
+
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.0).unwrap_or_default()
     }
@@ -456,5 +499,57 @@ mod tests {
         assert!(serde_json::from_str::<Gln>("\"0614141000012\"").is_ok());
         assert!(serde_json::from_str::<Sscc>("\"106141411234567898\"").is_err());
         assert!(serde_json::from_str::<CompanyPrefix>("\"0614141\"").is_ok());
+    }
+
+    /// A GS1 key of `body` (its check digit appended).
+    fn key(body: &str) -> String {
+        format!("{body}{}", check_digit(body).unwrap())
+    }
+
+    #[test]
+    fn restricted_circulation_and_coupon_numbers_are_no_trade_items_or_locations() {
+        let gtin = |body: &str| Gtin::parse(&key(body)).unwrap().not_a_trade_item();
+        // Trade items: Chinese, GS1 example, ISBN and ISSN GTIN-13s, a GTIN-14 of one of them.
+        for ok in [
+            "690123456789",
+            "401234500000",
+            "978710111111",
+            "977100000000",
+            "1690123456789",
+        ] {
+            assert_eq!(gtin(ok), None, "{ok}");
+        }
+        // RCN GTIN-13 (2x), GTIN-12 starting 2 or 4 (02x, 04x), GTIN-8 starting 0 or 2,
+        // coupons (05x as GTIN-12 5..., 98x, 99x), all zeros, and an indicator over an RCN.
+        for restricted in [
+            "200000000001",
+            "29123456789",
+            "41234567890",
+            "51234567890",
+            "981234567890",
+            "991234567890",
+            "0000000",
+            "2000000",
+            "000000000000",
+            "1200000000001",
+        ] {
+            assert!(gtin(restricted).is_some(), "{restricted}");
+        }
+        let gln = |body: &str| Gln::parse(&key(body)).unwrap().not_a_location();
+        for ok in ["690123456789", "401234500000", "061414100000"] {
+            assert_eq!(gln(ok), None, "{ok}");
+        }
+        for restricted in [
+            "200000000001",
+            "020000000001",
+            "977000000000",
+            "978000000000",
+            "979000000000",
+            "980000000000",
+            "990000000000",
+            "000000000000",
+        ] {
+            assert!(gln(restricted).is_some(), "{restricted}");
+        }
     }
 }

@@ -16,6 +16,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::regions::Country;
+
 /// The 31 characters of the code, in the order of their values 0..=30.
 const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 
@@ -27,12 +29,28 @@ const WEIGHTS: [u32; 17] = [
 /// GB 11714 weights of the 8 body characters of an organisation code.
 const ORG_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
 
-/// First two digits of the region codes of GB/T 2260: provinces, plus `10` for national-level
-/// registrations (`100000`).
-const PROVINCES: [u8; 35] = [
-    10, 11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51,
-    52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82,
+/// GB 32100-2015 tables 1 and 2: each registration authority (position 1) with the entity
+/// types (position 2) it registers: `1` establishment offices, `2` foreign affairs, `3` justice,
+/// `4` culture, `5` civil affairs, `6` tourism, `7` religious affairs, `8` trade unions, `9`
+/// market regulation (`1` enterprise, `2` individual business, `3` farmers' co-operative), `A`
+/// the military, `N` agriculture (rural collective economic organisations), `Y` others.
+const AUTHORITIES: [(u8, &[u8]); 12] = [
+    (b'1', b"1239"),
+    (b'2', b"19"),
+    (b'3', b"1234569"),
+    (b'4', b"19"),
+    (b'5', b"1239"),
+    (b'6', b"129"),
+    (b'7', b"129"),
+    (b'8', b"19"),
+    (b'9', b"123"),
+    (b'A', b"19"),
+    (b'N', b"1239"),
+    (b'Y', b"1"),
 ];
+
+/// The region code of national-level registrations.
+const NATIONAL: &str = "100000";
 
 /// Why a string is not a Unified Social Credit Code. Positions count from 1.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -64,10 +82,17 @@ pub enum UsccError {
         /// The character found.
         found: char,
     },
-    /// Positions 3-8 are not a plausible GB/T 2260 region code.
+    /// Positions 1-2 name no registration authority and entity type of GB 32100.
     #[error(
-        "region code '{region}' (positions 3-8) is not six digits starting with a GB/T 2260 province code"
+        "positions 1-2 '{found}' are no registration authority and entity type of GB 32100 (an enterprise registered by market regulation is 91)"
     )]
+    BadAuthority {
+        /// The two characters found.
+        found: String,
+    },
+    /// Positions 3-8 are not a GB/T 2260 region code (nor a county of a known prefecture, for
+    /// codes issued before a county was merged or renamed).
+    #[error("region code '{region}' (positions 3-8) is no GB/T 2260 region")]
     BadRegion {
         /// The six characters found.
         region: String,
@@ -88,6 +113,16 @@ pub enum UsccError {
         /// The character found.
         found: char,
     },
+}
+
+/// Whether positions 3-8 name a region of China: national, a region of the GB/T 2260 table, or
+/// a county (since merged or renamed) of a prefecture in it.
+fn is_region(code: &str) -> bool {
+    let regions = Country::Cn.regions();
+    code.bytes().all(|b| b.is_ascii_digit())
+        && (code == NATIONAL
+            || regions.get(code).is_some()
+            || regions.get(&format!("{}00", &code[..4])).is_some())
 }
 
 /// A validated Unified Social Credit Code (GB 32100-2015).
@@ -167,12 +202,16 @@ impl UnifiedSocialCreditCode {
         // All 18 characters are ASCII from here on.
         let mut bytes = [0u8; 18];
         bytes.copy_from_slice(s.as_bytes());
+        let known_type = AUTHORITIES
+            .iter()
+            .any(|(authority, types)| *authority == bytes[0] && types.contains(&bytes[1]));
+        if !known_type {
+            return Err(UsccError::BadAuthority {
+                found: s[..2].to_owned(),
+            });
+        }
         let region = &s[2..8];
-        let province = region
-            .get(..2)
-            .and_then(|p| p.parse::<u8>().ok())
-            .filter(|p| PROVINCES.contains(p));
-        if !region.bytes().all(|b| b.is_ascii_digit()) || province.is_none() {
+        if !is_region(region) {
             return Err(UsccError::BadRegion {
                 region: region.to_owned(),
             });
@@ -326,6 +365,34 @@ mod tests {
                 region: "990000".into()
             })
         );
+        // Positions 3-8 are checked against the region table, not only the province.
+        for region in ["419999", "123456"] {
+            let body = format!("91{region}60003734");
+            let org = organisation_code_check_char(&body[8..16]).unwrap();
+            let body = format!("{body}{org}");
+            let code = format!("{body}{}", uscc_check_char(&body).unwrap());
+            assert_eq!(
+                p(&code),
+                Err(BadRegion {
+                    region: region.into()
+                }),
+                "{code}"
+            );
+        }
+        // Positions 1-2: a registration authority and one of its entity types.
+        for authority in ["00", "01", "90", "98", "9A", "Y2"] {
+            let body = format!("{authority}11000060003734");
+            let org = organisation_code_check_char(&body[8..16]).unwrap();
+            let body = format!("{body}{org}");
+            let code = format!("{body}{}", uscc_check_char(&body).unwrap());
+            assert_eq!(
+                p(&code),
+                Err(BadAuthority {
+                    found: authority.into()
+                }),
+                "{code}"
+            );
+        }
         assert_eq!(
             p("91110000600037342L"),
             Err(BadOrganisationCodeCheck {
