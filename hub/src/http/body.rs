@@ -32,8 +32,9 @@ pub async fn idle_timeout(
                 Err(_) => Some((Err(stalled()), None)),
             }
         });
+        // Fused: a reader may poll again after the end (multipart does).
         req.set_payload(Payload::Stream {
-            payload: Box::pin(timed),
+            payload: Box::pin(timed.fuse()),
         });
     }
     next.call(req).await
