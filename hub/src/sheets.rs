@@ -1,6 +1,6 @@
 //! Stamp sheets, shared by `GET /api/v1/stamp-orders/{id}/sheet.pdf` and `hub stamps print`:
-//! an order's labels read from the database in pages and drawn by `reports::stamps` as they
-//! come, so an order of any size passes in bounded memory.
+//! an order's labels read from the database in pages of 2,000 and drawn by `reports::stamps`
+//! as they come, so an order of any size passes in bounded memory.
 //!
 //! Hidden codes are derived (never read: they are not stored) and printed only when the caller
 //! passes the key ring, which the API does only for an officer of the issuing department.

@@ -18,6 +18,15 @@
 //!
 //! Errors are an [`EpcisError`]: which event (0-based), which field path, and what is wrong,
 //! e.g. `events[3].bizStep: "shipping_fast" is not a CBV business step`.
+//!
+//! Where GS1's XSD and JSON Schema differ, the readers take the reading that loses nothing:
+//! `persistentDisposition` is accepted on all five event types (as the XSD allows), and CBV URNs
+//! inside JSON-LD are accepted and normalised to web URIs. An unknown event type is refused.
+//!
+//! Some documents of the conformance corpus are refused on purpose: those whose GRAI (AI 8003)
+//! fails its check digit, XML whose elements are out of schema order, and a `certificationInfo`
+//! that is not a URI. `DELIBERATE_REJECTIONS` in `adapters/tests/epcis_corpus.rs` lists each with
+//! its reason.
 
 pub mod fields;
 pub mod json;

@@ -8,6 +8,9 @@
 //! [`MULTIPART_PEEK`] bytes), so an upload is refused before any of its file is received, and
 //! the body is handed on whole (what was read, then the rest of the stream). Browsers send
 //! parts in the order of the form's inputs, so the token's hidden input comes first.
+//!
+//! Never in the query string: a token in a URL ends up in logs and `Referer` headers. The portal's
+//! upload form (`FormView::upload_form`) puts the hidden token first and the file input last.
 
 use actix_web::dev::ServiceRequest;
 use actix_web::http::header;

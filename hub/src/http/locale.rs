@@ -5,6 +5,9 @@
 //! or vi and a translation exists. The `error` code, the `field` and every other key stay as
 //! they are, so clients keep matching on codes; a code nobody has translated yet keeps its
 //! English message. HTML error pages (the portal's) are left alone.
+//!
+//! Handlers and the registry write English messages only; translating them is this middleware's
+//! job ([`localise_errors`]), by code.
 
 use actix_web::body::{BodySize, BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};

@@ -1,5 +1,9 @@
 //! An order's print sheet over HTTP, shared by the API and the portal's download: the label
 //! grid read from the query, and the PDF streamed as it is drawn.
+//!
+//! The sheet is drawn on a thread of its own into a bounded channel (256 KiB chunks) that the
+//! response reads, so the first pages leave before the last is drawn, and a client that stops
+//! reading stops the drawing.
 
 use actix_web::web::Bytes;
 use actix_web::{HttpResponse, web};

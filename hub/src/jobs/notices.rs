@@ -1,6 +1,11 @@
 //! Notice jobs: `notice.send` delivers a notice into its recipients' inboxes (rendered in each
 //! one's language by `reports`) and enqueues their e-mails, all in one transaction;
 //! `notice.email` sends one message.
+//!
+//! A worker without a working mailer (mail off, or its settings refused) does not claim
+//! `notice.email` jobs: they wait in the outbox. An e-mail job sends one message with a stable
+//! Message-ID; a 4xx or an unreachable server is retried with the outbox's back-off, a 5xx ends
+//! the job `dead` at once with the server's answer.
 
 use registry::notices::{self, EmailJob, Notice};
 use registry::outbox::Job;

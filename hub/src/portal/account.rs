@@ -1,6 +1,7 @@
-//! The signed-in user's account: who they are, and the language their notices (in the inbox
-//! and by e-mail) are written in, set through the API's audited change (`PUT /api/v1/me/locale`).
-//! The portal's own language is the switch in the header; this one is for notices.
+//! The signed-in user's account: who they are, and the language their notices (in the inbox and by
+//! e-mail) are written in, set through the operation behind `PUT /api/v1/me/locale`
+//! (`ops::notices::set_locale`). The portal's own language is the switch in the header; this one
+//! is for notices.
 
 use maud::{Markup, html};
 use registry::identity::{self, Actor, Locale, User};

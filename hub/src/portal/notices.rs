@@ -1,6 +1,8 @@
 //! The signed-in user's inbox of notices: the list (all, or unread only), and a notice's page,
-//! which marks it read the first time it is opened (through the API's audited marking, as a
-//! mail reader does). Another user's notice is 404. The navigation shows the unread count.
+//! which marks it read the first time it is opened, as a mail reader does: the page calls the
+//! audited marking (`ops::notices::read`) only while the notice is unread, so a notice is audited
+//! `notice.read` once however often it is opened. Another user's notice is 404. The navigation
+//! shows the unread count.
 
 use actix_web::web;
 use maud::{Markup, html};

@@ -8,6 +8,9 @@
 //!
 //! A read that fails answers [`Looked::Failed`]: the scan then reads on its own and reports the
 //! error as any other request would.
+//!
+//! A reader keeps its pooled connection while scans keep coming, and gives it back when the queue
+//! runs dry.
 
 use std::collections::HashMap;
 use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};

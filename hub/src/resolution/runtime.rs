@@ -1,6 +1,9 @@
 //! What the resolver keeps between requests: the hidden-code keys, the scan log, and a short
 //! cache of stories (a product and lot change rarely; a popular pack is scanned constantly), so
 //! that a scan costs one indexed read of the stamp.
+//!
+//! A story lives [`STORY_TTL`] (10 s), at most 20,000 of them; each story's part of the page is
+//! drawn once per language.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};

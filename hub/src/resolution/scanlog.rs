@@ -6,6 +6,9 @@
 //! A scan is a record of what the public saw, not an acknowledged write: a crash loses at most
 //! the last few milliseconds of scans, never a stamp, a verification failure (those are written
 //! before the answer, as the rate limits need them) or an alert already raised.
+//!
+//! Scans are not audit-log entries: the scan log is their record, and thousands a second would
+//! swamp the chain.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};

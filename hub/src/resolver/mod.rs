@@ -1,16 +1,24 @@
 //! The public stamp resolver at the root paths of the GS1 Digital Link:
 //! `GET /01/{gtin}/21/{serial}` and `GET /01/{gtin}/10/{lot}/21/{serial}` (uncompressed form).
+//! These routes are public API routes (no credential lookup), declared first in `crate::routes`:
+//! the router tries routes in order, and they are the busiest.
 //!
 //! Content negotiation, as GS1's resolver conventions say: a browser gets the product's story
 //! as a page ([`page`]), `Accept: application/json` the same as JSON, `Accept:
 //! application/linkset+json` or `?linkType=linkset` (or `all`) a linkset ([`linkset`]), and any
-//! other `?linkType=` a 307 to the link configured in `[stamps.links]`. Every resolution is
-//! logged ([`scanlog`]), with the client's address only as a keyed hash and its location (when
-//! it gives `?lat=&lon=` or `?country=`) coarsened. Verification with the hidden code and the
-//! "report a suspected fake" form are in [`public`].
+//! other `?linkType=` a 307 to the link configured in `[stamps.links]` (`gs1:pip`, `pip` and
+//! `https://gs1.org/voc/pip` name the same) or 404 `link_type_not_found`. Every verdict
+//! (`registry::stamps::resolve::Verdict`) answers 200, with `warning` set for all but `active`:
+//! the scan is the resource. Only the linkset of an unknown serial is 404.
 //!
-//! A scan costs one indexed read of the stamp: the story of its product and lot comes from a
-//! short cache ([`runtime`]).
+//! Every resolution is logged ([`scanlog`](crate::resolution::scanlog)), with the client's
+//! address only as a keyed hash and its location (when it gives `?lat=&lon=` or `?country=`)
+//! coarsened. Verification with the hidden code and the "report a suspected fake" form are in
+//! [`public`].
+//!
+//! A scan costs one indexed read of the stamp, batched with the scans waiting at the same moment
+//! ([`lookup`](crate::resolution::lookup)): the story of its product and lot comes from a short
+//! cache ([`runtime`](crate::resolution::runtime)).
 
 pub mod linkset;
 pub mod page;

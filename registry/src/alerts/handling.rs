@@ -2,6 +2,14 @@
 //! lies in their department's region and whose category the department regulates (or that name
 //! no category); an enterprise sees its own; an administrator all. Officers of the competent
 //! department acknowledge an open alert and close it, each time with a note.
+//!
+//! Alerts without a region are for administrators only. An officer outside an alert's jurisdiction
+//! gets 403 `outside_jurisdiction`; to an enterprise, another's alert is 404. Acknowledging takes
+//! an open alert (409 `alert_not_open` otherwise), closing an open or acknowledged one (409
+//! `alert_closed`); both need a note and an officer of the competent department, so administrators
+//! read alerts but do not handle them. Lists sort by `raised_at`, `kind`, `severity` (by urgency:
+//! info, warning, critical) or `status` (by progress: open, acknowledged, closed), ties newest
+//! first; the API and the portal pass the same `sort`.
 
 use chrono::NaiveDateTime;
 use diesel::dsl::sql;

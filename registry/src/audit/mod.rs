@@ -3,6 +3,12 @@
 //! over the previous row's hash and all of the row's columns; the chain head is kept MACed in
 //! `audit_head`. Editing, inserting or deleting a row behind the hub's back breaks the chain, and
 //! without the server key the chain cannot be re-forged.
+//!
+//! `seq` is assigned under a lock (a PostgreSQL advisory transaction lock; SQLite's single
+//! writer), never by a sequence, so a gap in it is a deletion. The key is derived from the server
+//! secret, which lives in configuration, never in the database. [`append`] is called inside the
+//! transaction of the change it records; in the hub only the operations layer calls it
+//! (`hub::ops::audited`).
 
 mod verify;
 

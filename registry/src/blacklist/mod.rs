@@ -3,6 +3,17 @@
 //! listing per enterprise is open at a time (the database enforces it); a removed listing stays
 //! as the record. Listing and removal ([`decisions`]) notify every department and the
 //! ministries; the published part of open listings is public ([`public_listings`]).
+//!
+//! Listing needs an officer of the competent department, a [`Penalty`] (`fine_top_of_range`,
+//! `licence_revoked`, `production_suspended`), a decision number and a reason; a second open
+//! listing is 409 `already_listed`, also when two race (a partial unique index). Removal is
+//! possible from `removable_from` (the listing day plus 12 months), with both confirmations
+//! (`penalties_fulfilled`, `no_new_heavy_penalty`, stored) and a reason. While listed, what the
+//! enterprise files (products, batches, capture jobs) is stored with `flagged = "blacklisted"`
+//! ([`filing_flag`]; the flag stays after removal) and filing is not refused; stamps are refused
+//! when issued and when activated (`crate::stamps::issue::require_may_receive`, through
+//! [`current_listing`]). The public list shows the published fields of open listings, also at
+//! `/blacklist` without sign-in.
 
 mod decisions;
 

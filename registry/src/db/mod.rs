@@ -1,8 +1,18 @@
-//! The store: one connection type over PostgreSQL and SQLite, a pool, and the few places where
-//! the two backends must be told apart.
+//! The store: one connection type over PostgreSQL and SQLite, a pool, and the connecting,
+//! migrating and transactions that differ per backend.
 //!
 //! The backend is chosen by the URL's scheme: `postgres://` or `postgresql://` for PostgreSQL,
 //! `sqlite://PATH` (or a bare path) for SQLite.
+//!
+//! SQLite runs in WAL mode with `synchronous = FULL` (an acknowledged write survives a crash),
+//! foreign keys on and a busy timeout; [`Db::transaction`] begins with `BEGIN IMMEDIATE`, and the
+//! write transactions of a process take turns. [`Db`] also holds the [`Clock`](crate::time::Clock)
+//! that every "now" is read from (`db.clock()`).
+//!
+//! Elsewhere in the registry, code that must differ per backend matches on `DbConn::Pg` /
+//! `DbConn::Sqlite` where it stands: bulk `COPY` against multi-row `INSERT`, advisory locks, row
+//! id allocation, `ON CONFLICT DO NOTHING` against `INSERT OR IGNORE`, `unnest` against
+//! `json_each`. ARCHITECTURE.md lists the modules.
 
 pub(crate) mod migrate;
 mod scratch;

@@ -6,6 +6,11 @@
 //! administrators all; the public only published ones (the enterprise publishes a document
 //! linked to a product or batch, for the product page), and anyone may ask whether a content
 //! hash is on file ([`verify`]), which answers the facts without the bytes.
+//!
+//! Only the types in [`CONTENT_TYPES`] are accepted (PDF, OFD, images, XML, JSON, text, CSV, ZIP,
+//! octet-stream): published documents are served from the hub's own origin, so nothing a browser
+//! would run. A refused or failed upload leaves no row and no referenced file, and a file of the
+//! directory store is checked against its hash whenever it is read ([`store`]).
 
 mod read;
 pub mod store;

@@ -1,5 +1,11 @@
 //! The review workflow: the competent department approves or rejects a registration, and
 //! suspends, revokes or reinstates an enterprise.
+//!
+//! The moves ([`Decision`]): `pending` to `active` (approve) or `rejected` (reject); `active` to
+//! `suspended`; `active` or `suspended` to `revoked`, for good; `suspended` to `active`
+//! (reinstate). Any other is 409 `invalid_transition`. Rejecting, suspending and revoking need a
+//! reason, which the enterprise reads. The decider must pass `require_jurisdiction`; the hub's
+//! routes admit officers only, so administrators read but do not decide.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;

@@ -1,4 +1,11 @@
 //! Searching enterprises: filtered, sorted, paginated, and scoped to what the actor may see.
+//!
+//! Names are matched in `enterprise_search.search_name`: the name and the English name,
+//! Unicode-lower-cased when written, and the needle lower-cased alike, so the match ignores case
+//! on both databases, Vietnamese capitals included (SQLite's `LIKE` folds ASCII only, PostgreSQL's
+//! folds nothing). SQLite finds the needle with `instr`; PostgreSQL with `LIKE '%...%'`, served by
+//! a trigram index, from three characters on, and with `strpos` below that. Region filters are
+//! ranges or code lists (see `crate::regions`). BENCHMARKS.md has the costs.
 
 use std::collections::HashMap;
 

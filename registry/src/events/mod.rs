@@ -21,6 +21,13 @@
 //!
 //! `company_prefix` (events, identifier rows, nodes and edges) is the sharding key of the large
 //! tables; see [`company_prefix`] for what it holds.
+//!
+//! Every event belongs to a stored capture job. On PostgreSQL `epcis_events.capture_job_id` has no
+//! foreign key (its per-row trigger cost more than the rows;
+//! `2026-11-30-000100_capture_throughput`): the reference holds by construction, since events are
+//! written only by [`capture`], in the transaction that inserts their job, and neither events nor
+//! capture jobs are ever deleted. The derived tables (`lineage_nodes`, `epcis_event_nodes`,
+//! `lineage_edges`) carry no foreign keys either and hold the same way.
 
 pub mod body;
 pub mod lineage;

@@ -1,5 +1,10 @@
 //! The simple event query: filters on the stored columns and the identifier index, ordered by
 //! event time then row id, paged by an opaque token.
+//!
+//! An EPC pattern (`urn:epc:idpat:...`) of a `MATCH_` parameter becomes a canonical prefix, read
+//! on `lineage_nodes.identifier`: on PostgreSQL as `LIKE 'prefix%'`, which its `text_pattern_ops`
+//! index serves; on SQLite as the equivalent byte range, since SQLite's `LIKE` folds case and uses
+//! no index.
 
 use chrono::{DateTime, NaiveDateTime};
 use diesel::prelude::*;

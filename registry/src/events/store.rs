@@ -1,5 +1,20 @@
 //! Capture: a parsed document's events into the database in one go, duplicates skipped, with
 //! their identifiers, lineage edges and a capture job.
+//!
+//! Capture is synchronous, in two steps. [`prepare`], outside any transaction (so that SQLite's
+//! single write turn holds only database work), sets each event's `recordTime` to when the hub
+//! received it, computes the GS1 event hashes, compresses the bodies ([`super::body`]), derives
+//! each event's identifiers and lineage edges, and drops repeats within the document. [`capture`],
+//! in the caller's transaction, skips the events already stored, inserts the capture job, then
+//! writes the rest in rounds of 2,000 events: row ids allocated first (PostgreSQL: `nextval` for
+//! the whole round; SQLite: after the largest id ever used, under its single writer), then events
+//! (in hash order, so that the unique hash index fills in key order), identifier rows and lineage
+//! edges, with `COPY ... BINARY` on PostgreSQL and multi-row `INSERT`s on SQLite.
+//!
+//! Before it, in the same transaction, `super::policy::capture_checked` holds the document to the
+//! capture policy; after it the caller (`hub::ops::epcis`) appends the one audit row. A refused
+//! document writes nothing; a capture that lost a race to a concurrent one is retried with the
+//! same prepared events.
 
 use std::collections::HashSet;
 use std::time::Instant;

@@ -1,5 +1,11 @@
 //! What enterprises file beside their registration: sites and licences (registration data),
 //! products and batches (filings proper, by an active enterprise for itself only).
+//!
+//! Filing needs an active enterprise (`crate::enterprises::require_active`, 409
+//! `enterprise_not_active`), and a product's GTIN must lie within the enterprise's GS1 company
+//! prefix when it has one. Products and batches carry that `company_prefix` (empty when none), the
+//! future shard key. What an enterprise files while it is on the blacklist is stored with
+//! `flagged = "blacklisted"` (see `crate::blacklist`): filing is not refused.
 
 pub mod batches;
 pub mod countries;

@@ -6,6 +6,10 @@
 //! allows, reads AI data attributes from the query string (other parameters, such as
 //! `linkType`, are ignored) and validates the whole as an element string. Compressed URIs are
 //! recognised and refused.
+//!
+//! A zero-suppressed GTIN (8, 12 or 13 digits) in the path is refused by default, as the GS1
+//! Syntax Engine does; `Options::permit_zero_suppressed_gtin` pads it to 14 digits instead
+//! (scanner input, [`super::scan`], sets it).
 
 use super::ai::{self, AiEntry};
 use super::element_string::{AiValue, ElementString, ElementStringError, Options};

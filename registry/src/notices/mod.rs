@@ -7,6 +7,15 @@
 //! ([`deliver`]) resolves the audience to active users ([`recipients`]), writes each one's inbox
 //! row with the text rendered in their language, and enqueues one e-mail per recipient
 //! ([`EMAIL_JOB`]) under a key per notice and recipient, so that retries never mail twice.
+//!
+//! Text is rendered at delivery, in each recipient's `locale` (or the configured
+//! `notices.default_locale`), by `reports::notices`, and stored in the inbox row; the e-mail
+//! repeats it. A topic without a template renders generically with its parameters, so no notice is
+//! lost for want of a text. Delivery happens once: the inbox row is unique per user, topic and
+//! source, and the e-mail job's dedupe key is per notice and recipient, so a delivery repeated by
+//! another replica or after a crash writes nothing new. With mail off (`mail.enabled = false`)
+//! delivery writes inbox rows only. Marking a notice read is a change of its own, audited as
+//! `notice.read` (`hub::ops::notices::read`).
 
 mod audience;
 mod inbox;

@@ -13,6 +13,14 @@
 //! GB/T 2260, where coverage is the digit-prefix rule (`410000` covers `41xxxx`, `410100` covers
 //! `4101xx`), which the generated hierarchy agrees with (a test checks); shorter codes are
 //! Vietnamese, where coverage walks the parent links.
+//!
+//! The hierarchy is data compiled into the binary (3,217 Chinese regions, 3,355 Vietnamese), not a
+//! table: it changes with a release, and a jurisdiction check needs no query. The database records
+//! which country its codes belong to (`set_country`); `hub serve` records the configured
+//! `registry.country` at start and refuses to start when it differs from the stored one once
+//! departments or enterprises exist. Searches turn a region into a range of `region_code` (China:
+//! `41` covers `[41, 42)`) or a list of codes (Viet Nam) through `within_coverage!`, never `LIKE`,
+//! which neither database serves from the index here.
 
 mod setting;
 

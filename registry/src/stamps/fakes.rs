@@ -1,6 +1,9 @@
 //! The public "report a suspected fake" form: stored in `stamp_fake_reports` and raised as a
 //! `stamp_fake_report` alert to the producer's competent department (one alert per stamp and
 //! day; further reports that day attach to it).
+//!
+//! A report is a change made by the public: its caller (`hub::ops::stamps::report_fake`) audits it
+//! with the actor `public`.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;

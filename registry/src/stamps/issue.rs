@@ -7,6 +7,15 @@
 //! for a duplicate serial is rolled back to its savepoint, the serials already taken are drawn
 //! again, and the chunk is written anew. Anti-counterfeit stamps record the key version of the
 //! hidden-code ring; the hidden code itself is never stored.
+//!
+//! Stamp rows are written only here, in the transaction that inserts their order, and orders are
+//! never deleted; so on PostgreSQL `stamps.order_id` carries no foreign key (its per-row trigger
+//! cost 5 s per million stamps; `2026-11-30-000090_stamps_bulk_issue`), while SQLite keeps it. An
+//! order's serials are drawn first, sorted and numbered (`seq`) in that order, so that each chunk
+//! reaches both unique indexes in key order; the set drawn is the same uniform draw.
+//! [`require_may_receive`] refuses an enterprise on the blacklist (409 `enterprise_blacklisted`,
+//! through `crate::blacklist::current_listing`), suspended (`enterprise_suspended`) or otherwise
+//! not active (`enterprise_not_active`).
 
 use std::collections::HashSet;
 

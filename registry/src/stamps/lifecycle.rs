@@ -2,6 +2,10 @@
 //! the order's product) and revocation by the issuing department. Both act on one serial, a
 //! `seq` range of an order, or a whole order, and write a decision row over the range beside
 //! the stamps they change (call inside a transaction, with the audit entry).
+//!
+//! Activation is held to the issuing rule too ([`super::issue::require_may_receive`], the same 409
+//! codes): an enterprise listed or suspended after its order was issued cannot put its stamps into
+//! use.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;

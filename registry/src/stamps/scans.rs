@@ -10,6 +10,14 @@
 //! (`stamp_scan_limit`), two located scans further apart than `max_travel_kmh` allows in the
 //! time between them (`stamp_implausible_travel`, haversine distance), a scan in a country
 //! outside the product's declared markets (`stamp_outside_market`).
+//!
+//! Dedupe keys: an unknown serial per GTIN and day; a revoked stamp, a wrong hidden code
+//! ([`super::verify`]), the scan limit and implausible travel per stamp; outside the market per
+//! GTIN, country and day; fake reports per serial and day ([`super::fakes`]: later reports attach
+//! to the alert). Alerts go to the producer's region and category, so to its competent
+//! departments; an unknown serial under a GTIN nobody registered goes to the administrators.
+//! Travel is the haversine distance between the coarse locations (0.1 degree), less 16 km of
+//! rounding, against `max_travel_kmh` over the time between the scans.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;

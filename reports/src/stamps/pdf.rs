@@ -1,5 +1,8 @@
 //! A minimal streaming PDF 1.4 writer: numbered objects written as they come, their byte
 //! offsets kept (8 bytes per object) for the cross-reference table at the end.
+//!
+//! Written here because printpdf and pdf-writer both hold the whole document in memory, and a
+//! sheet of a million stamps must stream.
 
 use std::io::{self, Write};
 

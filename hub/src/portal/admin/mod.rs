@@ -1,5 +1,5 @@
-//! Administration: departments (list, create) and users (list, create, deactivate and
-//! reactivate), through the same audited functions as the API.
+//! Administration: departments (list, create) and users (list, create, deactivate and reactivate),
+//! through the operations the API uses (`ops::departments`, `ops::users`).
 
 pub mod departments;
 pub mod users;

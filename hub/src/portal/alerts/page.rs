@@ -1,6 +1,6 @@
 //! An alert's page: what was raised, about whom, its detail, who handled it and how; for an
 //! officer of the competent department, the forms that acknowledge an open alert and close it,
-//! each with a note, through the API's audited handling.
+//! each with a note, through the operation the API uses (`ops::alerts::handle`).
 
 use actix_web::web;
 use maud::{Markup, html};

@@ -1,8 +1,8 @@
 //! The serious breach-of-trust blacklist: for officers and administrators, the full list and a
 //! listing's page with its removal form; on an enterprise's dashboard, its listing and the form
 //! that lists it (officers of the competent department); and the public page `/blacklist`, for
-//! anyone, with the published fields only. Listing and removal go through the API's audited
-//! functions.
+//! anyone, with the published fields only. Listing and removal go through the operations the API
+//! uses (`ops::blacklist`); administrators read listings but do not decide them.
 
 pub mod enterprise;
 pub mod list;

@@ -1,7 +1,7 @@
-//! The review actions, posted from an enterprise's dashboard or the review queue: decisions on
-//! the enterprise (approve, reject, suspend, revoke, reinstate), the credit tier, and decisions
-//! on proposed changes. Each goes through the API's audited function; a refusal is shown on the
-//! dashboard next to the form it came from.
+//! The review actions, posted from an enterprise's dashboard or the review queue: decisions on the
+//! enterprise (approve, reject, suspend, revoke, reinstate), the credit tier, and decisions on
+//! proposed changes. Each goes through the operation the API uses (`ops::enterprises`); a refusal
+//! is shown on the dashboard next to the form it came from.
 
 use actix_web::web;
 use registry::enterprises::Decision;

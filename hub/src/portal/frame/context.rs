@@ -1,6 +1,9 @@
 //! What a portal handler starts from ([`Ctx`]): the language, who is signed in, the CSRF token
 //! its forms carry, the flash message left by the previous post, and the responses a page
 //! gives (a page, a redirect with a flash, a refusal rendered as a page).
+//!
+//! For a signed-in user, [`Ctx::load`] counts the unread notices for the navigation's badge: one
+//! indexed count per page; a failed count leaves the badge off rather than failing the page.
 
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::Payload;

@@ -4,7 +4,7 @@
 //! its batches of the order's product); officers of the issuing department the revocation form
 //! (all or a range, with a reason). Reads are the registry's scoped reads (`order_summary`:
 //! another enterprise's order is 404, an officer outside the jurisdiction gets 403); writes the
-//! API's audited functions.
+//! operations the API uses (`ops::stamps`).
 
 use actix_web::web;
 use maud::{Markup, html};

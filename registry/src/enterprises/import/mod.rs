@@ -12,6 +12,11 @@
 //! so the report lists every bad line) and the report says nothing was written: the caller
 //! must then roll its transaction back. With `skip_bad`, bad lines are reported and the good
 //! ones written.
+//!
+//! The multi-row inserts run on the concrete connection (diesel's batch insert does not pass
+//! through `MultiConnection`). The caller (`hub::ops::import`) audits the whole import once (the
+//! file's SHA-256, the counts, the lines skipped): a hundred thousand audit-chain appends would
+//! cost more than the import.
 
 use std::collections::HashSet;
 

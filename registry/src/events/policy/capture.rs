@@ -14,6 +14,11 @@
 //!   category of the filed product of the GTIN, else a category of the enterprise whose GS1
 //!   company prefix the key is in. Refused with 403 `capture_outside_category`; an adapter
 //!   bound to no category captures nothing (`capture_no_category`).
+//!
+//! Administrators capture anything. An approved enterprise is active or suspended: a suspended
+//! producer still files the shipments, recalls and disposals of what it made. A regulator adapter
+//! is a `system` user bound to a category (`users.category`). The checks run before capture
+//! writes, in its transaction.
 
 use std::collections::{HashMap, HashSet};
 

@@ -1,5 +1,11 @@
 //! References to GLNs of no registered site or enterprise: warnings kept with the capture job,
 //! or a refusal, by configuration.
+//!
+//! `[epcis] unregistered_gln` in the hub's configuration chooses: `warn` keeps the warnings with
+//! the job (`capture_job_warnings`: the first 1,000, and their count) and returns them; `reject`
+//! answers 422 `unregistered_gln` naming the first such field, and nothing is written. Foreign
+//! prefixes (an import's partners) count alike; each warning carries the country of the GS1 Member
+//! Organisation of the GLN's prefix.
 
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};

@@ -14,6 +14,10 @@
 //! row against small sets (the jurisdiction's company prefixes and site locations) and its
 //! job's primary key, never against a set of events, so a page in event-time order costs the
 //! rows it reads, not the size of the jurisdiction.
+//!
+//! Two known imprecisions: the company-prefix key is 7 digits, so enterprises whose longer
+//! prefixes share those digits see each other's events (the price of the sharding key); and an
+//! SGLN with an extension (`/254/...`) does not count as the site.
 
 use diesel::prelude::*;
 use diesel::sql_types::{Integer, Text};

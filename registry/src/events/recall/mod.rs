@@ -3,6 +3,12 @@
 //! country, region, warehouse and retailer), with quantities and dates, and one row per event
 //! and affected lot (the sortable spreadsheet FSMA 204 asks for; `reports::recall` writes it
 //! as CSV).
+//!
+//! Places group as a recall needs them: regions as `country/region` (`CN/410102`,
+//! `VN/unregistered`); warehouses are registered warehouse and port sites; retailers are stores
+//! and any place with a `retail_selling` event, grouped by enterprise. Rows (one per event and
+//! affected lot: the items of a lot counted, class quantities with their unit) sort by any column
+//! of [`SORT_KEYS`], comma-separated, `-` for descending (`sort=country,-event_time`).
 
 mod build;
 

@@ -6,6 +6,10 @@
 //! logistic unit (SSCC) or any other GS1-keyed object, or from an enterprise (what left its
 //! sites and parties, or what arrived there). [`walk`] finds the objects reached and when;
 //! then the events that touch them within those windows give the places, parties and dates.
+//!
+//! A walk stops at [`MAX_NODES`] (200,000) nodes and says `truncated`. Who may start a trace from
+//! what is [`authorize`] (officers within their jurisdiction, enterprises their own objects);
+//! where the trace went, matched to the registry, is [`places`].
 
 mod access;
 pub(crate) mod graph;
