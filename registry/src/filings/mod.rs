@@ -2,10 +2,13 @@
 //! products and batches (filings proper, by an active enterprise for itself only).
 
 pub mod batches;
-pub mod countries;
 pub mod licences;
 pub mod products;
 pub mod sites;
+
+/// The country codes of target markets: [`crate::ids::countries`], under the name the hub's
+/// callers use.
+pub use crate::ids::countries;
 
 use serde::Deserialize;
 
