@@ -327,6 +327,19 @@ impl Db {
     }
 }
 
+/// Writes a consistent copy of the SQLite database behind `conn` into the new file `target`
+/// with `VACUUM INTO`, while other connections keep reading and writing. PostgreSQL is backed
+/// up with `pg_dump`: there this is a [`RegistryError::Config`].
+pub fn backup_sqlite(conn: &mut DbConn, target: &str) -> Result<()> {
+    let DbConn::Sqlite(lite) = conn else {
+        return Err(RegistryError::Config(
+            "VACUUM INTO copies a SQLite database; back up PostgreSQL with pg_dump".into(),
+        ));
+    };
+    lite.batch_execute(&format!("VACUUM INTO '{}'", target.replace('\'', "''")))?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
