@@ -11,7 +11,9 @@
 
 #![allow(clippy::panic, reason = "test support: a failed setup fails the test")]
 
-use crate::db::{Backend, Db, DbUrl, PoolOptions, ScratchDb, run_migrations};
+use crate::db::{Backend, Db, DbConn, DbUrl, PoolOptions, ScratchDb, run_migrations};
+use crate::departments::{Category, NewDepartment, create_department};
+use crate::identity::{Actor, AuthMethod, NewUser, Role, create_user};
 use crate::time::Clock;
 
 /// The environment variable that selects PostgreSQL for tests.
@@ -137,4 +139,45 @@ impl Default for TestDb {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// An officer of a new department for `region` and `category`: `name` is the department's
+/// code and name and the officer's username; the officer acts by `method` (which decides the
+/// audit name: `cli:` or `user:`). The registry tests' one officer fixture.
+pub fn officer(
+    conn: &mut DbConn,
+    name: &str,
+    region: &str,
+    category: Category,
+    method: AuthMethod,
+) -> Actor {
+    let department = create_department(
+        conn,
+        now(),
+        &NewDepartment {
+            code: name.into(),
+            name: name.into(),
+            name_en: String::new(),
+            region_code: region.into(),
+            categories: vec![category],
+        },
+    )
+    .expect("department");
+    let user = create_user(
+        conn,
+        now(),
+        &NewUser {
+            username: name.into(),
+            display_name: name.into(),
+            email: None,
+            password: None,
+            role: Role::Officer,
+            department_id: Some(department.id),
+            enterprise_id: None,
+            locale: None,
+            category: None,
+        },
+    )
+    .expect("officer");
+    Actor::for_user(&user, method)
 }

@@ -1,7 +1,9 @@
 //! The portal's pages over HTTP, as a person's browser drives them: forms refused without their
 //! CSRF token, registry errors shown next to the field they name with what was typed, the
 //! review by the competent department only, an enterprise that cannot reach another's pages,
-//! post/redirect/get with a flash, search, and administration.
+//! post/redirect/get with a flash, search, and administration; and, one module each, the
+//! portal's alerts, blacklist, documents, notices and stamp orders, and the walk in a real
+//! browser (`browser`).
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
 
@@ -40,6 +42,12 @@ fn enterprise_count(r: &Registry) -> i64 {
         .unwrap()
 }
 
+mod alerts;
+mod blacklist;
+mod browser;
 mod department;
+mod documents;
 mod enterprise;
+mod notices;
 mod registration;
+mod stamps;

@@ -7,7 +7,7 @@
 )]
 
 use diesel::prelude::*;
-use registry::identity::{self, NewUser, Role, Scope};
+use registry::identity::{self, Role, Scope};
 use registry::ids::uscc::{organisation_code_check_char, uscc_check_char};
 use reqwest::blocking::Response;
 use serde_json::{Value, json};
@@ -120,22 +120,7 @@ impl Registry {
         );
         assert_eq!(response.status(), 201);
         let dept = body(response)["id"].as_i64().unwrap();
-        let user = identity::create_user(
-            &mut self.app.test_db().db().conn().unwrap(),
-            self.app.now(),
-            &NewUser {
-                username: name.into(),
-                display_name: name.into(),
-                email: None,
-                password: Some(PASSWORD.into()),
-                role: Role::Officer,
-                department_id: Some(dept),
-                enterprise_id: None,
-                locale: None,
-                category: None,
-            },
-        )
-        .unwrap();
+        let user = self.app.officer(dept, name, |_| {});
         self.app.token_for(&user, &[Scope::Read, Scope::Write])
     }
 

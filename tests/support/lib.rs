@@ -138,10 +138,13 @@ impl TestApp {
             .expect("department")
     }
 
-    /// A user with `role` (and whatever binding the role needs), password [`PASSWORD`].
+    /// A user with `role` (and whatever binding the role needs: an officer gets a department
+    /// of its own over Henan, `D-{username}`), password [`PASSWORD`].
     pub fn user(&self, username: &str, role: Role) -> User {
-        let department_id =
-            (role == Role::Officer).then(|| self.department(&format!("D-{username}"), "410000"));
+        if role == Role::Officer {
+            let department = self.department(&format!("D-{username}"), "410000");
+            return self.officer(department, username, |_| {});
+        }
         let enterprise_id = (role == Role::Enterprise).then_some(1);
         let new = NewUser {
             username: username.into(),
@@ -149,7 +152,7 @@ impl TestApp {
             email: None,
             password: Some(PASSWORD.into()),
             role,
-            department_id,
+            department_id: None,
             enterprise_id,
             locale: None,
             category: None,
@@ -160,6 +163,34 @@ impl TestApp {
             &new,
         )
         .expect("user")
+    }
+
+    /// An officer of `department`, password [`PASSWORD`], no e-mail, the default language;
+    /// `adjust` may change any of that. Every officer the end-to-end tests create is made here.
+    pub fn officer(
+        &self,
+        department: i64,
+        username: &str,
+        adjust: impl FnOnce(&mut NewUser),
+    ) -> User {
+        let mut new = NewUser {
+            username: username.into(),
+            display_name: username.into(),
+            email: None,
+            password: Some(PASSWORD.into()),
+            role: Role::Officer,
+            department_id: Some(department),
+            enterprise_id: None,
+            locale: None,
+            category: None,
+        };
+        adjust(&mut new);
+        identity::create_user(
+            &mut self.db.db().conn().expect("connection"),
+            self.now(),
+            &new,
+        )
+        .expect("officer")
     }
 
     /// A token for `user` with `scopes`.

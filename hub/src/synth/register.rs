@@ -5,14 +5,15 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
 use registry::db::DbConn;
 use registry::enterprises::{Decision, NewEnterprise, decide, register};
+use registry::filings::batches::{
+    GeneratedBatch, GeneratedInput, insert_generated_batches, insert_generated_inputs,
+};
 use registry::filings::products::{NewProduct, create_product};
 use registry::filings::sites::{NewSite, add_site};
 use registry::identity::{Actor, AuthMethod};
 use registry::ids::uscc::{organisation_code_check_char, uscc_check_char};
-use registry::schema::{batch_inputs, batches};
 use registry::secret::random_token;
 
 use super::world::World;
@@ -151,29 +152,19 @@ pub fn file_lots(
         })
         .collect();
     for chunk in own.chunks(BATCH_ROWS) {
-        let rows: Vec<_> = chunk
+        let rows: Vec<GeneratedBatch<'_>> = chunk
             .iter()
-            .map(|(f, enterprise, product, lot)| {
-                let prefix = split(&f.class).map_or("", |(g, _)| &g[1..8]).to_owned();
-                (
-                    batches::enterprise_id.eq(*enterprise),
-                    batches::company_prefix.eq(prefix),
-                    batches::product_id.eq(*product),
-                    batches::lot.eq((*lot).to_owned()),
-                    batches::production_date.eq(f.produced),
-                    batches::quantity.eq(f.quantity),
-                    batches::unit.eq(f.unit.clone()),
-                    batches::created_at.eq(now),
-                )
+            .map(|(f, enterprise, product, lot)| GeneratedBatch {
+                enterprise_id: *enterprise,
+                company_prefix: prefix_of(&f.class),
+                product_id: *product,
+                lot,
+                production_date: f.produced,
+                quantity: f.quantity,
+                unit: &f.unit,
             })
             .collect();
-        let insert = diesel::insert_into(batches::table)
-            .values(&rows)
-            .returning((batches::id, batches::product_id, batches::lot));
-        let ids: Vec<(i64, i64, String)> = match conn {
-            DbConn::Pg(pg) => insert.get_results(pg)?,
-            DbConn::Sqlite(lite) => insert.get_results(lite)?,
-        };
+        let ids = insert_generated_batches(conn, now, &rows)?;
         let by_key: HashMap<(i64, &str), i64> = ids
             .iter()
             .map(|(id, p, l)| ((*p, l.as_str()), *id))
@@ -184,7 +175,6 @@ pub fn file_lots(
                 continue;
             };
             registered.batches.insert(f.class.clone(), id);
-            let prefix = split(&f.class).map_or("", |(g, _)| &g[1..8]).to_owned();
             let mut inputs: Vec<i64> = f
                 .inputs
                 .iter()
@@ -193,23 +183,22 @@ pub fn file_lots(
             inputs.sort_unstable();
             inputs.dedup();
             for input in inputs {
-                links.push((
-                    batch_inputs::batch_id.eq(id),
-                    batch_inputs::input_batch_id.eq(input),
-                    batch_inputs::company_prefix.eq(prefix.clone()),
-                ));
+                links.push(GeneratedInput {
+                    batch_id: id,
+                    input_batch_id: input,
+                    company_prefix: prefix_of(&f.class),
+                });
             }
             filed += 1;
         }
-        if !links.is_empty() {
-            let insert = diesel::insert_into(batch_inputs::table).values(&links);
-            match conn {
-                DbConn::Pg(pg) => insert.execute(pg)?,
-                DbConn::Sqlite(lite) => insert.execute(lite)?,
-            };
-        }
+        insert_generated_inputs(conn, &links)?;
     }
     Ok(filed)
+}
+
+/// The first 7 digits of the company prefix of a lot's GTIN ("" when `class` is no lot).
+fn prefix_of(class: &str) -> &str {
+    split(class).map_or("", |(g, _)| &g[1..8])
 }
 
 fn split(class: &str) -> Option<(&str, &str)> {

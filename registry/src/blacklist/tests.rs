@@ -3,47 +3,15 @@
 use chrono::Duration;
 
 use super::*;
-use crate::departments::{Category, NewDepartment, create_department};
+use crate::departments::Category;
 use crate::enterprises::{Decision, NewEnterprise, decide, register};
 use crate::filings::batches::{NewBatch, create_batch};
 use crate::filings::products::{NewProduct, create_product};
-use crate::identity::{Actor, AuthMethod, NewUser, Role, create_user};
+use crate::identity::{Actor, AuthMethod};
 use crate::notices::{NOTICE_JOB, Notice};
 use crate::schema::outbox;
 use crate::testing::TestDb;
-use crate::testing::now;
-
-fn officer(conn: &mut DbConn, name: &str, region: &str, cat: Category) -> Actor {
-    let dept = create_department(
-        conn,
-        now(),
-        &NewDepartment {
-            code: name.into(),
-            name: name.into(),
-            name_en: String::new(),
-            region_code: region.into(),
-            categories: vec![cat],
-        },
-    )
-    .unwrap();
-    let user = create_user(
-        conn,
-        now(),
-        &NewUser {
-            username: name.into(),
-            display_name: name.into(),
-            email: None,
-            password: None,
-            role: Role::Officer,
-            department_id: Some(dept.id),
-            enterprise_id: None,
-            locale: None,
-            category: None,
-        },
-    )
-    .unwrap();
-    Actor::for_user(&user, AuthMethod::Session)
-}
+use crate::testing::{now, officer};
 
 /// An active food enterprise in 410102 (approved by `approver`), and its user.
 fn active_enterprise(conn: &mut DbConn, approver: &Actor) -> (i64, Actor) {
@@ -106,8 +74,20 @@ fn an_officer_of_the_competent_department_lists_once_and_removes_after_a_year() 
     let test = TestDb::new();
     let mut conn = test.db().conn().unwrap();
     let conn = &mut *conn;
-    let competent = officer(conn, "zz-food", "410100", Category::Food);
-    let drugs = officer(conn, "zz-drugs", "410100", Category::Drugs);
+    let competent = officer(
+        conn,
+        "zz-food",
+        "410100",
+        Category::Food,
+        AuthMethod::Session,
+    );
+    let drugs = officer(
+        conn,
+        "zz-drugs",
+        "410100",
+        Category::Drugs,
+        AuthMethod::Session,
+    );
     let (ent, ent_user) = active_enterprise(conn, &competent);
 
     for stranger in [&drugs, &ent_user] {
@@ -266,7 +246,13 @@ fn the_public_sees_open_listings_and_filings_while_listed_are_flagged() {
     let test = TestDb::new();
     let mut conn = test.db().conn().unwrap();
     let conn = &mut *conn;
-    let competent = officer(conn, "zz-food", "410100", Category::Food);
+    let competent = officer(
+        conn,
+        "zz-food",
+        "410100",
+        Category::Food,
+        AuthMethod::Session,
+    );
     let (ent, me) = active_enterprise(conn, &competent);
     let product = |gtin: &str| NewProduct {
         gtin: gtin.into(),
@@ -325,7 +311,13 @@ fn a_rolled_back_listing_sends_nothing() {
     let db = test.db();
     let (competent, ent) = {
         let mut conn = db.conn().unwrap();
-        let competent = officer(&mut conn, "zz-food", "410100", Category::Food);
+        let competent = officer(
+            &mut conn,
+            "zz-food",
+            "410100",
+            Category::Food,
+            AuthMethod::Session,
+        );
         let (ent, _) = active_enterprise(&mut conn, &competent);
         (competent, ent)
     };

@@ -288,3 +288,39 @@ fn sqlite_connections_have_the_pragmas() {
         .unwrap();
     assert_eq!(every[0].wal_autocheckpoint, 16384);
 }
+
+#[test]
+fn a_sqlite_database_is_backed_up_whole() {
+    let test = TestDb::new();
+    let mut conn = test.db().conn().unwrap();
+    let department = crate::departments::NewDepartment {
+        code: "HA-FOOD".into(),
+        name: "河南省市场监督管理局".into(),
+        name_en: String::new(),
+        region_code: "410000".into(),
+        categories: vec![crate::departments::Category::Food],
+    };
+    crate::departments::create_department(&mut conn, now(), &department).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("it's a backup.db");
+    let target = target.to_str().unwrap();
+    let outcome = test.db().backup_sqlite(target);
+    if test.backend() == Backend::Postgres {
+        assert!(
+            matches!(outcome, Err(RegistryError::Config(_))),
+            "{outcome:?}"
+        );
+        return;
+    }
+    outcome.unwrap();
+    let mut copy = DbUrl::sqlite_file(target).connect().unwrap();
+    let codes: Vec<String> = departments::table
+        .select(departments::code)
+        .load(&mut copy)
+        .unwrap();
+    assert_eq!(codes, ["HA-FOOD"]);
+    assert!(
+        test.db().backup_sqlite(target).is_err(),
+        "an existing file is not overwritten"
+    );
+}

@@ -2,10 +2,10 @@
 
 use super::*;
 use crate::RegistryError;
-use crate::departments::{Category, NewDepartment, create_department};
-use crate::identity::{Actor, AuthMethod, NewUser, Role, create_user};
+use crate::departments::Category;
+use crate::identity::{Actor, AuthMethod};
 use crate::testing::TestDb;
-use crate::testing::now;
+use crate::testing::{now, officer};
 
 fn new_enterprise(code: &str, username: &str) -> NewEnterprise {
     NewEnterprise {
@@ -24,38 +24,6 @@ fn new_enterprise(code: &str, username: &str) -> NewEnterprise {
         username: username.into(),
         password: "a long enough password".into(),
     }
-}
-
-fn officer(conn: &mut crate::db::DbConn, name: &str, region: &str, cat: Category) -> Actor {
-    let dept = create_department(
-        conn,
-        now(),
-        &NewDepartment {
-            code: name.into(),
-            name: name.into(),
-            name_en: String::new(),
-            region_code: region.into(),
-            categories: vec![cat],
-        },
-    )
-    .unwrap();
-    let user = create_user(
-        conn,
-        now(),
-        &NewUser {
-            username: name.into(),
-            display_name: name.into(),
-            email: None,
-            password: None,
-            role: Role::Officer,
-            department_id: Some(dept.id),
-            enterprise_id: None,
-            locale: None,
-            category: None,
-        },
-    )
-    .unwrap();
-    Actor::for_user(&user, AuthMethod::Cli)
 }
 
 #[test]
@@ -80,9 +48,9 @@ fn review_changes_and_filing_rules() {
         })
     ));
 
-    let beijing = officer(conn, "bj-drugs", "110000", Category::Drugs);
-    let food = officer(conn, "bj-food", "110000", Category::Food);
-    let henan = officer(conn, "ha-drugs", "410000", Category::Drugs);
+    let beijing = officer(conn, "bj-drugs", "110000", Category::Drugs, AuthMethod::Cli);
+    let food = officer(conn, "bj-food", "110000", Category::Food, AuthMethod::Cli);
+    let henan = officer(conn, "ha-drugs", "410000", Category::Drugs, AuthMethod::Cli);
     for stranger in [&food, &henan] {
         assert!(matches!(
             decide(conn, now(), stranger, ent.id, Decision::Approve, None),

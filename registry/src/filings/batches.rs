@@ -312,3 +312,90 @@ pub fn picker_batches(
     }
     Ok(found)
 }
+
+/// A batch of generated data for [`insert_generated_batches`]: valid by construction, so not
+/// checked (no expiry date, site or blacklist flag).
+#[derive(Debug, Clone, Copy)]
+pub struct GeneratedBatch<'a> {
+    pub enterprise_id: i64,
+    /// The first 7 digits of the GTIN's company prefix.
+    pub company_prefix: &'a str,
+    pub product_id: i64,
+    pub lot: &'a str,
+    pub production_date: NaiveDate,
+    pub quantity: f64,
+    pub unit: &'a str,
+}
+
+/// A link from a batch to a batch it was made from, for [`insert_generated_inputs`].
+#[derive(Debug, Clone, Copy)]
+pub struct GeneratedInput<'a> {
+    pub batch_id: i64,
+    pub input_batch_id: i64,
+    pub company_prefix: &'a str,
+}
+
+/// Rows per multi-row insert of generated batches (8 parameters each).
+const GENERATED_ROWS: usize = 1000;
+
+/// Writes generated batches (the synthetic supply chain) with multi-row inserts rather than a
+/// [`create_batch`] (a dozen queries) each, unchecked: only for data valid by construction.
+/// Returns `(id, product_id, lot)` of each batch written.
+pub fn insert_generated_batches(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    rows: &[GeneratedBatch<'_>],
+) -> Result<Vec<(i64, i64, String)>> {
+    let mut written = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(GENERATED_ROWS) {
+        let values: Vec<_> = chunk
+            .iter()
+            .map(|b| {
+                (
+                    batches::enterprise_id.eq(b.enterprise_id),
+                    batches::company_prefix.eq(b.company_prefix),
+                    batches::product_id.eq(b.product_id),
+                    batches::lot.eq(b.lot),
+                    batches::production_date.eq(b.production_date),
+                    batches::quantity.eq(b.quantity),
+                    batches::unit.eq(b.unit),
+                    batches::created_at.eq(now),
+                )
+            })
+            .collect();
+        let insert = diesel::insert_into(batches::table)
+            .values(&values)
+            .returning((batches::id, batches::product_id, batches::lot));
+        // Multi-row inserts run on the concrete connection: diesel's batch insert does not
+        // pass through `MultiConnection`.
+        let ids: Vec<(i64, i64, String)> = match conn {
+            DbConn::Pg(pg) => insert.get_results(pg)?,
+            DbConn::Sqlite(lite) => insert.get_results(lite)?,
+        };
+        written.extend(ids);
+    }
+    Ok(written)
+}
+
+/// Writes the input links of generated batches with multi-row inserts, unchecked (see
+/// [`insert_generated_batches`]).
+pub fn insert_generated_inputs(conn: &mut DbConn, links: &[GeneratedInput<'_>]) -> Result<()> {
+    for chunk in links.chunks(GENERATED_ROWS) {
+        let values: Vec<_> = chunk
+            .iter()
+            .map(|l| {
+                (
+                    batch_inputs::batch_id.eq(l.batch_id),
+                    batch_inputs::input_batch_id.eq(l.input_batch_id),
+                    batch_inputs::company_prefix.eq(l.company_prefix),
+                )
+            })
+            .collect();
+        let insert = diesel::insert_into(batch_inputs::table).values(&values);
+        match conn {
+            DbConn::Pg(pg) => insert.execute(pg)?,
+            DbConn::Sqlite(lite) => insert.execute(lite)?,
+        };
+    }
+    Ok(())
+}

@@ -81,7 +81,7 @@ fn check_unique(conn: &mut DbConn, new: &NewLicence) -> Result<()> {
             field: Some("number".into()),
             message: format!(
                 "{} licence numbered {} is on file",
-                with_article(&new.licence_type.to_string()),
+                with_article(&new.licence_type),
                 new.number
             ),
         });

@@ -8,10 +8,13 @@
 //! `flagged = "blacklisted"` (see `crate::blacklist`): filing is not refused.
 
 pub mod batches;
-pub mod countries;
 pub mod licences;
 pub mod products;
 pub mod sites;
+
+/// The country codes of target markets: [`crate::ids::countries`], under the name the hub's
+/// callers use.
+pub use crate::ids::countries;
 
 use serde::Deserialize;
 

@@ -6,7 +6,6 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::countries::is_country;
 use super::{Paging, missing_ids};
 use crate::blacklist::filing_flag;
 use crate::db::DbConn;
@@ -14,6 +13,7 @@ use crate::departments::Category;
 use crate::enterprises::{find_enterprise, own_enterprise, require_active, text};
 use crate::error::{RegistryError, Result};
 use crate::identity::Actor;
+use crate::ids::countries::is_country;
 use crate::ids::gs1::{CompanyPrefix, Gtin};
 use crate::schema::products;
 

@@ -5,10 +5,9 @@
 //! reference linters, so that its published test vectors can be checked against this code.
 //! Linters work on bytes: AI values are ASCII, and anything else is simply an invalid character.
 
+use super::countries::ALPHA2 as ISO3166_ALPHA2;
 pub use super::lint_errors::LintError;
-use super::lint_lists::{
-    ISO3166_ALPHA2, ISO3166_NUMERIC, ISO4217_NUMERIC, MEDIA_TYPES, PACKAGE_TYPES,
-};
+use super::lint_lists::{ISO3166_NUMERIC, ISO4217_NUMERIC, MEDIA_TYPES, PACKAGE_TYPES};
 
 /// GS1 AI encodable character set 82, in the order of its values (used by `csumalpha`).
 pub(crate) const CSET82: &[u8; 82] =

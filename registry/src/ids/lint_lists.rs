@@ -1,11 +1,12 @@
 //! Code lists used by the GS1 check routines ("linters"). Each list is sorted so that lookups
 //! can binary-search it.
 //!
-//! Sources: ISO 3166-1 (numeric and alpha-2 country codes), ISO 4217 (numeric currency codes,
-//! as of the 2025 amendments: XAD 396 and ZWG 924/VED 926 in, HRK 191, SLL 694, CUC 931 and
-//! ZWL 932 out), UN/ECE Recommendation 21 package types with GS1's additions (the
-//! PackageTypeCode code list), and the AIDC media types of the GS1 General Specifications. They
-//! agree with the lists of the GS1 Barcode Syntax Dictionary's reference linters.
+//! Sources: ISO 3166-1 numeric country codes (the alpha-2 codes are [`super::countries`]),
+//! ISO 4217 (numeric currency codes, as of the 2025 amendments: XAD 396 and ZWG 924/VED 926 in,
+//! HRK 191, SLL 694, CUC 931 and ZWL 932 out), UN/ECE Recommendation 21 package types with
+//! GS1's additions (the PackageTypeCode code list), and the AIDC media types of the GS1 General
+//! Specifications. They agree with the lists of the GS1 Barcode Syntax Dictionary's reference
+//! linters.
 
 /// ISO 3166-1 numeric ("num-3") country codes.
 pub(crate) const ISO3166_NUMERIC: [&str; 249] = [
@@ -29,26 +30,6 @@ pub(crate) const ISO3166_NUMERIC: [&str; 249] = [
     "772", "776", "780", "784", "788", "792", "795", "796", "798", "800", "804", "807", "818",
     "826", "831", "832", "833", "834", "840", "850", "854", "858", "860", "862", "876", "882",
     "887", "894",
-];
-
-/// ISO 3166-1 alpha-2 country codes.
-pub(crate) const ISO3166_ALPHA2: [&str; 249] = [
-    "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ",
-    "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS",
-    "BT", "BV", "BW", "BY", "BZ", "CA", "CC", "CD", "CF", "CG", "CH", "CI", "CK", "CL", "CM", "CN",
-    "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ", "DE", "DJ", "DK", "DM", "DO", "DZ", "EC", "EE",
-    "EG", "EH", "ER", "ES", "ET", "FI", "FJ", "FK", "FM", "FO", "FR", "GA", "GB", "GD", "GE", "GF",
-    "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR", "GS", "GT", "GU", "GW", "GY", "HK", "HM",
-    "HN", "HR", "HT", "HU", "ID", "IE", "IL", "IM", "IN", "IO", "IQ", "IR", "IS", "IT", "JE", "JM",
-    "JO", "JP", "KE", "KG", "KH", "KI", "KM", "KN", "KP", "KR", "KW", "KY", "KZ", "LA", "LB", "LC",
-    "LI", "LK", "LR", "LS", "LT", "LU", "LV", "LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH", "MK",
-    "ML", "MM", "MN", "MO", "MP", "MQ", "MR", "MS", "MT", "MU", "MV", "MW", "MX", "MY", "MZ", "NA",
-    "NC", "NE", "NF", "NG", "NI", "NL", "NO", "NP", "NR", "NU", "NZ", "OM", "PA", "PE", "PF", "PG",
-    "PH", "PK", "PL", "PM", "PN", "PR", "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS", "RU", "RW",
-    "SA", "SB", "SC", "SD", "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS",
-    "ST", "SV", "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO",
-    "TR", "TT", "TV", "TW", "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI",
-    "VN", "VU", "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW",
 ];
 
 /// ISO 4217 numeric currency codes.
@@ -116,7 +97,6 @@ mod tests {
     fn lists_are_sorted_for_binary_search() {
         for list in [
             &ISO3166_NUMERIC[..],
-            &ISO3166_ALPHA2[..],
             &ISO4217_NUMERIC[..],
             &PACKAGE_TYPES[..],
             &MEDIA_TYPES[..],

@@ -5,6 +5,7 @@
 
 pub mod ai;
 mod ai_table;
+pub mod countries;
 pub mod digital_link;
 pub mod element_string;
 pub mod epc;

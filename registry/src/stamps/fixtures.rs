@@ -1,51 +1,19 @@
-//! Fixtures shared by the stamp tests: departments, enterprises, products, batches, key rings.
+//! Fixtures shared by the stamp tests: enterprises, products, batches, key rings (officers come
+//! from [`crate::testing::officer`]).
 
 use chrono::NaiveDate;
 
 use super::{HiddenCodeKey, HiddenCodeKeyRing};
 use crate::db::DbConn;
-use crate::departments::{Category, NewDepartment, create_department};
+use crate::departments::Category;
 use crate::enterprises::{Decision, NewEnterprise, decide, register};
 use crate::filings::batches::{NewBatch, create_batch};
 use crate::filings::products::{NewProduct, create_product};
-use crate::identity::{Actor, AuthMethod, NewUser, Role, create_user};
+use crate::identity::{Actor, AuthMethod};
 use crate::ids::uscc::{organisation_code_check_char, uscc_check_char};
 use crate::testing::now;
 
 pub const HOST: &str = "trace.example.gov.cn";
-
-/// An officer of a new department `name` for `region` and `cat`.
-pub fn officer(conn: &mut DbConn, name: &str, region: &str, cat: Category) -> Actor {
-    let dept = create_department(
-        conn,
-        now(),
-        &NewDepartment {
-            code: name.into(),
-            name: name.into(),
-            name_en: String::new(),
-            region_code: region.into(),
-            categories: vec![cat],
-        },
-    )
-    .unwrap();
-    let user = create_user(
-        conn,
-        now(),
-        &NewUser {
-            username: name.into(),
-            display_name: name.into(),
-            email: None,
-            password: None,
-            role: Role::Officer,
-            department_id: Some(dept.id),
-            enterprise_id: None,
-            locale: None,
-            category: None,
-        },
-    )
-    .unwrap();
-    Actor::for_user(&user, AuthMethod::Session)
-}
 
 /// A valid credit code in 410102 numbered `n`.
 fn credit_code(n: u32) -> String {

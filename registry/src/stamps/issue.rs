@@ -23,7 +23,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{Serial, SerialGenerator, StampError, StampLinkBase};
+use super::{KeyVersion, Serial, SerialGenerator, StampError, StampLinkBase};
 use crate::blacklist::current_listing;
 use crate::db::DbConn;
 use crate::enterprises::{Enterprise, Status, load_enterprise, require_jurisdiction};
@@ -420,6 +420,88 @@ fn insert_chunk(
         }
     }
     Ok(())
+}
+
+/// An anti-counterfeit order for benchmark data, written whole by [`write_activated_order`].
+#[derive(Debug, Clone, Copy)]
+pub struct ActivatedOrder<'a> {
+    pub enterprise_id: i64,
+    pub product_id: i64,
+    /// The issuing department.
+    pub department_id: i64,
+    pub company_prefix: &'a str,
+    /// The GTIN in the stamps' links.
+    pub gtin: &'a str,
+    pub resolver_host: &'a str,
+    /// The audit name of the issuer (`cli:bench`).
+    pub issued_by: &'a str,
+    /// The hidden-code key version of every stamp.
+    pub key_version: KeyVersion,
+    /// Stamp `seq` is activated on batch `batches[seq % batches.len()]` (none when empty).
+    pub batches: &'a [i64],
+}
+
+/// Stamps per multi-row insert of an activated order (7 parameters each).
+const ACTIVATED_ROWS: usize = 1000;
+
+/// Writes an order with `serials` (numbered from 1 in the order given) already activated,
+/// with multi-row inserts and no checks: no officer, no jurisdiction, no redrawing of taken
+/// serials. For benchmark data (`hub bench resolver-data` on a fresh database), never for a
+/// real order (that is [`issue_order`]). Returns the order's id.
+pub fn write_activated_order(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    order: &ActivatedOrder<'_>,
+    serials: &[Serial],
+) -> Result<i64> {
+    let order_id = diesel::insert_into(stamp_orders::table)
+        .values((
+            stamp_orders::enterprise_id.eq(order.enterprise_id),
+            stamp_orders::product_id.eq(order.product_id),
+            stamp_orders::department_id.eq(order.department_id),
+            stamp_orders::company_prefix.eq(order.company_prefix),
+            stamp_orders::gtin.eq(order.gtin),
+            stamp_orders::kind.eq(StampKind::AntiCounterfeit.as_str()),
+            stamp_orders::quantity.eq(i64::try_from(serials.len()).unwrap_or(i64::MAX)),
+            stamp_orders::resolver_host.eq(order.resolver_host),
+            stamp_orders::issued_by.eq(order.issued_by),
+            stamp_orders::issued_at.eq(now),
+        ))
+        .returning(stamp_orders::id)
+        .get_result::<i64>(conn)?;
+    let key_version = Some(i32::from(order.key_version));
+    for (c, chunk) in serials.chunks(ACTIVATED_ROWS).enumerate() {
+        let rows: Vec<_> = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, serial)| {
+                let seq = c * ACTIVATED_ROWS + i + 1;
+                let batch = match order.batches.len() {
+                    0 => None,
+                    n => Some(order.batches[seq % n]),
+                };
+                (
+                    stamps::serial.eq(serial.as_str()),
+                    stamps::order_id.eq(order_id),
+                    stamps::seq.eq(i64::try_from(seq).unwrap_or(i64::MAX)),
+                    stamps::company_prefix.eq(order.company_prefix),
+                    stamps::key_version.eq(key_version),
+                    stamps::batch_id.eq(batch),
+                    stamps::activated_at.eq(Some(now)),
+                )
+            })
+            .collect();
+        // Multi-row inserts run on the concrete connection (see `insert_chunk`).
+        match conn {
+            DbConn::Pg(pg) => diesel::insert_into(stamps::table)
+                .values(&rows)
+                .execute(pg)?,
+            DbConn::Sqlite(lite) => diesel::insert_into(stamps::table)
+                .values(&rows)
+                .execute(lite)?,
+        };
+    }
+    Ok(order_id)
 }
 
 /// An order by id, unscoped (for the registry's own use after a scope check).

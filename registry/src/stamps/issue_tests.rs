@@ -11,9 +11,11 @@ use crate::db::DbConn;
 use crate::departments::Category;
 use crate::enterprises::{Decision, decide};
 use crate::error::RegistryError;
+use crate::identity::AuthMethod;
 use crate::schema::stamps;
 use crate::testing::TestDb;
 use crate::testing::now;
+use crate::testing::officer;
 
 fn order(enterprise_id: i64, product_id: i64, quantity: i64, kind: StampKind) -> NewStampOrder {
     NewStampOrder {
@@ -46,9 +48,27 @@ fn an_officer_of_the_competent_department_issues_to_an_active_enterprise() {
     let test = TestDb::new();
     let mut conn = test.db().conn().unwrap();
     let conn = &mut *conn;
-    let competent = officer(conn, "zz-food", "410100", Category::Food);
-    let drugs = officer(conn, "zz-drugs", "410100", Category::Drugs);
-    let elsewhere = officer(conn, "hn-food", "430100", Category::Food);
+    let competent = officer(
+        conn,
+        "zz-food",
+        "410100",
+        Category::Food,
+        AuthMethod::Session,
+    );
+    let drugs = officer(
+        conn,
+        "zz-drugs",
+        "410100",
+        Category::Drugs,
+        AuthMethod::Session,
+    );
+    let elsewhere = officer(
+        conn,
+        "hn-food",
+        "430100",
+        Category::Food,
+        AuthMethod::Session,
+    );
     let (ent, user) = active_enterprise(conn, &competent, 1);
     let milk = product(conn, &user, ent, 1, 1);
     let ring = ring_v1();
@@ -118,7 +138,13 @@ fn blacklisted_suspended_and_not_yet_active_enterprises_get_no_stamps() {
     let test = TestDb::new();
     let mut conn = test.db().conn().unwrap();
     let conn = &mut *conn;
-    let competent = officer(conn, "zz-food", "410100", Category::Food);
+    let competent = officer(
+        conn,
+        "zz-food",
+        "410100",
+        Category::Food,
+        AuthMethod::Session,
+    );
     let ring = ring_v1();
 
     let (listed, user) = active_enterprise(conn, &competent, 1);
@@ -202,7 +228,13 @@ fn hidden_codes_verify_only_for_their_serial_and_key_version_across_rotation() {
     let test = TestDb::new();
     let mut conn = test.db().conn().unwrap();
     let conn = &mut *conn;
-    let competent = officer(conn, "zz-food", "410100", Category::Food);
+    let competent = officer(
+        conn,
+        "zz-food",
+        "410100",
+        Category::Food,
+        AuthMethod::Session,
+    );
     let (ent, user) = active_enterprise(conn, &competent, 1);
     let milk = product(conn, &user, ent, 1, 1);
     let new = order(ent, milk, 20, StampKind::AntiCounterfeit);
@@ -238,7 +270,13 @@ fn a_serial_already_taken_is_drawn_again() {
     let test = TestDb::new();
     let mut conn = test.db().conn().unwrap();
     let conn = &mut *conn;
-    let competent = officer(conn, "zz-food", "410100", Category::Food);
+    let competent = officer(
+        conn,
+        "zz-food",
+        "410100",
+        Category::Food,
+        AuthMethod::Session,
+    );
     let (ent, user) = active_enterprise(conn, &competent, 1);
     let milk = product(conn, &user, ent, 1, 1);
     let ring = ring_v1();
@@ -285,7 +323,13 @@ fn issued_serials_are_distinct_and_short(n: i64) {
     let test = TestDb::new();
     let mut conn = test.db().conn().unwrap();
     let conn = &mut *conn;
-    let competent = officer(conn, "zz-food", "410100", Category::Food);
+    let competent = officer(
+        conn,
+        "zz-food",
+        "410100",
+        Category::Food,
+        AuthMethod::Session,
+    );
     let (ent, user) = active_enterprise(conn, &competent, 1);
     let milk = product(conn, &user, ent, 1, 1);
     let issued = issue_order(

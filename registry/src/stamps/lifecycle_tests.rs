@@ -5,7 +5,9 @@ use super::*;
 use crate::db::DbConn;
 use crate::departments::Category;
 use crate::error::RegistryError;
+use crate::identity::AuthMethod;
 use crate::testing::TestDb;
+use crate::testing::officer;
 
 struct World {
     competent: Actor,
@@ -24,8 +26,20 @@ use crate::identity::Actor;
 use crate::testing::now;
 
 fn world(conn: &mut DbConn) -> World {
-    let competent = officer(conn, "zz-food", "410100", Category::Food);
-    let elsewhere = officer(conn, "hn-food", "430100", Category::Food);
+    let competent = officer(
+        conn,
+        "zz-food",
+        "410100",
+        Category::Food,
+        AuthMethod::Session,
+    );
+    let elsewhere = officer(
+        conn,
+        "hn-food",
+        "430100",
+        Category::Food,
+        AuthMethod::Session,
+    );
     let (ent, user) = active_enterprise(conn, &competent, 1);
     let (other, other_user) = active_enterprise(conn, &competent, 2);
     let milk = product(conn, &user, ent, 1, 1);

@@ -21,8 +21,8 @@ pub use codes::{
     SERIAL_LEN, Serial, SerialGenerator, generate_serials,
 };
 pub use issue::{
-    MAX_ORDER_QUANTITY, NewStampOrder, StampKind, StampOrder, find_order, issue_order,
-    issue_order_with,
+    ActivatedOrder, MAX_ORDER_QUANTITY, NewStampOrder, StampKind, StampOrder, find_order,
+    issue_order, issue_order_with, write_activated_order,
 };
 pub use lifecycle::{
     ActivationRecord, OrderActivation, OrderRevocation, RevocationRecord, StampActivation,

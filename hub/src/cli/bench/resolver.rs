@@ -10,17 +10,15 @@ use std::time::Instant;
 
 use anyhow::Context;
 use chrono::NaiveDate;
-use diesel::prelude::*;
 use registry::db::DbConn;
-use registry::departments::Category;
+use registry::departments::{Category, NewDepartment, create_department};
 use registry::enterprises::{Decision, NewEnterprise, decide, register};
 use registry::filings::batches::{NewBatch, create_batch};
 use registry::filings::products::{NewProduct, create_product};
 use registry::filings::sites::{NewSite, SiteKind, add_site};
 use registry::identity::{Actor, AuthMethod};
-use registry::schema::{departments, stamp_orders, stamps};
 use registry::secret::random_token;
-use registry::stamps::generate_serials;
+use registry::stamps::{ActivatedOrder, generate_serials, write_activated_order};
 
 use crate::cli::serve::open_database;
 use crate::config::Config;
@@ -43,58 +41,33 @@ pub fn resolver_data(
     let serials = generate_serials(n);
     db.transaction(|conn| -> anyhow::Result<()> {
         let (enterprise_id, product_id, batch_ids) = producer(conn, now, lots.max(1))?;
-        let department_id: i64 = diesel::insert_into(departments::table)
-            .values((
-                departments::code.eq("BENCH-410000"),
-                departments::name.eq("河南省市场监督管理局"),
-                departments::region_code.eq("410000"),
-                departments::categories.eq("food"),
-                departments::created_at.eq(now),
-            ))
-            .returning(departments::id)
-            .get_result(conn)?;
-        let order_id: i64 = diesel::insert_into(stamp_orders::table)
-            .values((
-                stamp_orders::enterprise_id.eq(enterprise_id),
-                stamp_orders::product_id.eq(product_id),
-                stamp_orders::department_id.eq(department_id),
-                stamp_orders::company_prefix.eq("6901234"),
-                stamp_orders::gtin.eq(GTIN14),
-                stamp_orders::kind.eq("anti_counterfeit"),
-                stamp_orders::quantity.eq(n as i64),
-                stamp_orders::resolver_host.eq("trace.example.gov.cn"),
-                stamp_orders::issued_by.eq("cli:bench"),
-                stamp_orders::issued_at.eq(now),
-            ))
-            .returning(stamp_orders::id)
-            .get_result(conn)?;
-        let version = i32::from(ring.current_version());
-        for (c, chunk) in serials.chunks(1000).enumerate() {
-            let rows: Vec<_> = chunk
-                .iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    let seq = (c * 1000 + i) as i64 + 1;
-                    (
-                        stamps::serial.eq(s.as_str()),
-                        stamps::order_id.eq(order_id),
-                        stamps::seq.eq(seq),
-                        stamps::company_prefix.eq("6901234"),
-                        stamps::key_version.eq(Some(version)),
-                        stamps::batch_id.eq(Some(batch_ids[seq as usize % batch_ids.len()])),
-                        stamps::activated_at.eq(Some(now)),
-                    )
-                })
-                .collect();
-            match conn {
-                DbConn::Pg(pg) => diesel::insert_into(stamps::table)
-                    .values(&rows)
-                    .execute(pg)?,
-                DbConn::Sqlite(lite) => diesel::insert_into(stamps::table)
-                    .values(&rows)
-                    .execute(lite)?,
-            };
-        }
+        let department = create_department(
+            conn,
+            now,
+            &NewDepartment {
+                code: "BENCH-410000".into(),
+                name: "河南省市场监督管理局".into(),
+                name_en: String::new(),
+                region_code: "410000".into(),
+                categories: vec![Category::Food],
+            },
+        )?;
+        write_activated_order(
+            conn,
+            now,
+            &ActivatedOrder {
+                enterprise_id,
+                product_id,
+                department_id: department.id,
+                company_prefix: "6901234",
+                gtin: GTIN14,
+                resolver_host: "trace.example.gov.cn",
+                issued_by: "cli:bench",
+                key_version: ring.current_version(),
+                batches: &batch_ids,
+            },
+            &serials,
+        )?;
         Ok(())
     })?;
     let mut file = std::io::BufWriter::new(

@@ -83,7 +83,7 @@ pub(super) fn clashes(conn: &mut DbConn, lines: &[Valid]) -> Result<Vec<LineErro
                         "licence_taken",
                         format!(
                             "{} licence numbered {} is on file",
-                            with_article(&l.licence_type.to_string()),
+                            with_article(&l.licence_type),
                             l.number
                         ),
                     )

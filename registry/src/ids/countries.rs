@@ -1,4 +1,5 @@
-//! ISO 3166-1 alpha-2 country codes, for products' target markets.
+//! ISO 3166-1 alpha-2 country codes: products' target markets, the country of a scan, and the
+//! GS1 linters (`iso3166alpha2` AI components, the country of an IBAN).
 //!
 //! Taken from the tz database's `iso3166.tab` (public domain; current as of ISO/TC 46 N1108,
 //! 2023-04-05), sorted, so that membership is a binary search.

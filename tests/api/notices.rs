@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use hub::config::{Config, MailTls};
 use registry::alerts::{self, NewAlert, Severity};
 use registry::departments::Category;
-use registry::identity::{self, Locale, NewUser, Role, Scope, User};
+use registry::identity::{Locale, Role, Scope, User};
 use registry::notices::EMAIL_JOB;
 use registry::schema::{departments, outbox};
 use serde_json::json;
@@ -46,23 +46,13 @@ fn department(app: &TestApp) -> i64 {
         .unwrap()
 }
 
+/// An officer of `dept` without a password, mailed at `{name}@example.cn` or not.
 fn officer(app: &TestApp, dept: i64, name: &str, mailed: bool, locale: Option<Locale>) -> User {
-    identity::create_user(
-        &mut app.test_db().raw(),
-        app.now(),
-        &NewUser {
-            username: name.into(),
-            display_name: name.into(),
-            email: mailed.then(|| format!("{name}@example.cn")),
-            password: None,
-            role: Role::Officer,
-            department_id: Some(dept),
-            enterprise_id: None,
-            locale,
-            category: None,
-        },
-    )
-    .unwrap()
+    app.officer(dept, name, |new| {
+        new.email = mailed.then(|| format!("{name}@example.cn"));
+        new.password = None;
+        new.locale = locale;
+    })
 }
 
 /// Raises a scan-limit alert in Zhengzhou (food), which notifies the competent officers.

@@ -5,15 +5,11 @@
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
 
-mod epcis_common;
-#[path = "../adapters/tests/epcis_support/mod.rs"]
-mod epcis_support;
-
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use epcis_common::{all_events, count, post};
-use epcis_support::{corpus, files, normalized, parse};
+use crate::common::{all_events, count, post};
+use crate::epcis_support::{corpus, files, normalized, parse};
 use registry::epcis::{Event, event_hash};
 use registry::identity::Role;
 use tracehub_tests::{TestApp, assert_error, body};

@@ -4,9 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
 
-mod epcis_common;
-
-use epcis_common::{all_events, count, enc, post, times};
+use crate::common::{all_events, count, enc, post, times};
 use registry::events::policy::UnregisteredGln;
 use registry::identity::{self, Role, Scope};
 use registry::ids::gs1::check_digit;

@@ -3,11 +3,9 @@
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
 
-mod epcis_common;
-
+use crate::common::{all_events, count, enc, post, times};
 use adapters::epcis::{json::parse_json, xml::parse_xml};
 use diesel::prelude::*;
-use epcis_common::{all_events, count, enc, post, times};
 use registry::epcis::{Event, event_hash};
 use registry::identity::{self, Role, Scope};
 use registry::schema::{epcis_events, lineage_edges, lineage_nodes};

@@ -1,0 +1,21 @@
+//! The hub's API end to end, one module per area: the hub boots in-process on a loopback port
+//! for each test, on a fresh database of the backend the environment selects. One binary, so
+//! the hub is linked once for all of them.
+
+#![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
+
+mod access;
+mod alerts;
+mod blacklist;
+mod documents;
+mod enterprises;
+mod filings;
+mod http;
+mod identity;
+mod import;
+mod jobs;
+mod notices;
+mod regions;
+mod stamps;
+mod tls;
+mod trace;

@@ -1,0 +1,12 @@
+//! EPCIS over HTTP: the query (`query`), the capture policy (`policy`) and the conformance
+//! corpus (`corpus`), with their shared helpers (`common`).
+
+#![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
+
+mod common;
+#[path = "../../adapters/tests/epcis_support/mod.rs"]
+mod epcis_support;
+
+mod corpus;
+mod policy;
+mod query;
