@@ -10,6 +10,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::{Ready, ready};
 use registry::audit::AuditKey;
 use registry::db::Db;
+use registry::error::Code;
 use registry::identity::Actor;
 use registry::secret::SecretKey;
 use registry::stamps::HiddenCodeKeyRing;
@@ -119,10 +120,7 @@ impl FromRequest for Auth {
                 .cloned()
                 .map(Auth)
                 .ok_or_else(|| {
-                    ApiError::unauthenticated(
-                        "unauthenticated",
-                        "sign in or present a bearer token",
-                    )
+                    ApiError::new(Code::Unauthenticated, "sign in or present a bearer token")
                 }),
         )
     }

@@ -8,10 +8,11 @@ use actix_web::dev::Server;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{App, HttpMessage, HttpServer, web};
+use registry::error::Code;
 use tracing_actix_web::{RequestId, TracingLogger};
 
 use crate::app::AppState;
-use crate::error::{ApiError, Kind};
+use crate::error::ApiError;
 use crate::http::auth::PortalRefusal;
 use crate::http::{self, locale, routes, tls};
 use crate::metrics;
@@ -50,42 +51,43 @@ pub fn bind(state: AppState, options: ServeOptions) -> anyhow::Result<Bound> {
     }));
     let openapi = web::Data::new(<crate::openapi::ApiDoc as utoipa::OpenApi>::openapi());
     let limit = config.server.body_limit_bytes;
-    let mut server =
-        HttpServer::new(move || {
-            let mut table = routes::RouteTable::new();
-            crate::routes::declare(&mut table);
-            App::new()
-                .app_data(data.clone())
-                .app_data(metrics.clone())
-                .app_data(refusal.clone())
-                .app_data(openapi.clone())
-                .app_data(web::PayloadConfig::new(limit))
-                .app_data(
-                    web::FormConfig::default()
-                        .limit(limit)
-                        .error_handler(|e, _| form_error(e).into()),
-                )
-                .app_data(web::QueryConfig::default().error_handler(|e, _| {
-                    ApiError::bad_request("invalid_query", e.to_string()).into()
-                }))
-                .app_data(web::PathConfig::default().error_handler(|e, _| {
-                    ApiError::new(Kind::NotFound, "not_found", e.to_string()).into()
-                }))
-                .configure(|cfg| table.configure(cfg))
-                .service(crate::openapi::docs_ui())
-                .default_service(web::to(http::not_found))
-                .wrap(
-                    DefaultHeaders::new()
-                        .add(("x-content-type-options", "nosniff"))
-                        .add(("referrer-policy", "same-origin")),
-                )
-                .wrap(from_fn(locale::localise_errors))
-                .wrap(from_fn(metrics::track))
-                .wrap(from_fn(echo_request_id))
-                .wrap(TracingLogger::default())
-        })
-        .shutdown_timeout(config.server.shutdown_timeout_secs)
-        .client_request_timeout(Duration::from_secs(30));
+    let mut server = HttpServer::new(move || {
+        let mut table = routes::RouteTable::new();
+        crate::routes::declare(&mut table);
+        App::new()
+            .app_data(data.clone())
+            .app_data(metrics.clone())
+            .app_data(refusal.clone())
+            .app_data(openapi.clone())
+            .app_data(web::PayloadConfig::new(limit))
+            .app_data(
+                web::FormConfig::default()
+                    .limit(limit)
+                    .error_handler(|e, _| form_error(e).into()),
+            )
+            .app_data(
+                web::QueryConfig::default()
+                    .error_handler(|e, _| ApiError::new(Code::InvalidQuery, e.to_string()).into()),
+            )
+            .app_data(
+                web::PathConfig::default()
+                    .error_handler(|e, _| ApiError::new(Code::NotFound, e.to_string()).into()),
+            )
+            .configure(|cfg| table.configure(cfg))
+            .service(crate::openapi::docs_ui())
+            .default_service(web::to(http::not_found))
+            .wrap(
+                DefaultHeaders::new()
+                    .add(("x-content-type-options", "nosniff"))
+                    .add(("referrer-policy", "same-origin")),
+            )
+            .wrap(from_fn(locale::localise_errors))
+            .wrap(from_fn(metrics::track))
+            .wrap(from_fn(echo_request_id))
+            .wrap(TracingLogger::default())
+    })
+    .shutdown_timeout(config.server.shutdown_timeout_secs)
+    .client_request_timeout(Duration::from_secs(30));
     if config.server.workers > 0 {
         server = server.workers(config.server.workers);
     }
@@ -109,16 +111,14 @@ fn form_error(e: actix_web::error::UrlencodedError) -> ApiError {
     use actix_web::error::UrlencodedError;
     match e {
         UrlencodedError::Overflow { size, limit } => ApiError::new(
-            Kind::PayloadTooLarge,
-            "payload_too_large",
+            Code::PayloadTooLarge,
             format!("the body is {size} bytes; the limit is {limit}"),
         ),
         UrlencodedError::ContentType => ApiError::new(
-            Kind::UnsupportedMediaType,
-            "unsupported_media_type",
+            Code::UnsupportedMediaType,
             "expected application/x-www-form-urlencoded",
         ),
-        other => ApiError::bad_request("invalid_form", other.to_string()),
+        other => ApiError::new(Code::InvalidForm, other.to_string()),
     }
 }
 

@@ -2,6 +2,7 @@
 
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::{HttpRequest, HttpResponse, web};
+use registry::error::Code;
 use registry::identity::{self, Actor, LoginPolicy, User};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -57,10 +58,7 @@ pub async fn sign_in(
         match identity::authenticate(&mut conn, &username, &password) {
             Err(e) => {
                 identity::record_login_attempt(&mut conn, st.now(), &username, &client, false)?;
-                Err(ApiError::unauthenticated(
-                    "invalid_credentials",
-                    e.to_string(),
-                ))
+                Err(ApiError::new(Code::InvalidCredentials, e.to_string()))
             }
             Ok(user) => st.db.transaction(|conn| {
                 identity::record_login_attempt(conn, st.now(), &username, &client, true)?;

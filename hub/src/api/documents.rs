@@ -9,13 +9,14 @@ use futures_util::{Stream, StreamExt};
 use registry::documents::{
     self, Document, DocumentType, NewDocument, StageError, Staged, Stager, Verification,
 };
+use registry::error::Code;
 use registry::filings::Paging;
 use registry::identity::{Actor, Role};
 use serde::Deserialize;
 use serde_json::json;
 use tracing_actix_web::RequestId;
 
-use super::{ApiError, Json, Kind, audit, blocking};
+use super::{ApiError, Json, audit, blocking};
 use crate::app::AppState;
 use crate::app::Auth;
 use crate::http::csrf::CSRF_FIELD;
@@ -50,7 +51,7 @@ pub struct Publication {
 }
 
 fn invalid_field(field: &str, message: impl Into<String>) -> ApiError {
-    ApiError::bad_request("invalid_field", message).with_field(field)
+    ApiError::new(Code::InvalidField, message).with_field(field)
 }
 
 /// The description from text fields (form parts or query parameters), each named in errors
@@ -127,8 +128,7 @@ fn describe(fields: &[(String, String)]) -> Result<NewDocument, ApiError> {
 fn stage_error(e: StageError) -> ApiError {
     match e {
         StageError::TooLarge { limit } => ApiError::new(
-            Kind::PayloadTooLarge,
-            "payload_too_large",
+            Code::PayloadTooLarge,
             format!("the document exceeds the limit of {limit} bytes"),
         ),
         StageError::Io(cause) => ApiError::internal(cause),
@@ -143,7 +143,7 @@ where
 {
     let mut stager: Stager = state.config.document_store().stage().map_err(stage_error)?;
     while let Some(chunk) = body.next().await {
-        let chunk = chunk.map_err(|e| ApiError::bad_request("unreadable_body", e.to_string()))?;
+        let chunk = chunk.map_err(|e| ApiError::new(Code::UnreadableBody, e.to_string()))?;
         stager.write(&chunk).map_err(stage_error)?;
     }
     stager.finish().map_err(stage_error)
@@ -230,8 +230,7 @@ pub async fn receive(
         .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
     if !is_form {
         return Err(ApiError::new(
-            Kind::UnsupportedMediaType,
-            "unsupported_media_type",
+            Code::UnsupportedMediaType,
             "the body must be multipart/form-data (or use .../documents/raw)",
         ));
     }
@@ -241,8 +240,7 @@ pub async fn receive(
         file: None,
     };
     while let Some(part) = form.next().await {
-        let mut part =
-            part.map_err(|e| ApiError::bad_request("invalid_multipart", e.to_string()))?;
+        let mut part = part.map_err(|e| ApiError::new(Code::InvalidMultipart, e.to_string()))?;
         let name = part.name().unwrap_or_default().to_owned();
         if name == "file" {
             if received.file.is_some() {
@@ -259,7 +257,7 @@ pub async fn receive(
                 .bytes(4096)
                 .await
                 .map_err(|_| invalid_field(&name, format!("{name}: longer than 4096 bytes")))?
-                .map_err(|e| ApiError::bad_request("invalid_multipart", e.to_string()))?;
+                .map_err(|e| ApiError::new(Code::InvalidMultipart, e.to_string()))?;
             let value = String::from_utf8(value.to_vec())
                 .map_err(|_| invalid_field(&name, format!("{name}: not UTF-8")))?;
             received.fields.push((name, value));
@@ -315,7 +313,7 @@ pub async fn upload_raw(
     let id = id.into_inner();
     require_own(&actor, id)?;
     let fields: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string())
-        .map_err(|e| ApiError::bad_request("invalid_query", e.to_string()))?;
+        .map_err(|e| ApiError::new(Code::InvalidQuery, e.to_string()))?;
     let new = describe(&fields)?;
     let content_type = documents::content_type(
         req.headers()

@@ -24,7 +24,7 @@ use registry::db::DbConn;
 use registry::identity::Actor;
 use tracing_actix_web::RequestId;
 
-pub use crate::error::{ApiError, ErrorBody, Kind, blocking};
+pub use crate::error::{ApiError, ErrorBody, blocking};
 pub use crate::http::json::Json;
 
 use crate::app::AppState;

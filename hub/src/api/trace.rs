@@ -7,6 +7,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
+use registry::error::Code;
 use registry::events::recall::{self, RecallReport, parse_sort};
 use registry::events::trace::{self, Direction, Start, Trace, authorize, parse_start};
 use registry::identity::Actor;
@@ -47,13 +48,13 @@ pub struct RecallParams {
 }
 
 fn bad(field: &str, message: impl Into<String>) -> ApiError {
-    ApiError::bad_request("invalid_query", format!("{field}: {}", message.into())).with_field(field)
+    ApiError::new(Code::InvalidQuery, format!("{field}: {}", message.into())).with_field(field)
 }
 
 /// The query string's pairs, refusing names not in `known` and repeated names.
 fn pairs(req: &HttpRequest, known: &[&str]) -> Result<Vec<(String, String)>, ApiError> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string())
-        .map_err(|e| ApiError::bad_request("invalid_query", e.to_string()))?;
+        .map_err(|e| ApiError::new(Code::InvalidQuery, e.to_string()))?;
     for (i, (k, _)) in pairs.iter().enumerate() {
         if !known.contains(&k.as_str()) {
             return Err(bad(
@@ -182,7 +183,7 @@ pub async fn recall_report(
         move |conn, start| {
             let Start::Object(lot) = start else {
                 return Err(registry::RegistryError::invalid(
-                    "invalid_lot",
+                    Code::InvalidLot,
                     "lot",
                     "a lot is required",
                 ));

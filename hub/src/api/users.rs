@@ -1,6 +1,7 @@
 //! User accounts (administrators only, but for reading oneself).
 
 use actix_web::{HttpResponse, web};
+use registry::error::Code;
 use registry::identity::{self, Actor, NewUser, Role, User, UserFilter};
 use serde_json::json;
 use tracing_actix_web::RequestId;
@@ -82,8 +83,7 @@ pub async fn set_active_audited(
 ) -> Result<User, ApiError> {
     if actor.user_id == id && !active {
         return Err(ApiError::new(
-            super::Kind::Conflict,
-            "cannot_deactivate_self",
+            Code::CannotDeactivateSelf,
             "administrators cannot deactivate themselves",
         ));
     }

@@ -11,6 +11,7 @@ use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use registry::audit::{self, AuditEvent, AuditKey};
 use registry::db::{Db, DbConn};
+use registry::error::Code;
 use registry::identity::{self, Actor, AuthMethod};
 use registry::stamps::{
     self, HiddenCodeKey, NewStampOrder, OrderActivation, OrderRevocation, StampActivation,
@@ -292,7 +293,7 @@ pub(super) fn stamps_command(config: &Config, command: StampsCommand) -> anyhow:
                     )?,
                     (None, None) => {
                         return Err(registry::RegistryError::invalid(
-                            "missing_target",
+                            Code::MissingTarget,
                             "order",
                             "give --serial or --order",
                         ));
@@ -340,7 +341,7 @@ pub(super) fn stamps_command(config: &Config, command: StampsCommand) -> anyhow:
                     )?,
                     (None, None) => {
                         return Err(registry::RegistryError::invalid(
-                            "missing_target",
+                            Code::MissingTarget,
                             "order",
                             "give --serial or --order",
                         ));

@@ -11,24 +11,19 @@ pub mod routes;
 pub mod tls;
 
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
+use registry::error::Code;
 
-use crate::error::{ApiError, Kind};
+use crate::error::ApiError;
 
 /// Any path no route declares.
 pub async fn not_found(req: HttpRequest) -> HttpResponse {
-    ApiError::new(
-        Kind::NotFound,
-        "not_found",
-        format!("no route for {}", req.path()),
-    )
-    .error_response()
+    ApiError::new(Code::NotFound, format!("no route for {}", req.path())).error_response()
 }
 
 /// A declared path called with a method it does not take.
 pub async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
     ApiError::new(
-        Kind::MethodNotAllowed,
-        "method_not_allowed",
+        Code::MethodNotAllowed,
         format!("{} is not allowed on {}", req.method(), req.path()),
     )
     .error_response()

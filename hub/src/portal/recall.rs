@@ -31,9 +31,9 @@ pub async fn page(ctx: Ctx, req: HttpRequest, Auth(actor): Auth) -> Page {
         match recall_request(&req) {
             Ok(request) => match recall_report(ctx.state.clone(), actor, &request).await {
                 Ok(report) => (StatusCode::OK, Some(Ok(report))),
-                Err(e) => (e.kind().status(), Some(Err(e.to_string()))),
+                Err(e) => (e.status(), Some(Err(e.to_string()))),
             },
-            Err(e) => (e.kind().status(), Some(Err(e.to_string()))),
+            Err(e) => (e.status(), Some(Err(e.to_string()))),
         }
     } else {
         (StatusCode::OK, None)

@@ -9,6 +9,7 @@ pub mod sites;
 
 use serde::Deserialize;
 
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 
 /// Page parameters for the filing lists.
@@ -27,7 +28,7 @@ impl Paging {
         let page = self.page.unwrap_or(1);
         if page < 1 {
             return Err(RegistryError::invalid(
-                "invalid_page",
+                Code::InvalidPage,
                 "page",
                 "must be 1 or more",
             ));
@@ -35,7 +36,7 @@ impl Paging {
         let per_page = self.per_page.unwrap_or(100);
         if !(1..=500).contains(&per_page) {
             return Err(RegistryError::invalid(
-                "invalid_page",
+                Code::InvalidPage,
                 "per_page",
                 "must be 1 to 500",
             ));

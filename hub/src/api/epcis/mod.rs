@@ -13,15 +13,16 @@ pub use query::{QueryParams, query};
 use actix_web::http::header;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
-use adapters::epcis::{EpcisDocument, EpcisError, ErrorKind, json, xml};
+use adapters::epcis::{EpcisDocument, EpcisError, json, xml};
 use registry::epcis::DocumentKind;
+use registry::error::Code;
 use registry::events::policy::{self, CaptureOutcome};
 use registry::events::{CaptureMeta, prepare};
 use registry::identity::Actor;
 use serde_json::json;
 use tracing_actix_web::RequestId;
 
-use super::{ApiError, Kind, audit, blocking};
+use super::{ApiError, audit, blocking};
 use crate::app::AppState;
 use crate::app::Auth;
 
@@ -49,8 +50,7 @@ impl Binding {
             "application/xml" | "text/xml" => Ok(Binding::Xml),
             "application/json" | "application/ld+json" => Ok(Binding::Json),
             _ => Err(ApiError::new(
-                Kind::UnsupportedMediaType,
-                "unsupported_media_type",
+                Code::UnsupportedMediaType,
                 "an EPCIS body must be application/xml or application/ld+json (application/json)",
             )),
         }
@@ -72,11 +72,7 @@ fn epcis_error(e: &EpcisError) -> ApiError {
         (None, true) => None,
         (None, false) => Some(e.field.clone()),
     };
-    let error = match e.kind {
-        ErrorKind::Security => ApiError::bad_request("xml_refused", e.to_string()),
-        ErrorKind::Syntax => ApiError::bad_request("invalid_epcis", e.to_string()),
-        ErrorKind::Invalid => ApiError::new(Kind::Invalid, "invalid_epcis", e.to_string()),
-    };
+    let error = ApiError::new(e.kind.code(), e.to_string());
     match field {
         Some(f) => error.with_field(f),
         None => error,
@@ -138,7 +134,7 @@ async fn store(
                 Ok::<CaptureOutcome, ApiError>(outcome)
             });
             match result {
-                Err(e) if e.code() == "conflict" && attempt < CAPTURE_ATTEMPTS => continue,
+                Err(e) if e.code() == Code::Conflict && attempt < CAPTURE_ATTEMPTS => continue,
                 other => break other,
             }
         }
@@ -195,8 +191,7 @@ pub async fn capture_event(
     let doc = blocking(move || parse(binding, &body)).await?;
     if doc.header.kind != DocumentKind::SingleEvent || doc.events.len() != 1 {
         return Err(ApiError::new(
-            Kind::Invalid,
-            "invalid_epcis",
+            Code::InvalidEpcis,
             "/epcis/events takes one event; send documents to /epcis/capture",
         )
         .with_field("type"));

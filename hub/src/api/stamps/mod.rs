@@ -6,6 +6,7 @@ pub mod print;
 use std::sync::Arc;
 
 use actix_web::{HttpResponse, web};
+use registry::error::Code;
 use registry::identity::Actor;
 use registry::stamps::{
     self, ActivationRecord, HiddenCodeKeyRing, NewStampOrder, OrderActivation, OrderFilter,
@@ -16,7 +17,7 @@ use serde::Deserialize;
 use serde_json::json;
 use tracing_actix_web::RequestId;
 
-use super::{ApiError, Json, Kind, audit, blocking};
+use super::{ApiError, Json, audit, blocking};
 use crate::app::AppState;
 use crate::app::Auth;
 use crate::cli::stamps::{issue_detail, revoke_detail};
@@ -25,8 +26,7 @@ use crate::cli::stamps::{issue_detail, revoke_detail};
 pub(crate) fn keys(state: &AppState) -> Result<Arc<HiddenCodeKeyRing>, ApiError> {
     state.stamp_keys.clone().ok_or_else(|| {
         ApiError::new(
-            Kind::Unavailable,
-            "stamps_unconfigured",
+            Code::StampsUnconfigured,
             "the hidden-code keys of stamps are not configured",
         )
     })

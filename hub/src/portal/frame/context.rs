@@ -8,6 +8,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, HttpResponseBuilder, web};
 use futures_util::future::LocalBoxFuture;
 use maud::{Markup, html};
+use registry::error::Code;
 use registry::identity::Actor;
 use registry::notices;
 use registry::secret::random_token;
@@ -17,7 +18,7 @@ use super::layout;
 use super::messages::error_message;
 use crate::app::AppState;
 use crate::app::SESSION_COOKIE;
-use crate::error::{ApiError, Kind};
+use crate::error::ApiError;
 use crate::http::csrf::CSRF_COOKIE;
 use crate::i18n::Lang;
 
@@ -207,11 +208,13 @@ impl Ctx {
 
     /// A refusal rendered as a page of the frame: not found, outside the jurisdiction...
     pub fn refuse(&self, error: ApiError) -> Refusal {
-        let status = error.kind().status();
-        let title = self.t(match error.kind() {
-            Kind::NotFound => "error-title-not-found",
-            Kind::Forbidden => "error-title-forbidden",
-            Kind::Unavailable | Kind::Internal => "error-title-failed",
+        let status = error.status();
+        let title = self.t(match error.status() {
+            StatusCode::NOT_FOUND => "error-title-not-found",
+            StatusCode::FORBIDDEN => "error-title-forbidden",
+            StatusCode::SERVICE_UNAVAILABLE | StatusCode::INTERNAL_SERVER_ERROR => {
+                "error-title-failed"
+            }
             _ => "error-title-refused",
         });
         let body = html! {
@@ -255,7 +258,7 @@ pub type Page = Result<HttpResponse, Refusal>;
 /// A refusal already rendered as a page of the frame, with its status.
 #[derive(Debug)]
 pub struct Refusal {
-    code: &'static str,
+    code: Code,
     status: StatusCode,
     html: String,
     clear_flash: bool,
