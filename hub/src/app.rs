@@ -10,12 +10,13 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::{Ready, ready};
 use registry::audit::AuditKey;
 use registry::db::Db;
+use registry::error::Code;
 use registry::identity::Actor;
 use registry::secret::SecretKey;
 use registry::stamps::HiddenCodeKeyRing;
 
 use crate::config::Config;
-use crate::error::{ApiError, Kind};
+use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::resolution::Resolver;
 
@@ -58,8 +59,7 @@ impl Core {
     pub fn stamp_key_ring(&self) -> Result<Arc<HiddenCodeKeyRing>, ApiError> {
         self.stamp_keys.clone().ok_or_else(|| {
             ApiError::new(
-                Kind::Unavailable,
-                "stamps_unconfigured",
+                Code::StampsUnconfigured,
                 "the hidden-code keys of stamps are not configured",
             )
         })
@@ -144,9 +144,10 @@ pub const SESSION_COOKIE: &str = "th_session";
 
 /// The actor the authorization middleware resolved, or 401.
 pub fn signed_in(req: &HttpRequest) -> Result<Actor, ApiError> {
-    req.extensions().get::<Actor>().cloned().ok_or_else(|| {
-        ApiError::unauthenticated("unauthenticated", "sign in or present a bearer token")
-    })
+    req.extensions()
+        .get::<Actor>()
+        .cloned()
+        .ok_or_else(|| ApiError::new(Code::Unauthenticated, "sign in or present a bearer token"))
 }
 
 /// The signed-in caller; a handler that takes it refuses anonymous calls with 401.

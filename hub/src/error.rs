@@ -1,57 +1,169 @@
-//! The one API error type: a stable snake_case code, the HTTP status decided here and nowhere
-//! else, and a JSON body `{"error": code, "message": ..., "field": ...}`.
+//! The one API error type: a stable snake_case code ([`Code`], the list in
+//! `registry/src/error/code.rs`), its HTTP status decided here and nowhere else ([`status`]),
+//! and a JSON body `{"error": code, "message": ..., "field": ...}`.
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use registry::RegistryError;
+use registry::error::Code;
 use serde::Serialize;
 
-/// What kind of failure, which fixes the status code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// 400: the request could not be read (malformed JSON, bad query string).
-    BadRequest,
-    /// 401: no credentials, or credentials that are not (or no longer) valid.
-    Unauthenticated,
-    /// 403: authenticated but not allowed.
-    Forbidden,
-    /// 404.
-    NotFound,
-    /// 405.
-    MethodNotAllowed,
-    /// 409: clashes with the current state.
-    Conflict,
-    /// 413.
-    PayloadTooLarge,
-    /// 415.
-    UnsupportedMediaType,
-    /// 422: well-formed, but a value breaks a rule.
-    Invalid,
-    /// 429.
-    TooManyRequests,
-    /// 503: a dependency (the database) is down.
-    Unavailable,
-    /// 500: our fault; the cause goes to the log, not to the client.
-    Internal,
-}
-
-impl Kind {
-    /// The HTTP status for this kind.
-    pub fn status(self) -> StatusCode {
-        match self {
-            Kind::BadRequest => StatusCode::BAD_REQUEST,
-            Kind::Unauthenticated => StatusCode::UNAUTHORIZED,
-            Kind::Forbidden => StatusCode::FORBIDDEN,
-            Kind::NotFound => StatusCode::NOT_FOUND,
-            Kind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Kind::Conflict => StatusCode::CONFLICT,
-            Kind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Kind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Kind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
-            Kind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
-            Kind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-            Kind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+/// The HTTP status of each code: the one place that decides it. No wildcard arm, so a new code
+/// does not compile until it has its status.
+pub fn status(code: Code) -> StatusCode {
+    match code {
+        // The request could not be read.
+        Code::BadRequest
+        | Code::InvalidDigitalLink
+        | Code::InvalidField
+        | Code::InvalidForm
+        | Code::InvalidJson
+        | Code::InvalidMultipart
+        | Code::InvalidQuery
+        | Code::MalformedEpcis
+        | Code::UnknownQueryParameter
+        | Code::UnreadableBody
+        | Code::XmlRefused => StatusCode::BAD_REQUEST,
+        // No credentials, or credentials that are not (or no longer) valid.
+        Code::InvalidAuthorization
+        | Code::InvalidCredentials
+        | Code::InvalidToken
+        | Code::SessionExpired
+        | Code::TokenExpired
+        | Code::TokenRevoked
+        | Code::Unauthenticated
+        | Code::UserInactive => StatusCode::UNAUTHORIZED,
+        // Authenticated but not allowed.
+        Code::CaptureNoCategory
+        | Code::CaptureNotOwnProduct
+        | Code::CaptureNotOwnSite
+        | Code::CaptureOutsideCategory
+        | Code::CsrfInvalid
+        | Code::CsrfMissing
+        | Code::Forbidden
+        | Code::InsufficientScope
+        | Code::NotIssuingDepartment
+        | Code::NotOwnObject
+        | Code::OutsideJurisdiction => StatusCode::FORBIDDEN,
+        Code::LinkTypeNotFound | Code::NotFound | Code::UnknownSerial => StatusCode::NOT_FOUND,
+        Code::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+        Code::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        Code::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
+        Code::UriTooLong => StatusCode::URI_TOO_LONG,
+        Code::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+        Code::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        // Clashes with the current state.
+        Code::AlertClosed
+        | Code::AlertNotOpen
+        | Code::AlreadyListed
+        | Code::BatchNotOwn
+        | Code::BatchOtherProduct
+        | Code::CannotDeactivateSelf
+        | Code::CaptureRace
+        | Code::ChangeDecided
+        | Code::ChangePending
+        | Code::CompanyPrefixTaken
+        | Code::Conflict
+        | Code::CreditCodeTaken
+        | Code::DepartmentCodeTaken
+        | Code::EnterpriseBlacklisted
+        | Code::EnterpriseNotActive
+        | Code::EnterpriseRevoked
+        | Code::EnterpriseSuspended
+        | Code::GlnTaken
+        | Code::GtinTaken
+        | Code::InvalidTransition
+        | Code::LicenceTaken
+        | Code::ListingRemoved
+        | Code::LotTaken
+        | Code::NotYetRemovable
+        | Code::StampAlreadyActivated
+        | Code::StampConflict
+        | Code::StampRevoked
+        | Code::UserNotActive
+        | Code::UsernameTaken => StatusCode::CONFLICT,
+        // Well-formed, but a value breaks a rule.
+        Code::BatchNotOfProduct
+        | Code::BindingNotAllowed
+        | Code::BindingRequired
+        | Code::CategoryNotRegistered
+        | Code::ConfirmationRequired
+        | Code::EmptyDocument
+        | Code::EmptyUpdate
+        | Code::GtinNotYours
+        | Code::InvalidCategory
+        | Code::InvalidChange
+        | Code::InvalidChoice
+        | Code::InvalidCode
+        | Code::InvalidCompanyPrefix
+        | Code::InvalidCoordinate
+        | Code::InvalidCountry
+        | Code::InvalidCreditCode
+        | Code::InvalidCreditTier
+        | Code::InvalidCsv
+        | Code::InvalidDate
+        | Code::InvalidDescription
+        | Code::InvalidDisplayName
+        | Code::InvalidDocumentType
+        | Code::InvalidEmail
+        | Code::InvalidEncoding
+        | Code::InvalidEpcis
+        | Code::InvalidExpiry
+        | Code::InvalidGln
+        | Code::InvalidGtin
+        | Code::InvalidHeader
+        | Code::InvalidHiddenCode
+        | Code::InvalidIdentifier
+        | Code::InvalidJob
+        | Code::InvalidLayout
+        | Code::InvalidLines
+        | Code::InvalidLocale
+        | Code::InvalidLocation
+        | Code::InvalidLot
+        | Code::InvalidName
+        | Code::InvalidNumber
+        | Code::InvalidPage
+        | Code::InvalidPageToken
+        | Code::InvalidPassword
+        | Code::InvalidPhone
+        | Code::InvalidQuantity
+        | Code::InvalidRange
+        | Code::InvalidRegion
+        | Code::InvalidRole
+        | Code::InvalidScope
+        | Code::InvalidSecretKey
+        | Code::InvalidSerial
+        | Code::InvalidSha256
+        | Code::InvalidShelfLife
+        | Code::InvalidSort
+        | Code::InvalidText
+        | Code::InvalidTokenName
+        | Code::InvalidUnit
+        | Code::InvalidUsername
+        | Code::InvalidValidity
+        | Code::InvalidValue
+        | Code::MissingTarget
+        | Code::PublishNeedsProduct
+        | Code::ReasonRequired
+        | Code::Required
+        | Code::RestrictedGln
+        | Code::RestrictedGtin
+        | Code::TooLong
+        | Code::UnknownBatch
+        | Code::UnknownDepartment
+        | Code::UnknownEnterprise
+        | Code::UnknownProduct
+        | Code::UnknownSite
+        | Code::UnregisteredGln
+        | Code::UnsupportedContentType
+        | Code::WeakPassword => StatusCode::UNPROCESSABLE_ENTITY,
+        Code::TooManyAttempts | Code::TooManyWrongCodes => StatusCode::TOO_MANY_REQUESTS,
+        // Our fault; the cause goes to the log, not to the client.
+        Code::InternalError => StatusCode::INTERNAL_SERVER_ERROR,
+        // A dependency (the database, a key) is missing.
+        Code::DatabaseUnavailable | Code::StampsUnconfigured | Code::VerificationUnavailable => {
+            StatusCode::SERVICE_UNAVAILABLE
         }
     }
 }
@@ -59,8 +171,7 @@ impl Kind {
 /// An error answered to an API client.
 #[derive(Debug)]
 pub struct ApiError {
-    kind: Kind,
-    code: &'static str,
+    code: Code,
     message: String,
     field: Option<String>,
     retry_after_secs: Option<u64>,
@@ -78,10 +189,9 @@ pub struct ErrorBody<'a> {
 }
 
 impl ApiError {
-    /// An error of `kind` with a code and message.
-    pub fn new(kind: Kind, code: &'static str, message: impl Into<String>) -> Self {
+    /// An error with its code (which fixes the status) and message.
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
         Self {
-            kind,
             code,
             message: message.into(),
             field: None,
@@ -101,44 +211,28 @@ impl ApiError {
         self
     }
 
-    /// A 400 for a request that could not be read.
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(Kind::BadRequest, code, message)
-    }
-
     /// A 404.
     pub fn not_found(what: &str) -> Self {
-        Self::new(Kind::NotFound, "not_found", format!("{what} not found"))
-    }
-
-    /// A 403 with a reason.
-    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(Kind::Forbidden, code, message)
-    }
-
-    /// A 401 with a reason.
-    pub fn unauthenticated(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(Kind::Unauthenticated, code, message)
+        Self::new(Code::NotFound, format!("{what} not found"))
     }
 
     /// A 500; `cause` is logged, never shown.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
         Self::new(
-            Kind::Internal,
-            "internal_error",
+            Code::InternalError,
             "the hub failed to answer; the error is logged",
         )
     }
 
-    /// The code, for tests and logs.
-    pub fn code(&self) -> &'static str {
+    /// The code.
+    pub fn code(&self) -> Code {
         self.code
     }
 
-    /// The kind.
-    pub fn kind(&self) -> Kind {
-        self.kind
+    /// The HTTP status, which the code decides.
+    pub fn status(&self) -> StatusCode {
+        status(self.code)
     }
 
     /// The request field at fault, when there is one.
@@ -154,7 +248,7 @@ impl ApiError {
     /// The JSON body sent to the client.
     pub fn body(&self) -> ErrorBody<'_> {
         ErrorBody {
-            error: self.code,
+            error: self.code.as_str(),
             message: &self.message,
             field: self.field.as_deref(),
         }
@@ -171,7 +265,7 @@ impl std::error::Error for ApiError {}
 
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
-        self.kind.status()
+        self.status()
     }
 
     fn error_response(&self) -> HttpResponse {
@@ -179,7 +273,7 @@ impl ResponseError for ApiError {
         if let Some(secs) = self.retry_after_secs {
             response.insert_header((header::RETRY_AFTER, HeaderValue::from(secs)));
         }
-        if self.kind == Kind::Unauthenticated {
+        if self.status() == StatusCode::UNAUTHORIZED {
             response.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
         }
         response.json(self.body())
@@ -193,49 +287,37 @@ impl From<RegistryError> for ApiError {
                 code,
                 field,
                 message,
-            } => {
-                ApiError::new(Kind::Invalid, code, format!("{field}: {message}")).with_field(field)
             }
+            | RegistryError::DeniedField {
+                code,
+                field,
+                message,
+            } => ApiError::new(code, format!("{field}: {message}")).with_field(field),
             RegistryError::NotFound { entity } => ApiError::not_found(entity),
             RegistryError::Conflict {
                 code,
                 field,
                 message,
             } => {
-                let error = ApiError::new(Kind::Conflict, code, message);
+                let error = ApiError::new(code, message);
                 match field {
                     Some(field) => error.with_field(field),
                     None => error,
                 }
             }
-            RegistryError::Forbidden(message) => ApiError::forbidden("forbidden", message),
-            RegistryError::Denied { code, message } => ApiError::forbidden(code, message),
-            RegistryError::DeniedField {
-                code,
-                field,
-                message,
-            } => ApiError::forbidden(code, format!("{field}: {message}")).with_field(field),
-            RegistryError::RateLimited { retry_after_secs } => ApiError {
-                retry_after_secs: Some(retry_after_secs),
-                ..ApiError::new(
-                    Kind::TooManyRequests,
-                    "too_many_attempts",
-                    "too many attempts; try again later",
-                )
-            },
+            RegistryError::Forbidden(message) => ApiError::new(Code::Forbidden, message),
+            RegistryError::Denied { code, message } => ApiError::new(code, message),
+            RegistryError::RateLimited { retry_after_secs } => {
+                ApiError::new(Code::TooManyAttempts, "too many attempts; try again later")
+                    .retry_after(retry_after_secs)
+            }
             RegistryError::Pool(cause) => {
                 tracing::error!(error = %cause, "database unavailable");
-                ApiError::new(
-                    Kind::Unavailable,
-                    "database_unavailable",
-                    "the database cannot be reached",
-                )
+                ApiError::new(Code::DatabaseUnavailable, "the database cannot be reached")
             }
-            e if e.is_unique_violation() => ApiError::new(
-                Kind::Conflict,
-                "conflict",
-                "a record with these values exists",
-            ),
+            e if e.is_unique_violation() => {
+                ApiError::new(Code::Conflict, "a record with these values exists")
+            }
             other => ApiError::internal(other),
         }
     }

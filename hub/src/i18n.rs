@@ -144,6 +144,8 @@ impl FromRequest for Lang {
 
 #[cfg(test)]
 mod tests {
+    use registry::error::Code;
+
     use super::*;
 
     #[test]
@@ -175,20 +177,59 @@ mod tests {
         );
         assert_eq!(Lang::En.error_message("not_found"), None);
         assert_eq!(Lang::ZhCn.error_message("a_code_nobody_translated"), None);
-        // Both translations cover the same codes, so neither lags silently.
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/locales");
-        let keys = |lang: &str| -> Vec<String> {
-            let text =
-                std::fs::read_to_string(format!("{dir}/{lang}/errors.ftl")).unwrap_or_default();
-            let mut keys: Vec<String> = text
-                .lines()
-                .filter_map(|l| l.split_once(" = ").map(|(k, _)| k.trim().to_owned()))
+    }
+
+    /// The keys `error-<code>` of `hub/locales/<lang>/errors.ftl`, without the prefix.
+    fn error_keys(lang: Lang) -> Vec<String> {
+        let path = format!(
+            "{}/locales/{}/errors.ftl",
+            env!("CARGO_MANIFEST_DIR"),
+            lang.tag()
+        );
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        text.lines()
+            .filter_map(|l| l.split_once(" = "))
+            .map(|(key, _)| key.trim())
+            .map(|key| key.strip_prefix("error-").unwrap_or(key).to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn every_error_code_has_a_message_in_every_language_and_no_message_lacks_its_code() {
+        let codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        for lang in Lang::ALL {
+            let keys = error_keys(lang);
+            let missing: Vec<&&str> = codes
+                .iter()
+                .filter(|c| !keys.iter().any(|k| k == *c))
                 .collect();
-            keys.sort();
-            keys
-        };
-        assert!(keys("zh-CN").len() > 50);
-        assert_eq!(keys("zh-CN"), keys("vi"));
+            assert!(
+                missing.is_empty(),
+                "{} has no message for {missing:?}",
+                lang.tag()
+            );
+            let unknown: Vec<&String> = keys
+                .iter()
+                .filter(|k| !codes.contains(&k.as_str()))
+                .collect();
+            assert!(
+                unknown.is_empty(),
+                "{} has messages for codes that do not exist: {unknown:?}",
+                lang.tag()
+            );
+            let mut unique = keys.clone();
+            unique.sort();
+            unique.dedup();
+            assert_eq!(unique.len(), keys.len(), "{} repeats a message", lang.tag());
+            for code in Code::ALL {
+                let message = lang.try_t(&format!("error-{code}"));
+                assert!(
+                    message.is_some_and(|m| !m.trim().is_empty()),
+                    "{}: the message of {code} does not load",
+                    lang.tag()
+                );
+            }
+        }
     }
 
     #[test]

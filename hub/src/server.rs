@@ -8,10 +8,11 @@ use actix_web::dev::Server;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{App, HttpMessage, HttpServer, web};
+use registry::error::Code;
 use tracing_actix_web::{RequestId, TracingLogger};
 
 use crate::app::AppState;
-use crate::error::{ApiError, Kind};
+use crate::error::ApiError;
 use crate::http::auth::PortalRefusal;
 use crate::http::{self, body, locale, routes, tls};
 use crate::metrics;
@@ -65,9 +66,8 @@ pub fn bind(state: AppState, options: ServeOptions) -> anyhow::Result<Bound> {
                     .error_handler(|e, _| form_error(e).into()),
             )
             .app_data(
-                web::QueryConfig::default().error_handler(|e, _| {
-                    ApiError::bad_request("invalid_query", e.to_string()).into()
-                }),
+                web::QueryConfig::default()
+                    .error_handler(|e, _| ApiError::new(Code::InvalidQuery, e.to_string()).into()),
             )
             .app_data(web::PathConfig::default().error_handler(|e, req| path_error(&e, req).into()))
             .configure(|cfg| table.configure(cfg))
@@ -109,16 +109,14 @@ fn form_error(e: actix_web::error::UrlencodedError) -> ApiError {
     use actix_web::error::UrlencodedError;
     match e {
         UrlencodedError::Overflow { size, limit } => ApiError::new(
-            Kind::PayloadTooLarge,
-            "payload_too_large",
+            Code::PayloadTooLarge,
             format!("the body is {size} bytes; the limit is {limit}"),
         ),
         UrlencodedError::ContentType => ApiError::new(
-            Kind::UnsupportedMediaType,
-            "unsupported_media_type",
+            Code::UnsupportedMediaType,
             "expected application/x-www-form-urlencoded",
         ),
-        other => ApiError::bad_request("invalid_form", other.to_string()),
+        other => ApiError::new(Code::InvalidForm, other.to_string()),
     }
 }
 
@@ -134,8 +132,8 @@ fn path_error(e: &actix_web::error::PathError, req: &actix_web::HttpRequest) -> 
         .map_or("path", |(name, _)| name)
         .to_owned();
     let value = req.match_info().get(&field).unwrap_or_default();
-    ApiError::bad_request(
-        "invalid_field",
+    ApiError::new(
+        Code::InvalidField,
         format!("{field}: {value:?} is not a valid {field}"),
     )
     .with_field(field)

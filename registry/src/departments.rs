@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::db::DbConn;
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::schema::departments;
 
@@ -69,7 +70,7 @@ impl Category {
             .find(|c| c.as_str() == s)
             .ok_or_else(|| {
                 RegistryError::invalid(
-                    "invalid_category",
+                    Code::InvalidCategory,
                     field,
                     format!(
                         "unknown category {s:?}: expected one of edible_agri, food, drugs, agri_inputs, special_equipment, hazardous, rare_earth"
@@ -163,14 +164,14 @@ pub fn create_department(
             .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
     {
         return Err(RegistryError::invalid(
-            "invalid_code",
+            Code::InvalidCode,
             "code",
             "must be 1 to 32 characters of A-Z, a-z, 0-9, '-', '_' or '.'",
         ));
     }
     if new.name.trim().is_empty() || new.name.len() > 200 {
         return Err(RegistryError::invalid(
-            "invalid_name",
+            Code::InvalidName,
             "name",
             "must be 1 to 200 characters",
         ));
@@ -178,7 +179,7 @@ pub fn create_department(
     crate::regions::validate_region(conn, &new.region_code, "region_code")?;
     if new.categories.is_empty() {
         return Err(RegistryError::invalid(
-            "invalid_category",
+            Code::InvalidCategory,
             "categories",
             "at least one category is required",
         ));
@@ -192,7 +193,7 @@ pub fn create_department(
         .get_result(conn)?;
     if taken > 0 {
         return Err(RegistryError::Conflict {
-            code: "department_code_taken",
+            code: Code::DepartmentCodeTaken,
             field: Some("code".into()),
             message: format!("department code {code:?} is taken"),
         });

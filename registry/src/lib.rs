@@ -13,7 +13,7 @@ pub mod departments;
 pub mod documents;
 pub mod enterprises;
 pub mod epcis;
-mod error;
+pub mod error;
 pub mod events;
 pub mod filings;
 pub mod identity;

@@ -10,6 +10,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::{Db, DbConn};
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::schema::outbox;
 
@@ -54,7 +55,7 @@ pub struct Job {
 pub fn enqueue(conn: &mut DbConn, now: NaiveDateTime, job: &NewJob<'_>) -> Result<Option<i64>> {
     if job.kind.is_empty() || job.max_attempts < 1 {
         return Err(RegistryError::invalid(
-            "invalid_job",
+            Code::InvalidJob,
             "kind",
             "a job needs a kind and at least one attempt",
         ));

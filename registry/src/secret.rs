@@ -7,6 +7,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use rand::RngExt;
 use sha2::Sha256;
 
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 
 type HmacSha256 = Hmac<Sha256>;
@@ -31,14 +32,14 @@ impl SecretKey {
     pub fn from_hex(hex_key: &str) -> Result<Self> {
         let bytes = hex::decode(hex_key.trim()).map_err(|_| {
             RegistryError::invalid(
-                "invalid_secret_key",
+                Code::InvalidSecretKey,
                 "secret_key",
                 "must be 64 hexadecimal characters",
             )
         })?;
         let key: [u8; 32] = bytes.try_into().map_err(|_| {
             RegistryError::invalid(
-                "invalid_secret_key",
+                Code::InvalidSecretKey,
                 "secret_key",
                 "must be 32 bytes (64 hexadecimal characters)",
             )

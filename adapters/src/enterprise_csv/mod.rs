@@ -7,6 +7,7 @@ use std::collections::VecDeque;
 use std::io::Read;
 
 use registry::enterprises::{IMPORT_COLUMNS, ImportRecord, LineError, REQUIRED_COLUMNS};
+use registry::error::Code;
 
 /// The header row is unusable; nothing can be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -152,7 +153,12 @@ impl<R: Read> Iterator for Records<R> {
                 self.stopped = true;
                 let start = e.position().map_or(0, csv::Position::byte);
                 let line = self.csv.get_mut().line_from(start);
-                Some(Err(LineError::new(line, "", "invalid_csv", e.to_string())))
+                Some(Err(LineError::new(
+                    line,
+                    "",
+                    Code::InvalidCsv,
+                    e.to_string(),
+                )))
             }
         }
     }
@@ -164,7 +170,7 @@ impl<R: Read> Records<R> {
             return Err(LineError::new(
                 line,
                 "",
-                "invalid_csv",
+                Code::InvalidCsv,
                 format!(
                     "{} fields where the header has {}",
                     self.record.len(),
@@ -180,7 +186,7 @@ impl<R: Read> Records<R> {
                 LineError::new(
                     line,
                     IMPORT_COLUMNS[index],
-                    "invalid_encoding",
+                    Code::InvalidEncoding,
                     "not UTF-8: save the file as UTF-8",
                 )
             })?;

@@ -36,6 +36,7 @@ pub mod xml;
 use std::fmt;
 
 pub use registry::epcis::EpcisDocument;
+use registry::error::Code;
 
 /// Deepest element nesting the readers accept.
 pub const MAX_DEPTH: usize = 64;
@@ -49,6 +50,17 @@ pub enum ErrorKind {
     Security,
     /// Well-formed but not a valid EPCIS document or event.
     Invalid,
+}
+
+impl ErrorKind {
+    /// The error code an API answers with.
+    pub fn code(self) -> Code {
+        match self {
+            ErrorKind::Syntax => Code::MalformedEpcis,
+            ErrorKind::Security => Code::XmlRefused,
+            ErrorKind::Invalid => Code::InvalidEpcis,
+        }
+    }
 }
 
 /// A structured reading error: event index, field path, message.

@@ -1,5 +1,6 @@
 # Error messages by error code (`error-<code>`), for the API and the portal.
 # English API answers keep the message the error was raised with; the portal uses these.
+# Every code of registry::error::Code has its message here (a test of the hub checks).
 
 # Messages the portal shows next to a form field.
 error-required = Required.
@@ -111,3 +112,52 @@ error-invalid_serial = Enter the serial printed under the code (up to 20 charact
 error-invalid_hidden_code = Enter the code under the scratch-off layer.
 error-invalid_description = Say what looks wrong (up to 4,000 characters).
 error-too_long = At most 200 characters.
+
+# Credentials and requests (mostly for API clients).
+error-unauthenticated = Sign in, or present a valid access token.
+error-invalid_authorization = The Authorization header must be `Bearer <token>`.
+error-invalid_credentials = Wrong username or password.
+error-invalid_token = The access token is not valid.
+error-token_expired = The access token has expired.
+error-token_revoked = The access token was revoked.
+error-user_inactive = The user is deactivated.
+error-user_not_active = A deactivated user cannot be given an access token.
+error-session_expired = The session has ended; sign in again.
+error-too_many_attempts = Too many attempts. Try again later.
+error-method_not_allowed = This address does not accept this request method.
+error-unsupported_media_type = This type of content is not accepted here.
+error-invalid_json = What was sent is not valid JSON.
+error-invalid_field = A field is missing or has the wrong format.
+error-invalid_form = The form could not be read.
+error-invalid_multipart = The form (multipart/form-data) could not be read.
+error-invalid_query = A query parameter has the wrong format.
+error-unknown_query_parameter = This address does not take that query parameter.
+error-invalid_page_token = This page token was not issued by this hub.
+error-invalid_role = Choose one of the roles.
+error-invalid_scope = Use the scopes read or write.
+error-invalid_token_name = Required, at most 200 characters.
+error-invalid_change = The change of key data cannot be read.
+error-invalid_job = A background job needs a kind and at least one attempt.
+error-invalid_secret_key = The secret key must be 64 hexadecimal characters.
+
+# EPCIS capture and tracing.
+error-malformed_epcis = The EPCIS document is not well-formed XML or JSON.
+error-xml_refused = The XML was refused for safety: no DTD or entities, and no nesting too deep.
+error-invalid_epcis = Not a valid EPCIS document or event.
+error-capture_race = Another capture took the event numbers at the same moment; send the document again.
+error-invalid_identifier = Enter the GS1 identifier of a product, lot or item (EPC URN or GS1 Digital Link).
+error-not_own_object = An enterprise traces only its own products, lots and items, and itself.
+
+# Enterprise import files.
+error-invalid_lines = The file has bad lines, so nothing was written; see the report.
+error-invalid_header = The header row of the file cannot be used: a column is missing, unknown or repeated.
+error-invalid_csv = This line cannot be read as CSV: check the quotes and the number of fields.
+error-invalid_encoding = The file is not UTF-8: save it as UTF-8 and try again.
+error-invalid_credit_tier = Use a credit tier of A, B, C or D.
+error-invalid_value = This value cannot be used.
+error-bad_request = The request could not be read.
+error-headers_too_large = The request's headers are too large.
+error-request_timeout = The request stopped arriving before it was complete; send it again without pauses.
+error-uri_too_long = The address is too long.
+error-restricted_gln = This number is for use within a company or is a coupon number, not the GLN of a location.
+error-restricted_gtin = This number is for use within a company or region or is a coupon number, not the GTIN of a product.

@@ -1,5 +1,5 @@
 # API error messages by error code (the `error` field), for Accept-Language: vi.
-# A code without a message here is answered with the English message of the code.
+# Every code of registry::error::Code has its message here (a test of the hub checks).
 error-unauthenticated = Vui lòng đăng nhập hoặc cung cấp mã truy cập hợp lệ.
 error-invalid_authorization = Tiêu đề Authorization phải có dạng `Bearer <mã>`.
 error-invalid_token = Mã truy cập không hợp lệ.
@@ -128,3 +128,31 @@ error-invalid_serial = Nhập số sê-ri in dưới mã (tối đa 20 ký tự)
 error-invalid_hidden_code = Nhập mã dưới lớp cào.
 error-invalid_description = Mô tả điều bất thường (tối đa 4.000 ký tự).
 error-too_long = Tối đa 200 ký tự.
+
+# Yêu cầu, ghi nhận sự kiện EPCIS, truy xuất và nhập tệp.
+error-user_not_active = Không thể cấp mã truy cập cho người dùng đã bị vô hiệu hóa.
+error-invalid_form = Không đọc được nội dung biểu mẫu.
+error-unknown_query_parameter = Giao diện này không hỗ trợ tham số truy vấn đó.
+error-invalid_page_token = Mã phân trang không do hệ thống này cấp.
+error-invalid_role = Vai trò không hợp lệ.
+error-invalid_scope = Phạm vi quyền phải là read hoặc write.
+error-invalid_token_name = Tên mã truy cập trống hoặc quá dài.
+error-invalid_change = Không đọc được nội dung thay đổi thông tin chính.
+error-invalid_job = Tác vụ nền phải có loại và ít nhất một lần thực hiện.
+error-invalid_secret_key = Khóa bí mật phải gồm 64 ký tự thập lục phân.
+error-malformed_epcis = Tài liệu EPCIS không phải XML hoặc JSON đúng định dạng.
+error-xml_refused = XML bị từ chối vì lý do an toàn: không được chứa DTD hay thực thể, và không được lồng quá sâu.
+error-invalid_epcis = Không phải tài liệu hoặc sự kiện EPCIS hợp lệ.
+error-capture_race = Một yêu cầu ghi nhận khác đã dùng số hiệu sự kiện cùng lúc; vui lòng gửi lại tài liệu.
+error-invalid_identifier = Hãy nhập mã GS1 của sản phẩm, lô hàng hoặc đơn vị hàng (EPC URN hoặc GS1 Digital Link).
+error-not_own_object = Doanh nghiệp chỉ được truy xuất sản phẩm, lô hàng và đơn vị hàng của chính mình, và chính doanh nghiệp.
+error-invalid_csv = Không đọc được dòng này theo định dạng CSV: kiểm tra dấu ngoặc kép và số trường.
+error-invalid_encoding = Tệp không ở mã UTF-8; vui lòng lưu lại dưới dạng UTF-8 rồi thử lại.
+error-invalid_credit_tier = Hạng tín nhiệm phải là A, B, C hoặc D.
+error-invalid_value = Không thể dùng giá trị này.
+error-bad_request = Không đọc được yêu cầu.
+error-headers_too_large = Phần tiêu đề của yêu cầu quá lớn.
+error-request_timeout = Yêu cầu bị gián đoạn trước khi gửi xong; vui lòng gửi lại liên tục.
+error-uri_too_long = Địa chỉ yêu cầu quá dài.
+error-restricted_gln = Mã này là mã lưu hành hạn chế nội bộ hoặc mã phiếu giảm giá, không phải GLN của một địa điểm.
+error-restricted_gtin = Mã này là mã lưu hành hạn chế trong doanh nghiệp hoặc khu vực hoặc mã phiếu giảm giá, không phải GTIN của sản phẩm.

@@ -1,5 +1,5 @@
 # API error messages by error code (the `error` field), for Accept-Language: zh-CN.
-# A code without a message here is answered with the English message of the code.
+# Every code of registry::error::Code has its message here (a test of the hub checks).
 error-unauthenticated = 请登录或提供有效的访问令牌。
 error-invalid_authorization = Authorization 请求头格式应为 `Bearer <令牌>`。
 error-invalid_token = 访问令牌无效。
@@ -128,3 +128,31 @@ error-invalid_serial = 请输入码下方印刷的序列号（最多 20 个字�
 error-invalid_hidden_code = 请输入刮开涂层下的验证码。
 error-invalid_description = 请说明可疑之处（最多 4000 个字符）。
 error-too_long = 最多 200 个字符。
+
+# 请求、EPCIS 采集、追溯与导入。
+error-user_not_active = 不能为已停用的用户创建访问令牌。
+error-invalid_form = 无法读取表单内容。
+error-unknown_query_parameter = 此接口不支持该查询参数。
+error-invalid_page_token = 分页令牌不是本平台签发的。
+error-invalid_role = 角色无效。
+error-invalid_scope = 权限范围应为 read 或 write。
+error-invalid_token_name = 令牌名称为空或过长。
+error-invalid_change = 无法读取关键信息变更内容。
+error-invalid_job = 后台任务须指定类型，且至少执行一次。
+error-invalid_secret_key = 密钥应为 64 位十六进制字符。
+error-malformed_epcis = EPCIS 文档不是格式正确的 XML 或 JSON。
+error-xml_refused = 出于安全原因拒绝该 XML：不得包含 DTD 或实体，嵌套层级不得过深。
+error-invalid_epcis = 不是有效的 EPCIS 文档或事件。
+error-capture_race = 另一采集请求同时占用了事件编号，请重新提交该文档。
+error-invalid_identifier = 请输入产品、批次或单品的 GS1 标识（EPC URN 或 GS1 数字链接）。
+error-not_own_object = 企业只能追溯本企业的产品、批次和单品，以及本企业自身。
+error-invalid_csv = 该行无法按 CSV 格式读取，请检查引号和字段数。
+error-invalid_encoding = 文件不是 UTF-8 编码，请另存为 UTF-8 后重试。
+error-invalid_credit_tier = 信用等级应为 A、B、C 或 D。
+error-invalid_value = 该值不可用。
+error-bad_request = 无法读取该请求。
+error-headers_too_large = 请求头过大。
+error-request_timeout = 请求内容未完整送达，请不间断地重新发送。
+error-uri_too_long = 请求地址过长。
+error-restricted_gln = 该编码为企业内部或区域内流通码或优惠券编码，不能作为位置的全球位置码（GLN）。
+error-restricted_gtin = 该编码为企业或区域内部流通码或优惠券编码，不能作为产品的全球贸易项目代码（GTIN）。

@@ -5,6 +5,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDate;
 use registry::documents::{self, Document, DocumentType, NewDocument, Staged, Verification};
+use registry::error::Code;
 use registry::filings::Paging;
 use serde::Deserialize;
 
@@ -179,7 +180,7 @@ pub async fn upload_raw(
     let id = id.into_inner();
     require_own(&caller.actor, id)?;
     let fields: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string())
-        .map_err(|e| ApiError::bad_request("invalid_query", e.to_string()))?;
+        .map_err(|e| ApiError::new(Code::InvalidQuery, e.to_string()))?;
     let new = describe(&fields)?;
     let content_type = documents::content_type(
         req.headers()

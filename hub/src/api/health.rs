@@ -1,9 +1,10 @@
 //! Liveness, readiness and metrics.
 
 use actix_web::{HttpResponse, web};
+use registry::error::Code;
 use serde::Serialize;
 
-use super::{ApiError, Kind, blocking};
+use super::{ApiError, blocking};
 use crate::app::AppState;
 
 /// The answer of the health endpoints.
@@ -35,11 +36,7 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Health>, Api
     blocking(move || {
         db.ping().map_err(|e| {
             tracing::warn!(error = %e, "readiness check failed");
-            ApiError::new(
-                Kind::Unavailable,
-                "database_unavailable",
-                "the database cannot be reached",
-            )
+            ApiError::new(Code::DatabaseUnavailable, "the database cannot be reached")
         })
     })
     .await?;

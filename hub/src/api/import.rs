@@ -4,9 +4,10 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
 use registry::enterprises::ImportReport;
+use registry::error::Code;
 use serde::{Deserialize, Serialize};
 
-use super::{ApiError, Kind, blocking};
+use super::{ApiError, blocking};
 use crate::app::AppState;
 use crate::ops::Caller;
 use crate::ops::import::{ImportFailure, import_enterprises};
@@ -63,19 +64,17 @@ pub async fn import(
         .is_some_and(|v| v == "text/csv" || v == "application/csv");
     if !is_csv {
         return Err(ApiError::new(
-            Kind::UnsupportedMediaType,
-            "unsupported_media_type",
+            Code::UnsupportedMediaType,
             "the body must be text/csv",
         ));
     }
     let limit = state.config.registry.import_max_bytes;
     let mut body = Vec::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::bad_request("unreadable_body", e.to_string()))?;
+        let chunk = chunk.map_err(|e| ApiError::new(Code::UnreadableBody, e.to_string()))?;
         if body.len() + chunk.len() > limit {
             return Err(ApiError::new(
-                Kind::PayloadTooLarge,
-                "payload_too_large",
+                Code::PayloadTooLarge,
                 format!("the file exceeds registry.import_max_bytes ({limit} bytes)"),
             ));
         }
@@ -95,7 +94,7 @@ pub async fn import(
         Ok(report) => Ok(HttpResponse::Ok().json(report)),
         Err(ImportFailure::Rejected(report)) => {
             Ok(HttpResponse::UnprocessableEntity().json(ImportRejected {
-                error: "invalid_lines",
+                error: Code::InvalidLines.as_str(),
                 message: format!(
                     "{} of {} lines are bad; nothing was written",
                     report.errors.len(),
@@ -105,7 +104,7 @@ pub async fn import(
             }))
         }
         Err(ImportFailure::Header(e)) => {
-            Err(ApiError::new(Kind::Invalid, "invalid_header", e.to_string()).with_field(e.column))
+            Err(ApiError::new(Code::InvalidHeader, e.to_string()).with_field(e.column))
         }
         Err(ImportFailure::Registry(e)) => Err(e.into()),
     }

@@ -21,7 +21,7 @@ pub mod users;
 
 use actix_web::HttpResponse;
 
-pub use crate::error::{ApiError, ErrorBody, Kind, blocking};
+pub use crate::error::{ApiError, ErrorBody, blocking};
 pub use crate::http::json::Json;
 
 /// An empty 204.

@@ -1,6 +1,7 @@
 //! API tokens: each user manages their own; administrators also those of machine accounts.
 
 use actix_web::{HttpResponse, web};
+use registry::error::Code;
 use registry::identity::{self, ApiToken, NewToken, Role};
 use serde::{Deserialize, Serialize};
 
@@ -36,12 +37,10 @@ pub struct CreatedToken {
 
 fn subject(actor: &identity::Actor, asked: Option<i64>) -> Result<i64, ApiError> {
     match asked {
-        Some(other) if other != actor.user_id && actor.role != Role::Admin => {
-            Err(ApiError::forbidden(
-                "forbidden",
-                "only administrators manage other users' tokens",
-            ))
-        }
+        Some(other) if other != actor.user_id && actor.role != Role::Admin => Err(ApiError::new(
+            Code::Forbidden,
+            "only administrators manage other users' tokens",
+        )),
         Some(other) => Ok(other),
         None => Ok(actor.user_id),
     }

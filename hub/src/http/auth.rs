@@ -8,16 +8,18 @@
 
 use actix_web::body::BoxBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
 use actix_web::http::{Method, header};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, ResponseError, web};
+use registry::error::Code;
 use registry::identity::with_article;
 use registry::identity::{self, Actor, Scope, TokenRefusal};
 
 use super::csrf;
 use super::routes::{Access, RouteSpec, Surface};
 use crate::app::{AppState, SESSION_COOKIE};
-use crate::error::{ApiError, Kind, blocking};
+use crate::error::{ApiError, blocking};
 
 /// What the request presented.
 enum Credential {
@@ -47,8 +49,8 @@ async fn resolve(state: &AppState, credential: &Credential) -> Result<Option<Act
     let db = state.db.clone();
     match credential {
         Credential::None => Ok(None),
-        Credential::Malformed => Err(ApiError::unauthenticated(
-            "invalid_authorization",
+        Credential::Malformed => Err(ApiError::new(
+            Code::InvalidAuthorization,
             "the Authorization header must be `Bearer <token>`",
         )),
         Credential::Bearer(token) => {
@@ -63,20 +65,17 @@ async fn resolve(state: &AppState, credential: &Credential) -> Result<Option<Act
             .await?;
             match verdict {
                 Ok(actor) => Ok(Some(actor)),
-                Err(TokenRefusal::Unknown) => Err(ApiError::unauthenticated(
-                    "invalid_token",
-                    "the token is not valid",
-                )),
-                Err(TokenRefusal::Expired) => Err(ApiError::unauthenticated(
-                    "token_expired",
-                    "the token has expired",
-                )),
-                Err(TokenRefusal::Revoked) => Err(ApiError::unauthenticated(
-                    "token_revoked",
-                    "the token was revoked",
-                )),
-                Err(TokenRefusal::UserInactive) => Err(ApiError::unauthenticated(
-                    "user_inactive",
+                Err(TokenRefusal::Unknown) => {
+                    Err(ApiError::new(Code::InvalidToken, "the token is not valid"))
+                }
+                Err(TokenRefusal::Expired) => {
+                    Err(ApiError::new(Code::TokenExpired, "the token has expired"))
+                }
+                Err(TokenRefusal::Revoked) => {
+                    Err(ApiError::new(Code::TokenRevoked, "the token was revoked"))
+                }
+                Err(TokenRefusal::UserInactive) => Err(ApiError::new(
+                    Code::UserInactive,
                     "the token's user is deactivated",
                 )),
             }
@@ -92,7 +91,7 @@ async fn resolve(state: &AppState, credential: &Credential) -> Result<Option<Act
             })
             .await?;
             actor.map(Some).ok_or_else(|| {
-                ApiError::unauthenticated("session_expired", "the session has ended; sign in again")
+                ApiError::new(Code::SessionExpired, "the session has ended; sign in again")
             })
         }
     }
@@ -121,7 +120,9 @@ pub async fn authorize(
         .insert(crate::metrics::MatchedRoute(spec.path));
     match check(&state, &spec, &mut req).await {
         Ok(()) => next.call(req).await,
-        Err(error) if spec.surface == Surface::Portal && error.kind() == Kind::Unauthenticated => {
+        Err(error)
+            if spec.surface == Surface::Portal && error.status() == StatusCode::UNAUTHORIZED =>
+        {
             let target = format!("/portal/login?next={}", urlencode(req.path()));
             let response = HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, target))
@@ -172,15 +173,15 @@ async fn check(
         return Ok(());
     }
     let Some(actor) = resolve(state, &credential).await? else {
-        return Err(ApiError::unauthenticated(
-            "unauthenticated",
+        return Err(ApiError::new(
+            Code::Unauthenticated,
             "sign in or present a bearer token",
         ));
     };
     identify(req, Some(&actor));
     if !spec.access.admits(actor.role) {
-        return Err(ApiError::forbidden(
-            "forbidden",
+        return Err(ApiError::new(
+            Code::Forbidden,
             format!(
                 "{} may not {} {}",
                 with_article(actor.role.as_str()),
@@ -195,8 +196,8 @@ async fn check(
         Scope::Write
     };
     if !actor.has_scope(needed) {
-        return Err(ApiError::forbidden(
-            "insufficient_scope",
+        return Err(ApiError::new(
+            Code::InsufficientScope,
             format!("the token lacks the `{}` scope", needed.as_str()),
         ));
     }

@@ -18,6 +18,7 @@ use actix_web::web::{self, Bytes, BytesMut};
 use actix_web::{FromRequest, HttpMessage};
 
 use futures_util::StreamExt;
+use registry::error::Code;
 
 use crate::app::AppState;
 use crate::error::ApiError;
@@ -37,13 +38,13 @@ pub async fn require(
 ) -> Result<(), ApiError> {
     let presented = presented_token(req, state).await?;
     match presented {
-        None => Err(ApiError::forbidden(
-            "csrf_missing",
+        None => Err(ApiError::new(
+            Code::CsrfMissing,
             "the form or request carries no CSRF token",
         )),
         Some(token) if constant_time_eq(token.as_bytes(), expected.as_bytes()) => Ok(()),
-        Some(_) => Err(ApiError::forbidden(
-            "csrf_invalid",
+        Some(_) => Err(ApiError::new(
+            Code::CsrfInvalid,
             "the CSRF token does not match; reload the page",
         )),
     }
@@ -59,8 +60,8 @@ pub async fn require_pre_session(
         .map(|c| c.value().to_owned())
         .filter(|v| v.len() >= 32)
     else {
-        return Err(ApiError::forbidden(
-            "csrf_missing",
+        return Err(ApiError::new(
+            Code::CsrfMissing,
             "the CSRF cookie is missing; reload the page",
         ));
     };
@@ -95,12 +96,11 @@ async fn presented_token(
         let status = e.as_response_error().status_code();
         if status == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::new(
-                crate::error::Kind::PayloadTooLarge,
-                "payload_too_large",
+                Code::PayloadTooLarge,
                 format!("the body exceeds {limit} bytes"),
             )
         } else {
-            ApiError::bad_request("unreadable_body", e.to_string())
+            ApiError::new(Code::UnreadableBody, e.to_string())
         }
     })?;
     let token =
@@ -140,7 +140,7 @@ async fn multipart_token(
             Scan::Incomplete => match payload.next().await {
                 Some(Ok(chunk)) => head.extend_from_slice(&chunk),
                 Some(Err(e)) => {
-                    return Err(ApiError::bad_request("unreadable_body", e.to_string()));
+                    return Err(ApiError::new(Code::UnreadableBody, e.to_string()));
                 }
                 None => break None,
             },

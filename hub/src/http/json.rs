@@ -6,9 +6,10 @@ use actix_web::http::StatusCode;
 use actix_web::web::Bytes;
 use actix_web::{FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
+use registry::error::Code;
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, Kind};
+use crate::error::ApiError;
 
 /// A request body read as JSON into `T`.
 #[derive(Debug)]
@@ -26,20 +27,15 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
         Box::pin(async move {
             if !is_json {
                 return Err(ApiError::new(
-                    Kind::UnsupportedMediaType,
-                    "unsupported_media_type",
+                    Code::UnsupportedMediaType,
                     "the body must be application/json",
                 ));
             }
             let bytes = body.await.map_err(|e| {
                 if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::new(
-                        Kind::PayloadTooLarge,
-                        "payload_too_large",
-                        "the body exceeds the size limit",
-                    )
+                    ApiError::new(Code::PayloadTooLarge, "the body exceeds the size limit")
                 } else {
-                    ApiError::bad_request("unreadable_body", e.to_string())
+                    ApiError::new(Code::UnreadableBody, e.to_string())
                 }
             })?;
             parse(&bytes).map(Json)
@@ -64,11 +60,11 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             })
             .unwrap_or(path);
         let code = if inner.is_syntax() || inner.is_eof() {
-            "invalid_json"
+            Code::InvalidJson
         } else {
-            "invalid_field"
+            Code::InvalidField
         };
-        let error = ApiError::bad_request(code, format!("{field}: {message}"));
+        let error = ApiError::new(code, format!("{field}: {message}"));
         if field == "." {
             error
         } else {

@@ -15,6 +15,8 @@ use actix_web::http::{StatusCode, header};
 use actix_web::middleware::Next;
 use actix_web::web::Bytes;
 
+use registry::error::Code;
+
 use crate::i18n::Lang;
 
 /// Error bodies larger than this are passed through untouched (ours are a few hundred bytes;
@@ -64,15 +66,15 @@ pub async fn localise_errors(
 /// The JSON error body for a plain-text error of the HTTP machinery, its text as the message.
 fn json_error_body(status: StatusCode, text: &[u8]) -> Bytes {
     let code = match status {
-        StatusCode::NOT_FOUND => "not_found",
-        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
-        StatusCode::REQUEST_TIMEOUT => "request_timeout",
-        StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",
-        StatusCode::URI_TOO_LONG => "uri_too_long",
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
-        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => "headers_too_large",
-        s if s.is_server_error() => "internal_error",
-        _ => "bad_request",
+        StatusCode::NOT_FOUND => Code::NotFound,
+        StatusCode::METHOD_NOT_ALLOWED => Code::MethodNotAllowed,
+        StatusCode::REQUEST_TIMEOUT => Code::RequestTimeout,
+        StatusCode::PAYLOAD_TOO_LARGE => Code::PayloadTooLarge,
+        StatusCode::URI_TOO_LONG => Code::UriTooLong,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => Code::UnsupportedMediaType,
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => Code::HeadersTooLarge,
+        s if s.is_server_error() => Code::InternalError,
+        _ => Code::BadRequest,
     };
     let message = match String::from_utf8_lossy(text).trim() {
         "" => status

@@ -18,25 +18,20 @@ pub mod upload;
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
+use registry::error::Code;
 
-use crate::error::{ApiError, Kind};
+use crate::error::ApiError;
 
 /// Any path no route declares.
 pub async fn not_found(req: HttpRequest) -> HttpResponse {
-    ApiError::new(
-        Kind::NotFound,
-        "not_found",
-        format!("no route for {}", req.path()),
-    )
-    .error_response()
+    ApiError::new(Code::NotFound, format!("no route for {}", req.path())).error_response()
 }
 
 /// A declared path called with a method it does not take; `allowed` lists those it does
 /// (RFC 9110 §15.5.6: the `Allow` header).
 pub async fn method_not_allowed(req: HttpRequest, allowed: String) -> HttpResponse {
     let mut response = ApiError::new(
-        Kind::MethodNotAllowed,
-        "method_not_allowed",
+        Code::MethodNotAllowed,
         format!("{} is not allowed on {}", req.method(), req.path()),
     )
     .error_response();

@@ -7,13 +7,14 @@
 
 use actix_web::web::Bytes;
 use actix_web::{HttpResponse, web};
+use registry::error::Code;
 use registry::identity::Actor;
 use registry::stamps;
 use reports::stamps::SheetLayout;
 use serde::Deserialize;
 
 use crate::app::AppState;
-use crate::error::{ApiError, Kind, blocking};
+use crate::error::{ApiError, blocking};
 
 /// The label grid of a sheet on A4, centred (defaults: 5 × 7 labels of 36 mm, 3 mm gutters).
 #[derive(Debug, Clone, Copy, Deserialize, utoipa::IntoParams)]
@@ -30,12 +31,7 @@ pub struct SheetQuery {
 }
 
 fn invalid(field: &str, message: String) -> ApiError {
-    ApiError::new(
-        Kind::Invalid,
-        "invalid_layout",
-        format!("{field}: {message}"),
-    )
-    .with_field(field)
+    ApiError::new(Code::InvalidLayout, format!("{field}: {message}")).with_field(field)
 }
 
 impl SheetQuery {

@@ -3,19 +3,20 @@
 
 use actix_web::HttpRequest;
 use actix_web::http::header;
+use registry::error::Code;
 use registry::events::recall::parse_sort;
 use registry::events::trace::{Direction, Start, parse_start};
 
 use crate::error::ApiError;
 
 fn bad(field: &str, message: impl Into<String>) -> ApiError {
-    ApiError::bad_request("invalid_query", format!("{field}: {}", message.into())).with_field(field)
+    ApiError::new(Code::InvalidQuery, format!("{field}: {}", message.into())).with_field(field)
 }
 
 /// The query string's pairs, refusing names not in `known` and repeated names.
 fn pairs(req: &HttpRequest, known: &[&str]) -> Result<Vec<(String, String)>, ApiError> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string())
-        .map_err(|e| ApiError::bad_request("invalid_query", e.to_string()))?;
+        .map_err(|e| ApiError::new(Code::InvalidQuery, e.to_string()))?;
     for (i, (k, _)) in pairs.iter().enumerate() {
         if !known.contains(&k.as_str()) {
             return Err(bad(

@@ -7,21 +7,21 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::{Stream, StreamExt};
 use registry::documents::{Document, StageError, Staged, Stager};
+use registry::error::Code;
 use registry::identity::{Actor, Role};
 
 use crate::app::AppState;
-use crate::error::{ApiError, Kind};
+use crate::error::ApiError;
 
 /// A 400 naming the field of the upload at fault.
 pub fn invalid_field(field: &str, message: impl Into<String>) -> ApiError {
-    ApiError::bad_request("invalid_field", message).with_field(field)
+    ApiError::new(Code::InvalidField, message).with_field(field)
 }
 
 fn stage_error(e: StageError) -> ApiError {
     match e {
         StageError::TooLarge { limit } => ApiError::new(
-            Kind::PayloadTooLarge,
-            "payload_too_large",
+            Code::PayloadTooLarge,
             format!("the document exceeds the limit of {limit} bytes"),
         ),
         StageError::Io(cause) => ApiError::internal(cause),
@@ -36,7 +36,7 @@ where
 {
     let mut stager: Stager = state.config.document_store().stage().map_err(stage_error)?;
     while let Some(chunk) = body.next().await {
-        let chunk = chunk.map_err(|e| ApiError::bad_request("unreadable_body", e.to_string()))?;
+        let chunk = chunk.map_err(|e| ApiError::new(Code::UnreadableBody, e.to_string()))?;
         stager.write(&chunk).map_err(stage_error)?;
     }
     stager.finish().map_err(stage_error)
@@ -72,8 +72,7 @@ pub async fn receive(
         .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
     if !is_form {
         return Err(ApiError::new(
-            Kind::UnsupportedMediaType,
-            "unsupported_media_type",
+            Code::UnsupportedMediaType,
             "the body must be multipart/form-data (or use .../documents/raw)",
         ));
     }
@@ -83,8 +82,7 @@ pub async fn receive(
         file: None,
     };
     while let Some(part) = form.next().await {
-        let mut part =
-            part.map_err(|e| ApiError::bad_request("invalid_multipart", e.to_string()))?;
+        let mut part = part.map_err(|e| ApiError::new(Code::InvalidMultipart, e.to_string()))?;
         let name = part.name().unwrap_or_default().to_owned();
         if name == "file" {
             if received.file.is_some() {
@@ -101,7 +99,7 @@ pub async fn receive(
                 .bytes(4096)
                 .await
                 .map_err(|_| invalid_field(&name, format!("{name}: longer than 4096 bytes")))?
-                .map_err(|e| ApiError::bad_request("invalid_multipart", e.to_string()))?;
+                .map_err(|e| ApiError::new(Code::InvalidMultipart, e.to_string()))?;
             let value = String::from_utf8(value.to_vec())
                 .map_err(|_| invalid_field(&name, format!("{name}: not UTF-8")))?;
             received.fields.push((name, value));

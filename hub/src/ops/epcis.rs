@@ -2,6 +2,7 @@
 //! capture job and its audit row in one transaction.
 
 use registry::epcis::Event;
+use registry::error::Code;
 use registry::events::policy::{self, CaptureOutcome};
 use registry::events::{CaptureMeta, PreparedEvents, prepare};
 use serde_json::json;
@@ -58,7 +59,7 @@ pub fn store(
             Ok::<_, ApiError>(Change::recorded(outcome, target, detail))
         });
         match result {
-            Err(e) if e.code() == "conflict" && attempt < CAPTURE_ATTEMPTS => continue,
+            Err(e) if e.code() == Code::Conflict && attempt < CAPTURE_ATTEMPTS => continue,
             other => break other,
         }
     }

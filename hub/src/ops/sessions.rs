@@ -2,6 +2,7 @@
 //! (outside any transaction, so a refusal still counts) but not audited; a session opened or
 //! ended is.
 
+use registry::error::Code;
 use registry::identity::{self, Actor, AuthMethod, LoginPolicy, Session, User};
 use serde_json::json;
 
@@ -32,10 +33,7 @@ pub fn sign_in(
             Ok(user) => user,
             Err(e) => {
                 identity::record_login_attempt(&mut conn, now, username, client, false)?;
-                return Err(ApiError::unauthenticated(
-                    "invalid_credentials",
-                    e.to_string(),
-                ));
+                return Err(ApiError::new(Code::InvalidCredentials, e.to_string()));
             }
         }
     };

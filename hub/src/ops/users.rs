@@ -1,11 +1,12 @@
 //! User accounts: creation (administrators, the operator) and (de)activation.
 
+use registry::error::Code;
 use registry::identity::{self, NewUser, User};
 use serde_json::json;
 
 use super::{Caller, Change, Origin, audited, audited_as};
 use crate::app::Core;
-use crate::error::{ApiError, Kind};
+use crate::error::ApiError;
 
 /// Creates a user.
 pub fn create(core: &Core, origin: &Origin, new: &NewUser) -> Result<User, ApiError> {
@@ -22,8 +23,7 @@ pub fn create(core: &Core, origin: &Origin, new: &NewUser) -> Result<User, ApiEr
 pub fn set_active(core: &Core, caller: &Caller, id: i64, active: bool) -> Result<User, ApiError> {
     if caller.actor.user_id == id && !active {
         return Err(ApiError::new(
-            Kind::Conflict,
-            "cannot_deactivate_self",
+            Code::CannotDeactivateSelf,
             "administrators cannot deactivate themselves",
         ));
     }

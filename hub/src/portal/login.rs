@@ -3,6 +3,7 @@
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::{HttpRequest, HttpResponse, ResponseError, http::header, web};
 use maud::{Markup, html};
+use registry::error::Code;
 use serde::Deserialize;
 
 use super::frame::Ctx;
@@ -97,14 +98,19 @@ pub async fn submit(
             .cookie(signed.cookie)
             .insert_header((header::LOCATION, next))
             .finish()),
-        Err(error) if matches!(error.code(), "invalid_credentials" | "too_many_attempts") => {
-            let message = ctx.t(if error.code() == "too_many_attempts" {
+        Err(error)
+            if matches!(
+                error.code(),
+                Code::InvalidCredentials | Code::TooManyAttempts
+            ) =>
+        {
+            let message = ctx.t(if error.code() == Code::TooManyAttempts {
                 "too-many-attempts"
             } else {
                 "wrong-credentials"
             });
             Ok(ctx.render_status(
-                error.kind().status(),
+                error.status(),
                 &ctx.t("sign-in"),
                 login_body(&ctx, &next, Some(&message)),
             ))

@@ -38,9 +38,9 @@ pub async fn page(ctx: Ctx, req: HttpRequest, Auth(actor): Auth) -> Page {
             .await
             {
                 Ok(report) => (StatusCode::OK, Some(Ok(report))),
-                Err(e) => (e.kind().status(), Some(Err(e.to_string()))),
+                Err(e) => (e.status(), Some(Err(e.to_string()))),
             },
-            Err(e) => (e.kind().status(), Some(Err(e.to_string()))),
+            Err(e) => (e.status(), Some(Err(e.to_string()))),
         }
     } else {
         (StatusCode::OK, None)

@@ -12,11 +12,12 @@ use futures_util::StreamExt;
 use maud::{Markup, html};
 use registry::RegistryError;
 use registry::documents::{self, Verification};
+use registry::error::Code;
 use sha2::{Digest, Sha256};
 
 use super::enterprise::documents::{doc_type_text, size_text, validity};
 use super::frame::{Ctx, Field, FormData, FormView, Input, Page, Posted, read};
-use crate::error::{ApiError, Kind};
+use crate::error::ApiError;
 
 /// Where the page is.
 pub const PATH: &str = "/verify";
@@ -120,7 +121,7 @@ pub async fn page(ctx: Ctx, query: web::Query<Vec<(String, String)>>) -> Page {
     .await
     {
         Ok(found) => Ok(ctx.render(&title, render(&ctx, Outcome::Found(&found), None))),
-        Err(error) if error.kind() == Kind::NotFound => {
+        Err(error) if error.status() == StatusCode::NOT_FOUND => {
             let hash = hash.to_ascii_lowercase();
             Ok(ctx.render_status(
                 StatusCode::NOT_FOUND,
@@ -149,8 +150,7 @@ async fn hash_upload(
     let mut form = Multipart::new(req.headers(), payload);
     let mut hash = None;
     while let Some(part) = form.next().await {
-        let mut part =
-            part.map_err(|e| ApiError::bad_request("invalid_multipart", e.to_string()))?;
+        let mut part = part.map_err(|e| ApiError::new(Code::InvalidMultipart, e.to_string()))?;
         let chosen = part
             .content_disposition()
             .and_then(|d| d.get_filename())
@@ -158,13 +158,11 @@ async fn hash_upload(
         let is_file = part.name() == Some("file");
         let (mut hasher, mut size) = (Sha256::new(), 0u64);
         while let Some(chunk) = part.next().await {
-            let chunk =
-                chunk.map_err(|e| ApiError::bad_request("invalid_multipart", e.to_string()))?;
+            let chunk = chunk.map_err(|e| ApiError::new(Code::InvalidMultipart, e.to_string()))?;
             size += chunk.len() as u64;
             if size > limit {
                 return Err(ApiError::new(
-                    Kind::PayloadTooLarge,
-                    "payload_too_large",
+                    Code::PayloadTooLarge,
                     format!("the document exceeds the limit of {limit} bytes"),
                 ));
             }
@@ -188,7 +186,7 @@ pub async fn by_file(ctx: Ctx, req: HttpRequest, payload: web::Payload) -> Page 
             .insert_header((header::LOCATION, format!("{PATH}?sha256={hash}")))
             .finish()),
         Ok(None) => {
-            let error = RegistryError::invalid("required", "file", "choose a file").into();
+            let error = RegistryError::invalid(Code::Required, "file", "choose a file").into();
             let posted = ctx.posted(BY_FILE, FormData::default(), error)?;
             Ok(ctx.render_status(
                 posted.status,

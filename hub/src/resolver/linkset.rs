@@ -4,11 +4,12 @@
 
 use actix_web::HttpResponse;
 use actix_web::http::header;
+use registry::error::Code;
 use serde_json::{Map, Value, json};
 
 use super::Resolution;
 use crate::app::AppState;
-use crate::error::{ApiError, Kind};
+use crate::error::ApiError;
 
 /// The GS1 web vocabulary, which `gs1:` abbreviates.
 pub const GS1_VOC: &str = "https://gs1.org/voc/";
@@ -136,8 +137,7 @@ pub fn redirect(
         .and_then(Value::as_str)
         .ok_or_else(|| {
             ApiError::new(
-                Kind::NotFound,
-                "link_type_not_found",
+                Code::LinkTypeNotFound,
                 format!("linkType: this stamp has no link of type {link_type:?}"),
             )
             .with_field("linkType")
@@ -152,8 +152,7 @@ pub fn redirect(
 pub fn linkset(state: &AppState, r: &Resolution) -> Result<Value, ApiError> {
     if r.stamp.is_none() {
         return Err(ApiError::new(
-            Kind::NotFound,
-            "unknown_serial",
+            Code::UnknownSerial,
             "serial: no stamp with this serial was issued for this product",
         )
         .with_field("serial"));

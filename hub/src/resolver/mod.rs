@@ -29,6 +29,7 @@ use std::sync::Arc;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDateTime;
+use registry::error::Code;
 use registry::filings::countries;
 use registry::stamps::StampPath;
 use registry::stamps::resolve::{self, StampRecord, Story, Verdict};
@@ -39,7 +40,7 @@ use crate::resolution::lookup::Looked;
 use crate::resolution::{CachedStory, Resolver};
 
 use crate::app::AppState;
-use crate::error::{ApiError, Kind, blocking};
+use crate::error::{ApiError, blocking};
 
 /// The query a resolver link may carry (other keys, such as further AIs, are ignored).
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -198,7 +199,7 @@ struct Scan {
 fn bad_link(e: registry::stamps::StampError) -> ApiError {
     let message = e.to_string();
     let field = message.split(':').next().unwrap_or("path").to_owned();
-    ApiError::bad_request("invalid_digital_link", message).with_field(field)
+    ApiError::new(Code::InvalidDigitalLink, message).with_field(field)
 }
 
 /// Reads the path, location and country; 400/422 naming the field at fault.
@@ -211,8 +212,7 @@ fn read_scan(req: &HttpRequest, state: &AppState, query: &ResolveQuery) -> Resul
             let c = c.to_ascii_uppercase();
             if !countries::is_country(&c) {
                 return Err(ApiError::new(
-                    Kind::Invalid,
-                    "invalid_country",
+                    Code::InvalidCountry,
                     "country: must be an ISO 3166 alpha-2 code, e.g. VN",
                 )
                 .with_field("country"));

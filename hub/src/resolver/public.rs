@@ -4,13 +4,14 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use maud::{Markup, html};
+use registry::error::Code;
 use registry::stamps::fakes::{FakeReport, NewFakeReport};
 use registry::stamps::scans::{self, NewScan};
 use registry::stamps::verify::{self, LimitScope, NotGenuine, Verification};
 use serde::{Deserialize, Serialize};
 
 use crate::app::AppState;
-use crate::error::{ApiError, Kind, blocking};
+use crate::error::{ApiError, blocking};
 use crate::http::json::Json;
 use crate::ops::{self, Request};
 use crate::portal::frame::{Ctx, Field, Flash, FormData, FormView, Input, Page, Posted};
@@ -62,8 +63,7 @@ fn normalise_serial(typed: &str) -> Result<String, ApiError> {
         .collect();
     if serial.is_empty() || serial.chars().count() > 20 {
         return Err(ApiError::new(
-            Kind::Invalid,
-            "invalid_serial",
+            Code::InvalidSerial,
             "serial: the serial printed under the code, 1 to 20 characters",
         )
         .with_field("serial"));
@@ -78,8 +78,7 @@ fn country(value: Option<&str>) -> Result<Option<String>, ApiError> {
             Ok(Some(c.to_ascii_uppercase()))
         }
         Some(_) => Err(ApiError::new(
-            Kind::Invalid,
-            "invalid_country",
+            Code::InvalidCountry,
             "country: must be an ISO 3166 alpha-2 code, e.g. VN",
         )
         .with_field("country")),
@@ -95,8 +94,7 @@ pub async fn verify_core(
     let serial = normalise_serial(&request.serial)?;
     if request.hidden_code.trim().is_empty() {
         return Err(ApiError::new(
-            Kind::Invalid,
-            "invalid_hidden_code",
+            Code::InvalidHiddenCode,
             "hidden_code: the code under the scratch-off layer is required",
         )
         .with_field("hidden_code"));
@@ -110,8 +108,7 @@ pub async fn verify_core(
         let resolver = &st.resolver;
         let ring = resolver.ring.as_ref().ok_or_else(|| {
             ApiError::new(
-                Kind::Unavailable,
-                "verification_unavailable",
+                Code::VerificationUnavailable,
                 "hidden-code keys are not configured",
             )
         })?;
@@ -171,8 +168,7 @@ pub async fn verify_core(
             scope,
             retry_after_secs,
         } => Err(ApiError::new(
-            Kind::TooManyRequests,
-            "too_many_wrong_codes",
+            Code::TooManyWrongCodes,
             match scope {
                 LimitScope::Stamp => "too many wrong codes for this stamp; try again later",
                 LimitScope::Client => "too many wrong codes from this address; try again later",

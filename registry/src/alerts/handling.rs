@@ -21,6 +21,7 @@ use super::{Alert, AlertRow, AlertStatus, Severity, find_alert};
 use crate::db::DbConn;
 use crate::departments::{Category, Department, find_department};
 use crate::enterprises::text;
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::filings::Paging;
 use crate::identity::{Actor, Role};
@@ -141,7 +142,7 @@ fn sorted(query: Boxed, sort: Option<&str>) -> Result<Boxed> {
         ("kind", _, false) => query.order((alerts::kind.asc(), alerts::id.desc())),
         (other, _, _) => {
             return Err(RegistryError::invalid(
-                "invalid_sort",
+                Code::InvalidSort,
                 "sort",
                 format!(
                     "cannot sort by {other:?}: use raised_at, severity, status or kind, with '-' for descending"
@@ -187,7 +188,7 @@ pub fn find_visible_alert(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<A
         Visible::All => Ok(alert),
         Visible::Jurisdiction(dept) if covers(&dept, &alert) => Ok(alert),
         Visible::Jurisdiction(dept) => Err(RegistryError::denied(
-            "outside_jurisdiction",
+            Code::OutsideJurisdiction,
             format!(
                 "alert {id} (region {:?}, category {:?}) is outside the jurisdiction of department {}",
                 alert.region_code, alert.category, dept.code
@@ -204,7 +205,7 @@ pub fn find_visible_alert(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<A
 fn handled_alert(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<Alert> {
     if actor.role != Role::Officer {
         return Err(RegistryError::denied(
-            "outside_jurisdiction",
+            Code::OutsideJurisdiction,
             "only an officer of the competent department handles alerts",
         ));
     }
@@ -243,7 +244,7 @@ pub fn acknowledge(
     let alert = handled_alert(conn, actor, id)?;
     if alert.status != AlertStatus::Open {
         return Err(RegistryError::conflict(
-            "alert_not_open",
+            Code::AlertNotOpen,
             format!("alert {id} is {} already", alert.status.as_str()),
         ));
     }
@@ -262,7 +263,7 @@ pub fn close(
     let alert = handled_alert(conn, actor, id)?;
     if alert.status == AlertStatus::Closed {
         return Err(RegistryError::conflict(
-            "alert_closed",
+            Code::AlertClosed,
             format!("alert {id} is closed already"),
         ));
     }

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::db::DbConn;
+use crate::error::Code;
 use crate::identity::{Actor, AuthMethod, Role};
 use crate::outbox;
 use crate::schema::outbox as outbox_table;
@@ -63,7 +64,7 @@ fn a_rolled_back_alert_leaves_nothing() {
     let db = test.db();
     let failed: Result<()> = db.transaction(|c| {
         raise(c, now(), &new_alert(None))?;
-        Err(crate::RegistryError::conflict("boom", "roll back"))
+        Err(crate::RegistryError::conflict(Code::Conflict, "roll back"))
     });
     assert!(failed.is_err());
     let mut conn = db.conn().unwrap();
@@ -205,7 +206,7 @@ fn each_role_sees_its_alerts_and_the_competent_officer_handles_them() {
     assert!(matches!(
         find_visible_alert(conn, &zz_drugs, food),
         Err(crate::RegistryError::Denied {
-            code: "outside_jurisdiction",
+            code: Code::OutsideJurisdiction,
             ..
         })
     ));
@@ -234,7 +235,7 @@ fn each_role_sees_its_alerts_and_the_competent_officer_handles_them() {
     assert!(matches!(
         acknowledge(conn, now(), &zz_food, food, &note("again")),
         Err(crate::RegistryError::Conflict {
-            code: "alert_not_open",
+            code: Code::AlertNotOpen,
             ..
         })
     ));
@@ -246,7 +247,7 @@ fn each_role_sees_its_alerts_and_the_competent_officer_handles_them() {
     assert!(matches!(
         close(conn, now(), &zz_food, food, &note("again")),
         Err(crate::RegistryError::Conflict {
-            code: "alert_closed",
+            code: Code::AlertClosed,
             ..
         })
     ));

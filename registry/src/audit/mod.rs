@@ -18,6 +18,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::DbConn;
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::schema::{audit_head, audit_log};
 use crate::secret::{SecretKey, sha256_hex};
@@ -168,7 +169,7 @@ pub fn append(conn: &mut DbConn, key: &AuditKey, event: &AuditEvent<'_>) -> Resu
 pub fn list(conn: &mut DbConn, before: Option<i64>, limit: i64) -> Result<Vec<AuditEntry>> {
     if !(1..=1000).contains(&limit) {
         return Err(RegistryError::invalid(
-            "invalid_page",
+            Code::InvalidPage,
             "limit",
             "must be 1 to 1000",
         ));

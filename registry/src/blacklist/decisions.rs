@@ -9,6 +9,7 @@ use super::{Listing, Penalty, current_listing, find_listing};
 use crate::db::DbConn;
 use crate::departments::find_department;
 use crate::enterprises::{Enterprise, load_enterprise, record_history, require_jurisdiction, text};
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::identity::{Actor, Role};
 use crate::notices::{self, Audience, Notice};
@@ -51,7 +52,7 @@ fn competent_department(conn: &mut DbConn, actor: &Actor, enterprise: &Enterpris
         .filter(|_| actor.role == Role::Officer)
         .ok_or_else(|| {
             RegistryError::denied(
-                "outside_jurisdiction",
+                Code::OutsideJurisdiction,
                 "only an officer of the competent department may decide a listing",
             )
         })?;
@@ -69,7 +70,7 @@ pub fn list_enterprise(
 ) -> Result<Listing> {
     let enterprise = load_enterprise(conn, new.enterprise_id).map_err(|_| {
         RegistryError::invalid(
-            "unknown_enterprise",
+            Code::UnknownEnterprise,
             "enterprise_id",
             format!("no enterprise {}", new.enterprise_id),
         )
@@ -128,7 +129,7 @@ fn already_listed(open_id: i64) -> RegistryError {
         String::new()
     };
     RegistryError::Conflict {
-        code: "already_listed",
+        code: Code::AlreadyListed,
         field: Some("enterprise_id".into()),
         message: format!("the enterprise is on the blacklist already{which}"),
     }
@@ -148,13 +149,13 @@ pub fn remove_listing(
     competent_department(conn, actor, &enterprise)?;
     if listing.removed_at.is_some() {
         return Err(RegistryError::conflict(
-            "listing_removed",
+            Code::ListingRemoved,
             format!("listing {listing_id} was removed already"),
         ));
     }
     if now.date() < listing.removable_from {
         return Err(RegistryError::conflict(
-            "not_yet_removable",
+            Code::NotYetRemovable,
             format!(
                 "a listing may be removed from {} on (one year after listing)",
                 listing.removable_from
@@ -167,7 +168,7 @@ pub fn remove_listing(
     ] {
         if !confirmed {
             return Err(RegistryError::invalid(
-                "confirmation_required",
+                Code::ConfirmationRequired,
                 field,
                 "a listing is removed only when the penalties are fulfilled and no new heavy penalty was imposed",
             ));

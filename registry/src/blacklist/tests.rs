@@ -5,6 +5,7 @@ use chrono::Duration;
 use super::*;
 use crate::departments::Category;
 use crate::enterprises::{Decision, NewEnterprise, decide, register};
+use crate::error::Code;
 use crate::filings::batches::{NewBatch, create_batch};
 use crate::filings::products::{NewProduct, create_product};
 use crate::identity::{Actor, AuthMethod};
@@ -94,7 +95,7 @@ fn an_officer_of_the_competent_department_lists_once_and_removes_after_a_year() 
         assert!(matches!(
             list_enterprise(conn, now(), stranger, &listing(ent)),
             Err(RegistryError::Denied {
-                code: "outside_jurisdiction",
+                code: Code::OutsideJurisdiction,
                 ..
             })
         ));
@@ -127,7 +128,7 @@ fn an_officer_of_the_competent_department_lists_once_and_removes_after_a_year() 
     assert!(matches!(
         list_enterprise(conn, now(), &competent, &listing(ent)),
         Err(RegistryError::Conflict {
-            code: "already_listed",
+            code: Code::AlreadyListed,
             ..
         })
     ));
@@ -152,7 +153,7 @@ fn an_officer_of_the_competent_department_lists_once_and_removes_after_a_year() 
     assert!(matches!(
         remove_listing(conn, now(), &competent, listed.id, &removal()),
         Err(RegistryError::Conflict {
-            code: "not_yet_removable",
+            code: Code::NotYetRemovable,
             ..
         })
     ));
@@ -182,7 +183,7 @@ fn an_officer_of_the_competent_department_lists_once_and_removes_after_a_year() 
     assert!(matches!(
         remove_listing(conn, now(), &competent, listed.id, &removal()),
         Err(RegistryError::Conflict {
-            code: "listing_removed",
+            code: Code::ListingRemoved,
             ..
         })
     ));
@@ -323,7 +324,7 @@ fn a_rolled_back_listing_sends_nothing() {
     };
     let failed: Result<()> = db.transaction(|conn| {
         list_enterprise(conn, now(), &competent, &listing(ent))?;
-        Err(RegistryError::conflict("audit_failed", "roll back"))
+        Err(RegistryError::conflict(Code::Conflict, "roll back"))
     });
     assert!(failed.is_err());
     let mut conn = db.conn().unwrap();

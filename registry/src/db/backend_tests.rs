@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 
 use super::*;
+use crate::error::Code;
 use crate::schema::*;
 use crate::testing::TestDb;
 use crate::testing::now;
@@ -243,7 +244,7 @@ fn transactions_roll_back_entirely() {
                 departments::created_at.eq(now()),
             ))
             .execute(conn)?;
-        Err(RegistryError::conflict("test", "abort"))
+        Err(RegistryError::conflict(Code::Conflict, "abort"))
     });
     assert!(result.is_err());
     let count: i64 = departments::table

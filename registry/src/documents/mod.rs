@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::DbConn;
 use crate::enterprises::{Status, own_enterprise, text};
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::identity::Actor;
 use crate::schema::{batches, documents, products};
@@ -68,7 +69,7 @@ impl DocumentType {
             .find(|t| t.as_str() == s.trim())
             .ok_or_else(|| {
                 RegistryError::invalid(
-                    "invalid_document_type",
+                    Code::InvalidDocumentType,
                     field,
                     format!(
                         "{s:?} is not certificate, test_report, certificate_of_origin or licence"
@@ -174,7 +175,7 @@ pub fn content_type(value: Option<&str>) -> Result<String> {
         Ok(essence)
     } else {
         Err(RegistryError::invalid(
-            "unsupported_content_type",
+            Code::UnsupportedContentType,
             "content_type",
             format!(
                 "{essence:?} is not accepted: use one of {}",
@@ -212,7 +213,7 @@ fn check(conn: &mut DbConn, enterprise_id: i64, new: &NewDocument) -> Result<Opt
     text("number", &new.number, 100)?;
     if new.valid_to.is_some_and(|to| to < new.valid_from) {
         return Err(RegistryError::invalid(
-            "invalid_validity",
+            Code::InvalidValidity,
             "valid_to",
             "must not be before valid_from",
         ));
@@ -226,11 +227,11 @@ fn check(conn: &mut DbConn, enterprise_id: i64, new: &NewDocument) -> Result<Opt
             .first::<i64>(conn)
             .optional()?
             .ok_or_else(|| {
-                RegistryError::invalid("unknown_batch", "batch_id", "no such batch of yours")
+                RegistryError::invalid(Code::UnknownBatch, "batch_id", "no such batch of yours")
             })?;
         if product.is_some_and(|p| p != of_batch) {
             return Err(RegistryError::invalid(
-                "batch_not_of_product",
+                Code::BatchNotOfProduct,
                 "batch_id",
                 format!("the batch is of product {of_batch}"),
             ));
@@ -244,7 +245,7 @@ fn check(conn: &mut DbConn, enterprise_id: i64, new: &NewDocument) -> Result<Opt
             .get_result(conn)?;
         if mine == 0 {
             return Err(RegistryError::invalid(
-                "unknown_product",
+                Code::UnknownProduct,
                 "product_id",
                 "no such product of yours",
             ));
@@ -252,7 +253,7 @@ fn check(conn: &mut DbConn, enterprise_id: i64, new: &NewDocument) -> Result<Opt
     }
     if new.published && product.is_none() {
         return Err(RegistryError::invalid(
-            "publish_needs_product",
+            Code::PublishNeedsProduct,
             "published",
             "only a document about a product or batch can be published (on its product page)",
         ));
@@ -279,14 +280,14 @@ pub fn file_document(
     let enterprise = own_enterprise(conn, actor, enterprise_id)?;
     if enterprise.status == Status::Revoked {
         return Err(RegistryError::conflict(
-            "enterprise_revoked",
+            Code::EnterpriseRevoked,
             "a revoked enterprise cannot file documents",
         ));
     }
     let product = check(conn, enterprise_id, new)?;
     if staged.size() == 0 {
         return Err(RegistryError::invalid(
-            "empty_document",
+            Code::EmptyDocument,
             "file",
             "the document is empty",
         ));
@@ -332,7 +333,7 @@ pub fn set_published(
         .map_err(|_| RegistryError::NotFound { entity: "document" })?;
     if published && document.product_id.is_none() {
         return Err(RegistryError::invalid(
-            "publish_needs_product",
+            Code::PublishNeedsProduct,
             "published",
             "only a document about a product or batch can be published (on its product page)",
         ));

@@ -9,6 +9,7 @@ use super::store::{DocumentStore, Storage};
 use super::{Document, DocumentType};
 use crate::db::DbConn;
 use crate::enterprises::find_enterprise;
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::filings::Paging;
 use crate::identity::Actor;
@@ -179,7 +180,7 @@ fn sorted(query: Boxed, sort: Option<&str>) -> Result<Boxed> {
         ("published", true) => query.order((documents::published.desc(), newest)),
         (other, _) => {
             return Err(RegistryError::invalid(
-                "invalid_sort",
+                Code::InvalidSort,
                 "sort",
                 format!(
                     "cannot sort by {other:?}: use created_at, doc_type, issuer, number, valid_to, size_bytes or published, with '-' for descending"
@@ -304,7 +305,7 @@ fn check_hash(sha256: &str) -> Result<String> {
         Ok(hash)
     } else {
         Err(RegistryError::invalid(
-            "invalid_sha256",
+            Code::InvalidSha256,
             "sha256",
             "must be 64 hexadecimal characters",
         ))

@@ -178,7 +178,7 @@ fn documents_are_validated_scoped_and_published() {
         )
     };
     let invalid = |r: Result<Document>| match r {
-        Err(RegistryError::Invalid { code, field, .. }) => (code, field),
+        Err(RegistryError::Invalid { code, field, .. }) => (code.as_str(), field),
         other => panic!("expected a refusal, got {other:?}"),
     };
     assert_eq!(

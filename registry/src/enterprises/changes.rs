@@ -9,6 +9,7 @@ use super::history::record;
 use super::model::{load_enterprise, require_jurisdiction};
 use super::register::{EnterpriseUpdate, apply};
 use crate::db::DbConn;
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::filings::licences::{NewLicence, insert_licence};
 use crate::identity::Actor;
@@ -127,13 +128,13 @@ pub(crate) fn propose<T: Serialize>(
             .get_result(conn)?;
         if pending > 0 {
             return Err(RegistryError::conflict(
-                "change_pending",
+                Code::ChangePending,
                 "a change of key data is already awaiting review; wait for the decision",
             ));
         }
     }
     let payload = serde_json::to_value(payload)
-        .map_err(|e| RegistryError::invalid("invalid_change", "body", e.to_string()))?;
+        .map_err(|e| RegistryError::invalid(Code::InvalidChange, "body", e.to_string()))?;
     let id = diesel::insert_into(enterprise_changes::table)
         .values((
             enterprise_changes::enterprise_id.eq(enterprise_id),
@@ -186,7 +187,7 @@ pub fn decide_change(
     require_jurisdiction(conn, actor, &before)?;
     if change.status != ChangeStatus::Pending {
         return Err(RegistryError::conflict(
-            "change_decided",
+            Code::ChangeDecided,
             format!("change {change_id} was already decided"),
         ));
     }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::DbConn;
 use crate::departments::{Category, find_department};
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::identity::{Actor, Role};
 use crate::schema::{enterprise_categories, enterprises};
@@ -217,7 +218,7 @@ pub fn require_jurisdiction(
                 Ok(())
             } else {
                 Err(RegistryError::denied(
-                    "outside_jurisdiction",
+                    Code::OutsideJurisdiction,
                     format!(
                         "enterprise {} (region {}, {}) is outside the jurisdiction of department {} (region {}, {})",
                         enterprise.id,
@@ -231,7 +232,7 @@ pub fn require_jurisdiction(
             }
         }
         _ => Err(RegistryError::denied(
-            "outside_jurisdiction",
+            Code::OutsideJurisdiction,
             "only an officer of the competent department may do this",
         )),
     }
@@ -274,7 +275,7 @@ pub fn require_active(conn: &mut DbConn, enterprise_id: i64) -> Result<Enterpris
         Ok(enterprise)
     } else {
         Err(RegistryError::conflict(
-            "enterprise_not_active",
+            Code::EnterpriseNotActive,
             format!(
                 "enterprise {} is {}: only an active enterprise may file",
                 enterprise.id,

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::changes::{Change, Row as ChangeRow, from_row};
 use super::search::Jurisdiction;
 use crate::db::DbConn;
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::identity::Actor;
 use crate::regions::within_coverage;
@@ -42,14 +43,14 @@ pub fn pending_changes(
 ) -> Result<PendingChangePage> {
     if page < 1 {
         return Err(RegistryError::invalid(
-            "invalid_page",
+            Code::InvalidPage,
             "page",
             "must be 1 or more",
         ));
     }
     if !(1..=100).contains(&per_page) {
         return Err(RegistryError::invalid(
-            "invalid_page",
+            Code::InvalidPage,
             "per_page",
             "must be 1 to 100",
         ));

@@ -15,6 +15,7 @@ use super::history::record;
 use super::model::{Enterprise, Status, load_enterprise, own_enterprise, set_categories};
 use crate::db::DbConn;
 use crate::departments::Category;
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::identity::{self, Actor, NewUser, Role, User};
 use crate::ids::gs1::CompanyPrefix;
@@ -107,7 +108,7 @@ pub(crate) fn text<'a>(field: &str, value: &'a str, max: usize) -> Result<&'a st
     let value = value.trim();
     if value.is_empty() || value.len() > max {
         return Err(RegistryError::invalid(
-            "invalid_text",
+            Code::InvalidText,
             field,
             format!("must be 1 to {max} characters"),
         ));
@@ -118,14 +119,14 @@ pub(crate) fn text<'a>(field: &str, value: &'a str, max: usize) -> Result<&'a st
 pub(crate) fn credit_code(value: &str) -> Result<String> {
     UnifiedSocialCreditCode::parse(value)
         .map(|c| c.as_str().to_owned())
-        .map_err(|e| RegistryError::invalid("invalid_credit_code", "credit_code", e.to_string()))
+        .map_err(|e| RegistryError::invalid(Code::InvalidCreditCode, "credit_code", e.to_string()))
 }
 
 pub(crate) fn company_prefix(value: &str) -> Result<String> {
     CompanyPrefix::parse(value)
         .map(|p| p.as_str().to_owned())
         .map_err(|e| {
-            RegistryError::invalid("invalid_company_prefix", "company_prefix", e.to_string())
+            RegistryError::invalid(Code::InvalidCompanyPrefix, "company_prefix", e.to_string())
         })
 }
 
@@ -140,7 +141,7 @@ pub(crate) fn phone(value: &str) -> Result<&str> {
         Ok(value)
     } else {
         Err(RegistryError::invalid(
-            "invalid_phone",
+            Code::InvalidPhone,
             "phone",
             "must be 5 to 20 digits, with optional '+', '-', ' ', '(' or ')'",
         ))
@@ -156,7 +157,7 @@ pub(crate) fn email(value: &str) -> Result<&str> {
             Ok(value)
         }
         _ => Err(RegistryError::invalid(
-            "invalid_email",
+            Code::InvalidEmail,
             "email",
             "is not an e-mail address",
         )),
@@ -167,14 +168,14 @@ pub(crate) fn email(value: &str) -> Result<&str> {
 pub(crate) fn coordinates(latitude: Option<f64>, longitude: Option<f64>) -> Result<()> {
     if latitude.is_some_and(|v| !(-90.0..=90.0).contains(&v)) {
         return Err(RegistryError::invalid(
-            "invalid_coordinate",
+            Code::InvalidCoordinate,
             "latitude",
             "must be between -90 and 90",
         ));
     }
     if longitude.is_some_and(|v| !(-180.0..=180.0).contains(&v)) {
         return Err(RegistryError::invalid(
-            "invalid_coordinate",
+            Code::InvalidCoordinate,
             "longitude",
             "must be between -180 and 180",
         ));
@@ -185,7 +186,7 @@ pub(crate) fn coordinates(latitude: Option<f64>, longitude: Option<f64>) -> Resu
 pub(crate) fn categories(cats: &[Category]) -> Result<Vec<Category>> {
     if cats.is_empty() {
         return Err(RegistryError::invalid(
-            "invalid_category",
+            Code::InvalidCategory,
             "categories",
             "at least one category is required",
         ));
@@ -211,7 +212,7 @@ fn check_unique(
             .get_result(conn)?;
         if taken > 0 {
             return Err(RegistryError::Conflict {
-                code: "credit_code_taken",
+                code: Code::CreditCodeTaken,
                 field: Some("credit_code".into()),
                 message: format!("an enterprise with credit code {code} is registered"),
             });
@@ -225,7 +226,7 @@ fn check_unique(
             .get_result(conn)?;
         if taken > 0 {
             return Err(RegistryError::Conflict {
-                code: "company_prefix_taken",
+                code: Code::CompanyPrefixTaken,
                 field: Some("company_prefix".into()),
                 message: format!("GS1 company prefix {prefix} belongs to another enterprise"),
             });
@@ -435,7 +436,7 @@ pub fn update_own(
     let update = validate(update)?;
     if update.is_empty() {
         return Err(RegistryError::invalid(
-            "empty_update",
+            Code::EmptyUpdate,
             "body",
             "name at least one field to change",
         ));
@@ -443,7 +444,7 @@ pub fn update_own(
     let who = actor.audit_name();
     match before.status {
         Status::Revoked => Err(RegistryError::conflict(
-            "enterprise_revoked",
+            Code::EnterpriseRevoked,
             "a revoked enterprise cannot change its data",
         )),
         Status::Pending | Status::Rejected => {

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::history::record;
 use super::model::{CreditTier, Enterprise, Status, load_enterprise, require_jurisdiction};
 use crate::db::DbConn;
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::identity::Actor;
 use crate::schema::enterprises;
@@ -81,7 +82,7 @@ pub fn decide(
     let reason = check_reason(reason, decision.needs_reason())?;
     let Some(to) = decision.transition(before.status) else {
         return Err(RegistryError::conflict(
-            "invalid_transition",
+            Code::InvalidTransition,
             format!(
                 "cannot {} an enterprise that is {}",
                 decision.action().trim_start_matches("enterprise."),
@@ -115,14 +116,14 @@ fn check_reason(reason: Option<&str>, required: bool) -> Result<Option<&str>> {
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     if required && reason.is_none() {
         return Err(RegistryError::invalid(
-            "reason_required",
+            Code::ReasonRequired,
             "reason",
             "give the reason, for the enterprise to read",
         ));
     }
     if reason.is_some_and(|r| r.len() > 2000) {
         return Err(RegistryError::invalid(
-            "invalid_text",
+            Code::InvalidText,
             "reason",
             "must be at most 2000 characters",
         ));

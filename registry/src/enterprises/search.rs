@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::model::{Enterprise, EnterpriseRow, Status};
 use crate::db::{DbConn, like_escape};
 use crate::departments::{Category, find_department};
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::identity::{Actor, Role};
 use crate::regions::{Coverage, coverage, search_coverage, within_coverage};
@@ -85,7 +86,7 @@ impl Jurisdiction {
                 })
             }
             _ => Err(RegistryError::denied(
-                "outside_jurisdiction",
+                Code::OutsideJurisdiction,
                 "only administrators and officers search enterprises",
             )),
         }
@@ -117,7 +118,7 @@ fn validate(query: &EnterpriseQuery) -> Result<(i64, i64)> {
     let page = query.page.unwrap_or(1);
     if page < 1 {
         return Err(RegistryError::invalid(
-            "invalid_page",
+            Code::InvalidPage,
             "page",
             "must be 1 or more",
         ));
@@ -125,7 +126,7 @@ fn validate(query: &EnterpriseQuery) -> Result<(i64, i64)> {
     let per_page = query.per_page.unwrap_or(20);
     if !(1..=100).contains(&per_page) {
         return Err(RegistryError::invalid(
-            "invalid_page",
+            Code::InvalidPage,
             "per_page",
             "must be 1 to 100",
         ));
@@ -277,7 +278,7 @@ pub fn search(conn: &mut DbConn, actor: &Actor, query: &EnterpriseQuery) -> Resu
         "created_at" => order!(enterprises::created_at),
         other => {
             return Err(RegistryError::invalid(
-                "invalid_sort",
+                Code::InvalidSort,
                 "sort",
                 format!(
                     "cannot sort by {other:?}: use name, credit_code, region_code, status, created_at or id, with '-' for descending"

@@ -3,6 +3,7 @@
 use super::*;
 use crate::RegistryError;
 use crate::departments::Category;
+use crate::error::Code;
 use crate::identity::{Actor, AuthMethod};
 use crate::testing::TestDb;
 use crate::testing::{now, officer};
@@ -43,7 +44,7 @@ fn review_changes_and_filing_rules() {
     assert!(matches!(
         require_active(conn, ent.id),
         Err(RegistryError::Conflict {
-            code: "enterprise_not_active",
+            code: Code::EnterpriseNotActive,
             ..
         })
     ));
@@ -55,7 +56,7 @@ fn review_changes_and_filing_rules() {
         assert!(matches!(
             decide(conn, now(), stranger, ent.id, Decision::Approve, None),
             Err(RegistryError::Denied {
-                code: "outside_jurisdiction",
+                code: Code::OutsideJurisdiction,
                 ..
             })
         ));
@@ -85,7 +86,7 @@ fn review_changes_and_filing_rules() {
     assert!(matches!(
         decide_change(conn, now(), &beijing, ent.id, change.id, true, None),
         Err(RegistryError::Conflict {
-            code: "change_decided",
+            code: Code::ChangeDecided,
             ..
         })
     ));
@@ -117,14 +118,14 @@ fn review_changes_and_filing_rules() {
     assert!(matches!(
         decide(conn, now(), &beijing, ent.id, Decision::Reinstate, None),
         Err(RegistryError::Conflict {
-            code: "invalid_transition",
+            code: Code::InvalidTransition,
             ..
         })
     ));
     assert!(matches!(
         update_own(conn, now(), &me, ent.id, &update),
         Err(RegistryError::Conflict {
-            code: "enterprise_revoked",
+            code: Code::EnterpriseRevoked,
             ..
         })
     ));
@@ -157,7 +158,7 @@ fn credit_codes_and_company_prefixes_are_unique() {
     assert!(matches!(
         again,
         Err(RegistryError::Conflict {
-            code: "credit_code_taken",
+            code: Code::CreditCodeTaken,
             ..
         })
     ));
@@ -179,7 +180,7 @@ fn credit_codes_and_company_prefixes_are_unique() {
     assert!(matches!(
         register(conn, now(), &other),
         Err(RegistryError::Conflict {
-            code: "company_prefix_taken",
+            code: Code::CompanyPrefixTaken,
             ..
         })
     ));

@@ -12,6 +12,7 @@ use diesel::prelude::*;
 use super::body;
 use crate::db::{DbConn, like_escape, prefix_end};
 use crate::epcis::Event;
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::schema::{capture_jobs, epcis_event_nodes, epcis_events, lineage_nodes};
 
@@ -87,7 +88,7 @@ impl PageToken {
     pub fn decode(token: &str) -> Result<Self> {
         let bad = || {
             RegistryError::invalid(
-                "invalid_page_token",
+                Code::InvalidPageToken,
                 "nextPageToken",
                 "not a token of this hub",
             )

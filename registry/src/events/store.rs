@@ -29,6 +29,7 @@ use super::{body, event_company_prefix, lineage, nodes, role_name};
 use crate::blacklist::filing_flag;
 use crate::db::DbConn;
 use crate::epcis::{Event, event_hash};
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::schema::{capture_jobs, epcis_event_nodes, epcis_events};
 
@@ -308,7 +309,7 @@ fn insert_events(
     let t = lap(Stage::Ids, t);
     if ids.len() != chunk.len() {
         return Err(RegistryError::conflict(
-            "capture_race",
+            Code::CaptureRace,
             "event ids could not be allocated",
         ));
     }

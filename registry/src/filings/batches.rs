@@ -12,6 +12,7 @@ use super::{Paging, missing_ids};
 use crate::blacklist::filing_flag;
 use crate::db::DbConn;
 use crate::enterprises::{find_enterprise, own_enterprise, require_active};
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::identity::Actor;
 use crate::schema::{batch_inputs, batches};
@@ -80,14 +81,14 @@ fn is_cset82(c: char) -> bool {
 fn validate(new: &NewBatch) -> Result<()> {
     if new.lot.is_empty() || new.lot.chars().count() > 20 {
         return Err(RegistryError::invalid(
-            "invalid_lot",
+            Code::InvalidLot,
             "lot",
             "must be 1 to 20 characters",
         ));
     }
     if let Some((i, c)) = new.lot.chars().enumerate().find(|(_, c)| !is_cset82(*c)) {
         return Err(RegistryError::invalid(
-            "invalid_lot",
+            Code::InvalidLot,
             "lot",
             format!(
                 "character {c:?} at position {} is not allowed in a GS1 lot number (CSET 82)",
@@ -97,7 +98,7 @@ fn validate(new: &NewBatch) -> Result<()> {
     }
     if !new.quantity.is_finite() || new.quantity <= 0.0 {
         return Err(RegistryError::invalid(
-            "invalid_quantity",
+            Code::InvalidQuantity,
             "quantity",
             "must be a positive number",
         ));
@@ -105,7 +106,7 @@ fn validate(new: &NewBatch) -> Result<()> {
     let unit = new.unit.trim();
     if unit.is_empty() || unit.len() > 20 {
         return Err(RegistryError::invalid(
-            "invalid_unit",
+            Code::InvalidUnit,
             "unit",
             "must be 1 to 20 characters",
         ));
@@ -126,7 +127,7 @@ pub fn create_batch(
     validate(new)?;
     let product = find_product(conn, enterprise_id, new.product_id).map_err(|_| {
         RegistryError::invalid(
-            "unknown_product",
+            Code::UnknownProduct,
             "product_id",
             format!("the enterprise has no product {}", new.product_id),
         )
@@ -139,7 +140,7 @@ pub fn create_batch(
     });
     if expiry.is_some_and(|e| e < new.production_date) {
         return Err(RegistryError::invalid(
-            "invalid_expiry",
+            Code::InvalidExpiry,
             "expiry_date",
             "must not be before the production date",
         ));
@@ -147,7 +148,7 @@ pub fn create_batch(
     if let Some(site) = new.site_id {
         find_site(conn, enterprise_id, site).map_err(|_| {
             RegistryError::invalid(
-                "unknown_site",
+                Code::UnknownSite,
                 "site_id",
                 format!("the enterprise has no site {site}"),
             )
@@ -161,7 +162,7 @@ pub fn create_batch(
             .get_result(conn)?;
         if exists == 0 {
             return Err(RegistryError::invalid(
-                "unknown_batch",
+                Code::UnknownBatch,
                 format!("inputs[{i}]"),
                 format!("no batch {input}"),
             ));
@@ -177,7 +178,7 @@ pub fn create_batch(
         .get_result(conn)?;
     if taken > 0 {
         return Err(RegistryError::Conflict {
-            code: "lot_taken",
+            code: Code::LotTaken,
             field: Some("lot".into()),
             message: format!("lot {} of this product is filed already", new.lot),
         });

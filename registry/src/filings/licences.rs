@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::DbConn;
 use crate::enterprises::{self, Change, ChangeKind, Status, find_enterprise, own_enterprise, text};
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::identity::Actor;
 use crate::identity::with_article;
@@ -56,7 +57,7 @@ pub struct LicenceOutcome {
 fn validate(new: &NewLicence) -> Result<NewLicence> {
     if new.valid_to < new.valid_from {
         return Err(RegistryError::invalid(
-            "invalid_validity",
+            Code::InvalidValidity,
             "valid_to",
             "must not be before valid_from",
         ));
@@ -77,7 +78,7 @@ fn check_unique(conn: &mut DbConn, new: &NewLicence) -> Result<()> {
         .get_result(conn)?;
     if taken > 0 {
         return Err(RegistryError::Conflict {
-            code: "licence_taken",
+            code: Code::LicenceTaken,
             field: Some("number".into()),
             message: format!(
                 "{} licence numbered {} is on file",
@@ -124,7 +125,7 @@ pub fn file_licence(
     check_unique(conn, &new)?;
     match enterprise.status {
         Status::Revoked => Err(RegistryError::conflict(
-            "enterprise_revoked",
+            Code::EnterpriseRevoked,
             "a revoked enterprise cannot file licences",
         )),
         Status::Pending | Status::Rejected => {

@@ -18,6 +18,7 @@ pub use crate::ids::countries;
 
 use serde::Deserialize;
 
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 
 /// Page parameters for the filing lists.
@@ -36,7 +37,7 @@ impl Paging {
         let page = self.page.unwrap_or(1);
         if page < 1 {
             return Err(RegistryError::invalid(
-                "invalid_page",
+                Code::InvalidPage,
                 "page",
                 "must be 1 or more",
             ));
@@ -44,7 +45,7 @@ impl Paging {
         let per_page = self.per_page.unwrap_or(100);
         if !(1..=500).contains(&per_page) {
             return Err(RegistryError::invalid(
-                "invalid_page",
+                Code::InvalidPage,
                 "per_page",
                 "must be 1 to 500",
             ));

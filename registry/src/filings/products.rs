@@ -11,6 +11,7 @@ use crate::blacklist::filing_flag;
 use crate::db::DbConn;
 use crate::departments::Category;
 use crate::enterprises::{find_enterprise, own_enterprise, require_active, text};
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::identity::Actor;
 use crate::ids::countries::is_country;
@@ -111,16 +112,16 @@ pub fn create_product(
     own_enterprise(conn, actor, enterprise_id)?;
     let enterprise = require_active(conn, enterprise_id)?;
     let gtin = Gtin::parse(&new.gtin)
-        .map_err(|e| RegistryError::invalid("invalid_gtin", "gtin", e.to_string()))?;
+        .map_err(|e| RegistryError::invalid(Code::InvalidGtin, "gtin", e.to_string()))?;
     if let Some(why) = gtin.not_a_trade_item() {
-        return Err(RegistryError::invalid("restricted_gtin", "gtin", why));
+        return Err(RegistryError::invalid(Code::RestrictedGtin, "gtin", why));
     }
     if let Some(prefix) = &enterprise.company_prefix {
         let prefix = CompanyPrefix::parse(prefix)
             .map_err(|e| RegistryError::Config(format!("stored company prefix: {e}")))?;
         if !gtin.has_company_prefix(&prefix) {
             return Err(RegistryError::invalid(
-                "gtin_not_yours",
+                Code::GtinNotYours,
                 "gtin",
                 format!(
                     "GTIN {} is not within the enterprise's GS1 company prefix {}",
@@ -132,7 +133,7 @@ pub fn create_product(
     }
     if !enterprise.categories.contains(&new.category) {
         return Err(RegistryError::invalid(
-            "category_not_registered",
+            Code::CategoryNotRegistered,
             "category",
             format!(
                 "the enterprise is not registered for {}",
@@ -143,7 +144,7 @@ pub fn create_product(
     let name = text("name", &new.name, 200)?;
     if new.specification.len() > 500 {
         return Err(RegistryError::invalid(
-            "invalid_text",
+            Code::InvalidText,
             "specification",
             "must be at most 500 characters",
         ));
@@ -153,7 +154,7 @@ pub fn create_product(
         .is_some_and(|d| !(1..=36_500).contains(&d))
     {
         return Err(RegistryError::invalid(
-            "invalid_shelf_life",
+            Code::InvalidShelfLife,
             "shelf_life_days",
             "must be 1 to 36500 days",
         ));
@@ -162,7 +163,7 @@ pub fn create_product(
     for (i, market) in new.target_markets.iter().enumerate() {
         if !is_country(market) {
             return Err(RegistryError::invalid(
-                "invalid_country",
+                Code::InvalidCountry,
                 format!("target_markets[{i}]"),
                 format!("{market:?} is not an ISO 3166-1 alpha-2 country code"),
             ));
@@ -177,7 +178,7 @@ pub fn create_product(
         .get_result(conn)?;
     if taken > 0 {
         return Err(RegistryError::Conflict {
-            code: "gtin_taken",
+            code: Code::GtinTaken,
             field: Some("gtin".into()),
             message: format!("GTIN {} is filed already", gtin.original()),
         });

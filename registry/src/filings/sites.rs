@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::DbConn;
 use crate::enterprises::{self, Status, coordinates, find_enterprise, own_enterprise, text};
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::identity::Actor;
 use crate::ids::gs1::Gln;
@@ -112,15 +113,15 @@ pub fn add_site(
     let enterprise = own_enterprise(conn, actor, enterprise_id)?;
     if enterprise.status == Status::Revoked {
         return Err(RegistryError::conflict(
-            "enterprise_revoked",
+            Code::EnterpriseRevoked,
             "a revoked enterprise cannot add sites",
         ));
     }
     let name = text("name", &new.name, 200)?;
     let gln = Gln::parse(&new.gln)
-        .map_err(|e| RegistryError::invalid("invalid_gln", "gln", e.to_string()))?;
+        .map_err(|e| RegistryError::invalid(Code::InvalidGln, "gln", e.to_string()))?;
     if let Some(why) = gln.not_a_location() {
-        return Err(RegistryError::invalid("restricted_gln", "gln", why));
+        return Err(RegistryError::invalid(Code::RestrictedGln, "gln", why));
     }
     let address = text("address", &new.address, 500)?;
     coordinates(new.latitude, new.longitude)?;
@@ -130,7 +131,7 @@ pub fn add_site(
         .get_result(conn)?;
     if taken > 0 {
         return Err(RegistryError::Conflict {
-            code: "gln_taken",
+            code: Code::GlnTaken,
             field: Some("gln".into()),
             message: format!("GLN {} is registered to a site", gln.as_str()),
         });

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 
 /// A language a user reads notices in.
@@ -38,7 +39,7 @@ impl Locale {
             .find(|l| l.tag() == tag)
             .ok_or_else(|| {
                 RegistryError::invalid(
-                    "invalid_locale",
+                    Code::InvalidLocale,
                     field,
                     format!("unknown locale {tag:?}: expected zh-CN, vi or en"),
                 )

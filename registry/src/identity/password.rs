@@ -4,6 +4,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rand::RngExt;
 
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 
 /// Shortest password accepted.
@@ -13,25 +14,25 @@ pub const MIN_PASSWORD_LEN: usize = 10;
 pub fn hash_password(password: &str) -> Result<String> {
     if password.chars().count() < MIN_PASSWORD_LEN {
         return Err(RegistryError::invalid(
-            "weak_password",
+            Code::WeakPassword,
             "password",
             format!("must be at least {MIN_PASSWORD_LEN} characters"),
         ));
     }
     if password.len() > 1024 {
         return Err(RegistryError::invalid(
-            "invalid_password",
+            Code::InvalidPassword,
             "password",
             "must be at most 1024 bytes",
         ));
     }
     let salt_bytes: [u8; 16] = rand::rng().random();
     let salt = SaltString::encode_b64(&salt_bytes)
-        .map_err(|e| RegistryError::invalid("invalid_password", "password", e.to_string()))?;
+        .map_err(|e| RegistryError::invalid(Code::InvalidPassword, "password", e.to_string()))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| RegistryError::invalid("invalid_password", "password", e.to_string()))
+        .map_err(|e| RegistryError::invalid(Code::InvalidPassword, "password", e.to_string()))
 }
 
 /// True when `password` matches the stored `hash`. A malformed hash never matches.

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::Code;
+
 /// A user's role. Officers are bound to a department (and through it a region), enterprise
 /// users to an enterprise; the others act province-wide within what their routes allow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -69,7 +71,7 @@ impl std::str::FromStr for Role {
             .find(|r| r.as_str() == s)
             .ok_or_else(|| {
                 crate::RegistryError::invalid(
-                    "invalid_role",
+                    Code::InvalidRole,
                     "role",
                     format!("unknown role {s:?}: expected one of admin, officer, enterprise, inspector, ministry, system"),
                 )
@@ -115,7 +117,7 @@ impl Scope {
                 "write" => Scope::Write,
                 other => {
                     return Err(crate::RegistryError::invalid(
-                        "invalid_scope",
+                        Code::InvalidScope,
                         "scopes",
                         format!("unknown scope {other:?}: expected read or write"),
                     ));
@@ -127,7 +129,7 @@ impl Scope {
         }
         if scopes.is_empty() {
             return Err(crate::RegistryError::invalid(
-                "invalid_scope",
+                Code::InvalidScope,
                 "scopes",
                 "at least one scope is required",
             ));

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::*;
 use crate::RegistryError;
+use crate::error::Code;
 use crate::schema::{api_tokens, departments, sessions};
 use crate::testing::TestDb;
 use crate::testing::now;
@@ -98,7 +99,7 @@ fn users_are_created_with_valid_bindings_only() {
 
     match create_user(&mut conn, now(), &new_user("root", Role::Ministry)) {
         Err(RegistryError::Conflict {
-            code: "username_taken",
+            code: Code::UsernameTaken,
             ..
         }) => {}
         other => panic!("expected username_taken, got {other:?}"),

@@ -9,6 +9,7 @@ use super::role::Scope;
 use super::users::{User, find_user};
 use super::{Actor, AuthMethod};
 use crate::db::DbConn;
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::schema::api_tokens;
 use crate::secret::{random_token, sha256_hex};
@@ -80,7 +81,7 @@ pub fn create_token(
     let name = new.name.trim();
     if name.is_empty() || name.len() > 200 {
         return Err(RegistryError::invalid(
-            "invalid_token_name",
+            Code::InvalidTokenName,
             "name",
             "must be 1 to 200 characters",
         ));
@@ -88,14 +89,14 @@ pub fn create_token(
     let scopes = Scope::parse_list(&Scope::join(&new.scopes))?;
     if new.expires_at.is_some_and(|at| at <= now) {
         return Err(RegistryError::invalid(
-            "invalid_expiry",
+            Code::InvalidExpiry,
             "expires_at",
             "must be in the future",
         ));
     }
     if !user.active {
         return Err(RegistryError::conflict(
-            "user_inactive",
+            Code::UserNotActive,
             "the user is deactivated",
         ));
     }

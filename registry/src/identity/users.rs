@@ -9,6 +9,7 @@ use super::password::{DUMMY_HASH, hash_password, verify_password};
 use super::role::{Role, with_article};
 use crate::db::DbConn;
 use crate::departments::Category;
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::schema::{departments, users};
 
@@ -115,7 +116,7 @@ fn validate_username(username: &str) -> Result<()> {
         Ok(())
     } else {
         Err(RegistryError::invalid(
-            "invalid_username",
+            Code::InvalidUsername,
             "username",
             "must be 3 to 64 characters of a-z, 0-9, '.', '_' or '-'",
         ))
@@ -127,7 +128,7 @@ impl NewUser {
         validate_username(&self.username)?;
         if self.display_name.trim().is_empty() || self.display_name.len() > 200 {
             return Err(RegistryError::invalid(
-                "invalid_display_name",
+                Code::InvalidDisplayName,
                 "display_name",
                 "must be 1 to 200 characters",
             ));
@@ -135,7 +136,7 @@ impl NewUser {
         if let Some(email) = &self.email {
             if !email.contains('@') || email.len() > 254 {
                 return Err(RegistryError::invalid(
-                    "invalid_email",
+                    Code::InvalidEmail,
                     "email",
                     "is not an e-mail address",
                 ));
@@ -149,7 +150,7 @@ impl NewUser {
                     .get_result(conn)?;
                 if exists == 0 {
                     return Err(RegistryError::invalid(
-                        "unknown_department",
+                        Code::UnknownDepartment,
                         "department_id",
                         format!("no department with id {dept}"),
                     ));
@@ -157,7 +158,7 @@ impl NewUser {
             }
             (Role::Officer, None, _) => {
                 return Err(RegistryError::invalid(
-                    "binding_required",
+                    Code::BindingRequired,
                     "department_id",
                     "an officer must be bound to a department",
                 ));
@@ -165,14 +166,14 @@ impl NewUser {
             (Role::Enterprise, None, Some(_)) => {}
             (Role::Enterprise, _, None) => {
                 return Err(RegistryError::invalid(
-                    "binding_required",
+                    Code::BindingRequired,
                     "enterprise_id",
                     "an enterprise user must be bound to an enterprise",
                 ));
             }
             (_, Some(_), _) => {
                 return Err(RegistryError::invalid(
-                    "binding_not_allowed",
+                    Code::BindingNotAllowed,
                     "department_id",
                     format!(
                         "{} user is not bound to a department",
@@ -182,7 +183,7 @@ impl NewUser {
             }
             (_, _, Some(_)) => {
                 return Err(RegistryError::invalid(
-                    "binding_not_allowed",
+                    Code::BindingNotAllowed,
                     "enterprise_id",
                     format!(
                         "{} user is not bound to an enterprise",
@@ -194,7 +195,7 @@ impl NewUser {
         }
         if self.category.is_some() && self.role != Role::System {
             return Err(RegistryError::invalid(
-                "binding_not_allowed",
+                Code::BindingNotAllowed,
                 "category",
                 format!(
                     "{} user is not bound to a category",
@@ -233,7 +234,7 @@ pub fn create_user(conn: &mut DbConn, now: NaiveDateTime, new: &NewUser) -> Resu
             let e = RegistryError::from(e);
             if e.is_unique_violation() {
                 Err(RegistryError::Conflict {
-                    code: "username_taken",
+                    code: Code::UsernameTaken,
                     field: Some("username".into()),
                     message: format!("username {:?} is taken", new.username),
                 })

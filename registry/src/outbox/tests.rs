@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use super::*;
+use crate::error::Code;
 use crate::testing::TestDb;
 use crate::testing::now;
 
@@ -44,7 +45,7 @@ fn jobs_are_enqueued_once_per_key_and_only_with_their_transaction() {
     // A rolled-back change sends nothing.
     let rolled_back: Result<()> = test.db().transaction(|conn| {
         enqueue(conn, now(), &job("notice.email", Some("never")))?;
-        Err(RegistryError::conflict("test", "abort"))
+        Err(RegistryError::conflict(Code::Conflict, "abort"))
     });
     assert!(rolled_back.is_err());
     let count: i64 = outbox::table.count().get_result(&mut test.raw()).unwrap();

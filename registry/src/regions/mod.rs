@@ -29,6 +29,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 
 pub(crate) use setting::within_coverage;
@@ -263,7 +264,7 @@ pub fn covers(ancestor: &str, code: &str) -> bool {
 pub fn check_code(country: Country, code: &str, field: &str) -> Result<&'static Region> {
     country.regions().get(code.trim()).ok_or_else(|| {
         RegistryError::invalid(
-            "invalid_region",
+            Code::InvalidRegion,
             field,
             format!(
                 "{code:?} is not a region code of {} ({})",

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::{Country, Level, check_code, gb2260_prefix, is_gb2260_form};
 use crate::db::DbConn;
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::schema::{departments, enterprises, registry_settings};
 
@@ -124,7 +125,7 @@ pub fn search_coverage(conn: &mut DbConn, region: &str, field: &str) -> Result<C
             Ok(coverage(&format!("{region:0<6}")))
         }
         Country::Cn => Err(RegistryError::invalid(
-            "invalid_region",
+            Code::InvalidRegion,
             field,
             format!("{region:?} is not a region code or prefix (2 to 6 digits)"),
         )),

@@ -1,4 +1,5 @@
 use super::*;
+use crate::error::Code;
 use crate::testing::TestDb;
 use crate::testing::now;
 
@@ -128,7 +129,7 @@ fn the_country_is_stored_and_validates_codes() {
     validate_region(&mut conn, "410102", "region_code").unwrap();
     let error = validate_region(&mut conn, "410199", "region_code").unwrap_err();
     assert!(
-        matches!(error, RegistryError::Invalid { code: "invalid_region", field, .. } if field == "region_code")
+        matches!(error, RegistryError::Invalid { code: Code::InvalidRegion, field, .. } if field == "region_code")
     );
     assert!(validate_region(&mut conn, "01", "region_code").is_err());
     set_country(&mut conn, Country::Vn).unwrap();

@@ -18,6 +18,7 @@ use crate::schema::stamp_fake_reports;
 use super::alert_kind;
 use super::resolve::{find_stamp, subject_of_stamp};
 use super::scans::{StampAlert, alert_with_key, raise_alert};
+use crate::error::Code;
 
 /// Longest description kept.
 pub const MAX_DESCRIPTION: usize = 4000;
@@ -70,7 +71,7 @@ pub fn report_fake(
     let serial = normalise_serial(&new.serial);
     if serial.is_empty() || serial.chars().count() > 20 {
         return Err(RegistryError::invalid(
-            "invalid_serial",
+            Code::InvalidSerial,
             "serial",
             "the serial printed under the code: 1 to 20 characters",
         ));
@@ -78,7 +79,7 @@ pub fn report_fake(
     let description = new.description.trim();
     if description.is_empty() || description.chars().count() > MAX_DESCRIPTION {
         return Err(RegistryError::invalid(
-            "invalid_description",
+            Code::InvalidDescription,
             "description",
             format!("say what looks wrong, in 1 to {MAX_DESCRIPTION} characters"),
         ));
@@ -86,7 +87,7 @@ pub fn report_fake(
     for (field, value) in [("place", &new.place), ("contact", &new.contact)] {
         if value.trim().chars().count() > MAX_SHORT {
             return Err(RegistryError::invalid(
-                "too_long",
+                Code::TooLong,
                 field,
                 format!("at most {MAX_SHORT} characters"),
             ));

@@ -27,6 +27,7 @@ use super::{KeyVersion, Serial, SerialGenerator, StampError, StampLinkBase};
 use crate::blacklist::current_listing;
 use crate::db::DbConn;
 use crate::enterprises::{Enterprise, Status, load_enterprise, require_jurisdiction};
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::filings::products::find_product;
 use crate::identity::{Actor, Role};
@@ -168,14 +169,14 @@ pub fn issue_order_with(
 ) -> Result<StampOrder> {
     if !(1..=MAX_ORDER_QUANTITY).contains(&new.quantity) {
         return Err(RegistryError::invalid(
-            "invalid_quantity",
+            Code::InvalidQuantity,
             "quantity",
             format!("must be 1 to {MAX_ORDER_QUANTITY}"),
         ));
     }
     let enterprise = load_enterprise(conn, new.enterprise_id).map_err(|_| {
         RegistryError::invalid(
-            "unknown_enterprise",
+            Code::UnknownEnterprise,
             "enterprise_id",
             format!("no enterprise {}", new.enterprise_id),
         )
@@ -184,7 +185,7 @@ pub fn issue_order_with(
     require_may_receive(conn, &enterprise)?;
     let product = find_product(conn, enterprise.id, new.product_id).map_err(|e| match e {
         RegistryError::NotFound { .. } => RegistryError::invalid(
-            "unknown_product",
+            Code::UnknownProduct,
             "product_id",
             format!(
                 "enterprise {} has no product {}",
@@ -195,7 +196,7 @@ pub fn issue_order_with(
     })?;
     StampLinkBase::new(resolver_host, &product.gtin, None).map_err(|e| match e {
         StampError::InvalidGtin => RegistryError::invalid(
-            "invalid_gtin",
+            Code::InvalidGtin,
             "product_id",
             "the product's GTIN cannot be put in a stamp link",
         ),
@@ -237,7 +238,7 @@ fn issuing_department(conn: &mut DbConn, actor: &Actor, enterprise: &Enterprise)
         .filter(|_| actor.role == Role::Officer)
         .ok_or_else(|| {
             RegistryError::denied(
-                "outside_jurisdiction",
+                Code::OutsideJurisdiction,
                 "only an officer of the competent department may issue stamps",
             )
         })?;
@@ -249,7 +250,7 @@ fn issuing_department(conn: &mut DbConn, actor: &Actor, enterprise: &Enterprise)
 pub fn require_may_receive(conn: &mut DbConn, enterprise: &Enterprise) -> Result<()> {
     if let Some(listing) = current_listing(conn, enterprise.id)? {
         return Err(RegistryError::Conflict {
-            code: "enterprise_blacklisted",
+            code: Code::EnterpriseBlacklisted,
             field: Some("enterprise_id".into()),
             message: format!(
                 "enterprise {} is on the blacklist (listing {}): it gets no stamps",
@@ -259,8 +260,8 @@ pub fn require_may_receive(conn: &mut DbConn, enterprise: &Enterprise) -> Result
     }
     let code = match enterprise.status {
         Status::Active => return Ok(()),
-        Status::Suspended => "enterprise_suspended",
-        _ => "enterprise_not_active",
+        Status::Suspended => Code::EnterpriseSuspended,
+        _ => Code::EnterpriseNotActive,
     };
     Err(RegistryError::Conflict {
         code,

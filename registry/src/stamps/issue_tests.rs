@@ -10,6 +10,7 @@ use crate::blacklist::{NewListing, Penalty, list_enterprise};
 use crate::db::DbConn;
 use crate::departments::Category;
 use crate::enterprises::{Decision, decide};
+use crate::error::Code;
 use crate::error::RegistryError;
 use crate::identity::AuthMethod;
 use crate::schema::stamps;
@@ -38,7 +39,7 @@ fn stored(conn: &mut DbConn, order_id: i64) -> Vec<(String, i64, Option<i32>)> {
 
 fn conflict_code(result: crate::Result<StampOrder>) -> &'static str {
     match result {
-        Err(RegistryError::Conflict { code, .. }) => code,
+        Err(RegistryError::Conflict { code, .. }) => code.as_str(),
         other => panic!("expected a conflict, got {other:?}"),
     }
 }
@@ -84,7 +85,7 @@ fn an_officer_of_the_competent_department_issues_to_an_active_enterprise() {
                 HOST
             ),
             Err(RegistryError::Denied {
-                code: "outside_jurisdiction",
+                code: Code::OutsideJurisdiction,
                 ..
             })
         ));

@@ -15,6 +15,7 @@ use super::issue::{StampOrder, load_order, require_may_receive};
 use super::orders::locate;
 use crate::db::DbConn;
 use crate::enterprises::{load_enterprise, text};
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::identity::{Actor, Role};
 use crate::schema::{batches, stamp_activations, stamp_revocations, stamps};
@@ -99,14 +100,14 @@ fn range(order: &StampOrder, first: Option<i64>, last: Option<i64>) -> Result<(i
     let last = last.unwrap_or(order.quantity);
     if !(1..=order.quantity).contains(&first) {
         return Err(RegistryError::invalid(
-            "invalid_range",
+            Code::InvalidRange,
             "first_seq",
             format!("must be 1 to {}", order.quantity),
         ));
     }
     if !(first..=order.quantity).contains(&last) {
         return Err(RegistryError::invalid(
-            "invalid_range",
+            Code::InvalidRange,
             "last_seq",
             format!("must be {first} to {}", order.quantity),
         ));
@@ -175,14 +176,14 @@ fn activate(
     let lot = match batch.filter(|(owner, _, _)| *owner == order.enterprise_id) {
         None => {
             return Err(RegistryError::Conflict {
-                code: "batch_not_own",
+                code: Code::BatchNotOwn,
                 field: Some("batch_id".into()),
                 message: format!("batch {batch_id} is not one of the enterprise's batches"),
             });
         }
         Some((_, product, _)) if product != order.product_id => {
             return Err(RegistryError::Conflict {
-                code: "batch_other_product",
+                code: Code::BatchOtherProduct,
                 field: Some("batch_id".into()),
                 message: format!(
                     "batch {batch_id} is of product {product}, the stamps of product {}",
@@ -233,7 +234,7 @@ fn activate(
     if i64::try_from(changed).unwrap_or(-1) != expected {
         // Another activation or revocation committed in between: refuse the whole request.
         return Err(RegistryError::conflict(
-            "stamp_conflict",
+            Code::StampConflict,
             "some stamps of the range changed meanwhile; nothing was activated",
         ));
     }
@@ -251,9 +252,9 @@ fn activate(
 
 fn stamp_conflict(serial: &str, revoked: bool) -> RegistryError {
     let (code, state) = if revoked {
-        ("stamp_revoked", "revoked")
+        (Code::StampRevoked, "revoked")
     } else {
-        ("stamp_already_activated", "already activated")
+        (Code::StampAlreadyActivated, "already activated")
     };
     RegistryError::Conflict {
         code,
@@ -268,7 +269,7 @@ fn issued_by_department(actor: &Actor, order: StampOrder) -> Result<StampOrder> 
         Ok(order)
     } else {
         Err(RegistryError::denied(
-            "not_issuing_department",
+            Code::NotIssuingDepartment,
             format!(
                 "only an officer of the issuing department may revoke the stamps of order {}",
                 order.id

@@ -76,7 +76,7 @@ fn world(conn: &mut DbConn) -> World {
 fn code<T: std::fmt::Debug>(result: crate::Result<T>) -> String {
     match result {
         Err(RegistryError::Conflict { code, message, .. }) => format!("{code}: {message}"),
-        Err(RegistryError::Denied { code, .. }) => code.to_owned(),
+        Err(RegistryError::Denied { code, .. }) => code.to_string(),
         Err(RegistryError::NotFound { .. }) => "not_found".into(),
         Err(RegistryError::Invalid { field, .. }) => format!("invalid {field}"),
         other => panic!("expected a refusal, got {other:?}"),

@@ -13,6 +13,7 @@ use super::Serial;
 use super::issue::{StampOrder, find_order, load_order};
 use crate::db::DbConn;
 use crate::enterprises::Jurisdiction;
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::identity::{Actor, Role};
 use crate::regions::within_coverage;
@@ -87,7 +88,7 @@ pub(crate) fn page_of(page: Option<i64>, per_page: Option<i64>, max: i64) -> Res
     let page = page.unwrap_or(1);
     if page < 1 {
         return Err(RegistryError::invalid(
-            "invalid_page",
+            Code::InvalidPage,
             "page",
             "must be 1 or more",
         ));
@@ -95,7 +96,7 @@ pub(crate) fn page_of(page: Option<i64>, per_page: Option<i64>, max: i64) -> Res
     let per_page = per_page.unwrap_or(20);
     if !(1..=max).contains(&per_page) {
         return Err(RegistryError::invalid(
-            "invalid_page",
+            Code::InvalidPage,
             "per_page",
             format!("must be 1 to {max}"),
         ));

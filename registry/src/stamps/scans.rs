@@ -35,6 +35,7 @@ use crate::schema::{alerts as alerts_table, stamp_scans};
 
 use super::alert_kind;
 use super::resolve::Verdict;
+use crate::error::Code;
 
 /// Whom an alert about a scanned stamp concerns: the producer, so that the competent
 /// department (by region and category) sees it.
@@ -118,14 +119,14 @@ pub fn check_location(lat: Option<f64>, lon: Option<f64>) -> Result<Option<(f64,
         (Some(lat), Some(lon)) => {
             if !(lat.is_finite() && (-90.0..=90.0).contains(&lat)) {
                 return Err(RegistryError::invalid(
-                    "invalid_location",
+                    Code::InvalidLocation,
                     "lat",
                     "latitude must be between -90 and 90",
                 ));
             }
             if !(lon.is_finite() && (-180.0..=180.0).contains(&lon)) {
                 return Err(RegistryError::invalid(
-                    "invalid_location",
+                    Code::InvalidLocation,
                     "lon",
                     "longitude must be between -180 and 180",
                 ));
@@ -133,12 +134,12 @@ pub fn check_location(lat: Option<f64>, lon: Option<f64>) -> Result<Option<(f64,
             Ok(Some((coarse(lat), coarse(lon))))
         }
         (Some(_), None) => Err(RegistryError::invalid(
-            "invalid_location",
+            Code::InvalidLocation,
             "lon",
             "a latitude needs a longitude",
         )),
         (None, Some(_)) => Err(RegistryError::invalid(
-            "invalid_location",
+            Code::InvalidLocation,
             "lat",
             "a longitude needs a latitude",
         )),

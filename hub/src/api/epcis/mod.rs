@@ -15,9 +15,10 @@ use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
 use adapters::epcis::{EpcisDocument, EpcisError, ErrorKind, json, xml};
 use registry::epcis::DocumentKind;
+use registry::error::Code;
 use registry::events::policy::{self, CaptureOutcome};
 
-use super::{ApiError, Kind, blocking};
+use super::{ApiError, blocking};
 use crate::app::{AppState, Auth};
 use crate::ops::{self, Caller};
 
@@ -45,8 +46,7 @@ impl Binding {
             "application/xml" | "text/xml" => Ok(Binding::Xml),
             "application/json" | "application/ld+json" => Ok(Binding::Json),
             _ => Err(ApiError::new(
-                Kind::UnsupportedMediaType,
-                "unsupported_media_type",
+                Code::UnsupportedMediaType,
                 "an EPCIS body must be application/xml or application/ld+json (application/json)",
             )),
         }
@@ -69,9 +69,9 @@ fn epcis_error(e: &EpcisError) -> ApiError {
         (None, false) => Some(e.field.clone()),
     };
     let error = match e.kind {
-        ErrorKind::Security => ApiError::bad_request("xml_refused", e.to_string()),
-        ErrorKind::Syntax => ApiError::bad_request("invalid_epcis", e.to_string()),
-        ErrorKind::Invalid => ApiError::new(Kind::Invalid, "invalid_epcis", e.to_string()),
+        ErrorKind::Security => ApiError::new(Code::XmlRefused, e.to_string()),
+        ErrorKind::Syntax => ApiError::new(Code::MalformedEpcis, e.to_string()),
+        ErrorKind::Invalid => ApiError::new(Code::InvalidEpcis, e.to_string()),
     };
     match field {
         Some(f) => error.with_field(f),
@@ -144,8 +144,7 @@ pub async fn capture_event(
     let doc = blocking(move || parse(binding, &body)).await?;
     if doc.header.kind != DocumentKind::SingleEvent || doc.events.len() != 1 {
         return Err(ApiError::new(
-            Kind::Invalid,
-            "invalid_epcis",
+            Code::InvalidEpcis,
             "/epcis/events takes one event; send documents to /epcis/capture",
         )
         .with_field("type"));

@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDateTime};
 use registry::epcis::cbv::{self, Vocab};
 use registry::epcis::{DocumentHeader, DocumentKind, EventType};
+use registry::error::Code;
 use registry::events::policy::read_scope;
 use registry::events::{EventQuery, IdMatch, PageToken, query_events};
 use registry::ids::epc::{self, Canonical};
@@ -75,7 +76,7 @@ pub struct QueryParams {
 }
 
 fn bad(field: &str, message: impl Into<String>) -> ApiError {
-    ApiError::bad_request("invalid_query", format!("{field}: {}", message.into())).with_field(field)
+    ApiError::new(Code::InvalidQuery, format!("{field}: {}", message.into())).with_field(field)
 }
 
 fn list(v: &str) -> Vec<&str> {
@@ -133,7 +134,7 @@ fn typed(k: &str) -> Option<(&'static str, Vocab, &str)> {
 /// Reads the query string into an [`EventQuery`]; unknown or repeated parameters are refused.
 fn parse(raw: &str) -> Result<(EventQuery, Vec<(String, String)>), ApiError> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw)
-        .map_err(|e| ApiError::bad_request("invalid_query", e.to_string()))?;
+        .map_err(|e| ApiError::new(Code::InvalidQuery, e.to_string()))?;
     let mut q = EventQuery {
         limit: DEFAULT_PER_PAGE,
         ..EventQuery::default()
@@ -228,8 +229,8 @@ fn parse(raw: &str) -> Result<(EventQuery, Vec<(String, String)>), ApiError> {
             }
             "nextPageToken" => q.after = Some(PageToken::decode(v.trim())?),
             _ => {
-                return Err(ApiError::bad_request(
-                    "unknown_query_parameter",
+                return Err(ApiError::new(
+                    Code::UnknownQueryParameter,
                     format!("{k} is not a query parameter of this endpoint"),
                 )
                 .with_field(k.clone()));

@@ -5,6 +5,7 @@
 
 use actix_web::web;
 use registry::enterprises::Decision;
+use registry::error::Code;
 use registry::identity::Actor;
 
 use crate::app::Auth;
@@ -108,7 +109,7 @@ pub async fn decide_change(
         "approve" => Ok(true),
         "reject" => Ok(false),
         _ => Err(ApiError::from(registry::RegistryError::invalid(
-            "invalid_choice",
+            Code::InvalidChoice,
             "decision",
             "must be approve or reject",
         ))),

@@ -4,6 +4,7 @@
 use actix_web::web;
 use maud::{Markup, html};
 use registry::enterprises::{self, Enterprise, Status};
+use registry::error::Code;
 use registry::filings::Paging;
 use registry::filings::batches::{self, Batch, NewBatch};
 use registry::filings::products::{self, Product};
@@ -185,7 +186,7 @@ fn inputs(data: &FormData) -> Result<Vec<i64>, ApiError> {
         .map(|id| {
             id.parse::<i64>().map_err(|_| {
                 registry::RegistryError::invalid(
-                    "invalid_number",
+                    Code::InvalidNumber,
                     "inputs",
                     format!("{id:?} is not a batch id"),
                 )

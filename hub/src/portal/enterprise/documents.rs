@@ -9,6 +9,7 @@ use maud::{Markup, html};
 use registry::RegistryError;
 use registry::documents::{self, Document, DocumentType, NewDocument};
 use registry::enterprises::{self, Enterprise, Status};
+use registry::error::Code;
 use registry::filings::Paging;
 use registry::filings::batches::{self, Batch};
 use registry::filings::products::{self, Product};
@@ -319,7 +320,9 @@ pub async fn upload(
     let data = FormData::from(received.fields);
     let filed = match (new_document(&data), received.file) {
         (Err(error), _) => Err(error),
-        (Ok(_), None) => Err(RegistryError::invalid("required", "file", "choose a file").into()),
+        (Ok(_), None) => {
+            Err(RegistryError::invalid(Code::Required, "file", "choose a file").into())
+        }
         (Ok(mut new), Some((staged, part_type, part_name))) => {
             new.filename = part_name;
             match documents::content_type(part_type.as_deref()) {
@@ -391,7 +394,7 @@ pub async fn publish(
         "true" => Ok(true),
         "false" => Ok(false),
         _ => Err(ApiError::from(RegistryError::invalid(
-            "invalid_choice",
+            Code::InvalidChoice,
             "published",
             "true or false",
         ))),

@@ -11,6 +11,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, HttpResponseBuilder, web};
 use futures_util::future::LocalBoxFuture;
 use maud::{Markup, html};
+use registry::error::Code;
 use registry::identity::Actor;
 use registry::notices;
 use registry::secret::random_token;
@@ -20,7 +21,7 @@ use super::layout;
 use super::messages::error_message;
 use crate::app::SESSION_COOKIE;
 use crate::app::{AppState, Core};
-use crate::error::{ApiError, Kind, blocking};
+use crate::error::{ApiError, blocking};
 use crate::http::csrf::CSRF_COOKIE;
 use crate::i18n::Lang;
 use crate::ops::{Caller, Request};
@@ -231,11 +232,13 @@ impl Ctx {
 
     /// A refusal rendered as a page of the frame: not found, outside the jurisdiction...
     pub fn refuse(&self, error: ApiError) -> Refusal {
-        let status = error.kind().status();
-        let title = self.t(match error.kind() {
-            Kind::NotFound => "error-title-not-found",
-            Kind::Forbidden => "error-title-forbidden",
-            Kind::Unavailable | Kind::Internal => "error-title-failed",
+        let status = error.status();
+        let title = self.t(match error.status() {
+            StatusCode::NOT_FOUND => "error-title-not-found",
+            StatusCode::FORBIDDEN => "error-title-forbidden",
+            StatusCode::SERVICE_UNAVAILABLE | StatusCode::INTERNAL_SERVER_ERROR => {
+                "error-title-failed"
+            }
             _ => "error-title-refused",
         });
         let body = html! {
@@ -279,7 +282,7 @@ pub type Page = Result<HttpResponse, Refusal>;
 /// A refusal already rendered as a page of the frame, with its status.
 #[derive(Debug)]
 pub struct Refusal {
-    code: &'static str,
+    code: Code,
     status: StatusCode,
     html: String,
     clear_flash: bool,

@@ -7,16 +7,18 @@
 use std::str::FromStr;
 
 use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpRequest, web};
 use chrono::NaiveDate;
 use futures_util::future::LocalBoxFuture;
 use maud::{Markup, html};
 use registry::RegistryError;
+use registry::error::Code;
 use serde::de::DeserializeOwned;
 
 use super::context::{Ctx, Refusal};
 use super::messages::error_message;
-use crate::error::{ApiError, Kind};
+use crate::error::ApiError;
 use crate::http::csrf::CSRF_FIELD;
 
 /// The fields of a posted form (or of a query string), in the order sent; a name may repeat
@@ -41,7 +43,7 @@ impl From<Vec<(String, String)>> for FormData {
 }
 
 /// A field error the portal finds before the registry sees the value.
-fn invalid(code: &'static str, field: &str, message: &str) -> ApiError {
+fn invalid(code: Code, field: &str, message: &str) -> ApiError {
     RegistryError::invalid(code, field, message).into()
 }
 
@@ -80,7 +82,7 @@ impl FormData {
         self.optional(name)
             .map(|v| {
                 v.parse::<T>()
-                    .map_err(|_| invalid("invalid_number", name, "is not a number"))
+                    .map_err(|_| invalid(Code::InvalidNumber, name, "is not a number"))
             })
             .transpose()
     }
@@ -88,7 +90,7 @@ impl FormData {
     /// A number that must be given.
     pub fn required_number<T: FromStr>(&self, name: &str) -> Result<T, ApiError> {
         self.number(name)?
-            .ok_or_else(|| invalid("required", name, "is required"))
+            .ok_or_else(|| invalid(Code::Required, name, "is required"))
     }
 
     /// A date (`YYYY-MM-DD`), or `None` when left empty.
@@ -96,7 +98,7 @@ impl FormData {
         self.optional(name)
             .map(|v| {
                 NaiveDate::parse_from_str(&v, "%Y-%m-%d")
-                    .map_err(|_| invalid("invalid_date", name, "is not a date (YYYY-MM-DD)"))
+                    .map_err(|_| invalid(Code::InvalidDate, name, "is not a date (YYYY-MM-DD)"))
             })
             .transpose()
     }
@@ -104,13 +106,13 @@ impl FormData {
     /// A date that must be given.
     pub fn required_date(&self, name: &str) -> Result<NaiveDate, ApiError> {
         self.date(name)?
-            .ok_or_else(|| invalid("required", name, "is required"))
+            .ok_or_else(|| invalid(Code::Required, name, "is required"))
     }
 
     /// A value of a closed set, named as the API names it (`farm`, `food`, `approve`).
     pub fn choice<T: DeserializeOwned>(&self, name: &str) -> Result<T, ApiError> {
         match self.optional(name) {
-            None => Err(invalid("required", name, "choose one")),
+            None => Err(invalid(Code::Required, name, "choose one")),
             Some(value) => parse_choice(name, &value),
         }
     }
@@ -138,7 +140,7 @@ impl FormData {
 
 fn parse_choice<T: DeserializeOwned>(name: &str, value: &str) -> Result<T, ApiError> {
     serde_json::from_value(serde_json::Value::String(value.to_owned()))
-        .map_err(|_| invalid("invalid_choice", name, "is not one of the choices"))
+        .map_err(|_| invalid(Code::InvalidChoice, name, "is not one of the choices"))
 }
 
 /// The input a registry field names: `target_markets[2]` and `sites[0].gln` → their first
@@ -165,14 +167,16 @@ impl Ctx {
     /// registry refused (422) or a clash with the record's state (409). Anything else (not
     /// found, outside the jurisdiction...) refuses the whole page.
     pub fn posted(&self, form: &str, data: FormData, error: ApiError) -> Result<Posted, Refusal> {
-        match error.kind() {
-            Kind::Invalid | Kind::Conflict | Kind::BadRequest => Ok(Posted {
-                form: form.to_owned(),
-                field: error.field().and_then(input_of),
-                message: error_message(self.lang, &error),
-                status: error.kind().status(),
-                data,
-            }),
+        match error.status() {
+            StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT | StatusCode::BAD_REQUEST => {
+                Ok(Posted {
+                    form: form.to_owned(),
+                    field: error.field().and_then(input_of),
+                    message: error_message(self.lang, &error),
+                    status: error.status(),
+                    data,
+                })
+            }
             _ => Err(self.refuse(error)),
         }
     }

@@ -29,6 +29,7 @@ use super::model::CreditTier;
 use super::register::{categories, company_prefix, coordinates, credit_code, email, phone, text};
 use crate::db::DbConn;
 use crate::departments::{Category, Department, find_department};
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::identity::{Actor, Role};
 use crate::regions::{Country, check_code, stored_country};
@@ -111,11 +112,11 @@ pub struct LineError {
 
 impl LineError {
     /// An error of `code` on `column` of `line`.
-    pub fn new(line: u64, column: &str, code: &str, message: impl Into<String>) -> Self {
+    pub fn new(line: u64, column: &str, code: Code, message: impl Into<String>) -> Self {
         Self {
             line,
             column: column.to_owned(),
-            error: code.to_owned(),
+            error: code.as_str().to_owned(),
             message: message.into(),
         }
     }
@@ -191,7 +192,7 @@ fn line_error(line: u64, column: &str, error: RegistryError) -> LineError {
             LineError::new(line, column, code, message)
         }
         RegistryError::Denied { code, message } => LineError::new(line, column, code, message),
-        other => LineError::new(line, column, "invalid_value", other.to_string()),
+        other => LineError::new(line, column, Code::InvalidValue, other.to_string()),
     }
 }
 
@@ -206,7 +207,7 @@ fn number(line: u64, column: &str, value: &str) -> Result<Option<f64>, LineError
                 LineError::new(
                     line,
                     column,
-                    "invalid_coordinate",
+                    Code::InvalidCoordinate,
                     format!("{v:?} is not a number"),
                 )
             })
@@ -219,7 +220,7 @@ fn date(line: u64, column: &str, value: &str) -> Result<NaiveDate, LineError> {
         LineError::new(
             line,
             column,
-            "invalid_date",
+            Code::InvalidDate,
             format!("{value:?} is not a date YYYY-MM-DD"),
         )
     })
@@ -248,7 +249,7 @@ impl Importer {
             (Role::Officer, Some(id)) => Some(find_department(conn, id)?),
             _ => {
                 return Err(RegistryError::denied(
-                    "outside_jurisdiction",
+                    Code::OutsideJurisdiction,
                     "only officers of a department and administrators import enterprises",
                 ));
             }
@@ -342,7 +343,7 @@ impl Importer {
                 return Err(LineError::new(
                     line,
                     "credit_tier",
-                    "invalid_credit_tier",
+                    Code::InvalidCreditTier,
                     format!("{other:?} is not A, B, C or D"),
                 ));
             }
@@ -352,7 +353,7 @@ impl Importer {
                 return Err(LineError::new(
                     line,
                     "region_code",
-                    "outside_jurisdiction",
+                    Code::OutsideJurisdiction,
                     format!(
                         "region {region} with {} is outside the jurisdiction of department {} (region {}, {})",
                         Category::join(&cats),
@@ -401,7 +402,7 @@ impl Importer {
             return Err(LineError::new(
                 line,
                 column,
-                "invalid_text",
+                Code::InvalidText,
                 "a licence needs type, number, validity and authority",
             ));
         }
@@ -412,7 +413,7 @@ impl Importer {
             return Err(LineError::new(
                 line,
                 "licence_valid_to",
-                "invalid_validity",
+                Code::InvalidValidity,
                 "must not be before licence_valid_from",
             ));
         }
@@ -439,26 +440,26 @@ impl Importer {
         prefix: Option<&str>,
         licence: Option<&Licence>,
     ) -> Result<(), LineError> {
-        let taken = |column: &str, what: &str, value: &str| {
+        let taken = |column: &str, code: Code, value: &str| {
             LineError::new(
                 line,
                 column,
-                &format!("{what}_taken"),
+                code,
                 format!("{value} is on an earlier line of the file"),
             )
         };
         if self.seen_codes.contains(code) {
-            return Err(taken("credit_code", "credit_code", code));
+            return Err(taken("credit_code", Code::CreditCodeTaken, code));
         }
         if let Some(prefix) = prefix.filter(|p| self.seen_prefixes.contains(*p)) {
-            return Err(taken("company_prefix", "company_prefix", prefix));
+            return Err(taken("company_prefix", Code::CompanyPrefixTaken, prefix));
         }
         let licence_key = licence.map(|l| (l.licence_type.clone(), l.number.clone()));
         if let Some(key) = licence_key
             .as_ref()
             .filter(|k| self.seen_licences.contains(*k))
         {
-            return Err(taken("licence_number", "licence", &key.1));
+            return Err(taken("licence_number", Code::LicenceTaken, &key.1));
         }
         self.seen_codes.insert(code.to_owned());
         if let Some(prefix) = prefix {

@@ -10,7 +10,7 @@ use super::{LineError, Valid};
 use crate::db::DbConn;
 use crate::enterprises::model::Status;
 use crate::enterprises::register::search_name;
-use crate::error::{RegistryError, Result};
+use crate::error::{Code, RegistryError, Result};
 use crate::identity::with_article;
 use crate::schema::{
     enterprise_categories, enterprise_history, enterprise_search, enterprises, licences,
@@ -61,7 +61,7 @@ pub(super) fn clashes(conn: &mut DbConn, lines: &[Valid]) -> Result<Vec<LineErro
         let error = if codes.contains(&v.credit_code) {
             Some((
                 "credit_code",
-                "credit_code_taken",
+                Code::CreditCodeTaken,
                 format!(
                     "an enterprise with credit code {} is registered",
                     v.credit_code
@@ -70,7 +70,7 @@ pub(super) fn clashes(conn: &mut DbConn, lines: &[Valid]) -> Result<Vec<LineErro
         } else if prefixes.contains(&v.company_prefix) && v.company_prefix.is_some() {
             Some((
                 "company_prefix",
-                "company_prefix_taken",
+                Code::CompanyPrefixTaken,
                 "the GS1 company prefix belongs to another enterprise".to_owned(),
             ))
         } else {
@@ -80,7 +80,7 @@ pub(super) fn clashes(conn: &mut DbConn, lines: &[Valid]) -> Result<Vec<LineErro
                 .map(|l| {
                     (
                         "licence_number",
-                        "licence_taken",
+                        Code::LicenceTaken,
                         format!(
                             "{} licence numbered {} is on file",
                             with_article(&l.licence_type),

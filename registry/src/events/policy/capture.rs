@@ -29,6 +29,7 @@ use super::{gtin_of, object_fields};
 use crate::db::DbConn;
 use crate::enterprises::{Enterprise, Status, load_enterprise};
 use crate::epcis::Event;
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::events::nodes;
 use crate::events::trace::key_digits;
@@ -57,7 +58,7 @@ const OBJECT_ROLES: [&str; 9] = [
 ];
 
 /// A refusal: event index, field, code, message.
-type Refusal = (usize, String, &'static str, String);
+type Refusal = (usize, String, Code, String);
 
 fn refuse(r: Refusal) -> RegistryError {
     let (i, field, code, message) = r;
@@ -71,13 +72,13 @@ pub fn authorize_capture(conn: &mut DbConn, actor: &Actor, events: &[Event]) -> 
         Role::Enterprise => match actor.enterprise_id {
             Some(id) => check_enterprise(conn, id, events),
             None => Err(RegistryError::denied(
-                "forbidden",
+                Code::Forbidden,
                 "an enterprise user without an enterprise captures nothing",
             )),
         },
         Role::System => check_system(conn, actor.user_id, events),
         _ => Err(RegistryError::denied(
-            "forbidden",
+            Code::Forbidden,
             "only administrators, enterprises and regulator systems capture events",
         )),
     }
@@ -89,7 +90,7 @@ fn require_may_capture(enterprise: &Enterprise) -> Result<()> {
     match enterprise.status {
         Status::Active | Status::Suspended => Ok(()),
         status => Err(RegistryError::Conflict {
-            code: "enterprise_not_active",
+            code: Code::EnterpriseNotActive,
             field: None,
             message: format!(
                 "enterprise {} is {}: only an approved enterprise captures events",
@@ -168,7 +169,7 @@ fn check_enterprise(conn: &mut DbConn, enterprise_id: i64, events: &[Event]) -> 
                     refusals.push((
                         i,
                         field.to_owned(),
-                        "capture_not_own_site",
+                        Code::CaptureNotOwnSite,
                         format!("{} is not a registered site of the enterprise", l.id),
                     ));
                 }
@@ -193,7 +194,7 @@ fn check_enterprise(conn: &mut DbConn, enterprise_id: i64, events: &[Event]) -> 
                 refusals.push((
                     i,
                     field,
-                    "capture_not_own_product",
+                    Code::CaptureNotOwnProduct,
                     format!(
                         "{id} is neither a product of the enterprise nor received by it earlier"
                     ),
@@ -320,7 +321,7 @@ fn check_system(conn: &mut DbConn, user_id: i64, events: &[Event]) -> Result<()>
         .first(conn)?;
     let Some(category) = category else {
         return Err(RegistryError::denied(
-            "capture_no_category",
+            Code::CaptureNoCategory,
             "this regulator system is bound to no category: it captures nothing",
         ));
     };
@@ -373,7 +374,7 @@ fn check_system(conn: &mut DbConn, user_id: i64, events: &[Event]) -> Result<()>
             return Err(refuse((
                 i,
                 field,
-                "capture_outside_category",
+                Code::CaptureOutsideCategory,
                 format!("{id} is not a product of the category {category}"),
             )));
         }

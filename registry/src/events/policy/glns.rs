@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::{UnregisteredGln, place_fields};
 use crate::db::DbConn;
 use crate::epcis::Event;
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::events::trace::places::{self, gln_of};
 use crate::schema::capture_job_warnings;
@@ -70,13 +71,13 @@ pub fn unregistered_glns(
         let field = format!("events[{i}].{field}");
         if mode == UnregisteredGln::Reject {
             return Err(RegistryError::invalid(
-                "unregistered_gln",
+                Code::UnregisteredGln,
                 field,
                 format!("GLN {gln} is not a registered site or enterprise"),
             ));
         }
         warnings.push(CaptureWarning {
-            code: "unregistered_gln".into(),
+            code: Code::UnregisteredGln.as_str().into(),
             event_index: i64::try_from(i).unwrap_or(i64::MAX),
             field,
             country: places::gs1_country(&gln).into(),

@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use super::trace::{self, Direction, ObjectKind, Place, Start, Window, object_kind};
 use crate::db::DbConn;
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 
 /// An affected lot.
@@ -175,7 +176,7 @@ pub fn parse_sort(sort: &str) -> Result<Vec<(String, bool)>> {
                 Ok((name.to_owned(), descending))
             } else {
                 Err(RegistryError::invalid(
-                    "invalid_sort",
+                    Code::InvalidSort,
                     "sort",
                     format!("unknown column {name:?}: sort by {}", SORT_KEYS.join(", ")),
                 ))
@@ -224,7 +225,7 @@ pub fn recall(
 ) -> Result<RecallReport> {
     if object_kind(lot) != ObjectKind::Lot {
         return Err(RegistryError::invalid(
-            "invalid_lot",
+            Code::InvalidLot,
             "lot",
             "a recall starts from a lot: https://id.gs1.org/01/{gtin}/10/{lot} or urn:epc:class:lgtin:...",
         ));

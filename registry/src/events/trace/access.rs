@@ -16,6 +16,7 @@ use super::{Direction, Start, Window};
 use crate::db::DbConn;
 use crate::departments::find_department;
 use crate::enterprises::{load_enterprise, require_jurisdiction};
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::events::nodes;
 use crate::identity::{Actor, Role};
@@ -79,7 +80,7 @@ pub fn authorize(conn: &mut DbConn, actor: &Actor, start: &Start) -> Result<()> 
         Role::Officer | Role::Enterprise => {}
         Role::System => {
             return Err(RegistryError::denied(
-                "forbidden",
+                Code::Forbidden,
                 "regulator systems do not trace",
             ));
         }
@@ -93,7 +94,7 @@ pub fn authorize(conn: &mut DbConn, actor: &Actor, start: &Start) -> Result<()> 
             Ok(())
         } else {
             Err(RegistryError::denied(
-                "not_own_object",
+                Code::NotOwnObject,
                 "an enterprise traces only its own lots, items and units, and itself",
             ))
         };
@@ -108,7 +109,7 @@ pub fn authorize(conn: &mut DbConn, actor: &Actor, start: &Start) -> Result<()> 
                 Some(d) => find_department(conn, d)?,
                 None => {
                     return Err(RegistryError::denied(
-                        "outside_jurisdiction",
+                        Code::OutsideJurisdiction,
                         "an officer without a department traces nothing",
                     ));
                 }
@@ -117,7 +118,7 @@ pub fn authorize(conn: &mut DbConn, actor: &Actor, start: &Start) -> Result<()> 
                 Ok(())
             } else {
                 Err(RegistryError::denied(
-                    "outside_jurisdiction",
+                    Code::OutsideJurisdiction,
                     "the producer is not registered: a province-level department traces it",
                 ))
             }

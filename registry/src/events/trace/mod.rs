@@ -29,6 +29,7 @@ use self::graph::{EventRow, Touch};
 use self::walk::{Mode, StartPoint, StepKind, Visit, Walked};
 use crate::db::DbConn;
 use crate::epcis::Event;
+use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::events::nodes;
 use crate::ids::epc::{Canonical, canonicalize};
@@ -166,7 +167,7 @@ pub fn parse_start(value: &str, field: &str) -> Result<String> {
     let value = value.trim();
     if value.is_empty() {
         return Err(RegistryError::invalid(
-            "invalid_identifier",
+            Code::InvalidIdentifier,
             field,
             "an identifier is required",
         ));
@@ -175,14 +176,14 @@ pub fn parse_start(value: &str, field: &str) -> Result<String> {
         Ok(Canonical::Gs1(c)) => c,
         Ok(Canonical::Other) => {
             return Err(RegistryError::invalid(
-                "invalid_identifier",
+                Code::InvalidIdentifier,
                 field,
                 format!("{value:?} is not a GS1 identifier (EPC URN or GS1 Digital Link)"),
             ));
         }
         Err(e) => {
             return Err(RegistryError::invalid(
-                "invalid_identifier",
+                Code::InvalidIdentifier,
                 field,
                 e.to_string(),
             ));
@@ -193,7 +194,7 @@ pub fn parse_start(value: &str, field: &str) -> Result<String> {
         ObjectKind::Location | ObjectKind::Party
     ) {
         return Err(RegistryError::invalid(
-            "invalid_identifier",
+            Code::InvalidIdentifier,
             field,
             "a location or party is not traced by itself: trace its enterprise",
         ));

@@ -8,6 +8,7 @@ use world::*;
 use super::*;
 use crate::departments::{Category, NewDepartment, create_department};
 use crate::epcis::Action;
+use crate::error::Code;
 use crate::events::recall::{parse_sort, recall};
 use crate::events::{CaptureMeta, capture, prepare};
 use crate::identity::{Actor, AuthMethod, NewUser, Role, create_user};
@@ -237,7 +238,7 @@ fn access_by_role_and_jurisdiction() {
     assert!(matches!(
         authorize(conn, &luoyang, &c),
         Err(RegistryError::Denied {
-            code: "outside_jurisdiction",
+            code: Code::OutsideJurisdiction,
             ..
         })
     ));

@@ -1,4 +1,8 @@
-//! The registry's one error type.
+//! The registry's one error type, and the list of error codes.
+
+mod code;
+
+pub use code::Code;
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
@@ -8,7 +12,7 @@ pub enum RegistryError {
     /// A value broke a domain rule; `field` names it as the caller sent it.
     #[error("{field}: {message}")]
     Invalid {
-        code: &'static str,
+        code: Code,
         field: String,
         message: String,
     },
@@ -18,7 +22,7 @@ pub enum RegistryError {
     /// The change clashes with the current state (a duplicate, a wrong status...).
     #[error("{message}")]
     Conflict {
-        code: &'static str,
+        code: Code,
         field: Option<String>,
         message: String,
     },
@@ -26,14 +30,14 @@ pub enum RegistryError {
     #[error("{0}")]
     Forbidden(String),
     /// The actor may not do this to this object, for a reason a stable code names (e.g.
-    /// `outside_jurisdiction`), unlike a route's access rule.
+    /// [`Code::OutsideJurisdiction`]), unlike a route's access rule.
     #[error("{message}")]
-    Denied { code: &'static str, message: String },
+    Denied { code: Code, message: String },
     /// As [`RegistryError::Denied`], about one field of the input (an EPCIS capture refused
     /// for `events[3].bizLocation`).
     #[error("{field}: {message}")]
     DeniedField {
-        code: &'static str,
+        code: Code,
         field: String,
         message: String,
     },
@@ -56,11 +60,7 @@ pub enum RegistryError {
 
 impl RegistryError {
     /// A domain-rule violation on `field`.
-    pub fn invalid(
-        code: &'static str,
-        field: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn invalid(code: Code, field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Invalid {
             code,
             field: field.into(),
@@ -69,7 +69,7 @@ impl RegistryError {
     }
 
     /// A clash with the current state.
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn conflict(code: Code, message: impl Into<String>) -> Self {
         Self::Conflict {
             code,
             field: None,
@@ -78,7 +78,7 @@ impl RegistryError {
     }
 
     /// A refusal by object (jurisdiction, ownership) with its code.
-    pub fn denied(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn denied(code: Code, message: impl Into<String>) -> Self {
         Self::Denied {
             code,
             message: message.into(),
@@ -86,11 +86,7 @@ impl RegistryError {
     }
 
     /// A refusal by object about `field` of the input.
-    pub fn denied_field(
-        code: &'static str,
-        field: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn denied_field(code: Code, field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::DeniedField {
             code,
             field: field.into(),
