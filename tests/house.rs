@@ -99,7 +99,7 @@ fn audit_rows_are_appended_only_by_the_operations_layer() {
 }
 
 /// The hub's top-level modules (`hub/src/<module>.rs` or `hub/src/<module>/`) and, for each,
-/// the other top-level modules its files name as `crate::<module>`.
+/// the other top-level modules its code (comments aside) names as `crate::<module>`.
 fn hub_imports() -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
     let src = root().join("hub/src");
     let mut graph = std::collections::BTreeMap::<String, std::collections::BTreeSet<String>>::new();
@@ -114,7 +114,13 @@ fn hub_imports() -> std::collections::BTreeMap<String, std::collections::BTreeSe
         if module == "lib" || module == "main" {
             continue;
         }
-        let text = std::fs::read_to_string(&path).expect("readable source file");
+        // Code only: a doc comment may name a module without depending on it.
+        let text: String = std::fs::read_to_string(&path)
+            .expect("readable source file")
+            .lines()
+            .filter(|line| !line.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
         let names = graph.entry(module.clone()).or_default();
         for (at, _) in text.match_indices("crate::") {
             let after = &text[at + "crate::".len()..];

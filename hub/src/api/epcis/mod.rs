@@ -13,7 +13,7 @@ pub use query::{QueryParams, query};
 use actix_web::http::header;
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
-use adapters::epcis::{EpcisDocument, EpcisError, ErrorKind, json, xml};
+use adapters::epcis::{EpcisDocument, EpcisError, json, xml};
 use registry::epcis::DocumentKind;
 use registry::error::Code;
 use registry::events::policy::{self, CaptureOutcome};
@@ -68,11 +68,7 @@ fn epcis_error(e: &EpcisError) -> ApiError {
         (None, true) => None,
         (None, false) => Some(e.field.clone()),
     };
-    let error = match e.kind {
-        ErrorKind::Security => ApiError::new(Code::XmlRefused, e.to_string()),
-        ErrorKind::Syntax => ApiError::new(Code::MalformedEpcis, e.to_string()),
-        ErrorKind::Invalid => ApiError::new(Code::InvalidEpcis, e.to_string()),
-    };
+    let error = ApiError::new(e.kind.code(), e.to_string());
     match field {
         Some(f) => error.with_field(f),
         None => error,
