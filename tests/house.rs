@@ -98,6 +98,55 @@ fn audit_rows_are_appended_only_by_the_operations_layer() {
     );
 }
 
+/// Fields of `path` typed `NaiveDateTime` (or `Option<NaiveDateTime>`) in a type deriving serde's
+/// `Serialize` or `Deserialize`, whose line above does not name `as_rfc3339`.
+fn naive_times_on_the_wire(path: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).expect("readable source file");
+    let lines: Vec<&str> = text.lines().collect();
+    let mut serde_type = false;
+    let mut found = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let code = line.trim();
+        if code.starts_with("#[derive(") {
+            serde_type = code.contains("Serialize") || code.contains("Deserialize");
+        } else if line.starts_with('}') {
+            serde_type = false;
+        }
+        let field_type = code
+            .split_once(": ")
+            .map(|(_, ty)| ty.trim_end_matches(','));
+        let naive = field_type.is_some_and(|ty| {
+            let ty = ty.trim_start_matches("Option<").trim_end_matches('>');
+            ty == "NaiveDateTime" || ty == "chrono::NaiveDateTime"
+        });
+        if serde_type && naive && !code.starts_with("//") {
+            let above = i.checked_sub(1).map_or("", |j| lines[j]);
+            if !above.contains("as_rfc3339") {
+                found.push(format!("{}:{}: {code}", path.display(), i + 1));
+            }
+        }
+    }
+    found
+}
+
+/// Architecture invariant: a time on the wire is RFC 3339 with its offset (`Z`), never a naive
+/// `2026-12-05T12:04:52`: every serde field holding a stored time goes through
+/// `registry::time::as_rfc3339`.
+#[test]
+fn times_on_the_wire_carry_their_offset() {
+    let root = root();
+    let offenders: Vec<String> = ["registry/src", "hub/src", "adapters/src", "reports/src"]
+        .iter()
+        .flat_map(|dir| rust_files(&root.join(dir)))
+        .flat_map(|path| naive_times_on_the_wire(&path))
+        .collect();
+    assert!(
+        offenders.is_empty(),
+        "add #[serde(with = \"registry::time::as_rfc3339\")] (or ::option) to:\n{}",
+        offenders.join("\n")
+    );
+}
+
 /// The hub's top-level modules (`hub/src/<module>.rs` or `hub/src/<module>/`) and, for each,
 /// the other top-level modules its code (comments aside) names as `crate::<module>`.
 fn hub_imports() -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {

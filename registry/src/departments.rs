@@ -108,6 +108,7 @@ pub struct Department {
     pub name_en: String,
     pub region_code: String,
     pub categories: Vec<Category>,
+    #[serde(with = "crate::time::as_rfc3339")]
     pub created_at: NaiveDateTime,
 }
 

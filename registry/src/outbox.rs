@@ -43,10 +43,14 @@ pub struct Job {
     pub status: String,
     pub attempts: i32,
     pub max_attempts: i32,
+    #[serde(with = "crate::time::as_rfc3339")]
     pub run_after: NaiveDateTime,
+    #[serde(with = "crate::time::as_rfc3339::option")]
     pub locked_until: Option<NaiveDateTime>,
     pub last_error: Option<String>,
+    #[serde(with = "crate::time::as_rfc3339")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::time::as_rfc3339::option")]
     pub finished_at: Option<NaiveDateTime>,
 }
 

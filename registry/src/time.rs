@@ -90,6 +90,63 @@ pub fn rfc3339(at: NaiveDateTime) -> String {
         .to_string()
 }
 
+/// Serde for stored timestamps on the wire: written as RFC 3339 in UTC with `Z`
+/// ([`rfc3339`]), read from any RFC 3339 `date-time` (any offset, converted to UTC and truncated
+/// to microseconds as stored). A time without an offset is refused: it names no instant.
+///
+/// Every `NaiveDateTime` field of a type that serde writes or reads carries
+/// `#[serde(with = "registry::time::as_rfc3339")]` (or `::option`); `tests/house.rs` checks it.
+pub mod as_rfc3339 {
+    use chrono::{DateTime, NaiveDateTime, SubsecRound};
+    use serde::{Deserialize, Deserializer, Serializer, de::Error as _};
+
+    /// Writes `at` (UTC) as `2026-11-23T14:00:00.000000Z`.
+    pub fn serialize<S: Serializer>(at: &NaiveDateTime, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&super::rfc3339(*at))
+    }
+
+    /// Reads an RFC 3339 `date-time` into UTC.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<NaiveDateTime, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        parse(&text).map_err(D::Error::custom)
+    }
+
+    /// Parses an RFC 3339 `date-time` (`2027-01-01T00:00:00Z`, `2027-01-01T08:00:00+08:00`) to UTC.
+    pub fn parse(text: &str) -> Result<NaiveDateTime, String> {
+        DateTime::parse_from_rfc3339(text.trim())
+            .map(|at| at.naive_utc().trunc_subsecs(6))
+            .map_err(|_| format!("not an RFC 3339 date-time with an offset: {text:?}"))
+    }
+
+    /// The same for an optional field (`null` or absent is `None`).
+    pub mod option {
+        use chrono::NaiveDateTime;
+        use serde::{Deserialize, Deserializer, Serializer, de::Error as _};
+
+        /// Writes `Some(at)` as [`super::serialize`] does, `None` as `null`.
+        pub fn serialize<S: Serializer>(
+            at: &Option<NaiveDateTime>,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match at {
+                Some(at) => super::serialize(at, serializer),
+                None => serializer.serialize_none(),
+            }
+        }
+
+        /// Reads `null` as `None`, anything else as [`super::deserialize`] does.
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Option<NaiveDateTime>, D::Error> {
+            let text = <Option<std::borrow::Cow<'de, str>>>::deserialize(deserializer)?;
+            text.map(|text| super::parse(&text).map_err(D::Error::custom))
+                .transpose()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

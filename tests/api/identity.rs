@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
 
+use chrono::SubsecRound;
 use registry::identity::Role;
 use serde_json::json;
 use tracehub_tests::portal::assert_refused_page;
@@ -194,10 +195,28 @@ fn expired_revoked_and_orphaned_tokens_are_refused() {
         "token_revoked",
     );
 
-    let soon = (app.now() + chrono::Duration::seconds(2))
-        .format("%Y-%m-%dT%H:%M:%S")
-        .to_string();
-    let expiring = create(Some(soon))["secret"].as_str().unwrap().to_owned();
+    // Times are RFC 3339 with their offset, both ways: one given in Beijing time comes back in UTC.
+    let soon = app.now() + chrono::Duration::seconds(2);
+    let beijing = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
+    let soon_in_beijing = soon.and_utc().with_timezone(&beijing).to_rfc3339();
+    assert!(soon_in_beijing.ends_with("+08:00"));
+    let naive = soon.format("%Y-%m-%dT%H:%M:%S").to_string();
+    let refused = client
+        .post(app.url("/api/v1/tokens"))
+        .bearer_auth(&admin)
+        .json(&json!({ "name": "naive", "scopes": ["read"], "user_id": machine.id, "expires_at": naive }))
+        .send()
+        .unwrap();
+    assert_eq!(
+        assert_error(refused, 400, "invalid_field")["field"],
+        "expires_at"
+    );
+    let expiring_token = create(Some(soon_in_beijing));
+    assert_eq!(
+        expiring_token["token"]["expires_at"],
+        registry::time::rfc3339(soon.trunc_subsecs(6))
+    );
+    let expiring = expiring_token["secret"].as_str().unwrap().to_owned();
     assert_eq!(
         client
             .get(app.url("/api/v1/me"))

@@ -243,9 +243,43 @@ impl Drop for TestApp {
     }
 }
 
-/// The JSON body of a response (`Null` when it is not JSON).
+/// The JSON body of a response (`Null` when it is not JSON). Panics when the body holds a time
+/// without its offset (`2026-12-05T12:04:52`): every time on the wire is RFC 3339.
+#[track_caller]
 pub fn body(response: Response) -> Value {
-    response.json().unwrap_or(Value::Null)
+    let json = response.json().unwrap_or(Value::Null);
+    if let Some(naive) = naive_time_in(&json) {
+        panic!("a time without its offset, {naive:?}, in {json}");
+    }
+    json
+}
+
+/// The first string in `json` shaped like a date-time with no offset.
+pub fn naive_time_in(json: &Value) -> Option<&str> {
+    match json {
+        Value::String(text) => is_naive_time(text).then_some(text.as_str()),
+        Value::Array(items) => items.iter().find_map(naive_time_in),
+        Value::Object(fields) => fields.values().find_map(naive_time_in),
+        _ => None,
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` with optional fraction and nothing after it.
+fn is_naive_time(text: &str) -> bool {
+    let shape = b"dddd-dd-ddTdd:dd:dd";
+    let bytes = text.as_bytes();
+    bytes.len() >= shape.len()
+        && shape.iter().zip(bytes).all(|(want, got)| match want {
+            b'd' => got.is_ascii_digit(),
+            other => other == got,
+        })
+        && match &bytes[shape.len()..] {
+            [] => true,
+            [b'.', fraction @ ..] => {
+                !fraction.is_empty() && fraction.iter().all(u8::is_ascii_digit)
+            }
+            _ => false,
+        }
 }
 
 /// Asserts status and error code of a refusal; returns the body.

@@ -1,8 +1,9 @@
 //! API tokens: each user manages their own; administrators also those of machine accounts.
 
 use actix_web::{HttpResponse, web};
+use chrono::NaiveDateTime;
 use registry::error::Code;
-use registry::identity::{self, ApiToken, NewToken, Role};
+use registry::identity::{self, ApiToken, NewToken, Role, Scope};
 use serde::{Deserialize, Serialize};
 
 use super::{ApiError, Json, blocking};
@@ -17,12 +18,16 @@ pub struct TokenQuery {
     pub user_id: Option<i64>,
 }
 
-/// A token request; administrators may name another user.
+/// A token request: a name, scopes and an optional expiry; administrators may name another user.
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateToken {
-    #[serde(flatten)]
-    pub token: NewToken,
+    /// What the token is for, e.g. "agri adapter, production".
+    pub name: String,
+    pub scopes: Vec<Scope>,
+    /// When it stops working (RFC 3339, any offset); none for no expiry.
+    #[serde(default, with = "registry::time::as_rfc3339::option")]
+    pub expires_at: Option<NaiveDateTime>,
     /// Administrators only: create the token for this user (a machine account).
     #[serde(default)]
     pub user_id: Option<i64>,
@@ -69,8 +74,18 @@ pub async fn create(
     caller: Caller,
     body: Json<CreateToken>,
 ) -> Result<HttpResponse, ApiError> {
-    let user_id = subject(&caller.actor, body.0.user_id)?;
-    let new = body.0.token;
+    let CreateToken {
+        name,
+        scopes,
+        expires_at,
+        user_id,
+    } = body.0;
+    let user_id = subject(&caller.actor, user_id)?;
+    let new = NewToken {
+        name,
+        scopes,
+        expires_at,
+    };
     let (token, secret) =
         blocking(move || ops::tokens::create(&state, &caller.origin(), Owner::Id(user_id), &new))
             .await?;

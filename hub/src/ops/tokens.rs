@@ -26,7 +26,7 @@ pub fn create(
             Owner::Name(name) => identity::find_user_by_name(conn, name)?,
         };
         let (token, secret) = identity::create_token(conn, now, &user, new)?;
-        let detail = json!({ "name": token.name, "user_id": user.id, "scopes": token.scopes, "expires_at": token.expires_at, "prefix": token.token_prefix });
+        let detail = json!({ "name": token.name, "user_id": user.id, "scopes": token.scopes, "expires_at": token.expires_at.map(registry::time::rfc3339), "prefix": token.token_prefix });
         let target = format!("token:{}", token.id);
         Ok(Change::recorded((token, secret), target, detail))
     })

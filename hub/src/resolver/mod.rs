@@ -67,7 +67,9 @@ pub struct StampFacts {
     pub kind: String,
     /// Whether it carries a hidden code to verify.
     pub verifiable: bool,
+    #[serde(with = "registry::time::as_rfc3339::option")]
     pub activated_at: Option<NaiveDateTime>,
+    #[serde(with = "registry::time::as_rfc3339::option")]
     pub revoked_at: Option<NaiveDateTime>,
     /// Why the issuing department revoked it.
     pub revocation_reason: Option<String>,

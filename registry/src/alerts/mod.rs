@@ -116,8 +116,10 @@ pub struct Alert {
     #[schema(value_type = Object)]
     pub detail: serde_json::Value,
     pub status: AlertStatus,
+    #[serde(with = "crate::time::as_rfc3339")]
     pub raised_at: NaiveDateTime,
     pub handled_by: Option<String>,
+    #[serde(with = "crate::time::as_rfc3339::option")]
     pub handled_at: Option<NaiveDateTime>,
     pub note: Option<String>,
 }

@@ -66,6 +66,7 @@ pub struct AuditEvent<'a> {
 #[diesel(table_name = audit_log)]
 pub struct AuditEntry {
     pub seq: i64,
+    #[serde(with = "crate::time::as_rfc3339")]
     pub at: NaiveDateTime,
     pub actor: String,
     pub action: String,

@@ -73,10 +73,12 @@ pub struct Listing {
     /// The number of the penalty decision.
     pub decision_number: String,
     pub listed_by: String,
+    #[serde(with = "crate::time::as_rfc3339")]
     pub listed_at: NaiveDateTime,
     /// The earliest day the listing may be removed (one year after listing).
     pub removable_from: NaiveDate,
     pub removed_by: Option<String>,
+    #[serde(with = "crate::time::as_rfc3339::option")]
     pub removed_at: Option<NaiveDateTime>,
     pub removal_reason: Option<String>,
     /// At removal, the officer confirmed the penalties were fulfilled.

@@ -146,7 +146,9 @@ pub struct Document {
     pub filename: String,
     pub published: bool,
     pub uploaded_by: String,
+    #[serde(with = "crate::time::as_rfc3339")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::time::as_rfc3339")]
     pub updated_at: NaiveDateTime,
     #[serde(skip)]
     storage: Storage,

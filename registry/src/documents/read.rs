@@ -287,6 +287,7 @@ pub struct VerifiedDocument {
     pub credit_code: String,
     /// Published on a product page: the content may be downloaded.
     pub published: bool,
+    #[serde(with = "crate::time::as_rfc3339")]
     pub filed_at: NaiveDateTime,
 }
 

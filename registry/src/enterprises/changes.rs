@@ -56,8 +56,10 @@ pub struct Change {
     /// The reason of a rejection.
     pub reason: Option<String>,
     pub proposed_by: String,
+    #[serde(with = "crate::time::as_rfc3339")]
     pub proposed_at: NaiveDateTime,
     pub decided_by: Option<String>,
+    #[serde(with = "crate::time::as_rfc3339::option")]
     pub decided_at: Option<NaiveDateTime>,
 }
 

@@ -13,6 +13,7 @@ use crate::schema::enterprise_history;
 pub struct HistoryEntry {
     pub id: i64,
     pub enterprise_id: i64,
+    #[serde(with = "crate::time::as_rfc3339")]
     pub at: NaiveDateTime,
     /// As the audit log names them: `user:alice`.
     pub actor: String,

@@ -104,7 +104,9 @@ pub struct Enterprise {
     /// Why the status was last set (a rejection, a suspension...), for the enterprise to read.
     pub status_reason: Option<String>,
     pub credit_tier: CreditTier,
+    #[serde(with = "crate::time::as_rfc3339")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::time::as_rfc3339")]
     pub updated_at: NaiveDateTime,
 }
 

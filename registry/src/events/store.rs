@@ -40,6 +40,7 @@ pub struct CaptureJob {
     /// The job id (`/epcis/capture/{id}`).
     pub id: i64,
     /// When the capture was received (UTC).
+    #[serde(with = "crate::time::as_rfc3339")]
     pub created_at: NaiveDateTime,
     /// The user who captured.
     pub created_by: Option<i64>,
@@ -58,6 +59,7 @@ pub struct CaptureJob {
     /// What went wrong, for a failed job.
     pub error: Option<String>,
     /// When the job finished (UTC).
+    #[serde(with = "crate::time::as_rfc3339::option")]
     pub finished_at: Option<NaiveDateTime>,
     /// `blacklisted` when captured by an enterprise on the blacklist.
     pub flagged: Option<String>,

@@ -53,6 +53,7 @@ pub struct Batch {
     pub unit: String,
     pub site_id: Option<i64>,
     pub inputs: Vec<i64>,
+    #[serde(with = "crate::time::as_rfc3339")]
     pub created_at: NaiveDateTime,
     /// `blacklisted` when filed while the enterprise was on the blacklist.
     pub flagged: Option<String>,

@@ -40,6 +40,7 @@ pub struct Licence {
     pub valid_from: NaiveDate,
     pub valid_to: NaiveDate,
     pub authority: String,
+    #[serde(with = "crate::time::as_rfc3339")]
     pub created_at: NaiveDateTime,
     /// Past `valid_to`.
     pub expired: bool,

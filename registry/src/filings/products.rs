@@ -49,6 +49,7 @@ pub struct Product {
     pub specification: String,
     pub shelf_life_days: Option<i32>,
     pub target_markets: Vec<String>,
+    #[serde(with = "crate::time::as_rfc3339")]
     pub created_at: NaiveDateTime,
     /// `blacklisted` when filed while the enterprise was on the blacklist.
     pub flagged: Option<String>,

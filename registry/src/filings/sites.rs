@@ -72,6 +72,7 @@ pub struct Site {
     pub address: String,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
+    #[serde(with = "crate::time::as_rfc3339")]
     pub created_at: NaiveDateTime,
 }
 

@@ -26,8 +26,11 @@ pub struct ApiToken {
     /// The first characters of the token, to tell tokens apart.
     pub token_prefix: String,
     pub scopes: Vec<Scope>,
+    #[serde(with = "crate::time::as_rfc3339")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::time::as_rfc3339::option")]
     pub expires_at: Option<NaiveDateTime>,
+    #[serde(with = "crate::time::as_rfc3339::option")]
     pub revoked_at: Option<NaiveDateTime>,
 }
 
@@ -67,7 +70,7 @@ pub struct NewToken {
     pub name: String,
     pub scopes: Vec<Scope>,
     /// When it stops working; none for no expiry.
-    #[serde(default)]
+    #[serde(default, with = "crate::time::as_rfc3339::option")]
     pub expires_at: Option<NaiveDateTime>,
 }
 

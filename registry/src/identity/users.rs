@@ -24,7 +24,9 @@ pub struct User {
     pub department_id: Option<i64>,
     pub enterprise_id: Option<i64>,
     pub active: bool,
+    #[serde(with = "crate::time::as_rfc3339")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::time::as_rfc3339")]
     pub updated_at: NaiveDateTime,
     /// Whether a password is set (machine accounts may have only tokens).
     pub has_password: bool,

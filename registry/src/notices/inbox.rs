@@ -150,8 +150,10 @@ pub struct InboxNotice {
     pub body: String,
     /// The language it is written in.
     pub locale: String,
+    #[serde(with = "crate::time::as_rfc3339")]
     pub created_at: NaiveDateTime,
     /// When its owner marked it read.
+    #[serde(with = "crate::time::as_rfc3339::option")]
     pub read_at: Option<NaiveDateTime>,
 }
 

@@ -48,6 +48,7 @@ pub struct FakeReport {
     pub serial: String,
     /// Whether the serial is a stamp this hub issued.
     pub known_serial: bool,
+    #[serde(with = "crate::time::as_rfc3339")]
     pub reported_at: NaiveDateTime,
     /// The alert it raised or joined.
     pub alert_id: Option<i64>,
@@ -106,7 +107,7 @@ pub fn report_fake(
         "product": subject.as_ref().map(|s| s.product_name.clone()),
         "description": description,
         "place": new.place.trim(),
-        "reported_at": now,
+        "reported_at": crate::time::rfc3339(now),
     });
     let alert_id = match raise_alert(
         conn,

@@ -106,6 +106,7 @@ pub struct StampOrder {
     /// The host of the stamps' Digital Link URIs.
     pub resolver_host: String,
     pub issued_by: String,
+    #[serde(with = "crate::time::as_rfc3339")]
     pub issued_at: NaiveDateTime,
 }
 

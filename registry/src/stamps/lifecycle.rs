@@ -76,6 +76,7 @@ pub struct ActivationRecord {
     pub lot: String,
     /// Stamps activated.
     pub activated: i64,
+    #[serde(with = "crate::time::as_rfc3339")]
     pub activated_at: NaiveDateTime,
 }
 
@@ -91,6 +92,7 @@ pub struct RevocationRecord {
     pub revoked: i64,
     /// Stamps of the range revoked before (they keep their first revocation).
     pub already_revoked: i64,
+    #[serde(with = "crate::time::as_rfc3339")]
     pub revoked_at: NaiveDateTime,
 }
 

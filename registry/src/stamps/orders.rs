@@ -69,7 +69,9 @@ pub struct StampRow {
     pub batch_id: Option<i64>,
     /// The lot of the batch it is bound to.
     pub lot: Option<String>,
+    #[serde(with = "crate::time::as_rfc3339::option")]
     pub activated_at: Option<NaiveDateTime>,
+    #[serde(with = "crate::time::as_rfc3339::option")]
     pub revoked_at: Option<NaiveDateTime>,
 }
 

@@ -256,6 +256,7 @@ impl From<Document> for DocumentFacts {
 /// One stop of a lot's route: an event at a place.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RouteStop {
+    #[serde(with = "crate::time::as_rfc3339")]
     pub time: NaiveDateTime,
     /// The CBV business step (`https://ref.gs1.org/cbv/BizStep-shipping`...), if any.
     pub biz_step: Option<String>,

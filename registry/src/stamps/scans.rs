@@ -234,8 +234,8 @@ pub fn record_scans(
                 if implausible(prev, (lat, lon), hours, rules.max_travel_kmh) {
                     let key = format!("stamp_implausible_travel:{}", scan.serial);
                     let detail = json!({
-                        "from": { "lat": prev.0, "lon": prev.1, "at": at },
-                        "to": { "lat": lat, "lon": lon, "at": scan.scanned_at },
+                        "from": { "lat": prev.0, "lon": prev.1, "at": crate::time::rfc3339(at) },
+                        "to": { "lat": lat, "lon": lon, "at": crate::time::rfc3339(scan.scanned_at) },
                         "km": haversine_km(prev, (lat, lon)).round(),
                         "max_travel_kmh": rules.max_travel_kmh,
                     });
@@ -454,7 +454,10 @@ fn raise_with(
         map.insert("serial".into(), json!(scan.serial));
         map.insert("gtin".into(), json!(scan.gtin));
         map.insert("verdict".into(), json!(scan.verdict));
-        map.insert("scanned_at".into(), json!(scan.scanned_at));
+        map.insert(
+            "scanned_at".into(),
+            json!(crate::time::rfc3339(scan.scanned_at)),
+        );
         if let Some(country) = &scan.country {
             map.insert("country".into(), json!(country));
         }

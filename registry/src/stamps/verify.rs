@@ -160,7 +160,7 @@ pub fn verify(
                     "gtin": stamp.gtin,
                     "product": subject.product_name,
                     "failures_in_window": per_stamp + 1,
-                    "at": now,
+                    "at": crate::time::rfc3339(now),
                 }),
                 key: &format!("stamp_wrong_code:{serial}"),
             },

@@ -212,8 +212,8 @@ fn after_json(id: i64, v: &Valid, now: chrono::NaiveDateTime) -> String {
         "status": Status::Active,
         "status_reason": null,
         "credit_tier": v.credit_tier,
-        "created_at": now,
-        "updated_at": now,
+        "created_at": crate::time::rfc3339(now),
+        "updated_at": crate::time::rfc3339(now),
     })
     .to_string()
 }

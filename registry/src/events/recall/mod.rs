@@ -33,6 +33,7 @@ pub struct AffectedLot {
     pub producer_id: Option<i64>,
     pub producer: Option<String>,
     /// First event naming it (or its filed production date).
+    #[serde(with = "crate::time::as_rfc3339::option")]
     pub first_seen: Option<NaiveDateTime>,
 }
 
@@ -44,6 +45,7 @@ pub struct AffectedItem {
     pub lot: Option<String>,
     /// Where and when it was last seen (itself or in a container).
     pub last_place: Option<String>,
+    #[serde(with = "crate::time::as_rfc3339::option")]
     pub last_seen: Option<NaiveDateTime>,
 }
 
@@ -68,7 +70,9 @@ pub struct Amount {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Reach {
     pub place: Place,
+    #[serde(with = "crate::time::as_rfc3339")]
     pub first: NaiveDateTime,
+    #[serde(with = "crate::time::as_rfc3339")]
     pub last: NaiveDateTime,
     /// Distinct affected items present (themselves or in containers).
     pub items: usize,
@@ -93,7 +97,9 @@ pub struct Group {
     /// Distinct affected items present at its places.
     pub items: usize,
     pub lots: usize,
+    #[serde(with = "crate::time::as_rfc3339")]
     pub first: NaiveDateTime,
+    #[serde(with = "crate::time::as_rfc3339")]
     pub last: NaiveDateTime,
     /// The sites' GLNs (or identifiers).
     pub places: Vec<String>,
@@ -102,6 +108,7 @@ pub struct Group {
 /// One row of the spreadsheet: an event and an affected lot it moved.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RecallRow {
+    #[serde(with = "crate::time::as_rfc3339")]
     pub event_time: NaiveDateTime,
     /// Business step as a bare CBV word.
     pub biz_step: String,
@@ -146,6 +153,7 @@ pub const SORT_KEYS: [&str; 12] = [
 pub struct RecallReport {
     /// The recalled lot.
     pub lot: String,
+    #[serde(with = "crate::time::as_rfc3339")]
     pub generated_at: NaiveDateTime,
     pub lots: Vec<AffectedLot>,
     pub items: Vec<AffectedItem>,

@@ -54,7 +54,9 @@ impl Direction {
 /// A closed time interval (UTC); `None` is unbounded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Window {
+    #[serde(with = "crate::time::as_rfc3339::option")]
     pub from: Option<NaiveDateTime>,
+    #[serde(with = "crate::time::as_rfc3339::option")]
     pub to: Option<NaiveDateTime>,
 }
 
@@ -228,8 +230,10 @@ pub struct TraceEdge {
     /// Its `eventID`, when it has one.
     pub event_id: Option<String>,
     /// When it happened (aggregations: from).
+    #[serde(with = "crate::time::as_rfc3339")]
     pub time: NaiveDateTime,
     /// Aggregations: when the container gave it up.
+    #[serde(with = "crate::time::as_rfc3339::option")]
     pub until: Option<NaiveDateTime>,
 }
 
@@ -256,6 +260,7 @@ pub struct TraceEvent {
     pub row_id: i64,
     pub event_id: Option<String>,
     pub event_type: String,
+    #[serde(with = "crate::time::as_rfc3339")]
     pub event_time: NaiveDateTime,
     pub action: Option<String>,
     pub biz_step: Option<String>,
