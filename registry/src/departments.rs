@@ -141,6 +141,7 @@ fn from_row(row: DepartmentRow) -> Department {
 #[serde(deny_unknown_fields)]
 pub struct NewDepartment {
     /// A short unique code, e.g. `MR-HN`.
+    #[schema(pattern = r"^[A-Za-z0-9._-]{1,32}$")]
     pub code: String,
     pub name: String,
     #[serde(default)]

@@ -501,6 +501,7 @@ diesel::table! {
         activated_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
         revocation_id -> Nullable<BigInt>,
+        scan_count -> BigInt,
     }
 }
 

@@ -7,6 +7,7 @@
 mod access;
 mod alerts;
 mod blacklist;
+mod contract;
 mod documents;
 mod enterprises;
 mod filings;

@@ -548,3 +548,65 @@ fn a_stamp_page_keeps_an_open_sign_in_form_usable() {
     let answer = visitor.post_with_token("/portal/login", &token, &fields);
     assert_eq!(answer.status(), 303);
 }
+
+#[test]
+fn a_code_scanned_past_the_limit_warns_the_consumer_and_escalates_to_the_department() {
+    use registry::schema::alerts;
+
+    let w = StampWorld::new(|c| c.stamps.scan_limit = 4);
+    let stamp = activated(&w, "qr");
+    let scan_until = |total: i64| {
+        let mut last = Value::Null;
+        let mut logged = count_scans(&w);
+        while logged < total {
+            last = json_of(&w, &link(&stamp.serial));
+            logged += 1;
+            wait_for_scans(&w, logged);
+        }
+        last
+    };
+    // Up to the limit the verdict is plain; past it the consumer is warned, the verdict stays.
+    let fourth = scan_until(4);
+    assert_eq!(
+        (fourth["verdict"].as_str(), fourth["warning"].as_bool()),
+        (Some("active"), Some(false))
+    );
+    assert_eq!(fourth["scanned_often"], false);
+    let fifth = scan_until(5);
+    assert_eq!(fifth["verdict"], "active");
+    assert_eq!(
+        (fifth["warning"].as_bool(), fifth["scanned_often"].as_bool()),
+        (Some(true), Some(true))
+    );
+    let page = get(&w, &link(&stamp.serial), "text/html").text().unwrap();
+    assert!(page.contains("id=\"scanned-often\""), "{page}");
+    wait_for_scans(&w, 6);
+
+    // The department hears of it past the limit, then again at two, four and eight times it.
+    let severities = || -> Vec<(String, String)> {
+        alerts::table
+            .filter(alerts::kind.eq("stamp_scan_limit"))
+            .order(alerts::id)
+            .select((alerts::dedupe_key, alerts::severity))
+            .load::<(Option<String>, String)>(&mut *w.r.app.test_db().db().conn().unwrap())
+            .unwrap()
+            .into_iter()
+            .map(|(key, severity)| (key.unwrap_or_default(), severity))
+            .collect()
+    };
+    let key = format!("stamp_scan_limit:{}", stamp.serial);
+    scan_until(8);
+    assert_eq!(severities(), [(key.clone(), "warning".to_owned())]);
+    scan_until(9);
+    scan_until(17);
+    assert_eq!(
+        severities(),
+        [
+            (key.clone(), "warning".to_owned()),
+            (format!("{key}:x2"), "warning".to_owned()),
+            (format!("{key}:x4"), "critical".to_owned()),
+        ]
+    );
+    scan_until(30);
+    assert_eq!(severities().len(), 3, "no alert between the steps");
+}

@@ -432,6 +432,7 @@ stamp-verdict-unknown-serial = Warning: no stamp with this serial was issued for
 stamp-verdict-gtin-mismatch = Warning: this serial belongs to another product. It may be a counterfeit.
 stamp-verdict-lot-mismatch = Warning: the batch in this code is not the batch the stamp was activated on.
 stamp-revocation-reason = Reason
+stamp-scanned-often = Caution: this code has been scanned unusually often. Look at the pack closely (seal, print, hidden code); if in doubt, report it below. The department has been told.
 stamp-serial = Serial
 stamp-lot-in-link = Lot in the code
 stamp-product = Product

@@ -432,6 +432,7 @@ stamp-verdict-unknown-serial = Cảnh báo: không có tem nào với số sê-r
 stamp-verdict-gtin-mismatch = Cảnh báo: số sê-ri này thuộc về sản phẩm khác. Có thể là hàng giả.
 stamp-verdict-lot-mismatch = Cảnh báo: số lô trong mã không phải lô mà tem đã được kích hoạt.
 stamp-revocation-reason = Lý do
+stamp-scanned-often = Lưu ý: mã này đã được quét nhiều bất thường. Hãy kiểm tra kỹ bao bì (niêm phong, bản in, mã ẩn); nếu nghi ngờ, hãy báo cáo bên dưới. Cơ quan quản lý đã được thông báo.
 stamp-serial = Số sê-ri
 stamp-lot-in-link = Số lô trong mã
 stamp-product = Sản phẩm

@@ -432,6 +432,7 @@ stamp-verdict-unknown-serial = 警告：未为该产品签发此序列号的标�
 stamp-verdict-gtin-mismatch = 警告：此序列号属于其他产品，可能是假冒商品。
 stamp-verdict-lot-mismatch = 警告：码中的批号与标识激活时的批次不符。
 stamp-revocation-reason = 原因
+stamp-scanned-often = 注意：此码的扫描次数异常多。请仔细查看包装（封口、印刷、隐藏码）；如有疑问，请在下方举报。监管部门已收到通知。
 stamp-serial = 序列号
 stamp-lot-in-link = 码中的批号
 stamp-product = 产品

@@ -13,6 +13,7 @@ pub struct AuditQuery {
     /// Rows with a sequence number below this (for the next page).
     pub before: Option<i64>,
     /// At most this many rows (1 to 1000, default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
 }
 
@@ -33,6 +34,7 @@ pub async fn list(
 
 /// The outcome of walking the chain.
 #[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = AuditVerification)]
 pub struct Verification {
     pub intact: bool,
     /// Rows checked.

@@ -26,14 +26,22 @@ pub struct DocumentForm {
     #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,
     doc_type: DocumentType,
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     issuer: String,
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     number: String,
     valid_from: NaiveDate,
+    /// Leave the part out for none (a form has no null).
+    #[schema(nullable = false)]
     valid_to: Option<NaiveDate>,
+    #[schema(nullable = false)]
     product_id: Option<i64>,
+    #[schema(nullable = false)]
     batch_id: Option<i64>,
+    #[schema(nullable = false)]
     published: Option<bool>,
     /// Overrides the file part's name.
+    #[schema(nullable = false)]
     filename: Option<String>,
 }
 
@@ -197,6 +205,7 @@ pub async fn upload_raw(
 pub struct DocumentOrder {
     /// `created_at` (default `-created_at`, newest first), `doc_type`, `issuer`, `number`,
     /// `valid_to`, `size_bytes` or `published`; `-` in front for descending. Ties newest first.
+    #[param(pattern = "^(-?(created_at|doc_type|issuer|number|valid_to|size_bytes|published))?$")]
     pub sort: Option<String>,
 }
 
@@ -290,7 +299,7 @@ pub async fn publish(
 /// Verification for customs and inspectors: whether a document with this SHA-256 is on file,
 /// with its issuer, number and validity (never the bytes; published ones can be downloaded
 /// from `.../content`). 404 when none is.
-#[utoipa::path(get, path = "/api/v1/public/documents/{sha256}", tag = "documents", params(("sha256" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/public/documents/{sha256}", tag = "documents", params(("sha256" = String, Path, pattern = r"^[0-9a-fA-F]{64}$")),
     responses((status = 200, body = Verification), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 pub async fn verify(
     state: web::Data<AppState>,
@@ -305,7 +314,7 @@ pub async fn verify(
 }
 
 /// The bytes of a published document, by SHA-256; 404 unless some product page publishes it.
-#[utoipa::path(get, path = "/api/v1/public/documents/{sha256}/content", tag = "documents", params(("sha256" = String, Path)),
+#[utoipa::path(get, path = "/api/v1/public/documents/{sha256}/content", tag = "documents", params(("sha256" = String, Path, pattern = r"^[0-9a-fA-F]{64}$")),
     responses((status = 200, description = "the document", content_type = "application/octet-stream", body = String,
             headers(("ETag" = String), ("Repr-Digest" = String))),
         (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]

@@ -17,6 +17,8 @@ use crate::ops::{self, Caller, Request};
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Reason {
+    /// Not blank.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub reason: String,
 }
 

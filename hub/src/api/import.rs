@@ -23,13 +23,15 @@ pub struct ImportParams {
     pub skip_bad: bool,
 }
 
-/// An import refused because of bad lines: nothing was written.
+/// A refused import: nothing was written. The error body of every 422 here; with `report`
+/// when the refusal is `invalid_lines`, with `field` when it is the header (`invalid_header`).
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ImportRejected {
-    /// `invalid_lines`.
+    /// `invalid_lines`, `invalid_header`, or another code of a refusal.
     pub error: &'static str,
     pub message: String,
-    /// Every bad line (line, column, error code, message).
+    /// `invalid_lines`: every bad line (line, column, error code, message).
+    #[schema(required = false)]
     pub report: ImportReport,
 }
 

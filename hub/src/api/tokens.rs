@@ -23,7 +23,9 @@ pub struct TokenQuery {
 #[serde(deny_unknown_fields)]
 pub struct CreateToken {
     /// What the token is for, e.g. "agri adapter, production".
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
+    #[schema(min_items = 1)]
     pub scopes: Vec<Scope>,
     /// When it stops working (RFC 3339, any offset); none for no expiry.
     #[serde(default, with = "registry::time::as_rfc3339::option")]

@@ -28,6 +28,7 @@ pub struct TraceParams {
     /// Start from an enterprise (by id): what left (forward) or reached (backward) its sites.
     enterprise: Option<i64>,
     /// `forward` (where did it go; the default) or `backward` (where did it come from).
+    #[param(pattern = "^(forward|backward)$")]
     direction: Option<String>,
 }
 
@@ -37,6 +38,7 @@ pub struct TraceParams {
 #[allow(dead_code)]
 pub struct RecallParams {
     /// The lot: `https://id.gs1.org/01/{gtin}/10/{lot}` or `urn:epc:class:lgtin:...`.
+    #[param(min_length = 1)]
     lot: String,
     /// Row order: columns (`event_time`, `biz_step`, `lot`, `gtin`, `product`, `quantity`,
     /// `items`, `location`, `enterprise`, `country`, `region`, `ship_to`), comma-separated,

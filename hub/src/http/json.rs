@@ -43,10 +43,13 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     }
 }
 
-/// Parses JSON, turning serde's error into one that names the field.
+/// Parses JSON, turning serde's error into one that names the field. A number with no
+/// fractional part (`42.0`) is an integer, as JSON Schema says, so integer fields take it.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+    let mut value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::new(Code::InvalidJson, format!(".: {e}")))?;
+    integral_floats_to_integers(&mut value);
+    serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let message = inner.to_string();
@@ -59,18 +62,33 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 }
             })
             .unwrap_or(path);
-        let code = if inner.is_syntax() || inner.is_eof() {
-            Code::InvalidJson
-        } else {
-            Code::InvalidField
-        };
-        let error = ApiError::new(code, format!("{field}: {message}"));
+        let error = ApiError::new(Code::InvalidField, format!("{field}: {message}"));
         if field == "." {
             error
         } else {
             error.with_field(field)
         }
     })
+}
+
+/// Rewrites every number that is a whole float within `i64` (`42.0`) as that integer.
+fn integral_floats_to_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(number) => {
+            if let Some(float) = number.as_f64().filter(|_| number.is_f64()) {
+                let whole = float.fract() == 0.0 && float.abs() < 9.2e18;
+                if whole {
+                    #[allow(clippy::cast_possible_truncation, reason = "whole and within i64")]
+                    let integer = float as i64;
+                    *number = integer.into();
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_floats_to_integers),
+        Value::Object(fields) => fields.values_mut().for_each(integral_floats_to_integers),
+        Value::String(_) | Value::Bool(_) | Value::Null => {}
+    }
 }
 
 /// serde reports a missing field at its parent; pull the name out of the message.

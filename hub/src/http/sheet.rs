@@ -21,12 +21,16 @@ use crate::error::{ApiError, blocking};
 #[into_params(parameter_in = Query)]
 pub struct SheetQuery {
     /// Labels per row, 1 to 20 (default 5).
+    #[param(minimum = 1, maximum = 20)]
     pub columns: Option<u32>,
     /// Rows per page, 1 to 30 (default 7).
+    #[param(minimum = 1, maximum = 30)]
     pub rows: Option<u32>,
     /// Label width and height in mm, 10 to 100 (default 36).
+    #[param(minimum = 10, maximum = 100)]
     pub label_mm: Option<f64>,
     /// Space between labels in mm, 0 to 20 (default 3).
+    #[param(minimum = 0, maximum = 20)]
     pub gutter_mm: Option<f64>,
 }
 

@@ -1,5 +1,7 @@
 //! The OpenAPI document (utoipa) and the offline docs UI at `/docs`.
 
+mod errors;
+
 use actix_web::{HttpResponse, web};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -40,7 +42,7 @@ use crate::api;
         crate::resolver::resolve_short, crate::resolver::resolve_with_lot,
         crate::resolver::public::verify_api, crate::resolver::public::report_api,
     ),
-    modifiers(&Security),
+    modifiers(&Security, &ByRule),
     tags(
         (name = "health", description = "Liveness, readiness, metrics"),
         (name = "identity", description = "Sign-in, users, API tokens"),
@@ -80,6 +82,16 @@ impl Modify for Security {
                 "portal session; writes also need the X-CSRF-Token header",
             ))),
         );
+    }
+}
+
+/// What the document says by rule rather than per route: error answers, unique operation ids.
+struct ByRule;
+
+impl Modify for ByRule {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        errors::document_errors(openapi);
+        errors::unique_operation_ids(openapi);
     }
 }
 

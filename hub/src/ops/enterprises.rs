@@ -25,6 +25,7 @@ pub struct Registered {
 #[serde(deny_unknown_fields)]
 pub struct TierChange {
     pub credit_tier: CreditTier,
+    #[schema(min_length = 1, pattern = r"\S")]
     pub reason: String,
 }
 

@@ -100,8 +100,13 @@ impl Serialize for StoryRef {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Resolution {
     pub verdict: Verdict,
-    /// True for every verdict but `active`: the page shows a warning.
+    /// True for every verdict but `active`, and when the code was scanned unusually often: the
+    /// page shows a warning.
     pub warning: bool,
+    /// This code has been scanned more often than the configured limit (`stamps.scan_limit`):
+    /// the pack may be a copy, or its code photographed and reprinted. The department is
+    /// alerted; the consumer is told to look at the pack closely.
+    pub scanned_often: bool,
     /// The link as scanned, canonical (`https://{host}/01/{gtin14}[/10/{lot}]/21/{serial}`).
     pub uri: String,
     pub gtin: String,
@@ -125,9 +130,10 @@ impl Resolution {
 
 /// `GET /01/{gtin}/21/{serial}`: see the module documentation.
 #[utoipa::path(get, path = "/01/{gtin}/21/{serial}", tag = "stamps",
-    params(("gtin" = String, Path), ("serial" = String, Path), ResolveQuery),
+    params(("gtin" = String, Path, pattern = r"^([0-9]{8}|[0-9]{12,14})$"), ("serial" = String, Path), ResolveQuery),
     responses(
-        (status = 200, description = "The story and verdict (HTML, JSON or linkset by Accept)", body = Resolution),
+        (status = 200, description = "The story and verdict (HTML, JSON or linkset by Accept)",
+            content((Resolution = "application/json"), (String = "text/html"), (Object = "application/linkset+json"))),
         (status = 307, description = "Redirect to the configured link of `linkType`"),
         (status = 400, body = crate::error::ErrorBody),
         (status = 404, description = "No link of that type, or no linkset for an unknown serial", body = crate::error::ErrorBody)))]
@@ -142,9 +148,10 @@ pub async fn resolve_short(
 /// `GET /01/{gtin}/10/{lot}/21/{serial}`: as [`resolve_short`]; a lot other than the one the
 /// stamp was activated on is the `lot_mismatch` verdict.
 #[utoipa::path(get, path = "/01/{gtin}/10/{lot}/21/{serial}", tag = "stamps",
-    params(("gtin" = String, Path), ("lot" = String, Path), ("serial" = String, Path), ResolveQuery),
+    params(("gtin" = String, Path, pattern = r"^([0-9]{8}|[0-9]{12,14})$"), ("lot" = String, Path), ("serial" = String, Path), ResolveQuery),
     responses(
-        (status = 200, description = "The story and verdict (HTML, JSON or linkset by Accept)", body = Resolution),
+        (status = 200, description = "The story and verdict (HTML, JSON or linkset by Accept)",
+            content((Resolution = "application/json"), (String = "text/html"), (Object = "application/linkset+json"))),
         (status = 307, description = "Redirect to the configured link of `linkType`"),
         (status = 400, body = crate::error::ErrorBody),
         (status = 404, body = crate::error::ErrorBody)))]
@@ -335,9 +342,15 @@ async fn resolve(state: &web::Data<AppState>, scan: &Scan) -> Result<Resolution,
             revoked_at: s.revoked_at,
             revocation_reason: reason,
         });
+    // The count read excludes this scan and those not yet written: past the limit is at it.
+    let scanned_often = stamp_facts.is_some()
+        && stamp
+            .as_ref()
+            .is_some_and(|s| s.scans >= i64::from(state.config.stamps.scan_limit));
     Ok(Resolution {
         verdict,
-        warning: verdict.is_warning(),
+        warning: verdict.is_warning() || scanned_often,
+        scanned_often,
         links: ResolutionLinks {
             verify: public::VERIFY_API.to_owned(),
             report_fake: public::REPORT_API.to_owned(),

@@ -59,6 +59,9 @@ fn body(ctx: &Ctx, r: &Resolution) -> Markup {
             @if let Some(reason) = reason {
                 p #revocation-reason { (t("stamp-revocation-reason")) ": " (reason) }
             }
+            @if r.scanned_often {
+                p #scanned-often { (t("stamp-scanned-often")) }
+            }
         }
         dl.facts {
             dt { (t("stamp-serial")) } dd { code { (r.serial) } }

@@ -30,6 +30,7 @@ pub const REPORT_PAGE: &str = "/portal/stamps/report";
 #[serde(deny_unknown_fields)]
 pub struct VerifyRequest {
     /// The serial printed under the code (case, spaces and hyphens do not matter).
+    #[schema(min_length = 1, max_length = 64, pattern = r"[^\s-]")]
     pub serial: String,
     /// The code under the scratch-off layer.
     pub hidden_code: String,

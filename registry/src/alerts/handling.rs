@@ -38,10 +38,13 @@ pub struct AlertFilter {
     pub severity: Option<Severity>,
     /// `raised_at`, `severity`, `status` or `kind`; `-` before it for descending (default
     /// `-raised_at`, newest first). Severity sorts by urgency, status by progress.
+    #[param(pattern = "^(-?(raised_at|severity|status|kind))?$")]
     pub sort: Option<String>,
     /// From 1 (default 1).
+    #[param(minimum = 1)]
     pub page: Option<i64>,
     /// 1 to 500 (default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<i64>,
 }
 
@@ -50,6 +53,7 @@ pub struct AlertFilter {
 #[serde(deny_unknown_fields)]
 pub struct HandlingNote {
     /// What was done or found (1 to 2000 characters).
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub note: String,
 }
 
@@ -118,7 +122,7 @@ fn scoped(conn: &mut DbConn, actor: &Actor, filter: &AlertFilter) -> Result<Opti
 
 /// Orders `query` as `sort` asks (`invalid_sort` naming `sort` otherwise); ties newest first.
 fn sorted(query: Boxed, sort: Option<&str>) -> Result<Boxed> {
-    let sort = sort.unwrap_or("-raised_at");
+    let sort = sort.filter(|s| !s.is_empty()).unwrap_or("-raised_at");
     let (desc, key) = match sort.strip_prefix('-') {
         Some(key) => (true, key),
         None => (false, sort),

@@ -28,8 +28,10 @@ pub struct NewListing {
     /// The heavy penalty imposed.
     pub penalty: Penalty,
     /// The number of the penalty decision, e.g. `豫市监罚〔2026〕12号`.
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub decision_number: String,
     /// The serious violation, as it will be published.
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub reason: String,
 }
 
@@ -38,6 +40,7 @@ pub struct NewListing {
 #[serde(deny_unknown_fields)]
 pub struct Removal {
     /// Why the listing ends.
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub reason: String,
     /// The officer confirms the penalties have been fulfilled (must be true).
     pub penalties_fulfilled: bool,

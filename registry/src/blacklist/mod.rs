@@ -121,7 +121,9 @@ pub struct ListingFilter {
     /// Also removed listings (default: only open ones).
     #[serde(default)]
     pub include_removed: bool,
+    #[param(minimum = 1)]
     pub page: Option<i64>,
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<i64>,
 }
 

@@ -104,8 +104,12 @@ pub const CONTENT_TYPES: &[&str] = &[
 pub struct NewDocument {
     pub doc_type: DocumentType,
     /// Who issued it (a laboratory, a certification body, an authority).
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[param(min_length = 1, max_length = 200, pattern = r"\S")]
     pub issuer: String,
     /// Its number as the issuer wrote it.
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
+    #[param(min_length = 1, max_length = 100, pattern = r"\S")]
     pub number: String,
     pub valid_from: NaiveDate,
     /// None for no expiry.

@@ -20,7 +20,7 @@ pub struct HistoryEntry {
     /// What happened: `enterprise.register`, `enterprise.approve`, `enterprise.change_propose`...
     pub action: String,
     /// The record (or the part that changed) before; `null` for a creation.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub before: serde_json::Value,
     /// The record (or the part that changed) after.
     #[schema(value_type = Object)]

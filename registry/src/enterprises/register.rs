@@ -26,14 +26,18 @@ use crate::schema::{enterprise_search, enterprises};
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewEnterprise {
+    #[schema(pattern = r"^[0-9A-HJ-NPQRTUWXY]{18}$")]
     pub credit_code: String,
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
     #[serde(default)]
     pub name_en: String,
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub legal_representative: String,
     pub phone: String,
     pub email: String,
     pub region_code: String,
+    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
     pub address: String,
     #[serde(default)]
     pub latitude: Option<f64>,
@@ -50,10 +54,13 @@ pub struct NewEnterprise {
 /// A change to an enterprise's data; absent fields stay as they are.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(min_properties = 1)]
 pub struct EnterpriseUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = r"^[0-9A-HJ-NPQRTUWXY]{18}$")]
     pub credit_code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_en: Option<String>,
@@ -62,12 +69,14 @@ pub struct EnterpriseUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company_prefix: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub legal_representative: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
     pub address: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latitude: Option<f64>,
@@ -103,10 +112,10 @@ impl EnterpriseUpdate {
     }
 }
 
-/// A non-empty text of at most `max` bytes, trimmed.
+/// A non-empty text of at most `max` characters (as the OpenAPI `maxLength` counts), trimmed.
 pub(crate) fn text<'a>(field: &str, value: &'a str, max: usize) -> Result<&'a str> {
     let value = value.trim();
-    if value.is_empty() || value.len() > max {
+    if value.is_empty() || value.chars().count() > max {
         return Err(RegistryError::invalid(
             Code::InvalidText,
             field,

@@ -39,10 +39,13 @@ pub struct EnterpriseQuery {
     pub licence_expires_before: Option<chrono::NaiveDate>,
     /// `name`, `credit_code`, `region_code`, `status` or `created_at`, `-` first for
     /// descending; default `id`.
+    #[param(pattern = "^(-?(name|credit_code|region_code|status|created_at|id))?$")]
     pub sort: Option<String>,
     /// From 1 (default 1).
+    #[param(minimum = 1)]
     pub page: Option<i64>,
     /// 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
 }
 
@@ -249,7 +252,11 @@ pub fn search(conn: &mut DbConn, actor: &Actor, query: &EnterpriseQuery) -> Resu
     };
     let total: i64 = filtered().count().get_result(conn)?;
     let mut q = filtered();
-    let sort = query.sort.as_deref().unwrap_or("id");
+    let sort = query
+        .sort
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .unwrap_or("id");
     let (desc, key) = match sort.strip_prefix('-') {
         Some(key) => (true, key),
         None => (false, sort),

@@ -23,13 +23,16 @@ use crate::schema::{batch_inputs, batches};
 pub struct NewBatch {
     pub product_id: i64,
     /// The lot number as printed (GS1 AI 10: up to 20 characters of GS1 CSET 82).
+    #[schema(pattern = r#"^[!"%-?A-Z_a-z]{1,20}$"#)]
     pub lot: String,
     pub production_date: NaiveDate,
     /// Defaults to the production date plus the product's shelf life.
     #[serde(default)]
     pub expiry_date: Option<NaiveDate>,
+    #[schema(exclusive_minimum = 0)]
     pub quantity: f64,
     /// E.g. `kg`, `t`, `box`, `piece`.
+    #[schema(min_length = 1, max_length = 20, pattern = r"\S")]
     pub unit: String,
     #[serde(default)]
     pub site_id: Option<i64>,
@@ -105,7 +108,7 @@ fn validate(new: &NewBatch) -> Result<()> {
         ));
     }
     let unit = new.unit.trim();
-    if unit.is_empty() || unit.len() > 20 {
+    if unit.is_empty() || unit.chars().count() > 20 {
         return Err(RegistryError::invalid(
             Code::InvalidUnit,
             "unit",

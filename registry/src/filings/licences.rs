@@ -22,11 +22,14 @@ pub const EXPIRY_WARNING_DAYS: i64 = 30;
 #[serde(deny_unknown_fields)]
 pub struct NewLicence {
     /// E.g. `food_production`, `drug_business`.
+    #[schema(min_length = 1, max_length = 64, pattern = r"\S")]
     pub licence_type: String,
+    #[schema(min_length = 1, max_length = 64, pattern = r"\S")]
     pub number: String,
     pub valid_from: NaiveDate,
     pub valid_to: NaiveDate,
     /// The issuing authority.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub authority: String,
 }
 

@@ -26,8 +26,10 @@ use crate::error::{RegistryError, Result};
 #[into_params(parameter_in = Query)]
 pub struct Paging {
     /// From 1 (default 1).
+    #[param(minimum = 1)]
     pub page: Option<i64>,
     /// 1 to 500 (default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<i64>,
 }
 

@@ -23,7 +23,9 @@ use crate::schema::products;
 #[serde(deny_unknown_fields)]
 pub struct NewProduct {
     /// GTIN-8, -12, -13 or -14; stored as 14 digits.
+    #[schema(pattern = r"^([0-9]{8}|[0-9]{12,14})$")]
     pub gtin: String,
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
     /// One of the enterprise's registered categories.
     pub category: Category,

@@ -50,10 +50,13 @@ impl SiteKind {
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewSite {
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
     pub kind: SiteKind,
     /// GS1 Global Location Number (13 digits, check digit verified).
+    #[schema(pattern = r"^[0-9]{13}$")]
     pub gln: String,
+    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
     pub address: String,
     #[serde(default)]
     pub latitude: Option<f64>,

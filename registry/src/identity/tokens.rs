@@ -68,6 +68,7 @@ impl TokenRow {
 pub struct NewToken {
     /// What the token is for, e.g. "agri adapter, production".
     pub name: String,
+    #[schema(min_items = 1)]
     pub scopes: Vec<Scope>,
     /// When it stops working; none for no expiry.
     #[serde(default, with = "crate::time::as_rfc3339::option")]
@@ -82,7 +83,7 @@ pub fn create_token(
     new: &NewToken,
 ) -> Result<(ApiToken, String)> {
     let name = new.name.trim();
-    if name.is_empty() || name.len() > 200 {
+    if name.is_empty() || name.chars().count() > 200 {
         return Err(RegistryError::invalid(
             Code::InvalidTokenName,
             "name",

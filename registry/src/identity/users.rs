@@ -86,6 +86,7 @@ impl UserRow {
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
+    #[schema(pattern = r"^[a-z0-9._-]{3,64}$")]
     pub username: String,
     pub display_name: String,
     #[serde(default)]

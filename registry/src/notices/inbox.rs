@@ -165,8 +165,10 @@ pub struct InboxFilter {
     #[serde(default)]
     pub unread: bool,
     /// From 1 (default 1).
+    #[param(minimum = 1)]
     pub page: Option<i64>,
     /// 1 to 500 (default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<i64>,
 }
 

@@ -30,6 +30,7 @@ pub const MAX_SHORT: usize = 200;
 #[serde(deny_unknown_fields)]
 pub struct NewFakeReport {
     /// The serial on the pack (as printed; case and spaces do not matter).
+    #[schema(min_length = 1, max_length = 64, pattern = r"[^\s-]")]
     pub serial: String,
     /// What looks wrong.
     pub description: String,

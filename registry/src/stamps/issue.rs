@@ -83,6 +83,7 @@ pub struct NewStampOrder {
     /// One of the enterprise's products: its GTIN goes into every stamp's link.
     pub product_id: i64,
     /// 1 to 1,000,000.
+    #[schema(minimum = 1, maximum = 1_000_000)]
     pub quantity: i64,
     pub kind: StampKind,
 }

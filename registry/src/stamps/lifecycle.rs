@@ -47,6 +47,7 @@ pub struct StampActivation {
 #[serde(deny_unknown_fields)]
 pub struct OrderRevocation {
     /// Why (1 to 2000 characters); resolvers show the stamps as revoked.
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub reason: String,
     /// First stamp (default 1).
     #[serde(default)]
@@ -61,6 +62,7 @@ pub struct OrderRevocation {
 #[serde(deny_unknown_fields)]
 pub struct StampRevocation {
     /// Why (1 to 2000 characters).
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub reason: String,
 }
 

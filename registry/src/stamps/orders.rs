@@ -28,8 +28,10 @@ pub struct OrderFilter {
     /// Only this product's orders.
     pub product_id: Option<i64>,
     /// From 1 (default 1).
+    #[param(minimum = 1)]
     pub page: Option<i64>,
     /// 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
 }
 

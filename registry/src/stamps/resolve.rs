@@ -38,6 +38,8 @@ pub struct StampRecord {
     pub activated_at: Option<NaiveDateTime>,
     pub revoked_at: Option<NaiveDateTime>,
     pub revocation_id: Option<i64>,
+    /// Scans logged so far (the scan log adds each batch of scans to it).
+    pub scans: i64,
 }
 
 type StampRow = (
@@ -53,6 +55,7 @@ type StampRow = (
     Option<NaiveDateTime>,
     Option<NaiveDateTime>,
     Option<i64>,
+    i64,
 );
 
 /// The stamp with `serial`, with its order's product: one read by primary key.
@@ -79,6 +82,7 @@ pub fn find_stamps(conn: &mut DbConn, serials: &[&str]) -> Result<Vec<StampRecor
             stamps::activated_at,
             stamps::revoked_at,
             stamps::revocation_id,
+            stamps::scan_count,
         ))
         .load(conn)?;
     Ok(rows.into_iter().map(stamp_record).collect())
@@ -98,6 +102,7 @@ fn stamp_record(r: StampRow) -> StampRecord {
         activated_at: r.9,
         revoked_at: r.10,
         revocation_id: r.11,
+        scans: r.12,
     }
 }
 
@@ -542,6 +547,7 @@ mod tests {
             activated_at: None,
             revoked_at: None,
             revocation_id: None,
+            scans: 0,
         }
     }
 

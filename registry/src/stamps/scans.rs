@@ -12,7 +12,8 @@
 //! outside the product's declared markets (`stamp_outside_market`).
 //!
 //! Dedupe keys: an unknown serial per GTIN and day; a revoked stamp, a wrong hidden code
-//! ([`super::verify`]), the scan limit and implausible travel per stamp; outside the market per
+//! ([`super::verify`]) and implausible travel per stamp; the scan limit per stamp and step (past
+//! it, then 2, 4 and 8 times it: see [`times_over`]); outside the market per
 //! GTIN, country and day; fake reports per serial and day ([`super::fakes`]: later reports attach
 //! to the alert). Alerts go to the producer's region and category, so to its competent
 //! departments; an unknown serial under a GTIN nobody registered goes to the administrators.
@@ -349,40 +350,59 @@ fn last_located(conn: &mut DbConn, serials: &[&str]) -> Result<Located> {
     Ok(out)
 }
 
-/// Raises `stamp_scan_limit` for known stamps of the batch scanned more than the limit.
+/// Adds the batch's scans to each known stamp's `scan_count` and raises `stamp_scan_limit` for
+/// the stamps it takes past the limit, and again at twice, four and eight times it (critical
+/// from four times): repeated excess is never silent, and never a flood either.
 fn scan_limits(
     conn: &mut DbConn,
     scans: &[NewScan],
     rules: ScanRules,
     memo: &mut Memo,
 ) -> Result<usize> {
-    let mut firsts: HashMap<&str, &NewScan> = HashMap::new();
+    let mut batch: HashMap<&str, (&NewScan, i64)> = HashMap::new();
     for scan in scans.iter().filter(|s| s.known) {
-        if !memo.seen(&limit_key(&scan.serial)) {
-            firsts.entry(scan.serial.as_str()).or_insert(scan);
-        }
+        batch.entry(scan.serial.as_str()).or_insert((scan, 0)).1 += 1;
     }
-    if firsts.is_empty() {
+    if batch.is_empty() {
         return Ok(0);
     }
-    let serials: Vec<&str> = firsts.keys().copied().collect();
+    let added: Vec<(&str, i64)> = batch.iter().map(|(serial, (_, n))| (*serial, *n)).collect();
     let mut raised = 0;
-    for ScanCount { serial, count } in scan_counts(conn, &serials, rules.scan_limit)? {
-        if count > i64::from(rules.scan_limit) {
-            let scan = firsts[serial.as_str()];
-            let detail = json!({ "scans": count, "scan_limit": rules.scan_limit });
-            raised += raise_with(
-                conn,
-                memo,
-                &limit_key(&serial),
-                scan,
-                alert_kind::SCAN_LIMIT,
-                Severity::Warning,
-                detail,
-            )?;
+    for ScanCount { serial, count } in add_scan_counts(conn, &added)? {
+        let Some(times) = times_over(count, rules.scan_limit) else {
+            continue;
+        };
+        let key = limit_key(&serial, times);
+        if memo.seen(&key) {
+            continue;
         }
+        let severity = if times >= 4 {
+            Severity::Critical
+        } else {
+            Severity::Warning
+        };
+        let detail =
+            json!({ "scans": count, "scan_limit": rules.scan_limit, "times_the_limit": times });
+        let (scan, _) = batch[serial.as_str()];
+        raised += raise_with(
+            conn,
+            memo,
+            &key,
+            scan,
+            alert_kind::SCAN_LIMIT,
+            severity,
+            detail,
+        )?;
     }
     Ok(raised)
+}
+
+/// The escalation step `count` scans have reached: 1 past the limit, then 2, 4 and 8 times it.
+pub fn times_over(count: i64, limit: u32) -> Option<u32> {
+    let limit = i64::from(limit.max(1));
+    [8, 4, 2, 1]
+        .into_iter()
+        .find(|times| count > limit * i64::from(*times))
 }
 
 #[derive(QueryableByName)]
@@ -393,37 +413,43 @@ struct ScanCount {
     count: i64,
 }
 
-/// How often each of `serials` was scanned, counted up to `limit + 1` only (all that the limit
-/// needs): a few index entries per serial, however often a stamp was scanned. (A plain
-/// `serial = ANY($1)` with `GROUP BY` let PostgreSQL scan the whole log, comparing each row
-/// with every serial of the batch: a second per batch at two million scans.)
-fn scan_counts(conn: &mut DbConn, serials: &[&str], limit: u32) -> Result<Vec<ScanCount>> {
-    let cap = i64::from(limit) + 1;
-    let mut counts = Vec::with_capacity(serials.len());
-    for chunk in serials.chunks(SERIALS_PER_READ) {
+/// Adds `added` (serial, scans) to the stamps' `scan_count`; returns the new counts. One
+/// statement per [`SERIALS_PER_READ`] serials, each stamp found by its primary key.
+fn add_scan_counts(conn: &mut DbConn, added: &[(&str, i64)]) -> Result<Vec<ScanCount>> {
+    let mut counts = Vec::with_capacity(added.len());
+    for chunk in added.chunks(SERIALS_PER_READ) {
+        let serials: Vec<&str> = chunk.iter().map(|(serial, _)| *serial).collect();
+        let scans: Vec<i64> = chunk.iter().map(|(_, n)| *n).collect();
         counts.extend(match &mut *conn {
             DbConn::Pg(pg) => diesel::sql_query(
-                "SELECT u.serial, (SELECT count(*) FROM (SELECT 1 FROM stamp_scans s \
-                 WHERE s.serial = u.serial LIMIT $2) AS capped) AS count \
-                 FROM unnest($1::text[]) AS u(serial)",
+                "UPDATE stamps AS s SET scan_count = s.scan_count + u.scans \
+                 FROM unnest($1::text[], $2::bigint[]) AS u(serial, scans) \
+                 WHERE s.serial = u.serial RETURNING s.serial, s.scan_count AS count",
             )
-            .bind::<Array<Text>, _>(chunk)
-            .bind::<BigInt, _>(cap)
+            .bind::<Array<Text>, _>(&serials)
+            .bind::<Array<BigInt>, _>(&scans)
             .load::<ScanCount>(pg)?,
             DbConn::Sqlite(lite) => diesel::sql_query(
-                "SELECT u.value AS serial, (SELECT count(*) FROM (SELECT 1 FROM stamp_scans s \
-                 WHERE s.serial = u.value LIMIT ?)) AS count FROM json_each(?) AS u",
+                "UPDATE stamps SET scan_count = stamps.scan_count + u.scans \
+                 FROM (SELECT json_extract(value, '$[0]') AS serial, \
+                 json_extract(value, '$[1]') AS scans FROM json_each(?)) AS u \
+                 WHERE stamps.serial = u.serial RETURNING stamps.serial AS serial, \
+                 stamps.scan_count AS count",
             )
-            .bind::<BigInt, _>(cap)
-            .bind::<Text, _>(json_list(chunk))
+            .bind::<Text, _>(serde_json::to_string(chunk).unwrap_or_else(|_| "[]".into()))
             .load::<ScanCount>(lite)?,
         });
     }
     Ok(counts)
 }
 
-fn limit_key(serial: &str) -> String {
-    format!("stamp_scan_limit:{serial}")
+/// The dedupe key of the alert at `times` the limit (the first keeps its original key).
+fn limit_key(serial: &str, times: u32) -> String {
+    if times == 1 {
+        format!("stamp_scan_limit:{serial}")
+    } else {
+        format!("stamp_scan_limit:{serial}:x{times}")
+    }
 }
 
 fn raise(

@@ -77,8 +77,10 @@ pub async fn get(
 #[into_params(parameter_in = Query)]
 pub struct StampPaging {
     /// From 1 (default 1).
+    #[param(minimum = 1)]
     pub page: Option<i64>,
     /// 1 to 1000 (default 20).
+    #[param(minimum = 1, maximum = 1000)]
     pub per_page: Option<i64>,
 }
 
