@@ -1,4 +1,4 @@
-//! EPCIS over HTTP: the query (`query`), the capture policy (`policy`) and the conformance
+//! EPCIS over HTTP: eventID aliases (`aliases`), the query (`query`), the capture policy (`policy`) and the conformance
 //! corpus (`corpus`), with their shared helpers (`common`).
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
@@ -7,6 +7,7 @@ mod common;
 #[path = "../../adapters/tests/epcis_support/mod.rs"]
 mod epcis_support;
 
+mod aliases;
 mod corpus;
 mod policy;
 mod query;

@@ -14,7 +14,9 @@ use crate::db::{DbConn, like_escape, prefix_end};
 use crate::epcis::Event;
 use crate::error::Code;
 use crate::error::{RegistryError, Result};
-use crate::schema::{capture_jobs, epcis_event_nodes, epcis_events, lineage_nodes};
+use crate::schema::{
+    capture_jobs, epcis_event_aliases, epcis_event_nodes, epcis_events, lineage_nodes,
+};
 
 /// An identifier filter: events with one of `ids` in one of `roles` ([`super::role_name`]).
 #[derive(Debug, Clone, Default)]
@@ -33,7 +35,7 @@ pub struct IdMatch {
 pub struct EventQuery {
     /// Event type names.
     pub event_types: Vec<String>,
-    /// `eventID`s.
+    /// `eventID`s: a stored event's, or an alias of it ([`super::aliases`]).
     pub event_ids: Vec<String>,
     /// `eventTime >=` (UTC).
     pub ge_event_time: Option<NaiveDateTime>,
@@ -138,7 +140,15 @@ pub fn query_events(conn: &mut DbConn, q: &EventQuery) -> Result<EventPage> {
         query = query.filter(epcis_events::event_type.eq_any(q.event_types.clone()));
     }
     if !q.event_ids.is_empty() {
-        query = query.filter(epcis_events::event_id.eq_any(q.event_ids.clone()));
+        // An eventID is a stored event's or an alias of one (`super::aliases`).
+        let aliased = epcis_event_aliases::table
+            .filter(epcis_event_aliases::event_id.eq_any(q.event_ids.clone()))
+            .select(epcis_event_aliases::event_row_id);
+        query = query.filter(
+            epcis_events::event_id
+                .eq_any(q.event_ids.clone())
+                .or(epcis_events::id.eq_any(aliased).nullable()),
+        );
     }
     if let Some(t) = q.ge_event_time {
         query = query.filter(epcis_events::event_time.ge(t));
