@@ -9,5 +9,6 @@ mod epcis_support;
 
 mod aliases;
 mod corpus;
+mod params;
 mod policy;
 mod query;

@@ -34,6 +34,7 @@
 
 pub mod aliases;
 pub mod body;
+pub mod filter;
 pub mod lineage;
 pub mod nodes;
 pub mod policy;
@@ -47,7 +48,9 @@ use crate::epcis::{Event, IdRole};
 use crate::ids::epc::CANONICAL_HOST;
 
 pub use aliases::Duplicate;
-pub use query::{EventPage, EventQuery, IdMatch, PageToken, StoredEvent, query_events};
+pub use query::{
+    EventPage, EventQuery, IdMatch, Order, PageToken, StoredEvent, exceeds, query_events,
+};
 pub use store::{
     CaptureJob, CaptureMeta, PreparedEvents, capture, capture_joined, find_job, prepare,
 };

@@ -6,6 +6,7 @@
 //! regulator system events of its category; reads are scoped by role and jurisdiction. References
 //! to unregistered GLNs are warnings in the job or a refusal (`[epcis] unregistered_gln`).
 
+pub mod params;
 pub mod query;
 
 pub use query::{QueryParams, query};

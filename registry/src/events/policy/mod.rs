@@ -17,8 +17,8 @@ mod scope;
 
 pub use capture::authorize_capture;
 pub use glns::{CaptureWarning, job_warnings, record_warnings, unregistered_glns};
-pub(crate) use scope::narrow;
 pub use scope::{EnterpriseSet, ReadScope, may_read_job, read_scope};
+pub(crate) use scope::{EventsQuery, narrow};
 
 use std::time::Instant;
 

@@ -120,6 +120,7 @@ pub(crate) type EventsQuery<'a> = epcis_events::BoxedQuery<
     (
         diesel::sql_types::BigInt,
         diesel::sql_types::Timestamp,
+        diesel::sql_types::Timestamp,
         diesel::sql_types::Text,
         diesel::sql_types::Nullable<diesel::sql_types::Binary>,
     ),
