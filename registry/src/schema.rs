@@ -318,6 +318,16 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    epcis_named_queries (id) {
+        id -> BigInt,
+        owner_id -> BigInt,
+        name -> Text,
+        query -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(epcis_events -> capture_jobs (capture_job_id));
 diesel::joinable!(capture_job_duplicates -> capture_jobs (capture_job_id));
 diesel::joinable!(capture_job_warnings -> capture_jobs (capture_job_id));
@@ -348,6 +358,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     capture_job_duplicates,
     epcis_events,
     epcis_event_aliases,
+    epcis_named_queries,
     lineage_nodes,
     epcis_event_nodes,
     lineage_edges,

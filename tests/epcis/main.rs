@@ -1,5 +1,7 @@
-//! EPCIS over HTTP: eventID aliases (`aliases`), the query (`query`), the capture policy (`policy`) and the conformance
-//! corpus (`corpus`), with their shared helpers (`common`).
+//! EPCIS over HTTP: eventID aliases (`aliases`), the query (`query`) and its further parameters
+//! (`params`), the binding's resources: discovery, named queries, headers (`rest`), the capture
+//! policy (`policy`) and the conformance corpus (`corpus`), with their shared helpers
+//! (`common`).
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
 
@@ -12,3 +14,4 @@ mod corpus;
 mod params;
 mod policy;
 mod query;
+mod rest;

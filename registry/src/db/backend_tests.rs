@@ -101,6 +101,11 @@ fn schema_matches_the_migrations() {
         .limit(1)
         .execute(conn)
         .unwrap();
+    epcis_named_queries::table
+        .select(epcis_named_queries::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
     epcis_events::table
         .select(epcis_events::all_columns)
         .limit(1)

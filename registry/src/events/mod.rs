@@ -13,6 +13,8 @@
 //! - `epcis_event_aliases`, `capture_job_duplicates` (`sql/*/2026-12-06-000110_event_aliases`):
 //!   the eventIDs of duplicates that joined a stored event, and per job which event each
 //!   duplicate joined ([`aliases`]).
+//! - `epcis_named_queries` (`sql/*/2026-12-06-000120_named_queries`): saved queries, per
+//!   owner ([`named`]).
 //! - `lineage_nodes` (`sql/*/2026-11-29-000040_trace`): every identifier an event touches, as
 //!   an integer id ([`nodes`]).
 //! - `epcis_event_nodes`: every identifier (node) an event touches, with its role
@@ -34,8 +36,10 @@
 
 pub mod aliases;
 pub mod body;
+pub mod discovery;
 pub mod filter;
 pub mod lineage;
+pub mod named;
 pub mod nodes;
 pub mod policy;
 pub mod profile;

@@ -193,6 +193,15 @@ pub async fn answer(
     Ok(response.body(bytes))
 }
 
+/// A path segment as given: the router leaves `%2F`, `%2B` and `%25` encoded in path segments.
+pub fn segment(raw: &str) -> String {
+    raw.replace("%2F", "/")
+        .replace("%2f", "/")
+        .replace("%2B", "+")
+        .replace("%2b", "+")
+        .replace("%25", "%")
+}
+
 /// Events matching the query, ordered by event time, as an `EPCISQueryDocument` (JSON-LD, or
 /// XML with `Accept: application/xml`). A further page is announced by a `Link` header
 /// (`rel="next"`) carrying `nextPageToken`. Enterprises see the events their users captured.
@@ -221,14 +230,7 @@ pub async fn event(
     Auth(actor): Auth,
     event_id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    // The router leaves `%2F`, `%2B` and `%25` encoded in path segments.
-    let id = event_id
-        .into_inner()
-        .replace("%2F", "/")
-        .replace("%2f", "/")
-        .replace("%2B", "+")
-        .replace("%2b", "+")
-        .replace("%25", "%");
+    let id = segment(&event_id.into_inner());
     let q = EventQuery {
         event_ids: vec![id],
         limit: MAX_PER_PAGE,

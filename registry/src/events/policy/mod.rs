@@ -18,7 +18,7 @@ mod scope;
 pub use capture::authorize_capture;
 pub use glns::{CaptureWarning, job_warnings, record_warnings, unregistered_glns};
 pub use scope::{EnterpriseSet, ReadScope, may_read_job, read_scope};
-pub(crate) use scope::{EventsQuery, narrow};
+pub(crate) use scope::{EventsQuery, identifiers_in_scope, narrow};
 
 use std::time::Instant;
 
