@@ -203,3 +203,42 @@ fn a_repeat_within_a_document_joins_the_event_stored_from_it() {
         404
     );
 }
+
+#[test]
+fn taken_eventids_and_repeats_within_a_document_are_reported_not_failed() {
+    let app = TestApp::spawn();
+    let admin = app.token("admin", Role::Admin);
+    let capture = |events: &[serde_json::Value]| {
+        let response = post(
+            &app,
+            &admin,
+            "/epcis/capture",
+            "application/ld+json",
+            document(events),
+        );
+        assert_eq!(response.status(), 202);
+        body(response)
+    };
+    capture(&[event(FIRST, 8)]);
+    // The same event under SECOND, then other content under SECOND: the first makes SECOND an
+    // alias, the second finds it taken.
+    let job = capture(&[event(SECOND, 8), event(SECOND, 12)]);
+    assert_eq!(job["stored_count"], 0);
+    let dups = &job["duplicates"];
+    assert_eq!(
+        (&dups[0]["matched_by"], &dups[0]["aliased"]),
+        (&"event_hash".into(), &true.into())
+    );
+    assert_eq!(dups[1]["matched_by"], "event_id");
+    assert_eq!(dups[1]["stored_event_id"], FIRST);
+    // Other content under the taken FIRST, and that content again under THIRD: the repeat
+    // joined nothing, and says so.
+    let job = capture(&[event(FIRST, 13), event(THIRD, 13)]);
+    assert_eq!(job["stored_count"], 0);
+    let dups = &job["duplicates"];
+    assert_eq!(dups[0]["matched_by"], "event_id");
+    assert_eq!(dups[1]["matched_by"], "document_repeat");
+    assert_eq!(dups[1]["stored_event_id"], serde_json::Value::Null);
+    assert_eq!(count(&app, "events"), 1);
+    assert_eq!(aliases(&app), [(SECOND.to_owned(), aliases(&app)[0].1)]);
+}

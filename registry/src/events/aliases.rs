@@ -40,12 +40,15 @@ pub struct Duplicate {
     pub event_index: i64,
     /// Its eventID as sent, if any.
     pub event_id: Option<String>,
-    /// `event_hash` (the same event: same GS1 event hash) or `event_id` (its eventID was
-    /// taken, by a stored event or an alias, with other content: not stored).
+    /// `event_hash` (the same event: same GS1 event hash), `event_id` (its eventID was
+    /// taken, by a stored event or an alias, with other content: not stored) or
+    /// `document_repeat` (a repeat within the document of an event that was not stored: it
+    /// joined nothing).
     pub matched_by: String,
-    /// The eventID of the stored event it joined (`null` when that event has none).
+    /// The eventID of the stored event it joined (`null` when that event has none, or for a
+    /// `document_repeat`).
     pub stored_event_id: Option<String>,
-    /// The GS1 event hash of the stored event it joined.
+    /// The GS1 event hash of the stored event it joined (its own for a `document_repeat`).
     pub stored_event_hash: String,
     /// True when its eventID is (now, or already) an alias of the stored event.
     pub aliased: bool,
@@ -85,44 +88,63 @@ pub(crate) fn join_duplicates(
     let by_hash = stored_by_hash(conn, dups)?;
     let by_id = stored_by_event_id(conn, dups)?;
     let taken = aliases_of(conn, dups)?;
-    let mut out = Vec::with_capacity(dups.len());
     let mut new_aliases: Vec<(String, i64, String)> = Vec::new();
-    let mut claimed: HashMap<&str, i64> = HashMap::new();
+    // eventIDs becoming aliases in this capture (first pass: the events with a stored hash).
+    let mut claimed: HashMap<&str, &Stored> = HashMap::new();
+    let mut joined: Vec<Option<(&Stored, &str, bool)>> = Vec::with_capacity(dups.len());
     for d in dups {
-        let hashed = by_hash.get(&(d.hash.to_owned(), d.declares_error));
-        let (stored, matched_by) = match hashed {
-            Some(s) => (s, "event_hash"),
-            None => match d
-                .event_id
-                .and_then(|id| by_id.get(&(id.to_owned(), d.declares_error)))
-            {
-                Some(s) => (s, "event_id"),
-                None => {
-                    return Err(RegistryError::Config(format!(
-                        "duplicate event {} of capture job {job_id} matches no stored event",
-                        d.index
-                    )));
-                }
-            },
+        let Some(stored) = by_hash.get(&(d.hash.to_owned(), d.declares_error)) else {
+            joined.push(None);
+            continue;
         };
         let aliased = match d.event_id {
-            Some(id)
-                if matched_by == "event_hash"
-                    && !d.declares_error
-                    && stored.event_id.as_deref() != Some(id) =>
-            {
-                if let Some(row) = taken.get(id).or_else(|| claimed.get(id)) {
+            Some(id) if !d.declares_error && stored.event_id.as_deref() != Some(id) => {
+                if let Some(row) = taken.get(id) {
                     *row == stored.row_id
+                } else if let Some(other) = claimed.get(id) {
+                    other.row_id == stored.row_id
                 } else if by_id.contains_key(&(id.to_owned(), false)) {
                     // The eventID names another stored event.
                     false
                 } else {
-                    claimed.insert(id, stored.row_id);
+                    claimed.insert(id, stored);
                     new_aliases.push((id.to_owned(), stored.row_id, stored.company_prefix.clone()));
                     true
                 }
             }
             _ => false,
+        };
+        joined.push(Some((stored, "event_hash", aliased)));
+    }
+    // Second pass: the events whose eventID was taken, by a stored event or an alias (possibly
+    // one this capture makes).
+    let mut out = Vec::with_capacity(dups.len());
+    for (d, found) in dups.iter().zip(joined) {
+        let (stored, matched_by, aliased) = match found {
+            Some(j) => j,
+            None => {
+                let stored = d.event_id.and_then(|id| {
+                    by_id
+                        .get(&(id.to_owned(), d.declares_error))
+                        .or_else(|| claimed.get(id).copied().filter(|_| !d.declares_error))
+                });
+                match stored {
+                    Some(s) => (s, "event_id", false),
+                    None => {
+                        // A repeat, within the document, of an event that was itself not
+                        // stored (its eventID was taken): it joined nothing.
+                        out.push(Duplicate {
+                            event_index: i64::try_from(d.index).unwrap_or(i64::MAX),
+                            event_id: d.event_id.map(str::to_owned),
+                            matched_by: "document_repeat".into(),
+                            stored_event_id: None,
+                            stored_event_hash: d.hash.to_owned(),
+                            aliased: false,
+                        });
+                        continue;
+                    }
+                }
+            }
         };
         out.push(Duplicate {
             event_index: i64::try_from(d.index).unwrap_or(i64::MAX),
