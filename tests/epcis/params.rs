@@ -209,3 +209,42 @@ fn quantities_errors_sensors_extensions_order_and_counts() {
         assert_eq!(json["field"], field, "{query}");
     }
 }
+
+/// A filter on the body reads a bounded number of rows per page: past the budget the page is
+/// answered as it is, with a link to continue.
+#[test]
+fn body_filters_scan_a_bounded_number_of_rows_per_page() {
+    let app = TestApp::spawn();
+    let admin = app.token("admin", Role::Admin);
+    let budget = registry::events::query::SCAN_BUDGET;
+    let events: Vec<serde_json::Value> = (0..=budget)
+        .map(|i| {
+            let quantity = if i == budget { 5000 } else { 1 };
+            serde_json::json!({
+                "type": "ObjectEvent", "eventTime": format!(
+                    "2026-05-01T{:02}:{:02}:{:02}Z",
+                    i / 3600,
+                    (i / 60) % 60,
+                    i % 60
+                ),
+                "eventTimeZoneOffset": "+00:00", "epcList": [],
+                "quantityList": [{"epcClass": CLASS, "quantity": quantity}], "action": "OBSERVE"
+            })
+        })
+        .collect();
+    let document = serde_json::json!({
+        "@context": [CONTEXT], "type": "EPCISDocument", "schemaVersion": "2.0",
+        "creationDate": "2026-05-01T00:00:00Z", "epcisBody": {"eventList": events}
+    });
+    let response = post(
+        &app,
+        &admin,
+        "/epcis/capture",
+        "application/ld+json",
+        document.to_string().into_bytes(),
+    );
+    assert_eq!(response.status(), 202);
+    assert_eq!(body(response)["stored_count"], budget + 1);
+    let found = pages(&app, &admin, "GE_quantity=1000&perPage=5");
+    assert_eq!(found, [vec![], vec!["050102".to_owned()]]);
+}
