@@ -97,6 +97,8 @@ pub const SCAN_BATCH: i64 = 500;
 pub const SCAN_BUDGET: usize = 10_000;
 /// Events [`exceeds`] counts at most before it calls a result too large.
 pub const COUNT_BUDGET: i64 = 100_000;
+/// Pages [`exceeds`] reads at most before it calls a result too large.
+pub const COUNT_PAGES: i64 = 20;
 
 /// A position in the result order: the ordering time (event time, or record time when the
 /// query orders by it; UTC, microseconds) and row id of the last row read, and the events served
@@ -245,15 +247,15 @@ pub fn query_events(conn: &mut DbConn, q: &EventQuery) -> Result<EventPage> {
 }
 
 /// True when `q` (from its start, ignoring its page) matches more than `max` events. A result
-/// that cannot be counted within [`COUNT_BUDGET`] events, or within the pages' scan budgets,
-/// counts as too large.
+/// that cannot be counted within [`COUNT_BUDGET`] events, or within [`COUNT_PAGES`] pages (with
+/// body filters, each reads at most [`SCAN_BUDGET`] rows), counts as too large.
 pub fn exceeds(conn: &mut DbConn, q: &EventQuery, max: i64) -> Result<bool> {
     let mut q = q.clone();
     q.after = None;
     q.count_limit = None;
-    q.limit = 1000;
+    q.limit = COUNT_BUDGET / COUNT_PAGES;
     let mut counted = 0i64;
-    loop {
+    for _ in 0..COUNT_PAGES {
         let page = query_events(conn, &q)?;
         counted += i64::try_from(page.events.len()).unwrap_or(i64::MAX);
         if counted > max || counted > COUNT_BUDGET {
@@ -264,6 +266,7 @@ pub fn exceeds(conn: &mut DbConn, q: &EventQuery, max: i64) -> Result<bool> {
             Some(next) => q.after = Some(next),
         }
     }
+    Ok(true)
 }
 
 /// The rows of `q`'s column filters, in its order, after `after`.

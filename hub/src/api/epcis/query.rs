@@ -97,7 +97,9 @@ pub struct QueryParams {
     orderDirection: Option<String>,
     /// At most this many events in the whole result, across pages.
     eventCountLimit: Option<i64>,
-    /// More matching events than this is 413 `query_too_large` (QueryTooLargeException).
+    /// More matching events than this is 413 `query_too_large` (QueryTooLargeException). The
+    /// hub counts up to 100,000 events (reading at most 200,000 rows when filters on the event
+    /// body apply); a result it cannot count within that is too large.
     maxEventCount: Option<i64>,
 }
 
