@@ -48,7 +48,7 @@ pub fn status(code: Code) -> StatusCode {
         | Code::OutsideJurisdiction => StatusCode::FORBIDDEN,
         Code::LinkTypeNotFound | Code::NotFound | Code::UnknownSerial => StatusCode::NOT_FOUND,
         Code::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-        Code::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        Code::PayloadTooLarge | Code::QueryTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         Code::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
         Code::UriTooLong => StatusCode::URI_TOO_LONG,
         Code::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
@@ -82,7 +82,8 @@ pub fn status(code: Code) -> StatusCode {
         | Code::StampConflict
         | Code::StampRevoked
         | Code::UserNotActive
-        | Code::UsernameTaken => StatusCode::CONFLICT,
+        | Code::UsernameTaken
+        | Code::QueryNameTaken => StatusCode::CONFLICT,
         // Well-formed, but a value breaks a rule.
         Code::BatchNotOfProduct
         | Code::BindingNotAllowed

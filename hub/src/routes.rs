@@ -149,6 +149,28 @@ pub fn declare(t: &mut RouteTable) {
         .api(M::POST, "/epcis/events", EPCIS_CAPTURE, api::epcis::capture_event)
         .api(M::GET, "/epcis/events", EPCIS_READ, api::epcis::query)
         .api(M::GET, "/epcis/events/{eventID}", EPCIS_READ, api::epcis::query::event);
+    {
+        use api::epcis::{discovery as d, queries as q};
+        t.api(M::GET, "/epcis/eventTypes", EPCIS_READ, d::event_types)
+            .api(M::GET, "/epcis/eventTypes/{value}/events", EPCIS_READ, d::event_type_events)
+            .api(M::GET, "/epcis/epcs", EPCIS_READ, d::epcs)
+            .api(M::GET, "/epcis/epcs/{value}/events", EPCIS_READ, d::epc_events)
+            .api(M::GET, "/epcis/bizSteps", EPCIS_READ, d::biz_steps)
+            .api(M::GET, "/epcis/bizSteps/{value}/events", EPCIS_READ, d::biz_step_events)
+            .api(M::GET, "/epcis/bizLocations", EPCIS_READ, d::biz_locations)
+            .api(M::GET, "/epcis/bizLocations/{value}/events", EPCIS_READ, d::biz_location_events)
+            .api(M::GET, "/epcis/readPoints", EPCIS_READ, d::read_points)
+            .api(M::GET, "/epcis/readPoints/{value}/events", EPCIS_READ, d::read_point_events)
+            .api(M::GET, "/epcis/dispositions", EPCIS_READ, d::dispositions)
+            .api(M::GET, "/epcis/dispositions/{value}/events", EPCIS_READ, d::disposition_events)
+            // Named queries belong to the user who saved them.
+            .api(M::POST, "/epcis/queries", EPCIS_READ, q::create)
+            .api(M::GET, "/epcis/queries", EPCIS_READ, q::list)
+            .api(M::GET, "/epcis/queries/{name}", EPCIS_READ, q::one)
+            .api(M::DELETE, "/epcis/queries/{name}", EPCIS_READ, q::delete)
+            .api(M::GET, "/epcis/queries/{name}/events", EPCIS_READ, q::events)
+            .options_under("/epcis/");
+    }
 
     // Trace and recall.
     t.api(M::GET, "/api/v1/trace", TRACERS, api::trace::trace)

@@ -78,6 +78,7 @@ pub fn bind(state: AppState, options: ServeOptions) -> anyhow::Result<Bound> {
                     .add(("x-content-type-options", "nosniff"))
                     .add(("referrer-policy", "same-origin")),
             )
+            .wrap(from_fn(crate::api::epcis::binding::headers))
             .wrap(from_fn(locale::localise_errors))
             .wrap(from_fn(body::idle_timeout))
             .wrap(from_fn(metrics::track))

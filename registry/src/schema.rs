@@ -302,7 +302,34 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    epcis_event_aliases (event_id) {
+        event_id -> Text,
+        event_row_id -> BigInt,
+        capture_job_id -> BigInt,
+        company_prefix -> Text,
+    }
+}
+
+diesel::table! {
+    capture_job_duplicates (capture_job_id) {
+        capture_job_id -> BigInt,
+        duplicates -> Text,
+    }
+}
+
+diesel::table! {
+    epcis_named_queries (id) {
+        id -> BigInt,
+        owner_id -> BigInt,
+        name -> Text,
+        query -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(epcis_events -> capture_jobs (capture_job_id));
+diesel::joinable!(capture_job_duplicates -> capture_jobs (capture_job_id));
 diesel::joinable!(capture_job_warnings -> capture_jobs (capture_job_id));
 diesel::joinable!(epcis_event_nodes -> epcis_events (event_row_id));
 diesel::joinable!(epcis_event_nodes -> lineage_nodes (node_id));
@@ -328,7 +355,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     batch_inputs,
     capture_jobs,
     capture_job_warnings,
+    capture_job_duplicates,
     epcis_events,
+    epcis_event_aliases,
+    epcis_named_queries,
     lineage_nodes,
     epcis_event_nodes,
     lineage_edges,

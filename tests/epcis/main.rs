@@ -1,5 +1,7 @@
-//! EPCIS over HTTP: the query (`query`), the capture policy (`policy`) and the conformance
-//! corpus (`corpus`), with their shared helpers (`common`).
+//! EPCIS over HTTP: eventID aliases (`aliases`), the query (`query`) and its further parameters
+//! (`params`), the binding's resources: discovery, named queries, headers (`rest`), the capture
+//! policy (`policy`) and the conformance corpus (`corpus`), with their shared helpers
+//! (`common`).
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
 
@@ -7,6 +9,9 @@ mod common;
 #[path = "../../adapters/tests/epcis_support/mod.rs"]
 mod epcis_support;
 
+mod aliases;
 mod corpus;
+mod params;
 mod policy;
 mod query;
+mod rest;

@@ -246,7 +246,10 @@ impl Drop for TestApp {
 /// The JSON body of a response (`Null` when it is not JSON). Panics when the body holds a time
 /// without its offset (`2026-12-05T12:04:52`): every time on the wire is RFC 3339.
 #[track_caller]
-#[allow(clippy::panic, reason = "a naive time on the wire fails the test that read it")]
+#[allow(
+    clippy::panic,
+    reason = "a naive time on the wire fails the test that read it"
+)]
 pub fn body(response: Response) -> Value {
     let json = response.json().unwrap_or(Value::Null);
     if let Some(naive) = naive_time_in(&json) {

@@ -161,3 +161,5 @@ error-request_timeout = The request stopped arriving before it was complete; sen
 error-uri_too_long = The address is too long.
 error-restricted_gln = This number is for use within a company or is a coupon number, not the GLN of a location.
 error-restricted_gtin = This number is for use within a company or region or is a coupon number, not the GTIN of a product.
+error-query_too_large = The query matches more events than its maxEventCount allows (QueryTooLargeException): narrow it, or page through it with eventCountLimit or perPage.
+error-query_name_taken = You already have a saved query with this name.

@@ -156,3 +156,5 @@ error-request_timeout = 请求内容未完整送达，请不间断地重新发�
 error-uri_too_long = 请求地址过长。
 error-restricted_gln = 该编码为企业内部或区域内流通码或优惠券编码，不能作为位置的全球位置码（GLN）。
 error-restricted_gtin = 该编码为企业或区域内部流通码或优惠券编码，不能作为产品的全球贸易项目代码（GTIN）。
+error-query_too_large = 查询匹配的事件多于 maxEventCount 允许的数量（QueryTooLargeException）：请缩小查询范围，或用 eventCountLimit、perPage 分页。
+error-query_name_taken = 您已有同名的已保存查询。

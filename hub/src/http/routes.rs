@@ -55,6 +55,8 @@ pub struct RouteSpec {
 pub struct RouteTable {
     specs: Vec<RouteSpec>,
     routes: Vec<(&'static str, Route)>,
+    /// Paths under these prefixes answer `OPTIONS` ([`RouteTable::options_under`]).
+    options: Vec<&'static str>,
 }
 
 impl RouteTable {
@@ -132,6 +134,14 @@ impl RouteTable {
         self
     }
 
+    /// Lets every path under `prefix` answer `OPTIONS` (RFC 9110 §9.3.7): 204 with the methods
+    /// it takes in `Allow`, to anyone (it says nothing a 405 would not). The EPCIS REST binding
+    /// asks it of its resources.
+    pub fn options_under(&mut self, prefix: &'static str) -> &mut Self {
+        self.options.push(prefix);
+        self
+    }
+
     /// What was declared.
     pub fn specs(&self) -> &[RouteSpec] {
         &self.specs
@@ -159,9 +169,26 @@ impl RouteTable {
                 .map(|m| m.to_string())
                 .collect::<Vec<_>>()
                 .join(", ");
-            let mut resource = Resource::new(path).default_service(web::to(move |req| {
-                super::method_not_allowed(req, allowed.clone())
+            let with_options = self.options.iter().any(|p| path.starts_with(p));
+            let allowed = if with_options {
+                format!("{allowed}, OPTIONS")
+            } else {
+                allowed
+            };
+            let mut resource = Resource::new(path).default_service(web::to({
+                let allowed = allowed.clone();
+                move |req| super::method_not_allowed(req, allowed.clone())
             }));
+            if with_options {
+                resource = resource.route(web::route().guard(guard::Options()).to(move || {
+                    let allowed = allowed.clone();
+                    async move {
+                        actix_web::HttpResponse::NoContent()
+                            .insert_header((actix_web::http::header::ALLOW, allowed))
+                            .finish()
+                    }
+                }));
+            }
             let (mine, rest): (Vec<_>, Vec<_>) = routes.into_iter().partition(|(p, _)| *p == path);
             routes = rest;
             for (_, route) in mine {

@@ -23,6 +23,7 @@ pub mod departments;
 pub mod documents;
 pub mod enterprises;
 pub mod epcis;
+pub mod epcis_queries;
 pub mod filings;
 pub mod import;
 pub mod notices;

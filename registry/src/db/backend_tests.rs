@@ -91,6 +91,21 @@ fn schema_matches_the_migrations() {
         .limit(1)
         .execute(conn)
         .unwrap();
+    capture_job_duplicates::table
+        .select(capture_job_duplicates::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    epcis_event_aliases::table
+        .select(epcis_event_aliases::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    epcis_named_queries::table
+        .select(epcis_named_queries::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
     epcis_events::table
         .select(epcis_events::all_columns)
         .limit(1)

@@ -113,6 +113,9 @@ codes! {
     MethodNotAllowed => "method_not_allowed",
     /// The body is over the size limit.
     PayloadTooLarge => "payload_too_large",
+    /// An EPCIS query matches more events than its `maxEventCount` (the standard's
+    /// QueryTooLargeException).
+    QueryTooLarge => "query_too_large",
     /// The body stopped arriving before it was complete.
     RequestTimeout => "request_timeout",
     /// The body's content type is not one the endpoint takes.
@@ -179,6 +182,8 @@ codes! {
     UserNotActive => "user_not_active",
     /// The username is taken.
     UsernameTaken => "username_taken",
+    /// The caller already has a named EPCIS query of that name.
+    QueryNameTaken => "query_name_taken",
 
     // A value breaks a rule.
     /// The batch is of another product.

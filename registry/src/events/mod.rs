@@ -10,6 +10,11 @@
 //!   queries filter on. The same event (same GS1 event hash) or the same `eventID` is stored once;
 //!   an event carrying an `errorDeclaration` is a distinct row (`declares_error`), so declaring
 //!   an error about a stored event is not mistaken for a duplicate.
+//! - `epcis_event_aliases`, `capture_job_duplicates` (`sql/*/2026-12-06-000110_event_aliases`):
+//!   the eventIDs of duplicates that joined a stored event, and per job which event each
+//!   duplicate joined ([`aliases`]).
+//! - `epcis_named_queries` (`sql/*/2026-12-06-000120_named_queries`): saved queries, per
+//!   owner ([`named`]).
 //! - `lineage_nodes` (`sql/*/2026-11-29-000040_trace`): every identifier an event touches, as
 //!   an integer id ([`nodes`]).
 //! - `epcis_event_nodes`: every identifier (node) an event touches, with its role
@@ -29,8 +34,12 @@
 //! capture jobs are ever deleted. The derived tables (`lineage_nodes`, `epcis_event_nodes`,
 //! `lineage_edges`) carry no foreign keys either and hold the same way.
 
+pub mod aliases;
 pub mod body;
+pub mod discovery;
+pub mod filter;
 pub mod lineage;
+pub mod named;
 pub mod nodes;
 pub mod policy;
 pub mod profile;
@@ -42,8 +51,13 @@ pub mod trace;
 use crate::epcis::{Event, IdRole};
 use crate::ids::epc::CANONICAL_HOST;
 
-pub use query::{EventPage, EventQuery, IdMatch, PageToken, StoredEvent, query_events};
-pub use store::{CaptureJob, CaptureMeta, PreparedEvents, capture, find_job, prepare};
+pub use aliases::Duplicate;
+pub use query::{
+    EventPage, EventQuery, IdMatch, Order, PageToken, StoredEvent, exceeds, query_events,
+};
+pub use store::{
+    CaptureJob, CaptureMeta, PreparedEvents, capture, capture_joined, find_job, prepare,
+};
 
 /// The role of an identifier as `epcis_event_nodes.role` stores it: the EPCIS field name, and for
 /// sources, destinations and business transactions the (canonical) type after a colon

@@ -1,5 +1,14 @@
 //! The simple event query: filters on the stored columns and the identifier index, ordered by
-//! event time then row id, paged by an opaque token.
+//! event time (or record time, `orderBy`), then row id, either way (`orderDirection`), paged by
+//! an opaque token.
+//!
+//! Filters the columns cannot answer (quantities, sensor reports, error declarations,
+//! extensions: [`super::filter`]) are evaluated on the decoded body of each row the column
+//! filters let through, in order, in batches of [`SCAN_BATCH`]. A page reads at most
+//! [`SCAN_BUDGET`] rows: when that many were read without filling the page, the page is
+//! answered as it is (possibly empty) with a token to continue after the last row read, so
+//! that no request scans without bound. `eventCountLimit` caps the whole result (the token
+//! carries how many events earlier pages served); [`exceeds`] answers `maxEventCount`.
 //!
 //! An EPC pattern (`urn:epc:idpat:...`) of a `MATCH_` parameter becomes a canonical prefix, read
 //! on `lineage_nodes.identifier`: on PostgreSQL as `LIKE 'prefix%'`, which its `text_pattern_ops`
@@ -14,7 +23,9 @@ use crate::db::{DbConn, like_escape, prefix_end};
 use crate::epcis::Event;
 use crate::error::Code;
 use crate::error::{RegistryError, Result};
-use crate::schema::{capture_jobs, epcis_event_nodes, epcis_events, lineage_nodes};
+use crate::schema::{
+    capture_jobs, epcis_event_aliases, epcis_event_nodes, epcis_events, lineage_nodes,
+};
 
 /// An identifier filter: events with one of `ids` in one of `roles` ([`super::role_name`]).
 #[derive(Debug, Clone, Default)]
@@ -33,7 +44,7 @@ pub struct IdMatch {
 pub struct EventQuery {
     /// Event type names.
     pub event_types: Vec<String>,
-    /// `eventID`s.
+    /// `eventID`s: a stored event's, or an alias of it ([`super::aliases`]).
     pub event_ids: Vec<String>,
     /// `eventTime >=` (UTC).
     pub ge_event_time: Option<NaiveDateTime>,
@@ -59,28 +70,57 @@ pub struct EventQuery {
     pub captured_by_enterprise: Option<i64>,
     /// Only events this scope reads ([`super::policy::read_scope`]).
     pub scope: Option<super::policy::ReadScope>,
+    /// Filters evaluated on the decoded body (see the module documentation).
+    pub body_filters: Vec<super::filter::BodyFilter>,
+    /// The order of the results.
+    pub order: Order,
+    /// At most this many events in the whole result (`eventCountLimit`).
+    pub count_limit: Option<i64>,
     /// Continue after this position.
     pub after: Option<PageToken>,
     /// Page size.
     pub limit: i64,
 }
 
-/// A position in the result order: event time (UTC, microseconds) and row id.
+/// The order of a query's results (`orderBy`, `orderDirection`); then by row id, the same way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Order {
+    /// By record time rather than event time.
+    pub by_record_time: bool,
+    /// Latest first.
+    pub descending: bool,
+}
+
+/// Rows whose bodies are read per round when body filters apply.
+pub const SCAN_BATCH: i64 = 500;
+/// Rows a page reads at most when body filters apply.
+pub const SCAN_BUDGET: usize = 10_000;
+/// Events [`exceeds`] counts at most before it calls a result too large.
+pub const COUNT_BUDGET: i64 = 100_000;
+/// Pages [`exceeds`] reads at most before it calls a result too large.
+pub const COUNT_PAGES: i64 = 20;
+
+/// A position in the result order: the ordering time (event time, or record time when the
+/// query orders by it; UTC, microseconds) and row id of the last row read, and the events served
+/// so far (for `eventCountLimit`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageToken {
-    /// Event time of the last row returned.
+    /// Ordering time of the last row read.
     pub event_time: NaiveDateTime,
     /// Its row id.
     pub id: i64,
+    /// Events served by the pages before.
+    pub served: i64,
 }
 
 impl PageToken {
-    /// The opaque form: hex of `micros.id`.
+    /// The opaque form: hex of `micros.id.served`.
     pub fn encode(&self) -> String {
         hex::encode(format!(
-            "{}.{}",
+            "{}.{}.{}",
             self.event_time.and_utc().timestamp_micros(),
-            self.id
+            self.id,
+            self.served
         ))
     }
 
@@ -95,13 +135,21 @@ impl PageToken {
         };
         let bytes = hex::decode(token).map_err(|_| bad())?;
         let text = String::from_utf8(bytes).map_err(|_| bad())?;
-        let (micros, id) = text.split_once('.').ok_or_else(bad)?;
-        let micros: i64 = micros.parse().map_err(|_| bad())?;
-        let id: i64 = id.parse().map_err(|_| bad())?;
+        let mut parts = text.split('.');
+        let mut number =
+            || -> Result<i64> { parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad) };
+        let micros = number()?;
+        let id = number()?;
+        // Tokens of before eventCountLimit have two parts.
+        let served = number().unwrap_or(0);
         let event_time = DateTime::from_timestamp_micros(micros)
             .ok_or_else(bad)?
             .naive_utc();
-        Ok(PageToken { event_time, id })
+        Ok(PageToken {
+            event_time,
+            id,
+            served,
+        })
     }
 }
 
@@ -123,22 +171,168 @@ pub struct EventPage {
     pub next: Option<PageToken>,
 }
 
-/// Runs `q`.
+type Row = (i64, NaiveDateTime, NaiveDateTime, String, Option<Vec<u8>>);
+type Boxed<'a> = super::policy::EventsQuery<'a>;
+
+/// Runs `q`: one page.
 pub fn query_events(conn: &mut DbConn, q: &EventQuery) -> Result<EventPage> {
+    let served = q.after.map_or(0, |a| a.served);
+    let mut limit = q.limit.max(1);
+    if let Some(cap) = q.count_limit {
+        limit = limit.min(cap - served);
+        if limit <= 0 {
+            return Ok(EventPage {
+                events: Vec::new(),
+                next: None,
+            });
+        }
+    }
+    let want = usize::try_from(limit).unwrap_or(usize::MAX);
+    let mut events = Vec::with_capacity(want.min(1000));
+    let mut scanned = 0usize;
+    // The last row read: the next page starts after it.
+    let mut last = q.after;
+    let mut more = false;
+    let batch = if q.body_filters.is_empty() {
+        limit + 1
+    } else {
+        SCAN_BATCH
+    };
+    'scan: loop {
+        let rows: Vec<Row> = filtered(conn, q, last).limit(batch).load(conn)?;
+        let exhausted = rows.len() < usize::try_from(batch).unwrap_or(usize::MAX);
+        for (row_id, event_time, record_time, text, packed) in rows {
+            if events.len() == want && q.body_filters.is_empty() {
+                more = true;
+                break 'scan;
+            }
+            let position = PageToken {
+                event_time: if q.order.by_record_time {
+                    record_time
+                } else {
+                    event_time
+                },
+                id: row_id,
+                served: 0,
+            };
+            let event = Event::from_internal_json(&body::unpack(text, packed)?).map_err(|e| {
+                RegistryError::Config(format!("stored event {row_id} is unreadable: {e}"))
+            })?;
+            if q.body_filters.iter().all(|f| f.holds(&event)) {
+                if events.len() == want {
+                    // One more matches: it starts the next page.
+                    more = true;
+                    break 'scan;
+                }
+                events.push(StoredEvent { row_id, event });
+            }
+            last = Some(position);
+            scanned += 1;
+        }
+        if exhausted {
+            break;
+        }
+        if scanned >= SCAN_BUDGET {
+            more = true;
+            break;
+        }
+    }
+    let served = served + i64::try_from(events.len()).unwrap_or(i64::MAX);
+    let capped = q.count_limit.is_some_and(|cap| served >= cap);
+    let next = match last {
+        Some(p) if more && !capped => Some(PageToken { served, ..p }),
+        _ => None,
+    };
+    Ok(EventPage { events, next })
+}
+
+/// True when `q` (from its start, ignoring its page) matches more than `max` events. A result
+/// that cannot be counted within [`COUNT_BUDGET`] events, or within [`COUNT_PAGES`] pages (with
+/// body filters, each reads at most [`SCAN_BUDGET`] rows), counts as too large.
+pub fn exceeds(conn: &mut DbConn, q: &EventQuery, max: i64) -> Result<bool> {
+    let mut q = q.clone();
+    q.after = None;
+    q.count_limit = None;
+    q.limit = COUNT_BUDGET / COUNT_PAGES;
+    let mut counted = 0i64;
+    for _ in 0..COUNT_PAGES {
+        let page = query_events(conn, &q)?;
+        counted += i64::try_from(page.events.len()).unwrap_or(i64::MAX);
+        if counted > max || counted > COUNT_BUDGET {
+            return Ok(true);
+        }
+        match page.next {
+            None => return Ok(false),
+            Some(next) => q.after = Some(next),
+        }
+    }
+    Ok(true)
+}
+
+/// The rows of `q`'s column filters, in its order, after `after`.
+fn filtered<'a>(conn: &DbConn, q: &'a EventQuery, after: Option<PageToken>) -> Boxed<'a> {
+    let mut query = columns(conn, q);
+    if let Some(scope) = &q.scope {
+        query = super::policy::narrow(query, scope);
+    }
+    query = match (q.order.by_record_time, q.order.descending) {
+        (false, false) => query.order((epcis_events::event_time, epcis_events::id)),
+        (false, true) => query.order((epcis_events::event_time.desc(), epcis_events::id.desc())),
+        (true, false) => query.order((epcis_events::record_time, epcis_events::id)),
+        (true, true) => query.order((epcis_events::record_time.desc(), epcis_events::id.desc())),
+    };
+    if let Some(a) = after {
+        let (t, id) = (a.event_time, a.id);
+        query = match (q.order.by_record_time, q.order.descending) {
+            (false, false) => query.filter(
+                epcis_events::event_time
+                    .gt(t)
+                    .or(epcis_events::event_time.eq(t).and(epcis_events::id.gt(id))),
+            ),
+            (false, true) => query.filter(
+                epcis_events::event_time
+                    .lt(t)
+                    .or(epcis_events::event_time.eq(t).and(epcis_events::id.lt(id))),
+            ),
+            (true, false) => query.filter(
+                epcis_events::record_time
+                    .gt(t)
+                    .or(epcis_events::record_time.eq(t).and(epcis_events::id.gt(id))),
+            ),
+            (true, true) => query.filter(
+                epcis_events::record_time
+                    .lt(t)
+                    .or(epcis_events::record_time.eq(t).and(epcis_events::id.lt(id))),
+            ),
+        };
+    }
+    query
+}
+
+/// `q`'s filters on the stored columns and the identifier index.
+fn columns<'a>(conn: &DbConn, q: &'a EventQuery) -> Boxed<'a> {
     let mut query = epcis_events::table
         .select((
             epcis_events::id,
             epcis_events::event_time,
+            epcis_events::record_time,
             epcis_events::body,
             epcis_events::body_zstd,
         ))
-        .order((epcis_events::event_time, epcis_events::id))
         .into_boxed();
     if !q.event_types.is_empty() {
         query = query.filter(epcis_events::event_type.eq_any(q.event_types.clone()));
     }
     if !q.event_ids.is_empty() {
-        query = query.filter(epcis_events::event_id.eq_any(q.event_ids.clone()));
+        // An eventID is a stored event's or an alias of one (`super::aliases`).
+        let aliased = epcis_event_aliases::table
+            .filter(epcis_event_aliases::event_id.eq_any(q.event_ids.clone()))
+            .select(epcis_event_aliases::event_row_id);
+        query = query.filter(
+            epcis_events::event_id
+                .eq_any(q.event_ids.clone())
+                .or(epcis_events::id.eq_any(aliased).nullable()),
+        );
     }
     if let Some(t) = q.ge_event_time {
         query = query.filter(epcis_events::event_time.ge(t));
@@ -215,38 +409,5 @@ pub fn query_events(conn: &mut DbConn, q: &EventQuery) -> Result<EventPage> {
             .select(capture_jobs::id);
         query = query.filter(epcis_events::capture_job_id.eq_any(jobs));
     }
-    if let Some(scope) = &q.scope {
-        query = super::policy::narrow(query, scope);
-    }
-    if let Some(after) = q.after {
-        query = query.filter(
-            epcis_events::event_time
-                .gt(after.event_time)
-                .or(epcis_events::event_time
-                    .eq(after.event_time)
-                    .and(epcis_events::id.gt(after.id))),
-        );
-    }
-    let limit = q.limit.max(1);
-    let rows: Vec<(i64, NaiveDateTime, String, Option<Vec<u8>>)> =
-        query.limit(limit + 1).load(conn)?;
-    let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
-    let mut events = Vec::with_capacity(rows.len());
-    let mut next = None;
-    for (row_id, event_time, text, packed) in
-        rows.into_iter().take(usize::try_from(limit).unwrap_or(0))
-    {
-        let event = Event::from_internal_json(&body::unpack(text, packed)?).map_err(|e| {
-            RegistryError::Config(format!("stored event {row_id} is unreadable: {e}"))
-        })?;
-        next = Some(PageToken {
-            event_time,
-            id: row_id,
-        });
-        events.push(StoredEvent { row_id, event });
-    }
-    Ok(EventPage {
-        events,
-        next: if more { next } else { None },
-    })
+    query
 }

@@ -24,6 +24,7 @@ use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 use serde::Serialize;
 
+use super::aliases::{Candidate, Duplicate, join_duplicates, known_aliases};
 use super::profile::{Stage, lap};
 use super::{body, event_company_prefix, lineage, nodes, role_name};
 use crate::blacklist::filing_flag;
@@ -97,6 +98,8 @@ pub struct PreparedEvents {
     fresh: Vec<Prepared>,
     /// When the hub received them: their recordTime.
     received: NaiveDateTime,
+    /// The GS1 event hash of every event, and whether it declares an error, in order.
+    hashes: Vec<(String, bool)>,
 }
 
 #[derive(Debug)]
@@ -132,10 +135,12 @@ pub fn prepare(mut events: Vec<Event>, received: NaiveDateTime) -> Result<Prepar
     let mut seen_hash: HashSet<(String, bool)> = HashSet::new();
     let mut seen_id: HashSet<(String, bool)> = HashSet::new();
     let mut firsts = Vec::with_capacity(events.len());
+    let mut hashes = Vec::with_capacity(events.len());
     for (index, event) in events.iter_mut().enumerate() {
         event.record_time = Some(record_time);
         let declares_error = event.error_declaration.is_some();
         let hash = event_hash(event);
+        hashes.push((hash.clone(), declares_error));
         let id_new = event
             .event_id
             .as_ref()
@@ -181,6 +186,7 @@ pub fn prepare(mut events: Vec<Event>, received: NaiveDateTime) -> Result<Prepar
         events,
         fresh,
         received,
+        hashes,
     })
 }
 
@@ -193,6 +199,16 @@ pub fn capture(
     prepared: &PreparedEvents,
     meta: &CaptureMeta,
 ) -> Result<CaptureJob> {
+    capture_joined(conn, prepared, meta).map(|(job, _)| job)
+}
+
+/// [`capture`], and the stored event each skipped event joined ([`aliases`]): a duplicate with
+/// the same event hash and another eventID leaves that eventID as an alias of the stored event.
+pub fn capture_joined(
+    conn: &mut DbConn,
+    prepared: &PreparedEvents,
+    meta: &CaptureMeta,
+) -> Result<(CaptureJob, Vec<Duplicate>)> {
     let t = Instant::now();
     let now = prepared.received;
     let total = prepared.events.len();
@@ -233,7 +249,21 @@ pub fn capture(
     for chunk in fresh.chunks(EVENT_CHUNK) {
         insert_events(conn, &prepared.events, chunk, job_id, now)?;
     }
-    find_job(conn, job_id)
+    let written: HashSet<usize> = fresh.iter().map(|p| p.index).collect();
+    let dups: Vec<Candidate<'_>> = prepared
+        .hashes
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| !written.contains(index))
+        .map(|(index, (hash, declares_error))| Candidate {
+            index,
+            event_id: prepared.events[index].event_id.as_deref(),
+            hash,
+            declares_error: *declares_error,
+        })
+        .collect();
+    let duplicates = join_duplicates(conn, job_id, &dups)?;
+    Ok((find_job(conn, job_id)?, duplicates))
 }
 
 fn count(n: usize) -> i64 {
@@ -260,10 +290,17 @@ fn already_stored(conn: &mut DbConn, prepared: &PreparedEvents) -> Result<(Known
             continue;
         }
         let found: Vec<(Option<String>, bool)> = epcis_events::table
-            .filter(epcis_events::event_id.eq_any(wanted))
+            .filter(epcis_events::event_id.eq_any(&wanted))
             .select((epcis_events::event_id, epcis_events::declares_error))
             .load(conn)?;
         ids.extend(found.into_iter().filter_map(|(id, d)| id.map(|id| (id, d))));
+        // An alias is taken like a stored eventID (error declarations carry the eventID they
+        // correct, so only plain events are held to it).
+        ids.extend(
+            known_aliases(conn, &wanted)?
+                .into_iter()
+                .map(|id| (id, false)),
+        );
     }
     Ok((hashes, ids))
 }

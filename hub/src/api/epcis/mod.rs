@@ -1,11 +1,17 @@
-//! The EPCIS 2.0 REST binding, first slice: capture (`POST /epcis/capture`, `POST /epcis/events`),
-//! capture jobs (`GET /epcis/capture/{id}`) and the event query (`GET /epcis/events`).
+//! The EPCIS 2.0 REST binding: capture (`POST /epcis/capture`, `POST /epcis/events`), capture
+//! jobs (`GET /epcis/capture/{id}`), the event query (`GET /epcis/events`, [`query`],
+//! [`params`]), the discovery resources ([`discovery`]), named queries ([`queries`]) and the
+//! binding's headers ([`binding`]). Subscriptions are not implemented yet.
 //!
 //! Who captures and reads what is the capture policy (`registry::events::policy`): an
 //! enterprise captures events at its own sites about its own products or objects it received, a
 //! regulator system events of its category; reads are scoped by role and jurisdiction. References
 //! to unregistered GLNs are warnings in the job or a refusal (`[epcis] unregistered_gln`).
 
+pub mod binding;
+pub mod discovery;
+pub mod params;
+pub mod queries;
 pub mod query;
 
 pub use query::{QueryParams, query};
@@ -110,7 +116,8 @@ async fn store(
     request_body(content = String, description = "EPCISDocument", content_type = "application/ld+json"),
     responses((status = 202, body = CaptureOutcome, headers(("Location" = String))),
         (status = 400, body = super::ErrorBody), (status = 403, body = super::ErrorBody),
-        (status = 415, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+        (status = 413, body = super::ErrorBody), (status = 415, body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn capture(
     req: HttpRequest,
@@ -120,6 +127,7 @@ pub async fn capture(
 ) -> Result<HttpResponse, ApiError> {
     let binding = Binding::of(&req)?;
     let doc = blocking(move || parse(binding, &body)).await?;
+    binding::check_capture_limit(doc.events.len())?;
     store(state, caller, binding, doc).await
 }
 

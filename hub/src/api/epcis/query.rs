@@ -2,23 +2,16 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{DateTime, NaiveDateTime};
-use registry::epcis::cbv::{self, Vocab};
-use registry::epcis::{DocumentHeader, DocumentKind, EventType};
+use registry::epcis::{DocumentHeader, DocumentKind};
 use registry::error::Code;
 use registry::events::policy::read_scope;
-use registry::events::{EventQuery, IdMatch, PageToken, query_events};
-use registry::ids::epc::{self, Canonical};
+use registry::events::{EventQuery, exceeds, query_events};
 use reports::epcis::{json::JsonEpcisWriter, xml::XmlEpcisWriter};
 
 use super::super::{ApiError, blocking};
+use super::params::{Extensions, MAX_PER_PAGE, Parsed, parse};
 use crate::app::AppState;
 use crate::app::Auth;
-
-/// Default page size.
-const DEFAULT_PER_PAGE: i64 = 30;
-/// Largest page size.
-const MAX_PER_PAGE: i64 = 1000;
 
 /// The query parameters (for the OpenAPI document; the handler reads the raw query string so
 /// that an unknown parameter is refused by name). List values are separated by `|`.
@@ -73,171 +66,41 @@ pub struct QueryParams {
     perPage: Option<i64>,
     /// From the `Link: <...>; rel="next"` header of the previous page.
     nextPageToken: Option<String>,
-}
-
-fn bad(field: &str, message: impl Into<String>) -> ApiError {
-    ApiError::new(Code::InvalidQuery, format!("{field}: {}", message.into())).with_field(field)
-}
-
-fn list(v: &str) -> Vec<&str> {
-    v.split('|')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect()
-}
-
-fn time(field: &str, v: &str) -> Result<NaiveDateTime, ApiError> {
-    // A `+` left unescaped in a query string arrives as a space.
-    DateTime::parse_from_rfc3339(&v.trim().replace(' ', "+"))
-        .map(|t| t.naive_utc())
-        .map_err(|e| bad(field, format!("{v:?} is not an RFC 3339 time: {e}")))
-}
-
-fn ids(field: &str, v: &str) -> Result<Vec<String>, ApiError> {
-    list(v)
-        .into_iter()
-        .map(|s| match epc::canonicalize(s) {
-            Ok(Canonical::Gs1(c)) => Ok(c),
-            Ok(Canonical::Other) => Ok(s.to_owned()),
-            Err(e) => Err(bad(field, format!("{s:?}: {e}"))),
-        })
-        .collect()
-}
-
-fn vocab(field: &str, voc: Vocab, v: &str) -> Result<Vec<String>, ApiError> {
-    list(v)
-        .into_iter()
-        .map(|s| cbv::normalize(voc, s).map_err(|e| bad(field, e.to_string())))
-        .collect()
-}
-
-/// `EQ_source_TYPE`, `EQ_destination_TYPE`, `EQ_bizTransaction_TYPE`: the role, the vocabulary
-/// of the type, and the type as given.
-fn typed(k: &str) -> Option<(&'static str, Vocab, &str)> {
-    [
-        ("EQ_source_", "source", Vocab::SourceDestType),
-        ("EQ_destination_", "destination", Vocab::SourceDestType),
-        (
-            "EQ_bizTransaction_",
-            "bizTransaction",
-            Vocab::BizTransactionType,
-        ),
-    ]
-    .into_iter()
-    .find_map(|(prefix, role, voc)| {
-        k.strip_prefix(prefix)
-            .filter(|t| !t.is_empty())
-            .map(|t| (role, voc, t))
-    })
-}
-
-/// Reads the query string into an [`EventQuery`]; unknown or repeated parameters are refused.
-fn parse(raw: &str) -> Result<(EventQuery, Vec<(String, String)>), ApiError> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw)
-        .map_err(|e| ApiError::new(Code::InvalidQuery, e.to_string()))?;
-    let mut q = EventQuery {
-        limit: DEFAULT_PER_PAGE,
-        ..EventQuery::default()
-    };
-    let mut seen: Vec<&str> = Vec::new();
-    for (k, v) in &pairs {
-        if seen.contains(&k.as_str()) {
-            return Err(bad(k, "given more than once (separate values with |)"));
-        }
-        seen.push(k);
-        let m = |roles: &[&'static str]| -> Result<IdMatch, ApiError> {
-            let (patterns, exact): (Vec<&str>, Vec<&str>) = list(v)
-                .into_iter()
-                .partition(|s| s.starts_with("urn:epc:idpat:"));
-            if patterns.len() > 1 {
-                return Err(bad(
-                    k,
-                    "at most one EPC pattern (urn:epc:idpat:...) per parameter",
-                ));
-            }
-            Ok(IdMatch {
-                roles: roles.iter().map(|r| (*r).to_owned()).collect(),
-                ids: ids(k, &exact.join("|"))?,
-                pattern: ids(k, &patterns.join("|"))?.pop(),
-            })
-        };
-        if let Some((role, voc, ty)) = typed(k) {
-            let ty = cbv::normalize(voc, ty).map_err(|e| bad(k, e.to_string()))?;
-            q.matches.push(IdMatch {
-                roles: vec![format!("{role}:{ty}")],
-                ids: ids(k, v)?,
-                pattern: None,
-            });
-            continue;
-        }
-        match k.as_str() {
-            "eventType" => {
-                for t in list(v) {
-                    let t = EventType::parse(t)
-                        .ok_or_else(|| bad(k, format!("{t:?} is not an EPCIS event type")))?;
-                    q.event_types.push(t.as_str().to_owned());
-                }
-            }
-            "EQ_eventID" => q.event_ids = list(v).into_iter().map(str::to_owned).collect(),
-            "GE_eventTime" => q.ge_event_time = Some(time(k, v)?),
-            "LT_eventTime" => q.lt_event_time = Some(time(k, v)?),
-            "GE_recordTime" => q.ge_record_time = Some(time(k, v)?),
-            "LT_recordTime" => q.lt_record_time = Some(time(k, v)?),
-            "EQ_action" => {
-                for a in list(v) {
-                    let a = registry::epcis::Action::parse(a)
-                        .ok_or_else(|| bad(k, format!("{a:?} is not ADD, OBSERVE or DELETE")))?;
-                    q.actions.push(a.as_str().to_owned());
-                }
-            }
-            "EQ_bizStep" => q.biz_steps = vocab(k, Vocab::BizStep, v)?,
-            "EQ_disposition" => q.dispositions = vocab(k, Vocab::Disposition, v)?,
-            "EQ_bizLocation" => q.biz_locations = ids(k, v)?,
-            "EQ_readPoint" => q.read_points = ids(k, v)?,
-            "MATCH_epc" => q.matches.push(m(&["epc", "childEPC"])?),
-            "MATCH_parentID" => q.matches.push(m(&["parentID"])?),
-            "MATCH_inputEPC" => q.matches.push(m(&["inputEPC"])?),
-            "MATCH_outputEPC" => q.matches.push(m(&["outputEPC"])?),
-            "MATCH_anyEPC" => q.matches.push(m(&[
-                "epc",
-                "childEPC",
-                "parentID",
-                "inputEPC",
-                "outputEPC",
-            ])?),
-            "MATCH_epcClass" => q.matches.push(m(&["epcClass", "childEPCClass"])?),
-            "MATCH_inputEPCClass" => q.matches.push(m(&["inputEPCClass"])?),
-            "MATCH_outputEPCClass" => q.matches.push(m(&["outputEPCClass"])?),
-            "MATCH_anyEPCClass" => q.matches.push(m(&[
-                "epcClass",
-                "childEPCClass",
-                "inputEPCClass",
-                "outputEPCClass",
-            ])?),
-            "perPage" => {
-                q.limit = v
-                    .trim()
-                    .parse::<i64>()
-                    .ok()
-                    .filter(|n| (1..=MAX_PER_PAGE).contains(n))
-                    .ok_or_else(|| {
-                        bad(
-                            k,
-                            format!("must be a whole number from 1 to {MAX_PER_PAGE}"),
-                        )
-                    })?;
-            }
-            "nextPageToken" => q.after = Some(PageToken::decode(v.trim())?),
-            _ => {
-                return Err(ApiError::new(
-                    Code::UnknownQueryParameter,
-                    format!("{k} is not a query parameter of this endpoint"),
-                )
-                .with_field(k.clone()));
-            }
-        }
-    }
-    Ok((q, pairs))
+    /// Quantity equal to (any quantity element; `EQ_quantity_KGM` also asks for the unit;
+    /// `GT_`, `GE_`, `LT_`, `LE_quantity` compare).
+    EQ_quantity: Option<f64>,
+    /// Quantity at least.
+    GE_quantity: Option<f64>,
+    /// Quantity below.
+    LT_quantity: Option<f64>,
+    /// Events with an error declaration (any value).
+    EXISTS_errorDeclaration: Option<String>,
+    /// Error declarations with one of these reasons (CBV words or URIs).
+    EQ_errorReason: Option<String>,
+    /// Error declarations naming one of these corrective eventIDs.
+    EQ_correctiveEventID: Option<String>,
+    /// transformationIDs.
+    EQ_transformationID: Option<String>,
+    /// Sensor reports of one of these measurement types. Every sensor parameter (`EQ_deviceID`,
+    /// `GE_value`, `LT_maxValue_CEL`, `GE_time`, `EQ_stringValue`...) must hold for one and the
+    /// same sensor report.
+    EQ_type: Option<String>,
+    /// Sensor value at least.
+    GE_value: Option<f64>,
+    /// Sensor value below.
+    LT_value: Option<f64>,
+    /// `eventTime` (default) or `recordTime`. Extension fields (`EQ_ex:field`, `GT_ILMD_ex:field`,
+    /// `EQ_INNER_ex:field`, `EXISTS_ILMD_ex:field`...) name fields as `prefix:local`, the prefix
+    /// declared in the `GS1-Extensions` header or as captured.
+    orderBy: Option<String>,
+    /// `ASC` or `DESC` (default: `DESC` when `orderBy` is given, else ascending event time).
+    orderDirection: Option<String>,
+    /// At most this many events in the whole result, across pages.
+    eventCountLimit: Option<i64>,
+    /// More matching events than this is 413 `query_too_large` (QueryTooLargeException). The
+    /// hub counts up to 100,000 events (reading at most 200,000 rows when filters on the event
+    /// body apply); a result it cannot count within that is too large.
+    maxEventCount: Option<i64>,
 }
 
 fn wants_xml(req: &HttpRequest) -> bool {
@@ -247,22 +110,45 @@ fn wants_xml(req: &HttpRequest) -> bool {
         .is_some_and(|a| a.contains("application/xml") || a.contains("text/xml"))
 }
 
-/// Runs `q` for `actor` and writes the page in the binding `Accept` asks for; `pairs` are the
-/// request's parameters, repeated in the `Link` to the next page.
-async fn answer(
+/// The prefixes a request declares in `GS1-Extensions`.
+pub fn extensions(req: &HttpRequest) -> Extensions {
+    req.headers()
+        .get("GS1-Extensions")
+        .and_then(|v| v.to_str().ok())
+        .map(Extensions::parse)
+        .unwrap_or_default()
+}
+
+/// Runs a parsed query for `actor` and writes the page in the binding `Accept` asks for; its
+/// parameters are repeated in the `Link` to the next page. A result over `maxEventCount` is
+/// 413 `query_too_large`.
+pub async fn answer(
     req: &HttpRequest,
     state: &web::Data<AppState>,
     actor: &registry::identity::Actor,
-    mut q: EventQuery,
-    pairs: Vec<(String, String)>,
+    parsed: Parsed,
     not_found_when_empty: bool,
 ) -> Result<HttpResponse, ApiError> {
+    let Parsed {
+        query: mut q,
+        pairs,
+        max_event_count,
+    } = parsed;
     let xml = wants_xml(req);
     let db = state.db.clone();
     let actor = actor.clone();
     let (bytes, next, n) = blocking(move || {
         let mut conn = db.conn()?;
         q.scope = Some(read_scope(&mut conn, &actor)?);
+        if let Some(max) = max_event_count {
+            if exceeds(&mut conn, &q, max)? {
+                return Err(ApiError::new(
+                    Code::QueryTooLarge,
+                    format!("QueryTooLargeException: the query matches more than {max} events"),
+                )
+                .with_field("maxEventCount"));
+            }
+        }
         let page = query_events(&mut conn, &q)?;
         let header = DocumentHeader {
             kind: DocumentKind::QueryDocument {
@@ -309,20 +195,29 @@ async fn answer(
     Ok(response.body(bytes))
 }
 
+/// A path segment as given: the router leaves `%2F`, `%2B` and `%25` encoded in path segments.
+pub fn segment(raw: &str) -> String {
+    raw.replace("%2F", "/")
+        .replace("%2f", "/")
+        .replace("%2B", "+")
+        .replace("%2b", "+")
+        .replace("%25", "%")
+}
+
 /// Events matching the query, ordered by event time, as an `EPCISQueryDocument` (JSON-LD, or
 /// XML with `Accept: application/xml`). A further page is announced by a `Link` header
 /// (`rel="next"`) carrying `nextPageToken`. Enterprises see the events their users captured.
 #[utoipa::path(get, path = "/epcis/events", tag = "epcis", params(QueryParams),
     responses((status = 200, description = "EPCISQueryDocument", content_type = "application/ld+json", body = Object),
-        (status = 400, body = super::super::ErrorBody)),
+        (status = 400, body = super::super::ErrorBody), (status = 413, body = super::super::ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn query(
     req: HttpRequest,
     state: web::Data<AppState>,
     Auth(actor): Auth,
 ) -> Result<HttpResponse, ApiError> {
-    let (q, pairs) = parse(req.query_string())?;
-    answer(&req, &state, &actor, q, pairs, false).await
+    let parsed = parse(req.query_string(), &extensions(&req))?;
+    answer(&req, &state, &actor, parsed, false).await
 }
 
 /// The event with this eventID (percent-encoded in the path), with any error declaration about
@@ -337,18 +232,16 @@ pub async fn event(
     Auth(actor): Auth,
     event_id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    // The router leaves `%2F`, `%2B` and `%25` encoded in path segments.
-    let id = event_id
-        .into_inner()
-        .replace("%2F", "/")
-        .replace("%2f", "/")
-        .replace("%2B", "+")
-        .replace("%2b", "+")
-        .replace("%25", "%");
+    let id = segment(&event_id.into_inner());
     let q = EventQuery {
         event_ids: vec![id],
         limit: MAX_PER_PAGE,
         ..EventQuery::default()
     };
-    answer(&req, &state, &actor, q, Vec::new(), true).await
+    let parsed = Parsed {
+        query: q,
+        pairs: Vec::new(),
+        max_event_count: None,
+    };
+    answer(&req, &state, &actor, parsed, true).await
 }

@@ -17,15 +17,16 @@ mod scope;
 
 pub use capture::authorize_capture;
 pub use glns::{CaptureWarning, job_warnings, record_warnings, unregistered_glns};
-pub(crate) use scope::narrow;
 pub use scope::{EnterpriseSet, ReadScope, may_read_job, read_scope};
+pub(crate) use scope::{EventsQuery, identifiers_in_scope, narrow};
 
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
+use super::aliases::{Duplicate, job_duplicates};
 use super::profile::{Stage, lap};
-use super::store::{CaptureJob, CaptureMeta, PreparedEvents, capture};
+use super::store::{CaptureJob, CaptureMeta, PreparedEvents, capture_joined};
 use crate::db::DbConn;
 use crate::epcis::Event;
 use crate::error::Result;
@@ -60,6 +61,9 @@ pub struct CaptureOutcome {
     pub warning_count: i64,
     /// The warnings, in document order.
     pub warnings: Vec<CaptureWarning>,
+    /// Per event not stored because the hub had it, the stored event it joined, in document
+    /// order (the first 1,000; all are counted in `duplicate_count`).
+    pub duplicates: Vec<Duplicate>,
 }
 
 /// Checks `events` against the policy for `actor`, then stores them and the job (with its
@@ -76,7 +80,8 @@ pub fn capture_checked(
     authorize_capture(conn, actor, events.events())?;
     let warnings = unregistered_glns(conn, events.events(), policy.unregistered_gln)?;
     lap(Stage::Policy, t);
-    let job = capture(conn, events, meta)?;
+    let (job, mut duplicates) = capture_joined(conn, events, meta)?;
+    duplicates.truncate(super::aliases::KEPT_DUPLICATES);
     let t = Instant::now();
     record_warnings(conn, job.id, &warnings)?;
     lap(Stage::Policy, t);
@@ -87,6 +92,7 @@ pub fn capture_checked(
         job,
         warning_count,
         warnings,
+        duplicates,
     })
 }
 
@@ -98,6 +104,7 @@ pub fn find_outcome(conn: &mut DbConn, id: i64) -> Result<CaptureOutcome> {
         job,
         warning_count,
         warnings,
+        duplicates: job_duplicates(conn, id)?,
     })
 }
 

@@ -30,7 +30,8 @@ use crate::events::CaptureJob;
 use crate::identity::{Actor, Role};
 use crate::regions::{Coverage, coverage};
 use crate::schema::{
-    capture_jobs, enterprise_categories, enterprises, epcis_events, products, sites, users,
+    capture_jobs, enterprise_categories, enterprises, epcis_event_nodes, epcis_events,
+    lineage_nodes, products, sites, users,
 };
 
 type Backend = <DbConn as Connection>::Backend;
@@ -120,6 +121,7 @@ pub(crate) type EventsQuery<'a> = epcis_events::BoxedQuery<
     (
         diesel::sql_types::BigInt,
         diesel::sql_types::Timestamp,
+        diesel::sql_types::Timestamp,
         diesel::sql_types::Text,
         diesel::sql_types::Nullable<diesel::sql_types::Binary>,
     ),
@@ -198,57 +200,102 @@ fn captured_by(user: Option<i64>) -> diesel::dsl::EqAny<epcis_events::capture_jo
     )
 }
 
+/// `$q` (a boxed query over `epcis_events`, alone or joined) narrowed to what `$scope` reads.
+macro_rules! narrowed {
+    ($q:expr, $scope:expr) => {{
+        let q = $q;
+        match $scope {
+            ReadScope::All => q,
+            ReadScope::Within {
+                enterprises: set,
+                captured_by_user: user,
+            } => {
+                let user = *user;
+                let in_categories = |cats: &[String]| {
+                    enterprise_categories::table
+                        .filter(enterprise_categories::category.eq_any(cats.to_vec()))
+                        .select(enterprise_categories::enterprise_id)
+                };
+                match set.as_ref().map(|s| &s.0) {
+                    None => q.filter(captured_by(user)),
+                    Some(Enterprises::One(id)) => {
+                        within_enterprises!(
+                            q,
+                            enterprises::table.filter(enterprises::id.eq(*id)),
+                            user
+                        )
+                    }
+                    Some(Enterprises::Category(c)) => within_enterprises!(
+                        q,
+                        enterprises::table
+                            .filter(enterprises::id.eq_any(in_categories(std::slice::from_ref(c)))),
+                        user
+                    ),
+                    Some(Enterprises::Jurisdiction { region, categories }) => match region {
+                        Coverage::Prefix(prefix) => {
+                            let end =
+                                Coverage::prefix_end(prefix).unwrap_or_else(|| "~".to_owned());
+                            within_enterprises!(
+                                q,
+                                enterprises::table
+                                    .filter(enterprises::region_code.ge(prefix.clone()))
+                                    .filter(enterprises::region_code.lt(end.clone()))
+                                    .filter(enterprises::id.eq_any(in_categories(categories))),
+                                user
+                            )
+                        }
+                        Coverage::Codes(codes) => within_enterprises!(
+                            q,
+                            enterprises::table
+                                .filter(enterprises::region_code.eq_any(codes.clone()))
+                                .filter(enterprises::id.eq_any(in_categories(categories))),
+                            user
+                        ),
+                    },
+                }
+            }
+        }
+    }};
+}
+
 /// `q` narrowed to what `scope` reads.
 #[allow(
     clippy::redundant_clone,
     reason = "the macro writes the enterprise sub-query out at each use"
 )]
-pub(crate) fn narrow<'a>(q: EventsQuery<'a>, scope: &ReadScope) -> EventsQuery<'a> {
-    let ReadScope::Within {
-        enterprises: set,
-        captured_by_user: user,
-    } = scope
-    else {
-        return q;
-    };
-    let user = *user;
-    let in_categories = |cats: &[String]| {
-        enterprise_categories::table
-            .filter(enterprise_categories::category.eq_any(cats.to_vec()))
-            .select(enterprise_categories::enterprise_id)
-    };
-    match set.as_ref().map(|s| &s.0) {
-        None => q.filter(captured_by(user)),
-        Some(Enterprises::One(id)) => {
-            within_enterprises!(q, enterprises::table.filter(enterprises::id.eq(*id)), user)
-        }
-        Some(Enterprises::Category(c)) => within_enterprises!(
-            q,
-            enterprises::table
-                .filter(enterprises::id.eq_any(in_categories(std::slice::from_ref(c)))),
-            user
-        ),
-        Some(Enterprises::Jurisdiction { region, categories }) => match region {
-            Coverage::Prefix(prefix) => {
-                let end = Coverage::prefix_end(prefix).unwrap_or_else(|| "~".to_owned());
-                within_enterprises!(
-                    q,
-                    enterprises::table
-                        .filter(enterprises::region_code.ge(prefix.clone()))
-                        .filter(enterprises::region_code.lt(end.clone()))
-                        .filter(enterprises::id.eq_any(in_categories(categories))),
-                    user
-                )
-            }
-            Coverage::Codes(codes) => within_enterprises!(
-                q,
-                enterprises::table
-                    .filter(enterprises::region_code.eq_any(codes.clone()))
-                    .filter(enterprises::id.eq_any(in_categories(categories))),
-                user
-            ),
-        },
+pub(crate) fn narrow<'a, ST: 'static>(
+    q: epcis_events::BoxedQuery<'a, Backend, ST>,
+    scope: &ReadScope,
+) -> epcis_events::BoxedQuery<'a, Backend, ST> {
+    narrowed!(q, scope)
+}
+
+/// The identifiers named in the roles `roles` by the events `scope` reads, after `after`, in
+/// byte order, distinct, at most `limit` (the discovery resource `/epcis/epcs`).
+#[allow(
+    clippy::redundant_clone,
+    reason = "the macro writes the enterprise sub-query out at each use"
+)]
+pub(crate) fn identifiers_in_scope(
+    conn: &mut DbConn,
+    scope: &ReadScope,
+    roles: &[&str],
+    after: Option<String>,
+    limit: i64,
+) -> Result<Vec<String>> {
+    let mut q = epcis_event_nodes::table
+        .inner_join(epcis_events::table)
+        .inner_join(lineage_nodes::table)
+        .filter(epcis_event_nodes::role.eq_any(roles.to_vec()))
+        .select(lineage_nodes::identifier)
+        .distinct()
+        .order(lineage_nodes::identifier)
+        .limit(limit)
+        .into_boxed();
+    if let Some(after) = after {
+        q = q.filter(lineage_nodes::identifier.gt(after));
     }
+    Ok(narrowed!(q, scope).load(conn)?)
 }
 
 /// Whether `actor` reads capture job `job`: administrators, inspectors and ministries all; an

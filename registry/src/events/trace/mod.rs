@@ -31,6 +31,7 @@ use crate::db::DbConn;
 use crate::epcis::Event;
 use crate::error::Code;
 use crate::error::{RegistryError, Result};
+use crate::events::aliases::aliases_of_events;
 use crate::events::nodes;
 use crate::ids::epc::{Canonical, canonicalize};
 
@@ -259,6 +260,8 @@ pub struct ClassQuantity {
 pub struct TraceEvent {
     pub row_id: i64,
     pub event_id: Option<String>,
+    /// Other eventIDs the same event was captured with ([`crate::events::aliases`]).
+    pub event_id_aliases: Vec<String>,
     pub event_type: String,
     #[serde(with = "crate::time::as_rfc3339")]
     pub event_time: NaiveDateTime,
@@ -311,6 +314,8 @@ pub(crate) struct Traced {
     pub quantities: Vec<(i64, ClassQuantity)>,
     /// The places of kept events.
     pub places: HashMap<String, Place>,
+    /// eventID aliases of kept events, by row id.
+    pub aliases: HashMap<i64, Vec<String>>,
     pub truncated: bool,
 }
 
@@ -356,6 +361,7 @@ pub(crate) fn run(conn: &mut DbConn, start: &Start, direction: Direction) -> Res
     place_ids.sort_unstable();
     place_ids.dedup();
     let places = places::resolve(conn, &place_ids)?;
+    let aliases = aliases_of_events(conn, &rows)?;
     let truncated = walked.truncated;
     Ok(Traced {
         start: names,
@@ -366,6 +372,7 @@ pub(crate) fn run(conn: &mut DbConn, start: &Start, direction: Direction) -> Res
         parties,
         quantities,
         places,
+        aliases,
         truncated,
     })
 }
@@ -568,6 +575,7 @@ pub(crate) fn trace_events(t: &Traced) -> Vec<TraceEvent> {
             TraceEvent {
                 row_id: e.row_id,
                 event_id: e.event_id.clone(),
+                event_id_aliases: t.aliases.get(&e.row_id).cloned().unwrap_or_default(),
                 event_type: e.event_type.clone(),
                 event_time: e.event_time,
                 action: e.action.clone(),

@@ -1,0 +1,2 @@
+DROP TABLE capture_job_duplicates;
+DROP TABLE epcis_event_aliases;
