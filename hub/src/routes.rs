@@ -50,6 +50,7 @@ pub fn declare(t: &mut RouteTable) {
     use crate::resolver::{self, public as stamp};
     t.api(M::GET, "/01/{gtin}/21/{serial}", Public, resolver::resolve_short)
         .api(M::GET, "/01/{gtin}/10/{lot}/21/{serial}", Public, resolver::resolve_with_lot)
+        .api(M::GET, "/01/{gtin}", Public, resolver::product::resolve_product)
         .api(M::POST, stamp::VERIFY_API, Public, stamp::verify_api)
         .api(M::POST, stamp::REPORT_API, Public, stamp::report_api)
         .portal(M::POST, stamp::VERIFY_PAGE, Public, stamp::verify_page)

@@ -14,7 +14,7 @@ use tracing_actix_web::{RequestId, TracingLogger};
 use crate::app::AppState;
 use crate::error::ApiError;
 use crate::http::auth::PortalRefusal;
-use crate::http::{self, body, locale, routes, tls};
+use crate::http::{self, body, locale, routes, tls, uri};
 use crate::metrics;
 
 /// Options that tests (and embedding) set; the binary uses the defaults.
@@ -79,6 +79,7 @@ pub fn bind(state: AppState, options: ServeOptions) -> anyhow::Result<Bound> {
                     .add(("referrer-policy", "same-origin")),
             )
             .wrap(from_fn(crate::api::epcis::binding::headers))
+            .wrap(from_fn(uri::limit_length))
             .wrap(from_fn(locale::localise_errors))
             .wrap(from_fn(body::idle_timeout))
             .wrap(from_fn(metrics::track))

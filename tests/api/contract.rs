@@ -46,6 +46,9 @@ fn run(command: &str, base: &str, token: &str, only: &[&str]) -> Option<String> 
     let examples =
         std::env::var("TRACEHUB_SCHEMATHESIS_EXAMPLES").unwrap_or_else(|_| "10".to_owned());
     let mut run = Command::new(command);
+    // Its crash cache and reports go to a scratch directory, not the source tree.
+    let scratch = tempfile::tempdir().expect("scratch directory");
+    run.current_dir(scratch.path());
     let config = concat!(env!("CARGO_MANIFEST_DIR"), "/api/schemathesis.toml");
     run.args(["--no-color", "--config-file", config, "run"])
         .args([&format!("{base}/openapi.json"), "--url", base])

@@ -173,6 +173,31 @@ fn unknown_routes_and_methods() {
         400,
         "invalid_query",
     );
+    // An overlong request target: 414 with the error body (up to the library's 128 KiB head).
+    let long = format!(
+        "/api/v1/enterprises?name={}",
+        "x".repeat(hub::http::uri::MAX_URI_BYTES)
+    );
+    let too_long = assert_error(
+        app.client()
+            .get(app.url(&long))
+            .bearer_auth(&admin)
+            .send()
+            .unwrap(),
+        414,
+        "uri_too_long",
+    );
+    assert!(too_long["message"].as_str().unwrap().contains("limit"));
+    let fits = format!("/api/v1/enterprises?name={}", "x".repeat(1000));
+    assert_eq!(
+        app.client()
+            .get(app.url(&fits))
+            .bearer_auth(&admin)
+            .send()
+            .unwrap()
+            .status(),
+        200
+    );
 }
 
 #[test]

@@ -610,3 +610,84 @@ fn a_code_scanned_past_the_limit_warns_the_consumer_and_escalates_to_the_departm
     scan_until(30);
     assert_eq!(severities().len(), 3, "no alert between the steps");
 }
+
+#[test]
+fn a_gtin_only_link_resolves_to_the_product() {
+    let w = StampWorld::new(|c| {
+        c.stamps
+            .links
+            .insert("gs1:pip".into(), "https://brand.example.cn/p/{gtin}".into());
+        c.stamps.links.insert(
+            "gs1:recipeInfo".into(),
+            "https://brand.example.cn/r/{gtin}?s={serial}".into(),
+        );
+    });
+    let scans_before = count_scans(&w);
+    // GTIN-13 or GTIN-14 in the path: the same product, its link canonical in 14 digits.
+    for gtin in [GTIN13, GTIN14] {
+        let product = json_of(&w, &format!("/01/{gtin}"));
+        assert_eq!(product["gtin"], GTIN14);
+        assert!(
+            product["uri"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("/01/{GTIN14}"))
+        );
+        assert_eq!(product["story"]["product"]["name"], "速冻水饺");
+        assert!(product["story"]["batch"].is_null());
+    }
+    let page = get(&w, &format!("/01/{GTIN14}?lang=en"), "text/html");
+    assert_eq!(page.status(), 200);
+    assert!(page.text().unwrap().contains("速冻水饺"));
+
+    // Its linkset: the page, the JSON and the configured links that need no serial.
+    let set = body(get(&w, &format!("/01/{GTIN14}?linkType=linkset"), "*/*"));
+    let entry = &set["linkset"][0];
+    assert!(
+        entry["anchor"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/01/{GTIN14}"))
+    );
+    assert_eq!(
+        entry["https://gs1.org/voc/defaultLink"][0]["href"],
+        entry["anchor"]
+    );
+    assert_eq!(
+        entry["https://gs1.org/voc/pip"][0]["href"],
+        format!("https://brand.example.cn/p/{GTIN14}")
+    );
+    assert!(
+        entry.get("https://gs1.org/voc/recipeInfo").is_none(),
+        "{entry}"
+    );
+    let redirect = get(&w, &format!("/01/{GTIN14}?linkType=gs1:pip"), "*/*");
+    assert_eq!(redirect.status(), 307);
+    assert_eq!(
+        redirect.headers()["location"],
+        format!("https://brand.example.cn/p/{GTIN14}").as_str()
+    );
+    assert_error(
+        get(&w, &format!("/01/{GTIN14}?linkType=gs1:recipeInfo"), "*/*"),
+        404,
+        "link_type_not_found",
+    );
+
+    // A GTIN nobody registered, and one with a wrong check digit.
+    assert_error(
+        get(&w, "/01/09506000134352", "application/json"),
+        404,
+        "not_found",
+    );
+    assert_error(
+        get(&w, "/01/06901234000017", "application/json"),
+        400,
+        "invalid_digital_link",
+    );
+    std::thread::sleep(Duration::from_millis(50));
+    assert_eq!(
+        count_scans(&w),
+        scans_before,
+        "a GTIN names no pack: no scan is logged"
+    );
+}

@@ -1,6 +1,6 @@
 //! The HTTP machinery below every handler: the route table and its access rules, the one
 //! authorization middleware, CSRF, the JSON extractor that names fields, error messages in the
-//! caller's language, metrics and TLS. Nothing here knows a page or an endpoint: the portal's
+//! caller's language, limits on the request target and the body, metrics and TLS. Nothing here knows a page or an endpoint: the portal's
 //! refusal page is handed in by the server ([`auth::PortalRefusal`]).
 
 pub mod auth;
@@ -15,6 +15,7 @@ pub mod sheet;
 pub mod tls;
 pub mod trace;
 pub mod upload;
+pub mod uri;
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, ResponseError};

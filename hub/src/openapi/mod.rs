@@ -47,7 +47,7 @@ use crate::api;
         api::stamps::print::sheet, api::stamps::activate_order, api::stamps::revoke_order,
         api::stamps::print::qr_svg, api::stamps::print::qr_png, api::stamps::activate_stamp,
         api::stamps::revoke_stamp,
-        crate::resolver::resolve_short, crate::resolver::resolve_with_lot,
+        crate::resolver::product::resolve_product, crate::resolver::resolve_short, crate::resolver::resolve_with_lot,
         crate::resolver::public::verify_api, crate::resolver::public::report_api,
     ),
     modifiers(&Security, &ByRule),

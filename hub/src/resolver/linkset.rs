@@ -1,11 +1,14 @@
 //! The GS1 resolver's other answers: the linkset (RFC 9264 JSON, with GS1 link types as
 //! relation types, as GS1's resolver specification describes) and the 307 redirect of
-//! `?linkType=` to a link configured in `[stamps.links]`.
+//! `?linkType=` to a link configured in `[stamps.links]`; for a stamp's link and for a
+//! GTIN-only link alike ([`Anchor`]).
 
 use actix_web::HttpResponse;
 use actix_web::http::header;
 use registry::error::Code;
 use serde_json::{Map, Value, json};
+
+use registry::stamps::resolve::Story;
 
 use super::Resolution;
 use crate::app::AppState;
@@ -46,12 +49,46 @@ fn relation(link_type: &str) -> String {
     }
 }
 
-/// Fills a `[stamps.links]` template.
-fn fill(template: &str, r: &Resolution) -> String {
-    template
-        .replace("{gtin}", &r.gtin)
-        .replace("{serial}", &encode(&r.serial))
-        .replace("{lot}", &encode(r.lot.as_deref().unwrap_or_default()))
+/// What a linkset is about: the link as resolved (canonical) and what it names.
+#[derive(Debug, Clone, Copy)]
+pub struct Anchor<'a> {
+    pub uri: &'a str,
+    /// 14 digits.
+    pub gtin: &'a str,
+    pub lot: Option<&'a str>,
+    /// None for a GTIN-only link.
+    pub serial: Option<&'a str>,
+    pub story: Option<&'a Story>,
+    /// A stamp whose hidden code can be verified.
+    pub verifiable: bool,
+}
+
+impl<'a> From<&'a Resolution> for Anchor<'a> {
+    fn from(r: &'a Resolution) -> Self {
+        Self {
+            uri: &r.uri,
+            gtin: &r.gtin,
+            lot: r.lot.as_deref(),
+            serial: Some(&r.serial),
+            story: r.story(),
+            verifiable: r.stamp.as_ref().is_some_and(|s| s.verifiable),
+        }
+    }
+}
+
+/// Fills a `[stamps.links]` template; `None` when it needs a serial the link has not.
+fn fill(template: &str, a: &Anchor<'_>) -> Option<String> {
+    let serial = match a.serial {
+        Some(serial) => encode(serial),
+        None if template.contains("{serial}") => return None,
+        None => String::new(),
+    };
+    Some(
+        template
+            .replace("{gtin}", a.gtin)
+            .replace("{serial}", &serial)
+            .replace("{lot}", &encode(a.lot.unwrap_or_default())),
+    )
 }
 
 /// The origin (`https://host`) of a canonical stamp link.
@@ -62,33 +99,30 @@ fn origin(uri: &str) -> &str {
         .map_or(uri, |i| &uri[..after_scheme + i])
 }
 
-/// The links of a resolution, by relation URI, in the linkset's order: the page, the JSON
+/// The links of an anchor, by relation URI, in the linkset's order: the page, the JSON
 /// (traceability), the hidden-code verification for a stamp that carries one, the published
-/// certificates, then those configured in `[stamps.links]`. Every href is on the resolver's
-/// origin or a configured URL.
-fn links(state: &AppState, r: &Resolution) -> Map<String, Value> {
-    let base = origin(&r.uri);
-    let title = r
-        .story()
-        .map(|s| s.product.name.clone())
-        .unwrap_or_default();
+/// certificates, then those configured in `[stamps.links]` (those needing a serial only for a
+/// stamp). Every href is on the resolver's origin or a configured URL.
+fn links(state: &AppState, a: &Anchor<'_>) -> Map<String, Value> {
+    let base = origin(a.uri);
+    let title = a.story.map(|s| s.product.name.clone()).unwrap_or_default();
     let mut set = Map::new();
     set.insert(
         format!("{GS1_VOC}defaultLink"),
-        json!([{ "href": r.uri, "title": title, "type": "text/html" }]),
+        json!([{ "href": a.uri, "title": title, "type": "text/html" }]),
     );
     set.insert(
         format!("{GS1_VOC}traceability"),
-        json!([{ "href": r.uri, "title": title, "type": "application/json" }]),
+        json!([{ "href": a.uri, "title": title, "type": "application/json" }]),
     );
-    if r.stamp.as_ref().is_some_and(|s| s.verifiable) {
+    if a.verifiable {
         set.insert(
             format!("{GS1_VOC}verificationService"),
             json!([{ "href": format!("{base}{}", super::public::VERIFY_API),
                      "title": "hidden-code verification", "type": "application/json" }]),
         );
     }
-    if let Some(story) = r.story() {
+    if let Some(story) = a.story {
         let certificates: Vec<Value> = story
             .documents
             .iter()
@@ -109,7 +143,10 @@ fn links(state: &AppState, r: &Resolution) -> Map<String, Value> {
     }
     for (link_type, template) in &state.config.stamps.links {
         let rel = relation(link_type);
-        let entry = json!({ "href": fill(template, r), "title": link_type });
+        let Some(href) = fill(template, a) else {
+            continue;
+        };
+        let entry = json!({ "href": href, "title": link_type });
         match set.get_mut(&rel).and_then(Value::as_array_mut) {
             Some(list) => list.push(entry),
             None => {
@@ -124,11 +161,11 @@ fn links(state: &AppState, r: &Resolution) -> Map<String, Value> {
 /// same links the linkset lists; 404 `link_type_not_found` when there is none.
 pub fn redirect(
     state: &AppState,
-    r: &Resolution,
+    a: &Anchor<'_>,
     link_type: &str,
 ) -> Result<HttpResponse, ApiError> {
     let rel = relation(&normalise_link_type(link_type));
-    let links = links(state, r);
+    let links = links(state, a);
     let href = links
         .get(&rel)
         .and_then(Value::as_array)
@@ -138,7 +175,7 @@ pub fn redirect(
         .ok_or_else(|| {
             ApiError::new(
                 Code::LinkTypeNotFound,
-                format!("linkType: this stamp has no link of type {link_type:?}"),
+                format!("linkType: this link has no link of type {link_type:?}"),
             )
             .with_field("linkType")
         })?;
@@ -148,24 +185,17 @@ pub fn redirect(
         .finish())
 }
 
-/// The linkset of a resolution; 404 `unknown_serial` when the stamp is not ours.
-pub fn linkset(state: &AppState, r: &Resolution) -> Result<Value, ApiError> {
-    if r.stamp.is_none() {
-        return Err(ApiError::new(
-            Code::UnknownSerial,
-            "serial: no stamp with this serial was issued for this product",
-        )
-        .with_field("serial"));
-    }
+/// The linkset of an anchor.
+pub fn linkset(state: &AppState, a: &Anchor<'_>) -> Value {
     let mut set = Map::new();
-    set.insert("anchor".into(), json!(r.uri));
-    set.extend(links(state, r));
-    Ok(json!({ "linkset": [Value::Object(set)] }))
+    set.insert("anchor".into(), json!(a.uri));
+    set.extend(links(state, a));
+    json!({ "linkset": [Value::Object(set)] })
 }
 
 /// The linkset as `application/linkset+json`.
-pub fn response(state: &AppState, r: &Resolution) -> Result<HttpResponse, ApiError> {
-    let body = linkset(state, r)?;
+pub fn response(state: &AppState, a: &Anchor<'_>) -> Result<HttpResponse, ApiError> {
+    let body = linkset(state, a);
     Ok(HttpResponse::Ok()
         .content_type("application/linkset+json")
         .insert_header((header::VARY, "Accept"))

@@ -22,6 +22,7 @@
 
 pub mod linkset;
 pub mod page;
+pub mod product;
 pub mod public;
 
 use std::sync::Arc;
@@ -272,9 +273,14 @@ async fn resolve_path(
     let resolution = resolve(&state, &scan).await?;
     match (link_type, wants) {
         (Some(t), _) if !matches!(t, "linkset" | "all") => {
-            linkset::redirect(&state, &resolution, t)
+            linkset::redirect(&state, &(&resolution).into(), t)
         }
-        (_, Wants::Linkset) => linkset::response(&state, &resolution),
+        (_, Wants::Linkset) if resolution.stamp.is_none() => Err(ApiError::new(
+            Code::UnknownSerial,
+            "serial: no stamp with this serial was issued for this product",
+        )
+        .with_field("serial")),
+        (_, Wants::Linkset) => linkset::response(&state, &(&resolution).into()),
         (_, Wants::Json) => Ok(HttpResponse::Ok()
             .insert_header((header::VARY, "Accept"))
             .insert_header((header::CACHE_CONTROL, "no-store"))

@@ -76,6 +76,34 @@ fn body(ctx: &Ctx, r: &Resolution) -> Markup {
     }
 }
 
+/// The page of a GTIN-only link: the product's story, no verdict (a GTIN names no pack).
+pub async fn render_product(
+    req: &HttpRequest,
+    lang: Option<&str>,
+    p: &super::product::ProductResolution,
+) -> HttpResponse {
+    let mut ctx = match Ctx::load(req).await {
+        Ok(ctx) => ctx,
+        Err(e) => return actix_web::ResponseError::error_response(&e),
+    };
+    if let Some(lang) = lang.and_then(Lang::from_tag) {
+        ctx.lang = lang;
+    }
+    let story = &p.story.0;
+    let title = story.story.product.name.clone();
+    let body = html! {
+        h1 { (title) }
+        dl.facts { dt { "GTIN" } dd { code { (p.gtin) } } }
+        (PreEscaped(story.page_part(ctx.lang, || story_section(&ctx, &story.story).into_string())))
+    };
+    let mut response = ctx.render_status(StatusCode::OK, &title, body);
+    response.headers_mut().insert(
+        header::VARY,
+        header::HeaderValue::from_static("Accept, Accept-Language"),
+    );
+    response
+}
+
 fn region_name(ctx: &Ctx, code: &str) -> String {
     ctx.state
         .config

@@ -159,7 +159,8 @@ fn decode_ai_value(segment: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-fn gtin14(gtin: &str) -> Result<String, StampError> {
+/// A GTIN-8, -12, -13 or -14 with a valid check digit, as the 14 digits stored.
+pub fn gtin14(gtin: &str) -> Result<String, StampError> {
     if !matches!(gtin.len(), 8 | 12 | 13 | 14) || !gs1::has_valid_check_digit(gtin) {
         return Err(StampError::InvalidGtin);
     }

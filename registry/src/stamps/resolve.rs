@@ -306,6 +306,15 @@ type ProductRow = (
 );
 type ProducerRow = (i64, String, String, String, String, Option<String>);
 
+/// The product registered under `gtin14` (14 digits), for a GTIN-only link (`/01/{gtin}`).
+pub fn product_by_gtin(conn: &mut DbConn, gtin14: &str) -> Result<Option<i64>> {
+    Ok(products::table
+        .filter(products::gtin.eq(gtin14))
+        .select(products::id)
+        .first(conn)
+        .optional()?)
+}
+
 /// The story of `product_id` and, when activated, `batch_id`.
 pub fn story(conn: &mut DbConn, product_id: i64, batch_id: Option<i64>) -> Result<Story> {
     let p: ProductRow = products::table
