@@ -48,6 +48,7 @@ pub fn status(code: Code) -> StatusCode {
         | Code::OutsideJurisdiction => StatusCode::FORBIDDEN,
         Code::LinkTypeNotFound | Code::NotFound | Code::UnknownSerial => StatusCode::NOT_FOUND,
         Code::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+        Code::VersionNotSupported => StatusCode::NOT_ACCEPTABLE,
         Code::PayloadTooLarge | Code::QueryTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         Code::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
         Code::UriTooLong => StatusCode::URI_TOO_LONG,

@@ -398,3 +398,41 @@ fn named_queries_are_saved_run_and_deleted_per_owner() {
         (2, 1)
     );
 }
+
+#[test]
+fn versions_are_negotiated_by_the_binding_headers() {
+    let app = TestApp::spawn();
+    let admin = app.token("admin", Role::Admin);
+    let ask = |headers: &[(&str, &str)]| {
+        let mut request = app
+            .client()
+            .get(app.url("/epcis/events"))
+            .bearer_auth(&admin);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send().unwrap()
+    };
+    // What includes 2.0.0 is served.
+    for fine in [
+        vec![("GS1-EPCIS-Version", "2.0.0")],
+        vec![("GS1-EPCIS-Version", "2.0")],
+        vec![("GS1-EPCIS-Min", "1.2"), ("GS1-EPCIS-Max", "2.0.0")],
+        vec![("GS1-CBV-Min", "2.0.0")],
+    ] {
+        assert_eq!(ask(&fine).status(), 200, "{fine:?}");
+    }
+    // What excludes it is 406, naming the header, with the version headers still sent.
+    for (headers, field) in [
+        (vec![("GS1-EPCIS-Version", "1.2")], "GS1-EPCIS-Version"),
+        (vec![("GS1-EPCIS-Min", "2.1")], "GS1-EPCIS-Min"),
+        (vec![("GS1-EPCIS-Max", "1.2.0")], "GS1-EPCIS-Max"),
+        (vec![("GS1-CBV-Version", "3.0.0")], "GS1-CBV-Version"),
+        (vec![("GS1-EPCIS-Version", "two")], "GS1-EPCIS-Version"),
+    ] {
+        let response = ask(&headers);
+        assert_eq!(response.headers()["gs1-epcis-version"], "2.0.0");
+        let refused = assert_error(response, 406, "version_not_supported");
+        assert_eq!(refused["field"], field, "{headers:?}");
+    }
+}

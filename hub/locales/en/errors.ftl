@@ -162,4 +162,5 @@ error-uri_too_long = The address is too long.
 error-restricted_gln = This number is for use within a company or is a coupon number, not the GLN of a location.
 error-restricted_gtin = This number is for use within a company or region or is a coupon number, not the GTIN of a product.
 error-query_too_large = The query matches more events than its maxEventCount allows (QueryTooLargeException): narrow it, or page through it with eventCountLimit or perPage.
+error-version_not_supported = The request names EPCIS or CBV versions that exclude the 2.0.0 this hub speaks (NotAcceptableException): send GS1-EPCIS-Version 2.0.0, or a range that includes it.
 error-query_name_taken = You already have a saved query with this name.

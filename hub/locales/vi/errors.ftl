@@ -157,4 +157,5 @@ error-uri_too_long = Địa chỉ yêu cầu quá dài.
 error-restricted_gln = Mã này là mã lưu hành hạn chế nội bộ hoặc mã phiếu giảm giá, không phải GLN của một địa điểm.
 error-restricted_gtin = Mã này là mã lưu hành hạn chế trong doanh nghiệp hoặc khu vực hoặc mã phiếu giảm giá, không phải GTIN của sản phẩm.
 error-query_too_large = Truy vấn khớp nhiều sự kiện hơn maxEventCount cho phép (QueryTooLargeException): hãy thu hẹp truy vấn hoặc phân trang bằng eventCountLimit hay perPage.
+error-version_not_supported = Yêu cầu nêu phiên bản EPCIS hoặc CBV không bao gồm phiên bản 2.0.0 mà hệ thống này dùng (NotAcceptableException): hãy gửi GS1-EPCIS-Version 2.0.0, hoặc một khoảng có chứa phiên bản đó.
 error-query_name_taken = Bạn đã có một truy vấn đã lưu với tên này.

@@ -157,4 +157,5 @@ error-uri_too_long = 请求地址过长。
 error-restricted_gln = 该编码为企业内部或区域内流通码或优惠券编码，不能作为位置的全球位置码（GLN）。
 error-restricted_gtin = 该编码为企业或区域内部流通码或优惠券编码，不能作为产品的全球贸易项目代码（GTIN）。
 error-query_too_large = 查询匹配的事件多于 maxEventCount 允许的数量（QueryTooLargeException）：请缩小查询范围，或用 eventCountLimit、perPage 分页。
+error-version_not_supported = 请求指定的 EPCIS 或 CBV 版本不包含本平台使用的 2.0.0（NotAcceptableException）：请发送 GS1-EPCIS-Version 2.0.0，或包含该版本的范围。
 error-query_name_taken = 您已有同名的已保存查询。

@@ -43,6 +43,12 @@ fn error_statuses(
     if writes {
         statuses.push(("409", "The change conflicts with the current state"));
     }
+    if path.starts_with("/epcis") {
+        statuses.push((
+            "406",
+            "The request's GS1-EPCIS or GS1-CBV version headers exclude the hub's 2.0.0",
+        ));
+    }
     if operation.request_body.is_some() {
         statuses.push(("413", "The body exceeds the size limit"));
         statuses.push((

@@ -122,6 +122,9 @@ codes! {
     UnsupportedMediaType => "unsupported_media_type",
     /// The URL is too long.
     UriTooLong => "uri_too_long",
+    /// An EPCIS request names versions (`GS1-EPCIS-Version`, `-Min`, `-Max`, or the CBV's) that
+    /// exclude the hub's (the standard's NotAcceptableException).
+    VersionNotSupported => "version_not_supported",
 
     // Clashes with the current state.
     /// The alert is closed already.
