@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
 
-use crate::common::{count, enc, post};
+use crate::common::{captured, count, enc};
 use adapters::epcis::json::parse_json;
 use diesel::prelude::*;
 use registry::identity::Role;
@@ -72,17 +72,7 @@ fn aliases(app: &TestApp) -> Vec<(String, i64)> {
 fn a_second_eventid_of_the_same_event_is_an_alias() {
     let app = TestApp::spawn();
     let admin = app.token("admin", Role::Admin);
-    let capture = |events: &[serde_json::Value]| {
-        let response = post(
-            &app,
-            &admin,
-            "/epcis/capture",
-            "application/ld+json",
-            document(events),
-        );
-        assert_eq!(response.status(), 202);
-        body(response)
-    };
+    let capture = |events: &[serde_json::Value]| captured(&app, &admin, document(events));
     let first = capture(&[event(FIRST, 8)]);
     assert_eq!(first["stored_count"], 1);
     assert_eq!(first["duplicates"], serde_json::json!([]));
@@ -173,15 +163,11 @@ fn a_second_eventid_of_the_same_event_is_an_alias() {
 fn a_repeat_within_a_document_joins_the_event_stored_from_it() {
     let app = TestApp::spawn();
     let admin = app.token("admin", Role::Admin);
-    let response = post(
+    let job = captured(
         &app,
         &admin,
-        "/epcis/capture",
-        "application/ld+json",
         document(&[event(THIRD, 7), event(SECOND, 7), event(FIRST, 11)]),
     );
-    assert_eq!(response.status(), 202);
-    let job = body(response);
     assert_eq!(job["stored_count"], 2);
     assert_eq!(job["duplicate_count"], 1);
     let dup = &job["duplicates"][0];
@@ -208,17 +194,7 @@ fn a_repeat_within_a_document_joins_the_event_stored_from_it() {
 fn taken_eventids_and_repeats_within_a_document_are_reported_not_failed() {
     let app = TestApp::spawn();
     let admin = app.token("admin", Role::Admin);
-    let capture = |events: &[serde_json::Value]| {
-        let response = post(
-            &app,
-            &admin,
-            "/epcis/capture",
-            "application/ld+json",
-            document(events),
-        );
-        assert_eq!(response.status(), 202);
-        body(response)
-    };
+    let capture = |events: &[serde_json::Value]| captured(&app, &admin, document(events));
     capture(&[event(FIRST, 8)]);
     // The same event under SECOND, then other content under SECOND: the first makes SECOND an
     // alias, the second finds it taken.

@@ -114,3 +114,14 @@ pub fn enc(s: &str) -> String {
         })
         .collect()
 }
+
+/// Captures the JSON-LD document `bytes` as `token` and asserts it was accepted (202); returns
+/// the capture job.
+#[track_caller]
+pub fn captured(app: &TestApp, token: &str, bytes: Vec<u8>) -> serde_json::Value {
+    let response = post(app, token, "/epcis/capture", "application/ld+json", bytes);
+    let status = response.status();
+    let job = tracehub_tests::body(response);
+    assert_eq!(status, 202, "{job}");
+    job
+}

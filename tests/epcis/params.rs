@@ -4,10 +4,10 @@
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
 
-use crate::common::{enc, post, times};
+use crate::common::{captured, enc, times};
 use adapters::epcis::json::parse_json;
 use registry::identity::Role;
-use tracehub_tests::{TestApp, assert_error, body};
+use tracehub_tests::{TestApp, assert_error};
 
 const CONTEXT: &str = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld";
 const CLASS: &str = "urn:epc:class:lgtin:0614141.107346.L1";
@@ -75,14 +75,7 @@ fn pages(app: &TestApp, token: &str, query: &str) -> Vec<Vec<String>> {
 fn quantities_errors_sensors_extensions_order_and_counts() {
     let app = TestApp::spawn();
     let admin = app.token("admin", Role::Admin);
-    let response = post(
-        &app,
-        &admin,
-        "/epcis/capture",
-        "application/ld+json",
-        document(),
-    );
-    assert_eq!(response.status(), 202, "{}", body(response));
+    captured(&app, &admin, document());
     let q = |query: &str| times(&app, &admin, query);
     let (a, b, c) = ("040108", "040109", "040110");
     let none: [&str; 0] = [];
@@ -236,15 +229,8 @@ fn body_filters_scan_a_bounded_number_of_rows_per_page() {
         "@context": [CONTEXT], "type": "EPCISDocument", "schemaVersion": "2.0",
         "creationDate": "2026-05-01T00:00:00Z", "epcisBody": {"eventList": events}
     });
-    let response = post(
-        &app,
-        &admin,
-        "/epcis/capture",
-        "application/ld+json",
-        document.to_string().into_bytes(),
-    );
-    assert_eq!(response.status(), 202);
-    assert_eq!(body(response)["stored_count"], budget + 1);
+    let job = captured(&app, &admin, document.to_string().into_bytes());
+    assert_eq!(job["stored_count"], budget + 1);
     let found = pages(&app, &admin, "GE_quantity=1000&perPage=5");
     assert_eq!(found, [vec![], vec!["050102".to_owned()]]);
 }

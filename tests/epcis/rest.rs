@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
 
-use crate::common::{enc, post};
+use crate::common::{captured, enc};
 use crate::epcis_support::corpus;
 use adapters::epcis::json::parse_json;
 use diesel::prelude::*;
@@ -86,14 +86,7 @@ fn members(app: &TestApp, token: &str, path: &str) -> (Vec<String>, Option<Strin
 fn discovery_resources_list_what_the_reader_reads() {
     let app = TestApp::spawn();
     let admin = app.token("admin", Role::Admin);
-    let response = post(
-        &app,
-        &admin,
-        "/epcis/capture",
-        "application/ld+json",
-        document(),
-    );
-    assert_eq!(response.status(), 202, "{}", body(response));
+    captured(&app, &admin, document());
     let list = |path: &str| members(&app, &admin, path).0;
     assert_eq!(list("/epcis/eventTypes"), ["ObjectEvent"]);
     assert_eq!(list("/epcis/bizSteps"), [RECEIVING, SHIPPING]);
@@ -251,14 +244,7 @@ fn named_queries_are_saved_run_and_deleted_per_owner() {
     };
     let app = TestApp::spawn();
     let admin = app.token("admin", Role::Admin);
-    let response = post(
-        &app,
-        &admin,
-        "/epcis/capture",
-        "application/ld+json",
-        document(),
-    );
-    assert_eq!(response.status(), 202, "{}", body(response));
+    captured(&app, &admin, document());
 
     // The corpus's SimpleEventQuery: its GLN's check digit is wrong, which is refused naming
     // the parameter; corrected, it is saved and run.

@@ -3,5 +3,6 @@
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
 
+mod links;
 mod resolve;
 mod verify;

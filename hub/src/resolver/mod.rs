@@ -61,6 +61,16 @@ pub struct ResolveQuery {
     pub country: Option<String>,
 }
 
+impl ResolveQuery {
+    /// The `linkType` asked for, if any (blank is none).
+    fn link_type(&self) -> Option<&str> {
+        self.link_type
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+    }
+}
+
 /// The stamp's own state, as the public sees it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StampFacts {
@@ -256,11 +266,7 @@ async fn resolve_path(
     query: ResolveQuery,
 ) -> Result<HttpResponse, ApiError> {
     let scan = read_scan(&req, &state, &query)?;
-    let link_type = query
-        .link_type
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty());
+    let link_type = query.link_type();
     let wants = match link_type {
         Some("linkset" | "all") => Wants::Linkset,
         Some(_) => Wants::Json,

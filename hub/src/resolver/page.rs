@@ -13,6 +13,40 @@ use crate::portal::frame::{Ctx, FormView};
 
 /// The page of `resolution` in the language `lang` asks for (else the request's).
 pub async fn render(req: &HttpRequest, lang: Option<&str>, r: &Resolution) -> HttpResponse {
+    framed(req, lang, |ctx| {
+        let title = r
+            .story()
+            .map_or_else(|| ctx.t("stamp-title"), |s| s.product.name.clone());
+        (title, body(ctx, r))
+    })
+    .await
+}
+
+/// The page of a GTIN-only link: the product's story, no verdict (a GTIN names no pack).
+pub async fn render_product(
+    req: &HttpRequest,
+    lang: Option<&str>,
+    p: &super::product::ProductResolution,
+) -> HttpResponse {
+    framed(req, lang, |ctx| {
+        let story = &p.story.0;
+        let body = html! {
+            h1 { (story.story.product.name) }
+            dl.facts { dt { "GTIN" } dd { code { (p.gtin) } } }
+            (PreEscaped(story.page_part(ctx.lang, || story_section(ctx, &story.story).into_string())))
+        };
+        (story.story.product.name.clone(), body)
+    })
+    .await
+}
+
+/// A resolver page in the portal's frame, in the language `lang` asks for (else the
+/// request's); `draw` gives its title and body.
+async fn framed(
+    req: &HttpRequest,
+    lang: Option<&str>,
+    draw: impl FnOnce(&Ctx) -> (String, Markup),
+) -> HttpResponse {
     let mut ctx = match Ctx::load(req).await {
         Ok(ctx) => ctx,
         Err(e) => return actix_web::ResponseError::error_response(&e),
@@ -20,11 +54,7 @@ pub async fn render(req: &HttpRequest, lang: Option<&str>, r: &Resolution) -> Ht
     if let Some(lang) = lang.and_then(Lang::from_tag) {
         ctx.lang = lang;
     }
-    let title = r
-        .story()
-        .map(|s| s.product.name.clone())
-        .unwrap_or_else(|| ctx.t("stamp-title"));
-    let body = body(&ctx, r);
+    let (title, body) = draw(&ctx);
     let mut response = ctx.render_status(StatusCode::OK, &title, body);
     response.headers_mut().insert(
         header::VARY,
@@ -74,34 +104,6 @@ fn body(ctx: &Ctx, r: &Resolution) -> Markup {
         @if r.stamp.as_ref().is_some_and(|s| s.verifiable) { (verify_form(ctx, &r.serial)) }
         p { a href=(format!("{REPORT_PAGE}?serial={}", super::linkset::encode(&r.serial))) { (t("stamp-report-link")) } }
     }
-}
-
-/// The page of a GTIN-only link: the product's story, no verdict (a GTIN names no pack).
-pub async fn render_product(
-    req: &HttpRequest,
-    lang: Option<&str>,
-    p: &super::product::ProductResolution,
-) -> HttpResponse {
-    let mut ctx = match Ctx::load(req).await {
-        Ok(ctx) => ctx,
-        Err(e) => return actix_web::ResponseError::error_response(&e),
-    };
-    if let Some(lang) = lang.and_then(Lang::from_tag) {
-        ctx.lang = lang;
-    }
-    let story = &p.story.0;
-    let title = story.story.product.name.clone();
-    let body = html! {
-        h1 { (title) }
-        dl.facts { dt { "GTIN" } dd { code { (p.gtin) } } }
-        (PreEscaped(story.page_part(ctx.lang, || story_section(&ctx, &story.story).into_string())))
-    };
-    let mut response = ctx.render_status(StatusCode::OK, &title, body);
-    response.headers_mut().insert(
-        header::VARY,
-        header::HeaderValue::from_static("Accept, Accept-Language"),
-    );
-    response
 }
 
 fn region_name(ctx: &Ctx, code: &str) -> String {

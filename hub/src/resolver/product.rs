@@ -58,14 +58,9 @@ pub async fn resolve_product(
     query: web::Query<ResolveQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let gtin = gtin14(&gtin).map_err(bad_link)?;
-    let link_type = query
-        .link_type
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty());
     let product = find(&state, gtin).await?;
     let anchor = product.anchor();
-    match link_type {
+    match query.link_type() {
         Some("linkset" | "all") => linkset::response(&state, &anchor),
         Some(t) => linkset::redirect(&state, &anchor, t),
         None => match negotiate(

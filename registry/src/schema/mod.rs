@@ -1,6 +1,9 @@
 //! The tables, as diesel sees them: one portable description for both backends. A test in
 //! `db` loads every column of every table on both databases, so this cannot drift from the
-//! migrations unnoticed.
+//! migrations unnoticed. The EPCIS tables are in `events.rs`, re-exported here.
+
+mod events;
+pub use events::*;
 
 diesel::table! {
     departments (id) {
@@ -225,115 +228,6 @@ diesel::joinable!(sites -> enterprises (enterprise_id));
 diesel::joinable!(licences -> enterprises (enterprise_id));
 diesel::joinable!(products -> enterprises (enterprise_id));
 diesel::joinable!(batches -> products (product_id));
-
-diesel::table! {
-    capture_jobs (id) {
-        id -> BigInt,
-        created_at -> Timestamp,
-        created_by -> Nullable<BigInt>,
-        enterprise_id -> Nullable<BigInt>,
-        format -> Text,
-        status -> Text,
-        event_count -> BigInt,
-        stored_count -> BigInt,
-        duplicate_count -> BigInt,
-        error -> Nullable<Text>,
-        finished_at -> Nullable<Timestamp>,
-        flagged -> Nullable<Text>,
-    }
-}
-
-diesel::table! {
-    epcis_events (id) {
-        id -> BigInt,
-        event_id -> Nullable<Text>,
-        event_hash -> Text,
-        declares_error -> Bool,
-        event_type -> Text,
-        event_time -> Timestamp,
-        event_tz_offset -> Text,
-        record_time -> Timestamp,
-        action -> Nullable<Text>,
-        biz_step -> Nullable<Text>,
-        disposition -> Nullable<Text>,
-        read_point -> Nullable<Text>,
-        biz_location -> Nullable<Text>,
-        company_prefix -> Text,
-        capture_job_id -> BigInt,
-        body -> Text,
-        body_zstd -> Nullable<Binary>,
-    }
-}
-
-diesel::table! {
-    lineage_nodes (id) {
-        id -> BigInt,
-        identifier -> Text,
-        company_prefix -> Text,
-    }
-}
-
-diesel::table! {
-    epcis_event_nodes (event_row_id, node_id, role) {
-        event_row_id -> BigInt,
-        node_id -> BigInt,
-        role -> Text,
-        company_prefix -> Text,
-    }
-}
-
-diesel::table! {
-    lineage_edges (from_node, to_node, kind, event_row_id) {
-        from_node -> BigInt,
-        to_node -> BigInt,
-        kind -> Text,
-        event_row_id -> BigInt,
-        valid_from -> Timestamp,
-        valid_to -> Nullable<Timestamp>,
-        company_prefix -> Text,
-    }
-}
-
-diesel::table! {
-    capture_job_warnings (capture_job_id) {
-        capture_job_id -> BigInt,
-        warning_count -> BigInt,
-        warnings -> Text,
-    }
-}
-
-diesel::table! {
-    epcis_event_aliases (event_id) {
-        event_id -> Text,
-        event_row_id -> BigInt,
-        capture_job_id -> BigInt,
-        company_prefix -> Text,
-    }
-}
-
-diesel::table! {
-    capture_job_duplicates (capture_job_id) {
-        capture_job_id -> BigInt,
-        duplicates -> Text,
-    }
-}
-
-diesel::table! {
-    epcis_named_queries (id) {
-        id -> BigInt,
-        owner_id -> BigInt,
-        name -> Text,
-        query -> Text,
-        created_at -> Timestamp,
-    }
-}
-
-diesel::joinable!(epcis_events -> capture_jobs (capture_job_id));
-diesel::joinable!(capture_job_duplicates -> capture_jobs (capture_job_id));
-diesel::joinable!(capture_job_warnings -> capture_jobs (capture_job_id));
-diesel::joinable!(epcis_event_nodes -> epcis_events (event_row_id));
-diesel::joinable!(epcis_event_nodes -> lineage_nodes (node_id));
-diesel::joinable!(lineage_edges -> epcis_events (event_row_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     departments,
