@@ -29,6 +29,8 @@ pub struct Core {
     pub audit_key: AuditKey,
     /// The hidden-code keys of stamps (`None` only if `[stamps]` failed validation).
     pub stamp_keys: Option<Arc<HiddenCodeKeyRing>>,
+    /// Seals the signature tokens of EPCIS subscriptions (`ops::epcis_subscriptions`).
+    pub subscription_key: SecretKey,
 }
 
 impl Core {
@@ -46,6 +48,7 @@ impl Core {
             config: Arc::new(config),
             audit_key: AuditKey::from_secret(secret),
             stamp_keys,
+            subscription_key: secret.derive("epcis.subscription-token"),
         }
     }
 

@@ -151,7 +151,7 @@ pub fn declare(t: &mut RouteTable) {
         .api(M::GET, "/epcis/events", EPCIS_READ, api::epcis::query)
         .api(M::GET, "/epcis/events/{eventID}", EPCIS_READ, api::epcis::query::event);
     {
-        use api::epcis::{discovery as d, queries as q};
+        use api::epcis::{discovery as d, queries as q, subscriptions as s};
         t.api(M::GET, "/epcis/eventTypes", EPCIS_READ, d::event_types)
             .api(M::GET, "/epcis/eventTypes/{value}/events", EPCIS_READ, d::event_type_events)
             .api(M::GET, "/epcis/epcs", EPCIS_READ, d::epcs)
@@ -170,6 +170,10 @@ pub fn declare(t: &mut RouteTable) {
             .api(M::GET, "/epcis/queries/{name}", EPCIS_READ, q::one)
             .api(M::DELETE, "/epcis/queries/{name}", EPCIS_READ, q::delete)
             .api(M::GET, "/epcis/queries/{name}/events", EPCIS_READ, q::events)
+            .api(M::POST, "/epcis/queries/{name}/subscriptions", EPCIS_READ, s::create)
+            .api(M::GET, "/epcis/queries/{name}/subscriptions", EPCIS_READ, s::list)
+            .api(M::GET, "/epcis/queries/{name}/subscriptions/{id}", EPCIS_READ, s::one)
+            .api(M::DELETE, "/epcis/queries/{name}/subscriptions/{id}", EPCIS_READ, s::delete)
             .options_under("/epcis/");
     }
 

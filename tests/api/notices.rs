@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
 
 use std::collections::HashSet;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use diesel::prelude::*;
 use hub::config::{Config, MailTls};
@@ -17,7 +17,7 @@ use registry::notices::EMAIL_JOB;
 use registry::schema::{departments, outbox};
 use serde_json::json;
 use tracehub_tests::smtp::SmtpServer;
-use tracehub_tests::{TestApp, body};
+use tracehub_tests::{TestApp, body, wait_until};
 
 fn with_mail(port: u16) -> impl FnOnce(&mut Config) {
     move |c: &mut Config| {
@@ -78,15 +78,6 @@ fn raise(app: &TestApp, n: u32) {
             )
         })
         .unwrap();
-}
-
-#[track_caller]
-fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !done() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 /// (status, attempts, last_error) of every e-mail job.

@@ -1,7 +1,7 @@
 //! EPCIS over HTTP: eventID aliases (`aliases`), the query (`query`) and its further parameters
 //! (`params`), the binding's resources: discovery, named queries, headers (`rest`), the capture
-//! policy (`policy`) and the conformance corpus (`corpus`), with their shared helpers
-//! (`common`).
+//! policy (`policy`), subscriptions (`subscriptions`) and the conformance corpus (`corpus`),
+//! with their shared helpers (`common`).
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
 
@@ -15,3 +15,4 @@ mod params;
 mod policy;
 mod query;
 mod rest;
+mod subscriptions;

@@ -24,6 +24,7 @@ pub mod fixtures;
 pub mod portal;
 pub mod smtp;
 pub mod stamps;
+pub mod webhook;
 
 /// The password every fixture user gets.
 pub const PASSWORD: &str = "correct horse battery staple";
@@ -297,4 +298,17 @@ pub fn assert_error(response: Response, status: u16, code: &str) -> Value {
         "body: {json}"
     );
     json
+}
+
+/// Waits (up to 20 s) until `done`; fails the test naming `what` when it never is.
+#[track_caller]
+pub fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !done() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
 }

@@ -30,6 +30,7 @@
 
 pub mod fields;
 pub mod json;
+pub mod query;
 pub mod validate;
 pub mod xml;
 

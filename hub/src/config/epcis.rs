@@ -1,4 +1,4 @@
-//! The `[epcis]` section: the capture policy.
+//! The `[epcis]` section: the capture policy and subscription webhooks.
 
 use registry::events::policy::{CapturePolicy, UnregisteredGln};
 use serde::{Deserialize, Serialize};
@@ -12,6 +12,9 @@ pub struct EpcisConfig {
     /// the warning kept with the capture job and returned) or `reject` (422 naming the event
     /// and field, nothing written). Foreign prefixes (imports) count alike.
     pub unregistered_gln: UnregisteredGln,
+    /// Accept subscription webhooks over plain `http://` (default false: `https://` only; for
+    /// a receiver on a trusted network or a test).
+    pub webhook_plain_http: bool,
 }
 
 impl EpcisConfig {

@@ -1,8 +1,11 @@
 //! Background work: schedules that only enqueue (one job per slot across all replicas, by the
 //! outbox's dedupe key), and a worker that claims outbox jobs and does them: the audit-chain
-//! check, and notices (delivered into inboxes, then mailed one message per job: [`notices`]).
+//! check, notices (delivered into inboxes, then mailed one message per job: [`notices`]) and
+//! EPCIS subscriptions (runs and webhook deliveries: [`subscriptions`]). The scheduler also
+//! enqueues the slots of scheduled subscriptions as they come.
 
 mod notices;
+pub mod subscriptions;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -10,6 +13,7 @@ use std::thread::JoinHandle;
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Utc};
+use registry::events::subscriptions::{DELIVER_JOB, RUN_JOB, STREAM_JOB};
 use registry::notices::{EMAIL_JOB, NOTICE_JOB};
 use registry::outbox::{self, NewJob};
 use serde_json::json;
@@ -37,7 +41,7 @@ impl From<String> for Failure {
 
 /// The kinds this worker does: e-mails only when it can send them.
 fn kinds(mailer: Option<&Mailer>) -> Vec<&'static str> {
-    let mut kinds = vec![AUDIT_VERIFY, NOTICE_JOB];
+    let mut kinds = vec![AUDIT_VERIFY, NOTICE_JOB, STREAM_JOB, RUN_JOB, DELIVER_JOB];
     if mailer.is_some() {
         kinds.push(EMAIL_JOB);
     }
@@ -94,7 +98,7 @@ impl Background {
         let stop = Arc::new(AtomicBool::new(false));
         let mut threads = Vec::new();
         let planned = schedules(state);
-        if !planned.is_empty() {
+        {
             let (state, stop) = (state.clone(), Arc::clone(&stop));
             threads.push(std::thread::spawn(move || {
                 run_scheduler(&state, planned, &stop);
@@ -136,6 +140,9 @@ fn run_scheduler(state: &AppState, planned: Vec<Schedule>, stop: &AtomicBool) {
         .map(|s| s.cron.after(&state.db.clock().now_utc()).next())
         .collect();
     while pause(stop, StdDuration::from_millis(200)) {
+        if let Err(e) = enqueue_subscription_runs(state) {
+            tracing::warn!(error = %e, "cannot enqueue subscription runs; will retry");
+        }
         let now = state.db.clock().now_utc();
         for (schedule, slot) in planned.iter().zip(next.iter_mut()) {
             let Some(due) = *slot else { continue };
@@ -164,14 +171,32 @@ fn run_scheduler(state: &AppState, planned: Vec<Schedule>, stop: &AtomicBool) {
     }
 }
 
+/// Enqueues the runs of scheduled subscriptions whose slot has come (a read when none has).
+fn enqueue_subscription_runs(state: &AppState) -> registry::Result<()> {
+    use registry::events::subscriptions::{any_due, enqueue_due};
+    if any_due(&mut *state.db.conn()?, state.now())? {
+        state
+            .db
+            .transaction(|conn| enqueue_due(conn, state.now()))?;
+    }
+    Ok(())
+}
+
 fn run_worker(state: &AppState, stop: &AtomicBool) {
     let idle = StdDuration::from_millis(state.config.jobs.poll_interval_ms);
     let mailer = mailer(state);
     let kinds = kinds(mailer.as_ref());
+    let http = match subscriptions::client() {
+        Ok(http) => http,
+        Err(e) => {
+            tracing::error!(error = %e, "no worker");
+            return;
+        }
+    };
     while !stop.load(Ordering::SeqCst) {
         match outbox::claim(&state.db, &kinds, chrono::Duration::minutes(LEASE_MINUTES)) {
             Ok(Some(job)) => {
-                let outcome = perform(state, mailer.as_ref(), &job);
+                let outcome = perform(state, mailer.as_ref(), &http, &job);
                 let recorded = match outcome {
                     Ok(()) => outbox::complete(&state.db, job.id),
                     Err(Failure::Retry(reason)) => {
@@ -204,8 +229,16 @@ fn run_worker(state: &AppState, stop: &AtomicBool) {
 
 /// Does one job. A failure is recorded on the job: retried with back-off until it is dead, or
 /// dead at once.
-fn perform(state: &AppState, mailer: Option<&Mailer>, job: &outbox::Job) -> Result<(), Failure> {
+fn perform(
+    state: &AppState,
+    mailer: Option<&Mailer>,
+    http: &reqwest::blocking::Client,
+    job: &outbox::Job,
+) -> Result<(), Failure> {
     match job.kind.as_str() {
+        STREAM_JOB => subscriptions::stream(state),
+        RUN_JOB => subscriptions::scheduled(state, job),
+        DELIVER_JOB => subscriptions::deliver(state, http, job),
         NOTICE_JOB => notices::deliver(state, job),
         EMAIL_JOB => match mailer {
             Some(mailer) => notices::send_email(mailer, job),

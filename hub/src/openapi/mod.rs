@@ -34,6 +34,8 @@ use crate::api;
         api::epcis::discovery::dispositions, api::epcis::discovery::disposition_events,
         api::epcis::queries::create, api::epcis::queries::list, api::epcis::queries::one,
         api::epcis::queries::delete, api::epcis::queries::events,
+        api::epcis::subscriptions::create, api::epcis::subscriptions::list,
+        api::epcis::subscriptions::one, api::epcis::subscriptions::delete,
         api::filings::list_sites, api::filings::add_site, api::filings::list_products,
         api::filings::create_product, api::filings::list_batches, api::filings::create_batch,
         api::notices::list, api::notices::read, api::notices::set_locale,

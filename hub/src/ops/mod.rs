@@ -24,6 +24,7 @@ pub mod documents;
 pub mod enterprises;
 pub mod epcis;
 pub mod epcis_queries;
+pub mod epcis_subscriptions;
 pub mod filings;
 pub mod import;
 pub mod notices;

@@ -46,6 +46,7 @@ pub mod profile;
 pub mod query;
 pub mod recall;
 pub mod store;
+pub mod subscriptions;
 pub mod trace;
 
 use crate::epcis::{Event, IdRole};

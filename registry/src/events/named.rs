@@ -100,6 +100,15 @@ pub fn find(conn: &mut DbConn, owner: i64, name: &str) -> Result<Option<NamedQue
         .optional()?)
 }
 
+/// A query by row id (a subscription's), if it still exists.
+pub fn by_id(conn: &mut DbConn, id: i64) -> Result<Option<NamedQuery>> {
+    Ok(epcis_named_queries::table
+        .find(id)
+        .select(NamedQuery::as_select())
+        .first(conn)
+        .optional()?)
+}
+
 /// `owner`'s queries, by name.
 pub fn list(conn: &mut DbConn, owner: i64) -> Result<Vec<NamedQuery>> {
     Ok(epcis_named_queries::table
@@ -109,11 +118,12 @@ pub fn list(conn: &mut DbConn, owner: i64) -> Result<Vec<NamedQuery>> {
         .load(conn)?)
 }
 
-/// Deletes `owner`'s query `name`; 404 when there is none.
+/// Deletes `owner`'s query `name` and its subscriptions; 404 when there is none.
 pub fn delete(conn: &mut DbConn, owner: i64, name: &str) -> Result<NamedQuery> {
     let found = find(conn, owner, name)?.ok_or(RegistryError::NotFound {
         entity: "named query",
     })?;
+    super::subscriptions::delete_for_query(conn, found.id)?;
     diesel::delete(epcis_named_queries::table.find(found.id)).execute(conn)?;
     Ok(found)
 }

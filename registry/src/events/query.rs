@@ -68,6 +68,8 @@ pub struct EventQuery {
     pub matches: Vec<IdMatch>,
     /// Only events captured by this enterprise's users.
     pub captured_by_enterprise: Option<i64>,
+    /// Only events stored by these capture jobs (a subscription's new captures).
+    pub capture_jobs: Vec<i64>,
     /// Only events this scope reads ([`super::policy::read_scope`]).
     pub scope: Option<super::policy::ReadScope>,
     /// Filters evaluated on the decoded body (see the module documentation).
@@ -345,6 +347,9 @@ fn columns<'a>(conn: &DbConn, q: &'a EventQuery) -> Boxed<'a> {
     }
     if let Some(t) = q.lt_record_time {
         query = query.filter(epcis_events::record_time.lt(t));
+    }
+    if !q.capture_jobs.is_empty() {
+        query = query.filter(epcis_events::capture_job_id.eq_any(q.capture_jobs.clone()));
     }
     if !q.actions.is_empty() {
         query = query.filter(epcis_events::action.eq_any(q.actions.clone()));

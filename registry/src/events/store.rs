@@ -249,6 +249,9 @@ pub fn capture_joined(
     for chunk in fresh.chunks(EVENT_CHUNK) {
         insert_events(conn, &prepared.events, chunk, job_id, now)?;
     }
+    if stored > 0 {
+        super::subscriptions::note_capture(conn, now, job_id)?;
+    }
     let written: HashSet<usize> = fresh.iter().map(|p| p.index).collect();
     let dups: Vec<Candidate<'_>> = prepared
         .hashes

@@ -1,4 +1,5 @@
-//! The EPCIS tables: capture jobs, events, their nodes and lineage, aliases and named queries.
+//! The EPCIS tables: capture jobs, events, their nodes and lineage, aliases, named queries and
+//! their subscriptions.
 
 diesel::table! {
     capture_jobs (id) {
@@ -102,6 +103,34 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    epcis_subscriptions (id) {
+        id -> BigInt,
+        subscription_id -> Text,
+        owner_id -> BigInt,
+        query_id -> BigInt,
+        dest -> Text,
+        signature_token -> Nullable<Text>,
+        report_if_empty -> Bool,
+        stream -> Bool,
+        schedule -> Nullable<Text>,
+        cron -> Nullable<Text>,
+        next_run_at -> Nullable<Timestamp>,
+        initial_record_time -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        last_notified_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    epcis_subscription_backlog (subscription_id, capture_job_id) {
+        subscription_id -> BigInt,
+        capture_job_id -> BigInt,
+    }
+}
+
+diesel::joinable!(epcis_subscriptions -> epcis_named_queries (query_id));
+diesel::joinable!(epcis_subscription_backlog -> epcis_subscriptions (subscription_id));
 diesel::joinable!(epcis_events -> capture_jobs (capture_job_id));
 diesel::joinable!(capture_job_duplicates -> capture_jobs (capture_job_id));
 diesel::joinable!(capture_job_warnings -> capture_jobs (capture_job_id));

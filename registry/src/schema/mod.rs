@@ -253,6 +253,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     epcis_events,
     epcis_event_aliases,
     epcis_named_queries,
+    epcis_subscriptions,
+    epcis_subscription_backlog,
     lineage_nodes,
     epcis_event_nodes,
     lineage_edges,

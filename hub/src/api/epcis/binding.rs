@@ -3,7 +3,7 @@
 //! (events per capture, [`CAPTURE_LIMIT`], enforced by the capture handlers) and
 //! `GS1-EPCIS-Capture-File-Size-Limit` (the body limit, `server.body_limit_bytes`). A request's
 //! `GS1-Extensions` (`prefix=namespace, ...`) declares the prefixes its extension query
-//! parameters use (`super::params`). `OPTIONS` on the resources is the route table's
+//! parameters use (`adapters::epcis::query`). `OPTIONS` on the resources is the route table's
 //! (`RouteTable::options_under`).
 //!
 //! Version negotiation: a request may name the version it speaks (`GS1-EPCIS-Version`,

@@ -13,10 +13,10 @@ use registry::events::discovery::{EPC_ROLES, Resource, values};
 use registry::events::policy::read_scope;
 use serde::Deserialize;
 
-use super::params::{DEFAULT_PER_PAGE, MAX_PER_PAGE, bad, ids, parse, vocab};
 use super::query::{answer, extensions, segment};
 use crate::app::{AppState, Auth};
 use crate::error::{ApiError, blocking};
+use adapters::epcis::query::{DEFAULT_PER_PAGE, MAX_PER_PAGE, bad, ids, parse, vocab};
 
 /// The JSON-LD context of the binding's answers.
 pub const CONTEXT: &str = "https://ref.gs1.org/standards/epcis/epcis-context.jsonld";
@@ -54,7 +54,8 @@ fn read_list_params(req: &HttpRequest) -> Result<(i64, Option<String>), ApiError
         return Err(bad(
             "perPage",
             format!("must be a whole number from 1 to {MAX_PER_PAGE}"),
-        ));
+        )
+        .into());
     }
     let after = match params.nextPageToken {
         None => None,
@@ -123,7 +124,7 @@ async fn events_of(
             let t = EventType::parse(&value)
                 .ok_or_else(|| bad(field, format!("{value:?} is not an EPCIS event type")))?;
             if !q.event_types.is_empty() && !q.event_types.iter().any(|x| x == t.as_str()) {
-                return Err(bad("eventType", "leaves out the event type of the path"));
+                return Err(bad("eventType", "leaves out the event type of the path").into());
             }
             q.event_types = vec![t.as_str().to_owned()];
         }

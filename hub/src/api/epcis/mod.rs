@@ -1,7 +1,7 @@
 //! The EPCIS 2.0 REST binding: capture (`POST /epcis/capture`, `POST /epcis/events`), capture
-//! jobs (`GET /epcis/capture/{id}`), the event query (`GET /epcis/events`, [`query`],
-//! [`params`]), the discovery resources ([`discovery`]), named queries ([`queries`]) and the
-//! binding's headers ([`binding`]). Subscriptions are not implemented yet.
+//! jobs (`GET /epcis/capture/{id}`), the event query (`GET /epcis/events`, [`query`], its
+//! parameters read by `adapters::epcis::query`), the discovery resources ([`discovery`]), named queries ([`queries`]), their
+//! subscriptions ([`subscriptions`]) and the binding's headers ([`binding`]).
 //!
 //! Who captures and reads what is the capture policy (`registry::events::policy`): an
 //! enterprise captures events at its own sites about its own products or objects it received, a
@@ -10,9 +10,9 @@
 
 pub mod binding;
 pub mod discovery;
-pub mod params;
 pub mod queries;
 pub mod query;
+pub mod subscriptions;
 
 pub use query::{QueryParams, query};
 

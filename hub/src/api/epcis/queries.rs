@@ -13,12 +13,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::discovery::CONTEXT;
-use super::params::{parse, parse_pairs};
 use super::query::{answer, extensions};
 use crate::api::Json;
 use crate::app::{AppState, Auth};
 use crate::error::{ApiError, blocking};
 use crate::ops::{self, Caller};
+use adapters::epcis::query::{pairs_of, parse, parse_pairs};
 
 /// A named query to save.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -66,40 +66,6 @@ fn saved(q: NamedQuery) -> Result<SavedQuery, ApiError> {
     })
 }
 
-/// A query object's parameters as query-string pairs: lists joined by `|`, numbers and
-/// booleans written out; `@context` left out. A nested object is refused naming its key.
-pub fn pairs_of(query: &Map<String, Value>) -> Result<Vec<(String, String)>, ApiError> {
-    let field = |k: &str| format!("query.{k}");
-    let scalar = |k: &str, v: &Value| -> Result<String, ApiError> {
-        match v {
-            Value::String(s) => Ok(s.clone()),
-            Value::Number(n) => Ok(n.to_string()),
-            Value::Bool(b) => Ok(b.to_string()),
-            _ => Err(ApiError::new(
-                Code::InvalidQuery,
-                format!("{k}: a value is a string, a number, a boolean or a list of them"),
-            )
-            .with_field(field(k))),
-        }
-    };
-    let mut out = Vec::with_capacity(query.len());
-    for (k, v) in query {
-        if k == "@context" {
-            continue;
-        }
-        let value = match v {
-            Value::Array(items) => items
-                .iter()
-                .map(|i| scalar(k, i))
-                .collect::<Result<Vec<_>, _>>()?
-                .join("|"),
-            other => scalar(k, other)?,
-        };
-        out.push((k.clone(), value));
-    }
-    Ok(out)
-}
-
 /// Saves a named query for the caller. The query is read as `GET /epcis/events` reads its
 /// parameters: a malformed or unknown parameter is 400 naming it, and nothing is saved.
 #[utoipa::path(post, path = "/epcis/queries", tag = "epcis", request_body = NewQuery,
@@ -116,6 +82,7 @@ pub async fn create(
     named::check_name(&body.name)?;
     let pairs = pairs_of(&body.query)?;
     parse_pairs(pairs, &extensions(&req)).map_err(|e| {
+        let e = ApiError::from(e);
         let field = e.field().map(|f| format!("query.{f}"));
         match field {
             Some(f) => e.with_field(f),

@@ -9,9 +9,9 @@ use registry::events::{EventQuery, exceeds, query_events};
 use reports::epcis::{json::JsonEpcisWriter, xml::XmlEpcisWriter};
 
 use super::super::{ApiError, blocking};
-use super::params::{Extensions, MAX_PER_PAGE, Parsed, parse};
 use crate::app::AppState;
 use crate::app::Auth;
+use adapters::epcis::query::{Extensions, MAX_PER_PAGE, Parsed, parse};
 
 /// The query parameters (for the OpenAPI document; the handler reads the raw query string so
 /// that an unknown parameter is refused by name). List values are separated by `|`.

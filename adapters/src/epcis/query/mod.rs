@@ -1,6 +1,8 @@
-//! Reading the query parameters of `GET /epcis/events` (and of named queries) into an
-//! [`EventQuery`]: the parameters on stored columns here, the others (quantities, sensor
-//! reports, error declarations, extensions, order and counts) in [`more`].
+//! The EPCIS SimpleEventQuery read from its parameters (`GET /epcis/events`, named queries and
+//! their subscriptions) into an [`EventQuery`]: the parameters on stored columns here, the
+//! others (quantities, sensor reports, error declarations, extensions, order and counts) in
+//! [`more`]. Errors name the parameter at fault (`Code::InvalidQuery`,
+//! `Code::UnknownQueryParameter`).
 
 use chrono::{DateTime, NaiveDateTime};
 use registry::epcis::EventType;
@@ -11,7 +13,7 @@ use registry::ids::epc::{self, Canonical};
 
 pub use more::{Extensions, Rest};
 
-use super::super::ApiError;
+use registry::error::RegistryError;
 
 mod more;
 
@@ -31,25 +33,25 @@ pub struct Parsed {
     pub max_event_count: Option<i64>,
 }
 
-pub(super) fn bad(field: &str, message: impl Into<String>) -> ApiError {
-    ApiError::new(Code::InvalidQuery, format!("{field}: {}", message.into())).with_field(field)
+pub fn bad(field: &str, message: impl Into<String>) -> RegistryError {
+    RegistryError::invalid(Code::InvalidQuery, field, message)
 }
 
-pub(super) fn list(v: &str) -> Vec<&str> {
+pub fn list(v: &str) -> Vec<&str> {
     v.split('|')
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .collect()
 }
 
-pub(super) fn time(field: &str, v: &str) -> Result<NaiveDateTime, ApiError> {
+pub fn time(field: &str, v: &str) -> Result<NaiveDateTime, RegistryError> {
     // A `+` left unescaped in a query string arrives as a space.
     DateTime::parse_from_rfc3339(&v.trim().replace(' ', "+"))
         .map(|t| t.naive_utc())
         .map_err(|e| bad(field, format!("{v:?} is not an RFC 3339 time: {e}")))
 }
 
-pub(super) fn ids(field: &str, v: &str) -> Result<Vec<String>, ApiError> {
+pub fn ids(field: &str, v: &str) -> Result<Vec<String>, RegistryError> {
     list(v)
         .into_iter()
         .map(|s| match epc::canonicalize(s) {
@@ -60,7 +62,7 @@ pub(super) fn ids(field: &str, v: &str) -> Result<Vec<String>, ApiError> {
         .collect()
 }
 
-pub(super) fn vocab(field: &str, voc: Vocab, v: &str) -> Result<Vec<String>, ApiError> {
+pub fn vocab(field: &str, voc: Vocab, v: &str) -> Result<Vec<String>, RegistryError> {
     list(v)
         .into_iter()
         .map(|s| cbv::normalize(voc, s).map_err(|e| bad(field, e.to_string())))
@@ -87,11 +89,48 @@ fn typed(k: &str) -> Option<(&'static str, Vocab, &str)> {
     })
 }
 
+/// A query object's parameters (a named query as saved: `{"eventType": ["ObjectEvent"],
+/// "GE_quantity": 1}`) as query-string pairs: lists joined by `|`, numbers and booleans written
+/// out; `@context` left out. A nested object is refused naming its key (`query.<key>`).
+pub fn pairs_of(
+    query: &serde_json::Map<String, serde_json::Value>,
+) -> Result<Vec<(String, String)>, RegistryError> {
+    use serde_json::Value;
+    let scalar = |k: &str, v: &Value| -> Result<String, RegistryError> {
+        match v {
+            Value::String(s) => Ok(s.clone()),
+            Value::Number(n) => Ok(n.to_string()),
+            Value::Bool(b) => Ok(b.to_string()),
+            _ => Err(RegistryError::invalid(
+                Code::InvalidQuery,
+                format!("query.{k}"),
+                "a value is a string, a number, a boolean or a list of them",
+            )),
+        }
+    };
+    let mut out = Vec::with_capacity(query.len());
+    for (k, v) in query {
+        if k == "@context" {
+            continue;
+        }
+        let value = match v {
+            Value::Array(items) => items
+                .iter()
+                .map(|i| scalar(k, i))
+                .collect::<Result<Vec<_>, _>>()?
+                .join("|"),
+            other => scalar(k, other)?,
+        };
+        out.push((k.clone(), value));
+    }
+    Ok(out)
+}
+
 /// Reads the query string into a [`Parsed`] query; unknown or repeated parameters are refused.
 /// `extensions` are the prefixes the request declared (`GS1-Extensions`).
-pub fn parse(raw: &str, extensions: &Extensions) -> Result<Parsed, ApiError> {
+pub fn parse(raw: &str, extensions: &Extensions) -> Result<Parsed, RegistryError> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw)
-        .map_err(|e| ApiError::new(Code::InvalidQuery, e.to_string()))?;
+        .map_err(|e| RegistryError::invalid(Code::InvalidQuery, "query", e.to_string()))?;
     parse_pairs(pairs, extensions)
 }
 
@@ -99,7 +138,7 @@ pub fn parse(raw: &str, extensions: &Extensions) -> Result<Parsed, ApiError> {
 pub fn parse_pairs(
     pairs: Vec<(String, String)>,
     extensions: &Extensions,
-) -> Result<Parsed, ApiError> {
+) -> Result<Parsed, RegistryError> {
     let mut q = EventQuery {
         limit: DEFAULT_PER_PAGE,
         ..EventQuery::default()
@@ -111,7 +150,7 @@ pub fn parse_pairs(
             return Err(bad(k, "given more than once (separate values with |)"));
         }
         seen.push(k);
-        let m = |roles: &[&'static str]| -> Result<IdMatch, ApiError> {
+        let m = |roles: &[&'static str]| -> Result<IdMatch, RegistryError> {
             let (patterns, exact): (Vec<&str>, Vec<&str>) = list(v)
                 .into_iter()
                 .partition(|s| s.starts_with("urn:epc:idpat:"));
@@ -196,11 +235,11 @@ pub fn parse_pairs(
             "nextPageToken" => q.after = Some(PageToken::decode(v.trim())?),
             _ => {
                 if !more::parameter(&mut q, &mut rest, k, v, extensions)? {
-                    return Err(ApiError::new(
+                    return Err(RegistryError::invalid(
                         Code::UnknownQueryParameter,
-                        format!("{k} is not a query parameter of this endpoint"),
-                    )
-                    .with_field(k.clone()));
+                        k,
+                        "not a query parameter of this endpoint",
+                    ));
                 }
             }
         }

@@ -18,7 +18,7 @@ use registry::events::EventQuery;
 use registry::events::filter::{Area, BodyFilter, Cmp, FieldName, Scalar, SensorCond, SensorField};
 
 use super::{bad, list, time, vocab};
-use crate::error::ApiError;
+use registry::error::RegistryError;
 
 /// Prefixes declared by a request's `GS1-Extensions` header: `prefix=namespace`, comma
 /// separated.
@@ -62,7 +62,7 @@ pub fn parameter(
     k: &str,
     v: &str,
     extensions: &Extensions,
-) -> Result<bool, ApiError> {
+) -> Result<bool, RegistryError> {
     let filter = |f: BodyFilter, q: &mut EventQuery| {
         q.body_filters.push(f);
         Ok(true)
@@ -116,13 +116,11 @@ pub fn parameter(
         _ => {}
     }
     if k.starts_with("WD_") || k.starts_with("HASATTR_") || k.starts_with("EQ_ATTR_") {
-        return Err(ApiError::new(
+        return Err(RegistryError::invalid(
             Code::UnknownQueryParameter,
-            format!(
-                "{k}: the hub keeps no master data (location hierarchies, attributes) to answer it"
-            ),
-        )
-        .with_field(k));
+            k,
+            "the hub keeps no master data (location hierarchies, attributes) to answer it",
+        ));
     }
     let Some((cmp, name)) = split_cmp(k) else {
         return Ok(false);
@@ -141,7 +139,7 @@ pub fn parameter(
 }
 
 /// Turns what was gathered into filters; the `maxEventCount`, if any.
-pub fn finish(q: &mut EventQuery, rest: Rest) -> Result<Option<i64>, ApiError> {
+pub fn finish(q: &mut EventQuery, rest: Rest) -> Result<Option<i64>, RegistryError> {
     if !rest.sensor.is_empty() {
         q.body_filters.push(BodyFilter::Sensor(rest.sensor));
     }
@@ -161,7 +159,7 @@ fn strings(v: &str) -> Vec<String> {
     list(v).into_iter().map(str::to_owned).collect()
 }
 
-fn positive(k: &str, v: &str) -> Result<i64, ApiError> {
+fn positive(k: &str, v: &str) -> Result<i64, RegistryError> {
     v.trim()
         .parse::<i64>()
         .ok()
@@ -198,7 +196,7 @@ fn with_uom(name: &str) -> (&str, Option<String>) {
     }
 }
 
-fn number(k: &str, v: &str) -> Result<f64, ApiError> {
+fn number(k: &str, v: &str) -> Result<f64, RegistryError> {
     v.trim()
         .parse::<f64>()
         .ok()
@@ -211,7 +209,7 @@ fn quantity(
     cmp: Option<Cmp>,
     name: &str,
     v: &str,
-) -> Result<Option<BodyFilter>, ApiError> {
+) -> Result<Option<BodyFilter>, RegistryError> {
     let (base, uom) = with_uom(name);
     match (base, cmp) {
         ("quantity", Some(cmp)) => Ok(Some(BodyFilter::Quantity {
@@ -223,7 +221,12 @@ fn quantity(
     }
 }
 
-fn sensor(k: &str, cmp: Option<Cmp>, name: &str, v: &str) -> Result<Option<SensorCond>, ApiError> {
+fn sensor(
+    k: &str,
+    cmp: Option<Cmp>,
+    name: &str,
+    v: &str,
+) -> Result<Option<SensorCond>, RegistryError> {
     let (base, uom) = with_uom(name);
     let (Some(cmp), Some(field)) = (cmp, SensorField::parse(base)) else {
         return Ok(None);
@@ -264,7 +267,7 @@ fn extension(
     name: &str,
     v: &str,
     extensions: &Extensions,
-) -> Result<Option<BodyFilter>, ApiError> {
+) -> Result<Option<BodyFilter>, RegistryError> {
     let (inner, name) = match name.strip_prefix("INNER_") {
         Some(n) => (true, n),
         None => (false, name),

@@ -1,0 +1,2 @@
+DROP TABLE epcis_subscription_backlog;
+DROP TABLE epcis_subscriptions;
