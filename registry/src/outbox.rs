@@ -223,6 +223,24 @@ pub fn give_up(db: &Db, id: i64, error: &str) -> Result<()> {
     })
 }
 
+/// Jobs of `kinds` not finished yet (queued or running).
+pub fn pending(conn: &mut DbConn, kinds: &[&str]) -> Result<i64> {
+    Ok(outbox::table
+        .filter(outbox::kind.eq_any(kinds))
+        .filter(outbox::status.eq_any(["queued", "running"]))
+        .count()
+        .get_result(conn)?)
+}
+
+/// Jobs of `kinds` given up as dead.
+pub fn dead(conn: &mut DbConn, kinds: &[&str]) -> Result<i64> {
+    Ok(outbox::table
+        .filter(outbox::kind.eq_any(kinds))
+        .filter(outbox::status.eq("dead"))
+        .count()
+        .get_result(conn)?)
+}
+
 /// A job by id.
 pub fn find(conn: &mut DbConn, id: i64) -> Result<Job> {
     outbox::table

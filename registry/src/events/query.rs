@@ -360,11 +360,24 @@ fn columns<'a>(conn: &DbConn, q: &'a EventQuery) -> Boxed<'a> {
     if !q.dispositions.is_empty() {
         query = query.filter(epcis_events::disposition.eq_any(q.dispositions.clone()));
     }
-    if !q.read_points.is_empty() {
-        query = query.filter(epcis_events::read_point.eq_any(q.read_points.clone()));
-    }
-    if !q.biz_locations.is_empty() {
-        query = query.filter(epcis_events::biz_location.eq_any(q.biz_locations.clone()));
+    // Places through the identifier index: the events at a site are found from the site, not
+    // by walking every event in time order until a page is full (which, for a site with no
+    // events in the reader's scope, walked them all).
+    for (role, places) in [
+        ("readPoint", &q.read_points),
+        ("bizLocation", &q.biz_locations),
+    ] {
+        if places.is_empty() {
+            continue;
+        }
+        let named = lineage_nodes::table
+            .filter(lineage_nodes::identifier.eq_any(places.clone()))
+            .select(lineage_nodes::id);
+        let rows = epcis_event_nodes::table
+            .filter(epcis_event_nodes::role.eq(role))
+            .filter(epcis_event_nodes::node_id.eq_any(named))
+            .select(epcis_event_nodes::event_row_id);
+        query = query.filter(epcis_events::id.eq_any(rows));
     }
     let postgres = matches!(conn, DbConn::Pg(_));
     for m in &q.matches {

@@ -1,11 +1,13 @@
 //! `hub bench ...`: the benchmarks behind BENCHMARKS.md, rerunnable by anyone (build with
 //! `--release`). `search`: enterprise search and bulk import; `capture` and `recall`: EPCIS;
-//! `resolver-data`: stamps for the resolver benchmark.
+//! `resolver-data`: stamps for the resolver benchmark; `subscriptions`: the fan-out of EPCIS
+//! subscriptions to a webhook.
 
 mod events;
 mod resolver;
 mod search;
 mod stamps;
+mod subscriptions;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -94,6 +96,16 @@ pub enum BenchCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// EPCIS subscription fan-out on the configured (fresh) database: stream subscriptions to
+    /// a webhook receiver in this process, then a capture of generated events.
+    Subscriptions {
+        /// How many subscriptions.
+        #[arg(long, default_value_t = 100)]
+        subscriptions: usize,
+        /// How many events to capture (1,000 per document).
+        #[arg(long, default_value_t = 100_000)]
+        events: usize,
+    },
 }
 
 /// Runs `hub bench`.
@@ -119,5 +131,9 @@ pub(super) fn bench(config: &Config, command: BenchCommand) -> anyhow::Result<Ex
         BenchCommand::ResolverData { stamps, lots, out } => {
             resolver::resolver_data(config, stamps, lots, &out)
         }
+        BenchCommand::Subscriptions {
+            subscriptions: n,
+            events,
+        } => subscriptions::subscriptions_bench(config, n, events),
     }
 }
