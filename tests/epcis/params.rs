@@ -191,11 +191,18 @@ fn quantities_errors_sensors_extensions_order_and_counts() {
         ),
         ("GT_ex:temp=warm", 400, "invalid_query", "GT_ex:temp"),
         ("EQ_colour=red", 400, "unknown_query_parameter", "EQ_colour"),
+        ("WD_bizLocation=x", 400, "invalid_query", "WD_bizLocation"),
         (
-            "WD_bizLocation=x",
+            "WD_readPoint=urn:epc:id:sgtin:0614141.107346.2017",
+            400,
+            "invalid_query",
+            "WD_readPoint",
+        ),
+        (
+            "HASATTR_bizLocation=urn:epcglobal:cbv:mda:sst",
             400,
             "unknown_query_parameter",
-            "WD_bizLocation",
+            "HASATTR_bizLocation",
         ),
     ] {
         let json = assert_error(get(query), status, code);
@@ -233,4 +240,50 @@ fn body_filters_scan_a_bounded_number_of_rows_per_page() {
     assert_eq!(job["stored_count"], budget + 1);
     let found = pages(&app, &admin, "GE_quantity=1000&perPage=5");
     assert_eq!(found, [vec![], vec!["050102".to_owned()]]);
+}
+
+/// `WD_bizLocation` and `WD_readPoint`: a GLN with its sub-locations (the same GLN with an
+/// extension), and no other GLN.
+#[test]
+fn within_descendants_of_a_location_are_its_sub_locations() {
+    let app = TestApp::spawn();
+    let admin = app.token("admin", Role::Admin);
+    let event = |hour: u32, place: &str| {
+        serde_json::json!({"type": "ObjectEvent", "eventTime": format!("2026-04-01T{hour:02}:00:00Z"),
+            "eventTimeZoneOffset": "+00:00", "epcList": ["urn:epc:id:sgtin:0614141.107346.2017"],
+            "action": "OBSERVE", "bizLocation": {"id": place}, "readPoint": {"id": place}})
+    };
+    let document = serde_json::json!({
+        "@context": [CONTEXT], "type": "EPCISDocument", "schemaVersion": "2.0",
+        "creationDate": "2026-04-01T00:00:00Z",
+        "epcisBody": {"eventList": [
+            event(8, "urn:epc:id:sgln:0614141.00777.0"),
+            event(9, "urn:epc:id:sgln:0614141.00777.shelf-1"),
+            event(10, "urn:epc:id:sgln:0614141.00778.0"),
+        ]}
+    });
+    captured(&app, &admin, document.to_string().into_bytes());
+    let times = |query: &str| -> Vec<String> { pages(&app, &admin, query).concat() };
+    let place = enc("urn:epc:id:sgln:0614141.00777.0");
+    assert_eq!(
+        times(&format!("WD_bizLocation={place}")),
+        ["040108", "040109"]
+    );
+    assert_eq!(
+        times(&format!("WD_readPoint={place}")),
+        ["040108", "040109"]
+    );
+    assert_eq!(times(&format!("EQ_bizLocation={place}")), ["040108"]);
+    let shelf = enc("urn:epc:id:sgln:0614141.00777.shelf-1");
+    assert_eq!(times(&format!("WD_bizLocation={shelf}")), ["040109"]);
+    let both = format!("{place}|{}", enc("urn:epc:id:sgln:0614141.00778.0"));
+    assert_error(
+        app.client()
+            .get(app.url(&format!("/epcis/events?WD_bizLocation={both}")))
+            .bearer_auth(&admin)
+            .send()
+            .unwrap(),
+        400,
+        "invalid_query",
+    );
 }

@@ -341,6 +341,60 @@ fn named_queries_are_saved_run_and_deleted_per_owner() {
     );
     assert_error(get(&app, &admin, "/epcis/queries/bad"), 404, "not_found");
 
+    // The XML binding's query documents: the corpus's Poll (its GLN corrected) is saved under
+    // `?name=` and runs as the JSON one does; its Poll without a queryName is refused.
+    let xml_dir = corpus.join("openepcis-test-resources/2.0/EPCIS/XML/Query/Queries");
+    let poll = std::fs::read_to_string(xml_dir.join("SimpleEventQuery.xml")).unwrap();
+    let save_xml = |name: &str, xml: &str| {
+        app.client()
+            .post(app.url(&format!("/epcis/queries?name={name}")))
+            .bearer_auth(&admin)
+            .header("content-type", "application/xml")
+            .body(xml.to_owned())
+            .send()
+            .unwrap()
+    };
+    let refused = assert_error(save_xml("xml-shipments", &poll), 400, "invalid_query");
+    assert_eq!(refused["field"], "query.EQ_bizLocation");
+    let corrected = poll.replace("https://id.gs1.org/414/9521141123452", PLACE);
+    assert_eq!(save_xml("xml-shipments", &corrected).status(), 201);
+    assert_eq!(
+        steps(&app, &admin, "/epcis/queries/xml-shipments/events"),
+        [SHIPPING]
+    );
+    let saved = body(get(&app, &admin, "/epcis/queries/xml-shipments"));
+    assert_eq!(
+        saved["query"]["eventType"],
+        json!(["ObjectEvent", "AggregationEvent"])
+    );
+    let no_name =
+        std::fs::read_to_string(xml_dir.join("Invalid/Query_without_queryName.xml")).unwrap();
+    let refused = assert_error(save_xml("xml-bad", &no_name), 400, "invalid_query");
+    assert_eq!(refused["field"], "queryName");
+    let unnamed = app
+        .client()
+        .post(app.url("/epcis/queries"))
+        .bearer_auth(&admin)
+        .header("content-type", "application/xml")
+        .body(corrected)
+        .send()
+        .unwrap();
+    assert_eq!(assert_error(unnamed, 400, "invalid_field")["field"], "name");
+    assert_error(
+        get(&app, &admin, "/epcis/queries/xml-bad"),
+        404,
+        "not_found",
+    );
+    let plain = app
+        .client()
+        .post(app.url("/epcis/queries"))
+        .bearer_auth(&admin)
+        .header("content-type", "text/plain")
+        .body("{}")
+        .send()
+        .unwrap();
+    assert_error(plain, 415, "unsupported_media_type");
+
     // Queries belong to their owner.
     let other = app.token("other", Role::Inspector);
     assert_error(
@@ -381,7 +435,7 @@ fn named_queries_are_saved_run_and_deleted_per_owner() {
     };
     assert_eq!(
         (audit("epcis.query.save"), audit("epcis.query.delete")),
-        (2, 1)
+        (3, 1)
     );
 }
 

@@ -16,6 +16,9 @@ pub use more::{Extensions, Rest};
 use registry::error::RegistryError;
 
 mod more;
+mod poll;
+
+pub use poll::read_poll;
 
 /// Default page size.
 pub const DEFAULT_PER_PAGE: i64 = 30;

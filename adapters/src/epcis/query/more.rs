@@ -9,13 +9,15 @@
 //! matched against the `GS1-Extensions` header's declarations, else against the prefix the
 //! event was captured with), `orderBy`, `orderDirection`, `eventCountLimit`, `maxEventCount`.
 //!
-//! `WD_`, `HASATTR_` and `EQ_ATTR_` need master data (location hierarchies, vocabulary
-//! attributes) the hub does not keep: they are refused by name.
+//! `WD_bizLocation` and `WD_readPoint` take GS1's own location hierarchy: a GLN and its
+//! sub-locations, the same GLN with an extension (AI 254, `urn:epc:id:sgln:...` with an
+//! extension other than 0). `HASATTR_` and `EQ_ATTR_` need vocabulary attributes the hub does
+//! not keep as master data: they are refused by name.
 
 use registry::epcis::cbv::Vocab;
 use registry::error::Code;
-use registry::events::EventQuery;
 use registry::events::filter::{Area, BodyFilter, Cmp, FieldName, Scalar, SensorCond, SensorField};
+use registry::events::{EventQuery, IdMatch};
 
 use super::{bad, list, time, vocab};
 use registry::error::RegistryError;
@@ -89,6 +91,24 @@ pub fn parameter(
             let set = k.ends_with("_set");
             return filter(BodyFilter::PersistentDisposition { set, values }, q);
         }
+        "WD_bizLocation" | "WD_readPoint" => {
+            let role = k.trim_start_matches("WD_");
+            let places = super::ids(k, v)?;
+            let [place] = places.as_slice() else {
+                return Err(bad(k, "one location per WD_ parameter"));
+            };
+            let Some(gln) = place.strip_prefix("https://id.gs1.org/414/") else {
+                return Err(bad(k, "a location hierarchy is that of a GLN"));
+            };
+            // A location with an extension has no sub-locations of its own.
+            let pattern = (!gln.contains('/')).then(|| format!("{place}/254/"));
+            q.matches.push(IdMatch {
+                roles: vec![role.to_owned()],
+                ids: vec![place.clone()],
+                pattern,
+            });
+            return Ok(true);
+        }
         "orderBy" => {
             rest.order_by = Some(match v.trim() {
                 "eventTime" => false,
@@ -119,7 +139,7 @@ pub fn parameter(
         return Err(RegistryError::invalid(
             Code::UnknownQueryParameter,
             k,
-            "the hub keeps no master data (location hierarchies, attributes) to answer it",
+            "the hub keeps no master data (vocabulary attributes) to answer it",
         ));
     }
     let Some((cmp, name)) = split_cmp(k) else {

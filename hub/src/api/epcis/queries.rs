@@ -1,12 +1,13 @@
 //! Named queries of the EPCIS REST binding: `POST /epcis/queries` saves a simple event query
 //! (`{"name": ..., "query": {...}}`, the query as the standard's query schema writes it: lists
-//! as arrays, numbers as numbers), `GET /epcis/queries` lists the caller's, `GET` and `DELETE
+//! as arrays, numbers as numbers; or the XML binding's `Poll` query document with `?name=`), `GET /epcis/queries` lists the caller's, `GET` and `DELETE
 //! /epcis/queries/{name}` read and remove one, and `GET /epcis/queries/{name}/events` runs it
 //! with the caller's scope of the moment (`perPage` and `nextPageToken` page it). Queries
 //! belong to the user who saved them (`registry::events::named`).
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::web::Bytes;
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use registry::error::Code;
 use registry::events::named::{self, NamedQuery};
 use serde::{Deserialize, Serialize};
@@ -14,11 +15,10 @@ use serde_json::{Map, Value};
 
 use super::discovery::CONTEXT;
 use super::query::{answer, extensions};
-use crate::api::Json;
 use crate::app::{AppState, Auth};
 use crate::error::{ApiError, blocking};
 use crate::ops::{self, Caller};
-use adapters::epcis::query::{pairs_of, parse, parse_pairs};
+use adapters::epcis::query::{pairs_of, parse, parse_pairs, read_poll};
 
 /// A named query to save.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -66,19 +66,65 @@ fn saved(q: NamedQuery) -> Result<SavedQuery, ApiError> {
     })
 }
 
-/// Saves a named query for the caller. The query is read as `GET /epcis/events` reads its
-/// parameters: a malformed or unknown parameter is 400 naming it, and nothing is saved.
-#[utoipa::path(post, path = "/epcis/queries", tag = "epcis", request_body = NewQuery,
+/// The name of a query saved from an XML query document.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct XmlName {
+    /// The query's name (for an XML body).
+    pub name: Option<String>,
+}
+
+fn is_xml(req: &HttpRequest) -> bool {
+    req.mime_type()
+        .ok()
+        .flatten()
+        .is_some_and(|m| m.subtype() == mime::XML || m.suffix().is_some_and(|s| s == mime::XML))
+}
+
+/// The query to save from the body: `{"name", "query"}` as JSON, or the XML binding's query
+/// document (a `Poll` of `SimpleEventQuery`) named by `?name=`.
+fn new_query(req: &HttpRequest, bytes: &[u8]) -> Result<NewQuery, ApiError> {
+    if !is_xml(req) {
+        if !req.content_type().contains("json") {
+            return Err(ApiError::new(
+                Code::UnsupportedMediaType,
+                "the body must be application/json or an XML query document (application/xml)",
+            ));
+        }
+        return crate::http::json::parse(bytes);
+    }
+    let XmlName { name } = serde_urlencoded::from_str(req.query_string())
+        .map_err(|e| ApiError::new(Code::InvalidQuery, e.to_string()))?;
+    let name = name.ok_or_else(|| {
+        ApiError::new(
+            Code::InvalidField,
+            "name: an XML query document is saved as ?name=",
+        )
+        .with_field("name")
+    })?;
+    Ok(NewQuery {
+        name,
+        query: read_poll(bytes)?,
+    })
+}
+
+/// Saves a named query for the caller: JSON `{"name": ..., "query": {...}}`, or an XML query
+/// document (`EPCISQueryDocument` with a `Poll` of `SimpleEventQuery`) with the name in
+/// `?name=`. The query is read as `GET /epcis/events` reads its parameters: a malformed or
+/// unknown parameter is 400 naming it, and nothing is saved.
+#[utoipa::path(post, path = "/epcis/queries", tag = "epcis", params(XmlName),
+    request_body(content((NewQuery = "application/json"), (String = "application/xml"))),
     responses((status = 201, body = SavedQuery, headers(("Location" = String))),
         (status = 400, body = super::super::ErrorBody), (status = 409, body = super::super::ErrorBody),
-        (status = 422, body = super::super::ErrorBody)),
+        (status = 415, body = super::super::ErrorBody), (status = 422, body = super::super::ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn create(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    Json(body): Json<NewQuery>,
+    bytes: Bytes,
 ) -> Result<HttpResponse, ApiError> {
+    let body = new_query(&req, &bytes)?;
     named::check_name(&body.name)?;
     let pairs = pairs_of(&body.query)?;
     parse_pairs(pairs, &extensions(&req)).map_err(|e| {
