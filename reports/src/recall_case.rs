@@ -146,7 +146,10 @@ fn report_lines(p: &Progress) -> Vec<(f64, String)> {
         (10.0, c.title.clone()),
         (
             9.0,
-            format!("Class {} · {} · status {}", c.hazard_class, c.category, c.status),
+            format!(
+                "Class {} · {} · status {}",
+                c.hazard_class, c.category, c.status
+            ),
         ),
         (9.0, format!("Reason: {}", c.reason)),
         (
@@ -172,7 +175,10 @@ fn report_lines(p: &Progress) -> Vec<(f64, String)> {
         (10.0, "Lots".into()),
     ];
     for lot in &p.lots {
-        lines.push((8.0, format!("  {} {} (v{})", lot.lot_id, lot.product, lot.added_version)));
+        lines.push((
+            8.0,
+            format!("  {} {} (v{})", lot.lot_id, lot.product, lot.added_version),
+        ));
     }
     let row = |t: &Tally| {
         format!(
@@ -226,7 +232,9 @@ pub fn write_pdf<W: Write>(out: W, p: &Progress) -> std::io::Result<W> {
     // 1 catalog, 2 page tree, 3 font, 4 CID font, 5 descriptor, 6 info, then page and content.
     let mut pdf = PdfOut::new(out, 6 + 2 * pages.len())?;
     pdf.object(1, b"<< /Type /Catalog /Pages 2 0 R >>")?;
-    let kids: Vec<String> = (0..pages.len()).map(|i| format!("{} 0 R", 7 + 2 * i)).collect();
+    let kids: Vec<String> = (0..pages.len())
+        .map(|i| format!("{} 0 R", 7 + 2 * i))
+        .collect();
     pdf.object(
         2,
         format!(

@@ -164,31 +164,34 @@ fn scene(r: Registry) -> Scene {
     );
     let case = "urn:epc:id:sscc:6901234.0000000001";
     let vn = with_check("893000000001");
-    capture(&r, vec![
-        json!({"type": "ObjectEvent", "eventTime": "2026-01-01T08:00:00+08:00", "eventTimeZoneOffset": "+08:00", "action": "ADD",
+    capture(
+        &r,
+        vec![
+            json!({"type": "ObjectEvent", "eventTime": "2026-01-01T08:00:00+08:00", "eventTimeZoneOffset": "+08:00", "action": "ADD",
          "bizStep": "commissioning", "bizLocation": {"id": sgln(&farm_gln)},
          "quantityList": [{"epcClass": lgtin_a, "quantity": 100, "uom": "KGM"}]}),
-        json!({"type": "ObjectEvent", "eventTime": "2026-01-02T08:00:00+08:00", "eventTimeZoneOffset": "+08:00", "action": "OBSERVE",
+            json!({"type": "ObjectEvent", "eventTime": "2026-01-02T08:00:00+08:00", "eventTimeZoneOffset": "+08:00", "action": "OBSERVE",
          "bizStep": "shipping", "bizLocation": {"id": sgln(&farm_gln)},
          "quantityList": [{"epcClass": lgtin_a, "quantity": 100, "uom": "KGM"}],
          "sourceList": [{"type": "owning_party", "source": pgln(&farm_gln)}],
          "destinationList": [{"type": "owning_party", "destination": pgln(&proc_gln)}]}),
-        json!({"type": "TransformationEvent", "eventTime": "2026-01-03T08:00:00+08:00", "eventTimeZoneOffset": "+08:00",
+            json!({"type": "TransformationEvent", "eventTime": "2026-01-03T08:00:00+08:00", "eventTimeZoneOffset": "+08:00",
          "bizStep": "commissioning", "bizLocation": {"id": sgln(&proc_gln)},
          "inputQuantityList": [{"epcClass": lgtin_a, "quantity": 100, "uom": "KGM"}],
          "outputQuantityList": [{"epcClass": lgtin_c, "quantity": 80, "uom": "KGM"}]}),
-        json!({"type": "ObjectEvent", "eventTime": "2026-01-04T08:00:00+08:00", "eventTimeZoneOffset": "+08:00", "action": "ADD",
+            json!({"type": "ObjectEvent", "eventTime": "2026-01-04T08:00:00+08:00", "eventTimeZoneOffset": "+08:00", "action": "ADD",
          "bizStep": "commissioning", "bizLocation": {"id": sgln(&proc_gln)}, "epcList": [i1, i2],
          "ilmd": {"cbvmda:lotNumber": "C1"}}),
-        json!({"type": "AggregationEvent", "eventTime": "2026-01-05T08:00:00+08:00", "eventTimeZoneOffset": "+08:00", "action": "ADD",
+            json!({"type": "AggregationEvent", "eventTime": "2026-01-05T08:00:00+08:00", "eventTimeZoneOffset": "+08:00", "action": "ADD",
          "bizStep": "packing", "bizLocation": {"id": sgln(&proc_gln)}, "parentID": case, "childEPCs": [i1, i2]}),
-        json!({"type": "ObjectEvent", "eventTime": "2026-01-06T08:00:00+08:00", "eventTimeZoneOffset": "+08:00", "action": "OBSERVE",
+            json!({"type": "ObjectEvent", "eventTime": "2026-01-06T08:00:00+08:00", "eventTimeZoneOffset": "+08:00", "action": "OBSERVE",
          "bizStep": "shipping", "bizLocation": {"id": sgln(&proc_gln)}, "epcList": [case],
          "sourceList": [{"type": "owning_party", "source": pgln(&proc_gln)}],
          "destinationList": [{"type": "owning_party", "destination": pgln(&vn)}]}),
-        json!({"type": "ObjectEvent", "eventTime": "2026-01-08T08:00:00+08:00", "eventTimeZoneOffset": "+08:00", "action": "OBSERVE",
+            json!({"type": "ObjectEvent", "eventTime": "2026-01-08T08:00:00+08:00", "eventTimeZoneOffset": "+08:00", "action": "OBSERVE",
          "bizStep": "retail_selling", "bizLocation": {"id": sgln(&store_gln)}, "epcList": [i1]}),
-    ]);
+        ],
+    );
     Scene {
         farm,
         processor,
@@ -223,14 +226,13 @@ fn topics(r: &Registry, token: &str) -> Vec<String> {
 
 fn verdict(s: &Scene) -> Value {
     let path = format!("/01/{}/10/A1/21/{}", s.farm_gtin, s.serial);
-    let response = s
-        .r
-        .app
-        .client()
-        .get(s.r.app.url(&path))
-        .header("accept", "application/json")
-        .send()
-        .unwrap();
+    let response =
+        s.r.app
+            .client()
+            .get(s.r.app.url(&path))
+            .header("accept", "application/json")
+            .send()
+            .unwrap();
     body(response)
 }
 
@@ -254,11 +256,26 @@ fn recall_cases_from_opening_to_closure() {
     // Opening: the case freezes the scope and tells every party at once.
     let new = json!({ "lots": ["urn:epc:class:lgtin:6905678.000001.A1"], "hazard_class": "I",
         "reason": "黄曲霉毒素超标", "consumer_tip": "请停止食用，凭包装退货", "return_to": "购买门店" });
-    assert_error(r.post(Some(&s.zz), "/api/v1/recalls", new.clone()), 403, "outside_jurisdiction");
-    assert_error(r.post(Some(&s.farm_user), "/api/v1/recalls", new.clone()), 403, "forbidden");
+    assert_error(
+        r.post(Some(&s.zz), "/api/v1/recalls", new.clone()),
+        403,
+        "outside_jurisdiction",
+    );
+    assert_error(
+        r.post(Some(&s.farm_user), "/api/v1/recalls", new.clone()),
+        403,
+        "forbidden",
+    );
     let mut bad = new.clone();
     bad["lots"] = json!(["urn:epc:id:sscc:6901234.0000000001"]);
-    assert_eq!(assert_error(r.post(Some(&s.ly), "/api/v1/recalls", bad), 422, "invalid_lot")["field"], "lots[0]");
+    assert_eq!(
+        assert_error(
+            r.post(Some(&s.ly), "/api/v1/recalls", bad),
+            422,
+            "invalid_lot"
+        )["field"],
+        "lots[0]"
+    );
     let opened = created(r.post(Some(&s.ly), "/api/v1/recalls", new));
     let id = opened["case"]["id"].as_i64().unwrap();
     assert_eq!(opened["case"]["status"], "open");
@@ -267,7 +284,9 @@ fn recall_cases_from_opening_to_closure() {
 
     // Mail: down at first, then back; each party mailed exactly once.
     wait_until("a failed attempt", || {
-        email_jobs(r).iter().any(|(status, attempts)| status == "queued" && *attempts >= 1)
+        email_jobs(r)
+            .iter()
+            .any(|(status, attempts)| status == "queued" && *attempts >= 1)
     });
     server.resume();
     diesel::update(outbox::table.filter(outbox::kind.eq(EMAIL_JOB)))
@@ -299,25 +318,49 @@ fn recall_cases_from_opening_to_closure() {
     let html = r
         .app
         .client()
-        .get(r.app.url(&format!("/01/{}/10/A1/21/{}?lang=en", s.farm_gtin, s.serial)))
+        .get(r.app.url(&format!(
+            "/01/{}/10/A1/21/{}?lang=en",
+            s.farm_gtin, s.serial
+        )))
         .send()
         .unwrap()
         .text()
         .unwrap();
-    assert!(html.contains("data-verdict=\"recalled\"") && html.contains("do not use"), "{html}");
+    assert!(
+        html.contains("data-verdict=\"recalled\"") && html.contains("do not use"),
+        "{html}"
+    );
     let linkset = r
         .app
         .client()
-        .get(r.app.url(&format!("/01/{}/10/A1/21/{}?linkType=linkset", s.farm_gtin, s.serial)))
+        .get(r.app.url(&format!(
+            "/01/{}/10/A1/21/{}?linkType=linkset",
+            s.farm_gtin, s.serial
+        )))
         .send()
         .unwrap()
         .text()
         .unwrap();
-    assert!(linkset.contains("https://gs1.org/voc/recallStatus"), "{linkset}");
-    let public = body(r.app.client().get(r.app.url("/api/v1/public/recalls")).send().unwrap());
+    assert!(
+        linkset.contains("https://gs1.org/voc/recallStatus"),
+        "{linkset}"
+    );
+    let public = body(
+        r.app
+            .client()
+            .get(r.app.url("/api/v1/public/recalls"))
+            .send()
+            .unwrap(),
+    );
     assert_eq!(public[0]["id"], id);
     assert_eq!(public[0]["consumer_tip"], "请停止食用，凭包装退货");
-    assert!(public[0]["lots"].as_array().unwrap().iter().any(|l| l["lot"] == "C1"));
+    assert!(
+        public[0]["lots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["lot"] == "C1")
+    );
 
     // A complaint reaches the competent department as an alert.
     let photo = base64::engine::general_purpose::STANDARD.encode(b"\x89PNG\r\n\x1a\nphoto");
@@ -326,10 +369,23 @@ fn recall_cases_from_opening_to_closure() {
     assert_eq!(complaint["case_id"], id);
     assert!(complaint["photo_sha256"].is_string());
     let alerts = body(r.get(&s.ly, "/api/v1/alerts"));
-    let alert = alerts.as_array().unwrap().iter().find(|a| a["kind"] == "recall.complaint").unwrap();
+    let alert = alerts
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["kind"] == "recall.complaint")
+        .unwrap();
     assert_eq!(alert["severity"], "critical");
     assert_eq!(
-        assert_error(r.post(None, "/api/v1/public/complaints", json!({ "description": "x", "contact": "y" })), 422, "invalid_gtin")["field"],
+        assert_error(
+            r.post(
+                None,
+                "/api/v1/public/complaints",
+                json!({ "description": "x", "contact": "y" })
+            ),
+            422,
+            "invalid_gtin"
+        )["field"],
         "gtin"
     );
 
@@ -338,67 +394,244 @@ fn recall_cases_from_opening_to_closure() {
     let sz = r.officer("officer-sz", "440300", &["food", "edible_agri"]);
     r.approve(&sz, shop);
     let shop_gln = with_check("690999900001");
-    created(r.post(Some(&shop_user), &format!("/api/v1/enterprises/{shop}/sites"),
-        json!({ "name": "深圳门店", "kind": "store", "gln": shop_gln, "address": "深圳" })));
-    capture(r, vec![json!({"type": "ObjectEvent", "eventTime": "2026-01-09T08:00:00+08:00", "eventTimeZoneOffset": "+08:00",
+    created(r.post(
+        Some(&shop_user),
+        &format!("/api/v1/enterprises/{shop}/sites"),
+        json!({ "name": "深圳门店", "kind": "store", "gln": shop_gln, "address": "深圳" }),
+    ));
+    capture(
+        r,
+        vec![
+            json!({"type": "ObjectEvent", "eventTime": "2026-01-09T08:00:00+08:00", "eventTimeZoneOffset": "+08:00",
         "action": "OBSERVE", "bizStep": "receiving", "bizLocation": {"id": sgln(&shop_gln)},
-        "epcList": ["urn:epc:id:sgtin:6901234.000002.2"]})]);
-    let rescoped = body(r.post(Some(&s.ly), &format!("/api/v1/recalls/{id}/rescope"), json!({})));
-    assert_eq!((rescoped["version"].as_i64(), rescoped["new_parties"].as_i64()), (Some(1), Some(1)), "{rescoped}");
+        "epcList": ["urn:epc:id:sgtin:6901234.000002.2"]}),
+        ],
+    );
+    let rescoped = body(r.post(
+        Some(&s.ly),
+        &format!("/api/v1/recalls/{id}/rescope"),
+        json!({}),
+    ));
+    assert_eq!(
+        (
+            rescoped["version"].as_i64(),
+            rescoped["new_parties"].as_i64()
+        ),
+        (Some(1), Some(1)),
+        "{rescoped}"
+    );
     assert_eq!(rescoped["regions_told"], json!(["440305"]));
-    wait_until("the new party told", || topics(r, &shop_user).contains(&"recall.opened".to_owned()));
+    wait_until("the new party told", || {
+        topics(r, &shop_user).contains(&"recall.opened".to_owned())
+    });
     wait_until("its mail", || server.messages().len() == 3);
 
     // Acknowledgements and reports.
     let case_path = format!("/api/v1/recalls/{id}");
     let line = |lot: &str, held: f64| json!({ "lines": [{ "lot": lot, "held": held, "returned": held / 2.0, "destroyed": held / 2.0, "uom": "KGM" }] });
-    assert_error(r.post(Some(&s.farm_user), &format!("{case_path}/disposals"), line("A1", 10.0)), 409, "recall_not_acknowledged");
+    assert_error(
+        r.post(
+            Some(&s.farm_user),
+            &format!("{case_path}/disposals"),
+            line("A1", 10.0),
+        ),
+        409,
+        "recall_not_acknowledged",
+    );
     for token in [&s.processor_user, &shop_user] {
-        assert_eq!(r.post(Some(token), &format!("{case_path}/acknowledge"), json!({})).status(), 200);
+        assert_eq!(
+            r.post(Some(token), &format!("{case_path}/acknowledge"), json!({}))
+                .status(),
+            200
+        );
     }
-    let too_much = json!({ "lines": [{ "lot": "C1", "held": 1.0, "returned": 2.0, "uom": "KGM" }] });
-    assert_eq!(assert_error(r.post(Some(&s.processor_user), &format!("{case_path}/disposals"), too_much), 422, "invalid_quantity")["field"], "lines[0].held");
-    assert_eq!(assert_error(r.post(Some(&s.processor_user), &format!("{case_path}/disposals"), line("Z9", 1.0)), 422, "invalid_lot")["field"], "lines[0].lot");
-    assert_eq!(r.post(Some(&s.processor_user), &format!("{case_path}/disposals"), line("C1", 80.0)).status(), 200);
-    assert_eq!(r.post(Some(&shop_user), &format!("{case_path}/disposals"), line("C1", 1.0)).status(), 200);
-    assert_error(r.post(Some(&s.ly), &format!("{case_path}/close"), json!({ "effectiveness_accepted": true, "effectiveness": "抽查" })), 409, "recall_unaccounted");
+    let too_much =
+        json!({ "lines": [{ "lot": "C1", "held": 1.0, "returned": 2.0, "uom": "KGM" }] });
+    assert_eq!(
+        assert_error(
+            r.post(
+                Some(&s.processor_user),
+                &format!("{case_path}/disposals"),
+                too_much
+            ),
+            422,
+            "invalid_quantity"
+        )["field"],
+        "lines[0].held"
+    );
+    assert_eq!(
+        assert_error(
+            r.post(
+                Some(&s.processor_user),
+                &format!("{case_path}/disposals"),
+                line("Z9", 1.0)
+            ),
+            422,
+            "invalid_lot"
+        )["field"],
+        "lines[0].lot"
+    );
+    assert_eq!(
+        r.post(
+            Some(&s.processor_user),
+            &format!("{case_path}/disposals"),
+            line("C1", 80.0)
+        )
+        .status(),
+        200
+    );
+    assert_eq!(
+        r.post(
+            Some(&shop_user),
+            &format!("{case_path}/disposals"),
+            line("C1", 1.0)
+        )
+        .status(),
+        200
+    );
+    assert_error(
+        r.post(
+            Some(&s.ly),
+            &format!("{case_path}/close"),
+            json!({ "effectiveness_accepted": true, "effectiveness": "抽查" }),
+        ),
+        409,
+        "recall_unaccounted",
+    );
 
     // The schedule: a reminder after a quarter of class I's 24 hours, escalation past them.
     r.app.clock().advance(chrono::Duration::hours(7));
-    wait_until("a reminder", || party(&body(r.get(&s.ly, &case_path)), s.farm)["party"]["reminders"] == 1);
-    wait_until("the reminder in the inbox", || topics(r, &s.farm_user).contains(&"recall.reminder".to_owned()));
+    wait_until("a reminder", || {
+        party(&body(r.get(&s.ly, &case_path)), s.farm)["party"]["reminders"] == 1
+    });
+    wait_until("the reminder in the inbox", || {
+        topics(r, &s.farm_user).contains(&"recall.reminder".to_owned())
+    });
     r.app.clock().advance(chrono::Duration::hours(18));
-    wait_until("the escalation", || party(&body(r.get(&s.ly, &case_path)), s.farm)["party"]["escalated_at"].is_string());
-    wait_until("the escalation told", || topics(r, &s.ly).contains(&"recall.escalated".to_owned()));
+    wait_until("the escalation", || {
+        party(&body(r.get(&s.ly, &case_path)), s.farm)["party"]["escalated_at"].is_string()
+    });
+    wait_until("the escalation told", || {
+        topics(r, &s.ly).contains(&"recall.escalated".to_owned())
+    });
     let progress = body(r.get(&s.ly, &case_path));
     assert!(party(&progress, s.processor)["party"]["escalated_at"].is_null());
 
     // The farm answers late; progress per party, region and country.
-    assert_eq!(r.post(Some(&s.farm_user), &format!("{case_path}/acknowledge"), json!({})).status(), 200);
-    assert_eq!(r.post(Some(&s.farm_user), &format!("{case_path}/disposals"), line(&s.a1, 100.0)).status(), 200);
+    assert_eq!(
+        r.post(
+            Some(&s.farm_user),
+            &format!("{case_path}/acknowledge"),
+            json!({})
+        )
+        .status(),
+        200
+    );
+    assert_eq!(
+        r.post(
+            Some(&s.farm_user),
+            &format!("{case_path}/disposals"),
+            line(&s.a1, 100.0)
+        )
+        .status(),
+        200
+    );
     let progress = body(r.get(&s.ly, &case_path));
-    assert_eq!((progress["acknowledged"].as_i64(), progress["reported"].as_i64()), (Some(3), Some(3)));
-    let regions: Vec<&str> = progress["regions"].as_array().unwrap().iter().map(|t| t["key"].as_str().unwrap()).collect();
-    assert!(regions.contains(&"CN/410302") && regions.contains(&"CN/410102") && regions.contains(&"CN/440305"), "{regions:?}");
-    let countries: Vec<&str> = progress["countries"].as_array().unwrap().iter().map(|t| t["key"].as_str().unwrap()).collect();
-    assert!(countries.contains(&"CN") && countries.contains(&"VN"), "{countries:?}");
+    assert_eq!(
+        (
+            progress["acknowledged"].as_i64(),
+            progress["reported"].as_i64()
+        ),
+        (Some(3), Some(3))
+    );
+    let regions: Vec<&str> = progress["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["key"].as_str().unwrap())
+        .collect();
+    assert!(
+        regions.contains(&"CN/410302")
+            && regions.contains(&"CN/410102")
+            && regions.contains(&"CN/440305"),
+        "{regions:?}"
+    );
+    let countries: Vec<&str> = progress["countries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["key"].as_str().unwrap())
+        .collect();
+    assert!(
+        countries.contains(&"CN") && countries.contains(&"VN"),
+        "{countries:?}"
+    );
     assert_eq!(progress["total"]["returned"], 90.5);
     let own = body(r.get(&shop_user, &case_path));
-    assert_eq!(own["parties"].as_array().unwrap().len(), 1, "an enterprise sees its own party");
+    assert_eq!(
+        own["parties"].as_array().unwrap().len(),
+        1,
+        "an enterprise sees its own party"
+    );
     let csv = r.get(&s.ly, &format!("{case_path}/report.csv"));
     assert_eq!(csv.status(), 200);
     assert!(csv.text().unwrap().contains("party,"));
-    let pdf = r.get(&s.ly, &format!("{case_path}/report.pdf")).bytes().unwrap();
+    let pdf = r
+        .get(&s.ly, &format!("{case_path}/report.pdf"))
+        .bytes()
+        .unwrap();
     assert!(pdf.starts_with(b"%PDF-1.4"));
 
     // Closure only on the effectiveness check, by the department in charge.
-    assert_eq!(assert_error(r.post(Some(&s.ly), &format!("{case_path}/close"), json!({ "effectiveness_accepted": false, "effectiveness": "抽查" })), 422, "confirmation_required")["field"], "effectiveness_accepted");
-    assert_error(r.post(Some(&s.zz), &format!("{case_path}/close"), json!({ "effectiveness_accepted": true, "effectiveness": "抽查" })), 403, "outside_jurisdiction");
-    let closed = body(r.post(Some(&s.ly), &format!("{case_path}/close"), json!({ "effectiveness_accepted": true, "effectiveness": "抽查 3 家门店，未见在售" })));
+    assert_eq!(
+        assert_error(
+            r.post(
+                Some(&s.ly),
+                &format!("{case_path}/close"),
+                json!({ "effectiveness_accepted": false, "effectiveness": "抽查" })
+            ),
+            422,
+            "confirmation_required"
+        )["field"],
+        "effectiveness_accepted"
+    );
+    assert_error(
+        r.post(
+            Some(&s.zz),
+            &format!("{case_path}/close"),
+            json!({ "effectiveness_accepted": true, "effectiveness": "抽查" }),
+        ),
+        403,
+        "outside_jurisdiction",
+    );
+    let closed = body(r.post(
+        Some(&s.ly),
+        &format!("{case_path}/close"),
+        json!({ "effectiveness_accepted": true, "effectiveness": "抽查 3 家门店，未见在售" }),
+    ));
     assert_eq!(closed["status"], "closed");
     assert_eq!(verdict(&s)["verdict"], "active");
-    assert!(body(r.app.client().get(r.app.url("/api/v1/public/recalls")).send().unwrap()).as_array().unwrap().is_empty());
-    for action in ["recall.open", "recall.rescope", "recall.acknowledge", "recall.report", "recall.remind", "recall.close", "recall.complaint"] {
+    assert!(
+        body(
+            r.app
+                .client()
+                .get(r.app.url("/api/v1/public/recalls"))
+                .send()
+                .unwrap()
+        )
+        .as_array()
+        .unwrap()
+        .is_empty()
+    );
+    for action in [
+        "recall.open",
+        "recall.rescope",
+        "recall.acknowledge",
+        "recall.report",
+        "recall.remind",
+        "recall.close",
+        "recall.complaint",
+    ] {
         assert!(!r.audited(action).is_empty(), "{action} audited");
     }
     assert_eq!(r.audited("recall.acknowledge").len(), 3);
@@ -412,14 +645,36 @@ fn an_enterprise_asks_and_the_department_approves() {
     let case = created(r.post(Some(&s.farm_user), "/api/v1/recalls/requests", ask));
     assert_eq!(case["status"], "requested");
     let id = case["id"].as_i64().unwrap();
-    wait_until("the department told", || topics(r, &s.ly).contains(&"recall.requested".to_owned()));
+    wait_until("the department told", || {
+        topics(r, &s.ly).contains(&"recall.requested".to_owned())
+    });
     assert_eq!(verdict(&s)["verdict"], "active", "not before approval");
-    assert_error(r.post(Some(&s.zz), &format!("/api/v1/recalls/{id}/approve"), json!({})), 403, "outside_jurisdiction");
-    let opened = body(r.post(Some(&s.ly), &format!("/api/v1/recalls/{id}/approve"), json!({})));
+    assert_error(
+        r.post(
+            Some(&s.zz),
+            &format!("/api/v1/recalls/{id}/approve"),
+            json!({}),
+        ),
+        403,
+        "outside_jurisdiction",
+    );
+    let opened = body(r.post(
+        Some(&s.ly),
+        &format!("/api/v1/recalls/{id}/approve"),
+        json!({}),
+    ));
     assert_eq!(opened["case"]["status"], "open");
     assert_eq!(opened["case"]["requesting_enterprise_id"], s.farm);
     assert_eq!(verdict(&s)["verdict"], "recalled");
-    assert_error(r.post(Some(&s.ly), &format!("/api/v1/recalls/{id}/approve"), json!({})), 409, "invalid_transition");
+    assert_error(
+        r.post(
+            Some(&s.ly),
+            &format!("/api/v1/recalls/{id}/approve"),
+            json!({}),
+        ),
+        409,
+        "invalid_transition",
+    );
     let mine = body(r.get(&s.farm_user, "/api/v1/recalls"));
     assert_eq!(mine.as_array().unwrap().len(), 1);
 }

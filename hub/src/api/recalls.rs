@@ -126,7 +126,8 @@ pub async fn csv(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let progress = blocking(move || ops::recalls::progress(&state, &actor, id)).await?;
-    let body = reports::recall_case::write_csv(Vec::new(), &progress).map_err(ApiError::internal)?;
+    let body =
+        reports::recall_case::write_csv(Vec::new(), &progress).map_err(ApiError::internal)?;
     Ok(attachment(id, "csv", "text/csv; charset=utf-8", body))
 }
 
@@ -142,7 +143,8 @@ pub async fn pdf(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let progress = blocking(move || ops::recalls::progress(&state, &actor, id)).await?;
-    let body = reports::recall_case::write_pdf(Vec::new(), &progress).map_err(ApiError::internal)?;
+    let body =
+        reports::recall_case::write_pdf(Vec::new(), &progress).map_err(ApiError::internal)?;
     Ok(attachment(id, "pdf", "application/pdf", body))
 }
 
@@ -309,7 +311,11 @@ pub async fn file_complaint(
                 stager
                     .write(&bytes)
                     .map_err(|e| ApiError::internal(e.to_string()))?;
-                Some(stager.finish().map_err(|e| ApiError::internal(e.to_string()))?)
+                Some(
+                    stager
+                        .finish()
+                        .map_err(|e| ApiError::internal(e.to_string()))?,
+                )
             }
             None => None,
         };

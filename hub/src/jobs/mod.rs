@@ -261,7 +261,13 @@ fn perform(
         RECALL_REMIND => {
             let request = crate::ops::Request::new(state, format!("job-{}", job.id));
             let done = crate::ops::recalls::remind(state, request).map_err(|e| e.to_string())?;
-            tracing::info!(job = job.id, reminded = done.reminded, escalated = done.escalated, new_parties = done.new_parties, "recall reminders");
+            tracing::info!(
+                job = job.id,
+                reminded = done.reminded,
+                escalated = done.escalated,
+                new_parties = done.new_parties,
+                "recall reminders"
+            );
             state.resolver.forget_stories();
             Ok(())
         }

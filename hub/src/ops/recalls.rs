@@ -55,15 +55,15 @@ pub fn request(core: &Core, caller: &Caller, new: &CaseRequest) -> Result<Recall
 }
 
 /// Approves a requested case: it opens.
-pub fn approve(
-    core: &Core,
-    caller: &Caller,
-    id: i64,
-) -> Result<(RecallCase, Rescoped), ApiError> {
+pub fn approve(core: &Core, caller: &Caller, id: i64) -> Result<(RecallCase, Rescoped), ApiError> {
     audited_as(core, caller, "recall.approve", |conn, now, actor| {
         let (case, scoped) = recalls::approve_case(conn, now, actor, id)?;
         let detail = opened(&case, &scoped);
-        Ok(Change::recorded((case, scoped), format!("recall_case:{id}"), detail))
+        Ok(Change::recorded(
+            (case, scoped),
+            format!("recall_case:{id}"),
+            detail,
+        ))
     })
 }
 
@@ -72,7 +72,11 @@ pub fn rescope(core: &Core, caller: &Caller, id: i64) -> Result<Rescoped, ApiErr
     audited_as(core, caller, "recall.rescope", |conn, now, actor| {
         let scoped = recalls::rescope(conn, now, Some(actor), id)?;
         let detail = json!({ "version": scoped.version, "new_parties": scoped.new_parties, "new_places": scoped.new_places, "new_lots": scoped.new_lots, "regions_told": scoped.regions_told });
-        Ok(Change::recorded(scoped, format!("recall_case:{id}"), detail))
+        Ok(Change::recorded(
+            scoped,
+            format!("recall_case:{id}"),
+            detail,
+        ))
     })
 }
 
@@ -161,7 +165,11 @@ pub fn complain(
 
 /// May `actor` read case `case`? Departments, administrators, inspectors and ministries read
 /// every case; an enterprise the cases it is a party to or asked for.
-fn may_read(conn: &mut registry::db::DbConn, actor: &Actor, case: &RecallCase) -> registry::Result<()> {
+fn may_read(
+    conn: &mut registry::db::DbConn,
+    actor: &Actor,
+    case: &RecallCase,
+) -> registry::Result<()> {
     match actor.role {
         Role::Enterprise => {
             let own = actor.enterprise_id.unwrap_or(-1);

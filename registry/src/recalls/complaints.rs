@@ -87,7 +87,9 @@ fn product_named(conn: &mut DbConn, new: &NewComplaint) -> Result<(String, Strin
     if !stamp.is_empty() {
         let serial = match stamp.find("/01/") {
             Some(at) => StampPath::parse(&stamp[at..])
-                .map_err(|e| RegistryError::invalid(Code::InvalidDigitalLink, "stamp", e.to_string()))?
+                .map_err(|e| {
+                    RegistryError::invalid(Code::InvalidDigitalLink, "stamp", e.to_string())
+                })?
                 .serial
                 .clone(),
             None => stamp
@@ -135,8 +137,8 @@ pub fn file_complaint(
 ) -> Result<Complaint> {
     too_long("stamp", &new.stamp, 300)?;
     too_long("lot", &new.lot, 20)?;
-    let description = crate::enterprises::text("description", &new.description, 4000)
-        .map_err(|_| {
+    let description =
+        crate::enterprises::text("description", &new.description, 4000).map_err(|_| {
             RegistryError::invalid(
                 Code::InvalidDescription,
                 "description",

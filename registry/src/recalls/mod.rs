@@ -44,9 +44,7 @@ use crate::filings::Paging;
 use crate::schema::{recall_case_lots, recall_cases};
 
 pub use complaints::{Complaint, NewComplaint, StoredPhoto, file_complaint};
-pub use open::{
-    CaseRequest, NewCase, Rescoped, approve_case, open_case, request_case, rescope,
-};
+pub use open::{CaseRequest, NewCase, Rescoped, approve_case, open_case, request_case, rescope};
 pub use parties::{
     DisposalLine, DisposalReport, Party, Reminded, acknowledge, find_party, list_parties,
     remind_due, report_disposal,
@@ -299,4 +297,3 @@ pub fn open_recall_of_lot(
         },
     ))
 }
-

@@ -112,10 +112,7 @@ pub(super) fn gtin_and_lot(id: &str) -> (String, String) {
 }
 
 /// The registered product of a 14-digit GTIN: (name, category, enterprise).
-pub(super) fn product_of(
-    conn: &mut DbConn,
-    gtin14: &str,
-) -> Result<Option<(String, String, i64)>> {
+pub(super) fn product_of(conn: &mut DbConn, gtin14: &str) -> Result<Option<(String, String, i64)>> {
     let short = gtin14.strip_prefix('0').unwrap_or(gtin14).to_owned();
     Ok(products::table
         .filter(products::gtin.eq(gtin14).or(products::gtin.eq(short)))
@@ -306,12 +303,8 @@ pub fn request_case(
                 "no department is competent for this enterprise and product",
             )
         })?;
-    let category = category.unwrap_or_else(|| {
-        wanted
-            .first()
-            .map_or("food", |c| c.as_str())
-            .to_owned()
-    });
+    let category =
+        category.unwrap_or_else(|| wanted.first().map_or("food", |c| c.as_str()).to_owned());
     let id = insert_case(
         conn,
         now,
@@ -491,7 +484,11 @@ fn freeze(conn: &mut DbConn, now: NaiveDateTime, id: i64, version: i32) -> Resul
             .values((
                 recall_case_lots::case_id.eq(id),
                 recall_case_lots::lot_id.eq(lot_id),
-                recall_case_lots::gtin.eq(if lot.gtin.is_empty() { &gtin } else { &lot.gtin }),
+                recall_case_lots::gtin.eq(if lot.gtin.is_empty() {
+                    &gtin
+                } else {
+                    &lot.gtin
+                }),
                 recall_case_lots::lot.eq(if lot.lot.is_empty() { &code } else { &lot.lot }),
                 recall_case_lots::product.eq(lot.product.as_deref().unwrap_or("")),
                 recall_case_lots::producer_id.eq(lot.producer_id),
@@ -598,7 +595,11 @@ fn freeze(conn: &mut DbConn, now: NaiveDateTime, id: i64, version: i32) -> Resul
     }
     out.new_parties = told.len();
     let department = find_department(conn, case.department_id)?;
-    let params = case_params(&case, &department.name, &lots.keys().cloned().collect::<Vec<_>>());
+    let params = case_params(
+        &case,
+        &department.name,
+        &lots.keys().cloned().collect::<Vec<_>>(),
+    );
     for (k, chunk) in told.chunks(PARTIES_PER_NOTICE).enumerate() {
         let queued = notices::enqueue(
             conn,
@@ -655,7 +656,11 @@ fn freeze(conn: &mut DbConn, now: NaiveDateTime, id: i64, version: i32) -> Resul
 }
 
 /// What the texts of a case's notices need.
-pub(super) fn case_params(case: &RecallCase, department: &str, lots: &[String]) -> serde_json::Value {
+pub(super) fn case_params(
+    case: &RecallCase,
+    department: &str,
+    lots: &[String],
+) -> serde_json::Value {
     let mut shown: Vec<&str> = lots.iter().map(String::as_str).take(20).collect();
     let more = lots.len().saturating_sub(shown.len());
     let extra = format!("… (+{more})");

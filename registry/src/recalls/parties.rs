@@ -66,7 +66,10 @@ pub fn find_party(conn: &mut DbConn, case_id: i64, enterprise_id: i64) -> Result
         .first(conn)
         .optional()?
         .ok_or_else(|| {
-            RegistryError::denied(Code::NotOwnObject, "the enterprise is not a party to this case")
+            RegistryError::denied(
+                Code::NotOwnObject,
+                "the enterprise is not a party to this case",
+            )
         })
 }
 
@@ -262,7 +265,14 @@ pub fn report_disposal(
         }
         rows.insert(
             lot_id.clone(),
-            (held, returned, destroyed, sold, uom.to_owned(), line.note.trim().to_owned()),
+            (
+                held,
+                returned,
+                destroyed,
+                sold,
+                uom.to_owned(),
+                line.note.trim().to_owned(),
+            ),
         );
     }
     let docs = serde_json::to_string(&report.documents).unwrap_or_else(|_| "[]".into());
@@ -373,7 +383,10 @@ pub fn remind_due(conn: &mut DbConn, now: NaiveDateTime) -> Result<Reminded> {
                     topic: REMINDER_TOPIC.into(),
                     audience: vec![Audience::Enterprises { ids }],
                     params: params.clone(),
-                    source: format!("recall_case:{id}:reminder:{}:{first}", crate::time::rfc3339(now)),
+                    source: format!(
+                        "recall_case:{id}:reminder:{}:{first}",
+                        crate::time::rfc3339(now)
+                    ),
                 },
                 "",
             )?;

@@ -166,7 +166,11 @@ pub fn progress(conn: &mut DbConn, case_id: i64) -> Result<Progress> {
         tally.key = name.clone();
         tally.parties = 1;
         tally.affected = party.quantity;
-        let basis = if lines > 0 { tally.held } else { party.quantity };
+        let basis = if lines > 0 {
+            tally.held
+        } else {
+            party.quantity
+        };
         tally.unaccounted = (basis - tally.returned - tally.destroyed - tally.sold).max(0.0);
         let region = format!("{}/{}", party.country, party.region_code);
         regions.entry(region.clone()).or_default().add(&tally);
@@ -205,9 +209,7 @@ pub fn progress(conn: &mut DbConn, case_id: i64) -> Result<Progress> {
         total.add(&tally);
     }
     let keyed = |map: BTreeMap<String, Tally>| -> Vec<Tally> {
-        map.into_iter()
-            .map(|(key, t)| Tally { key, ..t })
-            .collect()
+        map.into_iter().map(|(key, t)| Tally { key, ..t }).collect()
     };
     Ok(Progress {
         acknowledged: out
@@ -328,7 +330,11 @@ pub fn close_case(
             recall_cases::effectiveness.eq(effectiveness),
         ))
         .execute(conn)?;
-    let ids: Vec<i64> = state.parties.iter().map(|p| p.party.enterprise_id).collect();
+    let ids: Vec<i64> = state
+        .parties
+        .iter()
+        .map(|p| p.party.enterprise_id)
+        .collect();
     for (k, chunk) in ids.chunks(super::PARTIES_PER_NOTICE).enumerate() {
         notices::enqueue(
             conn,

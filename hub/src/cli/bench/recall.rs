@@ -15,7 +15,9 @@ use registry::identity::{Actor, AuthMethod, Locale, NewUser, Role, create_user};
 use registry::notices::{self, NOTICE_JOB, Notice};
 use registry::outbox;
 use registry::recalls::{HazardClass, NewCase};
-use registry::schema::{enterprises, notices as inbox, products, sites, users};
+use registry::schema::{
+    enterprise_categories, enterprises, notices as inbox, products, sites, users,
+};
 use serde_json::json;
 
 use crate::cli::serve::core;
@@ -74,12 +76,20 @@ pub(super) fn recall_case_bench(config: &Config, parties: usize) -> anyhow::Resu
                 },
             )
         };
-        let officer = user(format!("bench-recall-officer-{tag}"), Role::Officer, Some(dept.id))?;
+        let officer = user(
+            format!("bench-recall-officer-{tag}"),
+            Role::Officer,
+            Some(dept.id),
+        )?;
         let admin = user(format!("bench-recall-admin-{tag}"), Role::Admin, None)?;
         let mut glns = Vec::with_capacity(parties);
         let mut producer = (0, String::new());
         for i in 0..=parties {
-            let region = if i == 0 { "410102" } else { REGIONS[i % REGIONS.len()] };
+            let region = if i == 0 {
+                "410102"
+            } else {
+                REGIONS[i % REGIONS.len()]
+            };
             let id: i64 = diesel::insert_into(enterprises::table)
                 .values((
                     enterprises::credit_code.eq(format!("BENCH{tag}{i:06}")),
@@ -98,6 +108,12 @@ pub(super) fn recall_case_bench(config: &Config, parties: usize) -> anyhow::Resu
                 ))
                 .returning(enterprises::id)
                 .get_result(conn)?;
+            diesel::insert_into(enterprise_categories::table)
+                .values((
+                    enterprise_categories::enterprise_id.eq(id),
+                    enterprise_categories::category.eq("food"),
+                ))
+                .execute(conn)?;
             diesel::insert_into(users::table)
                 .values((
                     users::username.eq(format!("bench-p{i}-{tag}")),
@@ -150,15 +166,19 @@ pub(super) fn recall_case_bench(config: &Config, parties: usize) -> anyhow::Resu
     // The lot's events: commissioned at the producer, received at every party's store.
     let class = format!("https://id.gs1.org/01/{gtin}/10/{lot}");
     let sgln = |gln: &str| format!("https://id.gs1.org/414/{gln}");
-    let mut events = vec![json!({"type": "ObjectEvent", "eventTime": "2026-01-01T08:00:00+08:00",
+    let mut events = vec![
+        json!({"type": "ObjectEvent", "eventTime": "2026-01-01T08:00:00+08:00",
         "eventTimeZoneOffset": "+08:00", "action": "ADD", "bizStep": "commissioning",
         "bizLocation": {"id": sgln(&producer_gln)},
-        "quantityList": [{"epcClass": class, "quantity": 10.0 * parties as f64, "uom": "KGM"}]})];
+        "quantityList": [{"epcClass": class, "quantity": 10.0 * parties as f64, "uom": "KGM"}]}),
+    ];
     for gln in &glns {
-        events.push(json!({"type": "ObjectEvent", "eventTime": "2026-01-02T08:00:00+08:00",
+        events.push(
+            json!({"type": "ObjectEvent", "eventTime": "2026-01-02T08:00:00+08:00",
             "eventTimeZoneOffset": "+08:00", "action": "OBSERVE", "bizStep": "receiving",
             "bizLocation": {"id": sgln(gln)},
-            "quantityList": [{"epcClass": class, "quantity": 10, "uom": "KGM"}]}));
+            "quantityList": [{"epcClass": class, "quantity": 10, "uom": "KGM"}]}),
+        );
     }
     let doc = json!({"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
         "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2026-01-01T00:00:00Z",
@@ -166,7 +186,8 @@ pub(super) fn recall_case_bench(config: &Config, parties: usize) -> anyhow::Resu
     let parsed = adapters::epcis::json::parse_json(doc.to_string().as_bytes())
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let as_admin = Caller::new(admin, Request::cli(&core));
-    ops::epcis::capture(&core, &as_admin, "json", parsed.events).map_err(|e| anyhow::anyhow!("{e}"))?;
+    ops::epcis::capture(&core, &as_admin, "json", parsed.events)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!(
         "setup: {parties} parties, {} events, {:.1} s",
         parties + 1,
