@@ -236,7 +236,7 @@ fn verdict(s: &Scene) -> Value {
     body(response)
 }
 
-fn party<'a>(progress: &'a Value, enterprise: i64) -> &'a Value {
+fn party(progress: &Value, enterprise: i64) -> &Value {
     progress["parties"]
         .as_array()
         .unwrap()

@@ -86,12 +86,13 @@ fn product_named(conn: &mut DbConn, new: &NewComplaint) -> Result<(String, Strin
     let stamp = new.stamp.trim();
     if !stamp.is_empty() {
         let serial = match stamp.find("/01/") {
-            Some(at) => StampPath::parse(&stamp[at..])
-                .map_err(|e| {
-                    RegistryError::invalid(Code::InvalidDigitalLink, "stamp", e.to_string())
-                })?
-                .serial
-                .clone(),
+            Some(at) => {
+                StampPath::parse(&stamp[at..])
+                    .map_err(|e| {
+                        RegistryError::invalid(Code::InvalidDigitalLink, "stamp", e.to_string())
+                    })?
+                    .serial
+            }
             None => stamp
                 .chars()
                 .filter(|c| !c.is_whitespace() && *c != '-')

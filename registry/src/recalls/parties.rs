@@ -155,7 +155,7 @@ pub struct DisposalReport {
 }
 
 fn quantity(field: String, value: f64) -> Result<f64> {
-    if value.is_finite() && value >= 0.0 && value < 1e15 {
+    if value.is_finite() && (0.0..1e15).contains(&value) {
         Ok(value)
     } else {
         Err(RegistryError::invalid(
