@@ -84,7 +84,10 @@ pub fn status(code: Code) -> StatusCode {
         | Code::StampRevoked
         | Code::UserNotActive
         | Code::UsernameTaken
-        | Code::QueryNameTaken => StatusCode::CONFLICT,
+        | Code::QueryNameTaken
+        | Code::RecallNotOpen
+        | Code::RecallNotAcknowledged
+        | Code::RecallUnaccounted => StatusCode::CONFLICT,
         // Well-formed, but a value breaks a rule.
         Code::BatchNotOfProduct
         | Code::BindingNotAllowed
@@ -154,6 +157,7 @@ pub fn status(code: Code) -> StatusCode {
         | Code::TooLong
         | Code::UnknownBatch
         | Code::UnknownDepartment
+        | Code::UnknownDocument
         | Code::UnknownEnterprise
         | Code::UnknownProduct
         | Code::UnknownSite

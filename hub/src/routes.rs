@@ -126,6 +126,23 @@ pub fn declare(t: &mut RouteTable) {
         .api(M::GET, "/api/v1/blacklist/{id}", REVIEWERS, api::blacklist::get)
         .api(M::POST, "/api/v1/blacklist/{id}/remove", OFFICER, api::blacklist::remove);
 
+    // Recall cases: opened by the competent officer (or asked for by an enterprise), read by
+    // every tracer (handlers narrow enterprises to their own cases), answered by the parties;
+    // the public list and consumers' complaints.
+    t.api(M::GET, "/api/v1/public/recalls", Public, api::recalls::public)
+        .api(M::POST, "/api/v1/public/complaints", Public, api::recalls::complain)
+        .api(M::GET, "/api/v1/recalls", TRACERS, api::recalls::list)
+        .api(M::POST, "/api/v1/recalls", OFFICER, api::recalls::open)
+        .api(M::POST, "/api/v1/recalls/requests", ENTERPRISE, api::recalls::request)
+        .api(M::GET, "/api/v1/recalls/{id}", TRACERS, api::recalls::get)
+        .api(M::GET, "/api/v1/recalls/{id}/report.csv", TRACERS, api::recalls::csv)
+        .api(M::GET, "/api/v1/recalls/{id}/report.pdf", TRACERS, api::recalls::pdf)
+        .api(M::POST, "/api/v1/recalls/{id}/approve", OFFICER, api::recalls::approve)
+        .api(M::POST, "/api/v1/recalls/{id}/rescope", OFFICER, api::recalls::rescope)
+        .api(M::POST, "/api/v1/recalls/{id}/acknowledge", ENTERPRISE, api::recalls::acknowledge)
+        .api(M::POST, "/api/v1/recalls/{id}/disposals", ENTERPRISE, api::recalls::report)
+        .api(M::POST, "/api/v1/recalls/{id}/close", OFFICER, api::recalls::close);
+
     // Stamps: issued by the competent department, activated by the enterprise, revoked by the
     // issuing department; reads scoped per order (officers: jurisdiction; enterprises: own).
     t.api(M::POST, "/api/v1/stamp-orders", OFFICER, api::stamps::create)

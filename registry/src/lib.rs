@@ -20,6 +20,7 @@ pub mod identity;
 pub mod ids;
 pub mod notices;
 pub mod outbox;
+pub mod recalls;
 pub mod regions;
 pub mod schema;
 pub mod secret;

@@ -9,3 +9,4 @@ pub mod stamps;
 pub mod enterprise_csv;
 pub mod epcis;
 pub mod recall;
+pub mod recall_case;

@@ -16,6 +16,7 @@ mod identity;
 mod import;
 mod jobs;
 mod notices;
+mod recall_cases;
 mod regions;
 mod stamps;
 mod tls;

@@ -164,3 +164,7 @@ error-restricted_gtin = This number is for use within a company or region or is 
 error-query_too_large = The query matches more events than its maxEventCount allows (QueryTooLargeException): narrow it, or page through it with eventCountLimit or perPage.
 error-version_not_supported = The request names EPCIS or CBV versions that exclude the 2.0.0 this hub speaks (NotAcceptableException): send GS1-EPCIS-Version 2.0.0, or a range that includes it.
 error-query_name_taken = You already have a saved query with this name.
+error-recall_not_open = The recall case is not open.
+error-recall_not_acknowledged = Acknowledge the recall notice before you report.
+error-recall_unaccounted = The case cannot close while parties have not acknowledged and reported.
+error-unknown_document = No document of the enterprise has this id.

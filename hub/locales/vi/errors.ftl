@@ -159,3 +159,7 @@ error-restricted_gtin = Mã này là mã lưu hành hạn chế trong doanh nghi
 error-query_too_large = Truy vấn khớp nhiều sự kiện hơn maxEventCount cho phép (QueryTooLargeException): hãy thu hẹp truy vấn hoặc phân trang bằng eventCountLimit hay perPage.
 error-version_not_supported = Yêu cầu nêu phiên bản EPCIS hoặc CBV không bao gồm phiên bản 2.0.0 mà hệ thống này dùng (NotAcceptableException): hãy gửi GS1-EPCIS-Version 2.0.0, hoặc một khoảng có chứa phiên bản đó.
 error-query_name_taken = Bạn đã có một truy vấn đã lưu với tên này.
+error-recall_not_open = Vụ thu hồi không ở trạng thái đang mở.
+error-recall_not_acknowledged = Hãy xác nhận thông báo thu hồi trước khi báo cáo.
+error-recall_unaccounted = Chưa thể đóng vụ thu hồi khi còn bên liên quan chưa xác nhận và báo cáo.
+error-unknown_document = Không tìm thấy tài liệu này của doanh nghiệp.

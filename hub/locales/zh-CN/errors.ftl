@@ -159,3 +159,7 @@ error-restricted_gtin = 该编码为企业或区域内部流通码或优惠券�
 error-query_too_large = 查询匹配的事件多于 maxEventCount 允许的数量（QueryTooLargeException）：请缩小查询范围，或用 eventCountLimit、perPage 分页。
 error-version_not_supported = 请求指定的 EPCIS 或 CBV 版本不包含本平台使用的 2.0.0（NotAcceptableException）：请发送 GS1-EPCIS-Version 2.0.0，或包含该版本的范围。
 error-query_name_taken = 您已有同名的已保存查询。
+error-recall_not_open = 该召回案件未处于进行中。
+error-recall_not_acknowledged = 请先确认召回通知，再报告处置情况。
+error-recall_unaccounted = 仍有相关方未确认或未报告，案件不能结案。
+error-unknown_document = 未找到本企业的该文件。

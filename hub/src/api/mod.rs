@@ -13,6 +13,7 @@ pub mod filings;
 pub mod health;
 pub mod import;
 pub mod notices;
+pub mod recalls;
 pub mod regions;
 pub mod stamps;
 pub mod tokens;

@@ -213,6 +213,17 @@ impl Config {
                     )
                 })?;
         }
+        if !self.jobs.recall_reminders.trim().is_empty() {
+            self.jobs
+                .recall_reminders
+                .parse::<cron::Schedule>()
+                .map_err(|e| {
+                    ConfigError::new(
+                        "jobs.recall_reminders",
+                        format!("not a cron expression with seconds: {e}"),
+                    )
+                })?;
+        }
         if self.jobs.poll_interval_ms < 10 {
             return Err(ConfigError::new(
                 "jobs.poll_interval_ms",

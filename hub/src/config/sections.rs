@@ -172,6 +172,10 @@ pub struct JobsConfig {
     /// When to verify the audit chain: a cron expression with seconds (`0 0 3 * * *` is 03:00
     /// UTC daily); empty disables. Each slot runs once across all replicas.
     pub audit_verify: String,
+    /// When to remind and escalate the parties of open recall cases (and scope the cases
+    /// again): a cron expression with seconds (`0 */15 * * * *` is every quarter hour); empty
+    /// disables.
+    pub recall_reminders: String,
 }
 
 impl Default for JobsConfig {
@@ -180,6 +184,7 @@ impl Default for JobsConfig {
             worker: true,
             poll_interval_ms: 1000,
             audit_verify: "0 0 3 * * *".into(),
+            recall_reminders: "0 */15 * * * *".into(),
         }
     }
 }

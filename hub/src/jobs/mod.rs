@@ -23,6 +23,8 @@ use crate::mail::Mailer;
 
 /// Job kind: verify the audit chain.
 pub const AUDIT_VERIFY: &str = "audit.verify";
+/// Job kind: remind and escalate the parties of open recall cases.
+pub const RECALL_REMIND: &str = "recall.remind";
 
 /// How a job failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,7 +43,14 @@ impl From<String> for Failure {
 
 /// The kinds this worker does: e-mails only when it can send them.
 fn kinds(mailer: Option<&Mailer>) -> Vec<&'static str> {
-    let mut kinds = vec![AUDIT_VERIFY, NOTICE_JOB, STREAM_JOB, RUN_JOB, DELIVER_JOB];
+    let mut kinds = vec![
+        AUDIT_VERIFY,
+        RECALL_REMIND,
+        NOTICE_JOB,
+        STREAM_JOB,
+        RUN_JOB,
+        DELIVER_JOB,
+    ];
     if mailer.is_some() {
         kinds.push(EMAIL_JOB);
     }
@@ -81,6 +90,15 @@ fn schedules(state: &AppState) -> Vec<Schedule> {
             kind: AUDIT_VERIFY,
             cron,
             max_attempts: 1,
+        });
+    }
+    let expression = state.config.jobs.recall_reminders.trim();
+    if let Ok(cron) = expression.parse::<cron::Schedule>() {
+        list.push(Schedule {
+            name: "recall-reminders",
+            kind: RECALL_REMIND,
+            cron,
+            max_attempts: 5,
         });
     }
     list
@@ -240,6 +258,19 @@ fn perform(
         RUN_JOB => subscriptions::scheduled(state, job),
         DELIVER_JOB => subscriptions::deliver(state, http, job),
         NOTICE_JOB => notices::deliver(state, job),
+        RECALL_REMIND => {
+            let request = crate::ops::Request::new(state, format!("job-{}", job.id));
+            let done = crate::ops::recalls::remind(state, request).map_err(|e| e.to_string())?;
+            tracing::info!(
+                job = job.id,
+                reminded = done.reminded,
+                escalated = done.escalated,
+                new_parties = done.new_parties,
+                "recall reminders"
+            );
+            state.resolver.forget_stories();
+            Ok(())
+        }
         EMAIL_JOB => match mailer {
             Some(mailer) => notices::send_email(mailer, job),
             None => Err(Failure::Retry("mail is not enabled here".into())),

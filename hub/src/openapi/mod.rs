@@ -45,6 +45,10 @@ use crate::api;
         api::documents::list, api::documents::upload, api::documents::upload_raw, api::documents::get,
         api::documents::publish, api::documents::content, api::documents::verify, api::documents::public_content,
         api::trace::trace, api::trace::recall, api::trace::recall_csv,
+        api::recalls::list, api::recalls::open, api::recalls::request, api::recalls::get,
+        api::recalls::csv, api::recalls::pdf, api::recalls::approve, api::recalls::rescope,
+        api::recalls::acknowledge, api::recalls::report, api::recalls::close,
+        api::recalls::public, api::recalls::complain,
         api::stamps::create, api::stamps::list, api::stamps::get, api::stamps::list_stamps,
         api::stamps::print::sheet, api::stamps::activate_order, api::stamps::revoke_order,
         api::stamps::print::qr_svg, api::stamps::print::qr_png, api::stamps::activate_stamp,
@@ -66,6 +70,7 @@ use crate::api;
         (name = "blacklist", description = "The serious breach-of-trust blacklist: listing, removal, the public list"),
         (name = "stamps", description = "Traceability stamps: issue, list, activate, revoke, print"),
         (name = "trace", description = "Trace forward and backward; recall reports"),
+        (name = "recalls", description = "Recall cases: opening, parties' acknowledgements and disposal reports, closure; the public list and complaints"),
         (name = "stamps", description = "The public stamp resolver (GS1 Digital Link), hidden-code verification, reports of suspected fakes"),
     )
 )]

@@ -28,6 +28,7 @@ pub mod epcis_subscriptions;
 pub mod filings;
 pub mod import;
 pub mod notices;
+pub mod recalls;
 pub mod sessions;
 pub mod stamps;
 pub mod tokens;

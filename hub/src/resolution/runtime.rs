@@ -98,6 +98,16 @@ impl Resolver {
         fresh(&self.stories, &(product_id, batch_id))
     }
 
+    /// Forgets every cached story, so the next scan of each reads it again: a recall opened or
+    /// closed changes the verdict of its stamps at once in this process (other replicas within
+    /// [`STORY_TTL`]).
+    pub fn forget_stories(&self) {
+        self.stories
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
+
     /// The producer of a GTIN if the cache holds the answer (`Some(None)`: not registered).
     pub fn cached_gtin_subject(&self, gtin14: &str) -> Option<Option<Arc<AlertSubject>>> {
         fresh(&self.gtins, gtin14)

@@ -122,6 +122,13 @@ fn links(state: &AppState, a: &Anchor<'_>) -> Map<String, Value> {
                      "title": "hidden-code verification", "type": "application/json" }]),
         );
     }
+    if let Some(recall) = a.story.and_then(|s| s.recall.as_ref()) {
+        set.insert(
+            format!("{GS1_VOC}recallStatus"),
+            json!([{ "href": format!("{base}/recalls#case-{}", recall.case_id),
+                     "title": "recalled: do not use", "type": "text/html" }]),
+        );
+    }
     if let Some(story) = a.story {
         let certificates: Vec<Value> = story
             .documents

@@ -330,11 +330,14 @@ async fn resolve(state: &web::Data<AppState>, scan: &Scan) -> Result<Resolution,
     let batch_lot = story
         .as_ref()
         .and_then(|s| s.story.batch.as_ref().map(|b| b.lot.as_str()));
-    let verdict = resolve::judge(
-        stamp.as_ref(),
-        &scan.path.gtin,
-        scan.path.lot.as_deref(),
-        batch_lot,
+    let verdict = resolve::judge_recall(
+        resolve::judge(
+            stamp.as_ref(),
+            &scan.path.gtin,
+            scan.path.lot.as_deref(),
+            batch_lot,
+        ),
+        story.as_ref().map(|s| &s.story),
     );
     log_scan(
         state,

@@ -72,6 +72,7 @@ pub fn verdict_key(v: Verdict) -> &'static str {
         Verdict::UnknownSerial => "stamp-verdict-unknown-serial",
         Verdict::GtinMismatch => "stamp-verdict-gtin-mismatch",
         Verdict::LotMismatch => "stamp-verdict-lot-mismatch",
+        Verdict::Recalled => "stamp-verdict-recalled",
     }
 }
 
@@ -91,6 +92,12 @@ fn body(ctx: &Ctx, r: &Resolution) -> Markup {
             }
             @if r.scanned_often {
                 p #scanned-often { (t("stamp-scanned-often")) }
+            }
+            @if let Some(recall) = r.story().and_then(|s| s.recall.as_ref()) {
+                p #recall-reason { (t("stamp-recall-reason")) ": " (recall.reason) }
+                p #recall-tip { (t("stamp-recall-tip")) ": " (recall.consumer_tip) }
+                p #recall-return { (t("stamp-recall-return")) ": " (recall.return_to) }
+                p { a href=(format!("/recalls#case-{}", recall.case_id)) { (t("stamp-recall-link")) } }
             }
         }
         dl.facts {

@@ -187,6 +187,12 @@ codes! {
     UsernameTaken => "username_taken",
     /// The caller already has a named EPCIS query of that name.
     QueryNameTaken => "query_name_taken",
+    /// The recall case is not open (requested or closed).
+    RecallNotOpen => "recall_not_open",
+    /// The party must acknowledge the recall notice before it reports.
+    RecallNotAcknowledged => "recall_not_acknowledged",
+    /// A recall case cannot close while parties have not acknowledged and reported.
+    RecallUnaccounted => "recall_unaccounted",
 
     // A value breaks a rule.
     /// The batch is of another product.
@@ -325,6 +331,8 @@ codes! {
     UnknownBatch => "unknown_batch",
     /// No department with this id.
     UnknownDepartment => "unknown_department",
+    /// No document of the enterprise has this id.
+    UnknownDocument => "unknown_document",
     /// No enterprise with this id.
     UnknownEnterprise => "unknown_enterprise",
     /// Not one of the enterprise's products.

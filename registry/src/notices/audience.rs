@@ -68,6 +68,18 @@ fn users_of(conn: &mut DbConn, part: &Audience) -> Result<Vec<UserRow>> {
             .filter(users::role.eq(Role::Enterprise.as_str()))
             .filter(users::enterprise_id.eq(*id))
             .load(conn)?,
+        Audience::Enterprises { ids } => {
+            let mut rows = Vec::new();
+            for chunk in ids.chunks(5_000) {
+                rows.extend(
+                    active()
+                        .filter(users::role.eq(Role::Enterprise.as_str()))
+                        .filter(users::enterprise_id.eq_any(chunk))
+                        .load::<UserRow>(conn)?,
+                );
+            }
+            rows
+        }
         Audience::AllDepartments => officers().load(conn)?,
         Audience::Ministries => active()
             .filter(users::role.eq(Role::Ministry.as_str()))

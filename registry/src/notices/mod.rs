@@ -54,6 +54,8 @@ pub enum Audience {
     },
     /// The users of one enterprise.
     Enterprise { id: i64 },
+    /// The users of several enterprises (a recall's parties), read in one query.
+    Enterprises { ids: Vec<i64> },
     /// Every department's officers.
     AllDepartments,
     /// The ministries' users.

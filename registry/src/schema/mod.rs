@@ -3,7 +3,9 @@
 //! migrations unnoticed. The EPCIS tables are in `events.rs`, re-exported here.
 
 mod events;
+mod recall;
 pub use events::*;
+pub use recall::*;
 
 diesel::table! {
     departments (id) {
@@ -272,6 +274,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     stamp_scans,
     stamp_verify_failures,
     stamp_fake_reports,
+    recall_cases,
+    recall_case_lots,
+    recall_places,
+    recall_parties,
+    recall_disposals,
+    recall_complaints,
 );
 
 diesel::table! {

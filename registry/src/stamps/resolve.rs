@@ -134,6 +134,8 @@ pub enum Verdict {
     GtinMismatch,
     /// The lot in the link is not the lot the stamp was activated on.
     LotMismatch,
+    /// Activated on a lot under an open recall case: do not use (`crate::recalls`).
+    Recalled,
 }
 
 impl Verdict {
@@ -146,6 +148,7 @@ impl Verdict {
             Verdict::UnknownSerial => "unknown_serial",
             Verdict::GtinMismatch => "gtin_mismatch",
             Verdict::LotMismatch => "lot_mismatch",
+            Verdict::Recalled => "recalled",
         }
     }
 
@@ -178,6 +181,17 @@ pub fn judge(
     match (path_lot, batch_lot) {
         (Some(lot), Some(batch_lot)) if lot != batch_lot => Verdict::LotMismatch,
         _ => Verdict::Active,
+    }
+}
+
+/// The verdict once recalls are known: a stamp that [`judge`] found activated on a lot under an
+/// open recall case (its story's `recall`) is [`Verdict::Recalled`].
+pub fn judge_recall(verdict: Verdict, story: Option<&Story>) -> Verdict {
+    match verdict {
+        Verdict::Active | Verdict::LotMismatch if story.is_some_and(|s| s.recall.is_some()) => {
+            Verdict::Recalled
+        }
+        v => v,
     }
 }
 
@@ -285,6 +299,8 @@ pub struct Story {
     pub route: Vec<RouteStop>,
     /// True when the route was cut short.
     pub route_truncated: bool,
+    /// The open recall case of the batch's lot, if any: the stamp says `recalled`.
+    pub recall: Option<crate::recalls::RecallFacts>,
 }
 
 impl Story {
@@ -420,6 +436,10 @@ pub fn story(conn: &mut DbConn, product_id: i64, batch_id: Option<i64>) -> Resul
         Some(b) => route_of_lot(conn, &product.gtin, &b.lot)?,
         None => (Vec::new(), false),
     };
+    let recall = match &batch {
+        Some(b) => crate::recalls::open_recall_of_lot(conn, &product.gtin, &b.lot)?,
+        None => None,
+    };
     Ok(Story {
         product,
         producer,
@@ -428,6 +448,7 @@ pub fn story(conn: &mut DbConn, product_id: i64, batch_id: Option<i64>) -> Resul
         documents: documents.into_iter().map(DocumentFacts::from).collect(),
         route,
         route_truncated,
+        recall,
     })
 }
 

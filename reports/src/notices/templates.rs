@@ -17,6 +17,12 @@ pub(super) fn template(topic: &str, locale: Locale) -> Option<Template> {
         match topic {
             "blacklist.listed" => BLACKLIST_LISTED,
             "blacklist.removed" => BLACKLIST_REMOVED,
+            "recall.opened" => RECALL_OPENED,
+            "recall.department" => RECALL_DEPARTMENT,
+            "recall.reminder" => RECALL_REMINDER,
+            "recall.escalated" => RECALL_ESCALATED,
+            "recall.requested" => RECALL_REQUESTED,
+            "recall.closed" => RECALL_CLOSED,
             _ => return None,
         }
     };
@@ -124,5 +130,140 @@ const BLACKLIST_REMOVED: Texts = [
          Removed on: {removed_on}\n\
          Reason: {removal_reason}\n\
          The department confirmed the penalties were fulfilled and no new heavy penalty was imposed.",
+    ),
+];
+
+const RECALL_OPENED: Texts = [
+    (
+        "【{hazard_class}级召回】{title}：请立即确认并控制",
+        "{department}已对以下产品启动召回（案件 {case_id}，{hazard_class}级），贵单位持有或经手受影响产品。\n\
+         原因：{reason}\n\
+         受影响批次：\n{lots}\n\
+         请立即停止销售和使用，在期限 {deadline} 前确认本通知，并按批次报告持有、退回、销毁和已售数量及相关单据：{link}\n\
+         消费提示：{consumer_tip}\n\
+         退回地点：{return_to}",
+    ),
+    (
+        "[Thu hồi cấp {hazard_class}] {title}: xác nhận và kiểm soát ngay",
+        "{department} đã mở vụ thu hồi (số {case_id}, cấp {hazard_class}); đơn vị của quý vị đang giữ hoặc đã xử lý sản phẩm bị ảnh hưởng.\n\
+         Lý do: {reason}\n\
+         Các lô bị ảnh hưởng:\n{lots}\n\
+         Đề nghị ngừng bán và sử dụng ngay, xác nhận thông báo này trước {deadline} và báo cáo theo từng lô số lượng đang giữ, đã trả lại, đã tiêu hủy và đã bán kèm chứng từ: {link}\n\
+         Khuyến cáo người tiêu dùng: {consumer_tip}\n\
+         Nơi trả lại: {return_to}",
+    ),
+    (
+        "[Class {hazard_class} recall] {title}: acknowledge and contain now",
+        "{department} has opened a recall (case {case_id}, class {hazard_class}); your enterprise holds or handled affected goods.\n\
+         Reason: {reason}\n\
+         Affected lots:\n{lots}\n\
+         Stop selling and using them now, acknowledge this notice before {deadline}, and report per lot what you held, returned, destroyed and had already sold, with documents: {link}\n\
+         Consumer tip: {consumer_tip}\n\
+         Return to: {return_to}",
+    ),
+];
+
+const RECALL_DEPARTMENT: Texts = [
+    (
+        "【{hazard_class}级召回】{title}：涉及贵辖区",
+        "{department}启动的召回（案件 {case_id}，{hazard_class}级）的影响范围涉及贵辖区的企业。\n\
+         原因：{reason}\n\
+         受影响批次：\n{lots}\n\
+         期限：{deadline}\n\
+         案件进展：{link}",
+    ),
+    (
+        "[Thu hồi cấp {hazard_class}] {title}: liên quan địa bàn của quý cơ quan",
+        "Vụ thu hồi do {department} mở (số {case_id}, cấp {hazard_class}) ảnh hưởng đến doanh nghiệp trên địa bàn của quý cơ quan.\n\
+         Lý do: {reason}\n\
+         Các lô bị ảnh hưởng:\n{lots}\n\
+         Thời hạn: {deadline}\n\
+         Tiến độ: {link}",
+    ),
+    (
+        "[Class {hazard_class} recall] {title}: reaches your territory",
+        "The recall opened by {department} (case {case_id}, class {hazard_class}) reaches enterprises in your territory.\n\
+         Reason: {reason}\n\
+         Affected lots:\n{lots}\n\
+         Deadline: {deadline}\n\
+         Progress: {link}",
+    ),
+];
+
+const RECALL_REMINDER: Texts = [
+    (
+        "提醒：请确认召回通知（案件 {case_id}）{title}",
+        "贵单位尚未确认召回案件 {case_id}（{hazard_class}级）的通知。请于 {deadline} 前确认并报告处置情况：{link}\n\
+         原因：{reason}",
+    ),
+    (
+        "Nhắc nhở: xác nhận thông báo thu hồi (vụ {case_id}) {title}",
+        "Đơn vị của quý vị chưa xác nhận thông báo của vụ thu hồi {case_id} (cấp {hazard_class}). Đề nghị xác nhận và báo cáo trước {deadline}: {link}\n\
+         Lý do: {reason}",
+    ),
+    (
+        "Reminder: acknowledge the recall notice (case {case_id}) {title}",
+        "Your enterprise has not acknowledged the notice of recall case {case_id} (class {hazard_class}). Acknowledge and report before {deadline}: {link}\n\
+         Reason: {reason}",
+    ),
+];
+
+const RECALL_ESCALATED: Texts = [
+    (
+        "召回逾期未确认：企业 {enterprise_id}（案件 {case_id}）",
+        "贵辖区企业（编号 {enterprise_id}，地区 {region_code}）在期限 {deadline} 前未确认召回案件 {case_id}（{hazard_class}级，{title}）的通知，请督促处置。\n\
+         原因：{reason}\n\
+         案件进展：{link}",
+    ),
+    (
+        "Quá hạn xác nhận thu hồi: doanh nghiệp {enterprise_id} (vụ {case_id})",
+        "Doanh nghiệp trên địa bàn (mã {enterprise_id}, khu vực {region_code}) chưa xác nhận thông báo của vụ thu hồi {case_id} (cấp {hazard_class}, {title}) trước {deadline}; đề nghị đôn đốc xử lý.\n\
+         Lý do: {reason}\n\
+         Tiến độ: {link}",
+    ),
+    (
+        "Recall not acknowledged in time: enterprise {enterprise_id} (case {case_id})",
+        "An enterprise in your territory (id {enterprise_id}, region {region_code}) did not acknowledge the notice of recall case {case_id} (class {hazard_class}, {title}) before {deadline}; please see to it.\n\
+         Reason: {reason}\n\
+         Progress: {link}",
+    ),
+];
+
+const RECALL_REQUESTED: Texts = [
+    (
+        "企业申请召回：{title}（案件 {case_id}）",
+        "一家企业申请对以下产品启动{hazard_class}级召回，请审核批准：{title}\n\
+         原因：{reason}\n\
+         案件：/portal/recalls/{case_id}",
+    ),
+    (
+        "Doanh nghiệp đề nghị thu hồi: {title} (vụ {case_id})",
+        "Một doanh nghiệp đề nghị mở vụ thu hồi cấp {hazard_class}; đề nghị xem xét phê duyệt: {title}\n\
+         Lý do: {reason}\n\
+         Vụ việc: /portal/recalls/{case_id}",
+    ),
+    (
+        "An enterprise asks for a recall: {title} (case {case_id})",
+        "An enterprise asks for a class {hazard_class} recall; please review and approve: {title}\n\
+         Reason: {reason}\n\
+         Case: /portal/recalls/{case_id}",
+    ),
+];
+
+const RECALL_CLOSED: Texts = [
+    (
+        "召回结案：{title}（案件 {case_id}）",
+        "召回案件 {case_id} 已经主管部门评估有效并结案。\n\
+         有效性评估：{effectiveness}",
+    ),
+    (
+        "Kết thúc thu hồi: {title} (vụ {case_id})",
+        "Vụ thu hồi {case_id} đã được cơ quan có thẩm quyền đánh giá hiệu quả và kết thúc.\n\
+         Đánh giá hiệu quả: {effectiveness}",
+    ),
+    (
+        "Recall closed: {title} (case {case_id})",
+        "Recall case {case_id} was closed after the department accepted its effectiveness check.\n\
+         Effectiveness check: {effectiveness}",
     ),
 ];

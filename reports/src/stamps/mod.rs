@@ -2,7 +2,7 @@
 //! whole order, streamed page by page.
 
 mod layout;
-mod pdf;
+pub(crate) mod pdf;
 pub mod qr;
 pub mod sheet;
 

@@ -1,9 +1,11 @@
 //! `hub bench ...`: the benchmarks behind BENCHMARKS.md, rerunnable by anyone (build with
 //! `--release`). `search`: enterprise search and bulk import; `capture` and `recall`: EPCIS;
 //! `resolver-data`: stamps for the resolver benchmark; `subscriptions`: the fan-out of EPCIS
-//! subscriptions to a webhook.
+//! subscriptions to a webhook; `recall-case`: opening a recall case to the last notice
+//! delivered.
 
 mod events;
+mod recall;
 mod resolver;
 mod search;
 mod stamps;
@@ -83,6 +85,12 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
+    /// Time from opening a recall case to the last notice enqueued and written to the inboxes,
+    /// for a lot received by `--parties` registered enterprises (on the configured database).
+    RecallCase {
+        #[arg(long, default_value_t = 1000)]
+        parties: usize,
+    },
     /// Data for the resolver benchmark (`bench/resolver.sh`): activated stamps of one product
     /// in the configured (fresh) database, their paths written to a file.
     ResolverData {
@@ -128,6 +136,7 @@ pub(super) fn bench(config: &Config, command: BenchCommand) -> anyhow::Result<Ex
             stamps::stamps_bench(config, count, &kind, pdf)
         }
         BenchCommand::Recall { seed, lots, runs } => events::recall_bench(config, seed, lots, runs),
+        BenchCommand::RecallCase { parties } => recall::recall_case_bench(config, parties),
         BenchCommand::ResolverData { stamps, lots, out } => {
             resolver::resolver_data(config, stamps, lots, &out)
         }

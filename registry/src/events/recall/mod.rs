@@ -244,3 +244,19 @@ pub fn recall(
     sort_rows(&mut report.rows, sort);
     Ok(report)
 }
+
+/// The recall report of a lot or an item (canonical, after [`trace::authorize`]) as known
+/// `now`: a recall case's scope (`crate::recalls`).
+pub fn scope(conn: &mut DbConn, now: NaiveDateTime, id: &str) -> Result<RecallReport> {
+    if !matches!(object_kind(id), ObjectKind::Lot | ObjectKind::Item) {
+        return Err(RegistryError::invalid(
+            Code::InvalidLot,
+            "lots",
+            "a recall case names lots or items",
+        ));
+    }
+    let traced = trace::run(conn, &Start::Object(id.to_owned()), Direction::Forward)?;
+    let mut report = build::Builder::new(&traced).build(conn, now)?;
+    report.lot = id.to_owned();
+    Ok(report)
+}

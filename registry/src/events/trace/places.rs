@@ -108,33 +108,44 @@ pub fn resolve(conn: &mut DbConn, identifiers: &[String]) -> Result<HashMap<Stri
         .iter()
         .filter_map(|(_, g)| g.as_ref().map(|(_, g)| g.as_str()))
         .collect();
-    let site_rows: Vec<SiteRow> = sites::table
-        .inner_join(enterprises::table)
-        .filter(sites::gln.eq_any(&glns))
-        .select((
-            sites::gln,
-            sites::id,
-            sites::name,
-            sites::kind,
-            enterprises::id,
-            enterprises::name,
-            enterprises::region_code,
-        ))
-        .load(conn)?;
+    // In chunks: SQLite takes at most 32,766 bound values per statement.
+    let mut site_rows: Vec<SiteRow> = Vec::with_capacity(glns.len());
+    for chunk in glns.chunks(5_000) {
+        site_rows.extend(
+            sites::table
+                .inner_join(enterprises::table)
+                .filter(sites::gln.eq_any(chunk))
+                .select((
+                    sites::gln,
+                    sites::id,
+                    sites::name,
+                    sites::kind,
+                    enterprises::id,
+                    enterprises::name,
+                    enterprises::region_code,
+                ))
+                .load::<SiteRow>(conn)?,
+        );
+    }
     let by_gln: HashMap<&str, &SiteRow> = site_rows.iter().map(|r| (r.0.as_str(), r)).collect();
     let candidates: Vec<String> = glns
         .iter()
         .flat_map(|g| (6..=12).filter_map(move |n| g.get(..n).map(str::to_owned)))
         .collect();
-    let owners: Vec<EnterpriseRow> = enterprises::table
-        .filter(enterprises::company_prefix.eq_any(&candidates))
-        .select((
-            enterprises::id,
-            enterprises::name,
-            enterprises::region_code,
-            enterprises::company_prefix,
-        ))
-        .load(conn)?;
+    let mut owners: Vec<EnterpriseRow> = Vec::new();
+    for chunk in candidates.chunks(5_000) {
+        owners.extend(
+            enterprises::table
+                .filter(enterprises::company_prefix.eq_any(chunk))
+                .select((
+                    enterprises::id,
+                    enterprises::name,
+                    enterprises::region_code,
+                    enterprises::company_prefix,
+                ))
+                .load::<EnterpriseRow>(conn)?,
+        );
+    }
     let mut out = HashMap::with_capacity(identifiers.len());
     for (identifier, gln) in parsed {
         let place = match gln {

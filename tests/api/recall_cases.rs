@@ -1,0 +1,680 @@
+//! Recall cases end to end: a case over a chain from a farm in Luoyang through a processor in
+//! Zhengzhou to Viet Nam; every registered party told once (inbox and a real SMTP conversation,
+//! with the server down for a while), the department of the other region told, the stamps'
+//! verdict, the public list and a complaint that becomes an alert; a late capture widening the
+//! scope to Shenzhen; acknowledgements, reports, reminders and escalation on the schedule;
+//! closure only on the effectiveness check, with every step audited.
+
+#![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use base64::Engine as _;
+use diesel::prelude::*;
+use hub::config::{Config, MailTls};
+use registry::identity::{self, Scope};
+use registry::ids::gs1::check_digit;
+use registry::notices::EMAIL_JOB;
+use registry::schema::outbox;
+use serde_json::{Value, json};
+use tracehub_tests::fixtures::{Registry, registration};
+use tracehub_tests::smtp::SmtpServer;
+use tracehub_tests::{assert_error, body, wait_until};
+
+const CONTEXT: &str = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld";
+
+fn with_check(body: &str) -> String {
+    format!("{body}{}", check_digit(body).unwrap())
+}
+
+fn with_mail(port: u16) -> impl FnOnce(&mut Config) {
+    move |c: &mut Config| {
+        c.mail.enabled = true;
+        c.mail.host = "127.0.0.1".into();
+        c.mail.port = port;
+        c.mail.tls = MailTls::None;
+        c.mail.from = "tracehub <noreply@hub.example.cn>".into();
+        c.mail.timeout_secs = 5;
+        c.jobs.poll_interval_ms = 50;
+    }
+}
+
+fn register(r: &Registry, n: u32, region: &str, cat: &str, prefix: &str) -> (i64, String) {
+    let mut new = registration(n, region, &[cat]);
+    new["company_prefix"] = json!(prefix);
+    assert_eq!(r.post(None, "/api/v1/enterprises", new).status(), 201);
+    let user = identity::find_user_by_name(
+        &mut r.app.test_db().db().conn().unwrap(),
+        &format!("ent{n}"),
+    )
+    .unwrap();
+    let token = r.app.token_for(&user, &[Scope::Read, Scope::Write]);
+    (user.enterprise_id.unwrap(), token)
+}
+
+fn created(response: reqwest::blocking::Response) -> Value {
+    let status = response.status();
+    let b = body(response);
+    assert_eq!(status, 201, "{b}");
+    b
+}
+
+fn capture(r: &Registry, events: Vec<Value>) {
+    let doc = json!({
+        "@context": [CONTEXT], "type": "EPCISDocument", "schemaVersion": "2.0",
+        "creationDate": "2026-01-01T00:00:00Z", "epcisBody": {"eventList": events}
+    });
+    let response = r
+        .app
+        .client()
+        .post(r.app.url("/epcis/capture"))
+        .bearer_auth(&r.admin)
+        .header("content-type", "application/ld+json")
+        .body(doc.to_string())
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 202);
+}
+
+fn sgln(gln: &str) -> String {
+    format!("https://id.gs1.org/414/{gln}")
+}
+fn pgln(gln: &str) -> String {
+    format!("https://id.gs1.org/417/{gln}")
+}
+
+struct Scene {
+    r: Registry,
+    farm: i64,
+    processor: i64,
+    farm_user: String,
+    processor_user: String,
+    ly: String,
+    zz: String,
+    a1: String,
+    farm_gtin: String,
+    serial: String,
+}
+
+/// The farm (Luoyang) files lot A1 and activates a stamp on it; the processor (Zhengzhou) makes
+/// C1 from it, cases two items and ships the case to Viet Nam, selling one at its store.
+fn scene(r: Registry) -> Scene {
+    let (farm, farm_user) = register(&r, 1, "410302", "edible_agri", "6905678");
+    let (processor, processor_user) = register(&r, 2, "410102", "food", "6901234");
+    let ly = r.officer("officer-ly", "410300", &["edible_agri", "food"]);
+    let zz = r.officer("officer-zz", "410100", &["food", "edible_agri"]);
+    r.approve(&ly, farm);
+    r.approve(&zz, processor);
+    let farm_gln = with_check("690567800001");
+    let proc_gln = with_check("690123400001");
+    let store_gln = with_check("690123400002");
+    for (id, token, gln, kind) in [
+        (farm, &farm_user, &farm_gln, "farm"),
+        (processor, &processor_user, &proc_gln, "factory"),
+        (processor, &processor_user, &store_gln, "store"),
+    ] {
+        created(r.post(
+            Some(token),
+            &format!("/api/v1/enterprises/{id}/sites"),
+            json!({ "name": format!("site {gln}"), "kind": kind, "gln": gln, "address": "河南" }),
+        ));
+    }
+    let farm_gtin = with_check("0690567800001");
+    let proc_gtin = with_check("0690123400002");
+    let raw = created(r.post(
+        Some(&farm_user),
+        &format!("/api/v1/enterprises/{farm}/products"),
+        json!({ "gtin": farm_gtin, "name": "小麦", "category": "edible_agri" }),
+    ))["id"]
+        .as_i64()
+        .unwrap();
+    let made = created(r.post(
+        Some(&processor_user),
+        &format!("/api/v1/enterprises/{processor}/products"),
+        json!({ "gtin": proc_gtin, "name": "面粉", "category": "food" }),
+    ))["id"]
+        .as_i64()
+        .unwrap();
+    let a1 = created(r.post(Some(&farm_user), &format!("/api/v1/enterprises/{farm}/batches"),
+        json!({ "product_id": raw, "lot": "A1", "production_date": "2026-01-01", "quantity": 100.0, "unit": "kg" })))["id"].as_i64().unwrap();
+    created(r.post(Some(&processor_user), &format!("/api/v1/enterprises/{processor}/batches"),
+        json!({ "product_id": made, "lot": "C1", "production_date": "2026-01-03", "quantity": 80.0, "unit": "kg", "inputs": [a1] })));
+    // A stamp on lot A1.
+    let order = created(r.post(
+        Some(&ly),
+        "/api/v1/stamp-orders",
+        json!({ "enterprise_id": farm, "product_id": raw, "quantity": 1, "kind": "qr" }),
+    ))["id"]
+        .as_i64()
+        .unwrap();
+    let page = body(r.get(&ly, &format!("/api/v1/stamp-orders/{order}/stamps")));
+    let serial = page["items"][0]["serial"].as_str().unwrap().to_owned();
+    let activated = r.post(
+        Some(&farm_user),
+        &format!("/api/v1/stamps/{serial}/activate"),
+        json!({ "batch_id": a1 }),
+    );
+    assert_eq!(activated.status(), 200, "{}", activated.text().unwrap());
+    let lgtin_a = "urn:epc:class:lgtin:6905678.000001.A1";
+    let lgtin_c = "urn:epc:class:lgtin:6901234.000002.C1";
+    let (i1, i2) = (
+        "urn:epc:id:sgtin:6901234.000002.1",
+        "urn:epc:id:sgtin:6901234.000002.2",
+    );
+    let case = "urn:epc:id:sscc:6901234.0000000001";
+    let vn = with_check("893000000001");
+    capture(
+        &r,
+        vec![
+            json!({"type": "ObjectEvent", "eventTime": "2026-01-01T08:00:00+08:00", "eventTimeZoneOffset": "+08:00", "action": "ADD",
+         "bizStep": "commissioning", "bizLocation": {"id": sgln(&farm_gln)},
+         "quantityList": [{"epcClass": lgtin_a, "quantity": 100, "uom": "KGM"}]}),
+            json!({"type": "ObjectEvent", "eventTime": "2026-01-02T08:00:00+08:00", "eventTimeZoneOffset": "+08:00", "action": "OBSERVE",
+         "bizStep": "shipping", "bizLocation": {"id": sgln(&farm_gln)},
+         "quantityList": [{"epcClass": lgtin_a, "quantity": 100, "uom": "KGM"}],
+         "sourceList": [{"type": "owning_party", "source": pgln(&farm_gln)}],
+         "destinationList": [{"type": "owning_party", "destination": pgln(&proc_gln)}]}),
+            json!({"type": "TransformationEvent", "eventTime": "2026-01-03T08:00:00+08:00", "eventTimeZoneOffset": "+08:00",
+         "bizStep": "commissioning", "bizLocation": {"id": sgln(&proc_gln)},
+         "inputQuantityList": [{"epcClass": lgtin_a, "quantity": 100, "uom": "KGM"}],
+         "outputQuantityList": [{"epcClass": lgtin_c, "quantity": 80, "uom": "KGM"}]}),
+            json!({"type": "ObjectEvent", "eventTime": "2026-01-04T08:00:00+08:00", "eventTimeZoneOffset": "+08:00", "action": "ADD",
+         "bizStep": "commissioning", "bizLocation": {"id": sgln(&proc_gln)}, "epcList": [i1, i2],
+         "ilmd": {"cbvmda:lotNumber": "C1"}}),
+            json!({"type": "AggregationEvent", "eventTime": "2026-01-05T08:00:00+08:00", "eventTimeZoneOffset": "+08:00", "action": "ADD",
+         "bizStep": "packing", "bizLocation": {"id": sgln(&proc_gln)}, "parentID": case, "childEPCs": [i1, i2]}),
+            json!({"type": "ObjectEvent", "eventTime": "2026-01-06T08:00:00+08:00", "eventTimeZoneOffset": "+08:00", "action": "OBSERVE",
+         "bizStep": "shipping", "bizLocation": {"id": sgln(&proc_gln)}, "epcList": [case],
+         "sourceList": [{"type": "owning_party", "source": pgln(&proc_gln)}],
+         "destinationList": [{"type": "owning_party", "destination": pgln(&vn)}]}),
+            json!({"type": "ObjectEvent", "eventTime": "2026-01-08T08:00:00+08:00", "eventTimeZoneOffset": "+08:00", "action": "OBSERVE",
+         "bizStep": "retail_selling", "bizLocation": {"id": sgln(&store_gln)}, "epcList": [i1]}),
+        ],
+    );
+    Scene {
+        farm,
+        processor,
+        farm_user,
+        processor_user,
+        ly,
+        zz,
+        a1: format!("https://id.gs1.org/01/{farm_gtin}/10/A1"),
+        farm_gtin,
+        serial,
+        r,
+    }
+}
+
+fn email_jobs(r: &Registry) -> Vec<(String, i32)> {
+    outbox::table
+        .filter(outbox::kind.eq(EMAIL_JOB))
+        .order(outbox::id)
+        .select((outbox::status, outbox::attempts))
+        .load(&mut r.app.test_db().raw())
+        .unwrap()
+}
+
+fn topics(r: &Registry, token: &str) -> Vec<String> {
+    body(r.get(token, "/api/v1/notices"))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["topic"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn verdict(s: &Scene) -> Value {
+    let path = format!("/01/{}/10/A1/21/{}", s.farm_gtin, s.serial);
+    let response =
+        s.r.app
+            .client()
+            .get(s.r.app.url(&path))
+            .header("accept", "application/json")
+            .send()
+            .unwrap();
+    body(response)
+}
+
+fn party(progress: &Value, enterprise: i64) -> &Value {
+    progress["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["party"]["enterprise_id"] == enterprise)
+        .unwrap()
+}
+
+#[test]
+fn recall_cases_from_opening_to_closure() {
+    let mut server = SmtpServer::start();
+    server.stop();
+    let s = scene(Registry::spawn_with(with_mail(server.port())));
+    let r = &s.r;
+    assert_eq!(verdict(&s)["verdict"], "active");
+
+    // Opening: the case freezes the scope and tells every party at once.
+    let new = json!({ "lots": ["urn:epc:class:lgtin:6905678.000001.A1"], "hazard_class": "I",
+        "reason": "黄曲霉毒素超标", "consumer_tip": "请停止食用，凭包装退货", "return_to": "购买门店" });
+    assert_error(
+        r.post(Some(&s.zz), "/api/v1/recalls", new.clone()),
+        403,
+        "outside_jurisdiction",
+    );
+    assert_error(
+        r.post(Some(&s.farm_user), "/api/v1/recalls", new.clone()),
+        403,
+        "forbidden",
+    );
+    let mut bad = new.clone();
+    bad["lots"] = json!(["urn:epc:id:sscc:6901234.0000000001"]);
+    assert_eq!(
+        assert_error(
+            r.post(Some(&s.ly), "/api/v1/recalls", bad),
+            422,
+            "invalid_lot"
+        )["field"],
+        "lots[0]"
+    );
+    let opened = created(r.post(Some(&s.ly), "/api/v1/recalls", new));
+    let id = opened["case"]["id"].as_i64().unwrap();
+    assert_eq!(opened["case"]["status"], "open");
+    assert_eq!(opened["scope"]["new_parties"], 2, "{opened}");
+    assert_eq!(opened["scope"]["regions_told"], json!(["410102"]));
+
+    // Mail: down at first, then back; each party mailed exactly once.
+    wait_until("a failed attempt", || {
+        email_jobs(r)
+            .iter()
+            .any(|(status, attempts)| status == "queued" && *attempts >= 1)
+    });
+    server.resume();
+    diesel::update(outbox::table.filter(outbox::kind.eq(EMAIL_JOB)))
+        .set(outbox::run_after.eq(r.app.now()))
+        .execute(&mut r.app.test_db().raw())
+        .unwrap();
+    wait_until("both mails", || {
+        let jobs = email_jobs(r);
+        jobs.len() == 2 && jobs.iter().all(|(status, _)| status == "done")
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let mut per_recipient: HashMap<String, usize> = HashMap::new();
+    for m in server.messages() {
+        assert!(m.subject().contains("召回"), "{}", m.subject());
+        *per_recipient.entry(m.to.join(",")).or_default() += 1;
+    }
+    assert_eq!(per_recipient.len(), 2, "{per_recipient:?}");
+    assert!(per_recipient.values().all(|n| *n == 1), "{per_recipient:?}");
+    assert!(topics(r, &s.farm_user).contains(&"recall.opened".to_owned()));
+    assert!(topics(r, &s.processor_user).contains(&"recall.opened".to_owned()));
+    wait_until("the other region's department told", || {
+        topics(r, &s.zz).contains(&"recall.department".to_owned())
+    });
+
+    // The stamps and the public.
+    let resolved = verdict(&s);
+    assert_eq!(resolved["verdict"], "recalled", "{resolved}");
+    assert_eq!(resolved["story"]["recall"]["case_id"], id);
+    let html = r
+        .app
+        .client()
+        .get(r.app.url(&format!(
+            "/01/{}/10/A1/21/{}?lang=en",
+            s.farm_gtin, s.serial
+        )))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(
+        html.contains("data-verdict=\"recalled\"") && html.contains("do not use"),
+        "{html}"
+    );
+    let linkset = r
+        .app
+        .client()
+        .get(r.app.url(&format!(
+            "/01/{}/10/A1/21/{}?linkType=linkset",
+            s.farm_gtin, s.serial
+        )))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(
+        linkset.contains("https://gs1.org/voc/recallStatus"),
+        "{linkset}"
+    );
+    let public = body(
+        r.app
+            .client()
+            .get(r.app.url("/api/v1/public/recalls"))
+            .send()
+            .unwrap(),
+    );
+    assert_eq!(public[0]["id"], id);
+    assert_eq!(public[0]["consumer_tip"], "请停止食用，凭包装退货");
+    assert!(
+        public[0]["lots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["lot"] == "C1")
+    );
+
+    // A complaint reaches the competent department as an alert.
+    let photo = base64::engine::general_purpose::STANDARD.encode(b"\x89PNG\r\n\x1a\nphoto");
+    let complaint = created(r.post(None, "/api/v1/public/complaints", json!({
+        "gtin": s.farm_gtin, "lot": "A1", "description": "吃后腹痛", "contact": "13800000000", "photo": photo })));
+    assert_eq!(complaint["case_id"], id);
+    assert!(complaint["photo_sha256"].is_string());
+    let alerts = body(r.get(&s.ly, "/api/v1/alerts"));
+    let alert = alerts
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["kind"] == "recall.complaint")
+        .unwrap();
+    assert_eq!(alert["severity"], "critical");
+    assert_eq!(
+        assert_error(
+            r.post(
+                None,
+                "/api/v1/public/complaints",
+                json!({ "description": "x", "contact": "y" })
+            ),
+            422,
+            "invalid_gtin"
+        )["field"],
+        "gtin"
+    );
+
+    // A late capture reaches a retailer in Shenzhen: re-scoping adds it and says so.
+    let (shop, shop_user) = register(r, 3, "440305", "food", "6909999");
+    let sz = r.officer("officer-sz", "440300", &["food", "edible_agri"]);
+    r.approve(&sz, shop);
+    let shop_gln = with_check("690999900001");
+    created(r.post(
+        Some(&shop_user),
+        &format!("/api/v1/enterprises/{shop}/sites"),
+        json!({ "name": "深圳门店", "kind": "store", "gln": shop_gln, "address": "深圳" }),
+    ));
+    capture(
+        r,
+        vec![
+            json!({"type": "ObjectEvent", "eventTime": "2026-01-09T08:00:00+08:00", "eventTimeZoneOffset": "+08:00",
+        "action": "OBSERVE", "bizStep": "receiving", "bizLocation": {"id": sgln(&shop_gln)},
+        "epcList": ["urn:epc:id:sgtin:6901234.000002.2"]}),
+        ],
+    );
+    let rescoped = body(r.post(
+        Some(&s.ly),
+        &format!("/api/v1/recalls/{id}/rescope"),
+        json!({}),
+    ));
+    assert_eq!(
+        (
+            rescoped["version"].as_i64(),
+            rescoped["new_parties"].as_i64()
+        ),
+        (Some(1), Some(1)),
+        "{rescoped}"
+    );
+    assert_eq!(rescoped["regions_told"], json!(["440305"]));
+    wait_until("the new party told", || {
+        topics(r, &shop_user).contains(&"recall.opened".to_owned())
+    });
+    wait_until("its mail", || server.messages().len() == 3);
+
+    // Acknowledgements and reports.
+    let case_path = format!("/api/v1/recalls/{id}");
+    let line = |lot: &str, held: f64| json!({ "lines": [{ "lot": lot, "held": held, "returned": held / 2.0, "destroyed": held / 2.0, "uom": "KGM" }] });
+    assert_error(
+        r.post(
+            Some(&s.farm_user),
+            &format!("{case_path}/disposals"),
+            line("A1", 10.0),
+        ),
+        409,
+        "recall_not_acknowledged",
+    );
+    for token in [&s.processor_user, &shop_user] {
+        assert_eq!(
+            r.post(Some(token), &format!("{case_path}/acknowledge"), json!({}))
+                .status(),
+            200
+        );
+    }
+    let too_much =
+        json!({ "lines": [{ "lot": "C1", "held": 1.0, "returned": 2.0, "uom": "KGM" }] });
+    assert_eq!(
+        assert_error(
+            r.post(
+                Some(&s.processor_user),
+                &format!("{case_path}/disposals"),
+                too_much
+            ),
+            422,
+            "invalid_quantity"
+        )["field"],
+        "lines[0].held"
+    );
+    assert_eq!(
+        assert_error(
+            r.post(
+                Some(&s.processor_user),
+                &format!("{case_path}/disposals"),
+                line("Z9", 1.0)
+            ),
+            422,
+            "invalid_lot"
+        )["field"],
+        "lines[0].lot"
+    );
+    assert_eq!(
+        r.post(
+            Some(&s.processor_user),
+            &format!("{case_path}/disposals"),
+            line("C1", 80.0)
+        )
+        .status(),
+        200
+    );
+    assert_eq!(
+        r.post(
+            Some(&shop_user),
+            &format!("{case_path}/disposals"),
+            line("C1", 1.0)
+        )
+        .status(),
+        200
+    );
+    assert_error(
+        r.post(
+            Some(&s.ly),
+            &format!("{case_path}/close"),
+            json!({ "effectiveness_accepted": true, "effectiveness": "抽查" }),
+        ),
+        409,
+        "recall_unaccounted",
+    );
+
+    // The schedule: a reminder after a quarter of class I's 24 hours, escalation past them.
+    r.app.clock().advance(chrono::Duration::hours(7));
+    wait_until("a reminder", || {
+        party(&body(r.get(&s.ly, &case_path)), s.farm)["party"]["reminders"] == 1
+    });
+    wait_until("the reminder in the inbox", || {
+        topics(r, &s.farm_user).contains(&"recall.reminder".to_owned())
+    });
+    r.app.clock().advance(chrono::Duration::hours(18));
+    wait_until("the escalation", || {
+        party(&body(r.get(&s.ly, &case_path)), s.farm)["party"]["escalated_at"].is_string()
+    });
+    wait_until("the escalation told", || {
+        topics(r, &s.ly).contains(&"recall.escalated".to_owned())
+    });
+    let progress = body(r.get(&s.ly, &case_path));
+    assert!(party(&progress, s.processor)["party"]["escalated_at"].is_null());
+
+    // The farm answers late; progress per party, region and country.
+    assert_eq!(
+        r.post(
+            Some(&s.farm_user),
+            &format!("{case_path}/acknowledge"),
+            json!({})
+        )
+        .status(),
+        200
+    );
+    assert_eq!(
+        r.post(
+            Some(&s.farm_user),
+            &format!("{case_path}/disposals"),
+            line(&s.a1, 100.0)
+        )
+        .status(),
+        200
+    );
+    let progress = body(r.get(&s.ly, &case_path));
+    assert_eq!(
+        (
+            progress["acknowledged"].as_i64(),
+            progress["reported"].as_i64()
+        ),
+        (Some(3), Some(3))
+    );
+    let regions: Vec<&str> = progress["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["key"].as_str().unwrap())
+        .collect();
+    assert!(
+        regions.contains(&"CN/410302")
+            && regions.contains(&"CN/410102")
+            && regions.contains(&"CN/440305"),
+        "{regions:?}"
+    );
+    let countries: Vec<&str> = progress["countries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["key"].as_str().unwrap())
+        .collect();
+    assert!(
+        countries.contains(&"CN") && countries.contains(&"VN"),
+        "{countries:?}"
+    );
+    assert_eq!(progress["total"]["returned"], 90.5);
+    let own = body(r.get(&shop_user, &case_path));
+    assert_eq!(
+        own["parties"].as_array().unwrap().len(),
+        1,
+        "an enterprise sees its own party"
+    );
+    let csv = r.get(&s.ly, &format!("{case_path}/report.csv"));
+    assert_eq!(csv.status(), 200);
+    assert!(csv.text().unwrap().contains("party,"));
+    let pdf = r
+        .get(&s.ly, &format!("{case_path}/report.pdf"))
+        .bytes()
+        .unwrap();
+    assert!(pdf.starts_with(b"%PDF-1.4"));
+
+    // Closure only on the effectiveness check, by the department in charge.
+    assert_eq!(
+        assert_error(
+            r.post(
+                Some(&s.ly),
+                &format!("{case_path}/close"),
+                json!({ "effectiveness_accepted": false, "effectiveness": "抽查" })
+            ),
+            422,
+            "confirmation_required"
+        )["field"],
+        "effectiveness_accepted"
+    );
+    assert_error(
+        r.post(
+            Some(&s.zz),
+            &format!("{case_path}/close"),
+            json!({ "effectiveness_accepted": true, "effectiveness": "抽查" }),
+        ),
+        403,
+        "outside_jurisdiction",
+    );
+    let closed = body(r.post(
+        Some(&s.ly),
+        &format!("{case_path}/close"),
+        json!({ "effectiveness_accepted": true, "effectiveness": "抽查 3 家门店，未见在售" }),
+    ));
+    assert_eq!(closed["status"], "closed");
+    assert_eq!(verdict(&s)["verdict"], "active");
+    assert!(
+        body(
+            r.app
+                .client()
+                .get(r.app.url("/api/v1/public/recalls"))
+                .send()
+                .unwrap()
+        )
+        .as_array()
+        .unwrap()
+        .is_empty()
+    );
+    for action in [
+        "recall.open",
+        "recall.rescope",
+        "recall.acknowledge",
+        "recall.report",
+        "recall.remind",
+        "recall.close",
+        "recall.complaint",
+    ] {
+        assert!(!r.audited(action).is_empty(), "{action} audited");
+    }
+    assert_eq!(r.audited("recall.acknowledge").len(), 3);
+}
+
+#[test]
+fn an_enterprise_asks_and_the_department_approves() {
+    let s = scene(Registry::new());
+    let r = &s.r;
+    let ask = json!({ "lots": [s.a1], "hazard_class": "III", "reason": "标签错误", "consumer_tip": "可退换", "return_to": "原购买处" });
+    let case = created(r.post(Some(&s.farm_user), "/api/v1/recalls/requests", ask));
+    assert_eq!(case["status"], "requested");
+    let id = case["id"].as_i64().unwrap();
+    wait_until("the department told", || {
+        topics(r, &s.ly).contains(&"recall.requested".to_owned())
+    });
+    assert_eq!(verdict(&s)["verdict"], "active", "not before approval");
+    assert_error(
+        r.post(
+            Some(&s.zz),
+            &format!("/api/v1/recalls/{id}/approve"),
+            json!({}),
+        ),
+        403,
+        "outside_jurisdiction",
+    );
+    let opened = body(r.post(
+        Some(&s.ly),
+        &format!("/api/v1/recalls/{id}/approve"),
+        json!({}),
+    ));
+    assert_eq!(opened["case"]["status"], "open");
+    assert_eq!(opened["case"]["requesting_enterprise_id"], s.farm);
+    assert_eq!(verdict(&s)["verdict"], "recalled");
+    assert_error(
+        r.post(
+            Some(&s.ly),
+            &format!("/api/v1/recalls/{id}/approve"),
+            json!({}),
+        ),
+        409,
+        "invalid_transition",
+    );
+    let mine = body(r.get(&s.farm_user, "/api/v1/recalls"));
+    assert_eq!(mine.as_array().unwrap().len(), 1);
+}
