@@ -32,6 +32,7 @@ mod complaints;
 mod open;
 mod parties;
 mod progress;
+mod scope;
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -44,7 +45,7 @@ use crate::filings::Paging;
 use crate::schema::{recall_case_lots, recall_cases};
 
 pub use complaints::{Complaint, NewComplaint, StoredPhoto, file_complaint};
-pub use open::{CaseRequest, NewCase, Rescoped, approve_case, open_case, request_case, rescope};
+pub use open::{CaseRequest, NewCase, Rescoped, approve_case, open_case, request_case};
 pub use parties::{
     DisposalLine, DisposalReport, Party, Reminded, acknowledge, find_party, list_parties,
     remind_due, report_disposal,
@@ -53,6 +54,7 @@ pub use progress::{
     CaseLot, Closure, PartyProgress, Progress, PublicRecall, ScanCount, Tally, case_lots,
     close_case, progress, public_recalls,
 };
+pub use scope::rescope;
 
 /// Notice topic: a case was opened (to the parties).
 pub const OPENED_TOPIC: &str = "recall.opened";
