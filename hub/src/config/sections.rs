@@ -172,6 +172,9 @@ pub struct JobsConfig {
     /// When to verify the audit chain: a cron expression with seconds (`0 0 3 * * *` is 03:00
     /// UTC daily); empty disables. Each slot runs once across all replicas.
     pub audit_verify: String,
+    /// When to sign a new head of the evidence ledger (if it grew): a cron expression with
+    /// seconds (`0 */10 * * * *`, every ten minutes); empty disables.
+    pub ledger_publish: String,
 }
 
 impl Default for JobsConfig {
@@ -180,6 +183,7 @@ impl Default for JobsConfig {
             worker: true,
             poll_interval_ms: 1000,
             audit_verify: "0 0 3 * * *".into(),
+            ledger_publish: "0 */10 * * * *".into(),
         }
     }
 }

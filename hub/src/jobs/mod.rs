@@ -1,6 +1,7 @@
 //! Background work: schedules that only enqueue (one job per slot across all replicas, by the
 //! outbox's dedupe key), and a worker that claims outbox jobs and does them: the audit-chain
-//! check, and notices (delivered into inboxes, then mailed one message per job: [`notices`]).
+//! check, the publication of the evidence ledger's signed tree head, and notices (delivered
+//! into inboxes, then mailed one message per job: [`notices`]).
 
 mod notices;
 
@@ -16,9 +17,12 @@ use serde_json::json;
 
 use crate::app::AppState;
 use crate::mail::Mailer;
+use crate::ops::{self, Origin, Request};
 
 /// Job kind: verify the audit chain.
 pub const AUDIT_VERIFY: &str = "audit.verify";
+/// Job kind: sign a head of the evidence ledger if it grew.
+pub const LEDGER_PUBLISH: &str = "ledger.publish";
 
 /// How a job failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +41,7 @@ impl From<String> for Failure {
 
 /// The kinds this worker does: e-mails only when it can send them.
 fn kinds(mailer: Option<&Mailer>) -> Vec<&'static str> {
-    let mut kinds = vec![AUDIT_VERIFY, NOTICE_JOB];
+    let mut kinds = vec![AUDIT_VERIFY, LEDGER_PUBLISH, NOTICE_JOB];
     if mailer.is_some() {
         kinds.push(EMAIL_JOB);
     }
@@ -77,6 +81,21 @@ fn schedules(state: &AppState) -> Vec<Schedule> {
             kind: AUDIT_VERIFY,
             cron,
             max_attempts: 1,
+        });
+    }
+    if let Ok(cron) = state
+        .config
+        .jobs
+        .ledger_publish
+        .trim()
+        .parse::<cron::Schedule>()
+    {
+        // A missed slot is made up by the next one: a few attempts are enough.
+        list.push(Schedule {
+            name: "ledger-publish",
+            kind: LEDGER_PUBLISH,
+            cron,
+            max_attempts: 3,
         });
     }
     list
@@ -225,6 +244,19 @@ fn perform(state: &AppState, mailer: Option<&Mailer>, job: &outbox::Job) -> Resu
                     Err(Failure::Retry(format!("audit chain broken: {found}")))
                 }
             }
+        }
+        LEDGER_PUBLISH => {
+            let origin = Origin {
+                by: "system:scheduler".into(),
+                request: Request::new(&state.core, format!("job-{}", job.id)),
+            };
+            match ops::ledger::publish(&state.core, &origin).map_err(|e| e.to_string())? {
+                Some(head) => {
+                    tracing::info!(tree_size = head.tree_size, root = %head.root_hash, "ledger head signed");
+                }
+                None => tracing::debug!("ledger unchanged; no head signed"),
+            }
+            Ok(())
         }
         other => Err(Failure::Retry(format!(
             "no worker knows job kind {other:?}"

@@ -26,6 +26,7 @@ pub mod epcis;
 pub mod epcis_queries;
 pub mod filings;
 pub mod import;
+pub mod ledger;
 pub mod notices;
 pub mod sessions;
 pub mod stamps;

@@ -1,8 +1,10 @@
 //! `hub bench ...`: the benchmarks behind BENCHMARKS.md, rerunnable by anyone (build with
 //! `--release`). `search`: enterprise search and bulk import; `capture` and `recall`: EPCIS;
-//! `resolver-data`: stamps for the resolver benchmark.
+//! `resolver-data`: stamps for the resolver benchmark; `ledger`: the evidence ledger's appends
+//! and proofs.
 
 mod events;
+mod ledger;
 mod resolver;
 mod search;
 mod stamps;
@@ -94,6 +96,26 @@ pub enum BenchCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The evidence ledger in a scratch database: append rate, then inclusion and consistency
+    /// proofs (time and size) at that size.
+    Ledger {
+        /// Leaves in all.
+        #[arg(long, default_value_t = 1_000_000)]
+        leaves: u64,
+        /// Of which appended one transaction each first (a document upload's cost).
+        #[arg(long, default_value_t = 2000)]
+        single: u64,
+        /// Leaves per transaction for the rest.
+        #[arg(long, default_value_t = 10_000)]
+        batch: usize,
+        /// Proofs of each kind timed.
+        #[arg(long, default_value_t = 1000)]
+        proofs: usize,
+        /// A PostgreSQL server URL on which a benchmark database is created and dropped;
+        /// default: SQLite in a temporary directory.
+        #[arg(long)]
+        postgres: Option<String>,
+    },
 }
 
 /// Runs `hub bench`.
@@ -119,5 +141,20 @@ pub(super) fn bench(config: &Config, command: BenchCommand) -> anyhow::Result<Ex
         BenchCommand::ResolverData { stamps, lots, out } => {
             resolver::resolver_data(config, stamps, lots, &out)
         }
+        BenchCommand::Ledger {
+            leaves,
+            single,
+            batch,
+            proofs,
+            postgres,
+        } => ledger::ledger_bench(
+            postgres.as_deref(),
+            ledger::LedgerBench {
+                leaves,
+                single,
+                batch,
+                proofs,
+            },
+        ),
     }
 }
