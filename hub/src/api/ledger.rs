@@ -175,7 +175,7 @@ pub async fn consistency(
 /// A content to verify by its hash.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct VerifyRequest {
+pub struct LedgerVerifyRequest {
     /// The document's SHA-256, hex.
     #[schema(pattern = r"^[0-9a-fA-F]{64}$")]
     pub sha256: String,
@@ -191,7 +191,7 @@ pub struct VerifyRequest {
     dead_code,
     reason = "describes the form in the OpenAPI document; the handler hashes the parts as they stream"
 )]
-pub struct VerifyFileForm {
+pub struct LedgerVerifyForm {
     #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,
     /// Prove against the signed head of this size (default: the latest).
@@ -240,8 +240,8 @@ fn tree_size_field(value: &str) -> Result<i64, ApiError> {
 /// not kept. 404 when `tree_size` names no signed head.
 #[utoipa::path(post, path = "/ledger/verify", tag = "ledger", params(VerifyQuery),
     request_body(content(
-        (VerifyRequest = "application/json"),
-        (VerifyFileForm = "multipart/form-data"),
+        (LedgerVerifyRequest = "application/json"),
+        (LedgerVerifyForm = "multipart/form-data"),
         (String = "application/octet-stream"),
     )),
     responses((status = 200, body = LedgerVerification)))]
@@ -256,7 +256,7 @@ pub async fn verify(
     let (sha256, tree_size) = match mime.as_ref().map(|m| (m.type_(), m.subtype(), m.suffix())) {
         Some((_, mime::JSON, _)) | Some((_, _, Some(mime::JSON))) => {
             let body = read_limited(payload, state.config.server.body_limit_bytes).await?;
-            let asked: VerifyRequest = crate::http::json::parse(&body)?;
+            let asked: LedgerVerifyRequest = crate::http::json::parse(&body)?;
             (asked.sha256, asked.tree_size.or(query.tree_size))
         }
         Some((mime::MULTIPART, mime::FORM_DATA, _)) => {
