@@ -185,8 +185,9 @@ pub struct LedgerVerifyRequest {
     pub tree_size: Option<i64>,
 }
 
-/// A file to verify, hashed by the hub and not kept.
+/// A file to verify, hashed by the hub and not kept (no other part is taken).
 #[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(
     dead_code,
     reason = "describes the form in the OpenAPI document; the handler hashes the parts as they stream"
