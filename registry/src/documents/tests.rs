@@ -443,9 +443,7 @@ fn documents_filed_before_the_ledger_are_caught_up_in_filing_order() {
     raw.batch_execute(sql).unwrap();
     assert_eq!(ledger::size(&mut conn).unwrap(), 0);
     assert_eq!(
-        test.db()
-            .transaction(|conn| ledger::backfill_documents(conn))
-            .unwrap(),
+        test.db().transaction(ledger::backfill_documents).unwrap(),
         3
     );
     for (document, index) in [(&filed[0], 0), (&filed[1], 1), (&filed[3], 2)] {
@@ -458,9 +456,7 @@ fn documents_filed_before_the_ledger_are_caught_up_in_filing_order() {
         );
     }
     assert_eq!(
-        test.db()
-            .transaction(|conn| ledger::backfill_documents(conn))
-            .unwrap(),
+        test.db().transaction(ledger::backfill_documents).unwrap(),
         0
     );
 }

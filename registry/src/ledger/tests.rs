@@ -186,7 +186,7 @@ fn heads_are_published_when_the_log_grew_and_check_out() {
     ));
     assert_eq!(
         list_heads(&mut conn, 0, 10).unwrap(),
-        vec![first.clone(), second.clone()]
+        vec![first, second.clone()]
     );
     assert_eq!(list_heads(&mut conn, 5, 10).unwrap(), vec![second.clone()]);
     let bytes = second.signed_bytes().unwrap();
