@@ -423,6 +423,7 @@ hint-verify-file = At most { $size }; the file is not stored.
 verify-result = On file for this content
 verify-none = No such document: nothing with this content is on file.
 verify-not-published = not published
+verify-in-ledger = its place in the evidence ledger, with the proof
 nav-ledger = Evidence ledger
 ledger-title = Evidence ledger
 ledger-intro = Customs and inspectors: paste a document's SHA-256, or drop the file (it is hashed here and not kept), to see whether it is in the hub's tamper-evident ledger, where, and who filed it, with the signed tree head and the proof it is checked against.

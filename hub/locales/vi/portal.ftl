@@ -423,6 +423,7 @@ hint-verify-file = Tối đa { $size }; tệp không được lưu.
 verify-result = Hồ sơ của nội dung này
 verify-none = Không có tài liệu này: không có hồ sơ nào có cùng nội dung.
 verify-not-published = chưa công khai
+verify-in-ledger = vị trí trong sổ cái chứng cứ, kèm bằng chứng
 nav-ledger = Sổ cái chứng cứ
 ledger-title = Sổ cái chứng cứ
 ledger-intro = Hải quan và thanh tra: dán SHA-256 của tài liệu hoặc thả tệp vào (tệp được băm tại đây và không lưu lại) để xem tài liệu có nằm trong sổ cái chống giả mạo của hệ thống không, ở vị trí nào, ai đã nộp, cùng đầu cây đã ký và bằng chứng dùng để kiểm tra.

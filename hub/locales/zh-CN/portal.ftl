@@ -423,6 +423,7 @@ hint-verify-file = 不超过 { $size }；文件不会被保存。
 verify-result = 该内容的备案记录
 verify-none = 查无此文件：没有内容相同的备案文件。
 verify-not-published = 未公开
+verify-in-ledger = 在证据账本中的位置及证明
 nav-ledger = 证据账本
 ledger-title = 证据账本
 ledger-intro = 海关和检查人员：粘贴文件的 SHA-256，或拖入文件（在此计算哈希，不保存文件），即可查看该文件是否在本平台防篡改的证据账本中、位置、由谁提交，以及用于核验的已签名树头和证明。

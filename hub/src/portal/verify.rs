@@ -62,7 +62,10 @@ fn render(ctx: &Ctx, outcome: Outcome<'_>, posted: Option<&Posted>) -> Markup {
             Outcome::Found(v) => {
                 section #verification data-found="true" {
                     h2 { (t("verify-result")) }
-                    p { code { (v.sha256) } }
+                    p {
+                        code { (v.sha256) } " "
+                        a href={ "/ledger?sha256=" (v.sha256) } { (t("verify-in-ledger")) }
+                    }
                     table {
                         thead { tr {
                             th scope="col" { (t("field-doc-type")) }
