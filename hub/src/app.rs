@@ -19,6 +19,7 @@ use crate::config::Config;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::resolution::Resolver;
+use crate::signing::LedgerKey;
 
 /// What every operation needs, from the server, the command line and the jobs alike: the
 /// database (with its clock), the configuration and the keys.
@@ -31,6 +32,9 @@ pub struct Core {
     pub stamp_keys: Option<Arc<HiddenCodeKeyRing>>,
     /// Seals the signature tokens of EPCIS subscriptions (`ops::epcis_subscriptions`).
     pub subscription_key: SecretKey,
+    /// The evidence ledger's signing key (`None` when it could not be read or generated: the
+    /// error is logged, and signing answers 503 `ledger_unconfigured`).
+    pub ledger_key: Option<Arc<LedgerKey>>,
 }
 
 impl Core {
@@ -43,18 +47,37 @@ impl Core {
                 None
             }
         };
+        let ledger_key = match config.ledger_key() {
+            Ok(key) => Some(Arc::new(key)),
+            Err(e) => {
+                tracing::error!(error = format!("{e:#}"), "ledger: no signing key");
+                None
+            }
+        };
         Self {
             db,
             config: Arc::new(config),
             audit_key: AuditKey::from_secret(secret),
             stamp_keys,
             subscription_key: secret.derive("epcis.subscription-token"),
+            ledger_key,
         }
     }
 
     /// Now, on the clock of the hub's database (wall time in production).
     pub fn now(&self) -> chrono::NaiveDateTime {
         self.db.clock().now()
+    }
+
+    /// The evidence ledger's signing key, or 503 `ledger_unconfigured` when it could not be
+    /// loaded.
+    pub fn ledger_signer(&self) -> Result<Arc<LedgerKey>, ApiError> {
+        self.ledger_key.clone().ok_or_else(|| {
+            ApiError::new(
+                Code::LedgerUnconfigured,
+                "the evidence ledger's signing key could not be loaded",
+            )
+        })
     }
 
     /// The hidden-code keys of stamps, or 503 `stamps_unconfigured` when `[stamps]` could not

@@ -125,6 +125,7 @@ pub fn status(code: Code) -> StatusCode {
         | Code::InvalidLines
         | Code::InvalidLocale
         | Code::InvalidLocation
+        | Code::InvalidLeafIndex
         | Code::InvalidLot
         | Code::InvalidName
         | Code::InvalidNumber
@@ -144,6 +145,7 @@ pub fn status(code: Code) -> StatusCode {
         | Code::InvalidSort
         | Code::InvalidText
         | Code::InvalidTokenName
+        | Code::InvalidTreeSize
         | Code::InvalidUnit
         | Code::InvalidUsername
         | Code::InvalidValidity
@@ -168,9 +170,10 @@ pub fn status(code: Code) -> StatusCode {
         // Our fault; the cause goes to the log, not to the client.
         Code::InternalError => StatusCode::INTERNAL_SERVER_ERROR,
         // A dependency (the database, a key) is missing.
-        Code::DatabaseUnavailable | Code::StampsUnconfigured | Code::VerificationUnavailable => {
-            StatusCode::SERVICE_UNAVAILABLE
-        }
+        Code::DatabaseUnavailable
+        | Code::LedgerUnconfigured
+        | Code::StampsUnconfigured
+        | Code::VerificationUnavailable => StatusCode::SERVICE_UNAVAILABLE,
     }
 }
 

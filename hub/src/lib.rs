@@ -12,6 +12,7 @@ pub mod metrics;
 pub mod ops;
 pub mod resolution;
 pub mod sheets;
+pub mod signing;
 pub mod synth;
 pub mod telemetry;
 

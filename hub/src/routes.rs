@@ -278,6 +278,19 @@ pub fn declare(t: &mut RouteTable) {
     // The public verification of a document by its hash or its file.
     t.portal(M::GET, portal::verify::PATH, Public, portal::verify::page)
         .portal(M::POST, portal::verify::UPLOAD_PATH, Public, portal::verify::by_file);
+
+    // The evidence ledger, public like `/verify`: its page for customs, and the API that
+    // auditors and other hubs mirror (`latest` before `{tree_size}`, which would take it).
+    t.portal(M::GET, portal::ledger::PATH, Public, portal::ledger::page)
+        .portal(M::POST, portal::ledger::UPLOAD_PATH, Public, portal::ledger::by_file)
+        .api(M::GET, "/ledger/key", Public, api::ledger::key)
+        .api(M::GET, "/ledger/heads", Public, api::ledger::heads)
+        .api(M::GET, "/ledger/heads/latest", Public, api::ledger::latest)
+        .api(M::GET, "/ledger/heads/{tree_size}", Public, api::ledger::head)
+        .api(M::GET, "/ledger/leaves", Public, api::ledger::leaves)
+        .api(M::GET, "/ledger/proof/inclusion", Public, api::ledger::inclusion)
+        .api(M::GET, "/ledger/proof/consistency", Public, api::ledger::consistency)
+        .api(M::POST, "/ledger/verify", Public, api::ledger::verify);
 }
 
 #[cfg(test)]

@@ -143,6 +143,81 @@ fn audit_verify_names_the_row_edited_behind_the_hubs_back() {
 }
 
 #[test]
+fn ledger_verify_checks_the_log_against_its_heads_and_names_a_changed_leaf() {
+    use diesel::connection::SimpleConnection;
+    use registry::ledger::{self, LeafInput, LeafKind};
+    let data = tempfile::tempdir().unwrap();
+    let db = TestDb::new();
+    let append = |from: u32, to: u32| {
+        let mut conn = db.db().conn().unwrap();
+        for i in from..to {
+            let hash = registry::secret::sha256_hex(&i.to_be_bytes());
+            let input = LeafInput {
+                sha256: &hash,
+                kind: LeafKind::Document,
+                filed_by: "91410102MA0000000X 企业",
+            };
+            ledger::append(&mut conn, db.clock().now(), &input).unwrap();
+        }
+    };
+    let ledger_cmd = |args: &[&str]| {
+        let mut command = hub(data.path(), &db);
+        command.arg("ledger").args(args);
+        run(command, "")
+    };
+    let out = ledger_cmd(&["publish"]);
+    assert!(
+        text(&out.stdout).contains("the log is empty"),
+        "{}",
+        text(&out.stderr)
+    );
+    append(0, 3);
+    let out = ledger_cmd(&["publish"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("signed tree head: 3 leaves"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(text(&ledger_cmd(&["publish"]).stdout).contains("has not grown since the head of 3"));
+    append(3, 7);
+    assert!(ledger_cmd(&["publish"]).status.success());
+    let out = ledger_cmd(&["verify"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("ledger intact: 7 leaves, 4 nodes, 2 signed heads"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    // Behind the hub's back (the append-only triggers dropped first): a leaf's filer changed.
+    let sql = match db.backend() {
+        Backend::Postgres => "ALTER TABLE ledger_leaves DISABLE TRIGGER USER",
+        Backend::Sqlite => "DROP TRIGGER ledger_leaves_no_update",
+    };
+    db.raw().batch_execute(sql).unwrap();
+    db.raw()
+        .batch_execute(
+            "UPDATE ledger_leaves SET filed_by = '91410102MA0000000X 别人' WHERE leaf_index = 4",
+        )
+        .unwrap();
+    let out = ledger_cmd(&["verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = text(&out.stderr);
+    assert!(
+        said.contains("leaf 4: its stored hash is not the hash of its columns"),
+        "{said}"
+    );
+    assert!(said.contains("ledger broken: 1 problems"), "{said}");
+
+    // Another key than the one that signed the heads: every signature is refused.
+    std::fs::remove_file(data.path().join("ledger-key.pem")).unwrap();
+    let out = ledger_cmd(&["verify"]);
+    let said = text(&out.stderr);
+    assert!(said.contains("head of size 3: signed by key"), "{said}");
+}
+
+#[test]
 fn tokens_are_printed_once_and_revoked_from_the_cli() {
     let data = tempfile::tempdir().unwrap();
     let db = TestDb::new();

@@ -15,6 +15,7 @@ mod http;
 mod identity;
 mod import;
 mod jobs;
+mod ledger;
 mod notices;
 mod recall_cases;
 mod regions;

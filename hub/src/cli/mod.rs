@@ -1,11 +1,12 @@
 //! The command line: `hub serve`, `hub migrate`, `hub config check`, users, tokens, audit,
-//! backup, `hub mail test`, bulk import, benchmarks. Every command that changes state records
+//! the evidence ledger, backup, `hub mail test`, bulk import, benchmarks. Every command that changes state records
 //! itself in the audit log as `cli:<user>`.
 
 mod admin;
 mod bench;
 mod generate;
 mod import;
+mod ledger;
 mod mail;
 mod serve;
 pub(crate) mod stamps;
@@ -61,6 +62,11 @@ pub enum Command {
     Audit {
         #[command(subcommand)]
         command: admin::AuditCommand,
+    },
+    /// The evidence ledger: sign a head now, check the whole log.
+    Ledger {
+        #[command(subcommand)]
+        command: ledger::LedgerCommand,
     },
     /// Outgoing mail.
     Mail {
@@ -136,6 +142,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Token { command } => admin::token(&config, command),
         Command::Audit { command } => admin::audit(&config, command),
         Command::Backup { file } => admin::backup(&config, &file),
+        Command::Ledger { command } => ledger::ledger_command(&config, command),
         Command::Mail { command } => mail::mail(&config, command),
         Command::Import { command } => import::import(&config, command),
         Command::Bench { command } => bench::bench(&config, command),

@@ -13,11 +13,13 @@ use registry::secret::SecretKey;
 use serde::{Deserialize, Serialize};
 
 pub use epcis::EpcisConfig;
+pub use ledger::LedgerConfig;
 pub use mail::{MailConfig, MailTls};
 pub use sections::*;
 pub use stamps::StampsConfig;
 
 mod epcis;
+mod ledger;
 mod mail;
 mod sections;
 mod stamps;
@@ -56,6 +58,7 @@ pub struct Config {
     pub documents: DocumentsConfig,
     pub stamps: StampsConfig,
     pub epcis: EpcisConfig,
+    pub ledger: LedgerConfig,
 }
 
 impl Default for Config {
@@ -73,6 +76,7 @@ impl Default for Config {
             documents: DocumentsConfig::default(),
             stamps: StampsConfig::default(),
             epcis: EpcisConfig::default(),
+            ledger: LedgerConfig::default(),
         }
     }
 }
@@ -202,16 +206,15 @@ impl Config {
                 ConfigError::new("security.secret_key", "must be 64 hexadecimal characters")
             })?;
         }
-        if !self.jobs.audit_verify.trim().is_empty() {
-            self.jobs
-                .audit_verify
-                .parse::<cron::Schedule>()
-                .map_err(|e| {
-                    ConfigError::new(
-                        "jobs.audit_verify",
-                        format!("not a cron expression with seconds: {e}"),
-                    )
+        for (key, expression) in [
+            ("jobs.audit_verify", &self.jobs.audit_verify),
+            ("jobs.ledger_publish", &self.jobs.ledger_publish),
+        ] {
+            if !expression.trim().is_empty() {
+                expression.parse::<cron::Schedule>().map_err(|e| {
+                    ConfigError::new(key, format!("not a cron expression with seconds: {e}"))
                 })?;
+            }
         }
         if !self.jobs.recall_reminders.trim().is_empty() {
             self.jobs
@@ -354,13 +357,32 @@ impl Config {
         tracing::warn!(path = %path.display(), "generated a server secret key; set security.secret_key so that every replica shares one");
         Ok(key)
     }
+
+    /// The evidence ledger's signing key: read from `ledger.signing_key` (default
+    /// `data_dir/ledger-key.pem`), or first generated there, readable by the owner only.
+    pub fn ledger_key(&self) -> anyhow::Result<crate::signing::LedgerKey> {
+        use anyhow::Context;
+        let path = self.ledger.key_path(&self.data_dir);
+        if let Ok(pem) = std::fs::read(&path) {
+            return crate::signing::LedgerKey::from_pem(&pem)
+                .with_context(|| format!("ledger.signing_key: {}", path.display()));
+        }
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)?;
+        }
+        let key = crate::signing::LedgerKey::generate()?;
+        write_private(&path, &key.private_pem()?)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        tracing::warn!(path = %path.display(), key_id = key.key_id(), "generated the ledger's signing key; keep a copy, and give every replica the same one (ledger.signing_key)");
+        Ok(key)
+    }
 }
 
 /// Whether a `HUB_` variable (prefix stripped) names configuration: `DATA_DIR` or a key inside
 /// one of the sections. Others (Kubernetes service links such as `HUB_SERVICE_HOST`,
 /// `HUB_CONFIG` itself) are not configuration; a typo inside a section still fails, naming it.
 fn is_config_key(key: &str) -> bool {
-    const SECTIONS: [&str; 11] = [
+    const SECTIONS: [&str; 12] = [
         "server",
         "database",
         "log",
@@ -372,6 +394,7 @@ fn is_config_key(key: &str) -> bool {
         "documents",
         "epcis",
         "stamps",
+        "ledger",
     ];
     key.eq_ignore_ascii_case("data_dir")
         || SECTIONS.iter().any(|section| {

@@ -176,6 +176,9 @@ pub struct JobsConfig {
     /// again): a cron expression with seconds (`0 */15 * * * *` is every quarter hour); empty
     /// disables.
     pub recall_reminders: String,
+    /// When to sign a new head of the evidence ledger (if it grew): a cron expression with
+    /// seconds (`0 */10 * * * *`, every ten minutes); empty disables.
+    pub ledger_publish: String,
 }
 
 impl Default for JobsConfig {
@@ -185,6 +188,7 @@ impl Default for JobsConfig {
             poll_interval_ms: 1000,
             audit_verify: "0 0 3 * * *".into(),
             recall_reminders: "0 */15 * * * *".into(),
+            ledger_publish: "0 */10 * * * *".into(),
         }
     }
 }

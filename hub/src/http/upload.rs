@@ -1,6 +1,6 @@
 //! Document bytes over HTTP, shared by the API and the portal: uploads received (multipart
-//! or raw) and streamed into the store's staging within the limit, and documents served with
-//! their hash.
+//! or raw) and streamed into the store's staging within the limit, uploads only hashed (to
+//! verify a file), and documents served with their hash.
 
 use actix_multipart::Multipart;
 use actix_web::http::header;
@@ -9,6 +9,7 @@ use futures_util::{Stream, StreamExt};
 use registry::documents::{Document, StageError, Staged, Stager};
 use registry::error::Code;
 use registry::identity::{Actor, Role};
+use sha2::{Digest, Sha256};
 
 use crate::app::AppState;
 use crate::error::ApiError;
@@ -106,6 +107,82 @@ pub async fn receive(
         }
     }
     Ok(received)
+}
+
+/// An upload hashed and not kept (verification by file): the SHA-256 of its `file` part, and
+/// its other parts as text.
+pub struct Hashed {
+    /// `None` when no file was chosen (a form's file input left empty sends a part without a
+    /// file name).
+    pub sha256: Option<String>,
+    pub fields: Vec<(String, String)>,
+}
+
+fn too_large(limit: u64) -> ApiError {
+    ApiError::new(
+        Code::PayloadTooLarge,
+        format!("the document exceeds the limit of {limit} bytes"),
+    )
+}
+
+/// Hashes the `file` part of a `multipart/form-data` body within `limit` bytes (413 past it);
+/// other parts are read as text up to 4096 bytes each. Nothing is kept.
+pub async fn hash_multipart(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: u64,
+) -> Result<Hashed, ApiError> {
+    let mut form = Multipart::new(req.headers(), payload);
+    let mut hashed = Hashed {
+        sha256: None,
+        fields: Vec::new(),
+    };
+    while let Some(part) = form.next().await {
+        let mut part = part.map_err(|e| ApiError::new(Code::InvalidMultipart, e.to_string()))?;
+        let name = part.name().unwrap_or_default().to_owned();
+        if name != "file" {
+            let value = part
+                .bytes(4096)
+                .await
+                .map_err(|_| invalid_field(&name, format!("{name}: longer than 4096 bytes")))?
+                .map_err(|e| ApiError::new(Code::InvalidMultipart, e.to_string()))?;
+            let value = String::from_utf8(value.to_vec())
+                .map_err(|_| invalid_field(&name, format!("{name}: not UTF-8")))?;
+            hashed.fields.push((name, value));
+            continue;
+        }
+        let chosen = part
+            .content_disposition()
+            .and_then(|d| d.get_filename())
+            .is_some_and(|name| !name.is_empty());
+        let (mut hasher, mut size) = (Sha256::new(), 0u64);
+        while let Some(chunk) = part.next().await {
+            let chunk = chunk.map_err(|e| ApiError::new(Code::InvalidMultipart, e.to_string()))?;
+            size += chunk.len() as u64;
+            if size > limit {
+                return Err(too_large(limit));
+            }
+            hasher.update(&chunk);
+        }
+        if chosen {
+            hashed.sha256 = Some(hex::encode(hasher.finalize()));
+        }
+    }
+    Ok(hashed)
+}
+
+/// Hashes a whole body within `limit` bytes (413 past it); nothing is kept.
+pub async fn hash_body(mut body: web::Payload, limit: u64) -> Result<String, ApiError> {
+    let (mut hasher, mut size) = (Sha256::new(), 0u64);
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|e| ApiError::new(Code::UnreadableBody, e.to_string()))?;
+        size += chunk.len() as u64;
+        if size > limit {
+            return Err(too_large(limit));
+        }
+        hasher.update(&chunk);
+    }
+    Ok(hex::encode(hasher.finalize()))
 }
 
 /// The response carrying a document: its type, its name, and its hash as `ETag` and as an

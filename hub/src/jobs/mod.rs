@@ -1,8 +1,9 @@
 //! Background work: schedules that only enqueue (one job per slot across all replicas, by the
 //! outbox's dedupe key), and a worker that claims outbox jobs and does them: the audit-chain
-//! check, notices (delivered into inboxes, then mailed one message per job: [`notices`]) and
-//! EPCIS subscriptions (runs and webhook deliveries: [`subscriptions`]). The scheduler also
-//! enqueues the slots of scheduled subscriptions as they come.
+//! check, the publication of the evidence ledger's signed tree head, recall reminders, notices
+//! (delivered into inboxes, then mailed one message per job: [`notices`]) and EPCIS
+//! subscriptions (runs and webhook deliveries: [`subscriptions`]). The scheduler also enqueues
+//! the slots of scheduled subscriptions as they come.
 
 mod notices;
 pub mod subscriptions;
@@ -20,11 +21,14 @@ use serde_json::json;
 
 use crate::app::AppState;
 use crate::mail::Mailer;
+use crate::ops::{self, Origin, Request};
 
 /// Job kind: verify the audit chain.
 pub const AUDIT_VERIFY: &str = "audit.verify";
 /// Job kind: remind and escalate the parties of open recall cases.
 pub const RECALL_REMIND: &str = "recall.remind";
+/// Job kind: sign a head of the evidence ledger if it grew.
+pub const LEDGER_PUBLISH: &str = "ledger.publish";
 
 /// How a job failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +49,7 @@ impl From<String> for Failure {
 fn kinds(mailer: Option<&Mailer>) -> Vec<&'static str> {
     let mut kinds = vec![
         AUDIT_VERIFY,
+        LEDGER_PUBLISH,
         RECALL_REMIND,
         NOTICE_JOB,
         STREAM_JOB,
@@ -99,6 +104,21 @@ fn schedules(state: &AppState) -> Vec<Schedule> {
             kind: RECALL_REMIND,
             cron,
             max_attempts: 5,
+        });
+    }
+    if let Ok(cron) = state
+        .config
+        .jobs
+        .ledger_publish
+        .trim()
+        .parse::<cron::Schedule>()
+    {
+        // A missed slot is made up by the next one: a few attempts are enough.
+        list.push(Schedule {
+            name: "ledger-publish",
+            kind: LEDGER_PUBLISH,
+            cron,
+            max_attempts: 3,
         });
     }
     list
@@ -289,6 +309,19 @@ fn perform(
                     Err(Failure::Retry(format!("audit chain broken: {found}")))
                 }
             }
+        }
+        LEDGER_PUBLISH => {
+            let origin = Origin {
+                by: "system:scheduler".into(),
+                request: Request::new(&state.core, format!("job-{}", job.id)),
+            };
+            match ops::ledger::publish(&state.core, &origin).map_err(|e| e.to_string())? {
+                Some(head) => {
+                    tracing::info!(tree_size = head.tree_size, root = %head.root_hash, "ledger head signed");
+                }
+                None => tracing::debug!("ledger unchanged; no head signed"),
+            }
+            Ok(())
         }
         other => Err(Failure::Retry(format!(
             "no worker knows job kind {other:?}"

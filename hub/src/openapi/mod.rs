@@ -55,6 +55,8 @@ use crate::api;
         api::stamps::revoke_stamp,
         crate::resolver::product::resolve_product, crate::resolver::resolve_short, crate::resolver::resolve_with_lot,
         crate::resolver::public::verify_api, crate::resolver::public::report_api,
+        api::ledger::key, api::ledger::heads, api::ledger::latest, api::ledger::head, api::ledger::leaves,
+        api::ledger::inclusion, api::ledger::consistency, api::ledger::verify,
     ),
     modifiers(&Security, &ByRule),
     tags(
@@ -72,6 +74,7 @@ use crate::api;
         (name = "trace", description = "Trace forward and backward; recall reports"),
         (name = "recalls", description = "Recall cases: opening, parties' acknowledgements and disposal reports, closure; the public list and complaints"),
         (name = "stamps", description = "The public stamp resolver (GS1 Digital Link), hidden-code verification, reports of suspected fakes"),
+        (name = "ledger", description = "The evidence ledger: a Merkle-tree log (RFC 9162) of document hashes with signed tree heads; inclusion and consistency proofs; verification of a file or hash"),
     )
 )]
 pub struct ApiDoc;

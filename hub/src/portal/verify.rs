@@ -5,19 +5,16 @@
 //! only when the enterprise published the document, as `GET /api/v1/public/documents/{sha256}`
 //! rules.
 
-use actix_multipart::Multipart;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
-use futures_util::StreamExt;
 use maud::{Markup, html};
 use registry::RegistryError;
 use registry::documents::{self, Verification};
 use registry::error::Code;
-use sha2::{Digest, Sha256};
 
 use super::enterprise::documents::{doc_type_text, size_text, validity};
 use super::frame::{Ctx, Field, FormData, FormView, Input, Page, Posted, read};
-use crate::error::ApiError;
+use crate::http::upload::hash_multipart;
 
 /// Where the page is.
 pub const PATH: &str = "/verify";
@@ -65,7 +62,10 @@ fn render(ctx: &Ctx, outcome: Outcome<'_>, posted: Option<&Posted>) -> Markup {
             Outcome::Found(v) => {
                 section #verification data-found="true" {
                     h2 { (t("verify-result")) }
-                    p { code { (v.sha256) } }
+                    p {
+                        code { (v.sha256) } " "
+                        a href={ "/ledger?sha256=" (v.sha256) } { (t("verify-in-ledger")) }
+                    }
                     table {
                         thead { tr {
                             th scope="col" { (t("field-doc-type")) }
@@ -140,48 +140,11 @@ pub async fn page(ctx: Ctx, query: web::Query<Vec<(String, String)>>) -> Page {
     }
 }
 
-/// Hashes the `file` part of a multipart body within `limit` bytes (413 past it); the bytes
-/// are not kept. `None` when no file was chosen.
-async fn hash_upload(
-    req: &HttpRequest,
-    payload: web::Payload,
-    limit: u64,
-) -> Result<Option<String>, ApiError> {
-    let mut form = Multipart::new(req.headers(), payload);
-    let mut hash = None;
-    while let Some(part) = form.next().await {
-        let mut part = part.map_err(|e| ApiError::new(Code::InvalidMultipart, e.to_string()))?;
-        let chosen = part
-            .content_disposition()
-            .and_then(|d| d.get_filename())
-            .is_some_and(|name| !name.is_empty());
-        let is_file = part.name() == Some("file");
-        let (mut hasher, mut size) = (Sha256::new(), 0u64);
-        while let Some(chunk) = part.next().await {
-            let chunk = chunk.map_err(|e| ApiError::new(Code::InvalidMultipart, e.to_string()))?;
-            size += chunk.len() as u64;
-            if size > limit {
-                return Err(ApiError::new(
-                    Code::PayloadTooLarge,
-                    format!("the document exceeds the limit of {limit} bytes"),
-                ));
-            }
-            if is_file {
-                hasher.update(&chunk);
-            }
-        }
-        if is_file && chosen {
-            hash = Some(hex::encode(hasher.finalize()));
-        }
-    }
-    Ok(hash)
-}
-
 /// `POST /portal/verify` (multipart, the CSRF token first): hashes the uploaded file and shows what
 /// is on file for it (303 to `/verify?sha256=...`).
 pub async fn by_file(ctx: Ctx, req: HttpRequest, payload: web::Payload) -> Page {
     let limit = ctx.state.config.document_store().max_bytes;
-    match hash_upload(&req, payload, limit).await {
+    match hash_multipart(&req, payload, limit).await.map(|h| h.sha256) {
         Ok(Some(hash)) => Ok(HttpResponse::SeeOther()
             .insert_header((header::LOCATION, format!("{PATH}?sha256={hash}")))
             .finish()),

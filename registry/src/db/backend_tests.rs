@@ -245,6 +245,21 @@ fn schema_matches_the_migrations() {
         .limit(1)
         .execute(conn)
         .unwrap();
+    ledger_leaves::table
+        .select(ledger_leaves::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    ledger_nodes::table
+        .select(ledger_nodes::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    ledger_heads::table
+        .select(ledger_heads::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
 }
 
 #[test]

@@ -11,6 +11,10 @@
 //! octet-stream): published documents are served from the hub's own origin, so nothing a browser
 //! would run. A refused or failed upload leaves no row and no referenced file, and a file of the
 //! directory store is checked against its hash whenever it is read ([`store`]).
+//!
+//! Every content filed is in the evidence ledger ([`crate::ledger`]): its hash is appended in
+//! the transaction that files it, once per content (filing the same bytes again adds no leaf),
+//! filed by the enterprise's credit code and name.
 
 mod read;
 pub mod store;
@@ -24,6 +28,7 @@ use crate::enterprises::{Status, own_enterprise, text};
 use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::identity::Actor;
+use crate::ledger::{self, LeafInput, LeafKind};
 use crate::schema::{batches, documents, products};
 
 pub use read::{
@@ -268,7 +273,8 @@ fn check(conn: &mut DbConn, enterprise_id: i64, new: &NewDocument) -> Result<Opt
 }
 
 /// Files a document for the actor's own enterprise (not revoked): validates the description,
-/// places the staged content and writes the row, in the caller's transaction.
+/// places the staged content, writes the row and appends its hash to the evidence ledger (once
+/// per content), in the caller's transaction.
 #[allow(
     clippy::too_many_arguments,
     reason = "who, when, for whom, and the upload's parts"
@@ -299,6 +305,7 @@ pub fn file_document(
         ));
     }
     let (sha256, size) = (staged.sha256().to_owned(), staged.size());
+    let filer = ledger::document_filer(&enterprise.credit_code, &enterprise.name);
     let storage = store.place(conn, staged)?;
     let id = diesel::insert_into(documents::table)
         .values((
@@ -323,6 +330,15 @@ pub fn file_document(
         ))
         .returning(documents::id)
         .get_result::<i64>(conn)?;
+    ledger::append(
+        conn,
+        now,
+        &LeafInput {
+            sha256: &sha256,
+            kind: LeafKind::Document,
+            filed_by: &filer,
+        },
+    )?;
     read::load(conn, id)
 }
 

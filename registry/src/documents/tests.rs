@@ -312,3 +312,151 @@ fn documents_sort_and_count() {
     assert_eq!(count_documents(conn, &me, one).unwrap(), 3);
     assert!(count_documents(conn, &them, one).is_err());
 }
+
+#[test]
+fn each_content_filed_is_in_the_evidence_ledger_once() {
+    use crate::ledger::{self, LeafKind};
+    let test = TestDb::new();
+    let dir = tempfile::tempdir().unwrap();
+    let blobs = store(Storage::Database, dir.path());
+    let mut conn = test.db().conn().unwrap();
+    let (ent, product, actor) = enterprise(&mut conn, 1);
+    let at = now();
+    let first = file_document(
+        &mut conn,
+        at,
+        &actor,
+        ent,
+        &description(Some(product), false),
+        "application/pdf",
+        staged(&blobs, b"%PDF report 1"),
+        &blobs,
+    )
+    .unwrap();
+    // The same bytes filed again (another number) add no leaf; other bytes add one.
+    let mut other = description(Some(product), true);
+    other.number = "HN-2026-002".into();
+    file_document(
+        &mut conn,
+        at,
+        &actor,
+        ent,
+        &other,
+        "application/pdf",
+        staged(&blobs, b"%PDF report 1"),
+        &blobs,
+    )
+    .unwrap();
+    let second = file_document(
+        &mut conn,
+        at,
+        &actor,
+        ent,
+        &other,
+        "application/pdf",
+        staged(&blobs, b"%PDF report 2"),
+        &blobs,
+    )
+    .unwrap();
+    assert_eq!(ledger::size(&mut conn).unwrap(), 2);
+    let leaf = ledger::find_leaf(&mut conn, &first.sha256)
+        .unwrap()
+        .unwrap();
+    assert_eq!((leaf.leaf_index, leaf.kind), (0, LeafKind::Document));
+    assert_eq!(leaf.filed_at, ledger::to_millis(at));
+    let credit_code: String = enterprises::table
+        .find(ent)
+        .select(enterprises::credit_code)
+        .first(&mut conn)
+        .unwrap();
+    assert_eq!(leaf.filed_by, format!("{credit_code} 企业1"));
+    assert_eq!(
+        ledger::find_leaf(&mut conn, &second.sha256)
+            .unwrap()
+            .unwrap()
+            .leaf_index,
+        1
+    );
+    // A refused filing appends nothing.
+    let mut empty = description(Some(product), false);
+    empty.number = "HN-2026-003".into();
+    test.db()
+        .transaction(|conn| {
+            file_document(
+                conn,
+                at,
+                &actor,
+                ent,
+                &empty,
+                "application/pdf",
+                staged(&blobs, b""),
+                &blobs,
+            )
+        })
+        .unwrap_err();
+    assert_eq!(ledger::size(&mut conn).unwrap(), 2);
+    assert_eq!(
+        ledger::backfill_documents(&mut conn).unwrap(),
+        0,
+        "nothing to catch up"
+    );
+}
+
+#[test]
+fn documents_filed_before_the_ledger_are_caught_up_in_filing_order() {
+    use crate::ledger;
+    use diesel::connection::SimpleConnection;
+    let test = TestDb::new();
+    let dir = tempfile::tempdir().unwrap();
+    let blobs = store(Storage::Database, dir.path());
+    let mut conn = test.db().conn().unwrap();
+    let (ent, product, actor) = enterprise(&mut conn, 2);
+    let at = now();
+    let mut filed = vec![];
+    for (i, bytes) in [&b"one"[..], b"two", b"one", b"three"].iter().enumerate() {
+        let mut new = description(Some(product), false);
+        new.number = format!("N-{i}");
+        filed.push(
+            file_document(
+                &mut conn,
+                at + chrono::Duration::minutes(i as i64),
+                &actor,
+                ent,
+                &new,
+                "text/plain",
+                staged(&blobs, bytes),
+                &blobs,
+            )
+            .unwrap(),
+        );
+    }
+    // As if they had been filed before the ledger: its rows gone.
+    let mut raw = test.raw();
+    let sql = match test.backend() {
+        crate::db::Backend::Postgres => {
+            "ALTER TABLE ledger_leaves DISABLE TRIGGER USER; ALTER TABLE ledger_nodes DISABLE TRIGGER USER; DELETE FROM ledger_leaves; DELETE FROM ledger_nodes;"
+        }
+        crate::db::Backend::Sqlite => {
+            "DROP TRIGGER ledger_leaves_no_delete; DROP TRIGGER ledger_nodes_no_delete; DELETE FROM ledger_leaves; DELETE FROM ledger_nodes;"
+        }
+    };
+    raw.batch_execute(sql).unwrap();
+    assert_eq!(ledger::size(&mut conn).unwrap(), 0);
+    assert_eq!(
+        test.db().transaction(ledger::backfill_documents).unwrap(),
+        3
+    );
+    for (document, index) in [(&filed[0], 0), (&filed[1], 1), (&filed[3], 2)] {
+        let leaf = ledger::find_leaf(&mut conn, &document.sha256)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (leaf.leaf_index, leaf.filed_at),
+            (index, ledger::to_millis(document.created_at))
+        );
+    }
+    assert_eq!(
+        test.db().transaction(ledger::backfill_documents).unwrap(),
+        0
+    );
+}

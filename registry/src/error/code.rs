@@ -267,6 +267,8 @@ codes! {
     InvalidLocale => "invalid_locale",
     /// A scan's location out of range, or one coordinate without the other.
     InvalidLocation => "invalid_location",
+    /// A leaf index of the evidence ledger not below the tree size.
+    InvalidLeafIndex => "invalid_leaf_index",
     /// Not a lot number (up to 20 GS1 characters).
     InvalidLot => "invalid_lot",
     /// A name that is empty or too long.
@@ -305,6 +307,8 @@ codes! {
     InvalidText => "invalid_text",
     /// An API token's name that is empty or too long.
     InvalidTokenName => "invalid_token_name",
+    /// A tree size of the evidence ledger beyond its leaves, or a first size above the second.
+    InvalidTreeSize => "invalid_tree_size",
     /// A unit that is empty or too long.
     InvalidUnit => "invalid_unit",
     /// Not a username (3 to 64 characters of a-z, 0-9, `.`, `_`, `-`).
@@ -357,6 +361,8 @@ codes! {
     DatabaseUnavailable => "database_unavailable",
     /// The hub failed to answer; the cause is logged.
     InternalError => "internal_error",
+    /// The evidence ledger's signing key could not be loaded.
+    LedgerUnconfigured => "ledger_unconfigured",
     /// The hidden-code keys of stamps are not configured.
     StampsUnconfigured => "stamps_unconfigured",
     /// Verification of hidden codes is not available (its keys are not configured).

@@ -50,6 +50,10 @@ pub enum RegistryError {
     /// Migrations could not run.
     #[error("migrations: {0}")]
     Migration(String),
+    /// Stored data does not hold together (a node of the evidence ledger missing, a stored
+    /// value no longer readable): a fault of the database, never of the request.
+    #[error("stored data is inconsistent: {0}")]
+    Inconsistent(String),
     /// No connection could be had from the pool.
     #[error("database unavailable: {0}")]
     Pool(#[from] diesel::r2d2::PoolError),

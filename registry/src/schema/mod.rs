@@ -1,10 +1,13 @@
 //! The tables, as diesel sees them: one portable description for both backends. A test in
 //! `db` loads every column of every table on both databases, so this cannot drift from the
-//! migrations unnoticed. The EPCIS tables are in `events.rs`, re-exported here.
+//! migrations unnoticed. The EPCIS tables are in `events.rs`, the evidence ledger's in
+//! `ledger.rs`, both re-exported here.
 
 mod events;
+mod ledger;
 mod recall;
 pub use events::*;
+pub use ledger::*;
 pub use recall::*;
 
 diesel::table! {

@@ -2,9 +2,10 @@
 //! `--release`). `search`: enterprise search and bulk import; `capture` and `recall`: EPCIS;
 //! `resolver-data`: stamps for the resolver benchmark; `subscriptions`: the fan-out of EPCIS
 //! subscriptions to a webhook; `recall-case`: opening a recall case to the last notice
-//! delivered.
+//! delivered; `ledger`: the evidence ledger's appends and proofs.
 
 mod events;
+mod ledger;
 mod recall;
 mod resolver;
 mod search;
@@ -114,6 +115,26 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 100_000)]
         events: usize,
     },
+    /// The evidence ledger in a scratch database: append rate, then inclusion and consistency
+    /// proofs (time and size) at that size.
+    Ledger {
+        /// Leaves in all.
+        #[arg(long, default_value_t = 1_000_000)]
+        leaves: u64,
+        /// Of which appended one transaction each first (a document upload's cost).
+        #[arg(long, default_value_t = 2000)]
+        single: u64,
+        /// Leaves per transaction for the rest.
+        #[arg(long, default_value_t = 10_000)]
+        batch: usize,
+        /// Proofs of each kind timed.
+        #[arg(long, default_value_t = 1000)]
+        proofs: usize,
+        /// A PostgreSQL server URL on which a benchmark database is created and dropped;
+        /// default: SQLite in a temporary directory.
+        #[arg(long)]
+        postgres: Option<String>,
+    },
 }
 
 /// Runs `hub bench`.
@@ -144,5 +165,20 @@ pub(super) fn bench(config: &Config, command: BenchCommand) -> anyhow::Result<Ex
             subscriptions: n,
             events,
         } => subscriptions::subscriptions_bench(config, n, events),
+        BenchCommand::Ledger {
+            leaves,
+            single,
+            batch,
+            proofs,
+            postgres,
+        } => ledger::ledger_bench(
+            postgres.as_deref(),
+            ledger::LedgerBench {
+                leaves,
+                single,
+                batch,
+                proofs,
+            },
+        ),
     }
 }

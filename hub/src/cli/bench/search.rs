@@ -44,7 +44,7 @@ pub(super) fn generate(
 }
 
 /// A migrated database that exists for one benchmark run.
-fn scratch(postgres: Option<&str>) -> anyhow::Result<(ScratchDb, Db)> {
+pub(super) fn scratch(postgres: Option<&str>) -> anyhow::Result<(ScratchDb, Db)> {
     let scratch = ScratchDb::create("bench", postgres)?;
     let db = Db::open(
         scratch.url(),

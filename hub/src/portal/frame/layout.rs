@@ -194,6 +194,7 @@ fn header(ctx: &Ctx) -> Markup {
                         li { a href="/portal/register" { (lang.t("nav-register")) } }
                         li { a href="/blacklist" { (lang.t("nav-public-blacklist")) } }
                         li { a href="/verify" { (lang.t("nav-verify")) } }
+                        li { a href="/ledger" { (lang.t("nav-ledger")) } }
                     }
                 }
             }

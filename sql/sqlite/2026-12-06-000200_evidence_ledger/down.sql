@@ -1,0 +1,3 @@
+DROP TABLE ledger_heads;
+DROP TABLE ledger_nodes;
+DROP TABLE ledger_leaves;
