@@ -17,6 +17,7 @@ mod import;
 mod jobs;
 mod notices;
 mod recall_cases;
+mod recall_cli;
 mod regions;
 mod stamps;
 mod tls;
