@@ -278,7 +278,7 @@ pub struct ComplaintRequest {
     pub contact: String,
     /// A photo (JPEG or PNG), base64, at most 5 MB once decoded.
     #[serde(default)]
-    #[schema(max_length = 7_000_000)]
+    #[schema(max_length = 7_000_000, format = Byte)]
     pub photo: Option<String>,
 }
 
