@@ -275,6 +275,28 @@ pub fn declare(t: &mut RouteTable) {
     // Trace and recall.
     t.portal(M::GET, "/portal/recall", TRACERS, portal::recall::page);
 
+    // Portal: recall cases (read by every tracer, narrowed per case as the API narrows; opened,
+    // approved, re-scoped and closed by officers, the department in charge checked per case;
+    // asked for, acknowledged and answered by enterprises), the public page of open recalls and
+    // the consumers' complaint form. The forms' paths are declared before `{id}`.
+    {
+        use portal::recalls::{self as rc, case, list, open, party, public};
+        t.portal(M::GET, rc::PATH, TRACERS, list::page)
+            .portal(M::GET, rc::NEW_PATH, OFFICER, open::form)
+            .portal(M::POST, rc::PATH, OFFICER, open::submit)
+            .portal(M::GET, rc::REQUEST_PATH, ENTERPRISE, open::request_form)
+            .portal(M::POST, rc::REQUESTS_PATH, ENTERPRISE, open::request_submit)
+            .portal(M::GET, "/portal/recalls/{id}", TRACERS, case::page)
+            .portal(M::POST, "/portal/recalls/{id}/approve", OFFICER, case::approve)
+            .portal(M::POST, "/portal/recalls/{id}/rescope", OFFICER, case::rescope)
+            .portal(M::POST, "/portal/recalls/{id}/close", OFFICER, case::close)
+            .portal(M::POST, "/portal/recalls/{id}/acknowledge", ENTERPRISE, party::acknowledge)
+            .portal(M::POST, "/portal/recalls/{id}/disposals", ENTERPRISE, party::report)
+            .portal(M::GET, public::PATH, Public, public::page)
+            .portal(M::GET, public::COMPLAINT_PATH, Public, public::complaint_page)
+            .portal(M::POST, public::COMPLAINT_PATH, Public, public::complain);
+    }
+
     // The public verification of a document by its hash or its file.
     t.portal(M::GET, portal::verify::PATH, Public, portal::verify::page)
         .portal(M::POST, portal::verify::UPLOAD_PATH, Public, portal::verify::by_file);

@@ -491,3 +491,45 @@ fn import_enterprises_reports_bad_lines_and_skips_them_when_asked() {
     );
     assert_eq!(count(&mut conn), 1);
 }
+
+#[test]
+fn recalls_refuse_bad_input_with_a_message_and_a_failing_exit() {
+    let data = tempfile::tempdir().unwrap();
+    let db = TestDb::new();
+    let mut bad_class = hub(data.path(), &db);
+    bad_class.args([
+        "recalls",
+        "open",
+        "--username",
+        "nobody",
+        "--lot",
+        "urn:epc:class:lgtin:6905678.000001.A1",
+        "--class",
+        "IV",
+        "--reason",
+        "r",
+        "--tip",
+        "t",
+        "--return-to",
+        "x",
+    ]);
+    let out = run(bad_class, "");
+    assert!(
+        !out.status.success() && text(&out.stderr).contains("no user"),
+        "{}",
+        text(&out.stderr)
+    );
+    let mut missing = hub(data.path(), &db);
+    missing.args(["recalls", "close", "1", "--username", "nobody"]);
+    let out = run(missing, "");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "clap refuses a missing argument"
+    );
+    assert!(text(&out.stderr).contains("--effectiveness"));
+    let mut unknown = hub(data.path(), &db);
+    unknown.args(["recalls", "show", "1", "--username", "nobody"]);
+    let out = run(unknown, "");
+    assert!(!out.status.success() && text(&out.stderr).contains("nobody"));
+}

@@ -18,6 +18,7 @@ mod jobs;
 mod ledger;
 mod notices;
 mod recall_cases;
+mod recall_cli;
 mod regions;
 mod stamps;
 mod tls;

@@ -49,5 +49,6 @@ mod department;
 mod documents;
 mod enterprise;
 mod notices;
+mod recalls;
 mod registration;
 mod stamps;

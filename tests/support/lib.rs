@@ -22,6 +22,7 @@ pub use registry::testing::TEST_DATABASE_ENV;
 
 pub mod fixtures;
 pub mod portal;
+pub mod recall;
 pub mod smtp;
 pub mod stamps;
 pub mod webhook;

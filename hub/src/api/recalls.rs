@@ -278,16 +278,13 @@ pub struct ComplaintRequest {
     pub contact: String,
     /// A photo (JPEG or PNG), base64, at most 5 MB once decoded.
     #[serde(default)]
-    #[schema(max_length = 7_000_000)]
+    #[schema(max_length = 7_000_000, format = Byte)]
     pub photo: Option<String>,
 }
 
-/// Largest photo kept.
-pub const MAX_PHOTO: usize = 5 * 1024 * 1024;
-
-/// Files a complaint (shared with the portal's form): the photo staged first, then stored and
-/// the alert raised in one audited transaction.
-pub async fn file_complaint(
+/// Files a complaint: the photo staged first, then stored and the alert raised in one audited
+/// transaction (`ops::recalls::complain`, which the portal's form calls too).
+async fn file_complaint(
     state: &web::Data<AppState>,
     req: &HttpRequest,
     request: Request,
@@ -299,7 +296,7 @@ pub async fn file_complaint(
     blocking(move || {
         let staged = match photo.filter(|p| !p.is_empty()) {
             Some(bytes) => {
-                if bytes.len() > MAX_PHOTO {
+                if bytes.len() as u64 > ops::recalls::MAX_PHOTO {
                     return Err(ApiError::new(Code::PayloadTooLarge, "photo: at most 5 MB")
                         .with_field("photo"));
                 }

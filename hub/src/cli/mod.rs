@@ -1,6 +1,6 @@
 //! The command line: `hub serve`, `hub migrate`, `hub config check`, users, tokens, audit,
-//! the evidence ledger, backup, `hub mail test`, bulk import, benchmarks. Every command that changes state records
-//! itself in the audit log as `cli:<user>`.
+//! the evidence ledger, backup, `hub mail test`, bulk import, stamps, recall cases, benchmarks.
+//! Every command that changes state records itself in the audit log as `cli:<user>`.
 
 mod admin;
 mod bench;
@@ -8,6 +8,7 @@ mod generate;
 mod import;
 mod ledger;
 mod mail;
+pub mod recalls;
 mod serve;
 pub(crate) mod stamps;
 
@@ -93,6 +94,11 @@ pub enum Command {
         #[command(subcommand)]
         command: stamps::StampsCommand,
     },
+    /// Recall cases: list, show, open, close.
+    Recalls {
+        #[command(subcommand)]
+        command: recalls::RecallsCommand,
+    },
     /// Generate synthetic data.
     Gen {
         #[command(subcommand)]
@@ -147,6 +153,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Import { command } => import::import(&config, command),
         Command::Bench { command } => bench::bench(&config, command),
         Command::Stamps { command } => stamps::stamps_command(&config, command),
+        Command::Recalls { command } => recalls::recalls_command(&config, command),
         Command::Gen { command } => generate::gen_command(&config, command),
     };
     match outcome {

@@ -66,6 +66,16 @@ pub async fn receive(
     req: &HttpRequest,
     payload: web::Payload,
 ) -> Result<Received, ApiError> {
+    receive_named(state, req, payload, "file").await
+}
+
+/// Like [`receive`], the file in the part named `file_part` (`photo`...).
+pub async fn receive_named(
+    state: &AppState,
+    req: &HttpRequest,
+    payload: web::Payload,
+    file_part: &str,
+) -> Result<Received, ApiError> {
     let is_form = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -85,9 +95,12 @@ pub async fn receive(
     while let Some(part) = form.next().await {
         let mut part = part.map_err(|e| ApiError::new(Code::InvalidMultipart, e.to_string()))?;
         let name = part.name().unwrap_or_default().to_owned();
-        if name == "file" {
+        if name == file_part {
             if received.file.is_some() {
-                return Err(invalid_field("file", "file: more than one file part"));
+                return Err(invalid_field(
+                    file_part,
+                    format!("{file_part}: more than one file part"),
+                ));
             }
             let content_type = part.content_type().map(ToString::to_string);
             let filename = part

@@ -134,7 +134,11 @@ pub fn remind(core: &Core, request: Request) -> Result<Reminded, ApiError> {
     })
 }
 
-/// A consumer's complaint (with a photo staged, or none), audited as the public.
+/// Largest complaint photo kept.
+pub const MAX_PHOTO: u64 = 5 * 1024 * 1024;
+
+/// A consumer's complaint (with a photo staged, or none: an empty one counts as none), audited
+/// as the public; a photo past [`MAX_PHOTO`] is 413 `payload_too_large` (field `photo`).
 pub fn complain(
     core: &Core,
     request: &Request,
@@ -142,6 +146,14 @@ pub fn complain(
     photo: Option<Staged>,
     client_hash: &str,
 ) -> Result<Complaint, ApiError> {
+    let photo = photo.filter(|p| p.size() > 0);
+    if photo.as_ref().is_some_and(|p| p.size() > MAX_PHOTO) {
+        return Err(ApiError::new(
+            registry::error::Code::PayloadTooLarge,
+            "photo: at most 5 MB",
+        )
+        .with_field("photo"));
+    }
     let store = core.config.document_store();
     let origin = Origin::public(request.clone());
     audited(core, &origin, "recall.complaint", |conn, now| {

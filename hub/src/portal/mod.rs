@@ -9,10 +9,12 @@
 //! with its handling), `blacklist` (the reviewers' list, a listing with its removal, the listing
 //! form on an enterprise's dashboard, and the public page `/blacklist`), `notices` (each user's
 //! inbox), `account` (the language of one's notices), `stamps` (stamp orders: the list, the
-//! issue form, an order's page with activation, revocation and its sheet), `verify` (the
-//! public verification of a document by hash or file, `/verify`) and `ledger` (the evidence
-//! ledger for customs: where a file or hash is in the log, who filed it, the proof and the
-//! signed head, `/ledger`). They sit on `frame`: the layout with
+//! issue form, an order's page with activation, revocation and its sheet), `recall` (the recall
+//! report of a lot), `recalls` (recall cases: the list, opening and requests, a case's page with
+//! the department's and the parties' actions, the public page `/recalls` with the complaint
+//! form), `verify` (the public verification of a document by hash or file, `/verify`) and
+//! `ledger` (the evidence ledger for customs: where a file or hash is in the log, who filed it,
+//! the proof and the signed head, `/ledger`). They sit on `frame`: the layout with
 //! the navigation of the role (and the unread count), flash messages, forms that show errors
 //! next to their field, sortable and paginated tables, and the shared stylesheet. A refusal by
 //! the authorization middleware on a portal route (a role the route does not admit, a missing
@@ -61,6 +63,7 @@ pub mod ledger;
 pub mod login;
 pub mod notices;
 pub mod recall;
+pub mod recalls;
 pub mod register;
 pub mod stamps;
 pub mod verify;

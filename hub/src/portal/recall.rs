@@ -1,13 +1,16 @@
 //! `/portal/recall`: the recall report for a lot, for people: a form with the lot and the row
 //! order, then the affected lots and items counted, the sites grouped by country, region,
-//! warehouse and retailer, the event rows, and a link to the spreadsheet.
+//! warehouse and retailer, the event rows, and a link to the spreadsheet; for officers, the link
+//! that opens a recall case for the lot (`recalls::open`).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
 use maud::{Markup, html};
 use registry::events::recall::{Group, Reach, RecallReport, SORT_KEYS};
+use registry::identity::Role;
 
 use super::frame::{Ctx, Page};
+use super::recalls::NEW_PATH;
 use crate::app::Auth;
 use crate::error::blocking;
 use crate::http::trace::recall_request;
@@ -20,6 +23,7 @@ const SHOWN_ROWS: usize = 500;
 /// The recall page: the form, and the report when a lot is given.
 pub async fn page(ctx: Ctx, req: HttpRequest, Auth(actor): Auth) -> Page {
     let lang = ctx.lang;
+    let officer = actor.role == Role::Officer;
     let asked = req.query_string().contains("lot=");
     let lot_value = web::Query::<Vec<(String, String)>>::from_query(req.query_string())
         .ok()
@@ -62,7 +66,7 @@ pub async fn page(ctx: Ctx, req: HttpRequest, Auth(actor): Auth) -> Page {
         }
         @match &result {
             Some(Err(message)) => p.error role="alert" { (lang.t_args("recall-error", &[("message", message)])) },
-            Some(Ok(report)) => (report_view(lang, report, &sort_value)),
+            Some(Ok(report)) => (report_view(lang, report, &sort_value, officer)),
             None => {},
         }
     };
@@ -73,7 +77,7 @@ fn column(lang: Lang, key: &str) -> String {
     lang.t(&format!("col-{}", key.replace('_', "-")))
 }
 
-fn report_view(lang: Lang, r: &RecallReport, sort: &str) -> Markup {
+fn report_view(lang: Lang, r: &RecallReport, sort: &str, officer: bool) -> Markup {
     let csv = format!(
         "/api/v1/recall.csv?{}",
         serde_urlencoded::to_string([("lot", r.lot.as_str()), ("sort", sort)]).unwrap_or_default()
@@ -88,7 +92,12 @@ fn report_view(lang: Lang, r: &RecallReport, sort: &str) -> Markup {
     html! {
         p.summary { (lang.t_args("recall-summary", &args)) }
         @if r.truncated { p.error { (lang.t("recall-truncated")) } }
-        p { a href=(csv) { (lang.t("recall-csv")) } }
+        p.actions {
+            a href=(csv) { (lang.t("recall-csv")) }
+            @if officer {
+                " · " a.button #open-case href={ (NEW_PATH) "?" (serde_urlencoded::to_string([("lot", r.lot.as_str())]).unwrap_or_default()) } { (lang.t("recall-open-case")) }
+            }
+        }
         h2 { (lang.t("recall-countries")) } (groups(lang, &r.countries))
         h2 { (lang.t("recall-regions")) } (groups(lang, &r.regions))
         h2 { (lang.t("recall-warehouses")) } (sites(lang, &r.warehouses))

@@ -42,7 +42,7 @@ use crate::db::DbConn;
 use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::filings::Paging;
-use crate::schema::{recall_case_lots, recall_cases};
+use crate::schema::{recall_case_lots, recall_cases, recall_disposals, recall_parties};
 
 pub use complaints::{Complaint, NewComplaint, StoredPhoto, file_complaint};
 pub use open::{CaseRequest, NewCase, Rescoped, approve_case, open_case, request_case};
@@ -250,6 +250,44 @@ pub fn list_cases(
         .offset(offset)
         .select(RecallCase::as_select())
         .load(conn)?)
+}
+
+/// How far the parties of a case have answered, for a list of cases.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Answered {
+    pub parties: usize,
+    /// Parties that acknowledged.
+    pub acknowledged: usize,
+    /// Parties that reported at least one lot.
+    pub reported: usize,
+}
+
+/// [`Answered`] for each of `cases` (absent when a case has no party).
+pub fn answered(
+    conn: &mut DbConn,
+    cases: &[i64],
+) -> Result<std::collections::HashMap<i64, Answered>> {
+    let mut out: std::collections::HashMap<i64, Answered> = std::collections::HashMap::new();
+    for chunk in cases.chunks(1_000) {
+        let parties: Vec<(i64, Option<NaiveDateTime>)> = recall_parties::table
+            .filter(recall_parties::case_id.eq_any(chunk))
+            .select((recall_parties::case_id, recall_parties::acknowledged_at))
+            .load(conn)?;
+        for (case, acknowledged) in parties {
+            let a = out.entry(case).or_default();
+            a.parties += 1;
+            a.acknowledged += usize::from(acknowledged.is_some());
+        }
+        let reported: Vec<(i64, i64)> = recall_disposals::table
+            .filter(recall_disposals::case_id.eq_any(chunk))
+            .select((recall_disposals::case_id, recall_disposals::party_id))
+            .distinct()
+            .load(conn)?;
+        for (case, _) in reported {
+            out.entry(case).or_default().reported += 1;
+        }
+    }
+    Ok(out)
 }
 
 /// What a stamp's story says of an open recall of its lot.

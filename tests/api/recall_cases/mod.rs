@@ -12,16 +12,66 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use diesel::prelude::*;
+use hub::config::{Config, MailTls};
 use registry::notices::EMAIL_JOB;
 use registry::schema::outbox;
-use serde_json::json;
+use serde_json::{Value, json};
 use tracehub_tests::fixtures::Registry;
+use tracehub_tests::recall::{Scene, capture, created, register, scene, sgln, with_check};
 use tracehub_tests::smtp::SmtpServer;
 use tracehub_tests::{assert_error, body, wait_until};
 
-mod scene;
+fn with_mail(port: u16) -> impl FnOnce(&mut Config) {
+    move |c: &mut Config| {
+        c.mail.enabled = true;
+        c.mail.host = "127.0.0.1".into();
+        c.mail.port = port;
+        c.mail.tls = MailTls::None;
+        c.mail.from = "tracehub <noreply@hub.example.cn>".into();
+        c.mail.timeout_secs = 5;
+        c.jobs.poll_interval_ms = 50;
+    }
+}
 
-use scene::*;
+fn email_jobs(r: &Registry) -> Vec<(String, i32)> {
+    outbox::table
+        .filter(outbox::kind.eq(EMAIL_JOB))
+        .order(outbox::id)
+        .select((outbox::status, outbox::attempts))
+        .load(&mut r.app.test_db().raw())
+        .unwrap()
+}
+
+fn topics(r: &Registry, token: &str) -> Vec<String> {
+    body(r.get(token, "/api/v1/notices"))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["topic"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn verdict(s: &Scene) -> Value {
+    let path = format!("/01/{}/10/A1/21/{}", s.farm_gtin, s.serial);
+    let response =
+        s.r.app
+            .client()
+            .get(s.r.app.url(&path))
+            .header("accept", "application/json")
+            .send()
+            .unwrap();
+    body(response)
+}
+
+fn party(progress: &Value, enterprise: i64) -> &Value {
+    progress["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["party"]["enterprise_id"] == enterprise)
+        .unwrap()
+}
+
 #[test]
 fn recall_cases_from_opening_to_closure() {
     let mut server = SmtpServer::start();

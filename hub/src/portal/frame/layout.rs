@@ -71,6 +71,18 @@ pub const NAV: &[NavEntry] = &[
         unread_badge: false,
     },
     NavEntry {
+        key: "nav-recall-cases",
+        path: "/portal/recalls",
+        roles: &[
+            Role::Admin,
+            Role::Officer,
+            Role::Enterprise,
+            Role::Inspector,
+            Role::Ministry,
+        ],
+        unread_badge: false,
+    },
+    NavEntry {
         key: "nav-blacklist",
         path: "/portal/blacklist",
         roles: &[Role::Admin, Role::Officer],
@@ -193,6 +205,7 @@ fn header(ctx: &Ctx) -> Markup {
                         li { a href="/portal/login" { (lang.t("sign-in")) } }
                         li { a href="/portal/register" { (lang.t("nav-register")) } }
                         li { a href="/blacklist" { (lang.t("nav-public-blacklist")) } }
+                        li { a href="/recalls" { (lang.t("nav-public-recalls")) } }
                         li { a href="/verify" { (lang.t("nav-verify")) } }
                         li { a href="/ledger" { (lang.t("nav-ledger")) } }
                     }

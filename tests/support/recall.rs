@@ -1,40 +1,24 @@
-//! The scene of the recall-case tests: registered enterprises in two regions and abroad, a
-//! captured chain, and the helpers that read mail jobs, notices, verdicts and progress.
+//! A recall scene shared by the API and portal tests: a farm in Luoyang, a processor in
+//! Zhengzhou shipping to Viet Nam, their officers, a stamp on the farm's lot A1 and the EPCIS
+//! events of the chain.
 
 #![allow(
-    dead_code,
     clippy::unwrap_used,
     clippy::panic,
-    reason = "test helpers fail loudly"
+    reason = "test fixtures: a failed setup fails the test"
 )]
 
-
-use diesel::prelude::*;
-use hub::config::{Config, MailTls};
 use registry::identity::{self, Scope};
 use registry::ids::gs1::check_digit;
-use registry::notices::EMAIL_JOB;
-use registry::schema::outbox;
 use serde_json::{Value, json};
-use tracehub_tests::fixtures::{Registry, registration};
-use tracehub_tests::body;
+
+use crate::body;
+use crate::fixtures::{Registry, registration};
 
 const CONTEXT: &str = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld";
 
 pub fn with_check(body: &str) -> String {
     format!("{body}{}", check_digit(body).unwrap())
-}
-
-pub fn with_mail(port: u16) -> impl FnOnce(&mut Config) {
-    move |c: &mut Config| {
-        c.mail.enabled = true;
-        c.mail.host = "127.0.0.1".into();
-        c.mail.port = port;
-        c.mail.tls = MailTls::None;
-        c.mail.from = "tracehub <noreply@hub.example.cn>".into();
-        c.mail.timeout_secs = 5;
-        c.jobs.poll_interval_ms = 50;
-    }
 }
 
 pub fn register(r: &Registry, n: u32, region: &str, cat: &str, prefix: &str) -> (i64, String) {
@@ -81,6 +65,7 @@ pub fn pgln(gln: &str) -> String {
     format!("https://id.gs1.org/417/{gln}")
 }
 
+/// A supply chain over two regions and a border, ready for a recall case.
 pub struct Scene {
     pub r: Registry,
     pub farm: i64,
@@ -201,43 +186,4 @@ pub fn scene(r: Registry) -> Scene {
         serial,
         r,
     }
-}
-
-pub fn email_jobs(r: &Registry) -> Vec<(String, i32)> {
-    outbox::table
-        .filter(outbox::kind.eq(EMAIL_JOB))
-        .order(outbox::id)
-        .select((outbox::status, outbox::attempts))
-        .load(&mut r.app.test_db().raw())
-        .unwrap()
-}
-
-pub fn topics(r: &Registry, token: &str) -> Vec<String> {
-    body(r.get(token, "/api/v1/notices"))
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["topic"].as_str().unwrap().to_owned())
-        .collect()
-}
-
-pub fn verdict(s: &Scene) -> Value {
-    let path = format!("/01/{}/10/A1/21/{}", s.farm_gtin, s.serial);
-    let response =
-        s.r.app
-            .client()
-            .get(s.r.app.url(&path))
-            .header("accept", "application/json")
-            .send()
-            .unwrap();
-    body(response)
-}
-
-pub fn party(progress: &Value, enterprise: i64) -> &Value {
-    progress["parties"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["party"]["enterprise_id"] == enterprise)
-        .unwrap()
 }
