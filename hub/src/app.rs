@@ -35,6 +35,9 @@ pub struct Core {
     /// The evidence ledger's signing key (`None` when it could not be read or generated: the
     /// error is logged, and signing answers 503 `ledger_unconfigured`).
     pub ledger_key: Option<Arc<LedgerKey>>,
+    /// Moves on every change of stamp verdicts (a recall case opened or closed); the resolver
+    /// forgets its cached stories when it sees it move.
+    pub verdicts: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Core {
@@ -61,7 +64,14 @@ impl Core {
             stamp_keys,
             subscription_key: secret.derive("epcis.subscription-token"),
             ledger_key,
+            verdicts: Arc::default(),
         }
+    }
+
+    /// Tells this process's resolver that stamp verdicts changed (after the change committed).
+    pub fn verdicts_changed(&self) {
+        self.verdicts
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     }
 
     /// Now, on the clock of the hub's database (wall time in production).
@@ -118,7 +128,12 @@ impl AppState {
     /// Derives the purpose keys from the server secret.
     pub fn new(db: Db, config: Config, secret: &SecretKey) -> Self {
         let core = Core::new(db, config, secret);
-        let resolver = Resolver::new(core.db.clone(), &core.config, core.stamp_keys.clone());
+        let resolver = Resolver::new(
+            core.db.clone(),
+            &core.config,
+            core.stamp_keys.clone(),
+            Arc::clone(&core.verdicts),
+        );
         Self {
             resolver: Arc::new(resolver),
             csrf_key: secret.derive("csrf"),

@@ -65,9 +65,7 @@ pub async fn open(
     body: Json<NewCase>,
 ) -> Result<HttpResponse, ApiError> {
     let new = body.0;
-    let st = state.clone();
-    let (case, scope) = blocking(move || ops::recalls::open(&st, &caller, &new)).await?;
-    state.resolver.forget_stories();
+    let (case, scope) = blocking(move || ops::recalls::open(&state, &caller, &new)).await?;
     Ok(HttpResponse::Created().json(Opened { case, scope }))
 }
 
@@ -160,9 +158,7 @@ pub async fn approve(
     id: web::Path<i64>,
 ) -> Result<web::Json<Opened>, ApiError> {
     let id = id.into_inner();
-    let st = state.clone();
-    let (case, scope) = blocking(move || ops::recalls::approve(&st, &caller, id)).await?;
-    state.resolver.forget_stories();
+    let (case, scope) = blocking(move || ops::recalls::approve(&state, &caller, id)).await?;
     Ok(web::Json(Opened { case, scope }))
 }
 
@@ -179,9 +175,7 @@ pub async fn rescope(
     id: web::Path<i64>,
 ) -> Result<web::Json<Rescoped>, ApiError> {
     let id = id.into_inner();
-    let st = state.clone();
-    let scoped = blocking(move || ops::recalls::rescope(&st, &caller, id)).await?;
-    state.resolver.forget_stories();
+    let scoped = blocking(move || ops::recalls::rescope(&state, &caller, id)).await?;
     Ok(web::Json(scoped))
 }
 
@@ -234,9 +228,7 @@ pub async fn close(
     body: Json<Closure>,
 ) -> Result<web::Json<RecallCase>, ApiError> {
     let (id, closure) = (id.into_inner(), body.0);
-    let st = state.clone();
-    let case = blocking(move || ops::recalls::close(&st, &caller, id, &closure)).await?;
-    state.resolver.forget_stories();
+    let case = blocking(move || ops::recalls::close(&state, &caller, id, &closure)).await?;
     Ok(web::Json(case))
 }
 

@@ -288,7 +288,6 @@ fn perform(
                 new_parties = done.new_parties,
                 "recall reminders"
             );
-            state.resolver.forget_stories();
             Ok(())
         }
         EMAIL_JOB => match mailer {

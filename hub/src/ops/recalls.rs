@@ -2,8 +2,9 @@
 //! acknowledgements and disposal reports, the schedule's reminders, closure and consumer
 //! complaints, each audited; and the case as each role may read it.
 //!
-//! A change that opens or closes a case changes the verdict of its stamps: callers that hold
-//! the resolver (the server) forget its cached stories after it (`Resolver::forget_stories`).
+//! A change that opens or closes a case (or widens its scope) changes the verdict of stamps:
+//! once it committed, `Core::verdicts_changed` tells this process's resolver to read its stories
+//! again.
 
 use registry::documents::Staged;
 use registry::identity::{Actor, Role};
@@ -36,12 +37,14 @@ pub fn open(
     caller: &Caller,
     new: &NewCase,
 ) -> Result<(RecallCase, Rescoped), ApiError> {
-    audited_as(core, caller, "recall.open", |conn, now, actor| {
+    let done = audited_as::<_, ApiError>(core, caller, "recall.open", |conn, now, actor| {
         let (case, scoped) = recalls::open_case(conn, now, actor, new)?;
         let detail = opened(&case, &scoped);
         let target = format!("recall_case:{}", case.id);
         Ok(Change::recorded((case, scoped), target, detail))
-    })
+    })?;
+    core.verdicts_changed();
+    Ok(done)
 }
 
 /// An enterprise asks for a case over its own lots.
@@ -56,7 +59,7 @@ pub fn request(core: &Core, caller: &Caller, new: &CaseRequest) -> Result<Recall
 
 /// Approves a requested case: it opens.
 pub fn approve(core: &Core, caller: &Caller, id: i64) -> Result<(RecallCase, Rescoped), ApiError> {
-    audited_as(core, caller, "recall.approve", |conn, now, actor| {
+    let done = audited_as::<_, ApiError>(core, caller, "recall.approve", |conn, now, actor| {
         let (case, scoped) = recalls::approve_case(conn, now, actor, id)?;
         let detail = opened(&case, &scoped);
         Ok(Change::recorded(
@@ -64,12 +67,14 @@ pub fn approve(core: &Core, caller: &Caller, id: i64) -> Result<(RecallCase, Res
             format!("recall_case:{id}"),
             detail,
         ))
-    })
+    })?;
+    core.verdicts_changed();
+    Ok(done)
 }
 
 /// Computes an open case's scope again; what is new is told.
 pub fn rescope(core: &Core, caller: &Caller, id: i64) -> Result<Rescoped, ApiError> {
-    audited_as(core, caller, "recall.rescope", |conn, now, actor| {
+    let done = audited_as::<_, ApiError>(core, caller, "recall.rescope", |conn, now, actor| {
         let scoped = recalls::rescope(conn, now, Some(actor), id)?;
         let detail = json!({ "version": scoped.version, "new_parties": scoped.new_parties, "new_places": scoped.new_places, "new_lots": scoped.new_lots, "regions_told": scoped.regions_told });
         Ok(Change::recorded(
@@ -77,7 +82,9 @@ pub fn rescope(core: &Core, caller: &Caller, id: i64) -> Result<Rescoped, ApiErr
             format!("recall_case:{id}"),
             detail,
         ))
-    })
+    })?;
+    core.verdicts_changed();
+    Ok(done)
 }
 
 /// A party acknowledges the notice.
@@ -110,11 +117,13 @@ pub fn close(
     id: i64,
     closure: &Closure,
 ) -> Result<RecallCase, ApiError> {
-    audited_as(core, caller, "recall.close", |conn, now, actor| {
+    let done = audited_as::<_, ApiError>(core, caller, "recall.close", |conn, now, actor| {
         let case = recalls::close_case(conn, now, actor, id, closure)?;
         let detail = json!({ "effectiveness": closure.effectiveness });
         Ok(Change::recorded(case, format!("recall_case:{id}"), detail))
-    })
+    })?;
+    core.verdicts_changed();
+    Ok(done)
 }
 
 /// The schedule's run: open cases re-scoped, unacknowledged parties reminded, late ones
@@ -124,14 +133,16 @@ pub fn remind(core: &Core, request: Request) -> Result<Reminded, ApiError> {
         by: "job:recall-reminders".into(),
         request,
     };
-    audited(core, &origin, "recall.remind", |conn, now| {
+    let done = audited::<_, ApiError>(core, &origin, "recall.remind", |conn, now| {
         let done = recalls::remind_due(conn, now)?;
         if done.reminded + done.escalated + done.new_parties == 0 {
             return Ok(Change::unwritten(done));
         }
         let detail = json!({ "cases": done.cases, "reminded": done.reminded, "escalated": done.escalated, "new_parties": done.new_parties });
         Ok(Change::recorded(done, "recall_cases", detail))
-    })
+    })?;
+    core.verdicts_changed();
+    Ok(done)
 }
 
 /// Largest complaint photo kept.

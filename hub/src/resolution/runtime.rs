@@ -6,6 +6,7 @@
 //! drawn once per language.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -59,6 +60,9 @@ pub struct Resolver {
     pub lookup: StampLookup,
     pub limits: VerifyLimits,
     stories: Cache<(i64, Option<i64>), Arc<CachedStory>>,
+    /// `Core::verdicts`, and the value the cache last saw.
+    verdicts: Arc<AtomicU64>,
+    seen_verdicts: AtomicU64,
     gtins: Cache<String, Option<Arc<AlertSubject>>>,
 }
 
@@ -70,7 +74,12 @@ impl std::fmt::Debug for Resolver {
 
 impl Resolver {
     /// The resolver for `config` over `db`, verifying with the hub's hidden-code keys `ring`.
-    pub fn new(db: Db, config: &Config, ring: Option<Arc<HiddenCodeKeyRing>>) -> Self {
+    pub fn new(
+        db: Db,
+        config: &Config,
+        ring: Option<Arc<HiddenCodeKeyRing>>,
+        verdicts: Arc<AtomicU64>,
+    ) -> Self {
         let rules = ScanRules {
             scan_limit: config.stamps.scan_limit,
             max_travel_kmh: config.stamps.max_travel_kmh,
@@ -90,22 +99,29 @@ impl Resolver {
             },
             stories: Mutex::new(HashMap::new()),
             gtins: Mutex::new(HashMap::new()),
+            seen_verdicts: AtomicU64::new(verdicts.load(Ordering::Acquire)),
+            verdicts,
         }
     }
 
     /// The story of `product_id` / `batch_id` if the cache holds it.
     pub fn cached_story(&self, product_id: i64, batch_id: Option<i64>) -> Option<Arc<CachedStory>> {
+        self.catch_up();
         fresh(&self.stories, &(product_id, batch_id))
     }
 
-    /// Forgets every cached story, so the next scan of each reads it again: a recall opened or
+    /// Forgets every cached story when stamp verdicts changed since the last look
+    /// (`Core::verdicts_changed`), so the next scan of each reads it again: a recall opened or
     /// closed changes the verdict of its stamps at once in this process (other replicas within
-    /// [`STORY_TTL`]).
-    pub fn forget_stories(&self) {
-        self.stories
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clear();
+    /// [`STORY_TTL`]). One atomic read on the scan path.
+    fn catch_up(&self) {
+        let now = self.verdicts.load(Ordering::Acquire);
+        if self.seen_verdicts.swap(now, Ordering::AcqRel) != now {
+            self.stories
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clear();
+        }
     }
 
     /// The producer of a GTIN if the cache holds the answer (`Some(None)`: not registered).
@@ -121,6 +137,7 @@ impl Resolver {
         batch_id: Option<i64>,
     ) -> Result<Arc<CachedStory>> {
         let key = (product_id, batch_id);
+        self.catch_up();
         if let Some(hit) = fresh(&self.stories, &key) {
             return Ok(hit);
         }

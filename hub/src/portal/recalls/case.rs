@@ -370,10 +370,7 @@ pub async fn approve(ctx: Ctx, Auth(actor): Auth, id: web::Path<i64>, data: Form
         })
         .await;
     match done {
-        Ok(_) => {
-            ctx.state.resolver.forget_stories();
-            Ok(ctx.redirect(&path(id), Flash::success("flash-recall-approved")))
-        }
+        Ok(_) => Ok(ctx.redirect(&path(id), Flash::success("flash-recall-approved"))),
         Err(error) => refused(&ctx, &actor, id, APPROVE, data, error).await,
     }
 }
@@ -388,7 +385,6 @@ pub async fn rescope(ctx: Ctx, Auth(actor): Auth, id: web::Path<i64>, data: Form
         .await;
     match done {
         Ok(scoped) => {
-            ctx.state.resolver.forget_stories();
             let flash = if scoped.new_lots + scoped.new_places + scoped.new_parties == 0 {
                 "flash-recall-rescoped-same"
             } else {
@@ -413,10 +409,7 @@ pub async fn close(ctx: Ctx, Auth(actor): Auth, id: web::Path<i64>, data: FormDa
         })
         .await;
     match done {
-        Ok(_) => {
-            ctx.state.resolver.forget_stories();
-            Ok(ctx.redirect(&path(id), Flash::success("flash-recall-closed")))
-        }
+        Ok(_) => Ok(ctx.redirect(&path(id), Flash::success("flash-recall-closed"))),
         Err(error) => refused(&ctx, &actor, id, CLOSE, data, error).await,
     }
 }

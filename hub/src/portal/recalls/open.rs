@@ -93,10 +93,7 @@ pub async fn submit(ctx: Ctx, Auth(actor): Auth, data: FormData) -> Page {
         Err(error) => Err(error),
     };
     match done {
-        Ok((case, _)) => {
-            ctx.state.resolver.forget_stories();
-            Ok(ctx.redirect(&path(case.id), Flash::success("flash-recall-opened")))
-        }
+        Ok((case, _)) => Ok(ctx.redirect(&path(case.id), Flash::success("flash-recall-opened"))),
         Err(error) => {
             let posted = ctx.posted(OPEN, data, error)?;
             Ok(ctx.render_status(
