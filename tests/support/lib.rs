@@ -21,6 +21,7 @@ use serde_json::Value;
 pub use registry::testing::TEST_DATABASE_ENV;
 
 pub mod fixtures;
+pub mod loopback;
 pub mod portal;
 pub mod recall;
 pub mod smtp;

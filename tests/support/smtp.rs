@@ -9,11 +9,11 @@
 )]
 
 use std::io::{BufRead, BufReader, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::Duration;
+
+use crate::loopback::Loopback;
 
 /// A message the server accepted.
 #[derive(Debug, Clone)]
@@ -58,49 +58,40 @@ struct Shared {
     messages: Mutex<Vec<Received>>,
     /// The reply to RCPT TO; none: accept.
     refusal: Mutex<Option<String>>,
-    stop: AtomicBool,
     connections: Mutex<u32>,
 }
 
 /// A running (or stopped) test SMTP server.
 pub struct SmtpServer {
-    addr: SocketAddr,
     shared: Arc<Shared>,
-    acceptor: Option<JoinHandle<()>>,
+    server: Loopback,
 }
 
 impl SmtpServer {
     /// Starts on a free loopback port.
     pub fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let mut server = Self {
-            addr,
-            shared: Arc::new(Shared::default()),
-            acceptor: None,
-        };
-        server.serve(listener);
-        server
+        let shared = Arc::new(Shared::default());
+        let state = Arc::clone(&shared);
+        let server = Loopback::start(Arc::new(move |stream| {
+            *state.connections.lock().unwrap() += 1;
+            let _ = converse(stream, &state);
+        }));
+        Self { shared, server }
     }
 
     /// The port it listens on (the same across stop and start).
     pub fn port(&self) -> u16 {
-        self.addr.port()
+        self.server.addr().port()
     }
 
     /// Stops listening: connections are refused until [`SmtpServer::resume`].
     pub fn stop(&mut self) {
-        self.shared.stop.store(true, Ordering::SeqCst);
-        if let Some(acceptor) = self.acceptor.take() {
-            acceptor.join().unwrap();
-        }
+        self.server.stop();
     }
 
     /// Listens again on the same port.
     pub fn resume(&mut self) {
-        self.shared.stop.store(false, Ordering::SeqCst);
-        let listener = TcpListener::bind(self.addr).unwrap();
-        self.serve(listener);
+        self.server.resume();
     }
 
     /// Answers RCPT TO with `reply` (e.g. `550 5.1.1 no such user`); `None` accepts again.
@@ -117,36 +108,10 @@ impl SmtpServer {
     pub fn connections(&self) -> u32 {
         *self.shared.connections.lock().unwrap()
     }
-
-    fn serve(&mut self, listener: TcpListener) {
-        listener.set_nonblocking(true).unwrap();
-        let shared = Arc::clone(&self.shared);
-        self.acceptor = Some(std::thread::spawn(move || {
-            while !shared.stop.load(Ordering::SeqCst) {
-                match listener.accept() {
-                    Ok((stream, _)) => {
-                        *shared.connections.lock().unwrap() += 1;
-                        let shared = Arc::clone(&shared);
-                        std::thread::spawn(move || {
-                            let _ = converse(stream, &shared);
-                        });
-                    }
-                    Err(_) => std::thread::sleep(Duration::from_millis(10)),
-                }
-            }
-        }));
-    }
-}
-
-impl Drop for SmtpServer {
-    fn drop(&mut self) {
-        self.stop();
-    }
 }
 
 /// One SMTP session.
 fn converse(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
-    stream.set_nonblocking(false)?;
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let mut out = stream.try_clone()?;
     let mut lines = BufReader::new(stream);

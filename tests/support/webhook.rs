@@ -9,11 +9,11 @@
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::Duration;
+
+use crate::loopback::Loopback;
 
 /// A request the receiver took.
 #[derive(Debug, Clone)]
@@ -26,83 +26,45 @@ pub struct Received {
     pub body: Vec<u8>,
 }
 
-#[derive(Default)]
-struct Shared {
-    received: Mutex<Vec<Received>>,
-    stop: AtomicBool,
-}
-
 /// A running (or stopped) webhook receiver.
 pub struct WebhookReceiver {
-    addr: SocketAddr,
-    shared: Arc<Shared>,
-    acceptor: Option<JoinHandle<()>>,
+    received: Arc<Mutex<Vec<Received>>>,
+    server: Loopback,
 }
 
 impl WebhookReceiver {
     /// Starts on a free loopback port.
     pub fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let mut me = Self {
-            addr: listener.local_addr().unwrap(),
-            shared: Arc::new(Shared::default()),
-            acceptor: None,
-        };
-        me.serve(listener);
-        me
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let taken = Arc::clone(&received);
+        let server = Loopback::start(Arc::new(move |stream| {
+            let _ = answer(stream, &taken);
+        }));
+        Self { received, server }
     }
 
     /// Its URL for `path` (`/hook`).
     pub fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
+        format!("http://{}{path}", self.server.addr())
     }
 
     /// Stops listening: connections are refused until [`WebhookReceiver::resume`].
     pub fn stop(&mut self) {
-        self.shared.stop.store(true, Ordering::SeqCst);
-        if let Some(acceptor) = self.acceptor.take() {
-            acceptor.join().unwrap();
-        }
+        self.server.stop();
     }
 
     /// Listens again on the same port.
     pub fn resume(&mut self) {
-        self.shared.stop.store(false, Ordering::SeqCst);
-        self.serve(TcpListener::bind(self.addr).unwrap());
+        self.server.resume();
     }
 
     /// The requests taken so far.
     pub fn received(&self) -> Vec<Received> {
-        self.shared.received.lock().unwrap().clone()
-    }
-
-    fn serve(&mut self, listener: TcpListener) {
-        listener.set_nonblocking(true).unwrap();
-        let shared = Arc::clone(&self.shared);
-        self.acceptor = Some(std::thread::spawn(move || {
-            while !shared.stop.load(Ordering::SeqCst) {
-                match listener.accept() {
-                    Ok((stream, _)) => {
-                        let shared = Arc::clone(&shared);
-                        std::thread::spawn(move || {
-                            let _ = answer(stream, &shared);
-                        });
-                    }
-                    Err(_) => std::thread::sleep(Duration::from_millis(10)),
-                }
-            }
-        }));
+        self.received.lock().unwrap().clone()
     }
 }
 
-impl Drop for WebhookReceiver {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
-
-fn answer(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
-    stream.set_nonblocking(false)?;
+fn answer(stream: TcpStream, received: &Mutex<Vec<Received>>) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let mut out = stream.try_clone()?;
     let mut reader = BufReader::new(stream);
@@ -124,7 +86,7 @@ fn answer(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
         .unwrap_or(0);
     let mut body = vec![0; length];
     reader.read_exact(&mut body)?;
-    shared.received.lock().unwrap().push(Received {
+    received.lock().unwrap().push(Received {
         line: line.trim_end().to_owned(),
         headers,
         body,
