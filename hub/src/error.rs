@@ -45,7 +45,8 @@ pub fn status(code: Code) -> StatusCode {
         | Code::InsufficientScope
         | Code::NotIssuingDepartment
         | Code::NotOwnObject
-        | Code::OutsideJurisdiction => StatusCode::FORBIDDEN,
+        | Code::OutsideJurisdiction
+        | Code::OwnProposal => StatusCode::FORBIDDEN,
         Code::LinkTypeNotFound | Code::NotFound | Code::UnknownSerial => StatusCode::NOT_FOUND,
         Code::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         Code::VersionNotSupported => StatusCode::NOT_ACCEPTABLE,
@@ -58,6 +59,7 @@ pub fn status(code: Code) -> StatusCode {
         Code::AlertClosed
         | Code::AlertNotOpen
         | Code::AlreadyListed
+        | Code::AlreadyProposed
         | Code::BatchNotOwn
         | Code::BatchOtherProduct
         | Code::CannotDeactivateSelf
@@ -79,9 +81,11 @@ pub fn status(code: Code) -> StatusCode {
         | Code::ListingRemoved
         | Code::LotTaken
         | Code::NotYetRemovable
+        | Code::ProposalDecided
         | Code::StampAlreadyActivated
         | Code::StampConflict
         | Code::StampRevoked
+        | Code::TierFixedWhileListed
         | Code::UserNotActive
         | Code::UsernameTaken
         | Code::QueryNameTaken

@@ -122,7 +122,11 @@ pub fn declare(t: &mut RouteTable) {
         .api(M::POST, "/api/v1/alerts/{id}/close", OFFICER, api::alerts::close)
         .api(M::GET, "/api/v1/public/blacklist", Public, api::blacklist::public)
         .api(M::GET, "/api/v1/blacklist", REVIEWERS, api::blacklist::list)
-        .api(M::POST, "/api/v1/blacklist", OFFICER, api::blacklist::create)
+        .api(M::GET, "/api/v1/blacklist/proposals", REVIEWERS, api::blacklist::proposals)
+        .api(M::POST, "/api/v1/blacklist/proposals", OFFICER, api::blacklist::propose)
+        .api(M::GET, "/api/v1/blacklist/proposals/{id}", REVIEWERS, api::blacklist::proposal)
+        .api(M::POST, "/api/v1/blacklist/proposals/{id}/approve", OFFICER, api::blacklist::approve)
+        .api(M::POST, "/api/v1/blacklist/proposals/{id}/reject", OFFICER, api::blacklist::reject)
         .api(M::GET, "/api/v1/blacklist/{id}", REVIEWERS, api::blacklist::get)
         .api(M::POST, "/api/v1/blacklist/{id}/remove", OFFICER, api::blacklist::remove);
 
@@ -254,7 +258,9 @@ pub fn declare(t: &mut RouteTable) {
         .portal(M::GET, "/portal/blacklist", REVIEWERS, blacklist::list::page)
         .portal(M::GET, "/portal/blacklist/{id}", REVIEWERS, blacklist::listing::page)
         .portal(M::POST, "/portal/blacklist/{id}/remove", OFFICER, blacklist::listing::remove)
-        .portal(M::POST, "/portal/enterprises/{id}/blacklist", OFFICER, blacklist::enterprise::list)
+        .portal(M::POST, "/portal/enterprises/{id}/blacklist", OFFICER, blacklist::enterprise::propose)
+        .portal(M::POST, "/portal/blacklist/proposals/{id}/approve", OFFICER, blacklist::enterprise::approve)
+        .portal(M::POST, "/portal/blacklist/proposals/{id}/reject", OFFICER, blacklist::enterprise::reject)
         .portal(M::GET, "/portal/notices", SignedIn, notices::list)
         .portal(M::GET, "/portal/notices/{id}", SignedIn, notices::page)
         .portal(M::GET, "/portal/account", SignedIn, account::page)

@@ -11,6 +11,7 @@
 
 #![allow(clippy::panic, reason = "test support: a failed setup fails the test")]
 
+use crate::blacklist::{Listing, NewProposal, Penalty, approve, propose};
 use crate::db::{Backend, Db, DbConn, DbUrl, PoolOptions, ScratchDb, run_migrations};
 use crate::departments::{Category, NewDepartment, create_department};
 use crate::identity::{Actor, AuthMethod, NewUser, Role, create_user};
@@ -180,4 +181,46 @@ pub fn officer(
     )
     .expect("officer");
     Actor::for_user(&user, method)
+}
+
+/// Lists `enterprise_id` on the blacklist as the two-officer rule wants it: `proposer` proposes
+/// and a second officer of the same department ([`colleague`], created here) approves.
+pub fn blacklist_enterprise(conn: &mut DbConn, proposer: &Actor, enterprise_id: i64) -> Listing {
+    let proposal = propose(
+        conn,
+        now(),
+        proposer,
+        &NewProposal {
+            enterprise_id,
+            penalty: Penalty::LicenceRevoked,
+            decision_number: "豫市监罚〔2026〕12号".into(),
+            legal_basis: "《市场监督管理严重违法失信名单管理办法》第二条".into(),
+            reason: "生产销售假冒伪劣食品".into(),
+        },
+    )
+    .expect("proposal");
+    let approver = colleague(conn, proposer);
+    approve(conn, now(), &approver, proposal.id).expect("approval")
+}
+
+/// A second officer of `officer`'s department, `<officer>-2`, acting by the same method.
+pub fn colleague(conn: &mut DbConn, officer: &Actor) -> Actor {
+    let name = format!("{}-2", officer.username);
+    let user = create_user(
+        conn,
+        now(),
+        &NewUser {
+            username: name.clone(),
+            display_name: name,
+            email: None,
+            password: None,
+            role: Role::Officer,
+            department_id: officer.department_id,
+            enterprise_id: None,
+            locale: None,
+            category: None,
+        },
+    )
+    .expect("second officer");
+    Actor::for_user(&user, officer.method)
 }

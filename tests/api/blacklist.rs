@@ -11,17 +11,10 @@ use registry::identity::Role;
 use registry::notices::NOTICE_JOB;
 use registry::schema::{audit_log, outbox};
 use serde_json::{Value, json};
-use tracehub_tests::fixtures::Registry;
+use tracehub_tests::fixtures::{Registry, blacklist_proposal as proposal};
 use tracehub_tests::{assert_error, body};
 
-fn listing(enterprise_id: i64) -> Value {
-    json!({
-        "enterprise_id": enterprise_id,
-        "penalty": "licence_revoked",
-        "decision_number": "豫市监罚〔2026〕12号",
-        "reason": "生产销售假冒伪劣食品",
-    })
-}
+const PROPOSALS: &str = "/api/v1/blacklist/proposals";
 
 fn count(r: &Registry, table: &str, filter: &str) -> i64 {
     let conn = &mut r.app.test_db().raw();
@@ -80,44 +73,118 @@ fn listing_publishing_flagging_and_removal() {
     ));
     assert_eq!(before["flagged"], Value::Null);
 
-    // Only the competent department lists; the decision is validated.
+    // The enterprise was told of its approval.
+    inbox_subject(&r, &ent_token, "enterprise.approved");
+    let told = count(&r, "notices", "");
+    assert_eq!(told, 1);
+
+    // Only the competent department proposes; the proposal is validated.
     assert_error(
-        r.post(Some(&drugs), "/api/v1/blacklist", listing(ent)),
+        r.post(Some(&drugs), PROPOSALS, proposal(ent)),
         403,
         "outside_jurisdiction",
     );
-    let mut blank = listing(ent);
-    blank["decision_number"] = json!("");
-    assert_eq!(
-        assert_error(
-            r.post(Some(&officer), "/api/v1/blacklist", blank),
-            422,
-            "invalid_text"
-        )["field"],
-        "decision_number"
-    );
-    let mut odd = listing(ent);
+    for field in ["decision_number", "legal_basis"] {
+        let mut blank = proposal(ent);
+        blank[field] = json!("");
+        assert_eq!(
+            assert_error(
+                r.post(Some(&officer), PROPOSALS, blank),
+                422,
+                "invalid_text"
+            )["field"],
+            field
+        );
+    }
+    let mut odd = proposal(ent);
     odd["penalty"] = json!("warning");
-    let refused = r.post(Some(&officer), "/api/v1/blacklist", odd);
+    let refused = r.post(Some(&officer), PROPOSALS, odd);
     assert_eq!(refused.status().as_u16() / 100, 4);
     assert_eq!(body(refused)["field"], "penalty");
     assert_eq!(
         count(&r, "notices", ""),
-        0,
-        "a refused listing sends nothing"
+        told,
+        "a refused proposal sends nothing"
+    );
+    // The old single-officer route is gone.
+    assert_eq!(
+        r.post(Some(&officer), "/api/v1/blacklist", proposal(ent))
+            .status()
+            .as_u16()
+            / 100,
+        4
     );
 
-    let listed = body(r.post(Some(&officer), "/api/v1/blacklist", listing(ent)));
+    // One officer proposes; the department's officers are told; nothing is listed yet.
+    let second = r.colleague("zz-food");
+    let proposed = body(r.post(Some(&officer), PROPOSALS, proposal(ent)));
+    assert_eq!(proposed["status"], "pending");
+    assert_eq!(proposed["proposed_by"], "user:zz-food");
+    let pid = proposed["id"].as_i64().unwrap();
+    inbox_subject(&r, &second, "blacklist.proposed");
+    assert_eq!(
+        body(r.get(&elsewhere, "/api/v1/public/blacklist")),
+        json!([])
+    );
+    assert_error(
+        r.post(Some(&second), PROPOSALS, proposal(ent)),
+        409,
+        "already_proposed",
+    );
+    let pending = body(r.get(&second, &format!("{PROPOSALS}?status=pending")));
+    assert_eq!(pending.as_array().unwrap().len(), 1);
+    // Not by its proposer, nor by another department, nor by the enterprise.
+    let approve = format!("{PROPOSALS}/{pid}/approve");
+    assert_error(
+        r.post(Some(&officer), &approve, json!({})),
+        403,
+        "own_proposal",
+    );
+    assert_error(
+        r.post(Some(&drugs), &approve, json!({})),
+        403,
+        "outside_jurisdiction",
+    );
+    assert_error(
+        r.post(Some(&ent_token), &approve, json!({})),
+        403,
+        "forbidden",
+    );
+
+    // A second officer of the department approves: the enterprise is listed, its tier is D.
+    let listed = body(r.post(Some(&second), &approve, json!({})));
     let id = listed["id"].as_i64().unwrap();
     assert_eq!(listed["penalty"], "licence_revoked");
-    assert_eq!(listed["listed_by"], "user:zz-food");
+    assert_eq!(listed["listed_by"], "user:zz-food-2");
+    assert_eq!(listed["proposed_by"], "user:zz-food");
+    assert_eq!(listed["tier_before"], "B");
+    assert_error(
+        r.post(Some(&second), &approve, json!({})),
+        409,
+        "proposal_decided",
+    );
     let again = assert_error(
-        r.post(Some(&officer), "/api/v1/blacklist", listing(ent)),
+        r.post(Some(&officer), PROPOSALS, proposal(ent)),
         409,
         "already_listed",
     );
     assert_eq!(again["field"], "enterprise_id");
-    assert_eq!(count(&r, "notices", ""), 1);
+    assert_eq!(body(r.get(&officer, &base))["credit_tier"], "D");
+    assert_error(
+        r.post(
+            Some(&officer),
+            &format!("{base}/credit-tier"),
+            json!({ "credit_tier": "A", "reason": "整改到位" }),
+        ),
+        409,
+        "tier_fixed_while_listed",
+    );
+    assert_eq!(
+        body(r.get(&officer, &format!("{PROPOSALS}/{pid}")))["listing_id"],
+        id
+    );
+    assert_eq!(count(&r, "notices", ""), told + 2);
+    assert_eq!(count(&r, "audit", "blacklist.propose"), 1);
     assert_eq!(count(&r, "audit", "blacklist.list"), 1);
 
     // The public list: no sign-in, only the published fields.
@@ -137,6 +204,7 @@ fn listing_publishing_flagging_and_removal() {
             "credit_code",
             "decision_number",
             "enterprise_name",
+            "legal_basis",
             "listed_on",
             "penalty",
             "reason"
@@ -208,6 +276,7 @@ fn listing_publishing_flagging_and_removal() {
     );
     let removed = body(r.post(Some(&officer), &remove, removal.clone()));
     assert_eq!(removed["removed_by"], "user:zz-food");
+    assert_eq!(body(r.get(&officer, &base))["credit_tier"], "B");
     assert_eq!(removed["penalties_fulfilled"], true);
     assert_error(
         r.post(Some(&officer), &remove, removal),

@@ -45,6 +45,7 @@ fn issue_refusals_reads_activation_and_revocation() {
     let r = Registry::new();
     let officer = r.officer("zz-food", "410100", &["food"]);
     let elsewhere = r.officer("ly-food", "410300", &["food"]);
+    let second = r.colleague("zz-food");
     let (ent, ent_token, milk) = enterprise(&r, &officer, 1, MILK);
     let (other, other_token, other_milk) = enterprise(&r, &officer, 2, "6901234000030");
     let other_lot = batch(&r, &other_token, other, other_milk, "O1");
@@ -117,12 +118,7 @@ fn issue_refusals_reads_activation_and_revocation() {
         "enterprise_suspended",
     );
     let (listed, _, listed_milk) = enterprise(&r, &officer, 4, "6901234000047");
-    let listing = json!({ "enterprise_id": listed, "penalty": "licence_revoked", "decision_number": "豫市监罚〔2026〕12号", "reason": "生产销售假冒伪劣食品" });
-    assert_eq!(
-        r.post(Some(&officer), "/api/v1/blacklist", listing)
-            .status(),
-        201
-    );
+    r.blacklist(&officer, &second, listed);
     assert_error(
         r.post(
             Some(&officer),
@@ -328,12 +324,7 @@ fn issue_refusals_reads_activation_and_revocation() {
     assert_eq!(states["items"][0]["state"], "active");
 
     // Listed on the blacklist after issuance, the enterprise cannot put its stamps into use.
-    let listing = json!({ "enterprise_id": ent, "penalty": "production_suspended", "decision_number": "豫市监罚〔2026〕30号", "reason": "生产销售假冒伪劣食品" });
-    assert_eq!(
-        r.post(Some(&officer), "/api/v1/blacklist", listing)
-            .status(),
-        201
-    );
+    r.blacklist(&officer, &second, ent);
     assert_error(
         r.post(
             Some(&ent_token),

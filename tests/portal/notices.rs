@@ -52,12 +52,7 @@ fn the_inbox_marks_read_and_keeps_each_notice_to_its_owner() {
     let officer = r.officer("zz-food", "410100", &["food"]);
     let (ent, ent_token) = r.register(1, "410102", &["food"]);
     let (_, other_token) = r.register(2, "410102", &["food"]);
-    let listed = r.post(
-        Some(&officer),
-        "/api/v1/blacklist",
-        json!({ "enterprise_id": ent, "penalty": "licence_revoked", "decision_number": "豫市监罚〔2026〕12号", "reason": "生产销售假冒伪劣食品" }),
-    );
-    assert_eq!(listed.status(), 201);
+    r.blacklist(&officer, &r.colleague("zz-food"), ent);
     let notice = inbox(&r, &ent_token, 1)[0].clone();
     let id = notice["id"].as_i64().unwrap();
     let subject = notice["subject"].as_str().unwrap().to_owned();

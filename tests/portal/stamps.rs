@@ -111,12 +111,7 @@ fn issue_activate_and_revoke_through_the_forms() {
         .status(),
         200
     );
-    let listing = json!({ "enterprise_id": listed, "penalty": "licence_revoked", "decision_number": "豫市监罚〔2026〕12号", "reason": "生产销售假冒伪劣食品" });
-    assert_eq!(
-        r.post(Some(&officer_token), "/api/v1/blacklist", listing)
-            .status(),
-        201
-    );
+    r.blacklist(&officer_token, &r.colleague("zz-food"), listed);
 
     let officer = Visitor::signed_in(&r.app, "zz-food");
     let stranger = Visitor::signed_in(&r.app, "ly-food");

@@ -21,6 +21,17 @@ pub fn uscc(region: &str, n: u32) -> String {
     format!("{body}{}", uscc_check_char(&body).unwrap())
 }
 
+/// A proposal to list enterprise `id` on the blacklist (licence revoked, with its legal basis).
+pub fn blacklist_proposal(id: i64) -> Value {
+    json!({
+        "enterprise_id": id,
+        "penalty": "licence_revoked",
+        "decision_number": "豫市监罚〔2026〕12号",
+        "legal_basis": "《市场监督管理严重违法失信名单管理办法》第二条",
+        "reason": "生产销售假冒伪劣食品",
+    })
+}
+
 /// A registration of enterprise `n` in `region`; the credit code carries the region when it is
 /// a GB/T 2260 code (else Beijing's).
 pub fn registration(n: u32, region: &str, categories: &[&str]) -> Value {
@@ -122,6 +133,35 @@ impl Registry {
         let dept = body(response)["id"].as_i64().unwrap();
         let user = self.app.officer(dept, name, |_| {});
         self.app.token_for(&user, &[Scope::Read, Scope::Write])
+    }
+
+    /// A token of a second officer (`<name>-2`) of officer `name`'s department.
+    pub fn colleague(&self, name: &str) -> String {
+        let conn = &mut self.app.test_db().db().conn().unwrap();
+        let officer = identity::find_user_by_name(conn, name).unwrap();
+        let user = self
+            .app
+            .officer(officer.department_id.unwrap(), &format!("{name}-2"), |_| {});
+        self.app.token_for(&user, &[Scope::Read, Scope::Write])
+    }
+
+    /// Lists enterprise `id` on the blacklist by the two-officer rule: `proposer` proposes
+    /// ([`blacklist_proposal`]) and `approver` approves; returns the listing.
+    pub fn blacklist(&self, proposer: &str, approver: &str, id: i64) -> Value {
+        let proposed = self.post(
+            Some(proposer),
+            "/api/v1/blacklist/proposals",
+            blacklist_proposal(id),
+        );
+        assert_eq!(proposed.status(), 201);
+        let proposal = body(proposed)["id"].as_i64().unwrap();
+        let approved = self.post(
+            Some(approver),
+            &format!("/api/v1/blacklist/proposals/{proposal}/approve"),
+            json!({}),
+        );
+        assert_eq!(approved.status(), 201);
+        body(approved)
     }
 
     /// Registers enterprise `n`; returns its id and a token of its first user.

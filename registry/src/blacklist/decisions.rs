@@ -1,39 +1,28 @@
-//! Listing and removal: the decisions of the competent department, each with its notice to every
-//! department and the ministries (and the enterprise concerned), in the caller's transaction.
+//! Listing (the approval of a [`Proposal`]) and removal: the decisions of the competent
+//! department, each with its notice to every department and the ministries (and the enterprise
+//! concerned), in the caller's transaction.
 
 use chrono::{Months, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{Listing, Penalty, current_listing, find_listing};
+use super::proposals::Proposal;
+use super::{Listing, current_listing, find_listing};
 use crate::db::DbConn;
 use crate::departments::find_department;
-use crate::enterprises::{Enterprise, load_enterprise, record_history, require_jurisdiction, text};
+use crate::enterprises::{
+    CreditTier, Enterprise, load_enterprise, record_history, require_jurisdiction, text,
+};
 use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::identity::{Actor, Role};
 use crate::notices::{self, Audience, Notice};
-use crate::schema::blacklist;
+use crate::schema::{blacklist, enterprises};
 
 /// Notice topic: an enterprise was listed.
 pub const LISTED_TOPIC: &str = "blacklist.listed";
 /// Notice topic: a listing was removed.
 pub const REMOVED_TOPIC: &str = "blacklist.removed";
-
-/// A decision to list an enterprise.
-#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewListing {
-    pub enterprise_id: i64,
-    /// The heavy penalty imposed.
-    pub penalty: Penalty,
-    /// The number of the penalty decision, e.g. `豫市监罚〔2026〕12号`.
-    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
-    pub decision_number: String,
-    /// The serious violation, as it will be published.
-    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
-    pub reason: String,
-}
 
 /// A decision to remove a listing, with the officer's confirmations.
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
@@ -49,7 +38,11 @@ pub struct Removal {
 }
 
 /// The department of an officer competent for `enterprise` (403 `outside_jurisdiction` else).
-fn competent_department(conn: &mut DbConn, actor: &Actor, enterprise: &Enterprise) -> Result<i64> {
+pub(super) fn competent_department(
+    conn: &mut DbConn,
+    actor: &Actor,
+    enterprise: &Enterprise,
+) -> Result<i64> {
     let dept = actor
         .department_id
         .filter(|_| actor.role == Role::Officer)
@@ -63,24 +56,16 @@ fn competent_department(conn: &mut DbConn, actor: &Actor, enterprise: &Enterpris
     Ok(dept)
 }
 
-/// Lists an enterprise (call inside a transaction, with the audit entry). 409 `already_listed`
-/// when it has an open listing.
-pub fn list_enterprise(
+/// Writes the listing an approved `proposal` decides, `approver` being the second officer (call
+/// inside a transaction, with the audit entry). The credit tier becomes D, the tier before kept
+/// on the listing. 409 `already_listed` when it has an open listing.
+pub(super) fn write_listing(
     conn: &mut DbConn,
     now: NaiveDateTime,
-    actor: &Actor,
-    new: &NewListing,
+    approver: &Actor,
+    proposal: &Proposal,
+    enterprise: &Enterprise,
 ) -> Result<Listing> {
-    let enterprise = load_enterprise(conn, new.enterprise_id).map_err(|_| {
-        RegistryError::invalid(
-            Code::UnknownEnterprise,
-            "enterprise_id",
-            format!("no enterprise {}", new.enterprise_id),
-        )
-    })?;
-    let department_id = competent_department(conn, actor, &enterprise)?;
-    let decision_number = text("decision_number", &new.decision_number, 100)?;
-    let reason = text("reason", &new.reason, 2000)?;
     if let Some(open) = current_listing(conn, enterprise.id)? {
         return Err(already_listed(open.id));
     }
@@ -93,13 +78,16 @@ pub fn list_enterprise(
         .values((
             blacklist::enterprise_id.eq(enterprise.id),
             blacklist::company_prefix.eq(enterprise.company_prefix.clone().unwrap_or_default()),
-            blacklist::department_id.eq(department_id),
-            blacklist::reason.eq(reason),
-            blacklist::penalty.eq(new.penalty.as_str()),
-            blacklist::decision_number.eq(decision_number),
-            blacklist::listed_by.eq(actor.audit_name()),
+            blacklist::department_id.eq(proposal.department_id),
+            blacklist::reason.eq(&proposal.reason),
+            blacklist::penalty.eq(&proposal.penalty),
+            blacklist::decision_number.eq(&proposal.decision_number),
+            blacklist::legal_basis.eq(&proposal.legal_basis),
+            blacklist::proposed_by.eq(&proposal.proposed_by),
+            blacklist::listed_by.eq(approver.audit_name()),
             blacklist::listed_at.eq(listed_at),
             blacklist::removable_from.eq(removable_from),
+            blacklist::tier_before.eq(enterprise.credit_tier.as_str()),
         ))
         .returning(blacklist::id)
         .get_result::<i64>(conn)
@@ -110,19 +98,31 @@ pub fn list_enterprise(
         Err(e) if e.is_unique_violation() => return Err(already_listed(0)),
         Err(e) => return Err(e),
     };
+    set_tier(conn, now, enterprise.id, CreditTier::D.as_str())?;
     let listing = find_listing(conn, id)?;
     record_history(
         conn,
         now,
         enterprise.id,
-        &actor.audit_name(),
+        &approver.audit_name(),
         "enterprise.blacklist",
-        &serde_json::Value::Null,
+        &serde_json::json!({ "credit_tier": enterprise.credit_tier }),
         &listing,
         Some(&listing.reason),
     )?;
-    notify(conn, now, LISTED_TOPIC, &listing, &enterprise)?;
+    notify(conn, now, LISTED_TOPIC, &listing, enterprise)?;
     Ok(listing)
+}
+
+/// Sets the stored credit tier (the listing's effect on it; the history entry is the listing's).
+fn set_tier(conn: &mut DbConn, now: NaiveDateTime, enterprise_id: i64, tier: &str) -> Result<()> {
+    diesel::update(enterprises::table.find(enterprise_id))
+        .set((
+            enterprises::credit_tier.eq(tier),
+            enterprises::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 fn already_listed(open_id: i64) -> RegistryError {
@@ -139,7 +139,8 @@ fn already_listed(open_id: i64) -> RegistryError {
 }
 
 /// Removes a listing (call inside a transaction, with the audit entry): only by an officer of
-/// the competent department, not before `removable_from`, and only with both confirmations.
+/// the competent department, not before `removable_from`, and only with both confirmations. The
+/// credit tier goes back to the one the enterprise had before the listing.
 pub fn remove_listing(
     conn: &mut DbConn,
     now: NaiveDateTime,
@@ -187,6 +188,7 @@ pub fn remove_listing(
             blacklist::no_new_heavy_penalty.eq(true),
         ))
         .execute(conn)?;
+    set_tier(conn, now, enterprise.id, &listing.tier_before)?;
     let before = listing;
     let listing = find_listing(conn, listing_id)?;
     record_history(

@@ -4,9 +4,13 @@
 //! as the record. Listing and removal ([`decisions`]) notify every department and the
 //! ministries; the published part of open listings is public ([`public_listings`]).
 //!
-//! Listing needs an officer of the competent department, a [`Penalty`] (`fine_top_of_range`,
-//! `licence_revoked`, `production_suspended`), a decision number and a reason; a second open
-//! listing is 409 `already_listed`, also when two race (a partial unique index). Removal is
+//! A listing is proposed by an officer of the competent department and approved by a second
+//! officer of the same department ([`proposals`]: the two-officer rule). It carries a
+//! [`Penalty`] (`fine_top_of_range`, `licence_revoked`, `production_suspended`), a decision
+//! number, the legal basis and a reason; a second open listing is 409 `already_listed`, also
+//! when two race (a partial unique index). While a listing stands the enterprise's credit tier
+//! is D (`enterprises::set_credit_tier` refuses to change it, 409 `tier_fixed_while_listed`);
+//! removal gives back the tier it had before. Removal is
 //! possible from `removable_from` (the listing day plus 12 months), with both confirmations
 //! (`penalties_fulfilled`, `no_new_heavy_penalty`, stored) and a reason. While listed, what the
 //! enterprise files (products, batches, capture jobs) is stored with `flagged = "blacklisted"`
@@ -16,6 +20,7 @@
 //! `/blacklist` without sign-in.
 
 mod decisions;
+mod proposals;
 
 use std::collections::HashMap;
 
@@ -28,7 +33,11 @@ use crate::error::{RegistryError, Result};
 use crate::filings::Paging;
 use crate::schema::{blacklist, enterprises};
 
-pub use decisions::{NewListing, Removal, list_enterprise, remove_listing};
+pub use decisions::{Removal, remove_listing};
+pub use proposals::{
+    NewProposal, Proposal, ProposalFilter, ProposalStatus, approve, find_proposal, list_proposals,
+    pending_proposal, propose, reject,
+};
 
 /// The flag stored on what a listed enterprise files while it is listed.
 pub const BLACKLISTED_FLAG: &str = "blacklisted";
@@ -72,6 +81,11 @@ pub struct Listing {
     pub penalty: String,
     /// The number of the penalty decision.
     pub decision_number: String,
+    /// The provisions the listing rests on.
+    pub legal_basis: String,
+    /// The officer who proposed the listing.
+    pub proposed_by: String,
+    /// The second officer, who approved it.
     pub listed_by: String,
     #[serde(with = "crate::time::as_rfc3339")]
     pub listed_at: NaiveDateTime,
@@ -85,6 +99,8 @@ pub struct Listing {
     pub penalties_fulfilled: Option<bool>,
     /// At removal, the officer confirmed no new heavy penalty was imposed since the listing.
     pub no_new_heavy_penalty: Option<bool>,
+    /// The credit tier the enterprise had when listed, given back at removal.
+    pub tier_before: String,
 }
 
 /// The open listing of an enterprise, if it is on the blacklist now.
@@ -206,6 +222,8 @@ pub struct PublicListing {
     #[schema(value_type = Penalty)]
     pub penalty: String,
     pub decision_number: String,
+    /// The provisions the listing rests on.
+    pub legal_basis: String,
     /// The day of listing (UTC).
     pub listed_on: NaiveDate,
 }
@@ -218,7 +236,15 @@ pub fn count_public(conn: &mut DbConn) -> Result<i64> {
 /// The open listings as published, newest first.
 pub fn public_listings(conn: &mut DbConn, paging: Paging) -> Result<Vec<PublicListing>> {
     let (limit, offset) = paging.limits()?;
-    let rows: Vec<(String, String, String, String, String, NaiveDateTime)> = blacklist::table
+    let rows: Vec<(
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        NaiveDateTime,
+    )> = blacklist::table
         .inner_join(enterprises::table)
         .filter(blacklist::removed_at.is_null())
         .order(blacklist::id.desc())
@@ -230,20 +256,22 @@ pub fn public_listings(conn: &mut DbConn, paging: Paging) -> Result<Vec<PublicLi
             blacklist::reason,
             blacklist::penalty,
             blacklist::decision_number,
+            blacklist::legal_basis,
             blacklist::listed_at,
         ))
         .load(conn)?;
     Ok(rows
         .into_iter()
         .map(
-            |(enterprise_name, credit_code, reason, penalty, decision_number, listed_at)| {
+            |(enterprise_name, credit_code, reason, penalty, decision_number, legal_basis, at)| {
                 PublicListing {
                     enterprise_name,
                     credit_code,
                     reason,
                     penalty,
                     decision_number,
-                    listed_on: listed_at.date(),
+                    legal_basis,
+                    listed_on: at.date(),
                 }
             },
         )

@@ -12,7 +12,7 @@ use crate::identity::{Actor, AuthMethod};
 use crate::notices::{NOTICE_JOB, Notice};
 use crate::schema::outbox;
 use crate::testing::TestDb;
-use crate::testing::{now, officer};
+use crate::testing::{blacklist_enterprise, colleague, now, officer};
 
 /// An active food enterprise in 410102 (approved by `approver`), and its user.
 fn active_enterprise(conn: &mut DbConn, approver: &Actor) -> (i64, Actor) {
@@ -41,13 +41,29 @@ fn active_enterprise(conn: &mut DbConn, approver: &Actor) -> (i64, Actor) {
     (ent.id, Actor::for_user(&user, AuthMethod::Session))
 }
 
-fn listing(enterprise_id: i64) -> NewListing {
-    NewListing {
+fn proposal(enterprise_id: i64) -> NewProposal {
+    NewProposal {
         enterprise_id,
         penalty: Penalty::LicenceRevoked,
         decision_number: "豫市监罚〔2026〕12号".into(),
+        legal_basis: "《市场监督管理严重违法失信名单管理办法》第二条".into(),
         reason: "生产销售假冒伪劣食品".into(),
     }
+}
+
+fn code_of<T: std::fmt::Debug>(result: Result<T>) -> Code {
+    match result {
+        Err(RegistryError::Denied { code, .. } | RegistryError::Conflict { code, .. }) => code,
+        Err(RegistryError::Invalid { code, .. }) => code,
+        other => panic!("not refused: {other:?}"),
+    }
+}
+
+fn tier(conn: &mut DbConn, ent: i64) -> &'static str {
+    crate::enterprises::load_enterprise(conn, ent)
+        .unwrap()
+        .credit_tier
+        .as_str()
 }
 
 fn removal() -> Removal {
@@ -91,31 +107,57 @@ fn an_officer_of_the_competent_department_lists_once_and_removes_after_a_year() 
     );
     let (ent, ent_user) = active_enterprise(conn, &competent);
 
+    let second = colleague(conn, &competent);
+
     for stranger in [&drugs, &ent_user] {
+        assert_eq!(
+            code_of(propose(conn, now(), stranger, &proposal(ent))),
+            Code::OutsideJurisdiction
+        );
+    }
+    for field in ["decision_number", "legal_basis"] {
+        let mut blank = proposal(ent);
+        match field {
+            "decision_number" => blank.decision_number = " ".into(),
+            _ => blank.legal_basis = String::new(),
+        }
         assert!(matches!(
-            list_enterprise(conn, now(), stranger, &listing(ent)),
-            Err(RegistryError::Denied {
-                code: Code::OutsideJurisdiction,
-                ..
-            })
+            propose(conn, now(), &competent, &blank),
+            Err(RegistryError::Invalid { field: f, .. }) if f == field
         ));
     }
-    let blank = NewListing {
-        decision_number: " ".into(),
-        ..listing(ent)
-    };
     assert!(matches!(
-        list_enterprise(conn, now(), &competent, &blank),
-        Err(RegistryError::Invalid { field, .. }) if field == "decision_number"
-    ));
-    assert!(matches!(
-        list_enterprise(conn, now(), &competent, &listing(999)),
+        propose(conn, now(), &competent, &proposal(999)),
         Err(RegistryError::Invalid { field, .. }) if field == "enterprise_id"
     ));
 
-    let listed = list_enterprise(conn, now(), &competent, &listing(ent)).unwrap();
+    // One officer proposes; the enterprise is not listed until a second approves.
+    let proposed = propose(conn, now(), &competent, &proposal(ent)).unwrap();
+    assert_eq!(proposed.status, "pending");
+    assert!(current_listing(conn, ent).unwrap().is_none());
+    assert_eq!(
+        pending_proposal(conn, ent).unwrap().unwrap().id,
+        proposed.id
+    );
+    assert_eq!(
+        code_of(propose(conn, now(), &second, &proposal(ent))),
+        Code::AlreadyProposed
+    );
+    assert_eq!(
+        code_of(approve(conn, now(), &competent, proposed.id)),
+        Code::OwnProposal
+    );
+    assert_eq!(
+        code_of(approve(conn, now(), &drugs, proposed.id)),
+        Code::OutsideJurisdiction
+    );
+    assert_eq!(tier(conn, ent), "B");
+    let listed = approve(conn, now(), &second, proposed.id).unwrap();
     assert_eq!(listed.penalty, "licence_revoked");
     assert_eq!(listed.company_prefix, "6901234");
+    assert_eq!(listed.proposed_by, "user:zz-food");
+    assert_eq!(listed.listed_by, "user:zz-food-2");
+    assert_eq!(listed.legal_basis, proposed.legal_basis);
     assert_eq!(
         listed.removable_from,
         listed
@@ -125,16 +167,44 @@ fn an_officer_of_the_competent_department_lists_once_and_removes_after_a_year() 
             .unwrap()
     );
     assert_eq!(current_listing(conn, ent).unwrap().unwrap().id, listed.id);
-    assert!(matches!(
-        list_enterprise(conn, now(), &competent, &listing(ent)),
-        Err(RegistryError::Conflict {
-            code: Code::AlreadyListed,
-            ..
-        })
-    ));
+    let decided = find_proposal(conn, proposed.id).unwrap();
+    assert_eq!(
+        (decided.status.as_str(), decided.listing_id),
+        ("approved", Some(listed.id))
+    );
+    assert_eq!(
+        code_of(approve(conn, now(), &second, proposed.id)),
+        Code::ProposalDecided
+    );
+    assert_eq!(
+        code_of(propose(conn, now(), &competent, &proposal(ent))),
+        Code::AlreadyListed
+    );
+
+    // While listed the credit tier is D, and stays D.
+    assert_eq!((tier(conn, ent), listed.tier_before.as_str()), ("D", "B"));
+    assert_eq!(
+        code_of(crate::enterprises::set_credit_tier(
+            conn,
+            now(),
+            &competent,
+            ent,
+            crate::enterprises::CreditTier::A,
+            "good record"
+        )),
+        Code::TierFixedWhileListed
+    );
 
     let queued = notices_queued(conn);
-    assert_eq!(queued.len(), 1);
+    assert_eq!(queued.len(), 2);
+    assert_eq!(queued[0].topic, "blacklist.proposed");
+    assert_eq!(
+        queued[0].audience,
+        [crate::notices::Audience::Department {
+            id: competent.department_id.unwrap()
+        }]
+    );
+    let queued = &queued[1..];
     assert_eq!(queued[0].topic, "blacklist.listed");
     assert_eq!(queued[0].source, format!("blacklist:{}", listed.id));
     assert_eq!(queued[0].params["credit_code"], "91110000600037341L");
@@ -180,6 +250,7 @@ fn an_officer_of_the_competent_department_lists_once_and_removes_after_a_year() 
         (Some(true), Some(true))
     );
     assert!(current_listing(conn, ent).unwrap().is_none());
+    assert_eq!(tier(conn, ent), "B", "removal gives back the tier before");
     assert!(matches!(
         remove_listing(conn, now(), &competent, listed.id, &removal()),
         Err(RegistryError::Conflict {
@@ -188,8 +259,8 @@ fn an_officer_of_the_competent_department_lists_once_and_removes_after_a_year() 
         })
     ));
     let queued = notices_queued(conn);
-    assert_eq!(queued.len(), 2);
-    assert_eq!(queued[1].topic, "blacklist.removed");
+    assert_eq!(queued.len(), 3);
+    assert_eq!(queued[2].topic, "blacklist.removed");
     // The enterprise's history shows both decisions, with their reasons.
     let decisions: Vec<_> = crate::enterprises::history(conn, ent)
         .unwrap()
@@ -207,8 +278,24 @@ fn an_officer_of_the_competent_department_lists_once_and_removes_after_a_year() 
     assert!(!decisions[1].after["removed_at"].is_null());
     assert_eq!(decisions[1].actor, "user:zz-food");
 
+    // A proposal rejected (here withdrawn by its proposer, with a reason) lists nothing.
+    let withdrawn = propose(conn, now(), &competent, &proposal(ent)).unwrap();
+    assert!(matches!(
+        reject(conn, now(), &competent, withdrawn.id, " "),
+        Err(RegistryError::Invalid { field, .. }) if field == "reason"
+    ));
+    let withdrawn = reject(conn, now(), &competent, withdrawn.id, "证据不足").unwrap();
+    assert_eq!(withdrawn.status, "rejected");
+    assert_eq!(withdrawn.decision_note.as_deref(), Some("证据不足"));
+    assert!(current_listing(conn, ent).unwrap().is_none());
+    assert_eq!(
+        notices_queued(conn).last().unwrap().topic,
+        "blacklist.proposal_rejected"
+    );
+
     // Listed again later: a new listing beside the removed record.
-    let again = list_enterprise(conn, now(), &competent, &listing(ent)).unwrap();
+    let again_proposed = propose(conn, now(), &second, &proposal(ent)).unwrap();
+    let again = approve(conn, now(), &competent, again_proposed.id).unwrap();
     assert_ne!(again.id, listed.id);
     let all = list_listings(
         conn,
@@ -266,12 +353,13 @@ fn the_public_sees_open_listings_and_filings_while_listed_are_flagged() {
     let before = create_product(conn, now(), &me, ent, &product("06901234000016")).unwrap();
     assert_eq!(before.flagged, None);
 
-    list_enterprise(conn, now(), &competent, &listing(ent)).unwrap();
+    blacklist_enterprise(conn, &competent, ent);
     let published = public_listings(conn, Paging::default()).unwrap();
     assert_eq!(published.len(), 1);
     assert_eq!(published[0].enterprise_name, "郑州食品");
     assert_eq!(published[0].credit_code, "91110000600037341L");
     assert_eq!(published[0].penalty, "licence_revoked");
+    assert!(published[0].legal_basis.contains("第二条"));
 
     let during = create_product(conn, now(), &me, ent, &product("06901234000023")).unwrap();
     assert_eq!(during.flagged.as_deref(), Some(BLACKLISTED_FLAG));
@@ -307,7 +395,7 @@ fn the_public_sees_open_listings_and_filings_while_listed_are_flagged() {
 }
 
 #[test]
-fn a_rolled_back_listing_sends_nothing() {
+fn a_rolled_back_approval_sends_nothing_and_lists_nothing() {
     let test = TestDb::new();
     let db = test.db();
     let (competent, ent) = {
@@ -323,7 +411,9 @@ fn a_rolled_back_listing_sends_nothing() {
         (competent, ent)
     };
     let failed: Result<()> = db.transaction(|conn| {
-        list_enterprise(conn, now(), &competent, &listing(ent))?;
+        let proposed = propose(conn, now(), &competent, &proposal(ent))?;
+        let second = colleague(conn, &competent);
+        approve(conn, now(), &second, proposed.id)?;
         Err(RegistryError::conflict(Code::Conflict, "roll back"))
     });
     assert!(failed.is_err());

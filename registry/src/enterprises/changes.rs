@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::history::record;
 use super::model::{load_enterprise, require_jurisdiction};
+use super::notify::tell_enterprise;
 use super::register::{EnterpriseUpdate, apply};
 use crate::db::DbConn;
 use crate::error::Code;
@@ -175,6 +176,7 @@ pub fn list_changes(conn: &mut DbConn, enterprise_id: i64) -> Result<Vec<Change>
 }
 
 /// Approves (and applies) or rejects a pending change; officers of the competent department only.
+/// The enterprise is told of the decision.
 pub fn decide_change(
     conn: &mut DbConn,
     now: NaiveDateTime,
@@ -231,7 +233,7 @@ pub fn decide_change(
     } else {
         (Ok(detail.clone()), Ok(detail))
     };
-    record(
+    let history_id = record(
         conn,
         now,
         enterprise_id,
@@ -241,5 +243,8 @@ pub fn decide_change(
         &a.unwrap_or_default(),
         reason,
     )?;
+    let told =
+        serde_json::json!({ "reason": reason, "change_id": change_id, "change_kind": change.kind });
+    tell_enterprise(conn, now, actor, &after, action, history_id, told)?;
     find(conn, enterprise_id, change_id)
 }

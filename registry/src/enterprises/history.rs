@@ -29,7 +29,7 @@ pub struct HistoryEntry {
     pub note: Option<String>,
 }
 
-/// Appends one entry, made `at` (inside the transaction of the change).
+/// Appends one entry, made `at` (inside the transaction of the change); returns its id.
 #[allow(clippy::too_many_arguments, reason = "the columns of one history row")]
 pub(crate) fn record<B: Serialize, A: Serialize>(
     conn: &mut DbConn,
@@ -40,9 +40,9 @@ pub(crate) fn record<B: Serialize, A: Serialize>(
     before: &B,
     after: &A,
     note: Option<&str>,
-) -> Result<()> {
+) -> Result<i64> {
     let json = |v: serde_json::Result<String>| v.unwrap_or_else(|_| "null".into());
-    diesel::insert_into(enterprise_history::table)
+    Ok(diesel::insert_into(enterprise_history::table)
         .values((
             enterprise_history::enterprise_id.eq(enterprise_id),
             enterprise_history::at.eq(at),
@@ -52,8 +52,8 @@ pub(crate) fn record<B: Serialize, A: Serialize>(
             enterprise_history::after.eq(json(serde_json::to_string(after))),
             enterprise_history::note.eq(note),
         ))
-        .execute(conn)?;
-    Ok(())
+        .returning(enterprise_history::id)
+        .get_result(conn)?)
 }
 
 type Row = (

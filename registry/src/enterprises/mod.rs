@@ -18,6 +18,7 @@ mod changes;
 mod history;
 mod import;
 mod model;
+mod notify;
 mod queue;
 mod register;
 mod review;
@@ -34,6 +35,7 @@ pub use model::{
     CreditTier, Enterprise, Status, find_enterprise, load_enterprise, own_enterprise,
     require_active, require_jurisdiction,
 };
+pub use notify::TOPICS as DECISION_TOPICS;
 pub use queue::{PendingChange, PendingChangePage, pending_changes};
 pub use register::{EnterpriseUpdate, NewEnterprise, UpdateOutcome, register, update_own};
 pub(crate) use register::{coordinates, text};

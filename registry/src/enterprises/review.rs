@@ -13,11 +13,12 @@ use serde::{Deserialize, Serialize};
 
 use super::history::record;
 use super::model::{CreditTier, Enterprise, Status, load_enterprise, require_jurisdiction};
+use super::notify::tell_enterprise;
 use crate::db::DbConn;
 use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::identity::Actor;
-use crate::schema::enterprises;
+use crate::schema::{blacklist, enterprises};
 
 /// A decision on an enterprise's status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -68,7 +69,7 @@ impl Decision {
 }
 
 /// Applies `decision` to enterprise `id` as `actor` (an officer of the competent department),
-/// with the history entry, in the caller's transaction.
+/// with the history entry and the enterprise's notice, in the caller's transaction.
 pub fn decide(
     conn: &mut DbConn,
     now: NaiveDateTime,
@@ -98,7 +99,7 @@ pub fn decide(
         ))
         .execute(conn)?;
     let after = load_enterprise(conn, id)?;
-    record(
+    let history_id = record(
         conn,
         now,
         id,
@@ -107,6 +108,16 @@ pub fn decide(
         &serde_json::json!({ "status": before.status, "status_reason": before.status_reason }),
         &serde_json::json!({ "status": after.status, "status_reason": after.status_reason }),
         reason,
+    )?;
+    let told = serde_json::json!({ "reason": reason });
+    tell_enterprise(
+        conn,
+        now,
+        actor,
+        &after,
+        decision.action(),
+        history_id,
+        told,
     )?;
     Ok(after)
 }
@@ -132,7 +143,8 @@ fn check_reason(reason: Option<&str>, required: bool) -> Result<Option<&str>> {
 }
 
 /// Sets the credit tier (which drives spot-check sampling), with a reason, as an officer of the
-/// competent department.
+/// competent department. While the enterprise is on the blacklist its tier stays D (409
+/// `tier_fixed_while_listed`).
 pub fn set_credit_tier(
     conn: &mut DbConn,
     now: NaiveDateTime,
@@ -144,6 +156,17 @@ pub fn set_credit_tier(
     let before = load_enterprise(conn, id)?;
     require_jurisdiction(conn, actor, &before)?;
     let reason = check_reason(Some(reason), true)?;
+    let listed: i64 = blacklist::table
+        .filter(blacklist::enterprise_id.eq(id))
+        .filter(blacklist::removed_at.is_null())
+        .count()
+        .get_result(conn)?;
+    if listed > 0 {
+        return Err(RegistryError::conflict(
+            Code::TierFixedWhileListed,
+            "the credit tier stays D while the enterprise is on the blacklist",
+        ));
+    }
     diesel::update(enterprises::table.find(id))
         .set((
             enterprises::credit_tier.eq(tier.as_str()),

@@ -95,6 +95,8 @@ codes! {
     NotIssuingDepartment => "not_issuing_department",
     /// An enterprise traces only its own objects and itself.
     NotOwnObject => "not_own_object",
+    /// A blacklist proposal is approved by another officer than the one who proposed it.
+    OwnProposal => "own_proposal",
     /// The object is outside the jurisdiction of the officer's department.
     OutsideJurisdiction => "outside_jurisdiction",
 
@@ -133,6 +135,8 @@ codes! {
     AlertNotOpen => "alert_not_open",
     /// The enterprise is on the blacklist already.
     AlreadyListed => "already_listed",
+    /// A blacklist proposal for the enterprise already awaits approval.
+    AlreadyProposed => "already_proposed",
     /// The batch is not one of the enterprise's batches.
     BatchNotOwn => "batch_not_own",
     /// The batch is of another product than the stamps.
@@ -173,6 +177,10 @@ codes! {
     ListingRemoved => "listing_removed",
     /// This lot of the product is filed already.
     LotTaken => "lot_taken",
+    /// The blacklist proposal was approved or rejected already.
+    ProposalDecided => "proposal_decided",
+    /// The credit tier is D while the enterprise is on the blacklist.
+    TierFixedWhileListed => "tier_fixed_while_listed",
     /// A blacklist listing is removed one year after listing at the earliest.
     NotYetRemovable => "not_yet_removable",
     /// A stamp of the range is activated already; nothing was activated.

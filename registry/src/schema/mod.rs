@@ -265,6 +265,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     lineage_edges,
     alerts,
     blacklist,
+    blacklist_proposals,
     notices,
     registry_settings,
     document_blobs,
@@ -340,6 +341,28 @@ diesel::table! {
         removal_reason -> Nullable<Text>,
         penalties_fulfilled -> Nullable<Bool>,
         no_new_heavy_penalty -> Nullable<Bool>,
+        legal_basis -> Text,
+        proposed_by -> Text,
+        tier_before -> Text,
+    }
+}
+
+diesel::table! {
+    blacklist_proposals (id) {
+        id -> BigInt,
+        enterprise_id -> BigInt,
+        department_id -> BigInt,
+        penalty -> Text,
+        decision_number -> Text,
+        legal_basis -> Text,
+        reason -> Text,
+        proposed_by -> Text,
+        proposed_at -> Timestamp,
+        status -> Text,
+        decided_by -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        decision_note -> Nullable<Text>,
+        listing_id -> Nullable<BigInt>,
     }
 }
 
@@ -359,6 +382,7 @@ diesel::table! {
 
 diesel::joinable!(alerts -> enterprises (enterprise_id));
 diesel::joinable!(blacklist -> enterprises (enterprise_id));
+diesel::joinable!(blacklist_proposals -> enterprises (enterprise_id));
 diesel::joinable!(notices -> users (user_id));
 
 diesel::table! {

@@ -6,7 +6,6 @@ use diesel::prelude::*;
 
 use super::fixtures::*;
 use super::*;
-use crate::blacklist::{NewListing, Penalty, list_enterprise};
 use crate::db::DbConn;
 use crate::departments::Category;
 use crate::enterprises::{Decision, decide};
@@ -15,6 +14,7 @@ use crate::error::RegistryError;
 use crate::identity::AuthMethod;
 use crate::schema::stamps;
 use crate::testing::TestDb;
+use crate::testing::blacklist_enterprise;
 use crate::testing::now;
 use crate::testing::officer;
 
@@ -150,18 +150,7 @@ fn blacklisted_suspended_and_not_yet_active_enterprises_get_no_stamps() {
 
     let (listed, user) = active_enterprise(conn, &competent, 1);
     let milk = product(conn, &user, listed, 1, 1);
-    list_enterprise(
-        conn,
-        now(),
-        &competent,
-        &NewListing {
-            enterprise_id: listed,
-            penalty: Penalty::LicenceRevoked,
-            decision_number: "豫市监罚〔2026〕12号".into(),
-            reason: "生产销售假冒伪劣食品".into(),
-        },
-    )
-    .unwrap();
+    blacklist_enterprise(conn, &competent, listed);
     let new = order(listed, milk, 5, StampKind::Qr);
     assert_eq!(
         conflict_code(issue_order(conn, now(), &competent, &new, &ring, HOST)),

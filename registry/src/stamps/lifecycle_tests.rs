@@ -370,8 +370,8 @@ fn orders_are_listed_within_the_readers_scope() {
 
 #[test]
 fn an_enterprise_listed_or_suspended_after_issuance_cannot_activate() {
-    use crate::blacklist::{NewListing, Penalty, list_enterprise};
     use crate::enterprises::{Decision, decide};
+    use crate::testing::blacklist_enterprise;
     let test = TestDb::new();
     let mut conn = test.db().conn().unwrap();
     let conn = &mut *conn;
@@ -413,18 +413,7 @@ fn an_enterprise_listed_or_suspended_after_issuance_cannot_activate() {
     decide(conn, now(), &w.competent, w.ent, Decision::Reinstate, None).unwrap();
     activate_order(conn, now(), &w.user, id, &range(w.lot, 1, 5)).unwrap();
 
-    list_enterprise(
-        conn,
-        now(),
-        &w.competent,
-        &NewListing {
-            enterprise_id: w.ent,
-            penalty: Penalty::LicenceRevoked,
-            decision_number: "豫市监罚〔2026〕12号".into(),
-            reason: "生产销售假冒伪劣食品".into(),
-        },
-    )
-    .unwrap();
+    blacklist_enterprise(conn, &w.competent, w.ent);
     let refused = code(activate_order(
         conn,
         now(),

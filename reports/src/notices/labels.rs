@@ -36,6 +36,29 @@ pub(super) fn penalty(name: &str, locale: Locale) -> String {
     }
 }
 
+/// A decision on an enterprise by its notice topic (the topic itself when unknown).
+pub(super) fn decision(topic: &str, locale: Locale) -> String {
+    let words = match topic {
+        "enterprise.approved" => (
+            "注册已通过审核",
+            "đăng ký đã được phê duyệt",
+            "registration approved",
+        ),
+        "enterprise.rejected" => (
+            "注册未通过审核",
+            "đăng ký bị từ chối",
+            "registration rejected",
+        ),
+        "enterprise.suspended" => ("暂停", "tạm đình chỉ", "suspended"),
+        "enterprise.revoked" => ("撤销", "thu hồi", "revoked"),
+        "enterprise.reinstated" => ("恢复", "khôi phục", "reinstated"),
+        "enterprise.change_approved" => ("已批准", "được chấp thuận", "approved"),
+        "enterprise.change_rejected" => ("已驳回", "bị từ chối", "rejected"),
+        other => return other.to_owned(),
+    };
+    pick(locale, words)
+}
+
 /// An alert severity by its stored name.
 pub(super) fn severity(name: &str, locale: Locale) -> String {
     match name {

@@ -2,7 +2,8 @@
 //! Vietnamese (vi) or English (en), filled from the notice's parameters.
 //!
 //! Every topic renders: alerts share one template (with a label per known alert kind, and the
-//! kind itself for a new one), the blacklist topics have their own, and any other topic falls
+//! kind itself for a new one), the decisions on an enterprise share two (its status, its
+//! changes), the blacklist and recall topics have their own, and any other topic falls
 //! back to a generic text listing its parameters, so a notice of a new kind is never lost.
 
 mod labels;
@@ -43,6 +44,7 @@ fn param(notice: &Notice, locale: Locale, name: &str) -> String {
         "penalty" => labels::penalty(text(&p["penalty"]).as_str(), locale),
         "severity" => labels::severity(text(&p["severity"]).as_str(), locale),
         "kind_label" => labels::alert_kind(alert_kind(notice).as_str(), locale),
+        "decision_label" => labels::decision(&notice.topic, locale),
         "kind" => alert_kind(notice),
         _ => text(&p[name]),
     }

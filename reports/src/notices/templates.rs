@@ -17,6 +17,14 @@ pub(super) fn template(topic: &str, locale: Locale) -> Option<Template> {
         match topic {
             "blacklist.listed" => BLACKLIST_LISTED,
             "blacklist.removed" => BLACKLIST_REMOVED,
+            "blacklist.proposed" => BLACKLIST_PROPOSED,
+            "blacklist.proposal_rejected" => BLACKLIST_PROPOSAL_REJECTED,
+            "enterprise.approved"
+            | "enterprise.rejected"
+            | "enterprise.suspended"
+            | "enterprise.revoked"
+            | "enterprise.reinstated" => ENTERPRISE_DECIDED,
+            "enterprise.change_approved" | "enterprise.change_rejected" => CHANGE_DECIDED,
             "recall.opened" => RECALL_OPENED,
             "recall.department" => RECALL_DEPARTMENT,
             "recall.reminder" => RECALL_REMINDER,
@@ -265,5 +273,101 @@ const RECALL_CLOSED: Texts = [
         "Recall closed: {title} (case {case_id})",
         "Recall case {case_id} was closed after the department accepted its effectiveness check.\n\
          Effectiveness check: {effectiveness}",
+    ),
+];
+
+const BLACKLIST_PROPOSED: Texts = [
+    (
+        "待批准：提议将{enterprise_name}（{credit_code}）列入严重失信主体名单",
+        "{proposed_by}提议将{enterprise_name}（统一社会信用代码 {credit_code}）列入严重失信主体名单，须由本部门另一名执法人员批准或驳回。\n\
+         处罚：{penalty}\n\
+         处罚决定书文号：{decision_number}\n\
+         法律依据：{legal_basis}\n\
+         事由：{reason}\n\
+         提议编号：{proposal_id}",
+    ),
+    (
+        "Chờ phê duyệt: đề nghị đưa {enterprise_name} ({credit_code}) vào danh sách đen",
+        "{proposed_by} đề nghị đưa {enterprise_name} (mã số tín dụng xã hội thống nhất {credit_code}) vào danh sách chủ thể vi phạm nghiêm trọng về tín nhiệm; một cán bộ khác của cơ quan phê duyệt hoặc từ chối.\n\
+         Hình thức xử phạt: {penalty}\n\
+         Số quyết định xử phạt: {decision_number}\n\
+         Căn cứ pháp lý: {legal_basis}\n\
+         Lý do: {reason}\n\
+         Số đề nghị: {proposal_id}",
+    ),
+    (
+        "To approve: {enterprise_name} ({credit_code}) proposed for the blacklist",
+        "{proposed_by} proposes to put {enterprise_name} (Unified Social Credit Code {credit_code}) on the serious breach-of-trust blacklist; a second officer of the department approves or rejects it.\n\
+         Penalty: {penalty}\n\
+         Penalty decision: {decision_number}\n\
+         Legal basis: {legal_basis}\n\
+         Reason: {reason}\n\
+         Proposal: {proposal_id}",
+    ),
+];
+
+const BLACKLIST_PROPOSAL_REJECTED: Texts = [
+    (
+        "提议已驳回：{enterprise_name}（{credit_code}）不列入严重失信主体名单",
+        "{decided_by}驳回了{proposed_by}将{enterprise_name}（统一社会信用代码 {credit_code}）列入严重失信主体名单的提议。\n\
+         理由：{decision_note}\n\
+         提议编号：{proposal_id}",
+    ),
+    (
+        "Đề nghị bị từ chối: {enterprise_name} ({credit_code}) không bị đưa vào danh sách đen",
+        "{decided_by} đã từ chối đề nghị của {proposed_by} đưa {enterprise_name} (mã số tín dụng xã hội thống nhất {credit_code}) vào danh sách chủ thể vi phạm nghiêm trọng về tín nhiệm.\n\
+         Lý do: {decision_note}\n\
+         Số đề nghị: {proposal_id}",
+    ),
+    (
+        "Proposal rejected: {enterprise_name} ({credit_code}) not listed",
+        "{decided_by} rejected the proposal by {proposed_by} to put {enterprise_name} (Unified Social Credit Code {credit_code}) on the serious breach-of-trust blacklist.\n\
+         Reason: {decision_note}\n\
+         Proposal: {proposal_id}",
+    ),
+];
+
+const ENTERPRISE_DECIDED: Texts = [
+    (
+        "{enterprise_name}：{decision_label}",
+        "{department}对{enterprise_name}（统一社会信用代码 {credit_code}）作出决定：{decision_label}。\n\
+         日期：{decided_on}\n\
+         理由：{reason}\n\
+         请登录追溯平台查看详情。",
+    ),
+    (
+        "{enterprise_name}: {decision_label}",
+        "{department} đã quyết định đối với {enterprise_name} (mã số tín dụng xã hội thống nhất {credit_code}): {decision_label}.\n\
+         Ngày: {decided_on}\n\
+         Lý do: {reason}\n\
+         Vui lòng đăng nhập nền tảng truy xuất để xem chi tiết.",
+    ),
+    (
+        "{enterprise_name}: {decision_label}",
+        "{department} decided on {enterprise_name} (Unified Social Credit Code {credit_code}): {decision_label}.\n\
+         Date: {decided_on}\n\
+         Reason: {reason}\n\
+         Sign in to the traceability hub for the details.",
+    ),
+];
+
+const CHANGE_DECIDED: Texts = [
+    (
+        "{enterprise_name}：变更申请{decision_label}",
+        "{department}审核了{enterprise_name}（统一社会信用代码 {credit_code}）提交的变更申请（编号 {change_id}）：{decision_label}。\n\
+         日期：{decided_on}\n\
+         理由：{reason}",
+    ),
+    (
+        "{enterprise_name}: yêu cầu thay đổi {decision_label}",
+        "{department} đã xem xét yêu cầu thay đổi số {change_id} của {enterprise_name} (mã số tín dụng xã hội thống nhất {credit_code}): {decision_label}.\n\
+         Ngày: {decided_on}\n\
+         Lý do: {reason}",
+    ),
+    (
+        "{enterprise_name}: change {decision_label}",
+        "{department} reviewed change {change_id} proposed by {enterprise_name} (Unified Social Credit Code {credit_code}): {decision_label}.\n\
+         Date: {decided_on}\n\
+         Reason: {reason}",
     ),
 ];

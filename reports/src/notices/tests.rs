@@ -113,3 +113,50 @@ fn every_stamp_alert_kind_has_a_label_in_every_language() {
         }
     }
 }
+
+#[test]
+fn decisions_on_an_enterprise_are_told_in_its_language_with_the_reason() {
+    let decided = |topic: &str, reason: Option<&str>| Notice {
+        topic: topic.into(),
+        audience: vec![],
+        params: json!({ "enterprise_name": "郑州食品", "credit_code": "91110000600037341L", "department": "郑州市市场监督管理局", "decided_on": "2026-12-06", "reason": reason, "change_id": 4 }),
+        source: "enterprise-history:9".into(),
+    };
+    let suspended = render(
+        &decided("enterprise.suspended", Some("未按期整改")),
+        Locale::ZhCn,
+    );
+    assert_eq!(suspended.subject, "郑州食品：暂停");
+    assert!(suspended.body.contains("理由：未按期整改"));
+    assert!(suspended.body.contains("郑州市市场监督管理局"));
+    let approved = render(&decided("enterprise.approved", None), Locale::En);
+    assert_eq!(approved.subject, "郑州食品: registration approved");
+    assert!(approved.body.contains("Reason: —"));
+    let change = render(
+        &decided("enterprise.change_rejected", Some("证照不符")),
+        Locale::Vi,
+    );
+    assert_eq!(change.subject, "郑州食品: yêu cầu thay đổi bị từ chối");
+    assert!(change.body.contains("số 4"));
+    for topic in registry::enterprises::DECISION_TOPICS.map(|(_, topic)| topic) {
+        for locale in [Locale::ZhCn, Locale::Vi, Locale::En] {
+            let text = render(&decided(topic, Some("r")), locale);
+            assert!(!text.subject.contains(topic), "{topic} {locale:?}");
+            assert!(!text.subject.starts_with("Notice"), "{topic} {locale:?}");
+        }
+    }
+}
+
+#[test]
+fn a_blacklist_proposal_names_its_legal_basis() {
+    let proposed = Notice {
+        topic: "blacklist.proposed".into(),
+        audience: vec![],
+        params: json!({ "proposal_id": 3, "enterprise_name": "郑州食品", "credit_code": "91110000600037341L", "penalty": "licence_revoked", "decision_number": "豫市监罚〔2026〕12号", "legal_basis": "第二条", "reason": "假冒", "proposed_by": "user:zz-food" }),
+        source: "blacklist-proposal:3".into(),
+    };
+    let zh = render(&proposed, Locale::ZhCn);
+    assert!(zh.subject.starts_with("待批准"));
+    assert!(zh.body.contains("法律依据：第二条"));
+    assert!(zh.body.contains("处罚：吊销许可证"));
+}

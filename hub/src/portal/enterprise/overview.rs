@@ -3,7 +3,7 @@
 //! Officers of the jurisdiction see the review actions and the listing form here too.
 
 use maud::{Markup, html};
-use registry::blacklist::{self, Listing};
+use registry::blacklist::{self, Listing, Proposal};
 use registry::enterprises::{self, Change, ChangeStatus, CreditTier, Decision, Enterprise, Status};
 use registry::filings::licences::{self, Licence};
 use registry::identity::Actor;
@@ -21,15 +21,23 @@ pub struct Overview {
     pub licences: Vec<Licence>,
     /// Its open listing on the blacklist.
     pub listing: Option<Listing>,
+    /// The proposal to list it that awaits approval (read for officers only).
+    pub proposal: Option<Proposal>,
 }
 
-/// Reads enterprise `id` as `actor` may see it, with its changes, licences and open listing.
+/// Reads enterprise `id` as `actor` may see it, with its changes, licences, open listing and (for
+/// officers) the pending proposal to list it.
 pub async fn load(ctx: &Ctx, actor: &Actor, id: i64) -> Result<Overview, Refusal> {
     let actor = actor.clone();
     let today = ctx.state.now().date();
     read(&ctx.state, move |conn| {
         let enterprise = enterprises::find_enterprise(conn, &actor, id)?;
+        let proposal = match is_officer(&actor) {
+            true => blacklist::pending_proposal(conn, id)?,
+            false => None,
+        };
         Ok(Overview {
+            proposal,
             changes: enterprises::list_changes(conn, id)?,
             licences: licences::list_licences(conn, &actor, id, today)?,
             listing: blacklist::current_listing(conn, id)?,
@@ -60,7 +68,7 @@ pub fn render(ctx: &Ctx, actor: &Actor, data: &Overview, posted: Option<&Posted>
         @if let Some(posted) = orphan { div.error-summary role="alert" { p.error { (posted.message) } } }
         (status_section(ctx, actor, data))
         @if is_officer(actor) { (review_actions(ctx, e, posted)) }
-        (blacklisting::section(ctx, actor, e, data.listing.as_ref(), posted))
+        (blacklisting::section(ctx, actor, data, posted))
         (crate::portal::stamps::enterprise_section(ctx, actor, e))
         (changes_section(ctx, actor, data, posted))
         (data_section(ctx, actor, e))
@@ -200,9 +208,11 @@ fn drawn_forms(actor: &Actor, data: &Overview) -> Vec<String> {
         .map(|(d, _)| decision_name(*d).to_owned())
         .collect();
     forms.push("credit-tier".into());
-    if blacklisting::form_drawn(actor, data.listing.as_ref()) {
-        forms.push(blacklisting::FORM.into());
-    }
+    forms.extend(
+        blacklisting::forms_drawn(actor, data)
+            .into_iter()
+            .map(String::from),
+    );
     for change in data
         .changes
         .iter()
