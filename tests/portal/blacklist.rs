@@ -1,6 +1,8 @@
-//! The blacklist in the portal over HTTP: the competent officer lists an enterprise from its
-//! page and removes the listing from the listing's page, errors shown next to the field they
-//! name; officers of another department cannot; the reviewers' list; and the public page
+//! The blacklist in the portal over HTTP: an officer of the competent department proposes a
+//! listing from the enterprise's page and a second officer approves it there (the proposer
+//! cannot; a proposal may be rejected), the listing is removed from its own page, errors shown
+//! next to the field they name; officers of another department cannot; the reviewers' list;
+//! and the public page
 //! `/blacklist`, open to anyone, in the three languages, with the published fields only.
 
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests fail loudly")]
@@ -14,14 +16,35 @@ use tracehub_tests::portal::{Visitor, assert_refused_page, csrf_of, location};
 
 const DECISION: &str = "豫市监罚〔2026〕12号";
 const REASON: &str = "生产销售假冒伪劣食品";
+const BASIS: &str = "《市场监督管理严重违法失信名单管理办法》第二条";
 
-/// The listing form's fields.
-fn listing<'a>(penalty: &'a str, decision: &'a str) -> [(&'static str, &'a str); 3] {
+/// The proposal form's fields.
+fn listing<'a>(penalty: &'a str, decision: &'a str) -> [(&'static str, &'a str); 4] {
     [
         ("penalty", penalty),
         ("decision_number", decision),
+        ("legal_basis", BASIS),
         ("reason", REASON),
     ]
+}
+
+/// The id of the pending proposal shown on `page`.
+fn proposal_on(page: &str) -> i64 {
+    let at = page.find("data-proposal=\"").expect("a pending proposal") + 15;
+    page[at..].split('"').next().unwrap().parse().unwrap()
+}
+
+/// Approves the proposal on enterprise `ent`'s page as `second`; returns the listing's page.
+fn approve(second: &Visitor, ent: i64) -> String {
+    let overview = format!("/portal/enterprises/{ent}");
+    let id = proposal_on(&second.page(&overview));
+    let approved = second.submit(
+        &overview,
+        &format!("/portal/blacklist/proposals/{id}/approve"),
+        &[],
+    );
+    assert_eq!(approved.status(), 303);
+    location(&approved)
 }
 
 /// Moves a listing's `removable_from` to yesterday (a year has passed).
@@ -77,16 +100,51 @@ fn the_competent_officer_lists_and_removes_through_the_forms() {
             .unwrap()
             .contains("id=\"blacklist-penalty-error\"")
     );
-    assert!(r.audited("blacklist.list").is_empty());
+    assert!(r.audited("blacklist.propose").is_empty());
 
-    let listed = officer.submit(&overview, &action, &listing("licence_revoked", DECISION));
-    assert_eq!(listed.status(), 303);
-    let page = location(&listed);
+    // Proposed: the proposer cannot approve; a rejected proposal lists nothing.
+    let proposed = officer.submit(&overview, &action, &listing("licence_revoked", DECISION));
+    assert_eq!(proposed.status(), 303);
+    assert_eq!(location(&proposed), overview);
+    let mine = officer.page(&overview);
+    assert!(
+        mine.contains("id=\"own-proposal\"") && mine.contains(BASIS),
+        "{mine}"
+    );
+    assert!(!mine.contains("/approve\""));
+    let first = proposal_on(&mine);
+    let refused = officer.post_with_token(
+        &format!("/portal/blacklist/proposals/{first}/approve"),
+        &csrf_of(&mine),
+        &[],
+    );
+    assert_refused_page(refused, 403, "own_proposal");
+    r.colleague("zz-food");
+    let second = Visitor::signed_in(&r.app, "zz-food-2");
+    let reject = format!("/portal/blacklist/proposals/{first}/reject");
+    let no_reason = second.submit(&overview, &reject, &[("reason", " ")]);
+    assert_eq!(no_reason.status(), 422);
+    assert!(
+        no_reason
+            .text()
+            .unwrap()
+            .contains("id=\"proposal-reject-reason-error\"")
+    );
+    let rejected = second.submit(&overview, &reject, &[("reason", "证据不足")]);
+    assert_eq!(rejected.status(), 303);
+    assert!(!enterprise.page(&overview).contains("id=\"blacklisted\""));
+    assert_eq!(r.audited("blacklist.reject").len(), 1);
+
+    // Proposed again, and approved by the second officer.
+    let proposed = officer.submit(&overview, &action, &listing("licence_revoked", DECISION));
+    assert_eq!(proposed.status(), 303);
+    let page = approve(&second, ent);
     let id: i64 = page.rsplit('/').next().unwrap().parse().unwrap();
     assert_eq!(r.audited("blacklist.list"), [format!("blacklist:{id}")]);
-    let shown = officer.page(&page);
+    let shown = second.page(&page);
     assert!(shown.contains("The enterprise is on the blacklist") && shown.contains(DECISION));
-    assert!(shown.contains("user:zz-food") && shown.contains("id=\"not-yet-removable\""));
+    assert!(shown.contains("user:zz-food-2") && shown.contains("id=\"not-yet-removable\""));
+    assert!(shown.contains(BASIS));
     let removable = (r.app.today() + Months::new(12)).to_string();
     assert!(shown.contains(&removable), "removable_from is shown");
     assert!(!shown.contains("id=\"removal\""), "not before a year");
@@ -171,15 +229,17 @@ fn the_public_page_shows_only_the_published_fields() {
     r.officer("zz-food", "410100", &["food"]);
     let (ent, _) = r.register(1, "410102", &["food"]);
     r.register(2, "410102", &["food"]);
+    r.colleague("zz-food");
     let officer = Visitor::signed_in(&r.app, "zz-food");
+    let second = Visitor::signed_in(&r.app, "zz-food-2");
     let overview = format!("/portal/enterprises/{ent}");
-    let listed = officer.submit(
+    let proposed = officer.submit(
         &overview,
         &format!("{overview}/blacklist"),
         &listing("licence_revoked", DECISION),
     );
-    assert_eq!(listed.status(), 303);
-    let id: i64 = location(&listed)
+    assert_eq!(proposed.status(), 303);
+    let id: i64 = approve(&second, ent)
         .rsplit('/')
         .next()
         .unwrap()
@@ -199,6 +259,7 @@ fn the_public_page_shows_only_the_published_fields() {
         &uscc("410102", 1),
         "Licence revoked",
         DECISION,
+        BASIS,
         REASON,
         &today,
     ] {

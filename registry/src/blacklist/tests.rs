@@ -74,6 +74,7 @@ fn removal() -> Removal {
     }
 }
 
+/// The blacklist's notices enqueued, in order (the enterprise's approval aside).
 fn notices_queued(conn: &mut DbConn) -> Vec<Notice> {
     outbox::table
         .filter(outbox::kind.eq(NOTICE_JOB))
@@ -82,7 +83,8 @@ fn notices_queued(conn: &mut DbConn) -> Vec<Notice> {
         .load::<String>(conn)
         .unwrap()
         .iter()
-        .map(|p| serde_json::from_str(p).unwrap())
+        .map(|p| serde_json::from_str::<Notice>(p).unwrap())
+        .filter(|n| n.topic.starts_with("blacklist."))
         .collect()
 }
 

@@ -146,6 +146,73 @@ fn review_changes_and_filing_rules() {
             "enterprise.revoke",
         ]
     );
+    // The enterprise was told of each decision, once, in the order made.
+    let told: Vec<(String, String, serde_json::Value)> = told_to(conn, ent.id);
+    assert_eq!(
+        told.iter().map(|(t, _, _)| t.as_str()).collect::<Vec<_>>(),
+        [
+            "enterprise.approved",
+            "enterprise.change_rejected",
+            "enterprise.change_approved",
+            "enterprise.revoked",
+        ]
+    );
+    let sources: std::collections::BTreeSet<&str> =
+        told.iter().map(|(_, s, _)| s.as_str()).collect();
+    assert_eq!(sources.len(), 4, "one source per decision");
+    assert_eq!(told[1].2["reason"], "no proof");
+    assert_eq!(told[1].2["change_kind"], "update");
+    assert_eq!(told[3].2["reason"], "fraud");
+    assert_eq!(told[3].2["department"], "bj-drugs");
+}
+
+/// The notices enqueued for enterprise `id`'s users: (topic, source, params), in order.
+fn told_to(conn: &mut crate::db::DbConn, id: i64) -> Vec<(String, String, serde_json::Value)> {
+    use crate::notices::{Audience, NOTICE_JOB, Notice};
+    use crate::schema::outbox;
+    use diesel::prelude::*;
+    outbox::table
+        .filter(outbox::kind.eq(NOTICE_JOB))
+        .order(outbox::id)
+        .select(outbox::payload)
+        .load::<String>(conn)
+        .unwrap()
+        .iter()
+        .map(|p| serde_json::from_str::<Notice>(p).unwrap())
+        .filter(|n| n.audience == [Audience::Enterprise { id }])
+        .map(|n| (n.topic, n.source, n.params))
+        .collect()
+}
+
+#[test]
+fn suspending_twice_tells_the_enterprise_twice() {
+    let test = TestDb::new();
+    let mut conn = test.db().conn().unwrap();
+    let conn = &mut *conn;
+    let (ent, _) = register(
+        conn,
+        now(),
+        &new_enterprise("91110000600037341L", "bj-test"),
+    )
+    .unwrap();
+    let beijing = officer(conn, "bj-drugs", "110000", Category::Drugs, AuthMethod::Cli);
+    let reason = Some("抽检不合格");
+    decide(conn, now(), &beijing, ent.id, Decision::Approve, None).unwrap();
+    for _ in 0..2 {
+        decide(conn, now(), &beijing, ent.id, Decision::Suspend, reason).unwrap();
+        decide(conn, now(), &beijing, ent.id, Decision::Reinstate, None).unwrap();
+    }
+    let topics: Vec<String> = told_to(conn, ent.id).into_iter().map(|t| t.0).collect();
+    assert_eq!(
+        topics,
+        [
+            "enterprise.approved",
+            "enterprise.suspended",
+            "enterprise.reinstated",
+            "enterprise.suspended",
+            "enterprise.reinstated",
+        ]
+    );
 }
 
 #[test]

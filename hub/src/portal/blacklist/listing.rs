@@ -65,8 +65,10 @@ fn record(ctx: &Ctx, shown: &Shown) -> Markup {
             tr { th scope="row" { (t("status")) } td { (listing_badge(ctx, l)) } }
             tr { th scope="row" { (t("field-penalty")) } td { (messages::penalty(lang, &l.penalty)) } }
             tr { th scope="row" { (t("field-decision-number")) } td { (l.decision_number) } }
+            tr { th scope="row" { (t("field-legal-basis")) } td { (l.legal_basis) } }
             tr { th scope="row" { (t("field-reason")) } td { (l.reason) } }
             tr { th scope="row" { (t("department")) } td { (shown.department) } }
+            tr { th scope="row" { (t("field-proposed-by")) } td { (l.proposed_by) } }
             tr { th scope="row" { (t("field-listed-by")) } td { (l.listed_by) } }
             tr { th scope="row" { (t("field-listed-at")) } td { (messages::when(l.listed_at)) } }
             tr { th scope="row" { (t("field-removable-from")) } td #removable-from { (l.removable_from) } }

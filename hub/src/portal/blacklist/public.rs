@@ -52,6 +52,7 @@ pub async fn page(ctx: Ctx, query: web::Query<Vec<(String, String)>>) -> Page {
                 th scope="col" { (t("field-credit-code")) }
                 th scope="col" { (t("field-penalty")) }
                 th scope="col" { (t("field-decision-number")) }
+                th scope="col" { (t("field-legal-basis")) }
                 th scope="col" { (t("field-reason")) }
                 th scope="col" { (t("field-listed-on")) }
             } }
@@ -62,6 +63,7 @@ pub async fn page(ctx: Ctx, query: web::Query<Vec<(String, String)>>) -> Page {
                         td { (row.credit_code) }
                         td { (messages::penalty(lang, &row.penalty)) }
                         td { (row.decision_number) }
+                        td { (row.legal_basis) }
                         td { (row.reason) }
                         td { (row.listed_on) }
                     }
