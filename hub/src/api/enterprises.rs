@@ -17,8 +17,8 @@ use crate::ops::{self, Caller, Request};
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Reason {
-    /// Not blank.
-    #[schema(min_length = 1, pattern = r"\S")]
+    /// Not blank, at most 2000 characters.
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub reason: String,
 }
 

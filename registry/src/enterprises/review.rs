@@ -132,7 +132,7 @@ fn check_reason(reason: Option<&str>, required: bool) -> Result<Option<&str>> {
             "give the reason, for the enterprise to read",
         ));
     }
-    if reason.is_some_and(|r| r.len() > 2000) {
+    if reason.is_some_and(|r| r.chars().count() > 2000) {
         return Err(RegistryError::invalid(
             Code::InvalidText,
             "reason",
