@@ -224,3 +224,18 @@ pub fn colleague(conn: &mut DbConn, officer: &Actor) -> Actor {
     .expect("second officer");
     Actor::for_user(&user, officer.method)
 }
+
+/// Every notice enqueued so far, in order.
+pub fn notices_queued(conn: &mut DbConn) -> Vec<crate::notices::Notice> {
+    use crate::schema::outbox;
+    use diesel::prelude::*;
+    outbox::table
+        .filter(outbox::kind.eq(crate::notices::NOTICE_JOB))
+        .order(outbox::id)
+        .select(outbox::payload)
+        .load::<String>(conn)
+        .expect("outbox")
+        .iter()
+        .map(|p| serde_json::from_str(p).expect("a notice"))
+        .collect()
+}

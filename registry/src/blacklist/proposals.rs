@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::decisions::{competent_department, write_listing};
 use super::{Listing, Penalty, current_listing};
 use crate::db::DbConn;
-use crate::enterprises::{Enterprise, load_enterprise, text};
+use crate::enterprises::{Enterprise, load_enterprise, named_enterprise, text};
 use crate::error::{Code, RegistryError, Result};
 use crate::filings::Paging;
 use crate::identity::Actor;
@@ -102,13 +102,7 @@ pub fn propose(
     actor: &Actor,
     new: &NewProposal,
 ) -> Result<Proposal> {
-    let enterprise = load_enterprise(conn, new.enterprise_id).map_err(|_| {
-        RegistryError::invalid(
-            Code::UnknownEnterprise,
-            "enterprise_id",
-            format!("no enterprise {}", new.enterprise_id),
-        )
-    })?;
+    let enterprise = named_enterprise(conn, new.enterprise_id)?;
     let department_id = competent_department(conn, actor, &enterprise)?;
     let decision_number = text("decision_number", &new.decision_number, 100)?;
     let legal_basis = text("legal_basis", &new.legal_basis, 500)?;

@@ -9,8 +9,7 @@ use crate::error::Code;
 use crate::filings::batches::{NewBatch, create_batch};
 use crate::filings::products::{NewProduct, create_product};
 use crate::identity::{Actor, AuthMethod};
-use crate::notices::{NOTICE_JOB, Notice};
-use crate::schema::outbox;
+use crate::notices::Notice;
 use crate::testing::TestDb;
 use crate::testing::{blacklist_enterprise, colleague, now, officer};
 
@@ -76,14 +75,8 @@ fn removal() -> Removal {
 
 /// The blacklist's notices enqueued, in order (the enterprise's approval aside).
 fn notices_queued(conn: &mut DbConn) -> Vec<Notice> {
-    outbox::table
-        .filter(outbox::kind.eq(NOTICE_JOB))
-        .order(outbox::id)
-        .select(outbox::payload)
-        .load::<String>(conn)
-        .unwrap()
-        .iter()
-        .map(|p| serde_json::from_str::<Notice>(p).unwrap())
+    crate::testing::notices_queued(conn)
+        .into_iter()
         .filter(|n| n.topic.starts_with("blacklist."))
         .collect()
 }

@@ -32,8 +32,8 @@ pub use import::{
     CHUNK, IMPORT_COLUMNS, ImportRecord, ImportReport, Importer, LineError, REQUIRED_COLUMNS,
 };
 pub use model::{
-    CreditTier, Enterprise, Status, find_enterprise, load_enterprise, own_enterprise,
-    require_active, require_jurisdiction,
+    CreditTier, Enterprise, Status, find_enterprise, load_enterprise, named_enterprise,
+    own_enterprise, require_active, require_jurisdiction,
 };
 pub use notify::TOPICS as DECISION_TOPICS;
 pub use queue::{PendingChange, PendingChangePage, pending_changes};

@@ -191,6 +191,18 @@ pub(crate) fn set_categories(conn: &mut DbConn, id: i64, categories: &[Category]
     Ok(())
 }
 
+/// The enterprise a request names by `enterprise_id` (422 `unknown_enterprise` naming that
+/// field when there is none).
+pub fn named_enterprise(conn: &mut DbConn, id: i64) -> Result<Enterprise> {
+    load_enterprise(conn, id).map_err(|_| {
+        RegistryError::invalid(
+            Code::UnknownEnterprise,
+            "enterprise_id",
+            format!("no enterprise {id}"),
+        )
+    })
+}
+
 /// An enterprise by id, whoever asks (for the registry's own use).
 pub fn load_enterprise(conn: &mut DbConn, id: i64) -> Result<Enterprise> {
     let row = enterprises::table

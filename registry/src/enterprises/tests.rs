@@ -168,18 +168,10 @@ fn review_changes_and_filing_rules() {
 
 /// The notices enqueued for enterprise `id`'s users: (topic, source, params), in order.
 fn told_to(conn: &mut crate::db::DbConn, id: i64) -> Vec<(String, String, serde_json::Value)> {
-    use crate::notices::{Audience, NOTICE_JOB, Notice};
-    use crate::schema::outbox;
-    use diesel::prelude::*;
-    outbox::table
-        .filter(outbox::kind.eq(NOTICE_JOB))
-        .order(outbox::id)
-        .select(outbox::payload)
-        .load::<String>(conn)
-        .unwrap()
-        .iter()
-        .map(|p| serde_json::from_str::<Notice>(p).unwrap())
-        .filter(|n| n.audience == [Audience::Enterprise { id }])
+    let enterprise = [crate::notices::Audience::Enterprise { id }];
+    crate::testing::notices_queued(conn)
+        .into_iter()
+        .filter(|n| n.audience == enterprise)
         .map(|n| (n.topic, n.source, n.params))
         .collect()
 }

@@ -26,7 +26,9 @@ use serde::{Deserialize, Serialize};
 use super::{KeyVersion, Serial, SerialGenerator, StampError, StampLinkBase};
 use crate::blacklist::current_listing;
 use crate::db::DbConn;
-use crate::enterprises::{Enterprise, Status, load_enterprise, require_jurisdiction};
+use crate::enterprises::{
+    Enterprise, Status, load_enterprise, named_enterprise, require_jurisdiction,
+};
 use crate::error::Code;
 use crate::error::{RegistryError, Result};
 use crate::filings::products::find_product;
@@ -176,13 +178,7 @@ pub fn issue_order_with(
             format!("must be 1 to {MAX_ORDER_QUANTITY}"),
         ));
     }
-    let enterprise = load_enterprise(conn, new.enterprise_id).map_err(|_| {
-        RegistryError::invalid(
-            Code::UnknownEnterprise,
-            "enterprise_id",
-            format!("no enterprise {}", new.enterprise_id),
-        )
-    })?;
+    let enterprise = named_enterprise(conn, new.enterprise_id)?;
     let department_id = issuing_department(conn, actor, &enterprise)?;
     require_may_receive(conn, &enterprise)?;
     let product = find_product(conn, enterprise.id, new.product_id).map_err(|e| match e {

@@ -12,8 +12,8 @@ use super::{path, penalty_options};
 use crate::app::Auth;
 use crate::error::ApiError;
 use crate::ops;
+use crate::portal::enterprise::is_officer;
 use crate::portal::enterprise::overview::{self, Overview};
-use crate::portal::enterprise::{Tab, is_officer, title};
 use crate::portal::frame::{
     Ctx, Field, Flash, FormData, FormView, Input, Page, Posted, messages, read,
 };
@@ -134,7 +134,7 @@ pub async fn propose(ctx: Ctx, Auth(actor): Auth, id: web::Path<i64>, data: Form
     };
     match proposed {
         Ok(_) => Ok(ctx.redirect(&dashboard(id), Flash::success("flash-proposed"))),
-        Err(error) => refused(ctx, actor, id, FORM, data, error).await,
+        Err(error) => overview::refused(ctx, &actor, id, FORM, data, error).await,
     }
 }
 
@@ -188,25 +188,7 @@ async fn refused_on_proposal(
     })
     .await;
     match enterprise {
-        Ok(enterprise) => refused(ctx, actor, enterprise, form, data, error).await,
+        Ok(enterprise) => overview::refused(ctx, &actor, enterprise, form, data, error).await,
         Err(_) => Err(ctx.refuse(error)),
     }
-}
-
-/// The dashboard of enterprise `id` again, with `error` shown in `form`.
-async fn refused(
-    ctx: Ctx,
-    actor: Actor,
-    id: i64,
-    form: &str,
-    data: FormData,
-    error: ApiError,
-) -> Page {
-    let posted = ctx.posted(form, data, error)?;
-    let loaded = overview::load(&ctx, &actor, id).await?;
-    Ok(ctx.render_status(
-        posted.status,
-        &title(&ctx, &loaded.enterprise, Tab::Overview),
-        overview::render(&ctx, &actor, &loaded, Some(&posted)),
-    ))
 }

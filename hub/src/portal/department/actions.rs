@@ -6,14 +6,13 @@
 use actix_web::web;
 use registry::enterprises::Decision;
 use registry::error::Code;
-use registry::identity::Actor;
 
 use crate::app::Auth;
 use crate::error::ApiError;
 use crate::ops;
 use crate::ops::enterprises::TierChange;
+use crate::portal::enterprise::Tab;
 use crate::portal::enterprise::overview::{self, decision_name};
-use crate::portal::enterprise::{Tab, title};
 use crate::portal::frame::{Ctx, Flash, FormData, Page};
 use crate::portal::login::safe_next;
 
@@ -23,24 +22,6 @@ fn back(data: &FormData, id: i64) -> String {
         Some(back) if safe_next(Some(&back)) == back => back,
         _ => Tab::Overview.path(id),
     }
-}
-
-/// Shows the dashboard again with the refusal in form `form`.
-async fn refused(
-    ctx: Ctx,
-    actor: &Actor,
-    id: i64,
-    form: &str,
-    data: FormData,
-    error: ApiError,
-) -> Page {
-    let posted = ctx.posted(form, data, error)?;
-    let loaded = overview::load(&ctx, actor, id).await?;
-    Ok(ctx.render_status(
-        posted.status,
-        &title(&ctx, &loaded.enterprise, Tab::Overview),
-        overview::render(&ctx, actor, &loaded, Some(&posted)),
-    ))
 }
 
 /// `POST /portal/enterprises/{id}/decision`: `decision` and, when it needs one, `reason`.
@@ -70,7 +51,7 @@ pub async fn decide(ctx: Ctx, Auth(actor): Auth, id: web::Path<i64>, data: FormD
             };
             Ok(ctx.redirect(&back(&data, id), Flash::success(flash)))
         }
-        Err(error) => refused(ctx, &actor, id, form, data, error).await,
+        Err(error) => overview::refused(ctx, &actor, id, form, data, error).await,
     }
 }
 
@@ -92,7 +73,7 @@ pub async fn credit_tier(ctx: Ctx, Auth(actor): Auth, id: web::Path<i64>, data: 
     };
     match set {
         Ok(_) => Ok(ctx.redirect(&back(&data, id), Flash::success("flash-credit-tier-set"))),
-        Err(error) => refused(ctx, &actor, id, "credit-tier", data, error).await,
+        Err(error) => overview::refused(ctx, &actor, id, "credit-tier", data, error).await,
     }
 }
 
@@ -144,6 +125,6 @@ pub async fn decide_change(
             };
             Ok(ctx.redirect(&back(&data, id), Flash::success(flash)))
         }
-        Err(error) => refused(ctx, &actor, id, &form, data, error).await,
+        Err(error) => overview::refused(ctx, &actor, id, &form, data, error).await,
     }
 }

@@ -10,8 +10,11 @@ use registry::identity::Actor;
 
 use super::{Tab, heading, is_officer, is_own, title, values_list};
 use crate::app::Auth;
+use crate::error::ApiError;
 use crate::portal::blacklist::enterprise as blacklisting;
-use crate::portal::frame::{Ctx, Field, FormView, Input, Page, Posted, Refusal, messages, read};
+use crate::portal::frame::{
+    Ctx, Field, FormData, FormView, Input, Page, Posted, Refusal, messages, read,
+};
 use actix_web::web;
 
 /// What the dashboard shows.
@@ -54,6 +57,24 @@ pub async fn page(ctx: Ctx, Auth(actor): Auth, id: web::Path<i64>) -> Page {
     Ok(ctx.render(
         &title(&ctx, &data.enterprise, Tab::Overview),
         render(&ctx, &actor, &data, None),
+    ))
+}
+
+/// Shows the dashboard again with the refusal in form `form`.
+pub async fn refused(
+    ctx: Ctx,
+    actor: &Actor,
+    id: i64,
+    form: &str,
+    data: FormData,
+    error: ApiError,
+) -> Page {
+    let posted = ctx.posted(form, data, error)?;
+    let loaded = load(&ctx, actor, id).await?;
+    Ok(ctx.render_status(
+        posted.status,
+        &title(&ctx, &loaded.enterprise, Tab::Overview),
+        render(&ctx, actor, &loaded, Some(&posted)),
     ))
 }
 
