@@ -82,6 +82,10 @@ pub struct Proposal {
     pub legal_basis: String,
     pub reason: String,
     pub proposed_by: String,
+    /// The proposer's user id: the two-officer rule compares users, not audit names (one user
+    /// is `user:` on the web and `cli:` at the command line).
+    #[serde(skip)]
+    pub proposed_by_user_id: i64,
     #[serde(with = "crate::time::as_rfc3339")]
     pub proposed_at: NaiveDateTime,
     #[schema(value_type = ProposalStatus)]
@@ -93,6 +97,13 @@ pub struct Proposal {
     pub decision_note: Option<String>,
     /// The listing its approval wrote.
     pub listing_id: Option<i64>,
+}
+
+impl Proposal {
+    /// Whether `actor` is the user who proposed it.
+    pub fn is_by(&self, actor: &Actor) -> bool {
+        self.proposed_by_user_id == actor.user_id
+    }
 }
 
 /// Proposes to list an enterprise (call inside a transaction, with the audit entry).
@@ -126,6 +137,7 @@ pub fn propose(
             proposals::legal_basis.eq(legal_basis),
             proposals::reason.eq(reason),
             proposals::proposed_by.eq(actor.audit_name()),
+            proposals::proposed_by_user_id.eq(actor.user_id),
             proposals::proposed_at.eq(now),
             proposals::status.eq(ProposalStatus::Pending.as_str()),
         ))
@@ -157,7 +169,7 @@ pub fn approve(
     proposal_id: i64,
 ) -> Result<Listing> {
     let (proposal, enterprise) = pending_for(conn, actor, proposal_id)?;
-    if proposal.proposed_by == actor.audit_name() {
+    if proposal.is_by(actor) {
         return Err(RegistryError::denied(
             Code::OwnProposal,
             "a second officer of the department approves a proposal, not its proposer",

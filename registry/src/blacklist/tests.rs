@@ -142,6 +142,20 @@ fn an_officer_of_the_competent_department_lists_once_and_removes_after_a_year() 
         code_of(approve(conn, now(), &competent, proposed.id)),
         Code::OwnProposal
     );
+    let same_user_at_the_command_line = Actor {
+        method: AuthMethod::Cli,
+        ..competent.clone()
+    };
+    assert_eq!(
+        code_of(approve(
+            conn,
+            now(),
+            &same_user_at_the_command_line,
+            proposed.id
+        )),
+        Code::OwnProposal,
+        "the same user signed in another way is still the proposer"
+    );
     assert_eq!(
         code_of(approve(conn, now(), &drugs, proposed.id)),
         Code::OutsideJurisdiction

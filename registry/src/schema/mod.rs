@@ -357,6 +357,7 @@ diesel::table! {
         legal_basis -> Text,
         reason -> Text,
         proposed_by -> Text,
+        proposed_by_user_id -> BigInt,
         proposed_at -> Timestamp,
         status -> Text,
         decided_by -> Nullable<Text>,

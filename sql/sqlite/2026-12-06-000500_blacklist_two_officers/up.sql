@@ -1,5 +1,5 @@
 -- Issue 17: a listing is proposed by one officer and approved by a second officer of the same
--- department (no one approves their own proposal). A proposal waits in blacklist_proposals (at
+-- department (no one approves their own proposal: the same user, whichever way they sign in). A proposal waits in blacklist_proposals (at
 -- most one pending per enterprise); its approval writes the listing, which keeps who proposed it
 -- and the legal basis. While a listing stands the enterprise's credit tier is D; the tier it had
 -- is kept on the listing (tier_before) and given back at removal.
@@ -12,6 +12,7 @@ CREATE TABLE blacklist_proposals (
     legal_basis TEXT NOT NULL,
     reason TEXT NOT NULL,
     proposed_by TEXT NOT NULL,
+    proposed_by_user_id BIGINT NOT NULL REFERENCES users (id),
     proposed_at TIMESTAMP NOT NULL,
     status TEXT NOT NULL,
     decided_by TEXT,

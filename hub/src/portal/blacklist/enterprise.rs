@@ -32,7 +32,7 @@ pub fn forms_drawn(actor: &Actor, data: &Overview) -> Vec<&'static str> {
     }
     match &data.proposal {
         None => vec![FORM],
-        Some(p) if p.proposed_by == actor.audit_name() => vec![REJECT_FORM],
+        Some(p) if p.is_by(actor) => vec![REJECT_FORM],
         Some(_) => vec![APPROVE_FORM, REJECT_FORM],
     }
 }
