@@ -46,7 +46,8 @@ pub fn status(code: Code) -> StatusCode {
         | Code::NotIssuingDepartment
         | Code::NotOwnObject
         | Code::OutsideJurisdiction
-        | Code::OwnProposal => StatusCode::FORBIDDEN,
+        | Code::OwnProposal
+        | Code::NotAssigned => StatusCode::FORBIDDEN,
         Code::LinkTypeNotFound | Code::NotFound | Code::UnknownSerial => StatusCode::NOT_FOUND,
         Code::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         Code::VersionNotSupported => StatusCode::NOT_ACCEPTABLE,
@@ -91,7 +92,11 @@ pub fn status(code: Code) -> StatusCode {
         | Code::QueryNameTaken
         | Code::RecallNotOpen
         | Code::RecallNotAcknowledged
-        | Code::RecallUnaccounted => StatusCode::CONFLICT,
+        | Code::RecallUnaccounted
+        | Code::PlanLocked
+        | Code::NotEnoughInspectors
+        | Code::ResultPublished
+        | Code::ResultMissing => StatusCode::CONFLICT,
         // Well-formed, but a value breaks a rule.
         Code::BatchNotOfProduct
         | Code::BindingNotAllowed
@@ -162,6 +167,7 @@ pub fn status(code: Code) -> StatusCode {
         | Code::RestrictedGtin
         | Code::TooLong
         | Code::UnknownBatch
+        | Code::UnknownCheckItem
         | Code::UnknownDepartment
         | Code::UnknownDocument
         | Code::UnknownEnterprise

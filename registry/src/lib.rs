@@ -25,6 +25,7 @@ pub mod recalls;
 pub mod regions;
 pub mod schema;
 pub mod secret;
+pub mod spotchecks;
 pub mod stamps;
 pub mod synthetic;
 pub mod time;

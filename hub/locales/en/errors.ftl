@@ -175,3 +175,11 @@ error-recall_not_open = The recall case is not open.
 error-recall_not_acknowledged = Acknowledge the recall notice before you report.
 error-recall_unaccounted = The case cannot close while parties have not acknowledged and reported.
 error-unknown_document = No document of the enterprise has this id.
+
+# Spot checks.
+error-not_assigned = Only an inspector assigned to the spot-check task records its result.
+error-plan_locked = The spot-check plan is locked: its draw is made and it no longer changes.
+error-not_enough_inspectors = A spot-check task cannot be staffed: too few inspectors of the pool without a conflict of interest.
+error-result_published = The spot-check result is published and no longer changes.
+error-result_missing = The spot-check task has no result to publish yet.
+error-unknown_check_item = No check item of the department (or of the plan) has this code.

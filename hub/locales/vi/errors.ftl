@@ -170,3 +170,11 @@ error-recall_not_open = Vụ thu hồi không ở trạng thái đang mở.
 error-recall_not_acknowledged = Hãy xác nhận thông báo thu hồi trước khi báo cáo.
 error-recall_unaccounted = Chưa thể đóng vụ thu hồi khi còn bên liên quan chưa xác nhận và báo cáo.
 error-unknown_document = Không tìm thấy tài liệu này của doanh nghiệp.
+
+# Spot checks.
+error-not_assigned = Chỉ kiểm tra viên được phân công cho nhiệm vụ kiểm tra mới được ghi kết quả.
+error-plan_locked = Kế hoạch kiểm tra đã khóa: việc bốc thăm đã thực hiện và không thể thay đổi.
+error-not_enough_inspectors = Không đủ kiểm tra viên không có xung đột lợi ích để thực hiện nhiệm vụ kiểm tra.
+error-result_published = Kết quả kiểm tra đã công bố và không thể thay đổi.
+error-result_missing = Nhiệm vụ kiểm tra chưa có kết quả để công bố.
+error-unknown_check_item = Không có hạng mục kiểm tra nào của cơ quan (hoặc của kế hoạch) có mã này.

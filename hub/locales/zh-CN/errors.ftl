@@ -170,3 +170,11 @@ error-recall_not_open = 该召回案件未处于进行中。
 error-recall_not_acknowledged = 请先确认召回通知，再报告处置情况。
 error-recall_unaccounted = 仍有相关方未确认或未报告，案件不能结案。
 error-unknown_document = 未找到本企业的该文件。
+
+# Spot checks.
+error-not_assigned = 只有被指派到该抽查任务的检查人员才能录入检查结果。
+error-plan_locked = 抽查计划已锁定：抽取已完成，不能再修改。
+error-not_enough_inspectors = 无法为抽查任务配备人员：检查人员名录中无利益冲突的人员不足。
+error-result_published = 抽查结果已公示，不能再修改。
+error-result_missing = 该抽查任务尚无可公示的结果。
+error-unknown_check_item = 本部门（或本计划）没有该编码的检查事项。

@@ -50,7 +50,7 @@ impl Status {
 }
 
 /// Credit tier (A best, D worst); it sets the spot-check sampling ratio.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum CreditTier {
     A,
     B,
@@ -69,7 +69,7 @@ impl CreditTier {
         }
     }
 
-    fn from_stored(s: &str) -> Result<Self> {
+    pub(crate) fn from_stored(s: &str) -> Result<Self> {
         match s {
             "A" => Ok(CreditTier::A),
             "B" => Ok(CreditTier::B),

@@ -97,6 +97,8 @@ codes! {
     NotOwnObject => "not_own_object",
     /// A blacklist proposal is approved by another officer than the one who proposed it.
     OwnProposal => "own_proposal",
+    /// Only an inspector of a spot-check task records its result.
+    NotAssigned => "not_assigned",
     /// The object is outside the jurisdiction of the officer's department.
     OutsideJurisdiction => "outside_jurisdiction",
 
@@ -179,6 +181,14 @@ codes! {
     LotTaken => "lot_taken",
     /// The blacklist proposal was approved or rejected already.
     ProposalDecided => "proposal_decided",
+    /// A spot-check plan is locked: its draw is made and nothing in it changes.
+    PlanLocked => "plan_locked",
+    /// A spot-check task cannot be staffed: too few inspectors without a conflict.
+    NotEnoughInspectors => "not_enough_inspectors",
+    /// A spot-check result is published and no longer changes.
+    ResultPublished => "result_published",
+    /// A spot-check task has no result to publish yet.
+    ResultMissing => "result_missing",
     /// The credit tier is D while the enterprise is on the blacklist.
     TierFixedWhileListed => "tier_fixed_while_listed",
     /// A blacklist listing is removed one year after listing at the earliest.
@@ -341,6 +351,8 @@ codes! {
     TooLong => "too_long",
     /// No batch with this id.
     UnknownBatch => "unknown_batch",
+    /// A spot-check item code the department (or the plan) does not have.
+    UnknownCheckItem => "unknown_check_item",
     /// No department with this id.
     UnknownDepartment => "unknown_department",
     /// No document of the enterprise has this id.

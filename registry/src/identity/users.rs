@@ -95,7 +95,7 @@ pub struct NewUser {
     #[serde(default)]
     pub password: Option<String>,
     pub role: Role,
-    /// Required for officers.
+    /// Required for officers; an inspector's department (whose spot-check pool they may join).
     #[serde(default)]
     pub department_id: Option<i64>,
     /// Required for enterprise users.
@@ -146,7 +146,7 @@ impl NewUser {
             }
         }
         match (self.role, self.department_id, self.enterprise_id) {
-            (Role::Officer, Some(dept), None) => {
+            (Role::Officer | Role::Inspector, Some(dept), None) => {
                 let exists: i64 = departments::table
                     .filter(departments::id.eq(dept))
                     .count()

@@ -87,16 +87,19 @@ pub enum LeafKind {
     /// A document an enterprise filed in the registry (certificate, test report, certificate of
     /// origin, licence).
     Document,
+    /// A published spot-check result (the SHA-256 of its public JSON).
+    SpotCheckResult,
 }
 
 impl LeafKind {
     /// Every kind.
-    pub const ALL: [LeafKind; 1] = [LeafKind::Document];
+    pub const ALL: [LeafKind; 2] = [LeafKind::Document, LeafKind::SpotCheckResult];
 
     /// The name stored and hashed.
     pub fn as_str(self) -> &'static str {
         match self {
             LeafKind::Document => "document",
+            LeafKind::SpotCheckResult => "spot_check_result",
         }
     }
 

@@ -80,6 +80,13 @@ fn users_of(conn: &mut DbConn, part: &Audience) -> Result<Vec<UserRow>> {
             }
             rows
         }
+        Audience::Users { ids } => {
+            let mut rows = Vec::new();
+            for chunk in ids.chunks(5_000) {
+                rows.extend(active().filter(users::id.eq_any(chunk)).load::<UserRow>(conn)?);
+            }
+            rows
+        }
         Audience::AllDepartments => officers().load(conn)?,
         Audience::Ministries => active()
             .filter(users::role.eq(Role::Ministry.as_str()))

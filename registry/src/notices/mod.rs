@@ -56,6 +56,8 @@ pub enum Audience {
     Enterprise { id: i64 },
     /// The users of several enterprises (a recall's parties), read in one query.
     Enterprises { ids: Vec<i64> },
+    /// Named users, whatever their role (a spot-check task's inspectors).
+    Users { ids: Vec<i64> },
     /// Every department's officers.
     AllDepartments,
     /// The ministries' users.

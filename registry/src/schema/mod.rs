@@ -6,9 +6,11 @@
 mod events;
 mod ledger;
 mod recall;
+mod spot_checks;
 pub use events::*;
 pub use ledger::*;
 pub use recall::*;
+pub use spot_checks::*;
 
 diesel::table! {
     departments (id) {

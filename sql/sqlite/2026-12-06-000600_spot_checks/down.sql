@@ -1,0 +1,10 @@
+DROP TABLE spot_check_results;
+DROP TABLE spot_check_task_inspectors;
+DROP TABLE spot_check_tasks;
+DROP TABLE spot_check_exclusions;
+DROP TABLE spot_check_pool_inspectors;
+DROP TABLE spot_check_pool;
+DROP TABLE spot_check_plans;
+DROP TABLE inspector_conflicts;
+DROP TABLE inspectors;
+DROP TABLE spot_check_items;
