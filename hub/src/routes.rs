@@ -28,6 +28,14 @@ const EPCIS_READ: Access = Access::Roles(&[
     Role::System,
 ]);
 
+/// Who takes part in spot checks: plans, pools, conflicts.
+const SPOT_CHECKERS: Access = Access::Roles(&[Role::Admin, Role::Officer, Role::Inspector]);
+/// Who reads spot-check tasks (handlers narrow: inspectors and enterprises to their own).
+const TASK_READERS: Access =
+    Access::Roles(&[Role::Admin, Role::Officer, Role::Inspector, Role::Enterprise]);
+/// Carries out spot checks.
+const INSPECTOR: Access = Access::Roles(&[Role::Inspector]);
+
 /// Who may trace and recall (handlers narrow: officers to their jurisdiction, enterprises to
 /// their own objects).
 const TRACERS: Access = Access::Roles(&[
@@ -196,6 +204,29 @@ pub fn declare(t: &mut RouteTable) {
             .api(M::GET, "/epcis/queries/{name}/subscriptions/{id}", EPCIS_READ, s::one)
             .api(M::DELETE, "/epcis/queries/{name}/subscriptions/{id}", EPCIS_READ, s::delete)
             .options_under("/epcis/");
+    }
+
+    // Spot checks: check items, the inspector pool and conflicts, plans and their draw, tasks,
+    // results and their publication; the published results and draws for everyone.
+    {
+        use api::spotchecks as sc;
+        t.api(M::GET, "/api/v1/public/spot-checks/results", Public, sc::public_results)
+            .api(M::GET, "/api/v1/public/spot-checks/plans", Public, sc::public_plans)
+            .api(M::GET, "/api/v1/public/spot-checks/plans/{id}/draw", Public, sc::draw)
+            .api(M::GET, "/api/v1/public/spot-checks/plans/{id}/verify", Public, sc::verify)
+            .api(M::GET, "/api/v1/departments/{id}/check-items", SignedIn, sc::items)
+            .api(M::GET, "/api/v1/departments/{id}/inspectors", REVIEWERS, sc::inspectors)
+            .api(M::POST, "/api/v1/spot-checks/items", OFFICER, sc::add_item)
+            .api(M::POST, "/api/v1/spot-checks/inspectors", OFFICER, sc::enrol)
+            .api(M::POST, "/api/v1/spot-checks/inspectors/{id}/conflicts", SPOT_CHECKERS, sc::conflict)
+            .api(M::GET, "/api/v1/spot-checks/plans", SPOT_CHECKERS, sc::plans)
+            .api(M::POST, "/api/v1/spot-checks/plans", OFFICER, sc::create_plan)
+            .api(M::GET, "/api/v1/spot-checks/plans/{id}", SPOT_CHECKERS, sc::plan)
+            .api(M::POST, "/api/v1/spot-checks/plans/{id}/lock", OFFICER, sc::lock)
+            .api(M::GET, "/api/v1/spot-checks/tasks", TASK_READERS, sc::tasks)
+            .api(M::GET, "/api/v1/spot-checks/tasks/{id}", TASK_READERS, sc::task)
+            .api(M::POST, "/api/v1/spot-checks/tasks/{id}/result", INSPECTOR, sc::record)
+            .api(M::POST, "/api/v1/spot-checks/tasks/{id}/publish", OFFICER, sc::publish);
     }
 
     // Trace and recall.

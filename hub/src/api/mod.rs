@@ -16,6 +16,7 @@ pub mod ledger;
 pub mod notices;
 pub mod recalls;
 pub mod regions;
+pub mod spotchecks;
 pub mod stamps;
 pub mod tokens;
 pub mod trace;

@@ -1,5 +1,6 @@
 //! The command line: `hub serve`, `hub migrate`, `hub config check`, users, tokens, audit,
-//! the evidence ledger, backup, `hub mail test`, bulk import, stamps, recall cases, benchmarks.
+//! the evidence ledger, backup, `hub mail test`, bulk import, stamps, recall cases, spot-check
+//! draws, benchmarks.
 //! Every command that changes state records itself in the audit log as `cli:<user>`.
 
 mod admin;
@@ -10,6 +11,7 @@ mod ledger;
 mod mail;
 pub mod recalls;
 mod serve;
+mod spotcheck;
 pub(crate) mod stamps;
 
 use std::path::PathBuf;
@@ -99,6 +101,11 @@ pub enum Command {
         #[command(subcommand)]
         command: recalls::RecallsCommand,
     },
+    /// Spot checks: recompute a plan's draw.
+    Spotcheck {
+        #[command(subcommand)]
+        command: spotcheck::SpotcheckCommand,
+    },
     /// Generate synthetic data.
     Gen {
         #[command(subcommand)]
@@ -154,6 +161,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Bench { command } => bench::bench(&config, command),
         Command::Stamps { command } => stamps::stamps_command(&config, command),
         Command::Recalls { command } => recalls::recalls_command(&config, command),
+        Command::Spotcheck { command } => spotcheck::spotcheck_command(&config, command),
         Command::Gen { command } => generate::gen_command(&config, command),
     };
     match outcome {

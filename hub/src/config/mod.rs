@@ -209,6 +209,7 @@ impl Config {
         for (key, expression) in [
             ("jobs.audit_verify", &self.jobs.audit_verify),
             ("jobs.ledger_publish", &self.jobs.ledger_publish),
+            ("jobs.spot_check_reminders", &self.jobs.spot_check_reminders),
         ] {
             if !expression.trim().is_empty() {
                 expression.parse::<cron::Schedule>().map_err(|e| {

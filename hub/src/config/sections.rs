@@ -179,6 +179,10 @@ pub struct JobsConfig {
     /// When to sign a new head of the evidence ledger (if it grew): a cron expression with
     /// seconds (`0 */10 * * * *`, every ten minutes); empty disables.
     pub ledger_publish: String,
+    /// When to remind inspectors of spot-check results due and departments of publications
+    /// due (each task at most once a day): a cron expression with seconds (`0 0 8 * * *`,
+    /// 08:00 UTC daily); empty disables.
+    pub spot_check_reminders: String,
 }
 
 impl Default for JobsConfig {
@@ -189,6 +193,7 @@ impl Default for JobsConfig {
             audit_verify: "0 0 3 * * *".into(),
             recall_reminders: "0 */15 * * * *".into(),
             ledger_publish: "0 */10 * * * *".into(),
+            spot_check_reminders: "0 0 8 * * *".into(),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Background work: schedules that only enqueue (one job per slot across all replicas, by the
 //! outbox's dedupe key), and a worker that claims outbox jobs and does them: the audit-chain
-//! check, the publication of the evidence ledger's signed tree head, recall reminders, notices
-//! (delivered into inboxes, then mailed one message per job: [`notices`]) and EPCIS
+//! check, the publication of the evidence ledger's signed tree head, recall and spot-check
+//! reminders, notices (delivered into inboxes, then mailed one message per job: [`notices`]) and EPCIS
 //! subscriptions (runs and webhook deliveries: [`subscriptions`]). The scheduler also enqueues
 //! the slots of scheduled subscriptions as they come.
 
@@ -27,6 +27,8 @@ use crate::ops::{self, Origin, Request};
 pub const AUDIT_VERIFY: &str = "audit.verify";
 /// Job kind: remind and escalate the parties of open recall cases.
 pub const RECALL_REMIND: &str = "recall.remind";
+/// Job kind: remind inspectors of results due and departments of publications due.
+pub const SPOT_CHECK_REMIND: &str = "spotcheck.remind";
 /// Job kind: sign a head of the evidence ledger if it grew.
 pub const LEDGER_PUBLISH: &str = "ledger.publish";
 
@@ -51,6 +53,7 @@ fn kinds(mailer: Option<&Mailer>) -> Vec<&'static str> {
         AUDIT_VERIFY,
         LEDGER_PUBLISH,
         RECALL_REMIND,
+        SPOT_CHECK_REMIND,
         NOTICE_JOB,
         STREAM_JOB,
         RUN_JOB,
@@ -102,6 +105,15 @@ fn schedules(state: &AppState) -> Vec<Schedule> {
         list.push(Schedule {
             name: "recall-reminders",
             kind: RECALL_REMIND,
+            cron,
+            max_attempts: 5,
+        });
+    }
+    let expression = state.config.jobs.spot_check_reminders.trim();
+    if let Ok(cron) = expression.parse::<cron::Schedule>() {
+        list.push(Schedule {
+            name: "spot-check-reminders",
+            kind: SPOT_CHECK_REMIND,
             cron,
             max_attempts: 5,
         });
@@ -287,6 +299,17 @@ fn perform(
                 escalated = done.escalated,
                 new_parties = done.new_parties,
                 "recall reminders"
+            );
+            Ok(())
+        }
+        SPOT_CHECK_REMIND => {
+            let request = crate::ops::Request::new(state, format!("job-{}", job.id));
+            let done = crate::ops::spotchecks::remind(state, request).map_err(|e| e.to_string())?;
+            tracing::info!(
+                job = job.id,
+                results_due = done.results_due,
+                publications_due = done.publications_due,
+                "spot-check reminders"
             );
             Ok(())
         }

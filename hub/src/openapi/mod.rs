@@ -57,6 +57,11 @@ use crate::api;
         crate::resolver::public::verify_api, crate::resolver::public::report_api,
         api::ledger::key, api::ledger::heads, api::ledger::latest, api::ledger::head, api::ledger::leaves,
         api::ledger::inclusion, api::ledger::consistency, api::ledger::verify,
+        api::spotchecks::add_item, api::spotchecks::items, api::spotchecks::enrol, api::spotchecks::inspectors,
+        api::spotchecks::conflict, api::spotchecks::create_plan, api::spotchecks::plans, api::spotchecks::plan,
+        api::spotchecks::lock, api::spotchecks::tasks, api::spotchecks::task, api::spotchecks::record,
+        api::spotchecks::publish, api::spotchecks::public_results, api::spotchecks::public_plans,
+        api::spotchecks::draw, api::spotchecks::verify,
     ),
     modifiers(&Security, &ByRule),
     tags(
@@ -74,6 +79,7 @@ use crate::api;
         (name = "trace", description = "Trace forward and backward; recall reports"),
         (name = "recalls", description = "Recall cases: opening, parties' acknowledgements and disposal reports, closure; the public list and complaints"),
         (name = "stamps", description = "The public stamp resolver (GS1 Digital Link), hidden-code verification, reports of suspected fakes"),
+        (name = "spot-checks", description = "Double-random spot checks: check items, the inspector pool and conflicts of interest, plans and their reproducible draw, tasks, results and their publication"),
         (name = "ledger", description = "The evidence ledger: a Merkle-tree log (RFC 9162) of document hashes with signed tree heads; inclusion and consistency proofs; verification of a file or hash"),
     )
 )]

@@ -31,6 +31,7 @@ pub mod ledger;
 pub mod notices;
 pub mod recalls;
 pub mod sessions;
+pub mod spotchecks;
 pub mod stamps;
 pub mod tokens;
 pub mod trace;

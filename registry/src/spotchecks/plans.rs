@@ -354,6 +354,10 @@ pub struct DrawRecord {
     pub plan_id: i64,
     /// 64 hex characters.
     pub seed: String,
+    /// The inputs' digest published at locking ([`inputs_digest`]).
+    pub pool_digest: String,
+    /// The draw's digest published at locking ([`draw_digest`]).
+    pub draw_digest: String,
     pub inputs: DrawInputs,
     pub tasks: Vec<DrawnTask>,
 }
@@ -363,10 +367,10 @@ pub struct DrawRecord {
 pub struct Recomputed {
     pub plan_id: i64,
     pub seed: String,
-    /// The published inputs' digest, and the one of the inputs as found.
+    /// The published inputs' digest, and whether the inputs have it.
     pub pool_digest: String,
     pub inputs_match: bool,
-    /// The published draw's digest, and whether the recomputed draw has the same.
+    /// The published draw's digest, and whether the recomputed draw has it and the tasks listed.
     pub draw_digest: String,
     pub draw_matches: bool,
     pub tasks: usize,
@@ -394,7 +398,6 @@ pub fn lock_plan(
     actor: &Actor,
     id: i64,
     seed: &Seed,
-    company_prefix: &str,
 ) -> Result<(Plan, Vec<DrawnTask>)> {
     let plan = find_plan(conn, id)?;
     officer_of(actor, &plan)?;
@@ -427,7 +430,7 @@ pub fn lock_plan(
         return Err(RegistryError::conflict(Code::PlanLocked, "the plan was locked meanwhile"));
     }
     let plan = find_plan(conn, id)?;
-    tell(conn, now, &plan, &tasks, company_prefix)?;
+    tell(conn, now, &plan, &tasks)?;
     Ok((plan, tasks))
 }
 
@@ -558,7 +561,6 @@ fn tell(
     now: NaiveDateTime,
     plan: &Plan,
     tasks: &[DrawnTask],
-    company_prefix: &str,
 ) -> Result<()> {
     let department = find_department(conn, plan.department_id)?;
     let drawn: Vec<i64> = tasks.iter().map(|t| t.enterprise_id).collect();
@@ -603,7 +605,7 @@ fn tell(
                 params,
                 source: format!("spot-check-plan:{}:inspector:{inspector}", plan.id),
             },
-            company_prefix,
+            "",
         )?;
     }
     for (i, chunk) in drawn.chunks(ENTERPRISES_PER_NOTICE).enumerate() {
@@ -616,7 +618,7 @@ fn tell(
                 params: common.clone(),
                 source: format!("spot-check-plan:{}:enterprises:{i}", plan.id),
             },
-            company_prefix,
+            "",
         )?;
     }
     Ok(())
@@ -687,6 +689,8 @@ pub fn draw_record(conn: &mut DbConn, id: i64) -> Result<DrawRecord> {
     Ok(DrawRecord {
         plan_id: id,
         seed,
+        pool_digest: plan.pool_digest.unwrap_or_default(),
+        draw_digest: plan.draw_digest.unwrap_or_default(),
         inputs: DrawInputs {
             ratios: plan.ratios,
             inspectors_per_task: plan.inspectors_per_task,
@@ -699,20 +703,19 @@ pub fn draw_record(conn: &mut DbConn, id: i64) -> Result<DrawRecord> {
 }
 
 /// Computes a published draw again and compares it with what was published: the inputs with
-/// `pool_digest`, the draw with `draw_digest` and with the tasks listed.
-pub fn recompute(record: &DrawRecord, pool_digest: &str, published_draw_digest: &str) -> Recomputed {
-    let inputs_match = inputs_digest(&record.inputs) == pool_digest;
-    let seed = super::parse_seed(&record.seed);
-    let again = seed.and_then(|s| draw(&record.inputs, &s).ok());
-    let draw_matches = again.as_ref().is_some_and(|tasks| {
-        draw_digest(tasks) == published_draw_digest && *tasks == record.tasks
-    });
+/// their digest, the draw with its digest and with the tasks listed.
+pub fn recompute(record: &DrawRecord) -> Recomputed {
+    let inputs_match = inputs_digest(&record.inputs) == record.pool_digest;
+    let again = super::parse_seed(&record.seed).and_then(|s| draw(&record.inputs, &s).ok());
+    let draw_matches = again
+        .as_ref()
+        .is_some_and(|tasks| draw_digest(tasks) == record.draw_digest && *tasks == record.tasks);
     Recomputed {
         plan_id: record.plan_id,
         seed: record.seed.clone(),
-        pool_digest: pool_digest.to_owned(),
+        pool_digest: record.pool_digest.clone(),
         inputs_match,
-        draw_digest: published_draw_digest.to_owned(),
+        draw_digest: record.draw_digest.clone(),
         draw_matches,
         tasks: record.tasks.len(),
         verified: inputs_match && draw_matches,

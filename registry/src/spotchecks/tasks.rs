@@ -451,7 +451,6 @@ pub fn publish_result(
     now: NaiveDateTime,
     actor: &Actor,
     id: i64,
-    company_prefix: &str,
 ) -> Result<PublicResult> {
     let task = load_task(conn, id)?;
     if officer_department(actor)? != task.department_id {
@@ -506,7 +505,7 @@ pub fn publish_result(
             }),
             source: format!("spot-check-task:{id}"),
         },
-        company_prefix,
+        "",
     )?;
     Ok(published)
 }
@@ -583,7 +582,7 @@ pub struct Reminded {
 
 /// Reminds, at most once a day per task: the inspectors of a task without a result once its
 /// window has closed; the department of a result not published by the plan's deadline.
-pub fn remind_overdue(conn: &mut DbConn, now: NaiveDateTime, company_prefix: &str) -> Result<Reminded> {
+pub fn remind_overdue(conn: &mut DbConn, now: NaiveDateTime) -> Result<Reminded> {
     let today = now.date();
     let day_ago = now - Duration::days(1);
     let due: Vec<(i64, String, i64, i32, String, NaiveDate)> = tasks::table
@@ -624,7 +623,7 @@ pub fn remind_overdue(conn: &mut DbConn, now: NaiveDateTime, company_prefix: &st
                 params: json!({ "task_id": id, "title": title, "window_end": window_end.to_string(), "reminder": n }),
                 source: format!("spot-check-task:{id}:reminder:{n}"),
             },
-            company_prefix,
+            "",
         )?;
         diesel::update(tasks::table.find(id))
             .set((tasks::reminders.eq(n), tasks::last_reminded_at.eq(now)))

@@ -237,9 +237,9 @@ fn a_plan_is_drawn_checked_recorded_published_and_verifiable() {
     assert_eq!(draft.publish_by, add_working_days(draft.window_end, 20));
     assert!(draw_record(conn, draft.id).is_err(), "a draft has no draw");
 
-    let (locked, tasks) = lock_plan(conn, now(), &boss, draft.id, &seed(7), "6901234").unwrap();
+    let (locked, tasks) = lock_plan(conn, now(), &boss, draft.id, &seed(7)).unwrap();
     assert_eq!(locked.status, PlanStatus::Locked);
-    assert_eq!(code_of(lock_plan(conn, now(), &boss, draft.id, &seed(8), "6901234")), Code::PlanLocked);
+    assert_eq!(code_of(lock_plan(conn, now(), &boss, draft.id, &seed(8))), Code::PlanLocked);
     assert_eq!(tasks.len(), 3, "every enterprise at 100 %");
     let staffed: BTreeMap<i64, Vec<i64>> = tasks.iter().map(|t| (t.enterprise_id, t.inspectors.clone())).collect();
     let pair = |a: &Actor, b: &Actor| {
@@ -253,15 +253,18 @@ fn a_plan_is_drawn_checked_recorded_published_and_verifiable() {
     // The published draw recomputes; a changed input or task does not.
     let record = draw_record(conn, locked.id).unwrap();
     assert_eq!(record.tasks, tasks);
-    let pool = locked.pool_digest.clone().unwrap();
-    let drawn = locked.draw_digest.clone().unwrap();
-    assert!(recompute(&record, &pool, &drawn).verified);
+    assert_eq!(Some(&record.pool_digest), locked.pool_digest.as_ref());
+    assert_eq!(Some(&record.draw_digest), locked.draw_digest.as_ref());
+    assert!(recompute(&record).verified);
     let mut forged = record.clone();
     forged.tasks[0].inspectors = vec![zhao.user_id, li.user_id];
-    assert!(!recompute(&forged, &pool, &drawn).draw_matches);
+    assert!(!recompute(&forged).draw_matches);
     let mut forged = record.clone();
     forged.inputs.enterprises.pop();
-    assert!(!recompute(&forged, &pool, &drawn).inputs_match);
+    assert!(!recompute(&forged).inputs_match);
+    let mut forged = record.clone();
+    forged.seed = hex::encode(seed(8));
+    assert!(!recompute(&forged).verified);
 
     // Notices: each inspector their tasks, the enterprises drawn.
     let queued = notices_queued(conn);
@@ -278,13 +281,13 @@ fn a_plan_is_drawn_checked_recorded_published_and_verifiable() {
         findings: "标签不合格，责令改正".into(),
     };
     assert_eq!(code_of(record_result(conn, now(), outsider, first.id, &result)), Code::NotAssigned);
-    assert_eq!(code_of(publish_result(conn, now(), &boss, first.id, "6901234")), Code::ResultMissing);
+    assert_eq!(code_of(publish_result(conn, now(), &boss, first.id)), Code::ResultMissing);
     let empty = NewResult { items: vec![], findings: "x".into() };
     assert_eq!(code_of(record_result(conn, now(), assigned_inspector, first.id, &empty)), Code::Required);
     let recorded = record_result(conn, now(), assigned_inspector, first.id, &result).unwrap();
     assert_eq!((recorded.status, recorded.outcome), (TaskStatus::Recorded, Some(Outcome::Fail)));
     assert!(public_results(conn, now(), crate::filings::Paging::default()).unwrap().is_empty());
-    let published = publish_result(conn, now(), &boss, first.id, "6901234").unwrap();
+    let published = publish_result(conn, now(), &boss, first.id).unwrap();
     assert_eq!(published.items[0].title, "预包装食品标签");
     assert_eq!(code_of(record_result(conn, now(), assigned_inspector, first.id, &result)), Code::ResultPublished);
     let public = public_results(conn, now(), crate::filings::Paging::default()).unwrap();
@@ -333,9 +336,9 @@ fn the_next_plan_keeps_inspectors_from_the_enterprises_they_just_checked() {
     add_item(conn, now(), &boss, &label_item()).unwrap();
     let team: Vec<Actor> = ["a1", "a2", "a3", "a4"].iter().map(|n| inspector(conn, &boss, n)).collect();
     let first = create_plan(conn, now(), &boss, &plan(&["FOOD-LABEL-01"])).unwrap();
-    let (_, before) = lock_plan(conn, now(), &boss, first.id, &seed(1), "6901234").unwrap();
+    let (_, before) = lock_plan(conn, now(), &boss, first.id, &seed(1)).unwrap();
     let second = create_plan(conn, now(), &boss, &plan(&["FOOD-LABEL-01"])).unwrap();
-    let (_, after) = lock_plan(conn, now() + Duration::seconds(1), &boss, second.id, &seed(1), "6901234").unwrap();
+    let (_, after) = lock_plan(conn, now() + Duration::seconds(1), &boss, second.id, &seed(1)).unwrap();
     for task in &after {
         let earlier = before.iter().find(|t| t.enterprise_id == task.enterprise_id).unwrap();
         assert!(task.inspectors.iter().all(|i| !earlier.inspectors.contains(i)), "{task:?} after {earlier:?}");
@@ -350,7 +353,7 @@ fn the_next_plan_keeps_inspectors_from_the_enterprises_they_just_checked() {
             .unwrap();
     }
     let third = create_plan(conn, now(), &boss, &plan(&["FOOD-LABEL-01"])).unwrap();
-    let outcome = lock_plan(conn, now() + Duration::seconds(2), &boss, third.id, &seed(1), "6901234");
+    let outcome = lock_plan(conn, now() + Duration::seconds(2), &boss, third.id, &seed(1));
     assert_eq!(code_of(outcome), Code::NotEnoughInspectors);
     let _ = ents;
 }
@@ -365,8 +368,8 @@ fn late_results_and_late_publications_are_reminded_once_a_day() {
     add_item(conn, now(), &boss, &label_item()).unwrap();
     let team: Vec<Actor> = ["b1", "b2", "b3"].iter().map(|n| inspector(conn, &boss, n)).collect();
     let draft = create_plan(conn, now(), &boss, &plan(&["FOOD-LABEL-01"])).unwrap();
-    lock_plan(conn, now(), &boss, draft.id, &seed(3), "6901234").unwrap();
-    assert_eq!(remind_overdue(conn, now(), "6901234").unwrap(), Reminded::default());
+    lock_plan(conn, now(), &boss, draft.id, &seed(3)).unwrap();
+    assert_eq!(remind_overdue(conn, now()).unwrap(), Reminded::default());
     // One result comes in; the other is late once the window has closed.
     let done = find_task_of(conn, &boss, ents[0]);
     let by = team.iter().find(|a| done.inspectors.contains(&a.user_id)).unwrap();
@@ -376,11 +379,11 @@ fn late_results_and_late_publications_are_reminded_once_a_day() {
     };
     record_result(conn, now(), by, done.id, &result).unwrap();
     let closed = now() + Duration::days(31);
-    let reminded = remind_overdue(conn, closed, "6901234").unwrap();
+    let reminded = remind_overdue(conn, closed).unwrap();
     assert_eq!(reminded, Reminded { results_due: 1, publications_due: 0 });
-    assert_eq!(remind_overdue(conn, closed + Duration::hours(2), "6901234").unwrap(), Reminded::default());
+    assert_eq!(remind_overdue(conn, closed + Duration::hours(2)).unwrap(), Reminded::default());
     let late = draft.publish_by.and_hms_opt(12, 0, 0).unwrap() + Duration::days(1);
-    let reminded = remind_overdue(conn, late, "6901234").unwrap();
+    let reminded = remind_overdue(conn, late).unwrap();
     assert_eq!(reminded, Reminded { results_due: 1, publications_due: 1 });
     let topics: Vec<String> = notices_queued(conn).into_iter().map(|n| n.topic).filter(|t| t.ends_with("_due")).collect();
     assert_eq!(topics, vec![RESULT_DUE_TOPIC, RESULT_DUE_TOPIC, PUBLICATION_DUE_TOPIC]);

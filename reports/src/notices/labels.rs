@@ -36,6 +36,15 @@ pub(super) fn penalty(name: &str, locale: Locale) -> String {
     }
 }
 
+/// A spot check's outcome by its stored name (the name itself when unknown).
+pub(super) fn outcome(name: &str, locale: Locale) -> String {
+    match name {
+        "pass" => pick(locale, ("合格", "Đạt", "Passed")),
+        "fail" => pick(locale, ("不合格", "Không đạt", "Failed")),
+        other => other.to_owned(),
+    }
+}
+
 /// A decision on an enterprise by its notice topic (the topic itself when unknown).
 pub(super) fn decision(topic: &str, locale: Locale) -> String {
     let words = match topic {

@@ -3,7 +3,7 @@
 //!
 //! Every topic renders: alerts share one template (with a label per known alert kind, and the
 //! kind itself for a new one), the decisions on an enterprise share two (its status, its
-//! changes), the blacklist and recall topics have their own, and any other topic falls
+//! changes), the blacklist, recall and spot-check topics have their own, and any other topic falls
 //! back to a generic text listing its parameters, so a notice of a new kind is never lost.
 
 mod labels;
@@ -45,6 +45,7 @@ fn param(notice: &Notice, locale: Locale, name: &str) -> String {
         "severity" => labels::severity(text(&p["severity"]).as_str(), locale),
         "kind_label" => labels::alert_kind(alert_kind(notice).as_str(), locale),
         "decision_label" => labels::decision(&notice.topic, locale),
+        "outcome_label" => labels::outcome(text(&p["outcome"]).as_str(), locale),
         "kind" => alert_kind(notice),
         _ => text(&p[name]),
     }

@@ -31,6 +31,11 @@ pub(super) fn template(topic: &str, locale: Locale) -> Option<Template> {
             "recall.escalated" => RECALL_ESCALATED,
             "recall.requested" => RECALL_REQUESTED,
             "recall.closed" => RECALL_CLOSED,
+            "spotcheck.assigned" => SPOTCHECK_ASSIGNED,
+            "spotcheck.drawn" => SPOTCHECK_DRAWN,
+            "spotcheck.result_due" => SPOTCHECK_RESULT_DUE,
+            "spotcheck.publication_due" => SPOTCHECK_PUBLICATION_DUE,
+            "spotcheck.published" => SPOTCHECK_PUBLISHED,
             _ => return None,
         }
     };
@@ -369,5 +374,104 @@ const CHANGE_DECIDED: Texts = [
         "{department} reviewed change {change_id} proposed by {enterprise_name} (Unified Social Credit Code {credit_code}): {decision_label}.\n\
          Date: {decided_on}\n\
          Reason: {reason}",
+    ),
+];
+
+const SPOTCHECK_ASSIGNED: Texts = [
+    (
+        "【双随机抽查】{title}：您被抽中承担 {tasks} 项检查任务",
+        "{department}的抽查计划（编号 {plan_id}）已随机抽取，您被抽中承担以下检查任务：\n{enterprises}\n\
+         检查期间：{window_start} 至 {window_end}\n\
+         检查事项：{items}\n\
+         如与其中任何企业存在利害关系，请立即申报回避。请在期间内完成检查并在平台录入每项结果。",
+    ),
+    (
+        "[Kiểm tra ngẫu nhiên] {title}: quý vị được chọn cho {tasks} nhiệm vụ",
+        "Kế hoạch kiểm tra số {plan_id} của {department} đã được bốc thăm; quý vị được chọn thực hiện các nhiệm vụ sau:\n{enterprises}\n\
+         Thời gian kiểm tra: {window_start} đến {window_end}\n\
+         Hạng mục kiểm tra: {items}\n\
+         Nếu có xung đột lợi ích với doanh nghiệp nào, đề nghị khai báo ngay để được thay thế. Hoàn thành kiểm tra trong thời gian trên và ghi kết quả từng hạng mục trên nền tảng.",
+    ),
+    (
+        "[Random spot check] {title}: you were drawn for {tasks} tasks",
+        "Plan {plan_id} of {department} has been drawn; you were picked for these tasks:\n{enterprises}\n\
+         Window: {window_start} to {window_end}\n\
+         Check items: {items}\n\
+         If you have a conflict of interest with any of these enterprises, declare it now. Complete the checks within the window and record each item's result on the hub.",
+    ),
+];
+
+const SPOTCHECK_DRAWN: Texts = [
+    (
+        "【双随机抽查】贵单位被抽中：{title}",
+        "贵单位在{department}的抽查计划（编号 {plan_id}）中被随机抽中。\n\
+         检查期间：{window_start} 至 {window_end}\n\
+         检查事项：{items}\n\
+         检查人员将出示执法证件，请予以配合并准备相关资料。抽取过程可在平台公开核验。",
+    ),
+    (
+        "[Kiểm tra ngẫu nhiên] Doanh nghiệp được chọn: {title}",
+        "Doanh nghiệp của quý vị được chọn ngẫu nhiên trong kế hoạch kiểm tra số {plan_id} của {department}.\n\
+         Thời gian kiểm tra: {window_start} đến {window_end}\n\
+         Hạng mục kiểm tra: {items}\n\
+         Kiểm tra viên sẽ xuất trình thẻ; đề nghị phối hợp và chuẩn bị hồ sơ. Việc bốc thăm có thể được kiểm chứng công khai trên nền tảng.",
+    ),
+    (
+        "[Random spot check] Your enterprise was drawn: {title}",
+        "Your enterprise was drawn at random in plan {plan_id} of {department}.\n\
+         Window: {window_start} to {window_end}\n\
+         Check items: {items}\n\
+         The inspectors will show their credentials; please cooperate and have your records ready. Anyone can verify the draw on the hub.",
+    ),
+];
+
+const SPOTCHECK_RESULT_DUE: Texts = [
+    (
+        "【催办】抽查任务 {task_id} 尚未录入结果（第 {reminder} 次提醒）",
+        "抽查计划“{title}”的检查期间已于 {window_end} 结束，任务 {task_id} 尚未录入检查结果。请尽快完成并录入。",
+    ),
+    (
+        "[Nhắc việc] Nhiệm vụ {task_id} chưa có kết quả (lần {reminder})",
+        "Thời gian kiểm tra của kế hoạch \"{title}\" đã kết thúc ngày {window_end}; nhiệm vụ {task_id} chưa được ghi kết quả. Đề nghị hoàn thành và ghi kết quả sớm.",
+    ),
+    (
+        "[Reminder] Spot-check task {task_id} has no result (reminder {reminder})",
+        "The window of plan \"{title}\" closed on {window_end} and task {task_id} has no result yet. Please complete and record it.",
+    ),
+];
+
+const SPOTCHECK_PUBLICATION_DUE: Texts = [
+    (
+        "【催办】抽查结果逾期未公示：任务 {task_id}（第 {reminder} 次提醒）",
+        "抽查计划“{title}”任务 {task_id} 的结果已录入，但已超过公示期限。抽查结果应在检查结束后 20 个工作日内公示，请尽快审核公示。",
+    ),
+    (
+        "[Nhắc việc] Kết quả nhiệm vụ {task_id} quá hạn công bố (lần {reminder})",
+        "Kết quả nhiệm vụ {task_id} của kế hoạch \"{title}\" đã được ghi nhưng đã quá hạn công bố. Kết quả kiểm tra phải được công khai trong 20 ngày làm việc; đề nghị xem xét và công bố ngay.",
+    ),
+    (
+        "[Reminder] Spot-check result of task {task_id} is past its publication deadline (reminder {reminder})",
+        "The result of task {task_id} in plan \"{title}\" is recorded but past the deadline for publication. Results are published within 20 working days; please review and publish it.",
+    ),
+];
+
+const SPOTCHECK_PUBLISHED: Texts = [
+    (
+        "【抽查结果公示】{title}：{outcome_label}",
+        "{department}已公示贵单位的抽查结果（任务 {task_id}）：{outcome_label}。\n\
+         检查结论：{findings}\n\
+         结果在平台公示五年；其摘要 SHA-256 {sha256} 已记入证据账本，可公开核验。如有异议，可依法申请复核。",
+    ),
+    (
+        "[Công bố kết quả kiểm tra] {title}: {outcome_label}",
+        "{department} đã công bố kết quả kiểm tra doanh nghiệp của quý vị (nhiệm vụ {task_id}): {outcome_label}.\n\
+         Kết luận: {findings}\n\
+         Kết quả được công khai 5 năm; mã SHA-256 {sha256} đã được ghi vào sổ chứng cứ và có thể kiểm chứng công khai. Nếu không đồng ý, có thể đề nghị xem xét lại theo quy định.",
+    ),
+    (
+        "[Spot-check result published] {title}: {outcome_label}",
+        "{department} has published your enterprise's spot-check result (task {task_id}): {outcome_label}.\n\
+         Findings: {findings}\n\
+         The result stays public for five years; its SHA-256 {sha256} is in the evidence ledger for anyone to verify. You may ask for a review as the law provides.",
     ),
 ];

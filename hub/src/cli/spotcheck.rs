@@ -1,0 +1,59 @@
+//! `hub spotcheck ...`: spot checks at the command line: recompute a locked plan's draw from
+//! the database, or from the draw a hub published (`GET /api/v1/public/spot-checks/plans/{id}/draw`),
+//! so that anyone can check that nobody was picked by hand.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Subcommand;
+use registry::spotchecks::{self, DrawRecord, Recomputed};
+
+use super::serve::core;
+use crate::config::Config;
+
+/// `hub spotcheck ...`.
+#[derive(Debug, Subcommand)]
+pub enum SpotcheckCommand {
+    /// Compute a locked plan's draw again from its seed and frozen inputs and compare it with
+    /// the published digests and tasks. Exit 1 when anything differs.
+    VerifyDraw {
+        /// The plan's id, read from the configured database.
+        plan: Option<i64>,
+        /// A published draw (the JSON of `GET /api/v1/public/spot-checks/plans/{id}/draw`)
+        /// instead of the database: no hub needed.
+        #[arg(long, conflicts_with = "plan")]
+        file: Option<PathBuf>,
+    },
+}
+
+pub(super) fn spotcheck_command(config: &Config, command: SpotcheckCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        SpotcheckCommand::VerifyDraw { plan: Some(id), file: None } => {
+            let core = core(config)?;
+            let found = crate::ops::spotchecks::verify_draw(&core, id).map_err(|e| anyhow::anyhow!("plan {id}: {e}"))?;
+            Ok(report(&found))
+        }
+        SpotcheckCommand::VerifyDraw { plan: None, file: Some(file) } => {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let record: DrawRecord = serde_json::from_str(&text)
+                .with_context(|| format!("{} is not a published draw", file.display()))?;
+            Ok(report(&spotchecks::recompute(&record)))
+        }
+        _ => anyhow::bail!("name a plan, or a published draw with --file"),
+    }
+}
+
+fn report(found: &Recomputed) -> ExitCode {
+    let yes_no = |ok: bool| if ok { "match" } else { "DIFFER" };
+    println!("plan {}: seed {}", found.plan_id, found.seed);
+    println!("inputs: {} (published digest {})", yes_no(found.inputs_match), found.pool_digest);
+    println!("draw: {} ({} tasks, published digest {})", yes_no(found.draw_matches), found.tasks, found.draw_digest);
+    if found.verified {
+        println!("verified: the draw follows from the published seed and inputs");
+        ExitCode::SUCCESS
+    } else {
+        println!("NOT verified");
+        ExitCode::FAILURE
+    }
+}
