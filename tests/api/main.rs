@@ -20,6 +20,7 @@ mod notices;
 mod recall_cases;
 mod recall_cli;
 mod regions;
+mod spot_checks;
 mod stamps;
 mod tls;
 mod trace;

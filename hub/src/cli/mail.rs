@@ -30,6 +30,7 @@ pub(super) fn mail(config: &Config, command: MailCommand) -> anyhow::Result<Exit
         to: &to,
         subject: "tracehub: test message / 测试邮件 / thư thử nghiệm",
         body: "This message checks the hub's mail settings.\n本邮件用于检查平台的邮件设置。\nThư này kiểm tra cấu hình thư của nền tảng.\n",
+        html: None,
         language: "en",
         message_id,
     };

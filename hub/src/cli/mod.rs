@@ -11,7 +11,7 @@ mod ledger;
 mod mail;
 pub mod recalls;
 mod serve;
-mod spotcheck;
+pub mod spotcheck;
 pub(crate) mod stamps;
 
 use std::path::PathBuf;

@@ -49,10 +49,12 @@ pub(super) fn deliver(state: &AppState, job: &Job) -> Result<(), Failure> {
 pub(super) fn send_email(mailer: &Mailer, job: &Job) -> Result<(), Failure> {
     let email: EmailJob = serde_json::from_str(&job.payload)
         .map_err(|e| Failure::GiveUp(format!("not an e-mail job: {e}")))?;
+    let html = reports::notices::html(&email.subject, &email.body, email.locale);
     let mail = Mail {
         to: &email.to,
         subject: &email.subject,
         body: &email.body,
+        html: Some(&html),
         language: email.locale.tag(),
         message_id: format!("notice-{}.{}@{}", email.notice_id, job.id, mailer.domain()),
     };

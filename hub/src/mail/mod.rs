@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
-use lettre::message::{Mailbox, Message};
+use lettre::message::{Mailbox, Message, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{SmtpTransport, Transport};
@@ -27,6 +27,8 @@ pub struct Mail<'a> {
     pub subject: &'a str,
     /// Plain text.
     pub body: &'a str,
+    /// The same as HTML, sent beside the text (`multipart/alternative`) when given.
+    pub html: Option<&'a str>,
     /// BCP 47 tag of the text (`Content-Language`).
     pub language: &'a str,
     /// A stable `Message-ID` (without angle brackets), so that a message sent again after a
@@ -84,10 +86,17 @@ impl Mailer {
             .raw_header(HeaderValue::new(
                 HeaderName::new_from_ascii_str("Content-Language"),
                 mail.language.to_owned(),
-            ))
-            .header(ContentType::TEXT_PLAIN)
-            .body(mail.body.to_owned())
-            .map_err(|e| SendFailure::Permanent(format!("message: {e}")))?;
+            ));
+        let message = match mail.html {
+            Some(html) => message.multipart(MultiPart::alternative_plain_html(
+                mail.body.to_owned(),
+                html.to_owned(),
+            )),
+            None => message
+                .header(ContentType::TEXT_PLAIN)
+                .body(mail.body.to_owned()),
+        }
+        .map_err(|e| SendFailure::Permanent(format!("message: {e}")))?;
         self.transport.send(&message).map(|_| ()).map_err(|e| {
             if e.is_permanent() {
                 SendFailure::Permanent(format!("refused by the mail server: {e}"))

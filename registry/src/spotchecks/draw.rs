@@ -30,12 +30,16 @@ use crate::enterprises::CreditTier;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Ratios {
     #[serde(rename = "A")]
+    #[schema(maximum = 10000)]
     pub a: u32,
     #[serde(rename = "B")]
+    #[schema(maximum = 10000)]
     pub b: u32,
     #[serde(rename = "C")]
+    #[schema(maximum = 10000)]
     pub c: u32,
     #[serde(rename = "D")]
+    #[schema(maximum = 10000)]
     pub d: u32,
 }
 
@@ -68,14 +72,15 @@ impl Ratios {
 pub struct DrawInputs {
     pub ratios: Ratios,
     pub inspectors_per_task: u32,
-    /// The eligible enterprises with their tier at locking, by id.
-    #[schema(value_type = Vec<Object>)]
+    /// The eligible enterprises with their tier at locking, by id: `[id, "A"]`.
+    #[schema(value_type = Vec<Vec<serde_json::Value>>)]
     pub enterprises: Vec<(i64, CreditTier)>,
     /// The eligible inspectors (user ids), ascending.
     pub inspectors: Vec<i64>,
     /// (enterprise, inspector) pairs that may not meet: a declared or recorded conflict, or the
-    /// same enterprise inspected by the inspector in the department's previous plan.
-    #[schema(value_type = Vec<Object>)]
+    /// same enterprise inspected by the inspector in the department's previous plan:
+    /// `[enterprise, inspector]`, ascending.
+    #[schema(value_type = Vec<Vec<i64>>)]
     pub exclusions: BTreeSet<(i64, i64)>,
 }
 

@@ -1,5 +1,6 @@
 //! Notices as people read them: a subject and a plain-text body per topic, in Chinese (zh-CN),
-//! Vietnamese (vi) or English (en), filled from the notice's parameters.
+//! Vietnamese (vi) or English (en), filled from the notice's parameters; and its HTML
+//! alternative for mail ([`html`]).
 //!
 //! Every topic renders: alerts share one template (with a label per known alert kind, and the
 //! kind itself for a new one), the decisions on an enterprise share two (its status, its
@@ -34,6 +35,26 @@ pub fn render(notice: &Notice, locale: Locale) -> Rendered {
             notice.source
         ),
     }
+}
+
+/// The HTML alternative of a rendered notice: the subject as its heading and each paragraph of
+/// the plain text (lines kept), every character escaped, no external resource.
+pub fn html(subject: &str, body: &str, locale: Locale) -> String {
+    let esc = |s: &str| quick_xml::escape::escape(s).into_owned();
+    let mut out = format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head>\n\
+         <body style=\"font-family:sans-serif;line-height:1.5;max-width:42em;margin:1em\">\n\
+         <h1 style=\"font-size:1.25em\">{}</h1>\n",
+        locale.tag(),
+        esc(subject),
+        esc(subject)
+    );
+    for paragraph in body.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+        let lines: Vec<String> = paragraph.lines().map(esc).collect();
+        out.push_str(&format!("<p>{}</p>\n", lines.join("<br>\n")));
+    }
+    out.push_str("</body></html>\n");
+    out
 }
 
 /// A parameter as text: labels for the values that have them, `—` when missing.

@@ -193,3 +193,11 @@ fn spot_check_notices_fill_every_placeholder_in_each_language() {
     );
     assert_eq!(published.subject, "【抽查结果公示】t：不合格");
 }
+
+#[test]
+fn the_html_alternative_escapes_and_keeps_paragraphs_and_lines() {
+    let html = html("A <b> & C", "line 1\nline <2>\n\nsecond", Locale::Vi);
+    assert!(html.contains("<html lang=\"vi\">"));
+    assert!(html.contains("<h1 style=\"font-size:1.25em\">A &lt;b&gt; &amp; C</h1>"));
+    assert!(html.contains("<p>line 1<br>\nline &lt;2&gt;</p>\n<p>second</p>"));
+}
