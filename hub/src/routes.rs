@@ -312,6 +312,17 @@ pub fn declare(t: &mut RouteTable) {
     // Trace and recall.
     t.portal(M::GET, "/portal/recall", TRACERS, portal::recall::page);
 
+    // Portal: spot checks (tasks read as the API narrows them; results recorded by the task's
+    // inspectors, published by the department) and the public page of results and draws.
+    {
+        use portal::spotchecks::{self as sc, task};
+        t.portal(M::GET, sc::PUBLIC_PATH, Public, sc::public)
+            .portal(M::GET, sc::PATH, TASK_READERS, sc::list)
+            .portal(M::GET, "/portal/spot-checks/tasks/{id}", TASK_READERS, task::page)
+            .portal(M::POST, "/portal/spot-checks/tasks/{id}/result", INSPECTOR, task::record)
+            .portal(M::POST, "/portal/spot-checks/tasks/{id}/publish", OFFICER, task::publish);
+    }
+
     // Portal: recall cases (read by every tracer, narrowed per case as the API narrows; opened,
     // approved, re-scoped and closed by officers, the department in charge checked per case;
     // asked for, acknowledged and answered by enterprises), the public page of open recalls and

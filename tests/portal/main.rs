@@ -51,4 +51,5 @@ mod enterprise;
 mod notices;
 mod recalls;
 mod registration;
+mod spot_checks;
 mod stamps;

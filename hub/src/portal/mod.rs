@@ -65,6 +65,7 @@ pub mod notices;
 pub mod recall;
 pub mod recalls;
 pub mod register;
+pub mod spotchecks;
 pub mod stamps;
 pub mod verify;
 

@@ -176,7 +176,7 @@ pub fn list_changes(conn: &mut DbConn, enterprise_id: i64) -> Result<Vec<Change>
 }
 
 /// Approves (and applies) or rejects a pending change; officers of the competent department only.
-/// The enterprise is told of the decision.
+/// A rejection needs its reason (422 `reason_required`). The enterprise is told of the decision.
 pub fn decide_change(
     conn: &mut DbConn,
     now: NaiveDateTime,
@@ -195,6 +195,7 @@ pub fn decide_change(
             format!("change {change_id} was already decided"),
         ));
     }
+    let reason = super::review::check_reason(reason, !approve)?;
     let bad_payload =
         |e: serde_json::Error| RegistryError::Config(format!("stored change {change_id}: {e}"));
     if approve {

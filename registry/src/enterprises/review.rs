@@ -123,7 +123,7 @@ pub fn decide(
 }
 
 /// A trimmed reason, required or not, of at most 2000 characters.
-fn check_reason(reason: Option<&str>, required: bool) -> Result<Option<&str>> {
+pub(super) fn check_reason(reason: Option<&str>, required: bool) -> Result<Option<&str>> {
     let reason = reason.map(str::trim).filter(|r| !r.is_empty());
     if required && reason.is_none() {
         return Err(RegistryError::invalid(

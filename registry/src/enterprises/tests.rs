@@ -72,6 +72,15 @@ fn review_changes_and_filing_rules() {
     let outcome = update_own(conn, now(), &me, ent.id, &update).unwrap();
     let change = outcome.proposed_change.unwrap();
     assert_eq!(outcome.enterprise.name, "北京测试");
+    for blank in [None, Some(""), Some("  ")] {
+        assert!(matches!(
+            decide_change(conn, now(), &beijing, ent.id, change.id, false, blank),
+            Err(RegistryError::Invalid {
+                code: Code::ReasonRequired,
+                ..
+            })
+        ));
+    }
     decide_change(
         conn,
         now(),

@@ -2,13 +2,15 @@
 //! `--release`). `search`: enterprise search and bulk import; `capture` and `recall`: EPCIS;
 //! `resolver-data`: stamps for the resolver benchmark; `subscriptions`: the fan-out of EPCIS
 //! subscriptions to a webhook; `recall-case`: opening a recall case to the last notice
-//! delivered; `ledger`: the evidence ledger's appends and proofs.
+//! delivered; `ledger`: the evidence ledger's appends and proofs; `spotcheck`: a spot-check
+//! draw over a large pool.
 
 mod events;
 mod ledger;
 mod recall;
 mod resolver;
 mod search;
+mod spotcheck;
 mod stamps;
 mod subscriptions;
 
@@ -115,6 +117,21 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 100_000)]
         events: usize,
     },
+    /// A spot-check plan locked over generated enterprises and inspectors in a scratch
+    /// database: the lock (draw and writes) timed, then the published draw read and recomputed.
+    Spotcheck {
+        #[arg(long, default_value_t = 100_000)]
+        enterprises: u64,
+        #[arg(long, default_value_t = 2_000)]
+        inspectors: u64,
+        /// A PostgreSQL server URL on which a benchmark database is created and dropped;
+        /// default: SQLite in a temporary directory.
+        #[arg(long)]
+        postgres: Option<String>,
+        /// Timed reads and recomputations.
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+    },
     /// The evidence ledger in a scratch database: append rate, then inclusion and consistency
     /// proofs (time and size) at that size.
     Ledger {
@@ -165,6 +182,12 @@ pub(super) fn bench(config: &Config, command: BenchCommand) -> anyhow::Result<Ex
             subscriptions: n,
             events,
         } => subscriptions::subscriptions_bench(config, n, events),
+        BenchCommand::Spotcheck {
+            enterprises,
+            inspectors,
+            postgres,
+            rounds,
+        } => spotcheck::spotcheck_bench(enterprises, inspectors, postgres.as_deref(), rounds.max(1)),
         BenchCommand::Ledger {
             leaves,
             single,

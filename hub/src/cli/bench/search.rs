@@ -58,7 +58,7 @@ pub(super) fn scratch(postgres: Option<&str>) -> anyhow::Result<(ScratchDb, Db)>
 }
 
 /// An administrator and an officer of Henan's food department.
-fn actors(db: &Db) -> anyhow::Result<(Actor, Actor)> {
+pub(super) fn actors(db: &Db) -> anyhow::Result<(Actor, Actor)> {
     let now = db.clock().now();
     let conn = &mut *db.conn()?;
     set_country(conn, Country::Cn)?;
@@ -96,12 +96,12 @@ fn actors(db: &Db) -> anyhow::Result<(Actor, Actor)> {
     ))
 }
 
-fn median(times: &mut [Duration]) -> Duration {
+pub(super) fn median(times: &mut [Duration]) -> Duration {
     times.sort_unstable();
     times[times.len() / 2]
 }
 
-fn ms(d: Duration) -> f64 {
+pub(super) fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 

@@ -83,6 +83,12 @@ pub const NAV: &[NavEntry] = &[
         unread_badge: false,
     },
     NavEntry {
+        key: "nav-spot-checks",
+        path: "/portal/spot-checks",
+        roles: &[Role::Admin, Role::Officer, Role::Inspector, Role::Enterprise],
+        unread_badge: false,
+    },
+    NavEntry {
         key: "nav-blacklist",
         path: "/portal/blacklist",
         roles: &[Role::Admin, Role::Officer],
@@ -206,6 +212,7 @@ fn header(ctx: &Ctx) -> Markup {
                         li { a href="/portal/register" { (lang.t("nav-register")) } }
                         li { a href="/blacklist" { (lang.t("nav-public-blacklist")) } }
                         li { a href="/recalls" { (lang.t("nav-public-recalls")) } }
+                        li { a href="/spot-checks" { (lang.t("nav-public-spot-checks")) } }
                         li { a href="/verify" { (lang.t("nav-verify")) } }
                         li { a href="/ledger" { (lang.t("nav-ledger")) } }
                     }
