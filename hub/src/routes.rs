@@ -31,8 +31,12 @@ const EPCIS_READ: Access = Access::Roles(&[
 /// Who takes part in spot checks: plans, pools, conflicts.
 const SPOT_CHECKERS: Access = Access::Roles(&[Role::Admin, Role::Officer, Role::Inspector]);
 /// Who reads spot-check tasks (handlers narrow: inspectors and enterprises to their own).
-const TASK_READERS: Access =
-    Access::Roles(&[Role::Admin, Role::Officer, Role::Inspector, Role::Enterprise]);
+const TASK_READERS: Access = Access::Roles(&[
+    Role::Admin,
+    Role::Officer,
+    Role::Inspector,
+    Role::Enterprise,
+]);
 /// Carries out spot checks.
 const INSPECTOR: Access = Access::Roles(&[Role::Inspector]);
 
@@ -98,6 +102,7 @@ pub fn declare(t: &mut RouteTable) {
         .api(M::POST, "/api/v1/enterprises/{id}/revoke", OFFICER, api::enterprises::revoke)
         .api(M::POST, "/api/v1/enterprises/{id}/reinstate", OFFICER, api::enterprises::reinstate)
         .api(M::POST, "/api/v1/enterprises/{id}/credit-tier", OFFICER, api::enterprises::credit_tier)
+        .api(M::GET, "/api/v1/enterprises/{id}/credit", READERS, api::enterprises::credit)
         .api(M::GET, "/api/v1/enterprises/{id}/history", READERS, api::enterprises::history)
         .api(M::GET, "/api/v1/enterprises/{id}/changes", READERS, api::enterprises::changes)
         .api(M::POST, "/api/v1/enterprises/{id}/changes/{change_id}/approve", OFFICER, api::enterprises::approve_change)

@@ -151,6 +151,51 @@ fn only_the_competent_department_reviews_and_history_records_it() {
         json!({ "credit_tier": "A", "reason": "clean record" }),
     ));
     assert_eq!(tier["credit_tier"], "A");
+    // The override, its reason and expiry, beside the tier computed from the data; the
+    // enterprise reads why.
+    let past = assert_error(
+        r.post(
+            Some(&competent),
+            &format!("{path}/credit-tier"),
+            json!({ "credit_tier": "A", "reason": "clean record", "expires_on": r.app.today().to_string() }),
+        ),
+        422,
+        "invalid_expiry",
+    );
+    assert_eq!(past["field"], "expires_on");
+    let until = (r.app.today() + chrono::Duration::days(90)).to_string();
+    let tier = body(r.post(
+        Some(&competent),
+        &format!("{path}/credit-tier"),
+        json!({ "credit_tier": "A", "reason": "clean record", "expires_on": until }),
+    ));
+    assert_eq!(tier["credit_tier"], "A");
+    let credit = body(r.get(&ent, &format!("{path}/credit")));
+    assert_eq!(credit["override"]["reason"], "clean record");
+    assert!(
+        credit["override"]["expires_at"]
+            .as_str()
+            .unwrap()
+            .starts_with(&until)
+    );
+    assert!(credit["computed_tier"].is_null(), "not assessed yet");
+    let recomputed =
+        hub::ops::credit::recompute(&r.app.state, &hub::ops::Origin::operator(&r.app.state))
+            .unwrap();
+    assert_eq!(recomputed.assessed, 1);
+    let credit = body(r.get(&ent, &format!("{path}/credit")));
+    assert_eq!(
+        (credit["tier"].clone(), credit["computed_tier"].clone()),
+        (json!("A"), json!("B")),
+        "the override holds"
+    );
+    let reasons: Vec<&str> = credit["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons, ["licence_missing", "no_products"]);
     let suspended = body(r.post(
         Some(&competent),
         &format!("{path}/suspend"),
@@ -179,6 +224,7 @@ fn only_the_competent_department_reviews_and_history_records_it() {
             "enterprise.update",
             "enterprise.change_propose",
             "enterprise.change_approve",
+            "enterprise.credit_tier",
             "enterprise.credit_tier",
             "enterprise.suspend",
             "enterprise.reinstate",

@@ -112,8 +112,15 @@ fn a_notice_reaches_inboxes_and_mailboxes_in_each_readers_language() {
     );
     assert!(to_vi.text().contains("Đối tượng: stamp:K7M3P9X2W4R8T1"));
     assert_eq!(to_vi.header("Content-Language").as_deref(), Some("vi"));
-    let html = to_vi.parsed().body_html(0).map(|h| h.into_owned()).unwrap_or_default();
-    assert!(html.contains("<html lang=\"vi\">") && html.contains("Đối tượng: stamp:K7M3P9X2W4R8T1"), "{html}");
+    let html = to_vi
+        .parsed()
+        .body_html(0)
+        .map(|h| h.into_owned())
+        .unwrap_or_default();
+    assert!(
+        html.contains("<html lang=\"vi\">") && html.contains("Đối tượng: stamp:K7M3P9X2W4R8T1"),
+        "{html}"
+    );
     assert_eq!(to_vi.from, "noreply@hub.example.cn");
     let to_zh = messages
         .iter()

@@ -23,9 +23,14 @@ fn inspector(r: &Registry, boss: &str, department: i64, name: &str) -> (i64, Str
     );
     assert_eq!(created.status(), 201);
     let id = body(created)["id"].as_i64().unwrap();
-    let enrolled = r.post(Some(boss), "/api/v1/spot-checks/inspectors", json!({ "user_id": id, "region_code": "410102" }));
+    let enrolled = r.post(
+        Some(boss),
+        "/api/v1/spot-checks/inspectors",
+        json!({ "user_id": id, "region_code": "410102" }),
+    );
     assert_eq!(enrolled.status(), 201);
-    let user = identity::find_user_by_name(&mut r.app.test_db().db().conn().unwrap(), name).unwrap();
+    let user =
+        identity::find_user_by_name(&mut r.app.test_db().db().conn().unwrap(), name).unwrap();
     (id, r.app.token_for(&user, &[Scope::Read, Scope::Write]))
 }
 
@@ -49,7 +54,9 @@ fn verify_draw(r: &Registry, args: &[&str]) -> (String, bool) {
 fn a_double_random_spot_check_from_plan_to_public_result() {
     let r = Registry::new();
     let boss = r.officer("zz-food", "410100", &["food"]);
-    let department = body(r.get(&boss, "/api/v1/me"))["department_id"].as_i64().unwrap();
+    let department = body(r.get(&boss, "/api/v1/me"))["department_id"]
+        .as_i64()
+        .unwrap();
     let enterprises: Vec<i64> = (1..=3)
         .map(|n| {
             let (id, _) = r.register(n, "410102", &["food"]);
@@ -58,17 +65,36 @@ fn a_double_random_spot_check_from_plan_to_public_result() {
         })
         .collect();
     let (_, ent_token) = {
-        let user = identity::find_user_by_name(&mut r.app.test_db().db().conn().unwrap(), "ent1").unwrap();
-        (user.id, r.app.token_for(&user, &[Scope::Read, Scope::Write]))
+        let user =
+            identity::find_user_by_name(&mut r.app.test_db().db().conn().unwrap(), "ent1").unwrap();
+        (
+            user.id,
+            r.app.token_for(&user, &[Scope::Read, Scope::Write]),
+        )
     };
 
     // The department's list of check items and its pool.
     let item = json!({ "category": "food", "code": "FOOD-LABEL-01", "title": "预包装食品标签", "method": "现场检查标签与配料表" });
-    assert_eq!(r.post(Some(&boss), "/api/v1/spot-checks/items", item.clone()).status(), 201);
-    assert_error(r.post(Some(&boss), "/api/v1/spot-checks/items", item), 409, "conflict");
+    assert_eq!(
+        r.post(Some(&boss), "/api/v1/spot-checks/items", item.clone())
+            .status(),
+        201
+    );
+    assert_error(
+        r.post(Some(&boss), "/api/v1/spot-checks/items", item),
+        409,
+        "conflict",
+    );
     let drugs = json!({ "category": "drugs", "code": "DRUG-01", "title": "t", "method": "m" });
-    assert_error(r.post(Some(&boss), "/api/v1/spot-checks/items", drugs), 422, "invalid_category");
-    let items = body(r.get(&boss, &format!("/api/v1/departments/{department}/check-items")));
+    assert_error(
+        r.post(Some(&boss), "/api/v1/spot-checks/items", drugs),
+        422,
+        "invalid_category",
+    );
+    let items = body(r.get(
+        &boss,
+        &format!("/api/v1/departments/{department}/check-items"),
+    ));
     assert_eq!(items.as_array().unwrap().len(), 1);
     let (wang, wang_token) = inspector(&r, &boss, department, "inspector-wang");
     let (li, li_token) = inspector(&r, &boss, department, "inspector-li");
@@ -77,12 +103,29 @@ fn a_double_random_spot_check_from_plan_to_public_result() {
     // Zhao declares a conflict with the first enterprise, the officer records Li's relation to
     // the second; an inspector cannot declare for a colleague.
     let conflict = |token: &str, inspector: i64, enterprise: i64| {
-        r.post(Some(token), &format!("/api/v1/spot-checks/inspectors/{inspector}/conflicts"), json!({ "enterprise_id": enterprise, "note": "亲属在该企业任职" }))
+        r.post(
+            Some(token),
+            &format!("/api/v1/spot-checks/inspectors/{inspector}/conflicts"),
+            json!({ "enterprise_id": enterprise, "note": "亲属在该企业任职" }),
+        )
     };
-    assert_eq!(body(conflict(&zhao_token, zhao, enterprises[0]))["kind"], "declared");
-    assert_eq!(body(conflict(&boss, li, enterprises[1]))["kind"], "relation");
-    assert_error(conflict(&wang_token, li, enterprises[2]), 403, "not_own_object");
-    let pool = body(r.get(&boss, &format!("/api/v1/departments/{department}/inspectors")));
+    assert_eq!(
+        body(conflict(&zhao_token, zhao, enterprises[0]))["kind"],
+        "declared"
+    );
+    assert_eq!(
+        body(conflict(&boss, li, enterprises[1]))["kind"],
+        "relation"
+    );
+    assert_error(
+        conflict(&wang_token, li, enterprises[2]),
+        403,
+        "not_own_object",
+    );
+    let pool = body(r.get(
+        &boss,
+        &format!("/api/v1/departments/{department}/inspectors"),
+    ));
     assert_eq!(pool.as_array().unwrap().len(), 3);
 
     // A plan at 100 % for every tier, locked into its draw.
@@ -97,34 +140,92 @@ fn a_double_random_spot_check_from_plan_to_public_result() {
     });
     let mut bad = plan.clone();
     bad["regions"] = json!(["440100"]);
-    assert_eq!(assert_error(r.post(Some(&boss), "/api/v1/spot-checks/plans", bad), 422, "invalid_region")["field"], "regions[0]");
+    assert_eq!(
+        assert_error(
+            r.post(Some(&boss), "/api/v1/spot-checks/plans", bad),
+            422,
+            "invalid_region"
+        )["field"],
+        "regions[0]"
+    );
     let created = r.post(Some(&boss), "/api/v1/spot-checks/plans", plan);
     assert_eq!(created.status(), 201);
     let plan_id = body(created)["id"].as_i64().unwrap();
     let draw_path = format!("/api/v1/public/spot-checks/plans/{plan_id}/draw");
-    assert_eq!(r.app.client().get(r.app.url(&draw_path)).send().unwrap().status(), 404, "a draft has no draw");
-    assert_error(r.post(Some(&wang_token), &format!("/api/v1/spot-checks/plans/{plan_id}/lock"), json!({})), 403, "forbidden");
-    let locked = r.post(Some(&boss), &format!("/api/v1/spot-checks/plans/{plan_id}/lock"), json!({}));
+    assert_eq!(
+        r.app
+            .client()
+            .get(r.app.url(&draw_path))
+            .send()
+            .unwrap()
+            .status(),
+        404,
+        "a draft has no draw"
+    );
+    assert_error(
+        r.post(
+            Some(&wang_token),
+            &format!("/api/v1/spot-checks/plans/{plan_id}/lock"),
+            json!({}),
+        ),
+        403,
+        "forbidden",
+    );
+    let locked = r.post(
+        Some(&boss),
+        &format!("/api/v1/spot-checks/plans/{plan_id}/lock"),
+        json!({}),
+    );
     assert_eq!(locked.status(), 201);
     let locked = body(locked);
     assert_eq!(locked["tasks"], 3);
     assert_eq!(locked["plan"]["status"], "locked");
     assert_eq!(locked["plan"]["seed"].as_str().unwrap().len(), 64);
-    assert_error(r.post(Some(&boss), &format!("/api/v1/spot-checks/plans/{plan_id}/lock"), json!({})), 409, "plan_locked");
+    assert_error(
+        r.post(
+            Some(&boss),
+            &format!("/api/v1/spot-checks/plans/{plan_id}/lock"),
+            json!({}),
+        ),
+        409,
+        "plan_locked",
+    );
 
     // Anyone recomputes the draw: the public endpoint, and the command line from the database
     // and from the published file; a forged file does not verify.
-    let verified = public(&r, &format!("/api/v1/public/spot-checks/plans/{plan_id}/verify"));
-    assert_eq!((verified["verified"].clone(), verified["tasks"].clone()), (json!(true), json!(3)));
+    let verified = public(
+        &r,
+        &format!("/api/v1/public/spot-checks/plans/{plan_id}/verify"),
+    );
+    assert_eq!(
+        (verified["verified"].clone(), verified["tasks"].clone()),
+        (json!(true), json!(3))
+    );
     let draw = public(&r, &draw_path);
     let staffed = |enterprise: i64| -> Vec<i64> {
-        let task = draw["tasks"].as_array().unwrap().iter().find(|t| t["enterprise_id"] == enterprise).unwrap();
-        task["inspectors"].as_array().unwrap().iter().map(|i| i.as_i64().unwrap()).collect()
+        let task = draw["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["enterprise_id"] == enterprise)
+            .unwrap();
+        task["inspectors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i.as_i64().unwrap())
+            .collect()
     };
-    assert!(!staffed(enterprises[0]).contains(&zhao), "declared conflict");
+    assert!(
+        !staffed(enterprises[0]).contains(&zhao),
+        "declared conflict"
+    );
     assert!(!staffed(enterprises[1]).contains(&li), "recorded relation");
     let (printed, ok) = verify_draw(&r, &[&plan_id.to_string()]);
-    assert!(ok && printed.contains("verified: the draw follows"), "{printed}");
+    assert!(
+        ok && printed.contains("verified: the draw follows"),
+        "{printed}"
+    );
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("draw.json");
     std::fs::write(&file, draw.to_string()).unwrap();
@@ -141,33 +242,81 @@ fn a_double_random_spot_check_from_plan_to_public_result() {
     assert_eq!(mine.as_array().unwrap().len(), 1);
     assert_eq!(mine[0]["enterprise_id"], enterprises[0]);
     let task = mine[0]["id"].as_i64().unwrap();
-    let assigned: Vec<i64> = mine[0]["inspectors"].as_array().unwrap().iter().map(|i| i.as_i64().unwrap()).collect();
+    let assigned: Vec<i64> = mine[0]["inspectors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i.as_i64().unwrap())
+        .collect();
     let tokens = [(wang, &wang_token), (li, &li_token), (zhao, &zhao_token)];
     let (by, outsider) = (
-        tokens.iter().find(|(id, _)| assigned.contains(id)).unwrap().1,
-        tokens.iter().find(|(id, _)| !assigned.contains(id)).unwrap().1,
+        tokens
+            .iter()
+            .find(|(id, _)| assigned.contains(id))
+            .unwrap()
+            .1,
+        tokens
+            .iter()
+            .find(|(id, _)| !assigned.contains(id))
+            .unwrap()
+            .1,
     );
-    assert_eq!(r.get(outsider, &format!("/api/v1/spot-checks/tasks/{task}")).status(), 404);
+    assert_eq!(
+        r.get(outsider, &format!("/api/v1/spot-checks/tasks/{task}"))
+            .status(),
+        404
+    );
 
     // The result: only an assigned inspector, every item; then published.
     let result = json!({ "items": [{ "code": "FOOD-LABEL-01", "outcome": "fail", "finding": "未标注生产日期" }], "findings": "标签不合格，责令改正" });
     let path = format!("/api/v1/spot-checks/tasks/{task}/result");
-    assert_error(r.post(Some(outsider), &path, result.clone()), 403, "not_assigned");
-    let missing_finding = json!({ "items": [{ "code": "FOOD-LABEL-01", "outcome": "fail" }], "findings": "x" });
-    assert_eq!(assert_error(r.post(Some(by), &path, missing_finding), 422, "required")["field"], "items[0].finding");
-    assert_error(r.post(Some(&boss), &format!("/api/v1/spot-checks/tasks/{task}/publish"), json!({})), 409, "result_missing");
+    assert_error(
+        r.post(Some(outsider), &path, result.clone()),
+        403,
+        "not_assigned",
+    );
+    let missing_finding =
+        json!({ "items": [{ "code": "FOOD-LABEL-01", "outcome": "fail" }], "findings": "x" });
+    assert_eq!(
+        assert_error(r.post(Some(by), &path, missing_finding), 422, "required")["field"],
+        "items[0].finding"
+    );
+    assert_error(
+        r.post(
+            Some(&boss),
+            &format!("/api/v1/spot-checks/tasks/{task}/publish"),
+            json!({}),
+        ),
+        409,
+        "result_missing",
+    );
     let recorded = r.post(Some(by), &path, result.clone());
     assert_eq!(recorded.status(), 200);
     assert_eq!(body(recorded)["outcome"], "fail");
-    assert!(public(&r, "/api/v1/public/spot-checks/results").as_array().unwrap().is_empty());
-    let published = r.post(Some(&boss), &format!("/api/v1/spot-checks/tasks/{task}/publish"), json!({}));
+    assert!(
+        public(&r, "/api/v1/public/spot-checks/results")
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let published = r.post(
+        Some(&boss),
+        &format!("/api/v1/spot-checks/tasks/{task}/publish"),
+        json!({}),
+    );
     assert_eq!(published.status(), 201);
     assert_error(r.post(Some(by), &path, result), 409, "result_published");
     let results = public(&r, "/api/v1/public/spot-checks/results");
-    assert_eq!(results[0]["enterprise_name"], body(r.get(&boss, &format!("/api/v1/enterprises/{}", enterprises[0])))["name"]);
+    assert_eq!(
+        results[0]["enterprise_name"],
+        body(r.get(&boss, &format!("/api/v1/enterprises/{}", enterprises[0])))["name"]
+    );
     assert_eq!(results[0]["items"][0]["title"], "预包装食品标签");
     assert_eq!(results[0]["outcome"], "fail");
     let plans = public(&r, "/api/v1/public/spot-checks/plans");
     assert_eq!(plans[0]["id"], plan_id);
-    assert_eq!(r.audited("spotcheck.result.publish"), vec![format!("spot-check-task:{task}")]);
+    assert_eq!(
+        r.audited("spotcheck.result.publish"),
+        vec![format!("spot-check-task:{task}")]
+    );
 }

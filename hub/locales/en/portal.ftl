@@ -713,3 +713,18 @@ spotcheck-publish = Publish the result
 spotcheck-publish-intro = The result becomes public for five years, its digest enters the evidence ledger and the enterprise is told.
 flash-spotcheck-recorded = The result is recorded.
 flash-spotcheck-published = The result is published.
+
+# Credit tiers from the data.
+credit-listed = On the blacklist: the tier is D while the listing stands.
+credit-override = Set by hand to { $tier } until { $until } by { $by }:
+credit-computed = From the data: tier { $tier }, score { $score } of 100.
+credit-expires-on = Holds until
+hint-credit-expires-on = After today and within three years; empty: a year. Then the tier from the data counts again.
+credit-reason-licence_missing = No licence on file
+credit-reason-licence_expired = Every licence has expired
+credit-reason-no_products = No product filed
+credit-reason-filing_stale = No batch filed in the last 180 days
+credit-reason-alerts_critical = Critical alerts in the last year
+credit-reason-alerts_warning = Warnings in the last year
+credit-reason-spot_check_failed = Failed spot checks in the last three years
+credit-reason-spot_check_passed = Passed spot checks in the last three years

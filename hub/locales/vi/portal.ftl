@@ -713,3 +713,18 @@ spotcheck-publish = Công bố kết quả
 spotcheck-publish-intro = Kết quả sẽ được công khai 5 năm, mã băm được ghi vào sổ chứng cứ và doanh nghiệp được thông báo.
 flash-spotcheck-recorded = Đã ghi kết quả.
 flash-spotcheck-published = Đã công bố kết quả.
+
+# Credit tiers from the data.
+credit-listed = Đang trong danh sách đen: hạng là D trong thời gian bị liệt kê.
+credit-override = Được đặt thủ công là { $tier } đến { $until } bởi { $by }:
+credit-computed = Theo dữ liệu: hạng { $tier }, điểm { $score }/100.
+credit-expires-on = Có hiệu lực đến
+hint-credit-expires-on = Sau hôm nay và trong vòng ba năm; để trống: một năm. Sau đó hạng theo dữ liệu được áp dụng lại.
+credit-reason-licence_missing = Chưa có giấy phép
+credit-reason-licence_expired = Mọi giấy phép đã hết hạn
+credit-reason-no_products = Chưa khai báo sản phẩm
+credit-reason-filing_stale = Không khai báo lô hàng nào trong 180 ngày qua
+credit-reason-alerts_critical = Cảnh báo nghiêm trọng trong năm qua
+credit-reason-alerts_warning = Cảnh báo trong năm qua
+credit-reason-spot_check_failed = Kiểm tra không đạt trong ba năm qua
+credit-reason-spot_check_passed = Kiểm tra đạt trong ba năm qua

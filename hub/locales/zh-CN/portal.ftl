@@ -713,3 +713,18 @@ spotcheck-publish = 公示结果
 spotcheck-publish-intro = 结果将公开五年，其摘要记入证据账本，并通知企业。
 flash-spotcheck-recorded = 检查结果已录入。
 flash-spotcheck-published = 检查结果已公示。
+
+# Credit tiers from the data.
+credit-listed = 已列入严重失信名单：列入期间信用等级为 D。
+credit-override = 由 { $by } 人工设定为 { $tier }，有效期至 { $until }：
+credit-computed = 根据数据：等级 { $tier }，得分 { $score }/100。
+credit-expires-on = 有效期至
+hint-credit-expires-on = 须晚于今天且在三年以内；留空为一年。到期后恢复按数据评定的等级。
+credit-reason-licence_missing = 未备案许可证
+credit-reason-licence_expired = 许可证均已过期
+credit-reason-no_products = 未备案产品
+credit-reason-filing_stale = 近 180 天未备案批次
+credit-reason-alerts_critical = 近一年的严重预警
+credit-reason-alerts_warning = 近一年的一般预警
+credit-reason-spot_check_failed = 近三年抽查不合格
+credit-reason-spot_check_passed = 近三年抽查合格

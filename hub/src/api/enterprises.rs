@@ -247,10 +247,12 @@ pub async fn reject_change(
     decide_change(state, caller, path.into_inner(), false, reason).await
 }
 
-/// Sets the credit tier (A best to D worst), with a reason.
+/// Overrides the tier computed from the data (A best to D worst) with a reason, until `expires_on`
+/// (default a year; 422 `invalid_expiry` unless after today and within three years). 409
+/// `tier_fixed_while_listed` while the enterprise is on the blacklist.
 #[utoipa::path(post, path = "/api/v1/enterprises/{id}/credit-tier", tag = "registry", params(("id" = i64, Path)),
     request_body = TierChange,
-    responses((status = 200, body = Enterprise), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    responses((status = 200, body = Enterprise), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody), (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
 pub async fn credit_tier(
     state: web::Data<AppState>,
@@ -262,4 +264,19 @@ pub async fn credit_tier(
     let enterprise =
         blocking(move || ops::enterprises::set_credit_tier(&state, &caller, id, &change)).await?;
     Ok(web::Json(enterprise))
+}
+
+/// The credit tier that counts and why: the tier computed from the data with its score and
+/// reasons, an officer's override in force (with its reason and expiry), the blacklist.
+#[utoipa::path(get, path = "/api/v1/enterprises/{id}/credit", tag = "registry", params(("id" = i64, Path)),
+    responses((status = 200, body = registry::enterprises::credit::Assessment), (status = 404, body = super::ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn credit(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    id: web::Path<i64>,
+) -> Result<web::Json<registry::enterprises::credit::Assessment>, ApiError> {
+    let id = id.into_inner();
+    let found = blocking(move || ops::credit::assessment(&state, &actor, id)).await?;
+    Ok(web::Json(found))
 }

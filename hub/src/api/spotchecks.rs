@@ -20,7 +20,11 @@ use crate::ops::{self, Caller};
     responses((status = 201, body = CheckItem), (status = 403, body = super::ErrorBody),
         (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-pub async fn add_item(state: web::Data<AppState>, caller: Caller, body: Json<NewCheckItem>) -> Result<HttpResponse, ApiError> {
+pub async fn add_item(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<NewCheckItem>,
+) -> Result<HttpResponse, ApiError> {
     let new = body.0;
     let item = blocking(move || ops::spotchecks::add_item(&state, &caller, &new)).await?;
     Ok(HttpResponse::Created().json(item))
@@ -30,7 +34,10 @@ pub async fn add_item(state: web::Data<AppState>, caller: Caller, body: Json<New
 #[utoipa::path(get, path = "/api/v1/departments/{id}/check-items", tag = "spot-checks", params(("id" = i64, Path)),
     responses((status = 200, body = [CheckItem])),
     security(("bearer" = []), ("session" = [])))]
-pub async fn items(state: web::Data<AppState>, id: web::Path<i64>) -> Result<web::Json<Vec<CheckItem>>, ApiError> {
+pub async fn items(
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<web::Json<Vec<CheckItem>>, ApiError> {
     let id = id.into_inner();
     let db = state.db.clone();
     let list = blocking(move || Ok(spotchecks::list_items(&mut *db.conn()?, id)?)).await?;
@@ -42,7 +49,11 @@ pub async fn items(state: web::Data<AppState>, id: web::Path<i64>) -> Result<web
 #[utoipa::path(post, path = "/api/v1/spot-checks/inspectors", tag = "spot-checks", request_body = NewInspector,
     responses((status = 201, body = Inspector), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-pub async fn enrol(state: web::Data<AppState>, caller: Caller, body: Json<NewInspector>) -> Result<HttpResponse, ApiError> {
+pub async fn enrol(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<NewInspector>,
+) -> Result<HttpResponse, ApiError> {
     let new = body.0;
     let inspector = blocking(move || ops::spotchecks::enrol(&state, &caller, &new)).await?;
     Ok(HttpResponse::Created().json(inspector))
@@ -52,7 +63,10 @@ pub async fn enrol(state: web::Data<AppState>, caller: Caller, body: Json<NewIns
 #[utoipa::path(get, path = "/api/v1/departments/{id}/inspectors", tag = "spot-checks", params(("id" = i64, Path)),
     responses((status = 200, body = [Inspector])),
     security(("bearer" = []), ("session" = [])))]
-pub async fn inspectors(state: web::Data<AppState>, id: web::Path<i64>) -> Result<web::Json<Vec<Inspector>>, ApiError> {
+pub async fn inspectors(
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<web::Json<Vec<Inspector>>, ApiError> {
     let id = id.into_inner();
     let db = state.db.clone();
     let list = blocking(move || Ok(spotchecks::list_inspectors(&mut *db.conn()?, id)?)).await?;
@@ -66,9 +80,15 @@ pub async fn inspectors(state: web::Data<AppState>, id: web::Path<i64>) -> Resul
     responses((status = 201, body = Conflict), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
         (status = 422, body = super::ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-pub async fn conflict(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>, body: Json<NewConflict>) -> Result<HttpResponse, ApiError> {
+pub async fn conflict(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: Json<NewConflict>,
+) -> Result<HttpResponse, ApiError> {
     let (id, new) = (id.into_inner(), body.0);
-    let conflict = blocking(move || ops::spotchecks::record_conflict(&state, &caller, id, &new)).await?;
+    let conflict =
+        blocking(move || ops::spotchecks::record_conflict(&state, &caller, id, &new)).await?;
     Ok(HttpResponse::Created().json(conflict))
 }
 
@@ -76,7 +96,11 @@ pub async fn conflict(state: web::Data<AppState>, caller: Caller, id: web::Path<
 #[utoipa::path(post, path = "/api/v1/spot-checks/plans", tag = "spot-checks", request_body = NewPlan,
     responses((status = 201, body = Plan), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-pub async fn create_plan(state: web::Data<AppState>, caller: Caller, body: Json<NewPlan>) -> Result<HttpResponse, ApiError> {
+pub async fn create_plan(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<NewPlan>,
+) -> Result<HttpResponse, ApiError> {
     let new = body.0;
     let plan = blocking(move || ops::spotchecks::create_plan(&state, &caller, &new)).await?;
     Ok(HttpResponse::Created().json(plan))
@@ -86,7 +110,10 @@ pub async fn create_plan(state: web::Data<AppState>, caller: Caller, body: Json<
 #[utoipa::path(get, path = "/api/v1/spot-checks/plans", tag = "spot-checks", params(PlanFilter),
     responses((status = 200, body = [Plan]), (status = 422, body = super::ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-pub async fn plans(state: web::Data<AppState>, filter: web::Query<PlanFilter>) -> Result<web::Json<Vec<Plan>>, ApiError> {
+pub async fn plans(
+    state: web::Data<AppState>,
+    filter: web::Query<PlanFilter>,
+) -> Result<web::Json<Vec<Plan>>, ApiError> {
     let filter = filter.into_inner();
     let db = state.db.clone();
     let list = blocking(move || Ok(spotchecks::list_plans(&mut *db.conn()?, &filter)?)).await?;
@@ -97,7 +124,10 @@ pub async fn plans(state: web::Data<AppState>, filter: web::Query<PlanFilter>) -
 #[utoipa::path(get, path = "/api/v1/spot-checks/plans/{id}", tag = "spot-checks", params(("id" = i64, Path)),
     responses((status = 200, body = Plan), (status = 404, body = super::ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-pub async fn plan(state: web::Data<AppState>, id: web::Path<i64>) -> Result<web::Json<Plan>, ApiError> {
+pub async fn plan(
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<web::Json<Plan>, ApiError> {
     let id = id.into_inner();
     let db = state.db.clone();
     let plan = blocking(move || Ok(spotchecks::find_plan(&mut *db.conn()?, id)?)).await?;
@@ -119,10 +149,17 @@ pub struct Locked {
     responses((status = 201, body = Locked), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
         (status = 409, body = super::ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-pub async fn lock(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn lock(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let (plan, tasks) = blocking(move || ops::spotchecks::lock_plan(&state, &caller, id)).await?;
-    Ok(HttpResponse::Created().json(Locked { plan, tasks: tasks.len() }))
+    Ok(HttpResponse::Created().json(Locked {
+        plan,
+        tasks: tasks.len(),
+    }))
 }
 
 /// The tasks the caller may see: an inspector their own, an enterprise its own, an officer the
@@ -130,10 +167,15 @@ pub async fn lock(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>
 #[utoipa::path(get, path = "/api/v1/spot-checks/tasks", tag = "spot-checks", params(TaskFilter),
     responses((status = 200, body = [Task]), (status = 422, body = super::ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-pub async fn tasks(state: web::Data<AppState>, Auth(actor): Auth, filter: web::Query<TaskFilter>) -> Result<web::Json<Vec<Task>>, ApiError> {
+pub async fn tasks(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    filter: web::Query<TaskFilter>,
+) -> Result<web::Json<Vec<Task>>, ApiError> {
     let filter = filter.into_inner();
     let db = state.db.clone();
-    let list = blocking(move || Ok(spotchecks::list_tasks(&mut *db.conn()?, &actor, &filter)?)).await?;
+    let list =
+        blocking(move || Ok(spotchecks::list_tasks(&mut *db.conn()?, &actor, &filter)?)).await?;
     Ok(web::Json(list))
 }
 
@@ -141,7 +183,11 @@ pub async fn tasks(state: web::Data<AppState>, Auth(actor): Auth, filter: web::Q
 #[utoipa::path(get, path = "/api/v1/spot-checks/tasks/{id}", tag = "spot-checks", params(("id" = i64, Path)),
     responses((status = 200, body = Task), (status = 404, body = super::ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-pub async fn task(state: web::Data<AppState>, Auth(actor): Auth, id: web::Path<i64>) -> Result<web::Json<Task>, ApiError> {
+pub async fn task(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    id: web::Path<i64>,
+) -> Result<web::Json<Task>, ApiError> {
     let id = id.into_inner();
     let db = state.db.clone();
     let task = blocking(move || Ok(spotchecks::find_task(&mut *db.conn()?, &actor, id)?)).await?;
@@ -156,7 +202,12 @@ pub async fn task(state: web::Data<AppState>, Auth(actor): Auth, id: web::Path<i
     responses((status = 200, body = Task), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
         (status = 409, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-pub async fn record(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>, body: Json<NewResult>) -> Result<web::Json<Task>, ApiError> {
+pub async fn record(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: Json<NewResult>,
+) -> Result<web::Json<Task>, ApiError> {
     let (id, new) = (id.into_inner(), body.0);
     let task = blocking(move || ops::spotchecks::record_result(&state, &caller, id, &new)).await?;
     Ok(web::Json(task))
@@ -169,7 +220,11 @@ pub async fn record(state: web::Data<AppState>, caller: Caller, id: web::Path<i6
     responses((status = 201, body = PublicResult), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
         (status = 409, body = super::ErrorBody)),
     security(("bearer" = []), ("session" = [])))]
-pub async fn publish(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> Result<HttpResponse, ApiError> {
+pub async fn publish(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
     let published = blocking(move || ops::spotchecks::publish_result(&state, &caller, id)).await?;
     Ok(HttpResponse::Created().json(published))
@@ -178,18 +233,25 @@ pub async fn publish(state: web::Data<AppState>, caller: Caller, id: web::Path<i
 /// Results published in the last five years, newest first (no sign-in).
 #[utoipa::path(get, path = "/api/v1/public/spot-checks/results", tag = "spot-checks", params(Paging),
     responses((status = 200, body = [PublicResult]), (status = 422, body = super::ErrorBody)))]
-pub async fn public_results(state: web::Data<AppState>, paging: web::Query<Paging>) -> Result<web::Json<Vec<PublicResult>>, ApiError> {
+pub async fn public_results(
+    state: web::Data<AppState>,
+    paging: web::Query<Paging>,
+) -> Result<web::Json<Vec<PublicResult>>, ApiError> {
     let paging = paging.into_inner();
     let now = state.now();
     let db = state.db.clone();
-    let list = blocking(move || Ok(spotchecks::public_results(&mut *db.conn()?, now, paging)?)).await?;
+    let list =
+        blocking(move || Ok(spotchecks::public_results(&mut *db.conn()?, now, paging)?)).await?;
     Ok(web::Json(list))
 }
 
 /// Locked plans, newest first (no sign-in): each with its seed and digests.
 #[utoipa::path(get, path = "/api/v1/public/spot-checks/plans", tag = "spot-checks", params(Paging),
     responses((status = 200, body = [Plan]), (status = 422, body = super::ErrorBody)))]
-pub async fn public_plans(state: web::Data<AppState>, paging: web::Query<Paging>) -> Result<web::Json<Vec<Plan>>, ApiError> {
+pub async fn public_plans(
+    state: web::Data<AppState>,
+    paging: web::Query<Paging>,
+) -> Result<web::Json<Vec<Plan>>, ApiError> {
     let filter = PlanFilter {
         status: Some(PlanStatus::Locked),
         page: paging.page,
@@ -206,7 +268,10 @@ pub async fn public_plans(state: web::Data<AppState>, paging: web::Query<Paging>
 /// again (`hub spotcheck verify-draw --file`); 404 for a draft.
 #[utoipa::path(get, path = "/api/v1/public/spot-checks/plans/{id}/draw", tag = "spot-checks", params(("id" = i64, Path)),
     responses((status = 200, body = DrawRecord), (status = 404, body = super::ErrorBody)))]
-pub async fn draw(state: web::Data<AppState>, id: web::Path<i64>) -> Result<web::Json<DrawRecord>, ApiError> {
+pub async fn draw(
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<web::Json<DrawRecord>, ApiError> {
     let id = id.into_inner();
     let db = state.db.clone();
     let record = blocking(move || Ok(spotchecks::draw_record(&mut *db.conn()?, id)?)).await?;
@@ -217,7 +282,10 @@ pub async fn draw(state: web::Data<AppState>, id: web::Path<i64>) -> Result<web:
 /// the published digests and tasks (no sign-in).
 #[utoipa::path(get, path = "/api/v1/public/spot-checks/plans/{id}/verify", tag = "spot-checks", params(("id" = i64, Path)),
     responses((status = 200, body = Recomputed), (status = 404, body = super::ErrorBody)))]
-pub async fn verify(state: web::Data<AppState>, id: web::Path<i64>) -> Result<web::Json<Recomputed>, ApiError> {
+pub async fn verify(
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<web::Json<Recomputed>, ApiError> {
     let id = id.into_inner();
     let found = blocking(move || ops::spotchecks::verify_draw(&state, id)).await?;
     Ok(web::Json(found))

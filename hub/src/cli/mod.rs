@@ -1,10 +1,11 @@
 //! The command line: `hub serve`, `hub migrate`, `hub config check`, users, tokens, audit,
-//! the evidence ledger, backup, `hub mail test`, bulk import, stamps, recall cases, spot-check
-//! draws, benchmarks.
+//! the evidence ledger, backup, `hub mail test`, bulk import, stamps, recall cases, credit
+//! tiers, spot-check draws, benchmarks.
 //! Every command that changes state records itself in the audit log as `cli:<user>`.
 
 mod admin;
 mod bench;
+mod credit;
 mod generate;
 mod import;
 mod ledger;
@@ -101,6 +102,11 @@ pub enum Command {
         #[command(subcommand)]
         command: recalls::RecallsCommand,
     },
+    /// Credit tiers: compute them from the data now.
+    Credit {
+        #[command(subcommand)]
+        command: credit::CreditCommand,
+    },
     /// Spot checks: recompute a plan's draw.
     Spotcheck {
         #[command(subcommand)]
@@ -161,6 +167,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Bench { command } => bench::bench(&config, command),
         Command::Stamps { command } => stamps::stamps_command(&config, command),
         Command::Recalls { command } => recalls::recalls_command(&config, command),
+        Command::Credit { command } => credit::credit_command(&config, command),
         Command::Spotcheck { command } => spotcheck::spotcheck_command(&config, command),
         Command::Gen { command } => generate::gen_command(&config, command),
     };

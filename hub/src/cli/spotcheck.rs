@@ -28,18 +28,29 @@ pub enum SpotcheckCommand {
     },
 }
 
-pub(super) fn spotcheck_command(config: &Config, command: SpotcheckCommand) -> anyhow::Result<ExitCode> {
+pub(super) fn spotcheck_command(
+    config: &Config,
+    command: SpotcheckCommand,
+) -> anyhow::Result<ExitCode> {
     let found = match command {
-        SpotcheckCommand::VerifyDraw { plan: None, file: Some(file) } => verify_file(&file)?,
+        SpotcheckCommand::VerifyDraw {
+            plan: None,
+            file: Some(file),
+        } => verify_file(&file)?,
         command => run_on(&core(config)?, command)?,
     };
     print!("{}", report(&found));
-    Ok(if found.verified { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if found.verified {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 /// Recomputes a published draw read from `file`.
 pub fn verify_file(file: &Path) -> anyhow::Result<Recomputed> {
-    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let record: DrawRecord = serde_json::from_str(&text)
         .with_context(|| format!("{} is not a published draw", file.display()))?;
     Ok(spotchecks::recompute(&record))
@@ -48,10 +59,18 @@ pub fn verify_file(file: &Path) -> anyhow::Result<Recomputed> {
 /// Runs `command` on `core`'s database (or on the file it names).
 pub fn run_on(core: &Core, command: SpotcheckCommand) -> anyhow::Result<Recomputed> {
     match command {
-        SpotcheckCommand::VerifyDraw { plan: Some(id), file: None } => crate::ops::spotchecks::verify_draw(core, id)
+        SpotcheckCommand::VerifyDraw {
+            plan: Some(id),
+            file: None,
+        } => crate::ops::spotchecks::verify_draw(core, id)
             .map_err(|e| anyhow::anyhow!("plan {id}: {e}")),
-        SpotcheckCommand::VerifyDraw { plan: None, file: Some(file) } => verify_file(&file),
-        SpotcheckCommand::VerifyDraw { .. } => anyhow::bail!("name a plan, or a published draw with --file"),
+        SpotcheckCommand::VerifyDraw {
+            plan: None,
+            file: Some(file),
+        } => verify_file(&file),
+        SpotcheckCommand::VerifyDraw { .. } => {
+            anyhow::bail!("name a plan, or a published draw with --file")
+        }
     }
 }
 

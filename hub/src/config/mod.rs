@@ -210,6 +210,7 @@ impl Config {
             ("jobs.audit_verify", &self.jobs.audit_verify),
             ("jobs.ledger_publish", &self.jobs.ledger_publish),
             ("jobs.spot_check_reminders", &self.jobs.spot_check_reminders),
+            ("jobs.credit_tiers", &self.jobs.credit_tiers),
         ] {
             if !expression.trim().is_empty() {
                 expression.parse::<cron::Schedule>().map_err(|e| {

@@ -183,6 +183,9 @@ pub struct JobsConfig {
     /// due (each task at most once a day): a cron expression with seconds (`0 0 8 * * *`,
     /// 08:00 UTC daily); empty disables.
     pub spot_check_reminders: String,
+    /// When to compute every enterprise's credit tier from the data: a cron expression with
+    /// seconds (`0 30 2 * * *`, 02:30 UTC daily); empty disables (then `hub credit recompute`).
+    pub credit_tiers: String,
 }
 
 impl Default for JobsConfig {
@@ -194,6 +197,7 @@ impl Default for JobsConfig {
             recall_reminders: "0 */15 * * * *".into(),
             ledger_publish: "0 */10 * * * *".into(),
             spot_check_reminders: "0 0 8 * * *".into(),
+            credit_tiers: "0 30 2 * * *".into(),
         }
     }
 }

@@ -1,9 +1,9 @@
 //! Background work: schedules that only enqueue (one job per slot across all replicas, by the
 //! outbox's dedupe key), and a worker that claims outbox jobs and does them: the audit-chain
 //! check, the publication of the evidence ledger's signed tree head, recall and spot-check
-//! reminders, notices (delivered into inboxes, then mailed one message per job: [`notices`]) and EPCIS
-//! subscriptions (runs and webhook deliveries: [`subscriptions`]). The scheduler also enqueues
-//! the slots of scheduled subscriptions as they come.
+//! reminders, credit tiers, notices (delivered into inboxes, then mailed one message per job:
+//! [`notices`]) and EPCIS subscriptions (runs and webhook deliveries: [`subscriptions`]). The
+//! scheduler also enqueues the slots of scheduled subscriptions as they come.
 
 mod notices;
 pub mod subscriptions;
@@ -29,6 +29,8 @@ pub const AUDIT_VERIFY: &str = "audit.verify";
 pub const RECALL_REMIND: &str = "recall.remind";
 /// Job kind: remind inspectors of results due and departments of publications due.
 pub const SPOT_CHECK_REMIND: &str = "spotcheck.remind";
+/// Job kind: compute every enterprise's credit tier from the data.
+pub const CREDIT_RECOMPUTE: &str = "credit.recompute";
 /// Job kind: sign a head of the evidence ledger if it grew.
 pub const LEDGER_PUBLISH: &str = "ledger.publish";
 
@@ -54,6 +56,7 @@ fn kinds(mailer: Option<&Mailer>) -> Vec<&'static str> {
         LEDGER_PUBLISH,
         RECALL_REMIND,
         SPOT_CHECK_REMIND,
+        CREDIT_RECOMPUTE,
         NOTICE_JOB,
         STREAM_JOB,
         RUN_JOB,
@@ -116,6 +119,20 @@ fn schedules(state: &AppState) -> Vec<Schedule> {
             kind: SPOT_CHECK_REMIND,
             cron,
             max_attempts: 5,
+        });
+    }
+    if let Ok(cron) = state
+        .config
+        .jobs
+        .credit_tiers
+        .trim()
+        .parse::<cron::Schedule>()
+    {
+        list.push(Schedule {
+            name: "credit-tiers",
+            kind: CREDIT_RECOMPUTE,
+            cron,
+            max_attempts: 3,
         });
     }
     if let Ok(cron) = state
@@ -310,6 +327,20 @@ fn perform(
                 results_due = done.results_due,
                 publications_due = done.publications_due,
                 "spot-check reminders"
+            );
+            Ok(())
+        }
+        CREDIT_RECOMPUTE => {
+            let origin = Origin {
+                by: "job:credit-tiers".into(),
+                request: Request::new(state, format!("job-{}", job.id)),
+            };
+            let done = crate::ops::credit::recompute(state, &origin).map_err(|e| e.to_string())?;
+            tracing::info!(
+                job = job.id,
+                assessed = done.assessed,
+                changed = done.changed,
+                "credit tiers"
             );
             Ok(())
         }

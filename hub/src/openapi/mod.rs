@@ -22,7 +22,7 @@ use crate::api;
         api::departments::list, api::departments::create,
         api::enterprises::register, api::enterprises::search, api::enterprises::get, api::enterprises::update,
         api::enterprises::approve, api::enterprises::reject, api::enterprises::suspend, api::enterprises::revoke,
-        api::enterprises::reinstate, api::enterprises::credit_tier, api::enterprises::history, api::enterprises::changes,
+        api::enterprises::reinstate, api::enterprises::credit_tier, api::enterprises::credit, api::enterprises::history, api::enterprises::changes,
         api::enterprises::approve_change, api::enterprises::reject_change,
         api::filings::list_licences, api::filings::file_licence,
         api::epcis::capture, api::epcis::capture_event, api::epcis::job, api::epcis::query::query, api::epcis::query::event,

@@ -27,6 +27,10 @@ pub struct TierChange {
     pub credit_tier: CreditTier,
     #[schema(min_length = 1, pattern = r"\S")]
     pub reason: String,
+    /// The last day the override holds (after today, within three years; default a year from
+    /// today); then the computed tier counts again.
+    #[serde(default)]
+    pub expires_on: Option<chrono::NaiveDate>,
 }
 
 fn target(id: i64) -> String {
@@ -100,7 +104,7 @@ pub fn decide_change(
     })
 }
 
-/// Sets the credit tier (A best to D worst), with a reason.
+/// Overrides the computed credit tier (A best to D worst) until a day, with a reason.
 pub fn set_credit_tier(
     core: &Core,
     caller: &Caller,
@@ -119,8 +123,9 @@ pub fn set_credit_tier(
                 id,
                 change.credit_tier,
                 &change.reason,
+                change.expires_on,
             )?;
-            let detail = json!({ "credit_tier": enterprise.credit_tier, "reason": change.reason });
+            let detail = json!({ "credit_tier": enterprise.credit_tier, "reason": change.reason, "expires_on": change.expires_on });
             Ok(Change::recorded(enterprise, target(id), detail))
         },
     )

@@ -199,7 +199,8 @@ fn an_officer_of_the_competent_department_lists_once_and_removes_after_a_year() 
             &competent,
             ent,
             crate::enterprises::CreditTier::A,
-            "good record"
+            "good record",
+            None
         )),
         Code::TierFixedWhileListed
     );

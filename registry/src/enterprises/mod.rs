@@ -15,6 +15,7 @@
 //! transaction.
 
 mod changes;
+pub mod credit;
 mod history;
 mod import;
 mod model;

@@ -142,9 +142,9 @@ pub(super) fn check_reason(reason: Option<&str>, required: bool) -> Result<Optio
     Ok(reason)
 }
 
-/// Sets the credit tier (which drives spot-check sampling), with a reason, as an officer of the
-/// competent department. While the enterprise is on the blacklist its tier stays D (409
-/// `tier_fixed_while_listed`).
+/// Overrides the computed credit tier (which drives spot-check sampling) until `expires_on`
+/// (default: a year), with a reason, as an officer of the competent department. While the
+/// enterprise is on the blacklist its tier stays D (409 `tier_fixed_while_listed`).
 pub fn set_credit_tier(
     conn: &mut DbConn,
     now: NaiveDateTime,
@@ -152,6 +152,7 @@ pub fn set_credit_tier(
     id: i64,
     tier: CreditTier,
     reason: &str,
+    expires_on: Option<chrono::NaiveDate>,
 ) -> Result<Enterprise> {
     let before = load_enterprise(conn, id)?;
     require_jurisdiction(conn, actor, &before)?;
@@ -167,6 +168,15 @@ pub fn set_credit_tier(
             "the credit tier stays D while the enterprise is on the blacklist",
         ));
     }
+    super::credit::record_override(
+        conn,
+        now,
+        &actor.audit_name(),
+        id,
+        tier,
+        reason.unwrap_or_default(),
+        expires_on,
+    )?;
     diesel::update(enterprises::table.find(id))
         .set((
             enterprises::credit_tier.eq(tier.as_str()),

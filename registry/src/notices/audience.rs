@@ -83,7 +83,11 @@ fn users_of(conn: &mut DbConn, part: &Audience) -> Result<Vec<UserRow>> {
         Audience::Users { ids } => {
             let mut rows = Vec::new();
             for chunk in ids.chunks(5_000) {
-                rows.extend(active().filter(users::id.eq_any(chunk)).load::<UserRow>(conn)?);
+                rows.extend(
+                    active()
+                        .filter(users::id.eq_any(chunk))
+                        .load::<UserRow>(conn)?,
+                );
             }
             rows
         }

@@ -540,3 +540,26 @@ diesel::joinable!(stamps -> batches (batch_id));
 diesel::joinable!(stamp_activations -> stamp_orders (order_id));
 diesel::joinable!(stamp_revocations -> stamp_orders (order_id));
 diesel::joinable!(stamp_fake_reports -> alerts (alert_id));
+
+diesel::table! {
+    credit_assessments (enterprise_id) {
+        enterprise_id -> BigInt,
+        computed_tier -> Text,
+        score -> Integer,
+        reasons -> Text,
+        assessed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    credit_overrides (id) {
+        id -> BigInt,
+        enterprise_id -> BigInt,
+        tier -> Text,
+        reason -> Text,
+        set_by -> Text,
+        set_at -> Timestamp,
+        expires_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+    }
+}

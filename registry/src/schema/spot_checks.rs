@@ -136,7 +136,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     spot_check_task_inspectors,
     spot_check_results,
 );
-use super::{enterprises, enterprise_categories, users};
+use super::{enterprise_categories, enterprises, users};
 diesel::joinable!(spot_check_tasks -> enterprises (enterprise_id));
 diesel::joinable!(inspectors -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(spot_check_tasks, enterprises);

@@ -19,8 +19,12 @@
 //! closed, and the department of results not published by the deadline, once a day.
 
 mod draw;
+mod lock;
 mod plans;
 mod pool;
+mod published;
+mod reminders;
+mod results;
 mod tasks;
 
 use chrono::{Datelike, NaiveDate, Weekday};
@@ -28,18 +32,18 @@ use chrono::{Datelike, NaiveDate, Weekday};
 pub use draw::{
     DrawInputs, DrawnTask, Ratios, Seed, Unstaffed, draw, draw_digest, inputs_digest, parse_seed,
 };
-pub use plans::{
-    DrawRecord, NewPlan, Plan, PlanFilter, PlanStatus, Recomputed, create_plan, draw_record,
-    find_plan, list_plans, lock_plan, recompute,
-};
+pub use lock::lock_plan;
+pub use plans::{NewPlan, Plan, PlanFilter, PlanStatus, create_plan, find_plan, list_plans};
 pub use pool::{
     CheckItem, Conflict, ConflictKind, Inspector, NewCheckItem, NewConflict, NewInspector,
     add_item, enrol_inspector, list_inspectors, list_items, record_conflict,
 };
+pub use published::{DrawRecord, Recomputed, draw_record, recompute};
+pub use reminders::{Reminded, remind_overdue};
+pub use results::{PublicResult, public_results, publish_result, record_result};
 pub use tasks::{
-    ItemOutcome, ItemResult, NewResult, Outcome, PublicResult, Reminded, Task, TaskFilter,
-    TaskStatus, find_task, list_tasks, public_results, publish_result, record_result,
-    remind_overdue,
+    ItemOutcome, ItemResult, NewResult, Outcome, Task, TaskFilter, TaskStatus, find_task,
+    list_tasks,
 };
 
 /// Notice topic: an inspector's tasks of a locked plan.
@@ -81,7 +85,6 @@ fn split(stored: &str) -> Vec<String> {
         .map(str::to_owned)
         .collect()
 }
-
 
 #[cfg(test)]
 mod tests;

@@ -170,7 +170,8 @@ pub fn enrol_inspector(
         .first(conn)
         .optional()?;
     match user {
-        Some((role, Some(dept), true)) if role == Role::Inspector.as_str() && dept == department_id => {}
+        Some((role, Some(dept), true))
+            if role == Role::Inspector.as_str() && dept == department_id => {}
         _ => {
             return Err(RegistryError::invalid(
                 Code::InvalidRole,
@@ -184,11 +185,17 @@ pub fn enrol_inspector(
         return Err(RegistryError::invalid(
             Code::InvalidRegion,
             "region_code",
-            format!("not a region under the department's ({})", department.region_code),
+            format!(
+                "not a region under the department's ({})",
+                department.region_code
+            ),
         ));
     }
     let existing = diesel::update(inspectors::table.find(new.user_id))
-        .set((inspectors::region_code.eq(region), inspectors::active.eq(true)))
+        .set((
+            inspectors::region_code.eq(region),
+            inspectors::active.eq(true),
+        ))
         .execute(conn)?;
     if existing == 0 {
         diesel::insert_into(inspectors::table)
@@ -205,12 +212,18 @@ pub fn enrol_inspector(
     find_inspector(conn, new.user_id)
 }
 
-type InspectorRow = (i64, String, String, i64, String, bool, String, NaiveDateTime);
+type InspectorRow = (
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    bool,
+    String,
+    NaiveDateTime,
+);
 
-fn inspector_rows(
-    conn: &mut DbConn,
-    filter: Option<(&str, i64)>,
-) -> Result<Vec<InspectorRow>> {
+fn inspector_rows(conn: &mut DbConn, filter: Option<(&str, i64)>) -> Result<Vec<InspectorRow>> {
     let mut query = inspectors::table
         .inner_join(users::table)
         .select((
@@ -263,7 +276,9 @@ fn find_inspector(conn: &mut DbConn, user_id: i64) -> Result<Inspector> {
     let rows = inspector_rows(conn, Some(("user", user_id)))?;
     with_conflicts(conn, rows)?
         .pop()
-        .ok_or(RegistryError::NotFound { entity: "inspector" })
+        .ok_or(RegistryError::NotFound {
+            entity: "inspector",
+        })
 }
 
 /// A department's pool, by user id.

@@ -164,11 +164,26 @@ fn a_blacklist_proposal_names_its_legal_basis() {
 #[test]
 fn spot_check_notices_fill_every_placeholder_in_each_language() {
     let notices = [
-        ("spotcheck.assigned", json!({ "plan_id": 3, "title": "2026年第四季度食品抽查", "department": "郑州市市场监督管理局", "window_start": "2026-12-07", "window_end": "2027-01-06", "items": "FOOD-LABEL-01", "tasks": 2, "enterprises": "#1 郑州食品\n#4 中原乳业" })),
-        ("spotcheck.drawn", json!({ "plan_id": 3, "title": "2026年第四季度食品抽查", "department": "郑州市市场监督管理局", "window_start": "2026-12-07", "window_end": "2027-01-06", "items": "FOOD-LABEL-01" })),
-        ("spotcheck.result_due", json!({ "task_id": 9, "title": "2026年第四季度食品抽查", "window_end": "2027-01-06", "reminder": 1 })),
-        ("spotcheck.publication_due", json!({ "task_id": 9, "title": "2026年第四季度食品抽查", "window_end": "2027-01-06", "reminder": 2 })),
-        ("spotcheck.published", json!({ "task_id": 9, "title": "2026年第四季度食品抽查", "department": "郑州市市场监督管理局", "outcome": "fail", "findings": "标签不合格", "sha256": "ab".repeat(32) })),
+        (
+            "spotcheck.assigned",
+            json!({ "plan_id": 3, "title": "2026年第四季度食品抽查", "department": "郑州市市场监督管理局", "window_start": "2026-12-07", "window_end": "2027-01-06", "items": "FOOD-LABEL-01", "tasks": 2, "enterprises": "#1 郑州食品\n#4 中原乳业" }),
+        ),
+        (
+            "spotcheck.drawn",
+            json!({ "plan_id": 3, "title": "2026年第四季度食品抽查", "department": "郑州市市场监督管理局", "window_start": "2026-12-07", "window_end": "2027-01-06", "items": "FOOD-LABEL-01" }),
+        ),
+        (
+            "spotcheck.result_due",
+            json!({ "task_id": 9, "title": "2026年第四季度食品抽查", "window_end": "2027-01-06", "reminder": 1 }),
+        ),
+        (
+            "spotcheck.publication_due",
+            json!({ "task_id": 9, "title": "2026年第四季度食品抽查", "window_end": "2027-01-06", "reminder": 2 }),
+        ),
+        (
+            "spotcheck.published",
+            json!({ "task_id": 9, "title": "2026年第四季度食品抽查", "department": "郑州市市场监督管理局", "outcome": "fail", "findings": "标签不合格", "sha256": "ab".repeat(32) }),
+        ),
     ];
     for (topic, params) in notices {
         let notice = Notice {
@@ -179,7 +194,10 @@ fn spot_check_notices_fill_every_placeholder_in_each_language() {
         };
         for locale in [Locale::ZhCn, Locale::Vi, Locale::En] {
             let r = render(&notice, locale);
-            assert!(!r.subject.contains('{') && !r.body.contains('{') && !r.body.contains('—'), "{topic} {locale:?}: {r:?}");
+            assert!(
+                !r.subject.contains('{') && !r.body.contains('{') && !r.body.contains('—'),
+                "{topic} {locale:?}: {r:?}"
+            );
         }
     }
     let published = render(

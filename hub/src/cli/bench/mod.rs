@@ -3,7 +3,7 @@
 //! `resolver-data`: stamps for the resolver benchmark; `subscriptions`: the fan-out of EPCIS
 //! subscriptions to a webhook; `recall-case`: opening a recall case to the last notice
 //! delivered; `ledger`: the evidence ledger's appends and proofs; `spotcheck`: a spot-check
-//! draw over a large pool.
+//! draw over a large pool; `credit`: credit tiers computed for a large registry.
 
 mod events;
 mod ledger;
@@ -132,6 +132,18 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 5)]
         rounds: usize,
     },
+    /// Credit tiers computed from the data for generated enterprises in a scratch database.
+    Credit {
+        #[arg(long, default_value_t = 100_000)]
+        enterprises: u64,
+        /// A PostgreSQL server URL on which a benchmark database is created and dropped;
+        /// default: SQLite in a temporary directory.
+        #[arg(long)]
+        postgres: Option<String>,
+        /// Timed recomputations.
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+    },
     /// The evidence ledger in a scratch database: append rate, then inclusion and consistency
     /// proofs (time and size) at that size.
     Ledger {
@@ -187,7 +199,14 @@ pub(super) fn bench(config: &Config, command: BenchCommand) -> anyhow::Result<Ex
             inspectors,
             postgres,
             rounds,
-        } => spotcheck::spotcheck_bench(enterprises, inspectors, postgres.as_deref(), rounds.max(1)),
+        } => {
+            spotcheck::spotcheck_bench(enterprises, inspectors, postgres.as_deref(), rounds.max(1))
+        }
+        BenchCommand::Credit {
+            enterprises,
+            postgres,
+            rounds,
+        } => spotcheck::credit_bench(enterprises, postgres.as_deref(), rounds.max(1)),
         BenchCommand::Ledger {
             leaves,
             single,

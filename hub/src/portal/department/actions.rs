@@ -55,21 +55,22 @@ pub async fn decide(ctx: Ctx, Auth(actor): Auth, id: web::Path<i64>, data: FormD
     }
 }
 
-/// `POST /portal/enterprises/{id}/credit-tier`: `credit_tier` and `reason`.
+/// `POST /portal/enterprises/{id}/credit-tier`: `credit_tier`, `reason` and `expires_on`.
 pub async fn credit_tier(ctx: Ctx, Auth(actor): Auth, id: web::Path<i64>, data: FormData) -> Page {
     let id = id.into_inner();
-    let set = match data.choice("credit_tier") {
-        Ok(credit_tier) => {
+    let set = match (data.choice("credit_tier"), data.number("expires_on")) {
+        (Ok(credit_tier), Ok(expires_on)) => {
             let change = TierChange {
                 credit_tier,
                 reason: data.text("reason"),
+                expires_on,
             };
             ctx.act(&actor, move |core, caller| {
                 ops::enterprises::set_credit_tier(core, caller, id, &change)
             })
             .await
         }
-        Err(error) => Err(error),
+        (Err(error), _) | (_, Err(error)) => Err(error),
     };
     match set {
         Ok(_) => Ok(ctx.redirect(&back(&data, id), Flash::success("flash-credit-tier-set"))),

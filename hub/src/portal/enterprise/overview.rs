@@ -4,6 +4,7 @@
 
 use maud::{Markup, html};
 use registry::blacklist::{self, Listing, Proposal};
+use registry::enterprises::credit::{self, Assessment};
 use registry::enterprises::{self, Change, ChangeStatus, CreditTier, Decision, Enterprise, Status};
 use registry::filings::licences::{self, Licence};
 use registry::identity::Actor;
@@ -26,13 +27,16 @@ pub struct Overview {
     pub listing: Option<Listing>,
     /// The proposal to list it that awaits approval (read for officers only).
     pub proposal: Option<Proposal>,
+    /// Its credit tier and why.
+    pub credit: Assessment,
 }
 
 /// Reads enterprise `id` as `actor` may see it, with its changes, licences, open listing and (for
 /// officers) the pending proposal to list it.
 pub async fn load(ctx: &Ctx, actor: &Actor, id: i64) -> Result<Overview, Refusal> {
     let actor = actor.clone();
-    let today = ctx.state.now().date();
+    let now = ctx.state.now();
+    let today = now.date();
     read(&ctx.state, move |conn| {
         let enterprise = enterprises::find_enterprise(conn, &actor, id)?;
         let proposal = match is_officer(&actor) {
@@ -44,6 +48,7 @@ pub async fn load(ctx: &Ctx, actor: &Actor, id: i64) -> Result<Overview, Refusal
             changes: enterprises::list_changes(conn, id)?,
             licences: licences::list_licences(conn, &actor, id, today)?,
             listing: blacklist::current_listing(conn, id)?,
+            credit: credit::assessment(conn, now, id)?,
             enterprise,
         })
     })
@@ -112,10 +117,33 @@ fn status_section(ctx: &Ctx, actor: &Actor, data: &Overview) -> Markup {
                 p { a href={ "/portal/enterprises/" (e.id) "/edit" } { (ctx.t("answer-rejection")) } }
             }
             p { (super::tier_badge(lang, e.credit_tier)) " " span.muted { (ctx.t("credit-tier-explain")) } }
+            (credit_reasons(ctx, &data.credit))
             @if expired + expiring > 0 {
                 p.notice {
                     (lang.t_args("licence-warning", &[("expired", &expired.to_string()), ("expiring", &expiring.to_string())]))
                     " " a href=(Tab::Licences.path(e.id)) { (ctx.t("tab-licences")) }
+                }
+            }
+        }
+    }
+}
+
+/// Why the tier is what it is: the computed tier with its score and reasons, an override in
+/// force, the blacklist.
+fn credit_reasons(ctx: &Ctx, credit: &Assessment) -> Markup {
+    let lang = ctx.lang;
+    html! {
+        div #credit-reasons {
+            @if credit.listed { p.notice { (ctx.t("credit-listed")) } }
+            @if let Some(o) = &credit.override_ {
+                p.notice #credit-override { (lang.t_args("credit-override", &[("tier", &o.tier), ("until", &o.expires_at.date().to_string()), ("by", &o.set_by)])) " " (o.reason) }
+            }
+            @if let (Some(tier), Some(score)) = (credit.computed_tier, credit.score) {
+                p { (lang.t_args("credit-computed", &[("tier", tier.as_str()), ("score", &score.to_string())])) }
+                @if !credit.reasons.is_empty() {
+                    ul { @for r in &credit.reasons {
+                        li data-reason=(r.code) { (ctx.t(&format!("credit-reason-{}", r.code))) " (" (r.count) "): " (format!("{:+}", r.points)) }
+                    } }
                 }
             }
         }
@@ -285,6 +313,7 @@ fn review_actions(ctx: &Ctx, e: &Enterprise, posted: Option<&Posted>) -> Markup 
                 (tier.form(&format!("/portal/enterprises/{}/credit-tier", e.id), &ctx.t("credit-tier-set"), html! {
                     (tier.field(Field::new("credit_tier", ctx.t("credit-tier"), Input::Select(tiers)).value(e.credit_tier.as_str()).required()))
                     (tier.field(Field::new("reason", ctx.t("field-reason"), Input::TextArea).required()))
+                    (tier.field(Field::new("expires_on", ctx.t("credit-expires-on"), Input::Date).hint(ctx.t("hint-credit-expires-on"))))
                 }))
             }
         }

@@ -85,7 +85,12 @@ pub const NAV: &[NavEntry] = &[
     NavEntry {
         key: "nav-spot-checks",
         path: "/portal/spot-checks",
-        roles: &[Role::Admin, Role::Officer, Role::Inspector, Role::Enterprise],
+        roles: &[
+            Role::Admin,
+            Role::Officer,
+            Role::Inspector,
+            Role::Enterprise,
+        ],
         unread_badge: false,
     },
     NavEntry {

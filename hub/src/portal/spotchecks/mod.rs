@@ -9,10 +9,12 @@
 
 pub mod task;
 
+use actix_web::web;
 use maud::{Markup, html};
 use registry::filings::Paging;
-use registry::spotchecks::{self, Outcome, Plan, PlanFilter, PlanStatus, PublicResult, Task, TaskFilter};
-use actix_web::web;
+use registry::spotchecks::{
+    self, Outcome, Plan, PlanFilter, PlanStatus, PublicResult, Task, TaskFilter,
+};
 
 use crate::app::Auth;
 use crate::i18n::Lang;
@@ -105,22 +107,36 @@ fn plans_list(ctx: &Ctx, plans: &[Plan]) -> Markup {
 /// `GET /spot-checks?page=N`: published results and locked plans, for anyone.
 pub async fn public(ctx: Ctx, query: web::Query<Vec<(String, String)>>) -> Page {
     let data = FormData::from(query.into_inner());
-    let page = data.number::<i64>("page").map_err(|e| ctx.refuse(e))?.unwrap_or(1);
+    let page = data
+        .number::<i64>("page")
+        .map_err(|e| ctx.refuse(e))?
+        .unwrap_or(1);
     let now = ctx.state.now();
-    let paging = Paging { page: Some(page), per_page: Some(PER_PAGE) };
+    let paging = Paging {
+        page: Some(page),
+        per_page: Some(PER_PAGE),
+    };
     let (results, plans) = read(&ctx.state, move |conn| {
-        let plans = spotchecks::list_plans(conn, &PlanFilter {
-            status: Some(PlanStatus::Locked),
-            per_page: Some(20),
-            ..PlanFilter::default()
-        })?;
+        let plans = spotchecks::list_plans(
+            conn,
+            &PlanFilter {
+                status: Some(PlanStatus::Locked),
+                per_page: Some(20),
+                ..PlanFilter::default()
+            },
+        )?;
         Ok((spotchecks::public_results(conn, now, paging)?, plans))
     })
     .await
     .map_err(|e| ctx.refuse(e))?;
     let title = ctx.t("public-spotchecks-title");
     let params = Params::new(PUBLIC_PATH, &data);
-    let at = Position { page, per_page: PER_PAGE, shown: results.len(), total: None };
+    let at = Position {
+        page,
+        per_page: PER_PAGE,
+        shown: results.len(),
+        total: None,
+    };
     let body = html! {
         h1 { (title) }
         p { (ctx.t("public-spotchecks-intro")) }
@@ -175,14 +191,28 @@ pub fn status_key(task: &Task) -> &'static str {
 /// `GET /portal/spot-checks?page=N`: the tasks the user may see.
 pub async fn list(ctx: Ctx, Auth(actor): Auth, query: web::Query<Vec<(String, String)>>) -> Page {
     let data = FormData::from(query.into_inner());
-    let page = data.number::<i64>("page").map_err(|e| ctx.refuse(e))?.unwrap_or(1);
-    let filter = TaskFilter { page: Some(page), per_page: Some(PER_PAGE), ..TaskFilter::default() };
-    let tasks = read(&ctx.state, move |conn| spotchecks::list_tasks(conn, &actor, &filter))
-        .await
-        .map_err(|e| ctx.refuse(e))?;
+    let page = data
+        .number::<i64>("page")
+        .map_err(|e| ctx.refuse(e))?
+        .unwrap_or(1);
+    let filter = TaskFilter {
+        page: Some(page),
+        per_page: Some(PER_PAGE),
+        ..TaskFilter::default()
+    };
+    let tasks = read(&ctx.state, move |conn| {
+        spotchecks::list_tasks(conn, &actor, &filter)
+    })
+    .await
+    .map_err(|e| ctx.refuse(e))?;
     let title = ctx.t("nav-spot-checks");
     let params = Params::new(PATH, &data);
-    let at = Position { page, per_page: PER_PAGE, shown: tasks.len(), total: None };
+    let at = Position {
+        page,
+        per_page: PER_PAGE,
+        shown: tasks.len(),
+        total: None,
+    };
     let body = html! {
         h1 { (title) }
         p { a href=(PUBLIC_PATH) { (ctx.t("public-spotchecks-title")) } }

@@ -43,9 +43,8 @@ async fn load(ctx: &Ctx, actor: &Actor, id: i64) -> Result<Shown, ApiError> {
 fn result_form(ctx: &Ctx, shown: &Shown, posted: Option<&Posted>) -> Markup {
     let t = |key: &str| ctx.t(key);
     let view = FormView::new(ctx, RESULT, posted);
-    let typed = |name: &str, recorded: String| -> String {
-        posted.map_or(recorded, |p| p.data.text(name))
-    };
+    let typed =
+        |name: &str, recorded: String| -> String { posted.map_or(recorded, |p| p.data.text(name)) };
     let outcomes = [("pass", t("spotcheck-pass")), ("fail", t("spotcheck-fail"))];
     html! {
         (view.form(&format!("{}/result", path(shown.task.id)), &t("spotcheck-record"), html! {
@@ -112,10 +111,21 @@ fn title(ctx: &Ctx, id: i64) -> String {
     format!("{} #{id}", ctx.t("spotcheck-task"))
 }
 
-async fn refused(ctx: &Ctx, actor: &Actor, id: i64, form: &str, data: FormData, error: ApiError) -> Page {
+async fn refused(
+    ctx: &Ctx,
+    actor: &Actor,
+    id: i64,
+    form: &str,
+    data: FormData,
+    error: ApiError,
+) -> Page {
     let posted = ctx.posted(form, data, error)?;
     let shown = load(ctx, actor, id).await.map_err(|e| ctx.refuse(e))?;
-    Ok(ctx.render_status(posted.status, &title(ctx, id), render(ctx, actor, &shown, Some(&posted))))
+    Ok(ctx.render_status(
+        posted.status,
+        &title(ctx, id),
+        render(ctx, actor, &shown, Some(&posted)),
+    ))
 }
 
 /// `GET /portal/spot-checks/tasks/{id}`.
@@ -132,12 +142,19 @@ fn result_of(data: &FormData) -> NewResult {
             let code = data.optional(&format!("code-{i}"))?;
             Some(ItemOutcome {
                 code,
-                outcome: if data.text(&format!("outcome-{i}")) == "fail" { Outcome::Fail } else { Outcome::Pass },
+                outcome: if data.text(&format!("outcome-{i}")) == "fail" {
+                    Outcome::Fail
+                } else {
+                    Outcome::Pass
+                },
                 finding: data.text(&format!("finding-{i}")),
             })
         })
         .collect();
-    NewResult { items, findings: data.text("findings") }
+    NewResult {
+        items,
+        findings: data.text("findings"),
+    }
 }
 
 /// `POST /portal/spot-checks/tasks/{id}/result`.
@@ -145,7 +162,9 @@ pub async fn record(ctx: Ctx, Auth(actor): Auth, id: web::Path<i64>, data: FormD
     let id = id.into_inner();
     let new = result_of(&data);
     let done = ctx
-        .act(&actor, move |core, caller| ops::spotchecks::record_result(core, caller, id, &new))
+        .act(&actor, move |core, caller| {
+            ops::spotchecks::record_result(core, caller, id, &new)
+        })
         .await;
     match done {
         Ok(_) => Ok(ctx.redirect(&path(id), Flash::success("flash-spotcheck-recorded"))),
@@ -157,7 +176,9 @@ pub async fn record(ctx: Ctx, Auth(actor): Auth, id: web::Path<i64>, data: FormD
 pub async fn publish(ctx: Ctx, Auth(actor): Auth, id: web::Path<i64>, data: FormData) -> Page {
     let id = id.into_inner();
     let done = ctx
-        .act(&actor, move |core, caller| ops::spotchecks::publish_result(core, caller, id))
+        .act(&actor, move |core, caller| {
+            ops::spotchecks::publish_result(core, caller, id)
+        })
         .await;
     match done {
         Ok(_) => Ok(ctx.redirect(&path(id), Flash::success("flash-spotcheck-published"))),

@@ -1,9 +1,11 @@
-//! Spot checks: the draw as a pure function (reproducible, fair, even), and the workflow on the
-//! backend the test environment selects.
+//! Spot checks on the backend the test environment selects: the workflow from check items to a
+//! published result, recusal, the previous cycle, reminders. The draw alone: `draw`.
 
-use std::collections::{BTreeMap, BTreeSet};
+mod draw;
 
-use chrono::{Duration, NaiveDate};
+use std::collections::BTreeMap;
+
+use chrono::Duration;
 use diesel::prelude::*;
 
 use super::*;
@@ -16,110 +18,6 @@ use crate::testing::{TestDb, notices_queued, now, officer};
 
 fn seed(n: u8) -> Seed {
     [n; 32]
-}
-
-/// 100 enterprises per tier (ids 1..=400, A first) and 20 inspectors (1001..=1020).
-fn inputs() -> DrawInputs {
-    let tiers = [CreditTier::A, CreditTier::B, CreditTier::C, CreditTier::D];
-    DrawInputs {
-        ratios: Ratios::default(),
-        inspectors_per_task: 2,
-        enterprises: (0..400).map(|i| (i + 1, tiers[(i / 100) as usize])).collect(),
-        inspectors: (1001..=1020).collect(),
-        exclusions: BTreeSet::new(),
-    }
-}
-
-#[test]
-fn the_same_seed_gives_the_same_draw_and_another_seed_another() {
-    let inputs = inputs();
-    let first = draw(&inputs, &seed(1)).unwrap();
-    assert_eq!(first, draw(&inputs, &seed(1)).unwrap());
-    assert_eq!(draw_digest(&first), draw_digest(&draw(&inputs, &seed(1)).unwrap()));
-    let other = draw(&inputs, &seed(2)).unwrap();
-    assert_ne!(first, other);
-    // 1 + 2 + 10 + 30 per 100: the exact ratios.
-    assert_eq!(first.len(), 43);
-    let ranks: Vec<u32> = first.iter().map(|t| t.rank).collect();
-    assert_eq!(ranks, (1..=43).collect::<Vec<_>>());
-    assert!(first.iter().all(|t| t.inspectors.len() == 2 && t.inspectors[0] < t.inspectors[1]));
-}
-
-/// Over 10,000 draws each enterprise is drawn with its tier's probability: its count is
-/// binomial(10,000, p), and every one of the 400 lies within 4.5 standard deviations of the
-/// mean (a false alarm has odds of about 1 in 370 over all 400). Within a tier, a chi-squared
-/// test of the counts against the uniform split stays under the 99.9 % quantile. Every draw
-/// deals the inspectors evenly: no one has more than one task above anyone else.
-#[test]
-fn over_ten_thousand_draws_each_enterprise_is_drawn_at_its_tiers_ratio() {
-    let inputs = inputs();
-    let draws = 10_000_u32;
-    let mut counts: BTreeMap<i64, u32> = BTreeMap::new();
-    let mut inspector_totals: BTreeMap<i64, u32> = BTreeMap::new();
-    for n in 0..draws {
-        let mut s = [0_u8; 32];
-        s[..4].copy_from_slice(&n.to_be_bytes());
-        let tasks = draw(&inputs, &s).unwrap();
-        let mut load: BTreeMap<i64, u32> = inputs.inspectors.iter().map(|i| (*i, 0)).collect();
-        for task in &tasks {
-            *counts.entry(task.enterprise_id).or_default() += 1;
-            for i in &task.inspectors {
-                *load.get_mut(i).unwrap() += 1;
-            }
-        }
-        let (min, max) = (load.values().min().unwrap(), load.values().max().unwrap());
-        assert!(max - min <= 1, "draw {n}: inspectors dealt unevenly {load:?}");
-        for (i, c) in load {
-            *inspector_totals.entry(i).or_default() += c;
-        }
-    }
-    for (tier_index, tier) in [CreditTier::A, CreditTier::B, CreditTier::C, CreditTier::D].into_iter().enumerate() {
-        let p = f64::from(inputs.ratios.of(tier)) / 10_000.0;
-        let mean = f64::from(draws) * p;
-        let sd = (mean * (1.0 - p)).sqrt();
-        let ids = (tier_index as i64 * 100 + 1)..=(tier_index as i64 * 100 + 100);
-        let mut chi2 = 0.0;
-        for id in ids {
-            let got = f64::from(counts.get(&id).copied().unwrap_or(0));
-            assert!((got - mean).abs() <= 4.5 * sd, "enterprise {id} (tier {tier:?}) drawn {got} times, expected {mean} ± {sd:.1}");
-            chi2 += (got - mean).powi(2) / mean;
-        }
-        // The 99.9 % quantile of chi-squared with 99 degrees of freedom is 148.2.
-        assert!(chi2 < 148.2, "tier {tier:?}: chi-squared {chi2:.1} over 99 degrees of freedom");
-    }
-    let totals: Vec<u32> = inspector_totals.values().copied().collect();
-    let spread = totals.iter().max().unwrap() - totals.iter().min().unwrap();
-    assert!(spread <= draws, "inspectors' totals {totals:?}");
-}
-
-#[test]
-fn an_excluded_inspector_never_meets_the_enterprise_and_too_few_is_refused() {
-    let mut inputs = inputs();
-    // Enterprise 350 (tier D) may meet only inspectors 1019 and 1020.
-    for i in 1001..=1018 {
-        inputs.exclusions.insert((350, i));
-    }
-    for n in 0..200_u8 {
-        for task in draw(&inputs, &seed(n)).unwrap() {
-            if task.enterprise_id == 350 {
-                assert_eq!(task.inspectors, vec![1019, 1020]);
-            }
-            assert!(task.inspectors.iter().all(|i| !inputs.exclusions.contains(&(task.enterprise_id, *i))));
-        }
-    }
-    inputs.exclusions.insert((350, 1019));
-    inputs.ratios.d = 10_000;
-    assert_eq!(
-        draw(&inputs, &seed(1)),
-        Err(Unstaffed { enterprise_id: 350, eligible: 1 })
-    );
-}
-
-#[test]
-fn working_days_skip_weekends() {
-    let friday = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
-    assert_eq!(add_working_days(friday, 1), NaiveDate::from_ymd_opt(2026, 12, 7).unwrap());
-    assert_eq!(add_working_days(friday, 20), NaiveDate::from_ymd_opt(2027, 1, 1).unwrap());
 }
 
 fn code_of<T: std::fmt::Debug>(result: Result<T>) -> Code {
@@ -184,7 +82,16 @@ fn inspector(conn: &mut DbConn, boss: &Actor, name: &str) -> Actor {
         },
     )
     .unwrap();
-    enrol_inspector(conn, now(), boss, &NewInspector { user_id: user.id, region_code: "410102".into() }).unwrap();
+    enrol_inspector(
+        conn,
+        now(),
+        boss,
+        &NewInspector {
+            user_id: user.id,
+            region_code: "410102".into(),
+        },
+    )
+    .unwrap();
     Actor::for_user(&user, AuthMethod::Session)
 }
 
@@ -194,7 +101,12 @@ fn plan(items: &[&str]) -> NewPlan {
         categories: vec![Category::Food],
         regions: vec!["410100".into()],
         items: items.iter().map(|s| (*s).to_owned()).collect(),
-        ratios: Some(Ratios { a: 10_000, b: 10_000, c: 10_000, d: 10_000 }),
+        ratios: Some(Ratios {
+            a: 10_000,
+            b: 10_000,
+            c: 10_000,
+            d: 10_000,
+        }),
         inspectors_per_task: None,
         window_start: now().date(),
         window_end: now().date() + Duration::days(30),
@@ -216,22 +128,63 @@ fn a_plan_is_drawn_checked_recorded_published_and_verifiable() {
     let test = TestDb::new();
     let mut conn = test.db().conn().unwrap();
     let conn = &mut *conn;
-    let boss = officer(conn, "zz-food", "410100", Category::Food, AuthMethod::Session);
+    let boss = officer(
+        conn,
+        "zz-food",
+        "410100",
+        Category::Food,
+        AuthMethod::Session,
+    );
     let ents = enterprises(conn, &[CreditTier::A, CreditTier::B, CreditTier::D]);
     add_item(conn, now(), &boss, &label_item()).unwrap();
-    assert_eq!(code_of(add_item(conn, now(), &boss, &label_item())), Code::Conflict);
+    assert_eq!(
+        code_of(add_item(conn, now(), &boss, &label_item())),
+        Code::Conflict
+    );
     let wang = inspector(conn, &boss, "wang");
     let li = inspector(conn, &boss, "li");
     let zhao = inspector(conn, &boss, "zhao");
     // Zhao declares a conflict with the first enterprise; an officer records Li's relation to it.
-    record_conflict(conn, now(), &zhao, zhao.user_id, &NewConflict { enterprise_id: ents[0], note: "亲属在该企业任职".into() }).unwrap();
+    record_conflict(
+        conn,
+        now(),
+        &zhao,
+        zhao.user_id,
+        &NewConflict {
+            enterprise_id: ents[0],
+            note: "亲属在该企业任职".into(),
+        },
+    )
+    .unwrap();
     assert_eq!(
-        code_of(record_conflict(conn, now(), &wang, li.user_id, &NewConflict { enterprise_id: ents[0], note: "x".into() })),
+        code_of(record_conflict(
+            conn,
+            now(),
+            &wang,
+            li.user_id,
+            &NewConflict {
+                enterprise_id: ents[0],
+                note: "x".into()
+            }
+        )),
         Code::NotOwnObject
     );
-    record_conflict(conn, now(), &boss, li.user_id, &NewConflict { enterprise_id: ents[1], note: "曾任该企业顾问".into() }).unwrap();
+    record_conflict(
+        conn,
+        now(),
+        &boss,
+        li.user_id,
+        &NewConflict {
+            enterprise_id: ents[1],
+            note: "曾任该企业顾问".into(),
+        },
+    )
+    .unwrap();
 
-    assert_eq!(code_of(create_plan(conn, now(), &boss, &plan(&["NOPE"]))), Code::UnknownCheckItem);
+    assert_eq!(
+        code_of(create_plan(conn, now(), &boss, &plan(&["NOPE"]))),
+        Code::UnknownCheckItem
+    );
     let draft = create_plan(conn, now(), &boss, &plan(&["FOOD-LABEL-01"])).unwrap();
     assert_eq!(draft.status, PlanStatus::Draft);
     assert_eq!(draft.publish_by, add_working_days(draft.window_end, 20));
@@ -239,16 +192,30 @@ fn a_plan_is_drawn_checked_recorded_published_and_verifiable() {
 
     let (locked, tasks) = lock_plan(conn, now(), &boss, draft.id, &seed(7)).unwrap();
     assert_eq!(locked.status, PlanStatus::Locked);
-    assert_eq!(code_of(lock_plan(conn, now(), &boss, draft.id, &seed(8))), Code::PlanLocked);
+    assert_eq!(
+        code_of(lock_plan(conn, now(), &boss, draft.id, &seed(8))),
+        Code::PlanLocked
+    );
     assert_eq!(tasks.len(), 3, "every enterprise at 100 %");
-    let staffed: BTreeMap<i64, Vec<i64>> = tasks.iter().map(|t| (t.enterprise_id, t.inspectors.clone())).collect();
+    let staffed: BTreeMap<i64, Vec<i64>> = tasks
+        .iter()
+        .map(|t| (t.enterprise_id, t.inspectors.clone()))
+        .collect();
     let pair = |a: &Actor, b: &Actor| {
         let mut v = vec![a.user_id, b.user_id];
         v.sort_unstable();
         v
     };
-    assert_eq!(staffed[&ents[0]], pair(&wang, &li), "Zhao declared a conflict");
-    assert_eq!(staffed[&ents[1]], pair(&wang, &zhao), "Li's relation was recorded");
+    assert_eq!(
+        staffed[&ents[0]],
+        pair(&wang, &li),
+        "Zhao declared a conflict"
+    );
+    assert_eq!(
+        staffed[&ents[1]],
+        pair(&wang, &zhao),
+        "Li's relation was recorded"
+    );
 
     // The published draw recomputes; a changed input or task does not.
     let record = draw_record(conn, locked.id).unwrap();
@@ -274,33 +241,91 @@ fn a_plan_is_drawn_checked_recorded_published_and_verifiable() {
 
     // Results: only an assigned inspector, every item; publication by the department.
     let first = find_task_of(conn, &boss, ents[2]);
-    let outsider = [&wang, &li, &zhao].into_iter().find(|a| !first.inspectors.contains(&a.user_id)).unwrap();
-    let assigned_inspector = [&wang, &li, &zhao].into_iter().find(|a| first.inspectors.contains(&a.user_id)).unwrap();
+    let outsider = [&wang, &li, &zhao]
+        .into_iter()
+        .find(|a| !first.inspectors.contains(&a.user_id))
+        .unwrap();
+    let assigned_inspector = [&wang, &li, &zhao]
+        .into_iter()
+        .find(|a| first.inspectors.contains(&a.user_id))
+        .unwrap();
     let result = NewResult {
-        items: vec![ItemOutcome { code: "FOOD-LABEL-01".into(), outcome: Outcome::Fail, finding: "未标注生产日期".into() }],
+        items: vec![ItemOutcome {
+            code: "FOOD-LABEL-01".into(),
+            outcome: Outcome::Fail,
+            finding: "未标注生产日期".into(),
+        }],
         findings: "标签不合格，责令改正".into(),
     };
-    assert_eq!(code_of(record_result(conn, now(), outsider, first.id, &result)), Code::NotAssigned);
-    assert_eq!(code_of(publish_result(conn, now(), &boss, first.id)), Code::ResultMissing);
-    let empty = NewResult { items: vec![], findings: "x".into() };
-    assert_eq!(code_of(record_result(conn, now(), assigned_inspector, first.id, &empty)), Code::Required);
+    assert_eq!(
+        code_of(record_result(conn, now(), outsider, first.id, &result)),
+        Code::NotAssigned
+    );
+    assert_eq!(
+        code_of(publish_result(conn, now(), &boss, first.id)),
+        Code::ResultMissing
+    );
+    let empty = NewResult {
+        items: vec![],
+        findings: "x".into(),
+    };
+    assert_eq!(
+        code_of(record_result(
+            conn,
+            now(),
+            assigned_inspector,
+            first.id,
+            &empty
+        )),
+        Code::Required
+    );
     let recorded = record_result(conn, now(), assigned_inspector, first.id, &result).unwrap();
-    assert_eq!((recorded.status, recorded.outcome), (TaskStatus::Recorded, Some(Outcome::Fail)));
-    assert!(public_results(conn, now(), crate::filings::Paging::default()).unwrap().is_empty());
+    assert_eq!(
+        (recorded.status, recorded.outcome),
+        (TaskStatus::Recorded, Some(Outcome::Fail))
+    );
+    assert!(
+        public_results(conn, now(), crate::filings::Paging::default())
+            .unwrap()
+            .is_empty()
+    );
     let published = publish_result(conn, now(), &boss, first.id).unwrap();
     assert_eq!(published.items[0].title, "预包装食品标签");
-    assert_eq!(code_of(record_result(conn, now(), assigned_inspector, first.id, &result)), Code::ResultPublished);
+    assert_eq!(
+        code_of(record_result(
+            conn,
+            now(),
+            assigned_inspector,
+            first.id,
+            &result
+        )),
+        Code::ResultPublished
+    );
     let public = public_results(conn, now(), crate::filings::Paging::default()).unwrap();
     assert_eq!(public, vec![published.clone()]);
     // Public for five years, then no longer.
     let later = now() + Duration::days(5 * 366);
-    assert!(public_results(conn, later, crate::filings::Paging::default()).unwrap().is_empty());
-    let leaves: i64 = crate::schema::ledger_leaves::table.count().get_result(conn).unwrap();
+    assert!(
+        public_results(conn, later, crate::filings::Paging::default())
+            .unwrap()
+            .is_empty()
+    );
+    let leaves: i64 = crate::schema::ledger_leaves::table
+        .count()
+        .get_result(conn)
+        .unwrap();
     assert_eq!(leaves, 1, "the result's digest is in the evidence ledger");
 
     // Who sees what.
-    let enterprise_view = list_tasks(conn, &enterprise_actor(ents[2]), &TaskFilter::default()).unwrap();
-    assert_eq!(enterprise_view.iter().map(|t| t.enterprise_id).collect::<Vec<_>>(), vec![ents[2]]);
+    let enterprise_view =
+        list_tasks(conn, &enterprise_actor(ents[2]), &TaskFilter::default()).unwrap();
+    assert_eq!(
+        enterprise_view
+            .iter()
+            .map(|t| t.enterprise_id)
+            .collect::<Vec<_>>(),
+        vec![ents[2]]
+    );
     let mine = list_tasks(conn, &zhao, &TaskFilter::default()).unwrap();
     assert!(mine.iter().all(|t| t.inspectors.contains(&zhao.user_id)));
     assert!(find_task(conn, outsider, first.id).is_err());
@@ -331,17 +356,41 @@ fn the_next_plan_keeps_inspectors_from_the_enterprises_they_just_checked() {
     let test = TestDb::new();
     let mut conn = test.db().conn().unwrap();
     let conn = &mut *conn;
-    let boss = officer(conn, "zz-food", "410100", Category::Food, AuthMethod::Session);
+    let boss = officer(
+        conn,
+        "zz-food",
+        "410100",
+        Category::Food,
+        AuthMethod::Session,
+    );
     let ents = enterprises(conn, &[CreditTier::B, CreditTier::C]);
     add_item(conn, now(), &boss, &label_item()).unwrap();
-    let team: Vec<Actor> = ["a1", "a2", "a3", "a4"].iter().map(|n| inspector(conn, &boss, n)).collect();
+    let team: Vec<Actor> = ["a1", "a2", "a3", "a4"]
+        .iter()
+        .map(|n| inspector(conn, &boss, n))
+        .collect();
     let first = create_plan(conn, now(), &boss, &plan(&["FOOD-LABEL-01"])).unwrap();
     let (_, before) = lock_plan(conn, now(), &boss, first.id, &seed(1)).unwrap();
     let second = create_plan(conn, now(), &boss, &plan(&["FOOD-LABEL-01"])).unwrap();
-    let (_, after) = lock_plan(conn, now() + Duration::seconds(1), &boss, second.id, &seed(1)).unwrap();
+    let (_, after) = lock_plan(
+        conn,
+        now() + Duration::seconds(1),
+        &boss,
+        second.id,
+        &seed(1),
+    )
+    .unwrap();
     for task in &after {
-        let earlier = before.iter().find(|t| t.enterprise_id == task.enterprise_id).unwrap();
-        assert!(task.inspectors.iter().all(|i| !earlier.inspectors.contains(i)), "{task:?} after {earlier:?}");
+        let earlier = before
+            .iter()
+            .find(|t| t.enterprise_id == task.enterprise_id)
+            .unwrap();
+        assert!(
+            task.inspectors
+                .iter()
+                .all(|i| !earlier.inspectors.contains(i)),
+            "{task:?} after {earlier:?}"
+        );
     }
     let record = draw_record(conn, second.id).unwrap();
     assert_eq!(record.inputs.exclusions.len(), 4);
@@ -353,7 +402,13 @@ fn the_next_plan_keeps_inspectors_from_the_enterprises_they_just_checked() {
             .unwrap();
     }
     let third = create_plan(conn, now(), &boss, &plan(&["FOOD-LABEL-01"])).unwrap();
-    let outcome = lock_plan(conn, now() + Duration::seconds(2), &boss, third.id, &seed(1));
+    let outcome = lock_plan(
+        conn,
+        now() + Duration::seconds(2),
+        &boss,
+        third.id,
+        &seed(1),
+    );
     assert_eq!(code_of(outcome), Code::NotEnoughInspectors);
     let _ = ents;
 }
@@ -363,28 +418,66 @@ fn late_results_and_late_publications_are_reminded_once_a_day() {
     let test = TestDb::new();
     let mut conn = test.db().conn().unwrap();
     let conn = &mut *conn;
-    let boss = officer(conn, "zz-food", "410100", Category::Food, AuthMethod::Session);
+    let boss = officer(
+        conn,
+        "zz-food",
+        "410100",
+        Category::Food,
+        AuthMethod::Session,
+    );
     let ents = enterprises(conn, &[CreditTier::B, CreditTier::B]);
     add_item(conn, now(), &boss, &label_item()).unwrap();
-    let team: Vec<Actor> = ["b1", "b2", "b3"].iter().map(|n| inspector(conn, &boss, n)).collect();
+    let team: Vec<Actor> = ["b1", "b2", "b3"]
+        .iter()
+        .map(|n| inspector(conn, &boss, n))
+        .collect();
     let draft = create_plan(conn, now(), &boss, &plan(&["FOOD-LABEL-01"])).unwrap();
     lock_plan(conn, now(), &boss, draft.id, &seed(3)).unwrap();
     assert_eq!(remind_overdue(conn, now()).unwrap(), Reminded::default());
     // One result comes in; the other is late once the window has closed.
     let done = find_task_of(conn, &boss, ents[0]);
-    let by = team.iter().find(|a| done.inspectors.contains(&a.user_id)).unwrap();
+    let by = team
+        .iter()
+        .find(|a| done.inspectors.contains(&a.user_id))
+        .unwrap();
     let result = NewResult {
-        items: vec![ItemOutcome { code: "FOOD-LABEL-01".into(), outcome: Outcome::Pass, finding: String::new() }],
+        items: vec![ItemOutcome {
+            code: "FOOD-LABEL-01".into(),
+            outcome: Outcome::Pass,
+            finding: String::new(),
+        }],
         findings: "符合要求".into(),
     };
     record_result(conn, now(), by, done.id, &result).unwrap();
     let closed = now() + Duration::days(31);
     let reminded = remind_overdue(conn, closed).unwrap();
-    assert_eq!(reminded, Reminded { results_due: 1, publications_due: 0 });
-    assert_eq!(remind_overdue(conn, closed + Duration::hours(2)).unwrap(), Reminded::default());
+    assert_eq!(
+        reminded,
+        Reminded {
+            results_due: 1,
+            publications_due: 0
+        }
+    );
+    assert_eq!(
+        remind_overdue(conn, closed + Duration::hours(2)).unwrap(),
+        Reminded::default()
+    );
     let late = draft.publish_by.and_hms_opt(12, 0, 0).unwrap() + Duration::days(1);
     let reminded = remind_overdue(conn, late).unwrap();
-    assert_eq!(reminded, Reminded { results_due: 1, publications_due: 1 });
-    let topics: Vec<String> = notices_queued(conn).into_iter().map(|n| n.topic).filter(|t| t.ends_with("_due")).collect();
-    assert_eq!(topics, vec![RESULT_DUE_TOPIC, RESULT_DUE_TOPIC, PUBLICATION_DUE_TOPIC]);
+    assert_eq!(
+        reminded,
+        Reminded {
+            results_due: 1,
+            publications_due: 1
+        }
+    );
+    let topics: Vec<String> = notices_queued(conn)
+        .into_iter()
+        .map(|n| n.topic)
+        .filter(|t| t.ends_with("_due"))
+        .collect();
+    assert_eq!(
+        topics,
+        vec![RESULT_DUE_TOPIC, RESULT_DUE_TOPIC, PUBLICATION_DUE_TOPIC]
+    );
 }

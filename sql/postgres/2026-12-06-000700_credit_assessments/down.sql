@@ -1,0 +1,2 @@
+DROP TABLE credit_overrides;
+DROP TABLE credit_assessments;
