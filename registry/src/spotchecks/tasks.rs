@@ -315,7 +315,7 @@ pub fn list_tasks(conn: &mut DbConn, actor: &Actor, filter: &TaskFilter) -> Resu
     match actor.role {
         Role::Admin => {}
         Role::Officer => {
-            query = query.filter(plans::department_id.nullable().eq(actor.department_id))
+            query = query.filter(plans::department_id.nullable().eq(actor.department_id));
         }
         Role::Inspector => {
             let mine: Vec<i64> = staffing::table
@@ -325,7 +325,7 @@ pub fn list_tasks(conn: &mut DbConn, actor: &Actor, filter: &TaskFilter) -> Resu
             query = query.filter(tasks::id.eq_any(mine));
         }
         Role::Enterprise => {
-            query = query.filter(tasks::enterprise_id.nullable().eq(actor.enterprise_id))
+            query = query.filter(tasks::enterprise_id.nullable().eq(actor.enterprise_id));
         }
         _ => return Ok(Vec::new()),
     }

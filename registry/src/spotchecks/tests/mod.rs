@@ -229,7 +229,7 @@ fn a_plan_is_drawn_checked_recorded_published_and_verifiable() {
     let mut forged = record.clone();
     forged.inputs.enterprises.pop();
     assert!(!recompute(&forged).inputs_match);
-    let mut forged = record.clone();
+    let mut forged = record;
     forged.seed = hex::encode(seed(8));
     assert!(!recompute(&forged).verified);
 
@@ -302,7 +302,7 @@ fn a_plan_is_drawn_checked_recorded_published_and_verifiable() {
         Code::ResultPublished
     );
     let public = public_results(conn, now(), crate::filings::Paging::default()).unwrap();
-    assert_eq!(public, vec![published.clone()]);
+    assert_eq!(public, vec![published]);
     // Public for five years, then no longer.
     let later = now() + Duration::days(5 * 366);
     assert!(
