@@ -9,7 +9,6 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use diesel::prelude::*;
-use hub::config::{Config, MailTls};
 use registry::alerts::{self, NewAlert, Severity};
 use registry::departments::Category;
 use registry::identity::{Locale, Role, Scope, User};
@@ -18,18 +17,6 @@ use registry::schema::{departments, outbox};
 use serde_json::json;
 use tracehub_tests::smtp::SmtpServer;
 use tracehub_tests::{TestApp, body, wait_until};
-
-fn with_mail(port: u16) -> impl FnOnce(&mut Config) {
-    move |c: &mut Config| {
-        c.mail.enabled = true;
-        c.mail.host = "127.0.0.1".into();
-        c.mail.port = port;
-        c.mail.tls = MailTls::None;
-        c.mail.from = "tracehub <noreply@hub.example.cn>".into();
-        c.mail.timeout_secs = 5;
-        c.jobs.poll_interval_ms = 50;
-    }
-}
 
 /// A food department over Zhengzhou (410100).
 fn department(app: &TestApp) -> i64 {
@@ -93,7 +80,7 @@ fn email_jobs(app: &TestApp) -> Vec<(String, i32, Option<String>)> {
 #[test]
 fn a_notice_reaches_inboxes_and_mailboxes_in_each_readers_language() {
     let server = SmtpServer::start();
-    let app = TestApp::spawn_with(with_mail(server.port()));
+    let app = TestApp::spawn_with(server.hub_mails_here());
     let dept = department(&app);
     let vi = officer(&app, dept, "nguyen", true, Some(Locale::Vi));
     officer(&app, dept, "wang", true, None);
@@ -178,7 +165,7 @@ fn a_notice_reaches_inboxes_and_mailboxes_in_each_readers_language() {
 fn with_the_mail_server_down_mail_waits_and_is_delivered_once_when_it_is_back() {
     let mut server = SmtpServer::start();
     server.stop();
-    let app = TestApp::spawn_with(with_mail(server.port()));
+    let app = TestApp::spawn_with(server.hub_mails_here());
     let dept = department(&app);
     officer(&app, dept, "wang", true, None);
     raise(&app, 2);
@@ -209,7 +196,7 @@ fn with_the_mail_server_down_mail_waits_and_is_delivered_once_when_it_is_back() 
 fn a_permanent_refusal_ends_the_job_dead_without_retries() {
     let server = SmtpServer::start();
     server.refuse_recipients(Some("550 5.1.1 <wang@example.cn>: mailbox unavailable"));
-    let app = TestApp::spawn_with(with_mail(server.port()));
+    let app = TestApp::spawn_with(server.hub_mails_here());
     let dept = department(&app);
     officer(&app, dept, "wang", true, None);
     raise(&app, 3);
@@ -233,7 +220,7 @@ fn a_permanent_refusal_ends_the_job_dead_without_retries() {
 #[test]
 fn two_workers_racing_mail_each_message_once() {
     let server = SmtpServer::start();
-    let app = TestApp::spawn_with(with_mail(server.port()));
+    let app = TestApp::spawn_with(server.hub_mails_here());
     // A second replica: its own pool and worker on the same database.
     let config = (*app.state.config).clone();
     let secret = config.secret_key().unwrap();

@@ -11,7 +11,8 @@ use hub::cli::{Cli, Command};
 use registry::identity::{self, Scope};
 use serde_json::{Value, json};
 use tracehub_tests::fixtures::Registry;
-use tracehub_tests::{assert_error, body};
+use tracehub_tests::smtp::SmtpServer;
+use tracehub_tests::{assert_error, body, wait_until};
 
 /// An inspector of the department of officer `boss` (created by the administrator through the
 /// API), enrolled by `boss`; returns (user id, token).
@@ -19,7 +20,7 @@ fn inspector(r: &Registry, boss: &str, department: i64, name: &str) -> (i64, Str
     let created = r.post(
         Some(&r.admin),
         "/api/v1/users",
-        json!({ "username": name, "display_name": name, "role": "inspector", "department_id": department }),
+        json!({ "username": name, "display_name": name, "email": format!("{name}@example.cn"), "locale": "en", "role": "inspector", "department_id": department }),
     );
     assert_eq!(created.status(), 201);
     let id = body(created)["id"].as_i64().unwrap();
@@ -52,7 +53,8 @@ fn verify_draw(r: &Registry, args: &[&str]) -> (String, bool) {
 
 #[test]
 fn a_double_random_spot_check_from_plan_to_public_result() {
-    let r = Registry::new();
+    let mail = SmtpServer::start();
+    let r = Registry::spawn_with(mail.hub_mails_here());
     let boss = r.officer("zz-food", "410100", &["food"]);
     let department = body(r.get(&boss, "/api/v1/me"))["department_id"]
         .as_i64()
@@ -189,6 +191,32 @@ fn a_double_random_spot_check_from_plan_to_public_result() {
         ),
         409,
         "plan_locked",
+    );
+
+    // Each inspector is mailed their tasks, as text and HTML, once.
+    let assigned =
+        |m: &tracehub_tests::smtp::Received| m.subject().starts_with("[Random spot check]");
+    wait_until("three inspectors mailed", || {
+        mail.messages().iter().filter(|m| assigned(m)).count() == 3
+    });
+    let to_wang = mail
+        .messages()
+        .into_iter()
+        .find(|m| assigned(m) && m.to == ["inspector-wang@example.cn"])
+        .unwrap();
+    assert!(
+        to_wang.text().contains("Check items: FOOD-LABEL-01"),
+        "{}",
+        to_wang.text()
+    );
+    let html = to_wang
+        .parsed()
+        .body_html(0)
+        .map(|h| h.into_owned())
+        .unwrap_or_default();
+    assert!(
+        html.contains("<html lang=\"en\">") && html.contains("FOOD-LABEL-01"),
+        "{html}"
     );
 
     // Anyone recomputes the draw: the public endpoint, and the command line from the database

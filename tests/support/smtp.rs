@@ -68,6 +68,21 @@ pub struct SmtpServer {
 }
 
 impl SmtpServer {
+    /// A hub configuration change that mails through this server (plain SMTP on loopback)
+    /// and polls the outbox every 50 ms.
+    pub fn hub_mails_here(&self) -> impl FnOnce(&mut hub::config::Config) + use<> {
+        let port = self.port();
+        move |c: &mut hub::config::Config| {
+            c.mail.enabled = true;
+            c.mail.host = "127.0.0.1".into();
+            c.mail.port = port;
+            c.mail.tls = hub::config::MailTls::None;
+            c.mail.from = "tracehub <noreply@hub.example.cn>".into();
+            c.mail.timeout_secs = 5;
+            c.jobs.poll_interval_ms = 50;
+        }
+    }
+
     /// Starts on a free loopback port.
     pub fn start() -> Self {
         let shared = Arc::new(Shared::default());

@@ -12,7 +12,6 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use diesel::prelude::*;
-use hub::config::{Config, MailTls};
 use registry::notices::EMAIL_JOB;
 use registry::schema::outbox;
 use serde_json::{Value, json};
@@ -20,18 +19,6 @@ use tracehub_tests::fixtures::Registry;
 use tracehub_tests::recall::{Scene, capture, created, register, scene, sgln, with_check};
 use tracehub_tests::smtp::SmtpServer;
 use tracehub_tests::{assert_error, body, wait_until};
-
-fn with_mail(port: u16) -> impl FnOnce(&mut Config) {
-    move |c: &mut Config| {
-        c.mail.enabled = true;
-        c.mail.host = "127.0.0.1".into();
-        c.mail.port = port;
-        c.mail.tls = MailTls::None;
-        c.mail.from = "tracehub <noreply@hub.example.cn>".into();
-        c.mail.timeout_secs = 5;
-        c.jobs.poll_interval_ms = 50;
-    }
-}
 
 /// The recall's e-mail jobs (the parties were also mailed their approval, before).
 fn email_jobs(r: &Registry) -> Vec<(String, i32)> {
@@ -78,7 +65,7 @@ fn party(progress: &Value, enterprise: i64) -> &Value {
 fn recall_cases_from_opening_to_closure() {
     let mut server = SmtpServer::start();
     server.stop();
-    let s = scene(Registry::spawn_with(with_mail(server.port())));
+    let s = scene(Registry::spawn_with(server.hub_mails_here()));
     let r = &s.r;
     assert_eq!(verdict(&s)["verdict"], "active");
 

@@ -363,7 +363,7 @@ fn the_next_plan_keeps_inspectors_from_the_enterprises_they_just_checked() {
         Category::Food,
         AuthMethod::Session,
     );
-    let ents = enterprises(conn, &[CreditTier::B, CreditTier::C]);
+    enterprises(conn, &[CreditTier::B, CreditTier::C]);
     add_item(conn, now(), &boss, &label_item()).unwrap();
     let team: Vec<Actor> = ["a1", "a2", "a3", "a4"]
         .iter()
@@ -410,7 +410,6 @@ fn the_next_plan_keeps_inspectors_from_the_enterprises_they_just_checked() {
         &seed(1),
     );
     assert_eq!(code_of(outcome), Code::NotEnoughInspectors);
-    let _ = ents;
 }
 
 #[test]
