@@ -231,6 +231,8 @@ pub fn declare(t: &mut RouteTable) {
             .api(M::GET, "/api/v1/spot-checks/tasks", TASK_READERS, sc::tasks)
             .api(M::GET, "/api/v1/spot-checks/tasks/{id}", TASK_READERS, sc::task)
             .api(M::POST, "/api/v1/spot-checks/tasks/{id}/result", INSPECTOR, sc::record)
+            .api(M::POST, "/api/v1/spot-checks/tasks/{id}/evidence", INSPECTOR, sc::attach)
+            .api(M::GET, "/api/v1/spot-checks/tasks/{id}/evidence/{evidence_id}", TASK_READERS, sc::evidence)
             .api(M::POST, "/api/v1/spot-checks/tasks/{id}/publish", OFFICER, sc::publish);
     }
 
@@ -325,6 +327,7 @@ pub fn declare(t: &mut RouteTable) {
             .portal(M::GET, sc::PATH, TASK_READERS, sc::list)
             .portal(M::GET, "/portal/spot-checks/tasks/{id}", TASK_READERS, task::page)
             .portal(M::POST, "/portal/spot-checks/tasks/{id}/result", INSPECTOR, task::record)
+            .portal(M::POST, "/portal/spot-checks/tasks/{id}/evidence", INSPECTOR, task::attach)
             .portal(M::POST, "/portal/spot-checks/tasks/{id}/publish", OFFICER, task::publish);
     }
 

@@ -327,6 +327,35 @@ fn a_double_random_spot_check_from_plan_to_public_result() {
             .unwrap()
             .is_empty()
     );
+    // Evidence: a photo attached by an assigned inspector, read by the enterprise.
+    let photo = b"\x89PNG\r\n\x1a\n evidence of the label".to_vec();
+    let attach = |token: &str| {
+        r.app
+            .client()
+            .post(r.app.url(&format!(
+                "/api/v1/spot-checks/tasks/{task}/evidence?filename=label.png"
+            )))
+            .bearer_auth(token)
+            .header("content-type", "image/png")
+            .body(photo.clone())
+            .send()
+            .unwrap()
+    };
+    assert_error(attach(outsider), 403, "not_assigned");
+    let attached = attach(by);
+    assert_eq!(attached.status(), 201);
+    let attached = body(attached);
+    let sha256 = attached["sha256"].as_str().unwrap().to_owned();
+    let download = r.get(
+        &ent_token,
+        &format!(
+            "/api/v1/spot-checks/tasks/{task}/evidence/{}",
+            attached["id"]
+        ),
+    );
+    assert_eq!(download.status(), 200);
+    assert_eq!(download.headers()["etag"], format!("\"{sha256}\"").as_str());
+    assert_eq!(download.bytes().unwrap().to_vec(), photo);
     let published = r.post(
         Some(&boss),
         &format!("/api/v1/spot-checks/tasks/{task}/publish"),
@@ -334,6 +363,7 @@ fn a_double_random_spot_check_from_plan_to_public_result() {
     );
     assert_eq!(published.status(), 201);
     assert_error(r.post(Some(by), &path, result), 409, "result_published");
+    assert_error(attach(by), 409, "result_published");
     let results = public(&r, "/api/v1/public/spot-checks/results");
     assert_eq!(
         results[0]["enterprise_name"],
@@ -341,6 +371,10 @@ fn a_double_random_spot_check_from_plan_to_public_result() {
     );
     assert_eq!(results[0]["items"][0]["title"], "预包装食品标签");
     assert_eq!(results[0]["outcome"], "fail");
+    assert_eq!(
+        results[0]["evidence"],
+        json!([{ "filename": "label.png", "sha256": sha256 }])
+    );
     let plans = public(&r, "/api/v1/public/spot-checks/plans");
     assert_eq!(plans[0]["id"], plan_id);
     assert_eq!(

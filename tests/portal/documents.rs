@@ -14,52 +14,15 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use tracehub_tests::body;
 use tracehub_tests::fixtures::Registry;
-use tracehub_tests::portal::{Visitor, assert_refused_page, csrf_of, location};
+use tracehub_tests::portal::{
+    Part, Visitor, assert_refused_page, csrf_of, location, post_multipart,
+};
 
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";
 const ISSUER: &str = "河南省食品检验研究院";
-const BOUNDARY: &str = "portal-test-boundary-x7Kq2";
 
 fn sha256(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
-}
-
-/// One part of a multipart body: a text field, or a file (name, content type, bytes).
-enum Part<'a> {
-    Text(&'a str, &'a str),
-    File(&'a str, &'a str, &'a [u8]),
-}
-
-fn multipart(parts: &[Part<'_>]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for part in parts {
-        match part {
-            Part::Text(name, value) => out.extend_from_slice(
-                format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
-                    .as_bytes(),
-            ),
-            Part::File(filename, content_type, bytes) => {
-                out.extend_from_slice(format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n").as_bytes());
-                out.extend_from_slice(bytes);
-                out.extend_from_slice(b"\r\n");
-            }
-        }
-    }
-    out.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    out
-}
-
-fn post_multipart(visitor: &Visitor<'_>, action: &str, parts: &[Part<'_>]) -> Response {
-    visitor
-        .client
-        .post(visitor.app.url(action))
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        )
-        .body(multipart(parts))
-        .send()
-        .unwrap()
 }
 
 /// The upload form's description fields.

@@ -5,7 +5,7 @@
 
 use serde_json::json;
 use tracehub_tests::fixtures::Registry;
-use tracehub_tests::portal::{Visitor, assert_refused_page, location};
+use tracehub_tests::portal::{Part, Visitor, assert_refused_page, location, post_multipart};
 use tracehub_tests::{PASSWORD, body};
 
 #[test]
@@ -108,6 +108,18 @@ fn an_inspector_records_and_the_department_publishes_in_the_portal() {
         (303, here.clone())
     );
     assert!(inspector.page(&here).contains("data-status=\"recorded\""));
+    let token = tracehub_tests::portal::csrf_of(&inspector.page(&here));
+    let photo: &[u8] = b"\x89PNG\r\n\x1a\n the label";
+    let attached = post_multipart(
+        &inspector,
+        &format!("{here}/evidence"),
+        &[
+            Part::Text("csrf_token", &token),
+            Part::File("label.png", "image/png", photo),
+        ],
+    );
+    assert_eq!(attached.status(), 303);
+    assert!(inspector.page(&here).contains("label.png"));
 
     let other = Visitor::signed_in(&r.app, outsider);
     assert_refused_page(
@@ -131,4 +143,8 @@ fn an_inspector_records_and_the_department_publishes_in_the_portal() {
         "{public}"
     );
     assert!(public.contains(&seed), "the plan's seed is published");
+    assert!(
+        public.contains("label.png"),
+        "the evidence is listed by name and hash"
+    );
 }

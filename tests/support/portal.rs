@@ -128,3 +128,44 @@ pub fn assert_refused_page(response: Response, status: u16, code: &str) -> Strin
     );
     html
 }
+
+const BOUNDARY: &str = "portal-test-boundary-x7Kq2";
+
+/// One part of a multipart body: a text field, or a file (name, content type, bytes).
+pub enum Part<'a> {
+    Text(&'a str, &'a str),
+    File(&'a str, &'a str, &'a [u8]),
+}
+
+pub fn multipart(parts: &[Part<'_>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for part in parts {
+        match part {
+            Part::Text(name, value) => out.extend_from_slice(
+                format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            ),
+            Part::File(filename, content_type, bytes) => {
+                out.extend_from_slice(format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n").as_bytes());
+                out.extend_from_slice(bytes);
+                out.extend_from_slice(b"\r\n");
+            }
+        }
+    }
+    out.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    out
+}
+
+/// Posts `parts` as a multipart form to `action` (the CSRF token must be one of them, first).
+pub fn post_multipart(visitor: &Visitor<'_>, action: &str, parts: &[Part<'_>]) -> Response {
+    visitor
+        .client
+        .post(visitor.app.url(action))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .body(multipart(parts))
+        .send()
+        .unwrap()
+}

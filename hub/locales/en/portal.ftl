@@ -728,3 +728,7 @@ credit-reason-alerts_critical = Critical alerts in the last year
 credit-reason-alerts_warning = Warnings in the last year
 credit-reason-spot_check_failed = Failed spot checks in the last three years
 credit-reason-spot_check_passed = Passed spot checks in the last three years
+spotcheck-evidence = Evidence
+spotcheck-evidence-file = A file (PDF, JPEG or PNG)
+spotcheck-attach = Attach the file
+flash-spotcheck-evidence = The file is attached.

@@ -728,3 +728,7 @@ credit-reason-alerts_critical = Cảnh báo nghiêm trọng trong năm qua
 credit-reason-alerts_warning = Cảnh báo trong năm qua
 credit-reason-spot_check_failed = Kiểm tra không đạt trong ba năm qua
 credit-reason-spot_check_passed = Kiểm tra đạt trong ba năm qua
+spotcheck-evidence = Chứng cứ
+spotcheck-evidence-file = Tệp (PDF, JPEG hoặc PNG)
+spotcheck-attach = Đính kèm tệp
+flash-spotcheck-evidence = Đã đính kèm tệp.

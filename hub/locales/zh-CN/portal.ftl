@@ -728,3 +728,7 @@ credit-reason-alerts_critical = 近一年的严重预警
 credit-reason-alerts_warning = 近一年的一般预警
 credit-reason-spot_check_failed = 近三年抽查不合格
 credit-reason-spot_check_passed = 近三年抽查合格
+spotcheck-evidence = 检查证据
+spotcheck-evidence-file = 文件（PDF、JPEG 或 PNG）
+spotcheck-attach = 上传文件
+flash-spotcheck-evidence = 文件已上传。

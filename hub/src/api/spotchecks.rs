@@ -3,16 +3,19 @@
 //! publication; and for everyone, the published results, the locked plans, each plan's draw
 //! with what it was computed from, and its recomputation.
 
-use actix_web::{HttpResponse, web};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
 use registry::filings::Paging;
 use registry::spotchecks::{
-    self, CheckItem, Conflict, DrawRecord, Inspector, NewCheckItem, NewConflict, NewInspector,
-    NewPlan, NewResult, Plan, PlanFilter, PlanStatus, PublicResult, Recomputed, Task, TaskFilter,
+    self, CheckItem, Conflict, DrawRecord, Evidence, Inspector, NewCheckItem, NewConflict,
+    NewInspector, NewPlan, NewResult, Plan, PlanFilter, PlanStatus, PublicResult, Recomputed, Task,
+    TaskFilter,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{ApiError, Json, blocking};
 use crate::app::{AppState, Auth};
+use crate::http::upload::{FileMeta, serve_file, stage};
 use crate::ops::{self, Caller};
 
 /// Adds a check item to the officer's department (409 `conflict` when its code is taken).
@@ -211,6 +214,87 @@ pub async fn record(
     let (id, new) = (id.into_inner(), body.0);
     let task = blocking(move || ops::spotchecks::record_result(&state, &caller, id, &new)).await?;
     Ok(web::Json(task))
+}
+
+/// Where an uploaded file of evidence is described: its name.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EvidenceName {
+    /// The file's name, as shown.
+    #[param(max_length = 200)]
+    pub filename: Option<String>,
+}
+
+/// Attaches a file (the raw body; its Content-Type is the file's: PDF, JPEG, PNG...) to a
+/// task's result, as one of its inspectors (403 `not_assigned`), until it is published (409
+/// `result_published`).
+#[utoipa::path(post, path = "/api/v1/spot-checks/tasks/{id}/evidence", tag = "spot-checks", params(("id" = i64, Path), EvidenceName),
+    request_body(content = String, description = "the file's bytes", content_type = "application/octet-stream"),
+    responses((status = 201, body = Evidence), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody),
+        (status = 409, body = super::ErrorBody), (status = 413, body = super::ErrorBody), (status = 415, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn attach(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    name: web::Query<EvidenceName>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    let filename = name.into_inner().filename;
+    let content_type = registry::documents::content_type(
+        req.headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok()),
+    )?;
+    let staged = stage(&state, payload).await?;
+    let evidence = blocking(move || {
+        ops::spotchecks::attach_evidence(
+            &state,
+            &caller,
+            id,
+            &content_type,
+            filename.as_deref(),
+            staged,
+        )
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(evidence))
+}
+
+/// A file of a task's result, for those who may see the task (with its SHA-256 as `ETag`).
+#[utoipa::path(get, path = "/api/v1/spot-checks/tasks/{id}/evidence/{evidence_id}", tag = "spot-checks",
+    params(("id" = i64, Path), ("evidence_id" = i64, Path)),
+    responses((status = 200, description = "the file", content_type = "application/octet-stream", body = String),
+        (status = 404, body = super::ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn evidence(
+    state: web::Data<AppState>,
+    Auth(actor): Auth,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, ApiError> {
+    let (task, id) = path.into_inner();
+    let db = state.db.clone();
+    let store = state.config.document_store();
+    let (found, bytes) = blocking(move || {
+        Ok(spotchecks::evidence_content(
+            &mut *db.conn()?,
+            &store,
+            &actor,
+            task,
+            id,
+        )?)
+    })
+    .await?;
+    Ok(serve_file(
+        &FileMeta {
+            content_type: &found.content_type,
+            filename: &found.filename,
+            sha256: &found.sha256,
+        },
+        bytes,
+    ))
 }
 
 /// Publishes a recorded result (an officer of the plan's department): public for five years,

@@ -201,8 +201,27 @@ pub async fn hash_body(mut body: web::Payload, limit: u64) -> Result<String, Api
 /// The response carrying a document: its type, its name, and its hash as `ETag` and as an
 /// RFC 9530 `Repr-Digest`. Only PDFs and images are shown inline.
 pub fn serve(document: &Document, bytes: Vec<u8>) -> HttpResponse {
+    serve_file(
+        &FileMeta {
+            content_type: &document.content_type,
+            filename: &document.filename,
+            sha256: &document.sha256,
+        },
+        bytes,
+    )
+}
+
+/// What a served file is.
+pub struct FileMeta<'a> {
+    pub content_type: &'a str,
+    pub filename: &'a str,
+    pub sha256: &'a str,
+}
+
+/// The response carrying a stored file (a document, spot-check evidence), as [`serve`] says.
+pub fn serve_file(document: &FileMeta<'_>, bytes: Vec<u8>) -> HttpResponse {
     use base64::Engine;
-    let digest = hex::decode(&document.sha256).unwrap_or_default();
+    let digest = hex::decode(document.sha256).unwrap_or_default();
     let inline =
         document.content_type == "application/pdf" || document.content_type.starts_with("image/");
     let disposition = format!(
@@ -217,10 +236,10 @@ pub fn serve(document: &Document, bytes: Vec<u8>) -> HttpResponse {
                 '_'
             })
             .collect::<String>(),
-        percent_encode(&document.filename)
+        percent_encode(document.filename)
     );
     HttpResponse::Ok()
-        .content_type(document.content_type.as_str())
+        .content_type(document.content_type)
         .insert_header((header::CONTENT_DISPOSITION, disposition))
         .insert_header((header::ETAG, format!("\"{}\"", document.sha256)))
         .insert_header((
@@ -230,7 +249,7 @@ pub fn serve(document: &Document, bytes: Vec<u8>) -> HttpResponse {
                 base64::engine::general_purpose::STANDARD.encode(digest)
             ),
         ))
-        .insert_header(("x-content-sha256", document.sha256.as_str()))
+        .insert_header(("x-content-sha256", document.sha256))
         .body(bytes)
 }
 

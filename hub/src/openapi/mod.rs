@@ -60,7 +60,7 @@ use crate::api;
         api::spotchecks::add_item, api::spotchecks::items, api::spotchecks::enrol, api::spotchecks::inspectors,
         api::spotchecks::conflict, api::spotchecks::create_plan, api::spotchecks::plans, api::spotchecks::plan,
         api::spotchecks::lock, api::spotchecks::tasks, api::spotchecks::task, api::spotchecks::record,
-        api::spotchecks::publish, api::spotchecks::public_results, api::spotchecks::public_plans,
+        api::spotchecks::publish, api::spotchecks::attach, api::spotchecks::evidence, api::spotchecks::public_results, api::spotchecks::public_plans,
         api::spotchecks::draw, api::spotchecks::verify,
     ),
     modifiers(&Security, &ByRule),

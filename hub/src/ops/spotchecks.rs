@@ -114,6 +114,37 @@ pub fn record_result(
     )
 }
 
+/// Attaches a staged file to a task's result as one of its inspectors; the content placed in
+/// the document store, the row and the audit entry in one transaction.
+pub fn attach_evidence(
+    core: &Core,
+    caller: &Caller,
+    id: i64,
+    content_type: &str,
+    filename: Option<&str>,
+    staged: registry::documents::Staged,
+) -> Result<spotchecks::Evidence, ApiError> {
+    let store = core.config.document_store();
+    audited_as(core, caller, "spotcheck.evidence", |conn, now, actor| {
+        let evidence = spotchecks::attach_evidence(
+            conn,
+            now,
+            actor,
+            id,
+            &store,
+            staged,
+            content_type,
+            filename,
+        )?;
+        let detail = json!({ "sha256": evidence.sha256, "size_bytes": evidence.size_bytes, "filename": evidence.filename });
+        Ok(Change::recorded(
+            evidence,
+            format!("spot-check-task:{id}"),
+            detail,
+        ))
+    })
+}
+
 /// Publishes a task's result.
 pub fn publish_result(core: &Core, caller: &Caller, id: i64) -> Result<PublicResult, ApiError> {
     audited_as(

@@ -198,7 +198,7 @@ pub fn content_type(value: Option<&str>) -> Result<String> {
 
 /// A file name reduced to its last component, without control characters or quotes, at most
 /// 200 characters; `document` when nothing is left.
-fn filename(name: Option<&str>) -> String {
+pub(crate) fn filename(name: Option<&str>) -> String {
     let base = name
         .unwrap_or_default()
         .rsplit(['/', '\\'])

@@ -90,11 +90,7 @@ fn from_row(row: Row) -> Result<Document> {
         (valid_to, product_id, batch_id, sha256, size_bytes, content_type),
         (filename, storage, published, uploaded_by, created_at, updated_at),
     ) = row;
-    let storage = match storage.as_str() {
-        "database" => Storage::Database,
-        "directory" => Storage::Directory,
-        other => return Err(RegistryError::Config(format!("stored storage {other:?}"))),
-    };
+    let storage = Storage::from_stored(&storage)?;
     Ok(Document {
         id,
         enterprise_id,

@@ -38,6 +38,15 @@ impl Storage {
             Storage::Directory => "directory",
         }
     }
+
+    /// Reads a stored name.
+    pub fn from_stored(s: &str) -> Result<Self> {
+        match s {
+            "database" => Ok(Storage::Database),
+            "directory" => Ok(Storage::Directory),
+            other => Err(RegistryError::Config(format!("stored storage {other:?}"))),
+        }
+    }
 }
 
 /// The document store: where new documents go, and the directory files are read from (whatever

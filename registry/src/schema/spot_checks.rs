@@ -122,6 +122,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    spot_check_evidence (id) {
+        id -> BigInt,
+        task_id -> BigInt,
+        sha256 -> Text,
+        size_bytes -> BigInt,
+        content_type -> Text,
+        filename -> Text,
+        storage -> Text,
+        uploaded_by -> Text,
+        uploaded_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(spot_check_tasks -> spot_check_plans (plan_id));
 diesel::joinable!(spot_check_task_inspectors -> spot_check_tasks (task_id));
 diesel::allow_tables_to_appear_in_same_query!(

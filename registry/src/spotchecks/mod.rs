@@ -19,6 +19,7 @@
 //! closed, and the department of results not published by the deadline, once a day.
 
 mod draw;
+mod evidence;
 mod lock;
 mod plans;
 mod pool;
@@ -32,6 +33,7 @@ use chrono::{Datelike, NaiveDate, Weekday};
 pub use draw::{
     DrawInputs, DrawnTask, Ratios, Seed, Unstaffed, draw, draw_digest, inputs_digest, parse_seed,
 };
+pub use evidence::{Evidence, attach_evidence, evidence_content};
 pub use lock::lock_plan;
 pub use plans::{NewPlan, Plan, PlanFilter, PlanStatus, create_plan, find_plan, list_plans};
 pub use pool::{
@@ -40,7 +42,7 @@ pub use pool::{
 };
 pub use published::{DrawRecord, Recomputed, draw_record, recompute};
 pub use reminders::{Reminded, remind_overdue};
-pub use results::{PublicResult, public_results, publish_result, record_result};
+pub use results::{PublicEvidence, PublicResult, public_results, publish_result, record_result};
 pub use tasks::{
     ItemOutcome, ItemResult, NewResult, Outcome, Task, TaskFilter, TaskStatus, find_task,
     list_tasks,

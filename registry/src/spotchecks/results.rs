@@ -127,10 +127,19 @@ pub struct PublicResult {
     pub outcome: Outcome,
     pub findings: String,
     pub items: Vec<ItemResult>,
+    /// The files attached to the result, by name and SHA-256 (the content is not public).
+    pub evidence: Vec<PublicEvidence>,
     /// The day the check was recorded.
     pub checked_on: NaiveDate,
     #[serde(with = "crate::time::as_rfc3339")]
     pub published_at: NaiveDateTime,
+}
+
+/// A file of a published result, as the public reads it.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct PublicEvidence {
+    pub filename: String,
+    pub sha256: String,
 }
 
 /// Publishes a recorded result (an officer of the plan's department): it becomes public for
@@ -238,6 +247,14 @@ fn public_of(conn: &mut DbConn, task: Task) -> Result<PublicResult> {
         outcome,
         findings: task.findings.unwrap_or_default(),
         items: task.items,
+        evidence: task
+            .evidence
+            .into_iter()
+            .map(|e| PublicEvidence {
+                filename: e.filename,
+                sha256: e.sha256,
+            })
+            .collect(),
         checked_on: recorded_at.date(),
         published_at,
     })

@@ -124,6 +124,8 @@ pub struct Task {
     pub outcome: Option<Outcome>,
     pub findings: Option<String>,
     pub items: Vec<ItemResult>,
+    /// Files the inspectors attached.
+    pub evidence: Vec<super::Evidence>,
     pub recorded_by: Option<String>,
     #[serde(with = "crate::time::as_rfc3339::option")]
     pub recorded_at: Option<NaiveDateTime>,
@@ -258,6 +260,10 @@ pub(super) fn complete(conn: &mut DbConn, rows: Vec<TaskRow>) -> Result<Vec<Task
             finding,
         });
     }
+    let mut evidence: BTreeMap<i64, Vec<super::Evidence>> = BTreeMap::new();
+    for e in super::evidence::evidence_of(conn, &ids)? {
+        evidence.entry(e.task_id).or_default().push(e);
+    }
     rows.into_iter()
         .map(|(t, r, p, name)| {
             Ok(Task {
@@ -276,6 +282,7 @@ pub(super) fn complete(conn: &mut DbConn, rows: Vec<TaskRow>) -> Result<Vec<Task
                 outcome: t.5.as_deref().and_then(Outcome::from_stored),
                 findings: t.6,
                 items: items.remove(&t.0).unwrap_or_default(),
+                evidence: evidence.remove(&t.0).unwrap_or_default(),
                 recorded_by: r.0,
                 recorded_at: r.1,
                 published_by: r.2,

@@ -1,3 +1,4 @@
+DROP TABLE spot_check_evidence;
 DROP TABLE spot_check_results;
 DROP TABLE spot_check_task_inspectors;
 DROP TABLE spot_check_tasks;

@@ -121,3 +121,18 @@ CREATE TABLE spot_check_results (
     finding TEXT NOT NULL,
     PRIMARY KEY (task_id, item_code)
 );
+
+-- What the inspectors attach to a result (photos, sampling records, test reports): the content
+-- in the document store by its SHA-256, which the published result lists.
+CREATE TABLE spot_check_evidence (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    task_id BIGINT NOT NULL REFERENCES spot_check_tasks (id),
+    sha256 TEXT NOT NULL,
+    size_bytes BIGINT NOT NULL,
+    content_type TEXT NOT NULL,
+    filename TEXT NOT NULL,
+    storage TEXT NOT NULL,
+    uploaded_by TEXT NOT NULL,
+    uploaded_at TIMESTAMP NOT NULL
+);
+CREATE INDEX spot_check_evidence_task ON spot_check_evidence (task_id, id);

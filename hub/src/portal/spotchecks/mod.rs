@@ -63,7 +63,12 @@ fn results_table(ctx: &Ctx, rows: &[PublicResult]) -> Markup {
                         td { (r.plan_title) " · " (r.department) }
                         td { ul { @for i in &r.items { li { (i.title) ": " (outcome_text(ctx.lang, Some(i.outcome))) @if !i.finding.is_empty() { " (" (i.finding) ")" } } } } }
                         td { strong { (outcome_text(ctx.lang, Some(r.outcome))) } }
-                        td { (r.findings) }
+                        td {
+                            (r.findings)
+                            @if !r.evidence.is_empty() {
+                                ul.evidence { @for e in &r.evidence { li { (e.filename) " " code { (e.sha256) } } } }
+                            }
+                        }
                         td { (r.checked_on.to_string()) }
                         td { (messages::when(r.published_at)) }
                     }

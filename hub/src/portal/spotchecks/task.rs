@@ -1,10 +1,11 @@
 //! A spot-check task's page: the plan's window and deadline, the enterprise, the inspectors,
 //! the result per item; for an assigned inspector (until published) the result form, one
 //! outcome and finding per item of the plan; for an officer of the department a recorded
-//! result's publication. Through `ops::spotchecks::record_result` and `publish_result`, the
-//! operations behind `POST /api/v1/spot-checks/tasks/{id}/result` and `.../publish`.
+//! result's publication; the files attached, and the inspector's upload of one. Through
+//! `ops::spotchecks::record_result`, `attach_evidence` and `publish_result`, the operations behind
+//! `POST /api/v1/spot-checks/tasks/{id}/result`, `.../evidence` and `.../publish`.
 
-use actix_web::web;
+use actix_web::{HttpRequest, web};
 use maud::{Markup, html};
 use registry::identity::{Actor, Role};
 use registry::spotchecks::{self, CheckItem, ItemOutcome, NewResult, Outcome, Task, TaskStatus};
@@ -12,6 +13,7 @@ use registry::spotchecks::{self, CheckItem, ItemOutcome, NewResult, Outcome, Tas
 use super::{outcome_text, path, status_key};
 use crate::app::Auth;
 use crate::error::ApiError;
+use crate::http::upload::{invalid_field, receive_named};
 use crate::ops;
 use crate::portal::frame::{Ctx, Field, Flash, FormData, FormView, Input, Page, Posted, read};
 
@@ -19,6 +21,8 @@ use crate::portal::frame::{Ctx, Field, Flash, FormData, FormView, Input, Page, P
 const RESULT: &str = "spot-check-result";
 /// The publication form's id.
 const PUBLISH: &str = "spot-check-publish";
+/// The evidence upload's id.
+const EVIDENCE: &str = "spot-check-evidence";
 
 struct Shown {
     task: Task,
@@ -95,9 +99,22 @@ fn render(ctx: &Ctx, actor: &Actor, shown: &Shown, posted: Option<&Posted>) -> M
                 } }
             }
         }
+        @if !task.evidence.is_empty() {
+            h2 { (t("spotcheck-evidence")) }
+            ul #evidence { @for e in &task.evidence {
+                li data-sha256=(e.sha256) {
+                    a href={ "/api/v1/spot-checks/tasks/" (task.id) "/evidence/" (e.id) } { (e.filename) }
+                    " · " code { (e.sha256) }
+                }
+            } }
+        }
         @if assigned && task.status != TaskStatus::Published {
             h2 { (t("spotcheck-record")) }
             (result_form(ctx, shown, posted))
+            @let upload = FormView::new(ctx, EVIDENCE, posted);
+            (upload.upload_form(&format!("{}/evidence", path(task.id)), &t("spotcheck-attach"), html! {
+                (upload.field(Field::new("file", t("spotcheck-evidence-file"), Input::File("application/pdf,image/jpeg,image/png")).required()))
+            }))
         }
         @if department && task.status == TaskStatus::Recorded {
             (FormView::new(ctx, PUBLISH, posted).form(&format!("{}/publish", path(task.id)), &t("spotcheck-publish"), html! {
@@ -183,5 +200,45 @@ pub async fn publish(ctx: Ctx, Auth(actor): Auth, id: web::Path<i64>, data: Form
     match done {
         Ok(_) => Ok(ctx.redirect(&path(id), Flash::success("flash-spotcheck-published"))),
         Err(error) => refused(&ctx, &actor, id, PUBLISH, data, error).await,
+    }
+}
+
+/// `POST /portal/spot-checks/tasks/{id}/evidence` (multipart, the CSRF token first): `file`.
+pub async fn attach(
+    req: HttpRequest,
+    ctx: Ctx,
+    Auth(actor): Auth,
+    id: web::Path<i64>,
+    payload: web::Payload,
+) -> Page {
+    let id = id.into_inner();
+    let received = receive_named(&ctx.state, &req, payload, "file")
+        .await
+        .map_err(|e| ctx.refuse(e))?;
+    let data = FormData::from(received.fields);
+    let done = match received.file {
+        Some((staged, part_type, name)) => {
+            match registry::documents::content_type(part_type.as_deref()) {
+                Ok(content_type) => {
+                    ctx.act(&actor, move |core, caller| {
+                        ops::spotchecks::attach_evidence(
+                            core,
+                            caller,
+                            id,
+                            &content_type,
+                            name.as_deref(),
+                            staged,
+                        )
+                    })
+                    .await
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
+        None => Err(invalid_field("file", "file: missing")),
+    };
+    match done {
+        Ok(_) => Ok(ctx.redirect(&path(id), Flash::success("flash-spotcheck-evidence"))),
+        Err(error) => refused(&ctx, &actor, id, EVIDENCE, data, error).await,
     }
 }
