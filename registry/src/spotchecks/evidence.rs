@@ -5,68 +5,15 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::Serialize;
 
-use super::tasks::{Task, TaskStatus, find_task, load_task};
+use super::tasks::{
+    Evidence, EvidenceRow, Task, TaskStatus, find_task, from_evidence_row, load_task,
+};
 use crate::db::DbConn;
-use crate::documents::{DocumentStore, Staged, Storage, filename};
+use crate::documents::{DocumentStore, Staged, filename};
 use crate::error::{Code, RegistryError, Result};
 use crate::identity::{Actor, Role};
 use crate::schema::spot_check_evidence as evidence;
-
-/// A file attached to a task's result.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct Evidence {
-    pub id: i64,
-    pub task_id: i64,
-    /// The content's SHA-256, hex.
-    pub sha256: String,
-    pub size_bytes: i64,
-    pub content_type: String,
-    pub filename: String,
-    #[serde(skip)]
-    pub storage: Storage,
-    pub uploaded_by: String,
-    #[serde(with = "crate::time::as_rfc3339")]
-    pub uploaded_at: NaiveDateTime,
-}
-
-type EvidenceRow = (
-    i64,
-    i64,
-    String,
-    i64,
-    String,
-    String,
-    String,
-    String,
-    NaiveDateTime,
-);
-
-fn from_row(r: EvidenceRow) -> Result<Evidence> {
-    Ok(Evidence {
-        id: r.0,
-        task_id: r.1,
-        sha256: r.2,
-        size_bytes: r.3,
-        content_type: r.4,
-        filename: r.5,
-        storage: Storage::from_stored(&r.6)?,
-        uploaded_by: r.7,
-        uploaded_at: r.8,
-    })
-}
-
-/// The evidence of `tasks`, by task and upload.
-pub(super) fn evidence_of(conn: &mut DbConn, tasks: &[i64]) -> Result<Vec<Evidence>> {
-    evidence::table
-        .filter(evidence::task_id.eq_any(tasks))
-        .order((evidence::task_id, evidence::id))
-        .load::<EvidenceRow>(conn)?
-        .into_iter()
-        .map(from_row)
-        .collect()
-}
 
 /// Attaches a staged file to task `id`'s result: only one of its inspectors (403
 /// `not_assigned`), until the result is published (409 `result_published`); 422
@@ -130,7 +77,7 @@ pub fn attach_evidence(
             evidence::uploaded_at,
         ))
         .get_result::<EvidenceRow>(conn)?;
-    from_row(row)
+    from_evidence_row(row)
 }
 
 /// A file of task `task_id` with its content, for those who may see the task (404 otherwise).

@@ -33,7 +33,7 @@ use chrono::{Datelike, NaiveDate, Weekday};
 pub use draw::{
     DrawInputs, DrawnTask, Ratios, Seed, Unstaffed, draw, draw_digest, inputs_digest, parse_seed,
 };
-pub use evidence::{Evidence, attach_evidence, evidence_content};
+pub use evidence::{attach_evidence, evidence_content};
 pub use lock::lock_plan;
 pub use plans::{NewPlan, Plan, PlanFilter, PlanStatus, create_plan, find_plan, list_plans};
 pub use pool::{
@@ -44,7 +44,7 @@ pub use published::{DrawRecord, Recomputed, draw_record, recompute};
 pub use reminders::{Reminded, remind_overdue};
 pub use results::{PublicEvidence, PublicResult, public_results, publish_result, record_result};
 pub use tasks::{
-    ItemOutcome, ItemResult, NewResult, Outcome, Task, TaskFilter, TaskStatus, find_task,
+    Evidence, ItemOutcome, ItemResult, NewResult, Outcome, Task, TaskFilter, TaskStatus, find_task,
     list_tasks,
 };
 

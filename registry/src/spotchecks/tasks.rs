@@ -9,12 +9,14 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::db::DbConn;
+use crate::documents::Storage;
 use crate::error::{RegistryError, Result};
 use crate::filings::Paging;
 use crate::identity::{Actor, Role};
 use crate::schema::{
-    enterprises, spot_check_items, spot_check_plans as plans, spot_check_results as results,
-    spot_check_task_inspectors as staffing, spot_check_tasks as tasks,
+    enterprises, spot_check_evidence as evidence, spot_check_items, spot_check_plans as plans,
+    spot_check_results as results, spot_check_task_inspectors as staffing,
+    spot_check_tasks as tasks,
 };
 
 /// Where a task stands.
@@ -125,7 +127,7 @@ pub struct Task {
     pub findings: Option<String>,
     pub items: Vec<ItemResult>,
     /// Files the inspectors attached.
-    pub evidence: Vec<super::Evidence>,
+    pub evidence: Vec<Evidence>,
     pub recorded_by: Option<String>,
     #[serde(with = "crate::time::as_rfc3339::option")]
     pub recorded_at: Option<NaiveDateTime>,
@@ -260,9 +262,9 @@ pub(super) fn complete(conn: &mut DbConn, rows: Vec<TaskRow>) -> Result<Vec<Task
             finding,
         });
     }
-    let mut evidence: BTreeMap<i64, Vec<super::Evidence>> = BTreeMap::new();
-    for e in super::evidence::evidence_of(conn, &ids)? {
-        evidence.entry(e.task_id).or_default().push(e);
+    let mut files: BTreeMap<i64, Vec<Evidence>> = BTreeMap::new();
+    for e in evidence_of(conn, &ids)? {
+        files.entry(e.task_id).or_default().push(e);
     }
     rows.into_iter()
         .map(|(t, r, p, name)| {
@@ -282,7 +284,7 @@ pub(super) fn complete(conn: &mut DbConn, rows: Vec<TaskRow>) -> Result<Vec<Task
                 outcome: t.5.as_deref().and_then(Outcome::from_stored),
                 findings: t.6,
                 items: items.remove(&t.0).unwrap_or_default(),
-                evidence: evidence.remove(&t.0).unwrap_or_default(),
+                evidence: files.remove(&t.0).unwrap_or_default(),
                 recorded_by: r.0,
                 recorded_at: r.1,
                 published_by: r.2,
@@ -381,4 +383,58 @@ pub fn find_task(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<Task> {
             entity: "spot-check task",
         })
     }
+}
+
+/// A file attached to a task's result.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct Evidence {
+    pub id: i64,
+    pub task_id: i64,
+    /// The content's SHA-256, hex.
+    pub sha256: String,
+    pub size_bytes: i64,
+    pub content_type: String,
+    pub filename: String,
+    #[serde(skip)]
+    pub storage: Storage,
+    pub uploaded_by: String,
+    #[serde(with = "crate::time::as_rfc3339")]
+    pub uploaded_at: NaiveDateTime,
+}
+
+pub(super) type EvidenceRow = (
+    i64,
+    i64,
+    String,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    NaiveDateTime,
+);
+
+pub(super) fn from_evidence_row(r: EvidenceRow) -> Result<Evidence> {
+    Ok(Evidence {
+        id: r.0,
+        task_id: r.1,
+        sha256: r.2,
+        size_bytes: r.3,
+        content_type: r.4,
+        filename: r.5,
+        storage: Storage::from_stored(&r.6)?,
+        uploaded_by: r.7,
+        uploaded_at: r.8,
+    })
+}
+
+/// The evidence of tasks `ids`, by task and upload.
+fn evidence_of(conn: &mut DbConn, ids: &[i64]) -> Result<Vec<Evidence>> {
+    evidence::table
+        .filter(evidence::task_id.eq_any(ids))
+        .order((evidence::task_id, evidence::id))
+        .load::<EvidenceRow>(conn)?
+        .into_iter()
+        .map(from_evidence_row)
+        .collect()
 }
