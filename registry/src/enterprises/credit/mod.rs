@@ -347,15 +347,13 @@ pub fn recompute(
         done.tiers[counts as usize] += 1;
         done.assessed += 1;
     }
-    for chunk in ids.chunks(5_000) {
-        diesel::delete(
-            credit_assessments::table.filter(credit_assessments::enterprise_id.eq_any(chunk)),
-        )
-        .execute(conn)?;
-    }
+    // An upsert, not a delete of the ids and an insert: a delete by a long id list is planned
+    // from the table's statistics, which a fresh table lacks (a scan per id list).
     for chunk in rows.chunks(1_000) {
         diesel::sql_query(format!(
-            "INSERT INTO credit_assessments (enterprise_id, computed_tier, score, reasons, assessed_at) VALUES {}",
+            "INSERT INTO credit_assessments (enterprise_id, computed_tier, score, reasons, assessed_at) \
+             VALUES {} ON CONFLICT (enterprise_id) DO UPDATE SET computed_tier = excluded.computed_tier, \
+             score = excluded.score, reasons = excluded.reasons, assessed_at = excluded.assessed_at",
             chunk.join(",")
         ))
         .execute(conn)?;
