@@ -229,7 +229,9 @@ pub(super) fn complete(conn: &mut DbConn, rows: Vec<TaskRow>) -> Result<Vec<Task
         inspectors.entry(task).or_default().push(inspector);
     }
     let mut items: BTreeMap<i64, Vec<ItemResult>> = BTreeMap::new();
+    let department_ids: Vec<i64> = rows.iter().map(|r| r.2.1).collect();
     let titles: BTreeMap<(i64, String), String> = spot_check_items::table
+        .filter(spot_check_items::department_id.eq_any(&department_ids))
         .select((
             spot_check_items::department_id,
             spot_check_items::code,

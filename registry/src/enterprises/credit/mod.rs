@@ -265,10 +265,19 @@ fn listed(conn: &mut DbConn) -> Result<BTreeSet<i64>> {
 }
 
 /// The overrides in force at `now`, by enterprise.
-fn overrides(conn: &mut DbConn, now: NaiveDateTime) -> Result<BTreeMap<i64, Override>> {
-    let rows: Vec<(i64, Override)> = credit_overrides::table
+fn overrides(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    only: Option<i64>,
+) -> Result<BTreeMap<i64, Override>> {
+    let mut query = credit_overrides::table
         .filter(credit_overrides::ended_at.is_null())
         .filter(credit_overrides::expires_at.gt(now))
+        .into_boxed();
+    if let Some(id) = only {
+        query = query.filter(credit_overrides::enterprise_id.eq(id));
+    }
+    let rows: Vec<(i64, Override)> = query
         .order(credit_overrides::id)
         .select((
             credit_overrides::enterprise_id,
@@ -318,7 +327,7 @@ pub fn recompute(
     let ids: Vec<i64> = current.iter().map(|(id, _)| *id).collect();
     let facts = facts(conn, now, &ids)?;
     let listed = listed(conn)?;
-    let overrides = overrides(conn, now)?;
+    let overrides = overrides(conn, now, None)?;
     let at = now.format("%Y-%m-%d %H:%M:%S%.6f").to_string();
     let mut done = Recomputed::default();
     let mut rows = Vec::with_capacity(ids.len());
@@ -436,7 +445,7 @@ pub fn assessment(conn: &mut DbConn, now: NaiveDateTime, id: i64) -> Result<Asse
         .count()
         .get_result::<i64>(conn)?
         > 0;
-    let override_ = overrides(conn, now)?.remove(&id);
+    let override_ = overrides(conn, now, Some(id))?.remove(&id);
     let (computed_tier, score, reasons, assessed_at) = match stored {
         Some((t, s, r, at)) => (
             Some(CreditTier::from_stored(&t)?),
