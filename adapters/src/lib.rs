@@ -3,5 +3,7 @@
 //! Architecture invariant: pure and streaming. No database, no network, no files opened here;
 //! callers hand in readers or bytes and get domain values or a precise error back.
 
+pub mod csv_table;
 pub mod enterprise_csv;
 pub mod epcis;
+pub mod regulators;

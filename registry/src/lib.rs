@@ -18,6 +18,7 @@ pub mod events;
 pub mod filings;
 pub mod identity;
 pub mod ids;
+pub mod intake;
 pub mod ledger;
 pub mod notices;
 pub mod outbox;

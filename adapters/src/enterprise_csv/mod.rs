@@ -3,235 +3,74 @@
 //! per line. Read as a stream of [`ImportRecord`]s, each carrying its line number; a line that
 //! cannot be read becomes a [`LineError`] for that line, and reading goes on.
 
-use std::collections::VecDeque;
 use std::io::Read;
 
+pub use crate::csv_table::HeaderError;
+use crate::csv_table::{self, Table};
 use registry::enterprises::{IMPORT_COLUMNS, ImportRecord, LineError, REQUIRED_COLUMNS};
-use registry::error::Code;
-
-/// The header row is unusable; nothing can be read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{column}: {message}")]
-pub struct HeaderError {
-    /// The column at fault ("" when there is no header at all).
-    pub column: String,
-    pub message: String,
-}
-
-/// Passes bytes through, remembering where line terminators are, so that a record's first line
-/// can be told exactly (the CSV reader's own position counts from before the blank lines it
-/// skips). Only the terminators ahead of the current record are kept: memory stays bounded.
-struct LineCounter<R> {
-    inner: R,
-    offset: u64,
-    terminators: VecDeque<(u64, u8)>,
-    newlines_passed: u64,
-}
-
-impl<R: Read> Read for LineCounter<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        for (i, b) in buf[..n].iter().enumerate() {
-            if *b == b'\n' || *b == b'\r' {
-                self.terminators.push_back((self.offset + i as u64, *b));
-            }
-        }
-        self.offset += n as u64;
-        Ok(n)
-    }
-}
-
-impl<R> LineCounter<R> {
-    /// The line (from 1) of the first content byte at or after byte `start`.
-    fn line_from(&mut self, start: u64) -> u64 {
-        let mut at = start;
-        loop {
-            while let Some(&(offset, byte)) = self.terminators.front() {
-                if offset >= at {
-                    break;
-                }
-                self.newlines_passed += u64::from(byte == b'\n');
-                self.terminators.pop_front();
-            }
-            match self.terminators.front() {
-                Some(&(offset, _)) if offset == at => at += 1,
-                _ => return self.newlines_passed + 1,
-            }
-        }
-    }
-}
 
 /// Reads the header of `reader`; the records follow through the iterator.
 pub fn read<R: Read>(reader: R) -> Result<Records<R>, HeaderError> {
-    let counter = LineCounter {
-        inner: reader,
-        offset: 0,
-        terminators: VecDeque::new(),
-        newlines_passed: 0,
-    };
-    let mut csv = csv::ReaderBuilder::new()
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(counter);
-    let header = csv.byte_headers().map_err(|e| HeaderError {
-        column: String::new(),
-        message: format!("cannot read the header row: {e}"),
-    })?;
-    let mut positions = [None; IMPORT_COLUMNS.len()];
-    for (at, raw) in header.iter().enumerate() {
-        let name = String::from_utf8_lossy(raw);
-        let name = name.trim_start_matches('\u{feff}').trim();
-        let Some(index) = IMPORT_COLUMNS.iter().position(|c| *c == name) else {
-            return Err(HeaderError {
-                column: name.to_owned(),
-                message: format!(
-                    "unknown column; the columns are {}",
-                    IMPORT_COLUMNS.join(", ")
-                ),
-            });
-        };
-        if positions[index].replace(at).is_some() {
-            return Err(HeaderError {
-                column: name.to_owned(),
-                message: "the column appears twice".into(),
-            });
-        }
-    }
-    if let Some(missing) = REQUIRED_COLUMNS.iter().find(|c| {
-        !IMPORT_COLUMNS
-            .iter()
-            .zip(&positions)
-            .any(|(n, p)| n == *c && p.is_some())
-    }) {
-        return Err(HeaderError {
-            column: (*missing).to_owned(),
-            message: "a required column is missing".into(),
-        });
-    }
-    let width = header.len();
-    Ok(Records {
-        csv,
-        positions,
-        width,
-        record: csv::ByteRecord::new(),
-        stopped: false,
-    })
+    Ok(Records(csv_table::open(
+        reader,
+        &IMPORT_COLUMNS,
+        &REQUIRED_COLUMNS,
+    )?))
 }
 
 /// The lines of an import file.
-pub struct Records<R> {
-    csv: csv::Reader<LineCounter<R>>,
-    positions: [Option<usize>; IMPORT_COLUMNS.len()],
-    width: usize,
-    record: csv::ByteRecord,
-    stopped: bool,
-}
-
-impl<R> std::fmt::Debug for Records<R> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Records({} columns)", self.width)
-    }
-}
+#[derive(Debug)]
+pub struct Records<R>(Table<R, { IMPORT_COLUMNS.len() }>);
 
 impl<R: Read> Iterator for Records<R> {
     type Item = Result<ImportRecord, LineError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.stopped {
-            return None;
-        }
-        match self.csv.read_byte_record(&mut self.record) {
-            Ok(false) => None,
-            Ok(true) => {
-                let start = self.record.position().map_or(0, csv::Position::byte);
-                let line = self.csv.get_mut().line_from(start);
-                Some(self.convert(line))
-            }
-            Err(e) => {
-                // A read error or broken quoting leaves no sure place to resume: report it
-                // once, on its line, and stop.
-                self.stopped = true;
-                let start = e.position().map_or(0, csv::Position::byte);
-                let line = self.csv.get_mut().line_from(start);
-                Some(Err(LineError::new(
-                    line,
-                    "",
-                    Code::InvalidCsv,
-                    e.to_string(),
-                )))
-            }
-        }
+        Some(self.0.next()?.map(|(line, cells)| record(line, cells)))
     }
 }
 
-impl<R: Read> Records<R> {
-    fn convert(&self, line: u64) -> Result<ImportRecord, LineError> {
-        if self.record.len() != self.width {
-            return Err(LineError::new(
-                line,
-                "",
-                Code::InvalidCsv,
-                format!(
-                    "{} fields where the header has {}",
-                    self.record.len(),
-                    self.width
-                ),
-            ));
-        }
-        let mut cells: [String; IMPORT_COLUMNS.len()] = Default::default();
-        for (index, position) in self.positions.iter().enumerate() {
-            let Some(at) = position else { continue };
-            let raw = self.record.get(*at).unwrap_or_default();
-            cells[index] = String::from_utf8(raw.to_vec()).map_err(|_| {
-                LineError::new(
-                    line,
-                    IMPORT_COLUMNS[index],
-                    Code::InvalidEncoding,
-                    "not UTF-8: save the file as UTF-8",
-                )
-            })?;
-        }
-        let [
-            credit_code,
-            name,
-            name_en,
-            legal_representative,
-            phone,
-            email,
-            region_code,
-            address,
-            latitude,
-            longitude,
-            company_prefix,
-            categories,
-            credit_tier,
-            licence_type,
-            licence_number,
-            licence_valid_from,
-            licence_valid_to,
-            licence_authority,
-        ] = cells;
-        Ok(ImportRecord {
-            line,
-            credit_code,
-            name,
-            name_en,
-            legal_representative,
-            phone,
-            email,
-            region_code,
-            address,
-            latitude,
-            longitude,
-            company_prefix,
-            categories,
-            credit_tier,
-            licence_type,
-            licence_number,
-            licence_valid_from,
-            licence_valid_to,
-            licence_authority,
-        })
+fn record(line: u64, cells: [String; IMPORT_COLUMNS.len()]) -> ImportRecord {
+    let [
+        credit_code,
+        name,
+        name_en,
+        legal_representative,
+        phone,
+        email,
+        region_code,
+        address,
+        latitude,
+        longitude,
+        company_prefix,
+        categories,
+        credit_tier,
+        licence_type,
+        licence_number,
+        licence_valid_from,
+        licence_valid_to,
+        licence_authority,
+    ] = cells;
+    ImportRecord {
+        line,
+        credit_code,
+        name,
+        name_en,
+        legal_representative,
+        phone,
+        email,
+        region_code,
+        address,
+        latitude,
+        longitude,
+        company_prefix,
+        categories,
+        credit_tier,
+        licence_type,
+        licence_number,
+        licence_valid_from,
+        licence_valid_to,
+        licence_authority,
     }
 }
 

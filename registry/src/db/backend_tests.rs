@@ -260,6 +260,21 @@ fn schema_matches_the_migrations() {
         .limit(1)
         .execute(conn)
         .unwrap();
+    intake_deliveries::table
+        .select(intake_deliveries::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    drug_products::table
+        .select(drug_products::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    drug_codes::table
+        .select(drug_codes::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
 }
 
 #[test]

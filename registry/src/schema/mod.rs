@@ -4,10 +4,12 @@
 //! `ledger.rs`, both re-exported here.
 
 mod events;
+mod intake;
 mod ledger;
 mod recall;
 mod spot_checks;
 pub use events::*;
+pub use intake::*;
 pub use ledger::*;
 pub use recall::*;
 pub use spot_checks::*;
