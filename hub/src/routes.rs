@@ -29,6 +29,10 @@ const EPCIS_READ: Access = Access::Roles(&[
 ]);
 
 /// Who takes part in spot checks: plans, pools, conflicts.
+/// Regulator systems deliver through their adapter; administrators may too.
+const SENDERS: Access = Access::Roles(&[Role::Admin, Role::System]);
+/// Deliveries are read by their senders, the competent officers and administrators.
+const INTAKE_READERS: Access = Access::Roles(&[Role::Admin, Role::Officer, Role::System]);
 const SPOT_CHECKERS: Access = Access::Roles(&[Role::Admin, Role::Officer, Role::Inspector]);
 /// Who reads spot-check tasks (handlers narrow: inspectors and enterprises to their own).
 const TASK_READERS: Access = Access::Roles(&[
@@ -94,6 +98,10 @@ pub fn declare(t: &mut RouteTable) {
         .api(M::POST, "/api/v1/enterprises", Public, api::enterprises::register)
         .api(M::GET, "/api/v1/enterprises", REVIEWERS, api::enterprises::search)
         .api(M::POST, "/api/v1/enterprises/import", REVIEWERS, api::import::import)
+        .api(M::GET, "/api/v1/intake/adapters", SignedIn, api::intake::adapters)
+        .api(M::POST, "/api/v1/intake/{adapter}/deliveries", SENDERS, api::intake::deliver)
+        .api(M::GET, "/api/v1/intake/deliveries", INTAKE_READERS, api::intake::deliveries)
+        .api(M::GET, "/api/v1/intake/deliveries/{id}", INTAKE_READERS, api::intake::delivery)
         .api(M::GET, "/api/v1/enterprises/{id}", READERS, api::enterprises::get)
         .api(M::PATCH, "/api/v1/enterprises/{id}", ENTERPRISE, api::enterprises::update)
         .api(M::POST, "/api/v1/enterprises/{id}/approve", OFFICER, api::enterprises::approve)

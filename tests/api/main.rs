@@ -14,6 +14,7 @@ mod filings;
 mod http;
 mod identity;
 mod import;
+mod intake;
 mod jobs;
 mod ledger;
 mod notices;

@@ -3,7 +3,7 @@
 //! the rest of the crate: an adapter takes a reader and yields one [`Record`] (or a
 //! [`LineError`] naming the line and field) at a time.
 //!
-//! [`ADAPTERS`] is the table the hub's intake (`POST /api/v1/intake/{adapter}`, `hub import
+//! [`ADAPTERS`] is the table the hub's intake (`POST /api/v1/intake/{adapter}/deliveries`, `hub import
 //! <adapter>`) looks names up in. Each adapter documents its format in a `README.md` beside its
 //! code, with sample files under `adapters/samples/<name>/`.
 

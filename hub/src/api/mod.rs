@@ -12,6 +12,7 @@ pub mod epcis;
 pub mod filings;
 pub mod health;
 pub mod import;
+pub mod intake;
 pub mod ledger;
 pub mod notices;
 pub mod recalls;

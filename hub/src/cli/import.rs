@@ -1,5 +1,6 @@
 //! `hub import enterprises FILE.csv`: a department's bulk import, with a progress bar and a
-//! line-by-line error report (CSV on standard output: line, column, error, message).
+//! line-by-line error report (CSV on standard output: line, column, error, message); `hub
+//! import <adapter> ...`: deliveries through a regulator adapter ([`super::intake`]).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -9,6 +10,7 @@ use clap::Subcommand;
 use indicatif::{ProgressBar, ProgressStyle};
 use registry::enterprises::ImportReport;
 
+use super::intake::DeliveryArgs;
 use super::serve::{caller, core};
 use crate::config::Config;
 use crate::ops::import::{ImportFailure, import_enterprises};
@@ -29,14 +31,23 @@ pub enum ImportCommand {
         #[arg(long)]
         skip_bad: bool,
     },
+    /// Drug traceability records (adapter `drugs`): products, codes commissioned (20-digit
+    /// and GS1 DataMatrix), packing, shipping, receiving, sale, dispensing. CSV; see
+    /// adapters/src/regulators/drugs/README.md.
+    Drugs(#[command(flatten)] DeliveryArgs),
 }
 
 pub(super) fn import(config: &Config, command: ImportCommand) -> anyhow::Result<ExitCode> {
-    let ImportCommand::Enterprises {
-        file,
-        username,
-        skip_bad,
-    } = command;
+    let (file, username, skip_bad) = match command {
+        ImportCommand::Enterprises {
+            file,
+            username,
+            skip_bad,
+        } => (file, username, skip_bad),
+        ImportCommand::Drugs(args) => {
+            return super::intake::run(config, &adapters::regulators::drugs::ADAPTER, args);
+        }
+    };
     let core = core(config)?;
     let caller = caller(&core, &username)?;
     let input =

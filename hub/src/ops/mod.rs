@@ -28,6 +28,7 @@ pub mod epcis_queries;
 pub mod epcis_subscriptions;
 pub mod filings;
 pub mod import;
+pub mod intake;
 pub mod ledger;
 pub mod notices;
 pub mod recalls;

@@ -207,7 +207,8 @@ pub fn end(conn: &mut DbConn, now: NaiveDateTime, e: &Ending<'_>) -> Result<i64>
     let batch = state.as_ref().map(|s| s.0.as_str()).or(e.carried.batch);
     let expiry = e.carried.expiry.or(state.as_ref().map(|s| s.1));
     if let Some((_, _, Some(ended), ended_at, ended_gln)) = &state {
-        let detail = json!({ "first": { "end": ended, "at": ended_at, "site_gln": ended_gln },
+        let first_at = ended_at.map(crate::time::rfc3339);
+        let detail = json!({ "first": { "end": ended, "at": first_at, "site_gln": ended_gln },
                              "again": { "end": e.end.as_str() } });
         raised += place.alert(conn, now, DISPENSED_TWICE, Severity::Critical, detail)?;
     }

@@ -123,6 +123,26 @@ pub(super) fn alert_kind(kind: &str, locale: Locale) -> String {
             "Production quota exceeded",
         ),
         "licence.expired" => ("许可证已过期", "Giấy phép đã hết hạn", "Licence expired"),
+        "drug_dispensed_twice" => (
+            "药品追溯码重复销售或调配",
+            "Mã truy xuất thuốc được bán hoặc cấp phát hai lần",
+            "Drug code sold or dispensed twice",
+        ),
+        "drug_after_expiry" => (
+            "药品过期后仍销售或调配",
+            "Thuốc được bán hoặc cấp phát sau hạn dùng",
+            "Drug sold or dispensed after expiry",
+        ),
+        "drug_batch_mismatch" => (
+            "追溯码批号与记录不符",
+            "Số lô trong mã không khớp với hồ sơ",
+            "Batch in the code differs from the record",
+        ),
+        "drug_unknown_code" => (
+            "未赋码的药品追溯码被销售或调配",
+            "Mã thuốc chưa được kích hoạt bị bán hoặc cấp phát",
+            "Unknown drug code sold or dispensed",
+        ),
         other => return other.to_owned(),
     };
     pick(locale, words)
