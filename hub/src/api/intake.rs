@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::{ApiError, blocking};
 use crate::app::{AppState, Auth};
 use crate::ops::Caller;
-use crate::ops::intake::{self, Delivered, File, IntakeFailure};
+use crate::ops::intake::{self, Delivered, File, IntakeFailure, Source};
 
 /// An adapter.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -106,7 +106,7 @@ pub async fn deliver(
     let outcome = blocking(move || {
         let file = File {
             name: &name,
-            bytes: &body,
+            source: Source::Bytes(&body),
             skip_bad: params.skip_bad,
         };
         Ok(intake::deliver(&state, &caller, adapter, file))

@@ -16,7 +16,7 @@ use super::serve::{caller, core};
 use crate::app::Core;
 use crate::config::Config;
 use crate::ops::Caller;
-use crate::ops::intake::{Delivered, File, IntakeFailure, deliver};
+use crate::ops::intake::{Delivered, File, IntakeFailure, Source, deliver};
 
 /// What a delivery from the command line takes.
 #[derive(Debug, Args)]
@@ -72,10 +72,8 @@ pub fn run_on(
     report.write_record(["file", "line", "column", "error", "message"])?;
     let mut refused = 0;
     for path in &files {
-        let bytes =
-            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-        let outcome = one(core, &caller, adapter, path, &bytes, args.skip_bad);
-        bar.inc(bytes.len() as u64);
+        let outcome = one(core, &caller, adapter, path, args.skip_bad);
+        bar.inc(path.metadata().map(|m| m.len()).unwrap_or(0));
         let shown = path.display();
         match outcome {
             Ok(d) => {
@@ -114,7 +112,6 @@ fn one(
     caller: &Caller,
     adapter: &'static Adapter,
     path: &Path,
-    bytes: &[u8],
     skip_bad: bool,
 ) -> Result<Delivered, IntakeFailure> {
     let name = path
@@ -123,7 +120,7 @@ fn one(
         .unwrap_or_default();
     let file = File {
         name: &name,
-        bytes,
+        source: Source::Path(path),
         skip_bad,
     };
     deliver(core, caller, adapter, file)

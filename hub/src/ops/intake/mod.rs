@@ -11,10 +11,10 @@
 //!   written (`partial`). A capture refusal (an object outside the sender's category) names its
 //!   record's line and always refuses the file: the policy is not a record's fault to skip.
 
-use std::collections::HashMap;
+use std::io::{BufReader, Read};
+use std::path::Path;
 
 use adapters::csv_table::HeaderError;
-use adapters::regulators::drugs::{self, DrugCode, DrugRecordKind};
 use adapters::regulators::{Adapter, Record};
 use base64::Engine;
 use chrono::NaiveDateTime;
@@ -24,10 +24,11 @@ use registry::epcis::Event;
 use registry::error::Code;
 use registry::events::{CaptureMeta, policy, prepare};
 use registry::identity::{Actor, Role, find_user};
-use registry::intake::drugs as drug_state;
 use registry::intake::{self, Counts, Delivery, NewDelivery, Outcome};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+
+mod drugs;
 
 use super::{Caller, Change, audited_as};
 use crate::app::Core;
@@ -68,9 +69,59 @@ impl<E: Into<ApiError>> From<E> for IntakeFailure {
 #[derive(Debug, Clone, Copy)]
 pub struct File<'a> {
     pub name: &'a str,
-    pub bytes: &'a [u8],
+    pub source: Source<'a>,
     pub skip_bad: bool,
 }
+
+/// Where a delivery's bytes are. A file is read twice, once for its digest and once for its
+/// records, and never held whole in memory by the intake.
+#[derive(Debug, Clone, Copy)]
+pub enum Source<'a> {
+    /// A body already received.
+    Bytes(&'a [u8]),
+    /// A file on disk (`hub import`).
+    Path(&'a Path),
+}
+
+impl<'a> Source<'a> {
+    fn open(self) -> Result<Box<dyn Read + Send + 'a>, ApiError> {
+        match self {
+            Source::Bytes(bytes) => Ok(Box::new(bytes)),
+            Source::Path(path) => std::fs::File::open(path)
+                .map(|f| Box::new(BufReader::with_capacity(1 << 16, f)) as Box<dyn Read + Send>)
+                .map_err(|e| {
+                    ApiError::new(Code::UnreadableBody, format!("{}: {e}", path.display()))
+                }),
+        }
+    }
+
+    /// The SHA-256 (hex) and size of the content.
+    fn digest(self) -> Result<(String, i64), ApiError> {
+        let mut reader = self.open()?;
+        let mut hasher = Sha256::new();
+        let mut size = 0_u64;
+        let mut buf = vec![0; 1 << 16];
+        loop {
+            let n = reader
+                .read(&mut buf)
+                .map_err(|e| ApiError::new(Code::UnreadableBody, e.to_string()))?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+            size += n as u64;
+        }
+        Ok((
+            hex::encode(hasher.finalize()),
+            i64::try_from(size).unwrap_or(i64::MAX),
+        ))
+    }
+}
+
+/// Records per capture of their events (the transaction is the whole file's).
+const CAPTURE_CHUNK: usize = 5_000;
+/// Bad records kept in a receipt; the count covers them all.
+pub const KEPT_ERRORS: usize = 1_000;
 
 /// The signed receipt: what was received, its digest, the time, the outcome per record.
 #[derive(Debug, Serialize)]
@@ -86,8 +137,10 @@ struct Receipt<'a> {
     outcome: Outcome,
     #[serde(flatten)]
     counts: Counts,
-    capture_job_id: Option<i64>,
-    /// Records not listed here were written (or, when rejected, would have been).
+    /// The capture jobs of its events (one per 5,000 records).
+    capture_jobs: &'a [i64],
+    /// The bad records (the first 1,000); those not listed were written (or, when rejected,
+    /// would have been).
     errors: &'a [LineError],
 }
 
@@ -98,8 +151,8 @@ pub fn deliver(
     adapter: &'static Adapter,
     file: File<'_>,
 ) -> Result<Delivered, IntakeFailure> {
-    let sha256 = hex::encode(Sha256::digest(file.bytes));
     may_deliver(core, &caller.actor, adapter)?;
+    let (sha256, size) = file.source.digest()?;
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -114,14 +167,14 @@ pub fn deliver(
                 errors,
             });
         }
-        let (records, errors) = read(adapter, file.bytes)?;
-        match store(core, caller, adapter, file, &sha256, records, errors) {
+        let digest = (sha256.as_str(), size);
+        match store(core, caller, adapter, file, digest) {
             Err(IntakeFailure::Api(e)) if e.code() == Code::Conflict && attempt < ATTEMPTS => {
                 continue;
             }
             Err(IntakeFailure::Rejected(rejected)) => {
                 return Err(IntakeFailure::Rejected(Box::new(keep_rejected(
-                    core, caller, adapter, file, &sha256, *rejected,
+                    core, caller, adapter, file.name, *rejected,
                 )?)));
             }
             other => return other,
@@ -156,29 +209,15 @@ fn may_deliver(core: &Core, actor: &Actor, adapter: &Adapter) -> Result<(), ApiE
     }
 }
 
-fn read(adapter: &Adapter, bytes: &[u8]) -> Result<(Vec<Record>, Vec<LineError>), IntakeFailure> {
-    let records =
-        (adapter.read)(Box::new(std::io::Cursor::new(bytes))).map_err(IntakeFailure::Header)?;
-    let mut good = Vec::new();
-    let mut bad = Vec::new();
-    for record in records {
-        match record {
-            Ok(r) => good.push(r),
-            Err(e) => bad.push(e),
-        }
-    }
-    Ok((good, bad))
-}
-
-/// Stores a delivery and its records in one transaction.
+/// Stores a delivery and its records in one transaction, reading them as a stream and
+/// capturing their events in chunks. After a bad record, unless `skip_bad`, the rest is only
+/// read and checked (nothing of the file will be written, but every bad record is reported).
 fn store(
     core: &Core,
     caller: &Caller,
     adapter: &'static Adapter,
     file: File<'_>,
-    sha256: &str,
-    records: Vec<Record>,
-    mut errors: Vec<LineError>,
+    (sha256, size): (&str, i64),
 ) -> Result<Delivered, IntakeFailure> {
     let policy = core.config.epcis.policy();
     audited_as(core, caller, "intake.deliver", |conn, now, actor| {
@@ -187,25 +226,40 @@ fn store(
             sender_user_id: actor.user_id,
             file_name: file.name,
             sha256,
-            size_bytes: i64::try_from(file.bytes.len()).unwrap_or(i64::MAX),
+            size_bytes: size,
             outcome: Outcome::Accepted,
         };
         let id = intake::insert(conn, now, &new)?;
-        let read = records.len() + errors.len();
+        let records = (adapter.read)(file.source.open()?).map_err(IntakeFailure::Header)?;
         let mut applied = Applied::new(id);
-        for record in &records {
-            if let Err(e) = applied.record(conn, now, record)? {
-                errors.push(e);
+        let (mut read, mut refused) = (0_i64, 0_i64);
+        let mut errors = Vec::new();
+        let mut jobs = Vec::new();
+        for record in records {
+            read += 1;
+            let stored = match record {
+                Ok(record) => applied.record(conn, now, &record)?,
+                Err(e) => Err(e),
+            };
+            if let Err(e) = stored {
+                refused += 1;
+                if errors.len() < KEPT_ERRORS {
+                    errors.push(e);
+                }
+                applied.writing &= file.skip_bad;
+            }
+            if applied.writing && applied.lines.len() >= CAPTURE_CHUNK {
+                jobs.extend(applied.capture(conn, now, actor, adapter.name, policy)?);
             }
         }
         errors.sort_by_key(|e| e.line);
         let counts = Counts {
-            records: count(read),
-            written: count(read - errors.len()),
-            refused: count(errors.len()),
+            records: read,
+            written: read - refused,
+            refused,
             alerts: applied.alerts,
         };
-        if !errors.is_empty() && !file.skip_bad {
+        if refused > 0 && !file.skip_bad {
             let delivery = placeholder(new, actor, now, counts);
             return Err(IntakeFailure::Rejected(Box::new(Delivered {
                 delivery,
@@ -213,19 +267,25 @@ fn store(
                 errors,
             })));
         }
-        let job = applied.capture(conn, now, actor, adapter.name, policy)?;
-        let outcome = if errors.is_empty() {
+        jobs.extend(applied.capture(conn, now, actor, adapter.name, policy)?);
+        let outcome = if refused == 0 {
             Outcome::Accepted
         } else {
             Outcome::Partial
         };
-        let delivery = sign(
-            core, conn, id, &new, actor, now, outcome, counts, job, &errors,
-        )?;
+        let receipt = ReceiptParts {
+            id,
+            new: &new,
+            outcome,
+            counts,
+            jobs: &jobs,
+            errors: &errors,
+        };
+        let delivery = sign(core, conn, actor, now, &receipt)?;
         let detail = serde_json::json!({
             "adapter": adapter.name, "sha256": sha256, "outcome": outcome,
             "records": counts.records, "written": counts.written, "refused": counts.refused,
-            "alerts": counts.alerts, "capture_job_id": job,
+            "alerts": counts.alerts, "capture_jobs": jobs,
         });
         Ok(Change::recorded(
             Delivered {
@@ -244,35 +304,30 @@ fn keep_rejected(
     core: &Core,
     caller: &Caller,
     adapter: &'static Adapter,
-    file: File<'_>,
-    sha256: &str,
+    file_name: &str,
     rejected: Delivered,
 ) -> Result<Delivered, ApiError> {
     let now = caller.now();
     let new = NewDelivery {
         adapter: adapter.name,
         sender_user_id: caller.actor.user_id,
-        file_name: file.name,
-        sha256,
+        file_name,
+        sha256: &rejected.delivery.sha256,
         size_bytes: rejected.delivery.size_bytes,
         outcome: Outcome::Rejected,
     };
-    let counts = rejected.delivery.counts;
     let errors = rejected.errors;
     core.db.transaction(|conn| {
         let id = intake::insert(conn, now, &new)?;
-        let delivery = sign(
-            core,
-            conn,
+        let receipt = ReceiptParts {
             id,
-            &new,
-            &caller.actor,
-            now,
-            Outcome::Rejected,
-            counts,
-            None,
-            &errors,
-        )?;
+            new: &new,
+            outcome: Outcome::Rejected,
+            counts: rejected.delivery.counts,
+            jobs: &[],
+            errors: &errors,
+        };
+        let delivery = sign(core, conn, &caller.actor, now, &receipt)?;
         Ok(Delivered {
             delivery,
             replayed: false,
@@ -281,38 +336,43 @@ fn keep_rejected(
     })
 }
 
-/// Builds, signs and stores the receipt of delivery `id`.
-#[allow(clippy::too_many_arguments, reason = "the receipt's parts, named")]
+/// What a receipt says, before it is signed.
+struct ReceiptParts<'a> {
+    id: i64,
+    new: &'a NewDelivery<'a>,
+    outcome: Outcome,
+    counts: Counts,
+    jobs: &'a [i64],
+    errors: &'a [LineError],
+}
+
+/// Builds, signs and stores the receipt of a delivery.
 fn sign(
     core: &Core,
     conn: &mut DbConn,
-    id: i64,
-    new: &NewDelivery<'_>,
     actor: &Actor,
     now: NaiveDateTime,
-    outcome: Outcome,
-    counts: Counts,
-    capture_job_id: Option<i64>,
-    errors: &[LineError],
+    parts: &ReceiptParts<'_>,
 ) -> Result<Delivery, ApiError> {
     let receipt = Receipt {
         receipt_version: 1,
-        delivery_id: id,
-        adapter: new.adapter,
+        delivery_id: parts.id,
+        adapter: parts.new.adapter,
         sender: &actor.username,
-        file_name: new.file_name,
-        sha256: new.sha256,
-        size_bytes: new.size_bytes,
+        file_name: parts.new.file_name,
+        sha256: parts.new.sha256,
+        size_bytes: parts.new.size_bytes,
         received_at: registry::time::rfc3339(now),
-        outcome,
-        counts,
-        capture_job_id,
-        errors,
+        outcome: parts.outcome,
+        counts: parts.counts,
+        capture_jobs: parts.jobs,
+        errors: parts.errors,
     };
     let text = serde_json::to_string(&receipt).map_err(ApiError::internal)?;
     let key = core.ledger_signer()?;
     let signature = key.sign(text.as_bytes()).map_err(ApiError::internal)?;
     let signature = base64::engine::general_purpose::STANDARD.encode(signature);
+    let (id, outcome, counts) = (parts.id, parts.outcome, parts.counts);
     intake::set_receipt(conn, id, outcome, counts, &text, &signature, key.key_id())?;
     Ok(intake::find_delivery(conn, id)?)
 }
@@ -369,19 +429,17 @@ fn receipt_errors(receipt: &str) -> Vec<LineError> {
         .unwrap_or_default()
 }
 
-fn count(n: usize) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
-
 /// The records of one delivery as they are stored: the events to capture (with the line of
-/// each) and the alerts raised.
+/// each), the alerts raised, and what each adapter remembers across records.
 struct Applied {
     delivery_id: i64,
     events: Vec<Event>,
     lines: Vec<u64>,
     alerts: i64,
-    /// GTINs filed per drug identification code, as read or filed in this delivery.
-    gtins: HashMap<String, Option<String>>,
+    /// False once a bad record has doomed an all-or-nothing delivery: the rest is only read
+    /// and checked.
+    writing: bool,
+    drugs: drugs::Remembered,
 }
 
 impl Applied {
@@ -391,137 +449,35 @@ impl Applied {
             events: Vec::new(),
             lines: Vec::new(),
             alerts: 0,
-            gtins: HashMap::new(),
+            writing: true,
+            drugs: drugs::Remembered::default(),
         }
     }
 
-    /// Stores one record. A record that cannot be stored writes nothing and says why (the
-    /// inner error); a failure of the database ends the delivery (the outer one).
+    /// Stores one record (only checks it once nothing is being written). A record that cannot
+    /// be stored writes nothing and says why (the inner error); a failure of the database ends
+    /// the delivery (the outer one).
     fn record(
         &mut self,
         conn: &mut DbConn,
         now: NaiveDateTime,
         record: &Record,
     ) -> registry::Result<Result<(), LineError>> {
-        let Record::Drug(drug) = record;
-        if let DrugRecordKind::Product {
-            drug_id,
-            gtin,
-            name,
-            approval_number,
-        } = &drug.kind
-        {
-            let product = drug_state::DrugProduct {
-                drug_id,
-                gtin,
-                name,
-                approval_number,
-            };
-            drug_state::file_product(conn, now, self.delivery_id, &product)?;
-            self.gtins.insert(drug_id.clone(), Some(gtin.clone()));
-            return Ok(Ok(()));
-        }
-        for id in drug_ids(&drug.kind) {
-            if !self.gtins.contains_key(id) {
-                let gtin = drug_state::filed_gtin(conn, id)?;
-                self.gtins.insert(id.to_owned(), gtin);
-            }
-        }
-        let gtins = &self.gtins;
-        let filed = |id: &str| gtins.get(id).cloned().flatten();
-        let events = match drugs::events(&drug.kind, &filed) {
-            Ok(events) => events,
-            Err((column, message)) => {
-                return Ok(Err(LineError::new(
-                    drug.line,
-                    column,
-                    Code::UnknownProduct,
-                    message,
-                )));
-            }
+        let stored = match record {
+            Record::Drug(drug) => drugs::store(conn, now, self, drug)?,
         };
-        self.alerts += self.checks(conn, now, &drug.kind, &filed)?;
-        self.lines
-            .extend(std::iter::repeat_n(drug.line, events.len()));
-        self.events.extend(events);
-        Ok(Ok(()))
-    }
-
-    /// The registry's rules on codes commissioned, sold and dispensed.
-    fn checks(
-        &self,
-        conn: &mut DbConn,
-        now: NaiveDateTime,
-        kind: &DrugRecordKind,
-        filed: &dyn Fn(&str) -> Option<String>,
-    ) -> registry::Result<i64> {
-        let epc_of = |code: &DrugCode| code.epc(code.drug_id().and_then(filed).as_deref());
-        match kind {
-            DrugRecordKind::Commission {
-                at,
-                site,
-                code,
-                batch,
-                expiry,
-            } => {
-                let Some(epc) = epc_of(code) else {
-                    return Ok(0);
-                };
-                drug_state::commission(
-                    conn,
-                    now,
-                    &drug_state::Commissioning {
-                        delivery_id: self.delivery_id,
-                        epc: &epc,
-                        batch,
-                        expiry: *expiry,
-                        site_gln: site,
-                        at: at.naive_utc(),
-                        carried: carried(code),
-                    },
-                )
+        Ok(stored.map(|(line, events, alerts)| {
+            if self.writing {
+                self.alerts += alerts;
+                self.lines.extend(std::iter::repeat_n(line, events.len()));
+                self.events.extend(events);
             }
-            DrugRecordKind::Sell {
-                at,
-                site,
-                code,
-                batch,
-            }
-            | DrugRecordKind::Dispense {
-                at,
-                site,
-                code,
-                batch,
-            } => {
-                let Some(epc) = epc_of(code) else {
-                    return Ok(0);
-                };
-                let end = if matches!(kind, DrugRecordKind::Sell { .. }) {
-                    drug_state::End::Sold
-                } else {
-                    drug_state::End::Dispensed
-                };
-                drug_state::end(
-                    conn,
-                    now,
-                    &drug_state::Ending {
-                        delivery_id: self.delivery_id,
-                        epc: &epc,
-                        end,
-                        site_gln: site,
-                        at: at.naive_utc(),
-                        recorded_batch: batch.as_deref(),
-                        carried: carried(code),
-                    },
-                )
-            }
-            _ => Ok(0),
-        }
+        }))
     }
 
     /// Captures the delivery's events as the sender; a refusal names its record's line.
     fn capture(
-        self,
+        &mut self,
         conn: &mut DbConn,
         now: NaiveDateTime,
         actor: &Actor,
@@ -531,7 +487,8 @@ impl Applied {
         if self.events.is_empty() {
             return Ok(None);
         }
-        let prepared = prepare(self.events, now)?;
+        let prepared = prepare(std::mem::take(&mut self.events), now)?;
+        let lines = std::mem::take(&mut self.lines);
         let meta = CaptureMeta {
             created_by: Some(actor.user_id),
             enterprise_id: actor.enterprise_id,
@@ -544,7 +501,7 @@ impl Applied {
                 let line = api
                     .field()
                     .and_then(event_index)
-                    .and_then(|i| self.lines.get(i).copied());
+                    .and_then(|i| lines.get(i).copied());
                 Err(IntakeFailure::Api(match line {
                     Some(line) => {
                         let message = format!("line {line}: {}", api.message());
@@ -565,34 +522,6 @@ fn event_index(field: &str) -> Option<usize> {
         .next()?
         .parse()
         .ok()
-}
-
-/// The drug identification codes a record names.
-fn drug_ids(kind: &DrugRecordKind) -> Vec<&str> {
-    let codes: Vec<&DrugCode> = match kind {
-        DrugRecordKind::Product { .. } => Vec::new(),
-        DrugRecordKind::Commission { code, .. }
-        | DrugRecordKind::Sell { code, .. }
-        | DrugRecordKind::Dispense { code, .. } => vec![code],
-        DrugRecordKind::Pack { parent, codes, .. } => {
-            std::iter::once(parent).chain(codes).collect()
-        }
-        DrugRecordKind::Ship { codes, .. } | DrugRecordKind::Receive { codes, .. } => {
-            codes.iter().collect()
-        }
-    };
-    codes.into_iter().filter_map(DrugCode::drug_id).collect()
-}
-
-/// What a DataMatrix carries besides its GTIN and serial.
-fn carried(code: &DrugCode) -> drug_state::Carried<'_> {
-    match code {
-        DrugCode::Gs1 { batch, expiry, .. } => drug_state::Carried {
-            batch: batch.as_deref(),
-            expiry: *expiry,
-        },
-        _ => drug_state::Carried::default(),
-    }
 }
 
 /// Most deliveries listed at once.
