@@ -3,11 +3,12 @@
 //! cannot be read becomes a [`LineError`] for its line, and reading goes on; broken quoting stops
 //! the stream after reporting it, since no sure place to resume is left.
 
-use std::collections::VecDeque;
 use std::io::Read;
 
 use registry::enterprises::LineError;
 use registry::error::Code;
+
+use crate::lines::LineCounter;
 
 /// The header row is unusable; nothing can be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -16,49 +17,6 @@ pub struct HeaderError {
     /// The column at fault ("" when there is no header at all).
     pub column: String,
     pub message: String,
-}
-
-/// Passes bytes through, remembering where line terminators are, so that a record's first line
-/// can be told exactly (the CSV reader's own position counts from before the blank lines it
-/// skips). Only the terminators ahead of the current record are kept: memory stays bounded.
-struct LineCounter<R> {
-    inner: R,
-    offset: u64,
-    terminators: VecDeque<(u64, u8)>,
-    newlines_passed: u64,
-}
-
-impl<R: Read> Read for LineCounter<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        for (i, b) in buf[..n].iter().enumerate() {
-            if *b == b'\n' || *b == b'\r' {
-                self.terminators.push_back((self.offset + i as u64, *b));
-            }
-        }
-        self.offset += n as u64;
-        Ok(n)
-    }
-}
-
-impl<R> LineCounter<R> {
-    /// The line (from 1) of the first content byte at or after byte `start`.
-    fn line_from(&mut self, start: u64) -> u64 {
-        let mut at = start;
-        loop {
-            while let Some(&(offset, byte)) = self.terminators.front() {
-                if offset >= at {
-                    break;
-                }
-                self.newlines_passed += u64::from(byte == b'\n');
-                self.terminators.pop_front();
-            }
-            match self.terminators.front() {
-                Some(&(offset, _)) if offset == at => at += 1,
-                _ => return self.newlines_passed + 1,
-            }
-        }
-    }
 }
 
 /// One row: its first line and its cells in the order of the column list ("" for a column the
@@ -88,12 +46,7 @@ pub fn open<R: Read, const N: usize>(
     columns: &'static [&'static str; N],
     required: &[&str],
 ) -> Result<Table<R, N>, HeaderError> {
-    let counter = LineCounter {
-        inner: reader,
-        offset: 0,
-        terminators: VecDeque::new(),
-        newlines_passed: 0,
-    };
+    let counter = LineCounter::new(reader);
     let mut csv = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(true)

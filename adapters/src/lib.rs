@@ -6,4 +6,5 @@
 pub mod csv_table;
 pub mod enterprise_csv;
 pub mod epcis;
+mod lines;
 pub mod regulators;

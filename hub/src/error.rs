@@ -159,6 +159,7 @@ pub fn status(code: Code) -> StatusCode {
         | Code::InvalidUsername
         | Code::InvalidValidity
         | Code::InvalidValue
+        | Code::InvalidXml
         | Code::MissingTarget
         | Code::PublishNeedsProduct
         | Code::ReasonRequired

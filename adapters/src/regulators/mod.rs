@@ -8,6 +8,8 @@
 //! code, with sample files under `adapters/samples/<name>/`.
 
 pub mod drugs;
+mod events;
+pub mod rare_earth;
 
 use std::io::Read;
 
@@ -21,6 +23,8 @@ use crate::csv_table::HeaderError;
 pub enum Record {
     /// A record of the drug traceability system.
     Drug(drugs::DrugRecord),
+    /// A record of a rare-earth product-flow report.
+    RareEarth(rare_earth::RareEarthRecord),
 }
 
 impl Record {
@@ -28,6 +32,7 @@ impl Record {
     pub fn line(&self) -> u64 {
         match self {
             Record::Drug(r) => r.line,
+            Record::RareEarth(r) => r.line,
         }
     }
 }
@@ -51,7 +56,7 @@ pub struct Adapter {
 }
 
 /// Every adapter, by name.
-pub const ADAPTERS: &[Adapter] = &[drugs::ADAPTER];
+pub const ADAPTERS: &[Adapter] = &[drugs::ADAPTER, rare_earth::ADAPTER];
 
 /// The adapter called `name`.
 pub fn find(name: &str) -> Option<&'static Adapter> {

@@ -162,6 +162,7 @@ error-invalid_csv = This line cannot be read as CSV: check the quotes and the nu
 error-invalid_encoding = The file is not UTF-8: save it as UTF-8 and try again.
 error-invalid_credit_tier = Use a credit tier of A, B, C or D.
 error-invalid_value = This value cannot be used.
+error-invalid_xml = This part of the file cannot be read as XML, or the element is not one the format has.
 error-bad_request = The request could not be read.
 error-headers_too_large = The request's headers are too large.
 error-request_timeout = The request stopped arriving before it was complete; send it again without pauses.

@@ -157,6 +157,7 @@ error-invalid_csv = Không đọc được dòng này theo định dạng CSV: k
 error-invalid_encoding = Tệp không ở mã UTF-8; vui lòng lưu lại dưới dạng UTF-8 rồi thử lại.
 error-invalid_credit_tier = Hạng tín nhiệm phải là A, B, C hoặc D.
 error-invalid_value = Không thể dùng giá trị này.
+error-invalid_xml = Không đọc được phần này của tệp theo định dạng XML, hoặc phần tử không thuộc định dạng.
 error-bad_request = Không đọc được yêu cầu.
 error-headers_too_large = Phần tiêu đề của yêu cầu quá lớn.
 error-request_timeout = Yêu cầu bị gián đoạn trước khi gửi xong; vui lòng gửi lại liên tục.

@@ -157,6 +157,7 @@ error-invalid_csv = 该行无法按 CSV 格式读取，请检查引号和字段�
 error-invalid_encoding = 文件不是 UTF-8 编码，请另存为 UTF-8 后重试。
 error-invalid_credit_tier = 信用等级应为 A、B、C 或 D。
 error-invalid_value = 该值不可用。
+error-invalid_xml = 文件的这一部分无法按 XML 读取，或该元素不属于此格式。
 error-bad_request = 无法读取该请求。
 error-headers_too_large = 请求头过大。
 error-request_timeout = 请求内容未完整送达，请不间断地重新发送。

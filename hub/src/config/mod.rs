@@ -237,6 +237,13 @@ impl Config {
         }
         self.mail.validate()?;
         self.stamps.validate(&self.server.public_url)?;
+        let tolerance = self.registry.rare_earth_tolerance_percent;
+        if !(0.0..=50.0).contains(&tolerance) {
+            return Err(ConfigError::new(
+                "registry.rare_earth_tolerance_percent",
+                "must be between 0 and 50",
+            ));
+        }
         if self.registry.import_max_bytes < 1024 {
             return Err(ConfigError::new(
                 "registry.import_max_bytes",

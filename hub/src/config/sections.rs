@@ -226,8 +226,13 @@ pub struct RegistryConfig {
     /// reform). The database records it; it cannot change once departments or enterprises
     /// exist.
     pub country: Country,
-    /// Largest CSV accepted by `POST /api/v1/enterprises/import`, in bytes.
+    /// Largest file accepted by `POST /api/v1/enterprises/import` and by the regulator
+    /// adapters' intake, in bytes.
     pub import_max_bytes: usize,
+    /// How far, in percent of the rare-earth oxide at hand (opening stock plus inputs), a
+    /// month's output may exceed it before the mass balance counts as broken (weighing and
+    /// assay error).
+    pub rare_earth_tolerance_percent: f64,
 }
 
 impl Default for RegistryConfig {
@@ -235,6 +240,7 @@ impl Default for RegistryConfig {
         Self {
             country: Country::Cn,
             import_max_bytes: 64 * 1024 * 1024,
+            rare_earth_tolerance_percent: 2.0,
         }
     }
 }

@@ -335,6 +335,8 @@ codes! {
     InvalidValidity => "invalid_validity",
     /// A line of an import file refused for a reason without a code of its own.
     InvalidValue => "invalid_value",
+    /// A regulator file that is not well-formed XML, or an element it does not expect.
+    InvalidXml => "invalid_xml",
     /// Neither a stamp serial nor an order given.
     MissingTarget => "missing_target",
     /// Only a document about a product or batch can be published.

@@ -2,11 +2,11 @@
 //! trace and one recall follow a pack from the line to the patient. Product records have no
 //! event: they are registry records.
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
-use registry::epcis::ext::CBVMDA_NS;
-use registry::epcis::{Action, Event, EventType, ExtElement, ExtValue, Location, SourceDest};
+use chrono::NaiveDate;
+use registry::epcis::{Action, Event, EventType};
 
 use super::{DrugCode, DrugRecordKind};
+use crate::regulators::events::{at_site, cbv, master_data, object, place};
 
 /// Why a record cannot become events: the column at fault and the reason.
 pub type MappingError = (&'static str, String);
@@ -98,55 +98,6 @@ pub fn events(
         }
     };
     Ok(vec![event])
-}
-
-fn cbv(kind: &str, word: &str) -> String {
-    format!("https://ref.gs1.org/cbv/{kind}-{word}")
-}
-
-/// A site's location URI (GLN as a GS1 Digital Link, AI 414).
-fn location(gln: &str) -> String {
-    format!("https://id.gs1.org/414/{gln}")
-}
-
-fn at_site(e: &mut Event, gln: &str) {
-    e.read_point = Some(Location {
-        id: location(gln),
-        extensions: Vec::new(),
-    });
-    e.biz_location = e.read_point.clone();
-}
-
-fn place(gln: &str) -> SourceDest {
-    SourceDest {
-        kind: cbv("SDT", "location"),
-        value: location(gln),
-    }
-}
-
-fn object(
-    at: DateTime<FixedOffset>,
-    action: Action,
-    step: &str,
-    disposition: &str,
-    site: &str,
-) -> Event {
-    let mut e = Event::new(EventType::ObjectEvent, at);
-    e.action = Some(action);
-    e.biz_step = Some(cbv("BizStep", step));
-    e.disposition = Some(cbv("Disp", disposition));
-    at_site(&mut e, site);
-    e
-}
-
-fn master_data(local: &str, value: String) -> ExtElement {
-    ExtElement {
-        ns: CBVMDA_NS.into(),
-        prefix: "cbvmda".into(),
-        local: local.into(),
-        attrs: Vec::new(),
-        value: ExtValue::Text(value),
-    }
 }
 
 fn expiry_text(date: NaiveDate) -> String {

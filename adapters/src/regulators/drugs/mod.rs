@@ -7,7 +7,7 @@ mod events;
 
 use std::io::Read;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use registry::departments::Category;
 use registry::enterprises::LineError;
 use registry::error::Code;
@@ -18,6 +18,7 @@ pub use events::events;
 
 use super::{Adapter, Record, Records};
 use crate::csv_table::{self, HeaderError};
+use crate::regulators::events::china_time;
 
 /// The adapter.
 pub const ADAPTER: Adapter = Adapter {
@@ -45,8 +46,6 @@ pub const COLUMNS: [&str; 12] = [
     "approval_number",
 ];
 
-/// Exports carry China's local time when they give no offset.
-const CHINA_OFFSET_SECONDS: i32 = 8 * 3600;
 /// Codes in one list cell, separated by `|`.
 const LIST_SEPARATOR: char = '|';
 
@@ -303,11 +302,7 @@ impl Row<'_> {
         }
         NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S")
             .ok()
-            .and_then(|local| {
-                FixedOffset::east_opt(CHINA_OFFSET_SECONDS)?
-                    .from_local_datetime(&local)
-                    .single()
-            })
+            .and_then(china_time)
             .ok_or_else(|| {
                 self.error(
                     "event_time",

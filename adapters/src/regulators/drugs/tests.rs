@@ -13,7 +13,12 @@ fn read_all(name: &str) -> Vec<Result<DrugRecord, LineError>> {
     let bytes = sample(name);
     (adapter.read)(Box::new(std::io::Cursor::new(bytes)))
         .unwrap()
-        .map(|r| r.map(|Record::Drug(d)| d))
+        .map(|r| {
+            r.map(|record| match record {
+                Record::Drug(d) => d,
+                other => panic!("{other:?}"),
+            })
+        })
         .collect()
 }
 
