@@ -49,7 +49,7 @@ fn the_samples_read_into_a_report_and_its_flows_and_map_to_events() {
         ]
     );
     assert_eq!(
-        records[2].line, 8,
+        records[2].line, 7,
         "each flow on the line its element starts"
     );
     assert!(flows[5].is_export() && !flows[4].is_export());
