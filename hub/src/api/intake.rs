@@ -1,16 +1,17 @@
 //! Regulator adapters' intake: the adapters, deliveries pushed by regulator systems, and the
-//! deliveries with their signed receipts.
+//! deliveries with their signed receipts; the rare-earth department's designations and quotas.
 
 use actix_web::{HttpResponse, web};
 use futures_util::StreamExt;
 use registry::error::Code;
 use registry::intake::Delivery;
+use registry::intake::rare_earth::{self, Designation, NewDesignation, NewQuota, Quota};
 use serde::{Deserialize, Serialize};
 
-use super::{ApiError, blocking};
+use super::{ApiError, Json, blocking};
 use crate::app::{AppState, Auth};
-use crate::ops::Caller;
 use crate::ops::intake::{self, Delivered, File, IntakeFailure, Source};
+use crate::ops::{self, Caller};
 
 /// An adapter.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -169,4 +170,73 @@ pub async fn delivery(
     let id = id.into_inner();
     let found = blocking(move || intake::delivery(&state, &actor, id)).await?;
     Ok(web::Json(found))
+}
+
+/// Designates an enterprise (of the officer's jurisdiction, registered for rare earth) to mine
+/// and/or smelt and separate; no stage withdraws the designation (204).
+#[utoipa::path(post, path = "/api/v1/rare-earth/designations", tag = "intake", request_body = NewDesignation,
+    responses((status = 200, body = Designation), (status = 204), (status = 403, body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn designate(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<NewDesignation>,
+) -> Result<HttpResponse, ApiError> {
+    let new = body.0;
+    let done = blocking(move || ops::rare_earth::designate(&state, &caller, &new)).await?;
+    Ok(match done {
+        Some(designation) => HttpResponse::Ok().json(designation),
+        None => HttpResponse::NoContent().finish(),
+    })
+}
+
+/// The enterprises designated to mine or smelt and separate rare earth.
+#[utoipa::path(get, path = "/api/v1/rare-earth/designations", tag = "intake",
+    responses((status = 200, body = [Designation])),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn designations(
+    state: web::Data<AppState>,
+) -> Result<web::Json<Vec<Designation>>, ApiError> {
+    let db = state.db.clone();
+    let list = blocking(move || Ok(rare_earth::designations(&mut *db.conn()?)?)).await?;
+    Ok(web::Json(list))
+}
+
+/// Sets an enterprise's annual quota of rare-earth oxide (kilograms).
+#[utoipa::path(post, path = "/api/v1/rare-earth/quotas", tag = "intake", request_body = NewQuota,
+    responses((status = 200, body = Quota), (status = 403, body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn set_quota(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<NewQuota>,
+) -> Result<web::Json<Quota>, ApiError> {
+    let new = body.0;
+    let quota = blocking(move || ops::rare_earth::set_quota(&state, &caller, &new)).await?;
+    Ok(web::Json(quota))
+}
+
+/// Which quotas.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct QuotaFilter {
+    /// One year's.
+    pub year: Option<i32>,
+}
+
+/// The quotas set, by year and enterprise.
+#[utoipa::path(get, path = "/api/v1/rare-earth/quotas", tag = "intake", params(QuotaFilter),
+    responses((status = 200, body = [Quota])),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn quotas(
+    state: web::Data<AppState>,
+    filter: web::Query<QuotaFilter>,
+) -> Result<web::Json<Vec<Quota>>, ApiError> {
+    let year = filter.into_inner().year;
+    let db = state.db.clone();
+    let list = blocking(move || Ok(rare_earth::quotas(&mut *db.conn()?, year)?)).await?;
+    Ok(web::Json(list))
 }

@@ -35,6 +35,10 @@ pub enum ImportCommand {
     /// and GS1 DataMatrix), packing, shipping, receiving, sale, dispensing. CSV; see
     /// adapters/src/regulators/drugs/README.md.
     Drugs(#[command(flatten)] DeliveryArgs),
+    /// Rare-earth monthly product-flow reports (adapter `rare-earth`) of designated
+    /// enterprises: opening stock, inputs, outputs, shipments and exports. XML; see
+    /// adapters/src/regulators/rare_earth/README.md.
+    RareEarth(#[command(flatten)] DeliveryArgs),
 }
 
 pub(super) fn import(config: &Config, command: ImportCommand) -> anyhow::Result<ExitCode> {
@@ -46,6 +50,9 @@ pub(super) fn import(config: &Config, command: ImportCommand) -> anyhow::Result<
         } => (file, username, skip_bad),
         ImportCommand::Drugs(args) => {
             return super::intake::run(config, &adapters::regulators::drugs::ADAPTER, args);
+        }
+        ImportCommand::RareEarth(args) => {
+            return super::intake::run(config, &adapters::regulators::rare_earth::ADAPTER, args);
         }
     };
     let core = core(config)?;

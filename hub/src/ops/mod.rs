@@ -31,6 +31,7 @@ pub mod import;
 pub mod intake;
 pub mod ledger;
 pub mod notices;
+pub mod rare_earth;
 pub mod recalls;
 pub mod sessions;
 pub mod spotchecks;

@@ -275,6 +275,21 @@ fn schema_matches_the_migrations() {
         .limit(1)
         .execute(conn)
         .unwrap();
+    rare_earth_designations::table
+        .select(rare_earth_designations::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    rare_earth_quotas::table
+        .select(rare_earth_quotas::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    rare_earth_reports::table
+        .select(rare_earth_reports::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
 }
 
 #[test]

@@ -11,6 +11,7 @@
 //! What each adapter keeps, and the alerts it raises, are in its module ([`drugs`]).
 
 pub mod drugs;
+pub mod rare_earth;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;

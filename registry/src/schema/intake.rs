@@ -1,6 +1,6 @@
 //! The tables of the regulator adapters' intake (`registry::intake`).
 
-use super::users;
+use super::{enterprises, users};
 
 diesel::table! {
     intake_deliveries (id) {
@@ -46,5 +46,49 @@ diesel::table! {
     }
 }
 
-diesel::allow_tables_to_appear_in_same_query!(intake_deliveries, drug_products, drug_codes);
+diesel::table! {
+    rare_earth_designations (enterprise_id) {
+        enterprise_id -> BigInt,
+        stages -> Text,
+        designated_by -> Text,
+        designated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rare_earth_quotas (enterprise_id, year) {
+        enterprise_id -> BigInt,
+        year -> Integer,
+        reo_kg -> Double,
+        set_by -> Text,
+        set_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rare_earth_reports (id) {
+        id -> BigInt,
+        delivery_id -> BigInt,
+        enterprise_id -> BigInt,
+        period -> Date,
+        stage -> Text,
+        opening_reo_kg -> Double,
+        input_reo_kg -> Double,
+        output_reo_kg -> Double,
+        shipped_reo_kg -> Double,
+        exported_reo_kg -> Double,
+        filed_at -> Timestamp,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    intake_deliveries,
+    drug_products,
+    drug_codes,
+    rare_earth_designations,
+    rare_earth_quotas,
+    rare_earth_reports,
+);
 diesel::allow_tables_to_appear_in_same_query!(intake_deliveries, users);
+diesel::allow_tables_to_appear_in_same_query!(rare_earth_designations, enterprises);
+diesel::allow_tables_to_appear_in_same_query!(rare_earth_quotas, enterprises);

@@ -122,6 +122,16 @@ pub(super) fn alert_kind(kind: &str, locale: Locale) -> String {
             "Vượt hạn ngạch sản xuất",
             "Production quota exceeded",
         ),
+        "rare_earth.late_report" => (
+            "稀土产品流向月报迟报",
+            "Báo cáo luồng sản phẩm đất hiếm nộp muộn",
+            "Rare-earth flow report filed late",
+        ),
+        "rare_earth.not_designated" => (
+            "非指定企业报送开采或冶炼分离",
+            "Doanh nghiệp không được chỉ định khai thác hoặc tách chiết",
+            "Mining or smelting by an enterprise not designated",
+        ),
         "licence.expired" => ("许可证已过期", "Giấy phép đã hết hạn", "Licence expired"),
         "drug_dispensed_twice" => (
             "药品追溯码重复销售或调配",

@@ -7,11 +7,10 @@ use adapters::regulators::drugs::{self, DrugCode, DrugRecord, DrugRecordKind};
 use chrono::NaiveDateTime;
 use registry::db::DbConn;
 use registry::enterprises::LineError;
-use registry::epcis::Event;
 use registry::error::Code;
 use registry::intake::drugs as state;
 
-use super::Applied;
+use super::{Applied, Stored};
 
 /// What a delivery remembers across its drug records.
 #[derive(Debug, Default)]
@@ -19,9 +18,6 @@ pub(super) struct Remembered {
     /// The GTIN filed per drug identification code, as read or filed in this delivery.
     gtins: HashMap<String, Option<String>>,
 }
-
-/// A stored record: its line, its events, the alerts it raised.
-pub(super) type Stored = (u64, Vec<Event>, i64);
 
 /// Stores one drug record, or only checks it when the delivery no longer writes (see
 /// [`Applied::record`]).

@@ -29,6 +29,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 mod drugs;
+mod rare_earth;
 
 use super::{Caller, Change, audited_as};
 use crate::app::Core;
@@ -267,6 +268,12 @@ fn store(
                 errors,
             })));
         }
+        let tolerance = core.config.registry.rare_earth_tolerance_percent;
+        let alerts = rare_earth::finish(conn, now, &mut applied, tolerance)?;
+        let counts = Counts {
+            alerts: counts.alerts + alerts,
+            ..counts
+        };
         jobs.extend(applied.capture(conn, now, actor, adapter.name, policy)?);
         let outcome = if refused == 0 {
             Outcome::Accepted
@@ -429,6 +436,9 @@ fn receipt_errors(receipt: &str) -> Vec<LineError> {
         .unwrap_or_default()
 }
 
+/// A stored record: its line, its events, the alerts it raised.
+type Stored = (u64, Vec<Event>, i64);
+
 /// The records of one delivery as they are stored: the events to capture (with the line of
 /// each), the alerts raised, and what each adapter remembers across records.
 struct Applied {
@@ -440,6 +450,7 @@ struct Applied {
     /// and checked.
     writing: bool,
     drugs: drugs::Remembered,
+    rare_earth: rare_earth::Remembered,
 }
 
 impl Applied {
@@ -451,6 +462,7 @@ impl Applied {
             alerts: 0,
             writing: true,
             drugs: drugs::Remembered::default(),
+            rare_earth: rare_earth::Remembered::default(),
         }
     }
 
@@ -465,6 +477,7 @@ impl Applied {
     ) -> registry::Result<Result<(), LineError>> {
         let stored = match record {
             Record::Drug(drug) => drugs::store(conn, now, self, drug)?,
+            Record::RareEarth(record) => rare_earth::store(conn, self, record)?,
         };
         Ok(stored.map(|(line, events, alerts)| {
             if self.writing {

@@ -5,19 +5,16 @@
 //! competent department; receipts are signed; a file sent again changes nothing; bad records are
 //! reported by line and column, and by default nothing of their file is written.
 
-use base64::Engine;
 use clap::Parser;
 use hub::cli::import::ImportCommand;
 use hub::cli::{Cli, Command};
-use openssl::hash::MessageDigest;
-use openssl::pkey::PKey;
-use openssl::sign::Verifier;
-use registry::identity::{self, Scope};
 use reqwest::blocking::Response;
 use serde_json::{Value, json};
 use tracehub_tests::fixtures::Registry;
 use tracehub_tests::recall::{created, register};
 use tracehub_tests::{assert_error, body};
+
+use super::{delivered, system_user, verify_receipt};
 
 const SAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../adapters/samples/drugs");
 
@@ -75,34 +72,8 @@ fn chain() -> Chain {
     }
 }
 
-/// A `system` user bound to `category`, and its token.
-fn system_user(r: &Registry, name: &str, category: &str) -> String {
-    created(r.post(
-        Some(&r.admin),
-        "/api/v1/users",
-        json!({"username": name, "display_name": name, "role": "system", "category": category}),
-    ));
-    let user =
-        identity::find_user_by_name(&mut r.app.test_db().db().conn().unwrap(), name).unwrap();
-    r.app.token_for(&user, &[Scope::Read, Scope::Write])
-}
-
 fn deliver(r: &Registry, token: &str, file: &str, skip_bad: bool) -> Response {
-    r.app
-        .client()
-        .post(r.app.url(&format!(
-            "/api/v1/intake/drugs/deliveries?file_name={file}&skip_bad={skip_bad}"
-        )))
-        .bearer_auth(token)
-        .header("content-type", "text/csv")
-        .body(sample(file))
-        .send()
-        .unwrap()
-}
-
-fn delivered(response: Response, status: u16) -> Value {
-    assert_eq!(response.status(), status);
-    body(response)
+    super::deliver(r, token, "drugs", file, sample(file), skip_bad)
 }
 
 /// The bizSteps of the events naming `epc`, in time order.
@@ -125,30 +96,6 @@ fn steps(r: &Registry, epc: &str) -> Vec<String> {
 
 fn urlencode(s: &str) -> String {
     s.replace(':', "%3A").replace('/', "%2F")
-}
-
-/// Checks a receipt's signature with the hub's published key.
-fn verify_receipt(r: &Registry, delivery: &Value) {
-    let pem = r
-        .app
-        .client()
-        .get(r.app.url("/ledger/key"))
-        .send()
-        .unwrap()
-        .text()
-        .unwrap();
-    let key = PKey::public_key_from_pem(pem.as_bytes()).unwrap();
-    let signature = base64::engine::general_purpose::STANDARD
-        .decode(delivery["signature"].as_str().unwrap())
-        .unwrap();
-    let text = delivery["receipt"].as_str().unwrap();
-    let mut verifier = Verifier::new(MessageDigest::sha256(), &key).unwrap();
-    verifier.update(text.as_bytes()).unwrap();
-    assert!(verifier.verify(&signature).unwrap(), "the receipt verifies");
-    let receipt: Value = serde_json::from_str(text).unwrap();
-    assert_eq!(receipt["delivery_id"], delivery["id"]);
-    assert_eq!(receipt["sha256"], delivery["sha256"]);
-    assert_eq!(receipt["outcome"], delivery["outcome"]);
 }
 
 const A1: &str = "https://id.gs1.org/01/06923456000018/21/86123450000000017391";
