@@ -172,6 +172,7 @@ pub fn status(code: Code) -> StatusCode {
         | Code::UnknownDepartment
         | Code::UnknownDocument
         | Code::UnknownEnterprise
+        | Code::UnknownEquipment
         | Code::UnknownProduct
         | Code::UnknownSite
         | Code::UnregisteredGln

@@ -10,6 +10,7 @@
 pub mod drugs;
 mod events;
 pub mod rare_earth;
+pub mod special_equipment;
 
 use std::io::Read;
 
@@ -25,6 +26,8 @@ pub enum Record {
     Drug(drugs::DrugRecord),
     /// A record of a rare-earth product-flow report.
     RareEarth(rare_earth::RareEarthRecord),
+    /// A lifecycle record of special equipment.
+    Equipment(special_equipment::EquipmentRecord),
 }
 
 impl Record {
@@ -33,6 +36,7 @@ impl Record {
         match self {
             Record::Drug(r) => r.line,
             Record::RareEarth(r) => r.line,
+            Record::Equipment(r) => r.line,
         }
     }
 }
@@ -56,7 +60,11 @@ pub struct Adapter {
 }
 
 /// Every adapter, by name.
-pub const ADAPTERS: &[Adapter] = &[drugs::ADAPTER, rare_earth::ADAPTER];
+pub const ADAPTERS: &[Adapter] = &[
+    drugs::ADAPTER,
+    rare_earth::ADAPTER,
+    special_equipment::ADAPTER,
+];
 
 /// The adapter called `name`.
 pub fn find(name: &str) -> Option<&'static Adapter> {

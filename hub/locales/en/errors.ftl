@@ -79,6 +79,7 @@ error-proposal_decided = The proposal was approved or rejected already.
 error-tier_fixed_while_listed = The credit tier stays D while the enterprise is on the blacklist.
 error-confirmation_required = Both confirmations are needed to remove a listing.
 error-unknown_enterprise = No such enterprise.
+error-unknown_equipment = No equipment with this code is known: its manufacture record comes first.
 error-invalid_locale = Choose one of the languages.
 error-publish_needs_product = Only a document about a product or batch can be published.
 error-unsupported_content_type = This kind of file is not accepted: use PDF, OFD, an image, XML, JSON, text, CSV or ZIP.

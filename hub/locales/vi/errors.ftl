@@ -100,6 +100,7 @@ error-proposal_decided = Đề nghị đã được phê duyệt hoặc từ ch�
 error-tier_fixed_while_listed = Hạng tín nhiệm giữ ở mức D khi doanh nghiệp còn trong danh sách đen.
 error-confirmation_required = Cần cả hai xác nhận để đưa ra khỏi danh sách.
 error-unknown_enterprise = Không có doanh nghiệp này.
+error-unknown_equipment = Không có thiết bị nào với mã này: hồ sơ chế tạo phải có trước.
 error-invalid_locale = Hãy chọn một ngôn ngữ.
 error-batch_not_of_product = Lô hàng này thuộc sản phẩm khác.
 error-capture_not_own_site = Điểm đọc hoặc địa điểm kinh doanh của sự kiện không phải là cơ sở đã đăng ký của doanh nghiệp bạn.

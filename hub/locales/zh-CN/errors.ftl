@@ -100,6 +100,7 @@ error-proposal_decided = 该提议已被批准或驳回。
 error-tier_fixed_while_listed = 企业在黑名单期间信用等级保持为 D 级。
 error-confirmation_required = 移出需要两项确认。
 error-unknown_enterprise = 没有该企业。
+error-unknown_equipment = 未找到该设备代码：须先报送其制造记录。
 error-invalid_locale = 请选择一种语言。
 error-batch_not_of_product = 该批次属于其他产品。
 error-capture_not_own_site = 事件的读取点或业务地点不是贵企业登记的场所。

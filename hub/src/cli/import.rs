@@ -39,6 +39,10 @@ pub enum ImportCommand {
     /// enterprises: opening stock, inputs, outputs, shipments and exports. XML; see
     /// adapters/src/regulators/rare_earth/README.md.
     RareEarth(#[command(flatten)] DeliveryArgs),
+    /// Special-equipment lifecycle records (adapter `special-equipment`) by 18-digit code:
+    /// manufacture, installation, maintenance, inspection, gas-cylinder filling, scrapping.
+    /// JSON Lines; see adapters/src/regulators/special_equipment/README.md.
+    SpecialEquipment(#[command(flatten)] DeliveryArgs),
 }
 
 pub(super) fn import(config: &Config, command: ImportCommand) -> anyhow::Result<ExitCode> {
@@ -53,6 +57,10 @@ pub(super) fn import(config: &Config, command: ImportCommand) -> anyhow::Result<
         }
         ImportCommand::RareEarth(args) => {
             return super::intake::run(config, &adapters::regulators::rare_earth::ADAPTER, args);
+        }
+        ImportCommand::SpecialEquipment(args) => {
+            let adapter = &adapters::regulators::special_equipment::ADAPTER;
+            return super::intake::run(config, adapter, args);
         }
     };
     let core = core(config)?;

@@ -211,6 +211,10 @@ impl Config {
             ("jobs.ledger_publish", &self.jobs.ledger_publish),
             ("jobs.spot_check_reminders", &self.jobs.spot_check_reminders),
             ("jobs.credit_tiers", &self.jobs.credit_tiers),
+            (
+                "jobs.equipment_inspections",
+                &self.jobs.equipment_inspections,
+            ),
         ] {
             if !expression.trim().is_empty() {
                 expression.parse::<cron::Schedule>().map_err(|e| {

@@ -186,6 +186,10 @@ pub struct JobsConfig {
     /// When to compute every enterprise's credit tier from the data: a cron expression with
     /// seconds (`0 30 2 * * *`, 02:30 UTC daily); empty disables (then `hub credit recompute`).
     pub credit_tiers: String,
+    /// When to look for special equipment whose periodic inspection is overdue (an alert per
+    /// piece and due date): a cron expression with seconds (`0 0 6 * * *`, 06:00 UTC daily);
+    /// empty disables.
+    pub equipment_inspections: String,
 }
 
 impl Default for JobsConfig {
@@ -198,6 +202,7 @@ impl Default for JobsConfig {
             ledger_publish: "0 */10 * * * *".into(),
             spot_check_reminders: "0 0 8 * * *".into(),
             credit_tiers: "0 30 2 * * *".into(),
+            equipment_inspections: "0 0 6 * * *".into(),
         }
     }
 }

@@ -31,6 +31,8 @@ pub const RECALL_REMIND: &str = "recall.remind";
 pub const SPOT_CHECK_REMIND: &str = "spotcheck.remind";
 /// Job kind: compute every enterprise's credit tier from the data.
 pub const CREDIT_RECOMPUTE: &str = "credit.recompute";
+/// Job kind: alert on special equipment whose periodic inspection is overdue.
+pub const EQUIPMENT_INSPECTIONS: &str = "equipment.inspections";
 /// Job kind: sign a head of the evidence ledger if it grew.
 pub const LEDGER_PUBLISH: &str = "ledger.publish";
 
@@ -131,6 +133,20 @@ fn schedules(state: &AppState) -> Vec<Schedule> {
         list.push(Schedule {
             name: "credit-tiers",
             kind: CREDIT_RECOMPUTE,
+            cron,
+            max_attempts: 3,
+        });
+    }
+    if let Ok(cron) = state
+        .config
+        .jobs
+        .equipment_inspections
+        .trim()
+        .parse::<cron::Schedule>()
+    {
+        list.push(Schedule {
+            name: "equipment-inspections",
+            kind: EQUIPMENT_INSPECTIONS,
             cron,
             max_attempts: 3,
         });
@@ -342,6 +358,16 @@ fn perform(
                 changed = done.changed,
                 "credit tiers"
             );
+            Ok(())
+        }
+        EQUIPMENT_INSPECTIONS => {
+            let origin = Origin {
+                by: "job:equipment-inspections".into(),
+                request: Request::new(state, format!("job-{}", job.id)),
+            };
+            let raised = crate::ops::equipment::overdue_inspections(state, &origin)
+                .map_err(|e| e.to_string())?;
+            tracing::info!(job = job.id, raised, "overdue equipment inspections");
             Ok(())
         }
         EMAIL_JOB => match mailer {

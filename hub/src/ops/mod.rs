@@ -26,6 +26,7 @@ pub mod enterprises;
 pub mod epcis;
 pub mod epcis_queries;
 pub mod epcis_subscriptions;
+pub mod equipment;
 pub mod filings;
 pub mod import;
 pub mod intake;

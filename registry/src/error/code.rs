@@ -361,6 +361,8 @@ codes! {
     UnknownDocument => "unknown_document",
     /// No enterprise with this id.
     UnknownEnterprise => "unknown_enterprise",
+    /// An equipment code with no manufacture record.
+    UnknownEquipment => "unknown_equipment",
     /// Not one of the enterprise's products.
     UnknownProduct => "unknown_product",
     /// Not one of the enterprise's sites.

@@ -12,6 +12,7 @@
 
 pub mod drugs;
 pub mod rare_earth;
+pub mod special_equipment;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;

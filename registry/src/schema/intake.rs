@@ -1,6 +1,6 @@
 //! The tables of the regulator adapters' intake (`registry::intake`).
 
-use super::{enterprises, users};
+use super::{enterprises, sites, users};
 
 diesel::table! {
     intake_deliveries (id) {
@@ -81,6 +81,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    equipment (code) {
+        code -> Text,
+        epc -> Text,
+        manufacturer -> Text,
+        scrapped_at -> Nullable<Timestamp>,
+        filler -> Nullable<Text>,
+        next_inspection_due -> Nullable<Date>,
+        last_site_gln -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     intake_deliveries,
     drug_products,
@@ -92,3 +105,4 @@ diesel::allow_tables_to_appear_in_same_query!(
 diesel::allow_tables_to_appear_in_same_query!(intake_deliveries, users);
 diesel::allow_tables_to_appear_in_same_query!(rare_earth_designations, enterprises);
 diesel::allow_tables_to_appear_in_same_query!(rare_earth_quotas, enterprises);
+diesel::allow_tables_to_appear_in_same_query!(equipment, sites);

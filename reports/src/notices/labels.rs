@@ -132,6 +132,21 @@ pub(super) fn alert_kind(kind: &str, locale: Locale) -> String {
             "Doanh nghiệp không được chỉ định khai thác hoặc tách chiết",
             "Mining or smelting by an enterprise not designated",
         ),
+        "equipment.filled_unregistered" => (
+            "气瓶由非登记充装单位充装",
+            "Bình khí được nạp bởi đơn vị không được đăng ký",
+            "Cylinder filled by a company it is not registered to",
+        ),
+        "equipment.scrapped_reused" => (
+            "已报废设备代码再次使用",
+            "Mã thiết bị đã hủy bỏ được sử dụng lại",
+            "Scrapped equipment code in use again",
+        ),
+        "equipment.inspection_overdue" => (
+            "特种设备定期检验逾期",
+            "Thiết bị đặc biệt quá hạn kiểm định định kỳ",
+            "Periodic inspection overdue",
+        ),
         "licence.expired" => ("许可证已过期", "Giấy phép đã hết hạn", "Licence expired"),
         "drug_dispensed_twice" => (
             "药品追溯码重复销售或调配",

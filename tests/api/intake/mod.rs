@@ -14,6 +14,7 @@ use tracehub_tests::recall::created;
 
 mod drugs;
 mod rare_earth;
+mod special_equipment;
 
 /// Delivers `bytes` as file `name` through `adapter` with `token`.
 fn deliver(

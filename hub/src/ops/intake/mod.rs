@@ -30,6 +30,7 @@ use sha2::{Digest, Sha256};
 
 mod drugs;
 mod rare_earth;
+mod special_equipment;
 
 use super::{Caller, Change, audited_as};
 use crate::app::Core;
@@ -451,6 +452,7 @@ struct Applied {
     writing: bool,
     drugs: drugs::Remembered,
     rare_earth: rare_earth::Remembered,
+    equipment: special_equipment::Remembered,
 }
 
 impl Applied {
@@ -463,6 +465,7 @@ impl Applied {
             writing: true,
             drugs: drugs::Remembered::default(),
             rare_earth: rare_earth::Remembered::default(),
+            equipment: special_equipment::Remembered::default(),
         }
     }
 
@@ -478,6 +481,7 @@ impl Applied {
         let stored = match record {
             Record::Drug(drug) => drugs::store(conn, now, self, drug)?,
             Record::RareEarth(record) => rare_earth::store(conn, self, record)?,
+            Record::Equipment(record) => special_equipment::store(conn, now, self, record)?,
         };
         Ok(stored.map(|(line, events, alerts)| {
             if self.writing {
