@@ -296,6 +296,11 @@ pub fn declare(t: &mut RouteTable) {
         .portal(M::POST, "/portal/admin/users/{id}/deactivate", ADMIN, admin::users::deactivate)
         .portal(M::POST, "/portal/admin/users/{id}/activate", ADMIN, admin::users::activate);
 
+    // Portal: regulator systems' deliveries (those of the department's categories, all for an
+    // administrator) and the open alerts of each adapter.
+    t.portal(M::GET, "/portal/intake", REVIEWERS, portal::intake::list)
+        .portal(M::GET, "/portal/intake/deliveries/{id}", REVIEWERS, portal::intake::page);
+
     // Portal: alerts (read scoped per object, handled by officers of the competent department),
     // the blacklist (the full records for reviewers, decisions by the competent department, the
     // published part for anyone), each user's notices and account.

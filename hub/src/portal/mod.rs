@@ -59,6 +59,7 @@ pub mod department;
 pub mod enterprise;
 pub mod frame;
 pub mod home;
+pub mod intake;
 pub mod ledger;
 pub mod login;
 pub mod notices;

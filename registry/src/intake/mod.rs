@@ -283,3 +283,27 @@ pub fn list_deliveries(
         .map(delivery)
         .collect())
 }
+
+/// The alert kinds an adapter's rules raise, by adapter name.
+pub fn alert_kinds(adapter: &str) -> &'static [&'static str] {
+    match adapter {
+        "drugs" => &[
+            drugs::DISPENSED_TWICE,
+            drugs::AFTER_EXPIRY,
+            drugs::BATCH_MISMATCH,
+            drugs::UNKNOWN_CODE,
+        ],
+        "rare-earth" => &[
+            rare_earth::NOT_DESIGNATED,
+            rare_earth::MASS_BALANCE,
+            rare_earth::QUOTA,
+            rare_earth::LATE_REPORT,
+        ],
+        "special-equipment" => &[
+            special_equipment::FILLED_UNREGISTERED,
+            special_equipment::SCRAPPED_REUSED,
+            special_equipment::INSPECTION_OVERDUE,
+        ],
+        _ => &[],
+    }
+}

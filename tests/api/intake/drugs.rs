@@ -11,6 +11,7 @@ use hub::cli::{Cli, Command};
 use reqwest::blocking::Response;
 use serde_json::{Value, json};
 use tracehub_tests::fixtures::Registry;
+use tracehub_tests::portal::Visitor;
 use tracehub_tests::recall::{created, register};
 use tracehub_tests::{assert_error, body};
 
@@ -205,6 +206,18 @@ fn drug_codes_from_the_line_to_the_patient_with_their_alerts() {
         403,
         "capture_outside_category",
     );
+
+    // The portal: the department's deliveries, the open alerts by kind, a receipt.
+    let officer_page = Visitor::signed_in(&r.app, "officer-drugs");
+    let page = officer_page.page("/portal/intake");
+    assert_eq!(page.matches("<tr data-delivery=").count(), 3, "{page}");
+    assert!(
+        page.contains(r#"<tr data-kind="drug_dispensed_twice">"#),
+        "{page}"
+    );
+    let receipt = officer_page.page(&format!("/portal/intake/deliveries/{}", flow["id"]));
+    assert!(receipt.contains(r#"id="receipt""#), "{receipt}");
+    assert!(receipt.contains(flow["sha256"].as_str().unwrap()));
     assert_error(
         deliver(r, &c.pharmacy_user, "flow.csv", false),
         403,

@@ -9,6 +9,7 @@ pub mod page;
 
 use maud::{Markup, html};
 use registry::alerts::{AlertStatus, Severity};
+use registry::intake;
 use registry::stamps::alert_kind as stamp;
 use serde_json::Value;
 
@@ -16,8 +17,9 @@ use super::frame::messages;
 use crate::i18n::Lang;
 
 /// The alert kinds the hub raises, for the kind filter (each has a message in every language):
-/// the stamps' as the registry raises them ([`stamp::ALL`]), then those of other modules.
-pub const KINDS: [&str; 10] = [
+/// the stamps' as the registry raises them ([`stamp::ALL`]), then those of other modules and of
+/// the regulator adapters (`registry::intake`).
+pub const KINDS: [&str; 19] = [
     stamp::UNKNOWN_SERIAL,
     stamp::REVOKED_SCANNED,
     stamp::WRONG_CODE,
@@ -25,9 +27,18 @@ pub const KINDS: [&str; 10] = [
     stamp::IMPLAUSIBLE_TRAVEL,
     stamp::OUTSIDE_MARKET,
     stamp::FAKE_REPORT,
-    "rare_earth.mass_balance",
-    "rare_earth.quota",
     "licence.expired",
+    intake::drugs::DISPENSED_TWICE,
+    intake::drugs::AFTER_EXPIRY,
+    intake::drugs::BATCH_MISMATCH,
+    intake::drugs::UNKNOWN_CODE,
+    intake::rare_earth::NOT_DESIGNATED,
+    intake::rare_earth::MASS_BALANCE,
+    intake::rare_earth::QUOTA,
+    intake::rare_earth::LATE_REPORT,
+    intake::special_equipment::FILLED_UNREGISTERED,
+    intake::special_equipment::SCRAPPED_REUSED,
+    intake::special_equipment::INSPECTION_OVERDUE,
 ];
 
 /// The severities, least urgent first.

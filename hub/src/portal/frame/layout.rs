@@ -53,6 +53,12 @@ pub const NAV: &[NavEntry] = &[
         unread_badge: false,
     },
     NavEntry {
+        key: "nav-intake",
+        path: "/portal/intake",
+        roles: &[Role::Admin, Role::Officer],
+        unread_badge: false,
+    },
+    NavEntry {
         key: "nav-alerts",
         path: "/portal/alerts",
         roles: &[Role::Admin, Role::Officer, Role::Enterprise],
