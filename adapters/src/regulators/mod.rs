@@ -7,8 +7,11 @@
 //! <adapter>`) looks names up in. Each adapter documents its format in a `README.md` beside its
 //! code, with sample files under `adapters/samples/<name>/`.
 
+pub mod agri;
 pub mod drugs;
 mod events;
+pub mod food;
+mod lots;
 pub mod rare_earth;
 pub mod special_equipment;
 
@@ -28,6 +31,10 @@ pub enum Record {
     RareEarth(rare_earth::RareEarthRecord),
     /// A lifecycle record of special equipment.
     Equipment(special_equipment::EquipmentRecord),
+    /// A record of a farm's or ranch's system.
+    Agri(agri::AgriRecord),
+    /// A record of a food producer's system.
+    Food(food::FoodRecord),
 }
 
 impl Record {
@@ -37,6 +44,8 @@ impl Record {
             Record::Drug(r) => r.line,
             Record::RareEarth(r) => r.line,
             Record::Equipment(r) => r.line,
+            Record::Agri(r) => r.line,
+            Record::Food(r) => r.line,
         }
     }
 }
@@ -61,6 +70,8 @@ pub struct Adapter {
 
 /// Every adapter, by name.
 pub const ADAPTERS: &[Adapter] = &[
+    agri::ADAPTER,
+    food::ADAPTER,
     drugs::ADAPTER,
     rare_earth::ADAPTER,
     special_equipment::ADAPTER,

@@ -5,6 +5,7 @@ use actix_web::{HttpResponse, web};
 use futures_util::StreamExt;
 use registry::error::Code;
 use registry::intake::Delivery;
+use registry::intake::agri::{self, BannedInput, NewBannedInput};
 use registry::intake::rare_earth::{self, Designation, NewDesignation, NewQuota, Quota};
 use serde::{Deserialize, Serialize};
 
@@ -121,8 +122,7 @@ pub async fn deliver(
                 error: Code::InvalidLines.as_str(),
                 message: format!(
                     "{} of {} records are bad; nothing was written",
-                    delivered.errors.len(),
-                    delivered.delivery.counts.records
+                    delivered.delivery.counts.refused, delivered.delivery.counts.records
                 ),
                 delivery: *delivered,
             }))
@@ -184,7 +184,7 @@ pub async fn designate(
     body: Json<NewDesignation>,
 ) -> Result<HttpResponse, ApiError> {
     let new = body.0;
-    let done = blocking(move || ops::rare_earth::designate(&state, &caller, &new)).await?;
+    let done = blocking(move || ops::regulation::designate(&state, &caller, &new)).await?;
     Ok(match done {
         Some(designation) => HttpResponse::Ok().json(designation),
         None => HttpResponse::NoContent().finish(),
@@ -214,7 +214,7 @@ pub async fn set_quota(
     body: Json<NewQuota>,
 ) -> Result<web::Json<Quota>, ApiError> {
     let new = body.0;
-    let quota = blocking(move || ops::rare_earth::set_quota(&state, &caller, &new)).await?;
+    let quota = blocking(move || ops::regulation::set_quota(&state, &caller, &new)).await?;
     Ok(web::Json(quota))
 }
 
@@ -238,5 +238,33 @@ pub async fn quotas(
     let year = filter.into_inner().year;
     let db = state.db.clone();
     let list = blocking(move || Ok(rare_earth::quotas(&mut *db.conn()?, year)?)).await?;
+    Ok(web::Json(list))
+}
+
+/// Puts an input (by its registration number) on the agricultural banned list: farms' records
+/// of its use raise an alert (`agri.banned_input`).
+#[utoipa::path(post, path = "/api/v1/agri/banned-inputs", tag = "intake", request_body = NewBannedInput,
+    responses((status = 200, body = BannedInput), (status = 403, body = super::ErrorBody),
+        (status = 422, body = super::ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn ban_input(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<NewBannedInput>,
+) -> Result<web::Json<BannedInput>, ApiError> {
+    let new = body.0;
+    let banned = blocking(move || ops::regulation::ban_input(&state, &caller, &new)).await?;
+    Ok(web::Json(banned))
+}
+
+/// The agricultural banned list.
+#[utoipa::path(get, path = "/api/v1/agri/banned-inputs", tag = "intake",
+    responses((status = 200, body = [BannedInput])),
+    security(("bearer" = []), ("session" = [])))]
+pub async fn banned_inputs(
+    state: web::Data<AppState>,
+) -> Result<web::Json<Vec<BannedInput>>, ApiError> {
+    let db = state.db.clone();
+    let list = blocking(move || Ok(agri::banned_inputs(&mut *db.conn()?)?)).await?;
     Ok(web::Json(list))
 }

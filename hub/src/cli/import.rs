@@ -31,6 +31,14 @@ pub enum ImportCommand {
         #[arg(long)]
         skip_bad: bool,
     },
+    /// Farm and ranch records (adapter `agri`): planting and raising logs, inputs used,
+    /// harvest and slaughter, residue tests, shipments. CSV; see
+    /// adapters/src/regulators/agri/README.md.
+    Agri(#[command(flatten)] DeliveryArgs),
+    /// Food producers' records (adapter `food`): production batches with raw-material lots and
+    /// process parameters, packaging, certificates of analysis, shipments. CSV; see
+    /// adapters/src/regulators/food/README.md.
+    Food(#[command(flatten)] DeliveryArgs),
     /// Drug traceability records (adapter `drugs`): products, codes commissioned (20-digit
     /// and GS1 DataMatrix), packing, shipping, receiving, sale, dispensing. CSV; see
     /// adapters/src/regulators/drugs/README.md.
@@ -52,6 +60,12 @@ pub(super) fn import(config: &Config, command: ImportCommand) -> anyhow::Result<
             username,
             skip_bad,
         } => (file, username, skip_bad),
+        ImportCommand::Agri(args) => {
+            return super::intake::run(config, &adapters::regulators::agri::ADAPTER, args);
+        }
+        ImportCommand::Food(args) => {
+            return super::intake::run(config, &adapters::regulators::food::ADAPTER, args);
+        }
         ImportCommand::Drugs(args) => {
             return super::intake::run(config, &adapters::regulators::drugs::ADAPTER, args);
         }

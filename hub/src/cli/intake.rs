@@ -86,14 +86,12 @@ pub fn run_on(
                 bar.println(format!(
                     "{shown}: rejected, nothing written: {} of {} records are bad \
                      (fix them, or use --skip-bad); delivery {}",
-                    d.errors.len(),
-                    d.delivery.counts.records,
-                    d.delivery.id
+                    d.delivery.counts.refused, d.delivery.counts.records, d.delivery.id
                 ));
             }
             Err(IntakeFailure::Header(e)) => {
                 refused += 1;
-                bar.println(format!("{shown}: the header row is unusable: {e}"));
+                bar.println(format!("{shown}: the file's header is unusable: {e}"));
             }
             Err(IntakeFailure::Api(e)) => {
                 refused += 1;

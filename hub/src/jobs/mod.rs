@@ -59,6 +59,7 @@ fn kinds(mailer: Option<&Mailer>) -> Vec<&'static str> {
         RECALL_REMIND,
         SPOT_CHECK_REMIND,
         CREDIT_RECOMPUTE,
+        EQUIPMENT_INSPECTIONS,
         NOTICE_JOB,
         STREAM_JOB,
         RUN_JOB,

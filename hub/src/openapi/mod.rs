@@ -44,6 +44,7 @@ use crate::api;
         api::regions::list, api::import::import,
         api::intake::adapters, api::intake::deliver, api::intake::deliveries, api::intake::delivery,
         api::intake::designations, api::intake::designate, api::intake::quotas, api::intake::set_quota,
+        api::intake::banned_inputs, api::intake::ban_input,
         api::documents::list, api::documents::upload, api::documents::upload_raw, api::documents::get,
         api::documents::publish, api::documents::content, api::documents::verify, api::documents::public_content,
         api::trace::trace, api::trace::recall, api::trace::recall_csv,
@@ -82,7 +83,7 @@ use crate::api;
         (name = "recalls", description = "Recall cases: opening, parties' acknowledgements and disposal reports, closure; the public list and complaints"),
         (name = "stamps", description = "The public stamp resolver (GS1 Digital Link), hidden-code verification, reports of suspected fakes"),
         (name = "spot-checks", description = "Double-random spot checks: check items, the inspector pool and conflicts of interest, plans and their reproducible draw, tasks, results and their publication"),
-        (name = "intake", description = "Regulator adapters: deliveries from regulator systems (drugs, rare earth) read into registry records and EPCIS events, with signed receipts; rare-earth designations and quotas"),
+        (name = "intake", description = "Regulator adapters: deliveries from regulator systems (agri, food, drugs, rare earth, special equipment) read into registry records and EPCIS events, with signed receipts; rare-earth designations and quotas; the agricultural banned-input list"),
         (name = "ledger", description = "The evidence ledger: a Merkle-tree log (RFC 9162) of document hashes with signed tree heads; inclusion and consistency proofs; verification of a file or hash"),
     )
 )]

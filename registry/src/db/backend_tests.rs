@@ -295,6 +295,21 @@ fn schema_matches_the_migrations() {
         .limit(1)
         .execute(conn)
         .unwrap();
+    agri_banned_inputs::table
+        .select(agri_banned_inputs::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    agri_input_uses::table
+        .select(agri_input_uses::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
+    lot_checks::table
+        .select(lot_checks::all_columns)
+        .limit(1)
+        .execute(conn)
+        .unwrap();
 }
 
 #[test]

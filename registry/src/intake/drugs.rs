@@ -17,11 +17,12 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde_json::json;
 
-use crate::alerts::{self, NewAlert, Severity};
+use super::site_alerts::{self, SiteAlert};
+use crate::alerts::Severity;
 use crate::db::DbConn;
 use crate::departments::Category;
 use crate::error::Result;
-use crate::schema::{drug_codes, drug_products, enterprises, sites};
+use crate::schema::{drug_codes, drug_products};
 
 /// A code sold or dispensed a second time.
 pub const DISPENSED_TWICE: &str = "drug_dispensed_twice";
@@ -265,8 +266,8 @@ struct Place<'a> {
 }
 
 impl Place<'_> {
-    /// Raises `kind` for the enterprise whose site it happened at (administrators only see it
-    /// when the site is not registered); 1 when raised, 0 when its dedupe key had one.
+    /// Raises `kind` for the enterprise whose site it happened at; 1 when raised, 0 when its
+    /// dedupe key had one.
     fn alert(
         &self,
         conn: &mut DbConn,
@@ -275,40 +276,23 @@ impl Place<'_> {
         severity: Severity,
         mut detail: serde_json::Value,
     ) -> Result<i64> {
-        let owner: Option<(i64, String, Option<String>)> = sites::table
-            .inner_join(enterprises::table.on(enterprises::id.eq(sites::enterprise_id)))
-            .filter(sites::gln.eq(self.site_gln))
-            .select((
-                enterprises::id,
-                enterprises::region_code,
-                enterprises::company_prefix,
-            ))
-            .first(conn)
-            .optional()?;
         detail["epc"] = json!(self.epc);
         detail["site_gln"] = json!(self.site_gln);
         detail["at"] = json!(crate::time::rfc3339(self.at));
         detail["delivery_id"] = json!(self.delivery_id);
         let key = format!("{kind}:{}:{}", self.epc, self.at);
-        let (enterprise_id, region, prefix) = match &owner {
-            Some((id, region, prefix)) => (Some(*id), region.as_str(), prefix.as_deref()),
-            None => (None, "", None),
-        };
-        let raised = alerts::raise(
+        site_alerts::raise(
             conn,
             now,
-            &NewAlert {
+            SiteAlert {
+                site_gln: self.site_gln,
+                category: Category::Drugs,
                 kind,
                 severity,
-                enterprise_id,
-                region_code: region,
-                category: Some(Category::Drugs),
-                company_prefix: prefix.unwrap_or_default(),
                 subject: &format!("pack:{}", self.epc),
                 detail,
-                dedupe_key: Some(&key),
+                dedupe_key: &key,
             },
-        )?;
-        Ok(i64::from(raised.is_some()))
+        )
     }
 }

@@ -10,8 +10,12 @@
 //!
 //! What each adapter keeps, and the alerts it raises, are in its module ([`drugs`]).
 
+pub mod agri;
 pub mod drugs;
+pub mod food;
+pub mod lots;
 pub mod rare_earth;
+mod site_alerts;
 pub mod special_equipment;
 
 use chrono::NaiveDateTime;
@@ -287,6 +291,12 @@ pub fn list_deliveries(
 /// The alert kinds an adapter's rules raise, by adapter name.
 pub fn alert_kinds(adapter: &str) -> &'static [&'static str] {
     match adapter {
+        "agri" => &[agri::BANNED_INPUT, agri::WITHDRAWAL, agri::FAILED_SHIPPED],
+        "food" => &[
+            food::RECALLED_INPUT,
+            food::BLACKLISTED_SUPPLIER,
+            food::FAILED_RELEASED,
+        ],
         "drugs" => &[
             drugs::DISPENSED_TWICE,
             drugs::AFTER_EXPIRY,

@@ -94,6 +94,39 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    agri_banned_inputs (registration_number) {
+        registration_number -> Text,
+        name -> Text,
+        reason -> Text,
+        listed_by -> Text,
+        listed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    agri_input_uses (id) {
+        id -> BigInt,
+        delivery_id -> BigInt,
+        site_gln -> Text,
+        lot -> Text,
+        used_on -> Date,
+        input_type -> Text,
+        input_name -> Text,
+        registration_number -> Text,
+        withdrawal_days -> Integer,
+    }
+}
+
+diesel::table! {
+    lot_checks (gtin, lot) {
+        gtin -> Text,
+        lot -> Text,
+        shipped_on -> Nullable<Date>,
+        failed_report -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     intake_deliveries,
     drug_products,

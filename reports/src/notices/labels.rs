@@ -147,6 +147,36 @@ pub(super) fn alert_kind(kind: &str, locale: Locale) -> String {
             "Thiết bị đặc biệt quá hạn kiểm định định kỳ",
             "Periodic inspection overdue",
         ),
+        "agri.banned_input" => (
+            "使用禁限用农业投入品",
+            "Sử dụng vật tư nông nghiệp bị cấm",
+            "Banned or withdrawn input used",
+        ),
+        "agri.withdrawal_interval" => (
+            "安全间隔期或休药期内采收、屠宰",
+            "Thu hoạch hoặc giết mổ trong thời gian cách ly",
+            "Harvest or slaughter inside a withdrawal interval",
+        ),
+        "agri.failed_lot_shipped" => (
+            "农残检测不合格批次已发出",
+            "Lô không đạt kiểm tra dư lượng đã được xuất đi",
+            "Lot that failed its residue test shipped",
+        ),
+        "food.recalled_input" => (
+            "使用被召回的原料批次生产",
+            "Sản xuất từ lô nguyên liệu bị thu hồi",
+            "Batch made from a recalled raw lot",
+        ),
+        "food.blacklisted_supplier" => (
+            "原料供应商在失信名单中",
+            "Nhà cung cấp nguyên liệu trong danh sách đen",
+            "Raw lot from a blacklisted supplier",
+        ),
+        "food.failed_released" => (
+            "检验不合格批次已放行",
+            "Lô không đạt kiểm nghiệm đã được xuất xưởng",
+            "Batch that failed its analysis released",
+        ),
         "licence.expired" => ("许可证已过期", "Giấy phép đã hết hạn", "Licence expired"),
         "drug_dispensed_twice" => (
             "药品追溯码重复销售或调配",

@@ -12,6 +12,7 @@ use tracehub_tests::body;
 use tracehub_tests::fixtures::Registry;
 use tracehub_tests::recall::created;
 
+mod agri_food;
 mod drugs;
 mod rare_earth;
 mod special_equipment;

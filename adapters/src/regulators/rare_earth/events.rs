@@ -2,11 +2,11 @@
 //! in kilograms received, produced or shipped at the report's site, at noon China time of its
 //! day. The opening stock is no event: it is what earlier months left.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
 use registry::epcis::{Action, Event, QuantityElement};
 
 use super::{Flow, FlowKind, Report};
-use crate::regulators::events::{china_time, master_data, object, place};
+use crate::regulators::events::{master_data, object, place};
+use crate::regulators::lots::{lot_class, noon};
 
 /// The events of one flow of `report`.
 pub fn events(report: &Report, flow: &Flow) -> Vec<Event> {
@@ -35,13 +35,9 @@ pub fn events(report: &Report, flow: &Flow) -> Vec<Event> {
         }
     };
     e.quantity_list = vec![QuantityElement {
-        epc_class: format!("https://id.gs1.org/01/{}/10/{}", flow.gtin, flow.lot),
+        epc_class: lot_class(&flow.gtin, &flow.lot),
         quantity: Some(flow.quantity_kg),
         uom: Some("KGM".into()),
     }];
     vec![e]
-}
-
-fn noon(date: NaiveDate) -> Option<DateTime<FixedOffset>> {
-    china_time(date.and_time(NaiveTime::from_hms_opt(12, 0, 0)?))
 }

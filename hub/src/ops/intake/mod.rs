@@ -29,6 +29,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 mod drugs;
+mod lots;
 mod rare_earth;
 mod special_equipment;
 
@@ -482,6 +483,8 @@ impl Applied {
             Record::Drug(drug) => drugs::store(conn, now, self, drug)?,
             Record::RareEarth(record) => rare_earth::store(conn, self, record)?,
             Record::Equipment(record) => special_equipment::store(conn, now, self, record)?,
+            Record::Agri(record) => lots::store_agri(conn, now, self, record)?,
+            Record::Food(record) => lots::store_food(conn, now, self, record)?,
         };
         Ok(stored.map(|(line, events, alerts)| {
             if self.writing {

@@ -19,7 +19,7 @@ use crate::i18n::Lang;
 /// The alert kinds the hub raises, for the kind filter (each has a message in every language):
 /// the stamps' as the registry raises them ([`stamp::ALL`]), then those of other modules and of
 /// the regulator adapters (`registry::intake`).
-pub const KINDS: [&str; 19] = [
+pub const KINDS: [&str; 25] = [
     stamp::UNKNOWN_SERIAL,
     stamp::REVOKED_SCANNED,
     stamp::WRONG_CODE,
@@ -28,6 +28,12 @@ pub const KINDS: [&str; 19] = [
     stamp::OUTSIDE_MARKET,
     stamp::FAKE_REPORT,
     "licence.expired",
+    intake::agri::BANNED_INPUT,
+    intake::agri::WITHDRAWAL,
+    intake::agri::FAILED_SHIPPED,
+    intake::food::RECALLED_INPUT,
+    intake::food::BLACKLISTED_SUPPLIER,
+    intake::food::FAILED_RELEASED,
     intake::drugs::DISPENSED_TWICE,
     intake::drugs::AFTER_EXPIRY,
     intake::drugs::BATCH_MISMATCH,

@@ -12,7 +12,9 @@
 //!   `enterprise_not_active`.
 //! - A regulator adapter captures an event only when every object is of its category: the
 //!   category of the filed product of the GTIN, else a category of the enterprise whose GS1
-//!   company prefix the key is in. Refused with 403 `capture_outside_category`; an adapter
+//!   company prefix the key is in. The inputs of a transformation are exempt: what a producer
+//!   of its category consumed may be of any category (raw milk, an agricultural product, goes
+//!   into infant formula, a food). Refused with 403 `capture_outside_category`; an adapter
 //!   bound to no category captures nothing (`capture_no_category`).
 //!
 //! Administrators capture anything. An approved enterprise is active or suspended: a suspended
@@ -329,6 +331,7 @@ fn check_system(conn: &mut DbConn, user_id: i64, events: &[Event]) -> Result<()>
         .iter()
         .enumerate()
         .flat_map(|(i, e)| object_fields(e).into_iter().map(move |(f, id)| (i, f, id)))
+        .filter(|(_, field, _)| !field.starts_with("input"))
         .collect();
     let gtins = distinct(objects.iter().filter_map(|(_, _, id)| gtin_of(id)));
     let mut product_of: HashMap<String, (String, i64)> = HashMap::new();

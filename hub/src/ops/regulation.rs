@@ -1,13 +1,18 @@
-//! The rare-earth department's part of the adapter's rules: which enterprises are designated to
-//! mine or smelt and separate, and their annual quotas (`registry::intake::rare_earth`). The
-//! officer must be competent for the enterprise, and the enterprise registered for rare earth.
+//! What departments keep for the regulator adapters' rules: the rare-earth designations (which
+//! enterprises may mine or smelt and separate) and annual quotas (`registry::intake::rare_earth`),
+//! and the agricultural banned-input list (`registry::intake::agri`). An officer acts only for
+//! a department of the category concerned (rare earth; edible agricultural products or
+//! agricultural inputs), and for a designation or quota only when competent for the enterprise,
+//! which must be registered for rare earth.
 
 use registry::RegistryError;
 use registry::db::DbConn;
 use registry::departments::Category;
+use registry::departments::find_department;
 use registry::enterprises::{load_enterprise, require_jurisdiction};
 use registry::error::Code;
-use registry::identity::Actor;
+use registry::identity::{Actor, Role};
+use registry::intake::agri::{self, BannedInput, NewBannedInput};
 use registry::intake::rare_earth::{self, Designation, NewDesignation, NewQuota, Quota};
 use serde_json::json;
 
@@ -41,7 +46,43 @@ pub fn set_quota(core: &Core, caller: &Caller, new: &NewQuota) -> Result<Quota, 
     })
 }
 
-/// The actor is competent for enterprise `id`, which is registered for rare earth.
+/// Puts an input on the agricultural banned list.
+pub fn ban_input(
+    core: &Core,
+    caller: &Caller,
+    new: &NewBannedInput,
+) -> Result<BannedInput, ApiError> {
+    audited_as(core, caller, "agri.ban_input", |conn, now, actor| {
+        of_category(conn, actor, &[Category::EdibleAgri, Category::AgriInputs])?;
+        let banned = agri::ban_input(conn, now, &actor.username, new)?;
+        let detail = json!({ "name": banned.name, "reason": banned.reason });
+        let target = format!("banned_input:{}", banned.registration_number);
+        Ok::<_, ApiError>(Change::recorded(banned, target, detail))
+    })
+}
+
+/// An officer's department has one of `categories` (administrators pass).
+fn of_category(
+    conn: &mut DbConn,
+    actor: &Actor,
+    categories: &[Category],
+) -> Result<(), RegistryError> {
+    let Some(department) = actor.department_id.filter(|_| actor.role == Role::Officer) else {
+        return Ok(());
+    };
+    let department = find_department(conn, department)?;
+    if department.categories.iter().any(|c| categories.contains(c)) {
+        Ok(())
+    } else {
+        Err(RegistryError::denied(
+            Code::OutsideJurisdiction,
+            "this is for a department of another category",
+        ))
+    }
+}
+
+/// The actor is competent for enterprise `id`, which is registered for rare earth, and acts
+/// for a rare-earth department.
 fn competent(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<(), RegistryError> {
     let enterprise = load_enterprise(conn, id).map_err(|_| {
         RegistryError::invalid(
@@ -50,6 +91,7 @@ fn competent(conn: &mut DbConn, actor: &Actor, id: i64) -> Result<(), RegistryEr
             "no such enterprise",
         )
     })?;
+    of_category(conn, actor, &[Category::RareEarth])?;
     require_jurisdiction(conn, actor, &enterprise)?;
     if !enterprise.categories.contains(&Category::RareEarth) {
         return Err(RegistryError::invalid(
