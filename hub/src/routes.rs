@@ -107,7 +107,7 @@ pub fn declare(t: &mut RouteTable) {
         .api(M::GET, "/api/v1/rare-earth/quotas", REVIEWERS, api::intake::quotas)
         .api(M::POST, "/api/v1/rare-earth/quotas", OFFICER, api::intake::set_quota)
         .api(M::GET, "/api/v1/agri/banned-inputs", REVIEWERS, api::intake::banned_inputs)
-        .api(M::POST, "/api/v1/agri/banned-inputs", OFFICER, api::intake::ban_input)
+        .api(M::POST, "/api/v1/agri/banned-inputs", REVIEWERS, api::intake::ban_input)
         .api(M::GET, "/api/v1/enterprises/{id}", READERS, api::enterprises::get)
         .api(M::PATCH, "/api/v1/enterprises/{id}", ENTERPRISE, api::enterprises::update)
         .api(M::POST, "/api/v1/enterprises/{id}/approve", OFFICER, api::enterprises::approve)

@@ -10,7 +10,7 @@ use registry::ids::gs1::{Gln, Gtin};
 use super::events::china_time;
 
 /// Units of quantity accepted (UN/CEFACT Rec. 20): kilogram, tonne, litre, piece, head.
-pub const UNITS: [&str; 5] = ["KGM", "TNE", "LTR", "H87", "HEAD"];
+pub const UNITS: [&str; 5] = ["KGM", "TNE", "LTR", "H87", "HEA"];
 
 /// A lot of a GTIN as an EPC class: `https://id.gs1.org/01/{gtin}/10/{lot}`, the lot
 /// percent-encoded where Digital Link reserves its characters.
@@ -84,7 +84,7 @@ impl<'a> LotRow<'a> {
             .map_err(|e| self.error("gtin", Code::InvalidGtin, e.to_string()))
     }
 
-    /// The `lot` column: 1 to 20 printable ASCII characters (a GS1 (10) value).
+    /// The `lot` column: 1 to 20 printable ASCII characters.
     pub fn lot(&self) -> Result<String, LineError> {
         let lot = self.text("lot")?;
         if lot.len() <= 20 && lot.bytes().all(|b| b.is_ascii_graphic()) {

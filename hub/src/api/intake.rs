@@ -1,5 +1,6 @@
 //! Regulator adapters' intake: the adapters, deliveries pushed by regulator systems, and the
-//! deliveries with their signed receipts; the rare-earth department's designations and quotas.
+//! deliveries with their signed receipts; the rare-earth department's designations and quotas, and
+//! the agricultural banned-input list.
 
 use actix_web::{HttpResponse, web};
 use futures_util::StreamExt;

@@ -9,7 +9,8 @@
 //!   output comes out of the ground;
 //! - [`QUOTA`]: the year's output (mining and smelting reports) above the enterprise's quota,
 //!   once per enterprise and year;
-//! - [`LATE_REPORT`]: a report received after the 10th of the month following its month.
+//! - [`LATE_REPORT`]: a report received after the 10th of the month following its month (the
+//!   day in China's time).
 
 use chrono::{Datelike, Months, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -280,6 +281,8 @@ pub fn file_report(
         ))
         .execute(conn)?;
     let month = report.period.format("%Y-%m").to_string();
+    // One alert of a kind per enterprise, stage and month (the quota's: per enterprise and year).
+    let scope = format!("{}:{month}", report.stage);
     let mut raised = 0;
     let designated = DESIGNATED_STAGES.contains(&report.stage);
     if designated && !is_designated(conn, report.enterprise_id, report.stage)? {
@@ -291,7 +294,7 @@ pub fn file_report(
             NOT_DESIGNATED,
             Severity::Critical,
             detail,
-            &month,
+            &scope,
         )?;
     }
     let at_hand = t.opening + t.input;
@@ -307,7 +310,7 @@ pub fn file_report(
             MASS_BALANCE,
             Severity::Critical,
             detail,
-            &month,
+            &scope,
         )?;
     }
     let due = report
@@ -315,7 +318,7 @@ pub fn file_report(
         .checked_add_months(Months::new(1))
         .and_then(|next| next.with_day(DUE_DAY))
         .unwrap_or(report.period);
-    if now.date() > due {
+    if china_date(now) > due {
         let detail = json!({ "period": month, "stage": report.stage, "due": due });
         raised += alert(
             conn,
@@ -324,13 +327,18 @@ pub fn file_report(
             LATE_REPORT,
             Severity::Warning,
             detail,
-            &month,
+            &scope,
         )?;
     }
     if designated {
         raised += check_quota(conn, now, report)?;
     }
     Ok(raised)
+}
+
+/// The day in China (UTC+8), where the report's deadline falls.
+fn china_date(now: NaiveDateTime) -> NaiveDate {
+    (now + chrono::Duration::hours(8)).date()
 }
 
 fn is_designated(conn: &mut DbConn, enterprise_id: i64, stage: &str) -> Result<bool> {
@@ -389,7 +397,7 @@ fn alert(
     scope: &str,
 ) -> Result<i64> {
     detail["delivery_id"] = json!(report.delivery_id);
-    let key = format!("{kind}:{}:{}:{scope}", report.enterprise_id, report.stage);
+    let key = format!("{kind}:{}:{scope}", report.enterprise_id);
     let raised = alerts::raise(
         conn,
         now,

@@ -123,3 +123,13 @@ fn broken_xml_stops_at_its_line() {
     let last = records.last().unwrap().as_ref().unwrap_err();
     assert_eq!((last.line, last.error.as_str()), (2, "invalid_xml"));
 }
+
+#[test]
+fn a_file_cut_short_is_not_a_whole_report() {
+    let xml = "<flowReport xmlns=\"urn:tracehub:rare-earth:flow:1\" period=\"2026-11\" stage=\"mining\" enterprise=\"91360702000000019E\" site=\"6970001000016\">\n<output date=\"2026-11-02\" gtin=\"06970001000016\" lot=\"C1\" quantityKg=\"1\" reoPercent=\"90\"/>\n";
+    let records = read_all(xml.as_bytes().to_vec());
+    assert!(records[1].is_ok());
+    let last = records.last().unwrap().as_ref().unwrap_err();
+    assert_eq!(last.error, "invalid_xml");
+    assert!(last.message.contains("cut short"), "{}", last.message);
+}

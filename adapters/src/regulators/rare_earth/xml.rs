@@ -103,9 +103,15 @@ impl Flows<'_> {
                         "<{name}> has content; each flow is one empty element (<{name} .../>)"
                     ))));
                 }
-                Ok(Event::End(_) | Event::Eof) => {
+                Ok(Event::End(_)) => {
                     self.done = true;
                     return None;
+                }
+                Ok(Event::Eof) => {
+                    self.done = true;
+                    return Some(Err(syntax(
+                        "the file ends before </flowReport>: it was cut short".into(),
+                    )));
                 }
                 Ok(Event::Text(t)) if t.xml_content(XmlVersion::Implicit1_0).trim().is_empty() => {}
                 Ok(Event::Comment(_) | Event::PI(_)) => {}

@@ -90,11 +90,12 @@ impl EquipmentRecordKind {
     }
 }
 
-/// Checks an equipment code: 18 digits, a 4-digit type code of the TSG 08 catalogue (boilers
-/// 1xxx, pressure vessels 2xxx with gas cylinders 23xx, elevators 3xxx, lifting machinery
-/// 4xxx, passenger ropeways 5xxx, amusement rides 6xxx, pressure pipelines 8xxx, in-plant
-/// vehicles 9xxx), the 5-digit manufacturer code (licensing region and licence sequence), the
-/// 4-digit year of manufacture and a 5-digit sequence that is not zero.
+/// Checks an equipment code: 18 digits; a 4-digit type code whose first digit is a class of the
+/// TSG 08 catalogue (boilers 1, pressure vessels 2 with gas cylinders 23xx, elevators 3, lifting
+/// machinery 4, passenger ropeways 5, amusement rides 6, pressure pipelines 8, in-plant vehicles
+/// 9); the 5-digit manufacturer code (licensing region and licence sequence, not checked
+/// further); a 4-digit year of manufacture from 1950 to 2100; a 5-digit sequence that is not
+/// zero.
 pub fn check_code(code: &str) -> Result<(), String> {
     if code.len() != 18 || !code.bytes().all(|b| b.is_ascii_digit()) {
         return Err("an equipment code is 18 digits".into());
@@ -110,7 +111,7 @@ pub fn check_code(code: &str) -> Result<(), String> {
         return Err(format!("{year} is not a year of manufacture"));
     }
     if &code[13..] == "00000" {
-        return Err("the sequence number is not zero".into());
+        return Err("the sequence number must not be zero".into());
     }
     Ok(())
 }

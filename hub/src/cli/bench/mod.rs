@@ -6,6 +6,7 @@
 //! draw over a large pool; `credit`: credit tiers computed for a large registry.
 
 mod events;
+mod intake;
 mod ledger;
 mod recall;
 mod resolver;
@@ -132,6 +133,13 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 5)]
         rounds: usize,
     },
+    /// The drugs adapter's intake at size on the configured database: a generated CSV of
+    /// commissioned and dispensed 20-digit codes delivered as `hub import drugs` does.
+    Intake {
+        /// Records in the file (besides its product record).
+        #[arg(long, default_value_t = 1_000_000)]
+        records: u64,
+    },
     /// Credit tiers computed from the data for generated enterprises in a scratch database.
     Credit {
         #[arg(long, default_value_t = 100_000)]
@@ -202,6 +210,7 @@ pub(super) fn bench(config: &Config, command: BenchCommand) -> anyhow::Result<Ex
         } => {
             spotcheck::spotcheck_bench(enterprises, inspectors, postgres.as_deref(), rounds.max(1))
         }
+        BenchCommand::Intake { records } => intake::intake_bench(config, records),
         BenchCommand::Credit {
             enterprises,
             postgres,

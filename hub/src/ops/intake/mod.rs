@@ -263,6 +263,11 @@ fn store(
             alerts: applied.alerts,
         };
         if refused > 0 && !file.skip_bad {
+            // Nothing is written: the alerts raised before the first bad record roll back too.
+            let counts = Counts {
+                alerts: 0,
+                ..counts
+            };
             let delivery = placeholder(new, actor, now, counts);
             return Err(IntakeFailure::Rejected(Box::new(Delivered {
                 delivery,
