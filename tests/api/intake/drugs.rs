@@ -145,9 +145,10 @@ fn drug_codes_from_the_line_to_the_patient_with_their_alerts() {
     assert_eq!(case.iter().filter(|s| s.ends_with("shipping")).count(), 2);
     assert_eq!(case.iter().filter(|s| s.ends_with("receiving")).count(), 2);
 
-    // The rules: A1 dispensed again, an expired pack sold, a pack recorded with another batch.
+    // The rules: A1 dispensed again, an expired pack sold, a pack recorded with another batch,
+    // and a code nobody commissioned dispensed.
     let alerting = delivered(deliver(r, &c.system, "alerts.csv", false), 201);
-    assert_eq!(alerting["alerts"], 3, "{alerting}");
+    assert_eq!(alerting["alerts"], 4, "{alerting}");
     let alerts = body(r.get(&c.officer, "/api/v1/alerts"));
     let mut kinds: Vec<String> = alerts
         .as_array()
@@ -161,7 +162,8 @@ fn drug_codes_from_the_line_to_the_patient_with_their_alerts() {
         [
             "drug_after_expiry",
             "drug_batch_mismatch",
-            "drug_dispensed_twice"
+            "drug_dispensed_twice",
+            "drug_unknown_code"
         ]
     );
     let twice = alerts

@@ -33,7 +33,14 @@ fn the_samples_cover_every_record_type_and_map_to_events() {
     }
     assert_eq!(
         kinds.into_iter().collect::<Vec<_>>(),
-        ["harvest", "input", "plant", "residue_test", "ship"]
+        [
+            "harvest",
+            "input",
+            "plant",
+            "residue_test",
+            "ship",
+            "slaughter"
+        ]
     );
     let shipped = read_all("records.csv")
         .into_iter()
