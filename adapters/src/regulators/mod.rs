@@ -81,3 +81,14 @@ pub const ADAPTERS: &[Adapter] = &[
 pub fn find(name: &str) -> Option<&'static Adapter> {
     ADAPTERS.iter().find(|a| a.name == name)
 }
+
+/// The records of a sample file of `adapter` (tests).
+#[cfg(test)]
+pub(crate) fn sample_records(adapter: &str, file: &str) -> Vec<Result<Record, LineError>> {
+    let path = format!("{}/samples/{adapter}/{file}", env!("CARGO_MANIFEST_DIR"));
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let Ok(records) = (find(adapter).unwrap().read)(Box::new(std::io::Cursor::new(bytes))) else {
+        panic!("{path}: the header is unusable");
+    };
+    records.collect()
+}

@@ -9,7 +9,7 @@ use tracehub_tests::fixtures::Registry;
 use tracehub_tests::recall::{created, register};
 use tracehub_tests::{assert_error, body};
 
-use super::{deliver, delivered, system_user};
+use super::{alert_kinds, deliver, delivered, system_user};
 
 fn sample(adapter: &str, name: &str) -> Vec<u8> {
     std::fs::read(format!(
@@ -17,17 +17,6 @@ fn sample(adapter: &str, name: &str) -> Vec<u8> {
         env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap()
-}
-
-fn kinds(r: &Registry, officer: &str) -> Vec<String> {
-    let mut kinds: Vec<String> = body(r.get(officer, "/api/v1/alerts"))
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["kind"].as_str().unwrap().to_owned())
-        .collect();
-    kinds.sort();
-    kinds
 }
 
 #[test]
@@ -157,7 +146,7 @@ fn from_the_ranch_into_infant_formula_with_every_rule() {
     let alerting = send(&agri, "agri", "alerts.csv", 201);
     assert_eq!(alerting["alerts"], 3, "{alerting}");
     assert_eq!(
-        kinds(&r, &agri_officer),
+        alert_kinds(&r, &agri_officer),
         [
             "agri.banned_input",
             "agri.failed_lot_shipped",
@@ -179,7 +168,7 @@ fn from_the_ranch_into_infant_formula_with_every_rule() {
     let released = send(&food, "food", "alerts.csv", 201);
     assert_eq!(released["alerts"], 3, "{released}");
     assert_eq!(
-        kinds(&r, &food_officer),
+        alert_kinds(&r, &food_officer),
         [
             "food.blacklisted_supplier",
             "food.failed_released",

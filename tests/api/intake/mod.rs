@@ -85,3 +85,15 @@ fn verify_receipt(r: &Registry, delivery: &Value) {
     assert_eq!(receipt["sha256"], delivery["sha256"]);
     assert_eq!(receipt["outcome"], delivery["outcome"]);
 }
+
+/// The kinds of the alerts `officer` sees, sorted.
+fn alert_kinds(r: &Registry, officer: &str) -> Vec<String> {
+    let mut kinds: Vec<String> = body(r.get(officer, "/api/v1/alerts"))
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["kind"].as_str().unwrap().to_owned())
+        .collect();
+    kinds.sort();
+    kinds
+}

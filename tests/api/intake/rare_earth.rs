@@ -10,7 +10,7 @@ use tracehub_tests::fixtures::Registry;
 use tracehub_tests::recall::{created, register};
 use tracehub_tests::{assert_error, body};
 
-use super::{deliver, delivered, system_user, verify_receipt};
+use super::{alert_kinds, deliver, delivered, system_user, verify_receipt};
 
 const SAMPLES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -23,17 +23,6 @@ fn sample(name: &str, from: &str, month: &str) -> Vec<u8> {
         .unwrap()
         .replace(from, month)
         .into_bytes()
-}
-
-fn alert_kinds(r: &Registry, officer: &str) -> Vec<String> {
-    let mut kinds: Vec<String> = body(r.get(officer, "/api/v1/alerts"))
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["kind"].as_str().unwrap().to_owned())
-        .collect();
-    kinds.sort();
-    kinds
 }
 
 #[test]

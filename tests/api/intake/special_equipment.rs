@@ -9,7 +9,7 @@ use tracehub_tests::fixtures::Registry;
 use tracehub_tests::recall::{created, register};
 use tracehub_tests::{assert_error, body};
 
-use super::{deliver, delivered, system_user};
+use super::{alert_kinds, deliver, delivered, system_user};
 
 const SAMPLES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -18,17 +18,6 @@ const SAMPLES: &str = concat!(
 
 fn sample(name: &str) -> Vec<u8> {
     std::fs::read(format!("{SAMPLES}/{name}")).unwrap()
-}
-
-fn alert_kinds(r: &Registry, officer: &str) -> Vec<String> {
-    let mut kinds: Vec<String> = body(r.get(officer, "/api/v1/alerts"))
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["kind"].as_str().unwrap().to_owned())
-        .collect();
-    kinds.sort();
-    kinds
 }
 
 #[test]

@@ -1,18 +1,14 @@
 use std::collections::BTreeSet;
 
 use super::*;
-use crate::regulators::find;
+use crate::regulators::{Record, sample_records};
 
 fn read_all(name: &str) -> Vec<Result<AgriRecord, LineError>> {
-    let path = format!("{}/samples/agri/{name}", env!("CARGO_MANIFEST_DIR"));
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let Ok(records) = (find("agri").unwrap().read)(Box::new(std::io::Cursor::new(bytes))) else {
-        panic!("the header reads");
-    };
-    records
+    sample_records("agri", name)
+        .into_iter()
         .map(|r| {
             r.map(|record| match record {
-                Record::Agri(a) => a,
+                Record::Agri(r) => r,
                 other => panic!("{other:?}"),
             })
         })

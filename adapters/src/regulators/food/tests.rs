@@ -1,18 +1,14 @@
 use std::collections::BTreeSet;
 
 use super::*;
-use crate::regulators::find;
+use crate::regulators::{Record, sample_records};
 
 fn read_all(name: &str) -> Vec<Result<FoodRecord, LineError>> {
-    let path = format!("{}/samples/food/{name}", env!("CARGO_MANIFEST_DIR"));
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let Ok(records) = (find("food").unwrap().read)(Box::new(std::io::Cursor::new(bytes))) else {
-        panic!("the header reads");
-    };
-    records
+    sample_records("food", name)
+        .into_iter()
         .map(|r| {
             r.map(|record| match record {
-                Record::Food(f) => f,
+                Record::Food(r) => r,
                 other => panic!("{other:?}"),
             })
         })

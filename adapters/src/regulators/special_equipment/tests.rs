@@ -1,23 +1,14 @@
 use std::collections::BTreeSet;
 
 use super::*;
-use crate::regulators::find;
+use crate::regulators::{Record, sample_records};
 
 fn read_all(name: &str) -> Vec<Result<EquipmentRecord, LineError>> {
-    let path = format!(
-        "{}/samples/special-equipment/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let Ok(records) =
-        (find("special-equipment").unwrap().read)(Box::new(std::io::Cursor::new(bytes)))
-    else {
-        panic!("JSON Lines have no header");
-    };
-    records
+    sample_records("special-equipment", name)
+        .into_iter()
         .map(|r| {
             r.map(|record| match record {
-                Record::Equipment(e) => e,
+                Record::Equipment(r) => r,
                 other => panic!("{other:?}"),
             })
         })
