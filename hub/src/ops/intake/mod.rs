@@ -31,7 +31,10 @@ use sha2::{Digest, Sha256};
 mod drugs;
 mod lots;
 mod rare_earth;
+mod reads;
 mod special_equipment;
+
+pub use reads::{LIST_LIMIT, deliveries, delivery};
 
 use super::{Caller, Change, audited_as};
 use crate::app::Core;
@@ -416,7 +419,7 @@ fn placeholder(
 }
 
 /// The errors listed in a stored receipt.
-fn receipt_errors(receipt: &str) -> Vec<LineError> {
+pub(super) fn receipt_errors(receipt: &str) -> Vec<LineError> {
     #[derive(serde::Deserialize)]
     struct Errors {
         errors: Vec<StoredError>,
@@ -547,77 +550,4 @@ fn event_index(field: &str) -> Option<usize> {
         .next()?
         .parse()
         .ok()
-}
-
-/// Most deliveries listed at once.
-pub const LIST_LIMIT: i64 = 200;
-
-/// The adapters whose deliveries `actor` reads: every one for an administrator, those of the
-/// department's categories for an officer; `None` for a system user, who reads only its own.
-fn readable_adapters(core: &Core, actor: &Actor) -> Result<Option<Vec<&'static str>>, ApiError> {
-    let all = adapters::regulators::ADAPTERS.iter();
-    match (actor.role, actor.department_id) {
-        (Role::Admin, _) => Ok(Some(all.map(|a| a.name).collect())),
-        (Role::Officer, Some(department)) => {
-            let department =
-                registry::departments::find_department(&mut *core.db.conn()?, department)?;
-            Ok(Some(
-                all.filter(|a| department.categories.contains(&a.category))
-                    .map(|a| a.name)
-                    .collect(),
-            ))
-        }
-        (Role::System, _) => Ok(None),
-        _ => Ok(Some(Vec::new())),
-    }
-}
-
-/// The deliveries `actor` may read, newest first, of `adapter` when given.
-pub fn deliveries(
-    core: &Core,
-    actor: &Actor,
-    adapter: Option<&str>,
-) -> Result<Vec<Delivery>, ApiError> {
-    let readable = readable_adapters(core, actor)?;
-    let mut conn = core.db.conn()?;
-    let list = match readable {
-        None => intake::list_deliveries(&mut conn, adapter, Some(actor.user_id), LIST_LIMIT)?,
-        Some(names) => {
-            let mut list = Vec::new();
-            for name in names
-                .into_iter()
-                .filter(|n| adapter.is_none_or(|a| a == *n))
-            {
-                list.extend(intake::list_deliveries(
-                    &mut conn,
-                    Some(name),
-                    None,
-                    LIST_LIMIT,
-                )?);
-            }
-            list.sort_by_key(|d| std::cmp::Reverse(d.id));
-            list.truncate(usize::try_from(LIST_LIMIT).unwrap_or(usize::MAX));
-            list
-        }
-    };
-    Ok(list)
-}
-
-/// One delivery with its receipt, when `actor` may read it (404 otherwise).
-pub fn delivery(core: &Core, actor: &Actor, id: i64) -> Result<Delivered, ApiError> {
-    let readable = readable_adapters(core, actor)?;
-    let delivery = intake::find_delivery(&mut *core.db.conn()?, id)?;
-    let visible = match readable {
-        None => delivery.sender_user_id == actor.user_id,
-        Some(names) => names.contains(&delivery.adapter.as_str()),
-    };
-    if !visible {
-        return Err(ApiError::not_found("delivery"));
-    }
-    let errors = receipt_errors(&delivery.receipt);
-    Ok(Delivered {
-        delivery,
-        replayed: false,
-        errors,
-    })
 }
