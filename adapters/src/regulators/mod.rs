@@ -13,6 +13,7 @@ mod events;
 pub mod food;
 mod lots;
 pub mod rare_earth;
+mod row;
 pub mod special_equipment;
 
 use std::io::Read;

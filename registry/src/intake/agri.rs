@@ -13,7 +13,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::site_alerts::{self, SiteAlert};
+use super::site_alerts::{self, Concerned, SiteAlert};
 use crate::alerts::Severity;
 use crate::db::DbConn;
 use crate::departments::Category;
@@ -153,7 +153,7 @@ pub fn record_input(conn: &mut DbConn, now: NaiveDateTime, u: &InputUse<'_>) -> 
         conn,
         now,
         SiteAlert {
-            site_gln: u.site_gln,
+            concerned: Concerned::Site(u.site_gln),
             category: Category::EdibleAgri,
             kind: BANNED_INPUT,
             severity: Severity::Critical,
@@ -204,7 +204,7 @@ pub fn harvested(
         conn,
         now,
         SiteAlert {
-            site_gln,
+            concerned: Concerned::Site(site_gln),
             category: Category::EdibleAgri,
             kind: WITHDRAWAL,
             severity: Severity::Critical,

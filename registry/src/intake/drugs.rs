@@ -17,7 +17,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde_json::json;
 
-use super::site_alerts::{self, SiteAlert};
+use super::site_alerts::{self, Concerned, SiteAlert};
 use crate::alerts::Severity;
 use crate::db::DbConn;
 use crate::departments::Category;
@@ -285,7 +285,7 @@ impl Place<'_> {
             conn,
             now,
             SiteAlert {
-                site_gln: self.site_gln,
+                concerned: Concerned::Site(self.site_gln),
                 category: Category::Drugs,
                 kind,
                 severity,

@@ -12,7 +12,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::json;
 
-use super::site_alerts::{self, SiteAlert};
+use super::site_alerts::{self, Concerned, SiteAlert};
 use crate::alerts::Severity;
 use crate::db::DbConn;
 use crate::departments::Category;
@@ -87,7 +87,7 @@ fn alert(
         conn,
         now,
         SiteAlert {
-            site_gln: made.site_gln,
+            concerned: Concerned::Site(made.site_gln),
             category: Category::Food,
             kind,
             severity: Severity::Critical,

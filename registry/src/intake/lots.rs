@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde_json::json;
 
-use super::site_alerts::{self, SiteAlert};
+use super::site_alerts::{self, Concerned, SiteAlert};
 use crate::alerts::Severity;
 use crate::db::DbConn;
 use crate::departments::Category;
@@ -108,7 +108,7 @@ fn alert(
         conn,
         now,
         SiteAlert {
-            site_gln: at.site_gln,
+            concerned: Concerned::Site(at.site_gln),
             category: at.category,
             kind: at.failed_shipped,
             severity: Severity::Critical,

@@ -262,10 +262,10 @@ pub fn find_delivery(conn: &mut DbConn, id: i64) -> Result<Delivery> {
         .ok_or(RegistryError::NotFound { entity: "delivery" })
 }
 
-/// Deliveries, newest first: of one adapter when given, of one sender when given.
+/// Deliveries, newest first: of these adapters, of one sender when given.
 pub fn list_deliveries(
     conn: &mut DbConn,
-    adapter: Option<&str>,
+    adapters: &[&str],
     sender_user_id: Option<i64>,
     limit: i64,
 ) -> Result<Vec<Delivery>> {
@@ -274,10 +274,8 @@ pub fn list_deliveries(
         .select(delivery_columns!())
         .order(intake_deliveries::id.desc())
         .limit(limit)
+        .filter(intake_deliveries::adapter.eq_any(adapters))
         .into_boxed();
-    if let Some(adapter) = adapter {
-        query = query.filter(intake_deliveries::adapter.eq(adapter));
-    }
     if let Some(sender) = sender_user_id {
         query = query.filter(intake_deliveries::sender_user_id.eq(sender));
     }

@@ -12,11 +12,12 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde_json::json;
 
-use crate::alerts::{self, NewAlert, Severity};
+use super::site_alerts::{self, Concerned, SiteAlert};
+use crate::alerts::Severity;
 use crate::db::DbConn;
 use crate::departments::Category;
 use crate::error::Result;
-use crate::schema::{enterprises, equipment, sites};
+use crate::schema::equipment;
 
 /// A cylinder filled by a company it is not registered to.
 pub const FILLED_UNREGISTERED: &str = "equipment.filled_unregistered";
@@ -154,31 +155,16 @@ pub fn overdue_inspections(conn: &mut DbConn, now: NaiveDateTime) -> Result<i64>
         .load(conn)?;
     let mut raised = 0;
     for (code, site, due) in overdue {
-        let company: Option<String> = sites::table
-            .inner_join(enterprises::table.on(enterprises::id.eq(sites::enterprise_id)))
-            .filter(sites::gln.eq(&site))
-            .select(enterprises::credit_code)
-            .first(conn)
-            .optional()?;
-        let detail =
-            json!({ "due": due, "days_overdue": (today - due).num_days(), "site_gln": site });
-        let r = Lifecycle {
-            delivery_id: 0,
-            code: &code,
-            company: company.as_deref().unwrap_or_default(),
-            site_gln: &site,
-            at: now,
-            change: Change::Other,
-        };
-        let key = format!("{INSPECTION_OVERDUE}:{code}:{due}");
+        let detail = json!({ "code": code, "due": due, "days_overdue": (today - due).num_days(), "site_gln": site });
         raised += raise(
             conn,
             now,
-            &r,
+            Concerned::Site(&site),
             INSPECTION_OVERDUE,
             Severity::Warning,
             detail,
-            &key,
+            &code,
+            &format!("{INSPECTION_OVERDUE}:{code}:{due}"),
         )?;
     }
     Ok(raised)
@@ -190,57 +176,41 @@ fn alert(
     r: &Lifecycle<'_>,
     kind: &str,
     severity: Severity,
-    detail: serde_json::Value,
+    mut detail: serde_json::Value,
 ) -> Result<i64> {
+    detail["code"] = json!(r.code);
+    detail["company"] = json!(r.company);
+    detail["delivery_id"] = json!(r.delivery_id);
+    detail["site_gln"] = json!(r.site_gln);
+    detail["at"] = json!(crate::time::rfc3339(r.at));
     let key = format!("{kind}:{}:{}", r.code, r.at);
-    raise(conn, now, r, kind, severity, detail, &key)
+    let company = Concerned::Company(r.company);
+    raise(conn, now, company, kind, severity, detail, r.code, &key)
 }
 
-/// Raises `kind` for the acting company's department (administrators only when the company is
-/// not registered).
+/// Raises `kind` about equipment `code` for the enterprise concerned.
+#[allow(clippy::too_many_arguments, reason = "an alert's parts, named")]
 fn raise(
     conn: &mut DbConn,
     now: NaiveDateTime,
-    r: &Lifecycle<'_>,
+    concerned: Concerned<'_>,
     kind: &str,
     severity: Severity,
-    mut detail: serde_json::Value,
+    detail: serde_json::Value,
+    code: &str,
     key: &str,
 ) -> Result<i64> {
-    let owner: Option<(i64, String, Option<String>)> = enterprises::table
-        .filter(enterprises::credit_code.eq(r.company))
-        .select((
-            enterprises::id,
-            enterprises::region_code,
-            enterprises::company_prefix,
-        ))
-        .first(conn)
-        .optional()?;
-    detail["code"] = json!(r.code);
-    detail["company"] = json!(r.company);
-    if r.delivery_id != 0 {
-        detail["delivery_id"] = json!(r.delivery_id);
-        detail["site_gln"] = json!(r.site_gln);
-        detail["at"] = json!(crate::time::rfc3339(r.at));
-    }
-    let (enterprise_id, region, prefix) = match &owner {
-        Some((id, region, prefix)) => (Some(*id), region.as_str(), prefix.as_deref()),
-        None => (None, "", None),
-    };
-    let raised = alerts::raise(
+    site_alerts::raise(
         conn,
         now,
-        &NewAlert {
+        SiteAlert {
+            concerned,
+            category: Category::SpecialEquipment,
             kind,
             severity,
-            enterprise_id,
-            region_code: region,
-            category: Some(Category::SpecialEquipment),
-            company_prefix: prefix.unwrap_or_default(),
-            subject: &format!("equipment:{}", r.code),
+            subject: &format!("equipment:{code}"),
             detail,
-            dedupe_key: Some(key),
+            dedupe_key: key,
         },
-    )?;
-    Ok(i64::from(raised.is_some()))
+    )
 }

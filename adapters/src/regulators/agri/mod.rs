@@ -10,7 +10,8 @@ use registry::enterprises::LineError;
 use registry::epcis::{Action, Event, QuantityElement};
 use registry::error::Code;
 
-use super::lots::{LotRow, lot_class, noon};
+use super::lots::{lot_class, noon};
+use super::row::Row;
 use super::{Adapter, Record, Records};
 use crate::csv_table::{self, HeaderError};
 use crate::regulators::events::{master_data, object, place};
@@ -115,11 +116,11 @@ fn read<'a>(input: Box<dyn Read + Send + 'a>) -> Result<Records<'a>, HeaderError
     let table = csv_table::open(input, &COLUMNS, &["record"])?;
     Ok(Box::new(table.map(|row| {
         let (line, cells) = row?;
-        record(&LotRow::new(line, &COLUMNS, &cells)).map(Record::Agri)
+        record(&Row::new(line, &COLUMNS, &cells)).map(Record::Agri)
     })))
 }
 
-fn record(row: &LotRow<'_>) -> Result<AgriRecord, LineError> {
+fn record(row: &Row<'_>) -> Result<AgriRecord, LineError> {
     let kind = match row.text("record")? {
         "plant" => AgriRecordKind::Plant {
             crop: row.text("crop")?.to_owned(),

@@ -11,7 +11,6 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use registry::departments::Category;
 use registry::enterprises::LineError;
 use registry::error::Code;
-use registry::ids::gs1::{Gln, Gtin};
 
 pub use code::DrugCode;
 pub use events::events;
@@ -19,6 +18,7 @@ pub use events::events;
 use super::{Adapter, Record, Records};
 use crate::csv_table::{self, HeaderError};
 use crate::regulators::events::china_time;
+use crate::regulators::row::Row;
 
 /// The adapter.
 pub const ADAPTER: Adapter = Adapter {
@@ -131,21 +131,12 @@ fn read<'a>(input: Box<dyn Read + Send + 'a>) -> Result<Records<'a>, HeaderError
     let table = csv_table::open(input, &COLUMNS, &["record"])?;
     Ok(Box::new(table.map(|row| {
         let (line, cells) = row?;
-        let kind = Row {
-            line,
-            cells: &cells,
-        }
-        .kind()?;
+        let kind = Row::new(line, &COLUMNS, &cells).kind()?;
         Ok(Record::Drug(DrugRecord { line, kind }))
     })))
 }
 
-/// A row being read: every accessor names its column in the error.
-struct Row<'a> {
-    line: u64,
-    cells: &'a [String; COLUMNS.len()],
-}
-
+/// The drugs adapter's own cells.
 impl Row<'_> {
     fn kind(&self) -> Result<DrugRecordKind, LineError> {
         Ok(match self.text("record")? {
@@ -205,29 +196,6 @@ impl Row<'_> {
         })
     }
 
-    fn cell(&self, column: &str) -> &str {
-        let at = COLUMNS.iter().position(|c| *c == column).unwrap_or(0);
-        self.cells[at].trim()
-    }
-
-    fn error(&self, column: &str, code: Code, message: impl Into<String>) -> LineError {
-        LineError::new(self.line, column, code, message)
-    }
-
-    fn required(&self, column: &str) -> LineError {
-        self.error(column, Code::Required, "required for this record type")
-    }
-
-    fn text(&self, column: &str) -> Result<&str, LineError> {
-        match self.cell(column) {
-            "" => Err(self.required(column)),
-            text if text.chars().count() > 200 => {
-                Err(self.error(column, Code::TooLong, "at most 200 characters"))
-            }
-            text => Ok(text),
-        }
-    }
-
     fn drug_id(&self) -> Result<String, LineError> {
         let id = self.text("drug_id")?;
         if id.len() == 7 && id.bytes().all(|b| b.is_ascii_digit()) {
@@ -239,18 +207,6 @@ impl Row<'_> {
                 "a drug identification code is 7 digits (the first 7 of its traceability codes)",
             ))
         }
-    }
-
-    fn gtin(&self) -> Result<String, LineError> {
-        Gtin::parse(self.text("gtin")?)
-            .map(|g| g.as_str().to_owned())
-            .map_err(|e| self.error("gtin", Code::InvalidGtin, e.to_string()))
-    }
-
-    fn gln(&self, column: &str) -> Result<String, LineError> {
-        Gln::parse(self.text(column)?)
-            .map(|g| g.as_str().to_owned())
-            .map_err(|e| self.error(column, Code::InvalidGln, e.to_string()))
     }
 
     /// 国药准字, then one or two capital letters (H chemical, Z Chinese medicine, S biological,
@@ -287,11 +243,6 @@ impl Row<'_> {
                 "a batch number is 1 to 20 printable ASCII characters",
             )),
         }
-    }
-
-    fn date(&self, column: &str) -> Result<NaiveDate, LineError> {
-        NaiveDate::parse_from_str(self.text(column)?, "%Y-%m-%d")
-            .map_err(|_| self.error(column, Code::InvalidDate, "a date reads YYYY-MM-DD"))
     }
 
     /// RFC 3339, or `YYYY-MM-DD HH:MM:SS` in China's time (UTC+8).

@@ -12,7 +12,8 @@ use registry::epcis::{Action, Event, EventType, QuantityElement};
 use registry::error::Code;
 use registry::ids::gs1::Gtin;
 
-use super::lots::{LotRow, lot_class, noon};
+use super::lots::{lot_class, noon};
+use super::row::Row;
 use super::{Adapter, Record, Records};
 use crate::csv_table::{self, HeaderError};
 use crate::regulators::events::{at_site, cbv, master_data, object, place};
@@ -118,12 +119,12 @@ fn read<'a>(input: Box<dyn Read + Send + 'a>) -> Result<Records<'a>, HeaderError
     let table = csv_table::open(input, &COLUMNS, &["record"])?;
     Ok(Box::new(table.map(|row| {
         let (line, cells) = row?;
-        record(&LotRow::new(line, &COLUMNS, &cells)).map(Record::Food)
+        record(&Row::new(line, &COLUMNS, &cells)).map(Record::Food)
     })))
 }
 
 /// `gtin/lot|gtin/lot`.
-fn inputs(row: &LotRow<'_>) -> Result<Vec<(String, String)>, LineError> {
+fn inputs(row: &Row<'_>) -> Result<Vec<(String, String)>, LineError> {
     row.text("inputs")?
         .split('|')
         .map(|one| {
@@ -143,7 +144,7 @@ fn inputs(row: &LotRow<'_>) -> Result<Vec<(String, String)>, LineError> {
         .collect()
 }
 
-fn record(row: &LotRow<'_>) -> Result<FoodRecord, LineError> {
+fn record(row: &Row<'_>) -> Result<FoodRecord, LineError> {
     let kind = match row.text("record")? {
         "batch" => {
             let product_type = row.text("product_type")?;

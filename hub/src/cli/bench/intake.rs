@@ -19,17 +19,7 @@ use crate::cli::serve::core;
 use crate::config::Config;
 use crate::ops::intake::{File, Source, deliver};
 use crate::ops::{Caller, Request};
-
-/// A 13-digit GLN (or, with a leading 0, a GTIN-14) from 12 digits, check digit computed.
-fn with_check(body: &str) -> String {
-    let sum: u32 = body
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 3 } else { 1 })
-        .sum();
-    format!("{body}{}", (10 - sum % 10) % 10)
-}
+use crate::synth::world::with_check;
 
 /// A line of `/proc/self/status` in megabytes (`VmHWM`, `VmRSS`); 0 where there is none.
 fn memory_mb(field: &str) -> f64 {

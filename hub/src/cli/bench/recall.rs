@@ -23,17 +23,7 @@ use serde_json::json;
 use crate::cli::serve::core;
 use crate::config::Config;
 use crate::ops::{self, Caller, Request};
-
-/// A 13-digit GLN (or, with a leading 0, a GTIN-14) from 12 digits, check digit computed.
-fn with_check(body: &str) -> String {
-    let sum: u32 = body
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 3 } else { 1 })
-        .sum();
-    format!("{body}{}", (10 - sum % 10) % 10)
-}
+use crate::synth::world::with_check;
 
 const REGIONS: [&str; 6] = ["410102", "410302", "410502", "440305", "440106", "410105"];
 

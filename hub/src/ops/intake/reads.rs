@@ -39,26 +39,19 @@ pub fn deliveries(
 ) -> Result<Vec<Delivery>, ApiError> {
     let readable = readable_adapters(core, actor)?;
     let mut conn = core.db.conn()?;
-    let list = match readable {
-        None => intake::list_deliveries(&mut conn, adapter, Some(actor.user_id), LIST_LIMIT)?,
-        Some(names) => {
-            let mut list = Vec::new();
-            for name in names
-                .into_iter()
-                .filter(|n| adapter.is_none_or(|a| a == *n))
-            {
-                list.extend(intake::list_deliveries(
-                    &mut conn,
-                    Some(name),
-                    None,
-                    LIST_LIMIT,
-                )?);
-            }
-            list.sort_by_key(|d| std::cmp::Reverse(d.id));
-            list.truncate(usize::try_from(LIST_LIMIT).unwrap_or(usize::MAX));
-            list
-        }
+    let all: Vec<&str> = adapters::regulators::ADAPTERS
+        .iter()
+        .map(|a| a.name)
+        .collect();
+    let (names, sender) = match readable {
+        None => (all, Some(actor.user_id)),
+        Some(names) => (names, None),
     };
+    let names: Vec<&str> = names
+        .into_iter()
+        .filter(|n| adapter.is_none_or(|a| a == *n))
+        .collect();
+    let list = intake::list_deliveries(&mut conn, &names, sender, LIST_LIMIT)?;
     Ok(list)
 }
 
