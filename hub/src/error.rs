@@ -32,6 +32,9 @@ pub fn status(code: Code) -> StatusCode {
         | Code::SessionExpired
         | Code::TokenExpired
         | Code::TokenRevoked
+        | Code::CertificateUnknown
+        | Code::CertificateRevoked
+        | Code::CertificateExpired
         | Code::Unauthenticated
         | Code::UserInactive => StatusCode::UNAUTHORIZED,
         // Authenticated but not allowed.
@@ -89,6 +92,7 @@ pub fn status(code: Code) -> StatusCode {
         | Code::TierFixedWhileListed
         | Code::UserNotActive
         | Code::UsernameTaken
+        | Code::CertificateTaken
         | Code::QueryNameTaken
         | Code::RecallNotOpen
         | Code::RecallNotAcknowledged
@@ -107,6 +111,8 @@ pub fn status(code: Code) -> StatusCode {
         | Code::EmptyUpdate
         | Code::GtinNotYours
         | Code::InvalidCategory
+        | Code::InvalidCertificate
+        | Code::NotAMachineAccount
         | Code::InvalidChange
         | Code::InvalidChoice
         | Code::InvalidCode

@@ -88,6 +88,9 @@ pub fn declare(t: &mut RouteTable) {
         .api(M::GET, "/api/v1/users/{id}", SignedIn, api::users::get)
         .api(M::POST, "/api/v1/users/{id}/deactivate", ADMIN, api::users::deactivate)
         .api(M::POST, "/api/v1/users/{id}/activate", ADMIN, api::users::activate)
+        .api(M::GET, "/api/v1/users/{id}/certificates", ADMIN, api::certificates::list)
+        .api(M::POST, "/api/v1/users/{id}/certificates", ADMIN, api::certificates::bind)
+        .api(M::DELETE, "/api/v1/users/{id}/certificates/{certificate_id}", ADMIN, api::certificates::revoke)
         .api(M::GET, "/api/v1/tokens", SignedIn, api::tokens::list)
         .api(M::POST, "/api/v1/tokens", SignedIn, api::tokens::create)
         .api(M::DELETE, "/api/v1/tokens/{id}", SignedIn, api::tokens::revoke);

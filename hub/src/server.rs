@@ -86,6 +86,7 @@ pub fn bind(state: AppState, options: ServeOptions) -> anyhow::Result<Bound> {
             .wrap(from_fn(echo_request_id))
             .wrap(TracingLogger::default())
     })
+    .on_connect(tls::record_peer_certificate)
     .shutdown_timeout(config.server.shutdown_timeout_secs)
     .client_request_timeout(Duration::from_secs(30));
     if config.server.workers > 0 {

@@ -14,12 +14,20 @@ use reqwest::blocking::Client;
 use reqwest::{Certificate, Identity};
 use tracehub_tests::{TestApp, body};
 
-struct Issued {
-    cert: X509,
-    key: PKey<Private>,
+/// A certificate and its key.
+pub struct Issued {
+    pub cert: X509,
+    pub key: PKey<Private>,
 }
 
-fn issue(common_name: &str, ca: Option<&Issued>, server: bool) -> Issued {
+/// A certificate valid for two days: a CA's (self-signed) without `ca`, else issued by `ca`
+/// for a server (`localhost`, 127.0.0.1) or a client.
+pub fn issue(common_name: &str, ca: Option<&Issued>, server: bool) -> Issued {
+    issue_for_days(common_name, ca, server, 2)
+}
+
+/// [`issue`], valid for `days` from now.
+pub fn issue_for_days(common_name: &str, ca: Option<&Issued>, server: bool, days: u32) -> Issued {
     let key = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
     let mut name = X509NameBuilder::new().unwrap();
     name.append_entry_by_text("CN", common_name).unwrap();
@@ -40,7 +48,7 @@ fn issue(common_name: &str, ca: Option<&Issued>, server: bool) -> Issued {
         .set_not_before(&Asn1Time::days_from_now(0).unwrap())
         .unwrap();
     builder
-        .set_not_after(&Asn1Time::days_from_now(2).unwrap())
+        .set_not_after(&Asn1Time::days_from_now(days).unwrap())
         .unwrap();
     match ca {
         None => builder
@@ -73,18 +81,29 @@ fn issue(common_name: &str, ca: Option<&Issued>, server: bool) -> Issued {
     }
 }
 
-fn pem(cert: &X509) -> Vec<u8> {
+pub fn pem(cert: &X509) -> Vec<u8> {
     cert.to_pem().unwrap()
 }
 
-#[test]
-fn https_with_required_client_certificates() {
-    let dir = tempfile::tempdir().unwrap();
-    let ca = issue("tracehub test CA", None, false);
-    let server = issue("hub", Some(&ca), true);
-    let member = issue("ministry-of-agriculture", Some(&ca), false);
+/// The client identity reqwest presents for `issued`.
+pub fn identity(issued: &Issued) -> Identity {
+    Identity::from_pkcs8_pem(
+        &pem(&issued.cert),
+        &issued.key.private_key_to_pem_pkcs8().unwrap(),
+    )
+    .unwrap()
+}
+
+/// A hub serving HTTPS with `server`'s certificate, accepting client certificates of `ca`
+/// (required when `require` is set); the files live in `dir`.
+pub fn https_config(
+    dir: &std::path::Path,
+    ca: &Issued,
+    server: &Issued,
+    require: bool,
+) -> impl FnOnce(&mut hub::config::Config) {
     let write = |name: &str, bytes: &[u8]| {
-        let path = dir.path().join(name);
+        let path = dir.join(name);
         std::fs::write(&path, bytes).unwrap();
         path
     };
@@ -94,12 +113,21 @@ fn https_with_required_client_certificates() {
         &server.key.private_key_to_pem_pkcs8().unwrap(),
     );
     let ca_path = write("ca.pem", &pem(&ca.cert));
-    let app = TestApp::spawn_with(|c| {
+    move |c| {
         c.server.tls.cert = Some(cert);
         c.server.tls.key = Some(key);
         c.server.tls.client_ca = Some(ca_path);
-        c.server.tls.require_client_cert = true;
-    });
+        c.server.tls.require_client_cert = require;
+    }
+}
+
+#[test]
+fn https_with_required_client_certificates() {
+    let dir = tempfile::tempdir().unwrap();
+    let ca = issue("tracehub test CA", None, false);
+    let server = issue("hub", Some(&ca), true);
+    let member = issue("ministry-of-agriculture", Some(&ca), false);
+    let app = TestApp::spawn_with(https_config(dir.path(), &ca, &server, true));
     assert!(app.base.starts_with("https://"));
     let trusted =
         || Client::builder().add_root_certificate(Certificate::from_pem(&pem(&ca.cert)).unwrap());
@@ -110,12 +138,7 @@ fn https_with_required_client_certificates() {
         "a client without a certificate is refused during the handshake"
     );
 
-    let identity = Identity::from_pkcs8_pem(
-        &pem(&member.cert),
-        &member.key.private_key_to_pem_pkcs8().unwrap(),
-    )
-    .unwrap();
-    let client = trusted().identity(identity).build().unwrap();
+    let client = trusted().identity(identity(&member)).build().unwrap();
     let health = client.get(app.url("/healthz")).send().unwrap();
     assert_eq!(body(health)["status"], "ok");
 

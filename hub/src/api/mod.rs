@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod blacklist;
+pub mod certificates;
 pub mod departments;
 pub mod documents;
 pub mod enterprises;

@@ -1,4 +1,5 @@
-//! The administrative commands: migrate, config check, users, tokens, audit, backup.
+//! The administrative commands: migrate, config check, users, tokens, client certificates,
+//! audit, backup.
 
 use std::io::BufRead;
 use std::path::Path;
@@ -73,6 +74,29 @@ pub enum TokenCommand {
     List {
         #[arg(long)]
         username: Option<String>,
+    },
+}
+
+/// `hub certificate ...`: client certificates of machine accounts (mutual TLS).
+#[derive(Debug, Subcommand)]
+pub enum CertificateCommand {
+    /// Bind a PEM certificate to a `system` user: presenting it signs the user in.
+    Bind {
+        #[arg(long)]
+        username: String,
+        /// The client's certificate, PEM.
+        file: std::path::PathBuf,
+    },
+    /// Revoke a binding by id.
+    Revoke {
+        #[arg(long)]
+        username: String,
+        id: i64,
+    },
+    /// List a user's certificates.
+    List {
+        #[arg(long)]
+        username: String,
     },
 }
 
@@ -215,6 +239,47 @@ pub(super) fn token(config: &Config, command: TokenCommand) -> anyhow::Result<Ex
                 println!(
                     "{}\t{}\t{}\t{}\t{}\texpires {}",
                     t.id, t.user_id, t.token_prefix, t.name, state, expires
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) fn certificate(
+    config: &Config,
+    command: CertificateCommand,
+) -> anyhow::Result<ExitCode> {
+    let core = core(config)?;
+    let origin = Origin::operator(&core);
+    let user_of = |username: &str| -> anyhow::Result<i64> {
+        Ok(identity::find_user_by_name(&mut *core.db.conn()?, username)?.id)
+    };
+    match command {
+        CertificateCommand::Bind { username, file } => {
+            let pem = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let bound = ops::certificates::bind(&core, &origin, user_of(&username)?, &pem)?;
+            println!(
+                "certificate {} bound to {username}: {} (sha256 {}, until {})",
+                bound.id, bound.subject, bound.fingerprint, bound.not_after
+            );
+        }
+        CertificateCommand::Revoke { username, id } => {
+            ops::certificates::revoke(&core, &origin, user_of(&username)?, id)?;
+            println!("certificate {id} of {username} revoked");
+        }
+        CertificateCommand::List { username } => {
+            let user_id = user_of(&username)?;
+            for c in identity::list_certificates(&mut *core.db.conn()?, user_id)? {
+                let state = if c.revoked_at.is_some() {
+                    "revoked"
+                } else {
+                    "active"
+                };
+                println!(
+                    "{}\t{}\t{}\t{}\tuntil {}",
+                    c.id, c.fingerprint, c.subject, state, c.not_after
                 );
             }
         }

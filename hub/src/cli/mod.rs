@@ -63,6 +63,11 @@ pub enum Command {
         #[command(subcommand)]
         command: admin::TokenCommand,
     },
+    /// Client certificates of machine accounts (mutual TLS).
+    Certificate {
+        #[command(subcommand)]
+        command: admin::CertificateCommand,
+    },
     /// The audit log.
     Audit {
         #[command(subcommand)]
@@ -160,6 +165,7 @@ pub fn run(cli: Cli) -> ExitCode {
         } => admin::config_check(&config),
         Command::User { command } => admin::user(&config, command),
         Command::Token { command } => admin::token(&config, command),
+        Command::Certificate { command } => admin::certificate(&config, command),
         Command::Audit { command } => admin::audit(&config, command),
         Command::Backup { file } => admin::backup(&config, &file),
         Command::Ledger { command } => ledger::ledger_command(&config, command),

@@ -1,4 +1,5 @@
-//! The one place where access is decided: who the caller is (bearer token or session cookie),
+//! The one place where access is decided: who the caller is (bearer token, session cookie, or
+//! on API routes a client certificate bound to a machine account),
 //! whether the route's rule admits them, whether the credential's scope covers the method, and,
 //! for cookie-authenticated writes, the CSRF token.
 //!
@@ -18,6 +19,7 @@ use registry::identity::{self, Actor, Scope, TokenRefusal};
 
 use super::csrf;
 use super::routes::{Access, RouteSpec, Surface};
+use super::tls::PeerCertificate;
 use crate::app::{AppState, SESSION_COOKIE};
 use crate::error::{ApiError, blocking};
 
@@ -25,11 +27,33 @@ use crate::error::{ApiError, blocking};
 enum Credential {
     Bearer(String),
     Session(String),
+    /// The fingerprint of the connection's client certificate.
+    Certificate(String),
     Malformed,
     None,
 }
 
-fn credential_of(req: &ServiceRequest) -> Credential {
+/// The credential of a request: the `Authorization` header, else the session cookie, else (on
+/// API routes) the connection's client certificate. A browser presents a certificate on every
+/// request, as it does a cookie, so a request a page sent (`Origin` or `Sec-Fetch-Site`) is
+/// not signed in by one: machines do not send those headers, and a forged form cannot ride
+/// on a certificate.
+fn credential_of(req: &ServiceRequest, surface: Surface) -> Credential {
+    let presented = header_or_cookie(req);
+    if !matches!(presented, Credential::None) || surface != Surface::Api {
+        return presented;
+    }
+    let from_page =
+        req.headers().contains_key(header::ORIGIN) || req.headers().contains_key("sec-fetch-site");
+    match req.conn_data::<PeerCertificate>() {
+        Some(PeerCertificate(fingerprint)) if !from_page => {
+            Credential::Certificate(fingerprint.clone())
+        }
+        _ => Credential::None,
+    }
+}
+
+fn header_or_cookie(req: &ServiceRequest) -> Credential {
     if let Some(value) = req.headers().get(header::AUTHORIZATION) {
         return match value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")) {
             Some(token) if !token.trim().is_empty() => Credential::Bearer(token.trim().to_owned()),
@@ -79,6 +103,34 @@ async fn resolve(state: &AppState, credential: &Credential) -> Result<Option<Act
                     "the token's user is deactivated",
                 )),
             }
+        }
+        Credential::Certificate(fingerprint) => {
+            let fingerprint = fingerprint.clone();
+            let verdict = blocking(move || {
+                Ok(identity::certificate_user(
+                    &mut *db.conn()?,
+                    db.clock().now(),
+                    &fingerprint,
+                )?)
+            })
+            .await?;
+            verdict.map(Some).map_err(|refusal| match refusal {
+                TokenRefusal::Unknown => ApiError::new(
+                    Code::CertificateUnknown,
+                    "the client certificate is bound to no account",
+                ),
+                TokenRefusal::Expired => ApiError::new(
+                    Code::CertificateExpired,
+                    "the client certificate's binding has expired",
+                ),
+                TokenRefusal::Revoked => ApiError::new(
+                    Code::CertificateRevoked,
+                    "the client certificate's binding was revoked",
+                ),
+                TokenRefusal::UserInactive => {
+                    ApiError::new(Code::UserInactive, "the certificate's user is deactivated")
+                }
+            })
         }
         Credential::Session(cookie) => {
             let cookie = cookie.clone();
@@ -153,7 +205,7 @@ async fn check(
     spec: &RouteSpec,
     req: &mut ServiceRequest,
 ) -> Result<(), ApiError> {
-    let credential = credential_of(req);
+    let credential = credential_of(req, spec.surface);
     if spec.access == Access::Public {
         // Public API routes (the resolver, health) never pay for a credential lookup; public
         // portal pages use one if it is good, to show who is signed in.

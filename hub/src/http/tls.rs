@@ -1,8 +1,15 @@
 //! TLS with openssl: the server's certificate and key, and optionally the CAs whose client
-//! certificates are verified (mutual TLS, used by the exchange).
+//! certificates are verified (mutual TLS: regulator systems and the exchange). The certificate
+//! a client presented is recorded on its connection ([`PeerCertificate`]) for `http::auth`.
 
+use std::any::Any;
+
+use actix_tls::accept::openssl::TlsStream;
+use actix_web::dev::Extensions;
+use actix_web::rt::net::TcpStream;
 use anyhow::Context;
 use openssl::ssl::{SslAcceptor, SslAcceptorBuilder, SslFiletype, SslMethod, SslVerifyMode};
+use registry::identity::certificate_fingerprint;
 
 use crate::config::TlsConfig;
 
@@ -36,4 +43,21 @@ pub fn acceptor(tls: &TlsConfig) -> anyhow::Result<Option<SslAcceptorBuilder>> {
             .ok_or(openssl::ssl::AlpnError::NOACK)
     });
     Ok(Some(builder))
+}
+
+/// The client certificate of a connection, verified by the handshake against
+/// `server.tls.client_ca`: the SHA-256 of its DER bytes, lowercase hexadecimal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeerCertificate(pub String);
+
+/// Called when a connection opens: records its client certificate, when it presented one.
+pub fn record_peer_certificate(connection: &dyn Any, data: &mut Extensions) {
+    let Some(stream) = connection.downcast_ref::<TlsStream<TcpStream>>() else {
+        return;
+    };
+    if let Some(cert) = stream.ssl().peer_certificate() {
+        if let Ok(der) = cert.to_der() {
+            data.insert(PeerCertificate(certificate_fingerprint(&der)));
+        }
+    }
 }

@@ -18,6 +18,7 @@ use crate::api;
         api::auth::login, api::auth::logout, api::auth::me,
         api::users::list, api::users::create, api::users::get, api::users::deactivate, api::users::activate,
         api::tokens::list, api::tokens::create, api::tokens::revoke,
+        api::certificates::list, api::certificates::bind, api::certificates::revoke,
         api::audit::list, api::audit::verify,
         api::departments::list, api::departments::create,
         api::enterprises::register, api::enterprises::search, api::enterprises::get, api::enterprises::update,
@@ -69,7 +70,7 @@ use crate::api;
     modifiers(&Security, &ByRule),
     tags(
         (name = "health", description = "Liveness, readiness, metrics"),
-        (name = "identity", description = "Sign-in, users, API tokens"),
+        (name = "identity", description = "Sign-in, users, API tokens, client certificates"),
         (name = "registry", description = "Departments, enterprises, review, history, licences"),
         (name = "filings", description = "Sites, products and batches filed by enterprises"),
         (name = "documents", description = "Certificates, test reports, certificates of origin, licences; verification by SHA-256"),

@@ -19,6 +19,7 @@
 
 pub mod alerts;
 pub mod blacklist;
+pub mod certificates;
 pub mod credit;
 pub mod departments;
 pub mod documents;

@@ -69,6 +69,12 @@ codes! {
     TokenExpired => "token_expired",
     /// The API token was revoked.
     TokenRevoked => "token_revoked",
+    /// The client certificate is bound to no account.
+    CertificateUnknown => "certificate_unknown",
+    /// The client certificate's binding was revoked.
+    CertificateRevoked => "certificate_revoked",
+    /// The client certificate's validity has ended.
+    CertificateExpired => "certificate_expired",
     /// Neither a session nor a bearer token.
     Unauthenticated => "unauthenticated",
     /// The user of the credential is deactivated.
@@ -203,6 +209,8 @@ codes! {
     UserNotActive => "user_not_active",
     /// The username is taken.
     UsernameTaken => "username_taken",
+    /// The client certificate is bound to an account already.
+    CertificateTaken => "certificate_taken",
     /// The caller already has a named EPCIS query of that name.
     QueryNameTaken => "query_name_taken",
     /// The recall case is not open (requested or closed).
@@ -231,10 +239,14 @@ codes! {
     GtinNotYours => "gtin_not_yours",
     /// Not a commodity category.
     InvalidCategory => "invalid_category",
+    /// Not one PEM X.509 certificate.
+    InvalidCertificate => "invalid_certificate",
     /// A change of key data that cannot be read.
     InvalidChange => "invalid_change",
     /// Not one of the choices.
     InvalidChoice => "invalid_choice",
+    /// Client certificates are bound to `system` users only.
+    NotAMachineAccount => "not_a_machine_account",
     /// Not a department code (1 to 32 characters of A-Z, a-z, 0-9, `-`, `_`, `.`).
     InvalidCode => "invalid_code",
     /// Not a GS1 company prefix.

@@ -1,6 +1,7 @@
-//! Who may act: users and their roles, passwords, API tokens for machines, portal sessions,
-//! and the limit on login attempts.
+//! Who may act: users and their roles, passwords, API tokens and client certificates for
+//! machines, portal sessions, and the limit on login attempts.
 
+mod certificates;
 mod locale;
 mod login_limit;
 mod password;
@@ -11,6 +12,10 @@ mod users;
 
 use serde::Serialize;
 
+pub use certificates::{
+    ClientCertificate, NewCertificate, bind_certificate, certificate_fingerprint, certificate_user,
+    list_certificates, revoke_certificate,
+};
 pub use locale::Locale;
 pub use login_limit::{LoginPolicy, check_login_allowed, record_login_attempt};
 pub use password::{hash_password, verify_password};
@@ -35,6 +40,8 @@ pub enum AuthMethod {
     Token,
     /// The command line on the hub's own machine.
     Cli,
+    /// A client certificate (mutual TLS) bound to a machine account.
+    Certificate,
 }
 
 /// The authenticated party behind a request: the user, the role and bindings that scope what
@@ -88,7 +95,9 @@ impl Actor {
     pub fn audit_name(&self) -> String {
         match self.method {
             AuthMethod::Cli => format!("cli:{}", self.username),
-            AuthMethod::Session | AuthMethod::Token => format!("user:{}", self.username),
+            AuthMethod::Session | AuthMethod::Token | AuthMethod::Certificate => {
+                format!("user:{}", self.username)
+            }
         }
     }
 }

@@ -59,6 +59,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    client_certificates (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        fingerprint -> Text,
+        subject -> Text,
+        not_after -> Timestamp,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     sessions (id) {
         id -> BigInt,
         user_id -> BigInt,
@@ -229,6 +241,7 @@ diesel::table! {
 
 diesel::joinable!(users -> departments (department_id));
 diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(client_certificates -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(enterprise_categories -> enterprises (enterprise_id));
 diesel::joinable!(enterprise_history -> enterprises (enterprise_id));
@@ -242,6 +255,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     departments,
     users,
     api_tokens,
+    client_certificates,
     sessions,
     login_attempts,
     audit_log,

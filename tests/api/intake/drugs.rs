@@ -19,20 +19,25 @@ use super::{delivered, system_user, verify_receipt};
 
 const SAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../adapters/samples/drugs");
 
-fn sample(name: &str) -> Vec<u8> {
+pub(super) fn sample(name: &str) -> Vec<u8> {
     std::fs::read(format!("{SAMPLES}/{name}")).unwrap()
 }
 
 /// The chain the samples speak of, a drug regulator's system and the drug officer of the city.
-struct Chain {
-    r: Registry,
-    officer: String,
-    system: String,
+pub(super) struct Chain {
+    pub r: Registry,
+    pub officer: String,
+    pub system: String,
     pharmacy_user: String,
 }
 
 fn chain() -> Chain {
-    let r = Registry::new();
+    chain_with(|_| {})
+}
+
+/// The chain on a hub whose configuration `adjust` may change.
+pub(super) fn chain_with(adjust: impl FnOnce(&mut hub::config::Config)) -> Chain {
+    let r = Registry::spawn_with(adjust);
     let officer = r.officer("officer-drugs", "410100", &["drugs"]);
     let parties = [
         (1, "410102", "6923456", "6923456000018", "factory"),

@@ -13,6 +13,7 @@ use tracehub_tests::fixtures::Registry;
 use tracehub_tests::recall::created;
 
 mod agri_food;
+mod certificates;
 mod drugs;
 mod rare_earth;
 mod special_equipment;
