@@ -9,6 +9,7 @@ use actix_web::{FromRequest, HttpRequest};
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{Loader, static_loader};
 use futures_util::future::{Ready, ready};
+use registry::enterprises::LineError;
 use unic_langid::LanguageIdentifier;
 
 static_loader! {
@@ -115,6 +116,16 @@ impl Lang {
             return None;
         }
         LOCALES.try_lookup(&self.id(), &format!("error-{code}"))
+    }
+
+    /// Bad lines of an import or a delivery told in this language: each message becomes the
+    /// translation of its code, the message as raised kept as `detail`. English keeps them.
+    pub fn localise_line_errors(self, errors: &mut [LineError]) {
+        for e in errors {
+            if let Some(message) = self.error_message(&e.error) {
+                e.detail = Some(std::mem::replace(&mut e.message, message));
+            }
+        }
     }
 
     /// The language of a request: the remembered choice (cookie), else `Accept-Language`,

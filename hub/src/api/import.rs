@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{ApiError, blocking};
 use crate::app::AppState;
+use crate::i18n::Lang;
 use crate::ops::Caller;
 use crate::ops::import::{ImportFailure, import_enterprises};
 
@@ -92,8 +93,13 @@ pub async fn import(
         ))
     })
     .await?;
+    let lang = Lang::of_request(&req);
+    let told = |mut report: ImportReport| {
+        lang.localise_line_errors(&mut report.errors);
+        report
+    };
     match outcome {
-        Ok(report) => Ok(HttpResponse::Ok().json(report)),
+        Ok(report) => Ok(HttpResponse::Ok().json(told(report))),
         Err(ImportFailure::Rejected(report)) => {
             Ok(HttpResponse::UnprocessableEntity().json(ImportRejected {
                 error: Code::InvalidLines.as_str(),
@@ -102,7 +108,7 @@ pub async fn import(
                     report.errors.len(),
                     report.lines
                 ),
-                report,
+                report: told(report),
             }))
         }
         Err(ImportFailure::Header(e)) => {

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{ApiError, Json, blocking};
 use crate::app::{AppState, Auth};
+use crate::i18n::Lang;
 use crate::ops::intake::{self, Delivered, File, IntakeFailure, Source};
 use crate::ops::{self, Caller};
 
@@ -70,7 +71,7 @@ pub struct DeliveryRejected {
 }
 
 /// Delivers a file through an adapter (its format in the adapter's README), as a `system`
-/// user bound to its category. 201 with the signed receipt; 200 with the first receipt when the
+/// user bound to its category. Bad records' messages are in the caller's language. 201 with the signed receipt; 200 with the first receipt when the
 /// same file was delivered already (nothing changes); 422 `invalid_lines` with the receipt when
 /// records are bad (nothing written unless `skip_bad=true`).
 #[utoipa::path(post, path = "/api/v1/intake/{adapter}/deliveries", tag = "intake",
@@ -83,6 +84,7 @@ pub struct DeliveryRejected {
 pub async fn deliver(
     state: web::Data<AppState>,
     caller: Caller,
+    lang: Lang,
     adapter: web::Path<String>,
     params: web::Query<DeliverParams>,
     mut payload: web::Payload,
@@ -115,9 +117,13 @@ pub async fn deliver(
         Ok(intake::deliver(&state, &caller, adapter, file))
     })
     .await?;
+    let told = |mut delivered: Delivered| {
+        lang.localise_line_errors(&mut delivered.errors);
+        delivered
+    };
     match outcome {
-        Ok(delivered) if delivered.replayed => Ok(HttpResponse::Ok().json(delivered)),
-        Ok(delivered) => Ok(HttpResponse::Created().json(delivered)),
+        Ok(delivered) if delivered.replayed => Ok(HttpResponse::Ok().json(told(delivered))),
+        Ok(delivered) => Ok(HttpResponse::Created().json(told(delivered))),
         Err(IntakeFailure::Rejected(delivered)) => {
             Ok(HttpResponse::UnprocessableEntity().json(DeliveryRejected {
                 error: Code::InvalidLines.as_str(),
@@ -125,7 +131,7 @@ pub async fn deliver(
                     "{} of {} records are bad; nothing was written",
                     delivered.delivery.counts.refused, delivered.delivery.counts.records
                 ),
-                delivery: *delivered,
+                delivery: told(*delivered),
             }))
         }
         Err(IntakeFailure::Header(e)) => {
@@ -166,10 +172,12 @@ pub async fn deliveries(
 pub async fn delivery(
     state: web::Data<AppState>,
     Auth(actor): Auth,
+    lang: Lang,
     id: web::Path<i64>,
 ) -> Result<web::Json<Delivered>, ApiError> {
     let id = id.into_inner();
-    let found = blocking(move || intake::delivery(&state, &actor, id)).await?;
+    let mut found = blocking(move || intake::delivery(&state, &actor, id)).await?;
+    lang.localise_line_errors(&mut found.errors);
     Ok(web::Json(found))
 }
 

@@ -325,6 +325,41 @@ fn bad_records_are_reported_and_by_default_nothing_is_written() {
         (json!("partial"), json!(1), json!(4))
     );
     assert_eq!(steps(r, line_4), ["commissioning"]);
+    // Each bad record is told in the caller's language, the message as raised kept beside it;
+    // the signed receipt stays as it was written.
+    for (lang, expected) in [
+        ("zh-CN", "GLN 无效：长度或校验位错误。"),
+        ("vi", "GLN không hợp lệ: độ dài hoặc số kiểm tra sai."),
+    ] {
+        let told = body(
+            r.app
+                .client()
+                .get(
+                    r.app
+                        .url(&format!("/api/v1/intake/deliveries/{}", partial["id"])),
+                )
+                .bearer_auth(&c.system)
+                .header("accept-language", lang)
+                .send()
+                .unwrap(),
+        );
+        let gln = &told["errors"][1];
+        assert_eq!(
+            (gln["error"].as_str(), gln["message"].as_str()),
+            (Some("invalid_gln"), Some(expected))
+        );
+        assert_eq!(gln["detail"], partial["errors"][1]["message"]);
+        assert_eq!(told["receipt"], partial["receipt"]);
+    }
+    let english = body(r.get(
+        &c.system,
+        &format!("/api/v1/intake/deliveries/{}", partial["id"]),
+    ));
+    assert!(english["errors"][1]["detail"].is_null());
+    assert_eq!(
+        english["errors"][1]["message"],
+        partial["errors"][1]["message"]
+    );
     // A header the adapter does not know is refused as a whole.
     let odd = r
         .app

@@ -440,6 +440,7 @@ pub(super) fn receipt_errors(receipt: &str) -> Vec<LineError> {
                     column: e.column,
                     error: e.error,
                     message: e.message,
+                    detail: None,
                 })
                 .collect()
         })

@@ -107,7 +107,12 @@ pub struct LineError {
     pub column: String,
     /// The same stable code the API's validation uses, e.g. `invalid_credit_code`.
     pub error: String,
+    /// What is wrong, in the caller's language when the API answers in zh-CN or vi.
     pub message: String,
+    /// The message as raised (English, naming the value at fault), when `message` is a
+    /// translation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 impl LineError {
@@ -118,6 +123,7 @@ impl LineError {
             column: column.to_owned(),
             error: code.as_str().to_owned(),
             message: message.into(),
+            detail: None,
         }
     }
 }
