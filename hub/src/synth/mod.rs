@@ -6,7 +6,7 @@
 //! ([`registry::events::capture`]) in large transactions, or to EPCIS documents on disk.
 
 mod chains;
-mod register;
+pub(crate) mod register;
 pub mod world;
 
 use registry::epcis::Event;

@@ -47,7 +47,8 @@ impl Registered {
     }
 }
 
-fn credit_code(region: &str, n: usize) -> String {
+/// A valid Unified Social Credit Code of `region`, distinct for each `n` below 10^7.
+pub fn credit_code(region: &str, n: usize) -> String {
     let org = format!("{:08}", 70_000_000 + n);
     let org = format!("{org}{}", organisation_code_check_char(&org).unwrap_or('0'));
     let body = format!("91{region}{org}");
@@ -62,71 +63,82 @@ pub fn register_world(
 ) -> registry::Result<Registered> {
     let mut out = Registered::default();
     for e in world.enterprises.iter().filter(|e| e.registered) {
-        let (ent, user) = register(
-            conn,
-            now,
-            &NewEnterprise {
-                credit_code: credit_code(e.region, e.index),
-                name: e.name.clone(),
-                name_en: e.name_en.clone(),
-                legal_representative: "王五".into(),
-                phone: "0371-65000000".into(),
-                email: format!("gen{}@example.cn", e.index),
-                region_code: e.region.into(),
-                address: format!("{} {}", e.region, e.name),
+        let enterprise = NewEnterprise {
+            credit_code: credit_code(e.region, e.index),
+            name: e.name.clone(),
+            name_en: e.name_en.clone(),
+            legal_representative: "王五".into(),
+            phone: "0371-65000000".into(),
+            email: format!("gen{}@example.cn", e.index),
+            region_code: e.region.into(),
+            address: format!("{} {}", e.region, e.name),
+            latitude: None,
+            longitude: None,
+            company_prefix: Some(e.company_prefix.clone()),
+            categories: vec![e.category],
+            username: format!("gen-{}-{}", e.index, &e.company_prefix),
+            password: random_token("gen-"),
+        };
+        let sites: Vec<NewSite> = e
+            .sites
+            .iter()
+            .map(|s| NewSite {
+                name: s.name.clone(),
+                kind: s.kind,
+                gln: s.gln.clone(),
+                address: e.region.into(),
                 latitude: None,
                 longitude: None,
-                company_prefix: Some(e.company_prefix.clone()),
-                categories: vec![e.category],
-                username: format!("gen-{}-{}", e.index, &e.company_prefix),
-                password: random_token("gen-"),
-            },
-        )?;
-        decide(
-            conn,
-            now,
-            &Actor::cli_admin("gen"),
-            ent.id,
-            Decision::Approve,
-            None,
-        )?;
-        let actor = Actor::for_user(&user, AuthMethod::Cli);
-        for s in &e.sites {
-            add_site(
-                conn,
-                now,
-                &actor,
-                ent.id,
-                &NewSite {
-                    name: s.name.clone(),
-                    kind: s.kind,
-                    gln: s.gln.clone(),
-                    address: e.region.into(),
-                    latitude: None,
-                    longitude: None,
-                },
-            )?;
+            })
+            .collect();
+        let products: Vec<NewProduct> = e
+            .products
+            .iter()
+            .map(|p| NewProduct {
+                gtin: p.gtin.clone(),
+                name: p.name.clone(),
+                category: p.category,
+                specification: String::new(),
+                shelf_life_days: Some(365),
+                target_markets: vec!["CN".into(), "VN".into()],
+            })
+            .collect();
+        let (id, product_ids) = register_enterprise(conn, now, &enterprise, &sites, &products)?;
+        for (p, product_id) in e.products.iter().zip(product_ids) {
+            out.products.insert(p.gtin.clone(), product_id);
         }
-        for p in &e.products {
-            let product = create_product(
-                conn,
-                now,
-                &actor,
-                ent.id,
-                &NewProduct {
-                    gtin: p.gtin.clone(),
-                    name: p.name.clone(),
-                    category: p.category,
-                    specification: String::new(),
-                    shelf_life_days: Some(365),
-                    target_markets: vec!["CN".into(), "VN".into()],
-                },
-            )?;
-            out.products.insert(p.gtin.clone(), product.id);
-        }
-        out.enterprises.insert(e.index, ent.id);
+        out.enterprises.insert(e.index, id);
     }
     Ok(out)
+}
+
+/// Registers one enterprise as it would register itself, approves it, adds its sites and files
+/// its products; returns its id and its products' ids, in order.
+pub fn register_enterprise(
+    conn: &mut DbConn,
+    now: NaiveDateTime,
+    enterprise: &NewEnterprise,
+    sites: &[NewSite],
+    products: &[NewProduct],
+) -> registry::Result<(i64, Vec<i64>)> {
+    let (ent, user) = register(conn, now, enterprise)?;
+    decide(
+        conn,
+        now,
+        &Actor::cli_admin("gen"),
+        ent.id,
+        Decision::Approve,
+        None,
+    )?;
+    let actor = Actor::for_user(&user, AuthMethod::Cli);
+    for site in sites {
+        add_site(conn, now, &actor, ent.id, site)?;
+    }
+    let mut ids = Vec::with_capacity(products.len());
+    for product in products {
+        ids.push(create_product(conn, now, &actor, ent.id, product)?.id);
+    }
+    Ok((ent.id, ids))
 }
 
 /// Batches per insert statement.

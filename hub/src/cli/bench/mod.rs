@@ -133,10 +133,13 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 5)]
         rounds: usize,
     },
-    /// The drugs adapter's intake at size on the configured database: a generated CSV of
-    /// commissioned and dispensed 20-digit codes delivered as `hub import drugs` does.
+    /// A regulator adapter's intake at size on the configured database: a generated file of
+    /// valid records delivered as `hub import` does.
     Intake {
-        /// Records in the file (besides its product record).
+        /// agri, food, drugs, rare-earth or special-equipment.
+        #[arg(long, default_value = "drugs")]
+        adapter: String,
+        /// Records in the file (besides a drugs file's product record).
         #[arg(long, default_value_t = 1_000_000)]
         records: u64,
     },
@@ -210,7 +213,9 @@ pub(super) fn bench(config: &Config, command: BenchCommand) -> anyhow::Result<Ex
         } => {
             spotcheck::spotcheck_bench(enterprises, inspectors, postgres.as_deref(), rounds.max(1))
         }
-        BenchCommand::Intake { records } => intake::intake_bench(config, records),
+        BenchCommand::Intake { adapter, records } => {
+            intake::intake_bench(config, &adapter, records)
+        }
         BenchCommand::Credit {
             enterprises,
             postgres,

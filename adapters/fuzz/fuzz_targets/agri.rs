@@ -1,0 +1,4 @@
+//! The `agri` adapter's parser and mapping on arbitrary bytes.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| adapters_fuzz::run("agri", data));
