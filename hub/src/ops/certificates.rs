@@ -49,10 +49,18 @@ fn read_certificate(pem: &str) -> Result<NewCertificate, ApiError> {
     };
     let certs =
         X509::stack_from_pem(pem.as_bytes()).map_err(|_| invalid("not a PEM X.509 certificate"))?;
-    let [cert] = certs.as_slice() else {
-        return Err(invalid(
-            "give exactly one certificate (the client's, not its chain)",
-        ));
+    let cert = match certs.as_slice() {
+        [cert] => cert,
+        [] => {
+            return Err(invalid(
+                "no certificate (-----BEGIN CERTIFICATE-----) in the PEM",
+            ));
+        }
+        _ => {
+            return Err(invalid(
+                "give one certificate, the client's, without its chain",
+            ));
+        }
     };
     Ok(NewCertificate {
         fingerprint: identity::certificate_fingerprint(
