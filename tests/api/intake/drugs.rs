@@ -360,6 +360,24 @@ fn bad_records_are_reported_and_by_default_nothing_is_written() {
         english["errors"][1]["message"],
         partial["errors"][1]["message"]
     );
+    // With skip_bad, a file whose every record is bad writes nothing: it is rejected, not partial.
+    let all_bad = r
+        .app
+        .client()
+        .post(r.app.url("/api/v1/intake/drugs/deliveries?skip_bad=true"))
+        .bearer_auth(&c.system)
+        .header("content-type", "text/csv")
+        .body("record,event_time,site_gln,code,batch,expiry,drug_id,gtin,name,approval_number\ncommission,2026-11-02 08:00:00,123,1,B1,2028-10-31,,,,\n")
+        .send()
+        .unwrap();
+    let all_bad = delivered(all_bad, 422);
+    assert_eq!(
+        (
+            all_bad["delivery"]["outcome"].clone(),
+            all_bad["delivery"]["written"].clone()
+        ),
+        (json!("rejected"), json!(0))
+    );
     // A header the adapter does not know is refused as a whole.
     let odd = r
         .app

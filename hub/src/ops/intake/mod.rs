@@ -8,7 +8,7 @@
 //!   receipt (`replayed`) and changes nothing.
 //! - Bad records: each is reported (line, column, code, reason). By default nothing of the file
 //!   is written and the delivery is kept as `rejected`; with `skip_bad` the good records are
-//!   written (`partial`). A capture refusal (an object outside the sender's category) names its
+//!   written (`partial`), unless none is (`rejected` all the same). A capture refusal (an object outside the sender's category) names its
 //!   record's line and always refuses the file: the policy is not a record's fault to skip.
 
 use std::io::{BufReader, Read};
@@ -265,8 +265,9 @@ fn store(
             refused,
             alerts: applied.alerts,
         };
-        if refused > 0 && !file.skip_bad {
-            // Nothing is written: the alerts raised before the first bad record roll back too.
+        if refused > 0 && (!file.skip_bad || refused == read) {
+            // Nothing is written (every record bad is a rejection, `skip_bad` or not): the
+            // alerts raised before the first bad record roll back too.
             let counts = Counts {
                 alerts: 0,
                 ..counts
