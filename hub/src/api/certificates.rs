@@ -14,7 +14,11 @@ use crate::ops::{self, Caller};
 #[serde(deny_unknown_fields)]
 pub struct BindCertificate {
     /// The client's X.509 certificate, PEM (`-----BEGIN CERTIFICATE-----`), without its chain.
-    #[schema(min_length = 1, max_length = 65536, pattern = "-----BEGIN CERTIFICATE-----")]
+    #[schema(
+        min_length = 1,
+        max_length = 65536,
+        pattern = "-----BEGIN CERTIFICATE-----"
+    )]
     pub pem: String,
 }
 
