@@ -71,9 +71,10 @@ pub struct DeliveryRejected {
 }
 
 /// Delivers a file through an adapter (its format in the adapter's README), as a `system`
-/// user bound to its category. Bad records' messages are in the caller's language. 201 with the signed receipt; 200 with the first receipt when the
-/// same file was delivered already (nothing changes); 422 `invalid_lines` with the receipt when
-/// records are bad (nothing written unless `skip_bad=true`).
+/// user bound to its category. Bad records' messages are in the caller's language. 201 with the
+/// signed receipt; 200 with the first receipt when the same file was delivered already (nothing
+/// changes); 422 `invalid_lines` with the receipt when records are bad (nothing written unless
+/// `skip_bad=true`).
 #[utoipa::path(post, path = "/api/v1/intake/{adapter}/deliveries", tag = "intake",
     params(("adapter" = String, Path), DeliverParams),
     request_body(content = String, description = "the file, UTF-8", content_type = "text/csv"),

@@ -43,10 +43,11 @@ fn credential_of(req: &ServiceRequest, surface: Surface) -> Credential {
     if !matches!(presented, Credential::None) || surface != Surface::Api {
         return presented;
     }
-    let from_page =
-        req.headers().contains_key(header::ORIGIN) || req.headers().contains_key("sec-fetch-site");
+    let from_page = || {
+        req.headers().contains_key(header::ORIGIN) || req.headers().contains_key("sec-fetch-site")
+    };
     match req.conn_data::<PeerCertificate>() {
-        Some(PeerCertificate(fingerprint)) if !from_page => {
+        Some(PeerCertificate(fingerprint)) if !from_page() => {
             Credential::Certificate(fingerprint.clone())
         }
         _ => Credential::None,

@@ -77,17 +77,7 @@ pub fn bind_certificate(
             "the certificate's validity has ended",
         ));
     }
-    let taken = client_certificates::table
-        .filter(client_certificates::fingerprint.eq(&new.fingerprint))
-        .count()
-        .get_result::<i64>(conn)?;
-    if taken > 0 {
-        return Err(RegistryError::conflict(
-            Code::CertificateTaken,
-            "this certificate is bound already; revoke that binding's certificate and issue another",
-        ));
-    }
-    let id: i64 = diesel::insert_into(client_certificates::table)
+    let inserted = diesel::insert_into(client_certificates::table)
         .values((
             client_certificates::user_id.eq(user.id),
             client_certificates::fingerprint.eq(&new.fingerprint),
@@ -96,8 +86,16 @@ pub fn bind_certificate(
             client_certificates::created_at.eq(now),
         ))
         .returning(client_certificates::id)
-        .get_result(conn)?;
-    find_certificate(conn, user.id, id)
+        .get_result::<i64>(conn);
+    match inserted.map_err(RegistryError::from) {
+        Ok(id) => find_certificate(conn, user.id, id),
+        // The fingerprint is unique: a certificate is bound once, to one account.
+        Err(e) if e.is_unique_violation() => Err(RegistryError::conflict(
+            Code::CertificateTaken,
+            "this certificate is bound already; revoke that binding's certificate and issue another",
+        )),
+        Err(e) => Err(e),
+    }
 }
 
 /// The certificates bound to a user, newest first.
